@@ -1,0 +1,225 @@
+//! Views: new shapes and strides over the same buffer, without copying.
+
+use super::Array;
+use crate::error::{Error, Result};
+use crate::layout::{normalize_axis, AxisSlice};
+
+impl Array {
+    /// The same elements in C order with a new shape.
+    ///
+    /// Returns a view when the strides allow one (always for contiguous arrays); otherwise it
+    /// copies into a new contiguous buffer, as `numpy.reshape` does. Use [`Array::reshape_view`]
+    /// to refuse the copy.
+    ///
+    /// **Errors** if the element counts differ.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::arange(0.0, 6.0, 1.0, DType::F32, &Device::Cpu)?;
+    /// let b = a.reshape(&[2, 3])?;
+    /// assert_eq!(b.shape(), &[2, 3]);
+    /// assert!(a.reshape(&[4, 2]).is_err());
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn reshape(&self, shape: &[usize]) -> Result<Array> {
+        match self.layout().reshaped(shape)? {
+            Some(layout) => Ok(self.with_layout(layout)),
+            None => self.contiguous()?.reshape_view(shape),
+        }
+    }
+
+    /// Like [`Array::reshape`], but never copies: **errors** when no view exists (NumPy's
+    /// `reshape(..., copy=False)`).
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::zeros(&[4, 6], DType::F32, &Device::Cpu)?;
+    /// assert!(a.transpose().reshape_view(&[24]).is_err());
+    /// assert!(a.transpose().reshape_view(&[2, 3, 4]).is_ok());
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn reshape_view(&self, shape: &[usize]) -> Result<Array> {
+        match self.layout().reshaped(shape)? {
+            Some(layout) => Ok(self.with_layout(layout)),
+            None => Err(Error::ShapeMismatch {
+                op: "reshape_view",
+                lhs: self.shape().to_vec(),
+                rhs: shape.to_vec(),
+                hint: "; these strides cannot be viewed with that shape without a copy; use reshape() or contiguous() first".into(),
+            }),
+        }
+    }
+
+    /// All axes reversed (NumPy's `a.T`). A view.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::zeros(&[2, 3, 4], DType::U8, &Device::Cpu).unwrap();
+    /// assert_eq!(a.transpose().shape(), &[4, 3, 2]);
+    /// ```
+    pub fn transpose(&self) -> Array {
+        let axes: Vec<usize> = (0..self.ndim()).rev().collect();
+        self.with_layout(self.layout().permuted(&axes).expect("a reversal is a valid permutation"))
+    }
+
+    /// Axes reordered: axis `i` of the result is axis `axes[i]` of `self` (Array API
+    /// `permute_dims`). A view. Negative axes count from the end.
+    ///
+    /// **Errors** if `axes` is not a permutation of `0..ndim`.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::zeros(&[2, 3, 4], DType::U8, &Device::Cpu)?;
+    /// assert_eq!(a.permute_dims(&[1, -1, 0])?.shape(), &[3, 4, 2]);
+    /// assert!(a.permute_dims(&[0, 0, 1]).is_err());
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn permute_dims(&self, axes: &[isize]) -> Result<Array> {
+        let axes = axes.iter().map(|&a| normalize_axis("permute_dims", a, self.ndim())).collect::<Result<Vec<_>>>()?;
+        Ok(self.with_layout(self.layout().permuted(&axes)?))
+    }
+
+    /// Two axes exchanged. A view.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::zeros(&[2, 3, 4], DType::U8, &Device::Cpu)?;
+    /// assert_eq!(a.swapaxes(0, -1)?.shape(), &[4, 3, 2]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn swapaxes(&self, a: isize, b: isize) -> Result<Array> {
+        let (a, b) = (normalize_axis("swapaxes", a, self.ndim())?, normalize_axis("swapaxes", b, self.ndim())?);
+        let mut axes: Vec<isize> = (0..self.ndim() as isize).collect();
+        axes.swap(a, b);
+        self.permute_dims(&axes)
+    }
+
+    /// Basic indexing: integers, ranges with steps (negative too), new axes and an ellipsis,
+    /// as in NumPy's `a[1, ::-2, None, ...]`. A view.
+    ///
+    /// **Errors** for out-of-bounds integers, a zero step, too many indices or two ellipses.
+    ///
+    /// ```
+    /// use devarray::{Array, AxisSlice, DType, Device};
+    /// let a = Array::arange(0.0, 10.0, 1.0, DType::F64, &Device::Cpu)?;
+    /// let odd = a.slice(&[AxisSlice::range(1, None, 2)])?;
+    /// assert_eq!(odd.to_vec::<f64>()?, vec![1.0, 3.0, 5.0, 7.0, 9.0]);
+    /// assert!(a.slice(&[AxisSlice::Index(10)]).is_err());
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn slice(&self, index: &[AxisSlice]) -> Result<Array> {
+        Ok(self.with_layout(self.layout().sliced(index)?))
+    }
+
+    /// The view broadcast to `shape` (NumPy rules). The result is read-only when it repeats
+    /// elements, like NumPy's `broadcast_to`.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let row = Array::from_slice(&[1i32, 2, 3], &[3], &Device::Cpu)?;
+    /// let grid = row.broadcast_to(&[2, 3])?;
+    /// assert_eq!(grid.strides(), &[0, 1]);
+    /// assert_eq!(grid.to_vec::<i32>()?, vec![1, 2, 3, 1, 2, 3]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn broadcast_to(&self, shape: &[usize]) -> Result<Array> {
+        Ok(self.with_layout(self.layout().broadcast_to(shape)?))
+    }
+
+    /// A new axis of length 1 at `axis` (negative counts from the end of the result).
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::zeros(&[3, 4], DType::F32, &Device::Cpu)?;
+    /// assert_eq!(a.expand_dims(-1)?.shape(), &[3, 4, 1]);
+    /// assert_eq!(a.expand_dims(0)?.shape(), &[1, 3, 4]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn expand_dims(&self, axis: isize) -> Result<Array> {
+        Ok(self.with_layout(self.layout().expand_dims(axis)?))
+    }
+
+    /// Removes length-1 axes: the listed ones (an error if any is longer), or all when `None`.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::zeros(&[1, 3, 1], DType::F32, &Device::Cpu)?;
+    /// assert_eq!(a.squeeze(None)?.shape(), &[3]);
+    /// assert_eq!(a.squeeze(Some(&[0]))?.shape(), &[3, 1]);
+    /// assert!(a.squeeze(Some(&[1])).is_err());
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn squeeze(&self, axes: Option<&[isize]>) -> Result<Array> {
+        Ok(self.with_layout(self.layout().squeeze(axes)?))
+    }
+
+    /// The elements reversed along the given axes (all when `None`). A view with negative
+    /// strides.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::from_slice(&[1u8, 2, 3], &[3], &Device::Cpu)?;
+    /// assert_eq!(a.flip(None)?.to_vec::<u8>()?, vec![3, 2, 1]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn flip(&self, axes: Option<&[isize]>) -> Result<Array> {
+        let axes = crate::layout::normalize_axes("flip", axes, self.ndim())?;
+        let layout = axes.iter().fold(self.layout().clone(), |l, &a| l.flipped(a));
+        Ok(self.with_layout(layout))
+    }
+
+    /// A contiguous array with the same elements: `self` (shared) when already contiguous,
+    /// otherwise a copy on the same device.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::zeros(&[2, 3], DType::F32, &Device::Cpu)?;
+    /// assert!(a.transpose().contiguous()?.is_contiguous());
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn contiguous(&self) -> Result<Array> {
+        if self.is_contiguous() {
+            return Ok(self.clone());
+        }
+        self.copy()
+    }
+
+    /// A new contiguous, writable array with the same elements, on the same device.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::ones(&[3], DType::F32, &Device::Cpu)?.broadcast_to(&[2, 3])?;
+    /// let c = a.copy()?;
+    /// assert!(c.is_contiguous() && !c.is_read_only());
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn copy(&self) -> Result<Array> {
+        let out = Array::empty(self.shape(), self.dtype(), &self.device())?;
+        self.storage().copy_to(self.layout(), (out.storage(), out.layout()), self.dtype().itemsize())?;
+        Ok(out)
+    }
+
+    /// Copies the elements of `src` (broadcast to this view's shape; same dtype and device)
+    /// into this view, like NumPy's `a[...] = src`. Overlapping source and destination are
+    /// handled as if the source were copied first.
+    ///
+    /// **Errors** if this view is read-only, or dtypes, devices or shapes disagree.
+    ///
+    /// ```
+    /// use devarray::{Array, AxisSlice, DType, Device};
+    /// let a = Array::zeros(&[2, 3], DType::I32, &Device::Cpu)?;
+    /// let row = Array::from_slice(&[7i32, 8, 9], &[3], &Device::Cpu)?;
+    /// a.slice(&[AxisSlice::Index(1)])?.assign(&row)?;
+    /// assert_eq!(a.to_vec::<i32>()?, vec![0, 0, 0, 7, 8, 9]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn assign(&self, src: &Array) -> Result<()> {
+        self.check_writable("assign")?;
+        self.check_same_device("assign", src)?;
+        if src.dtype() != self.dtype() {
+            return Err(Error::DTypeMismatch { op: "assign", expected: self.dtype(), actual: src.dtype() });
+        }
+        let src = src.broadcast_to(self.shape())?;
+        src.storage().copy_to(src.layout(), (self.storage(), self.layout()), self.dtype().itemsize())
+    }
+}

@@ -1,0 +1,200 @@
+//! Host buffers for the CPU device: 64-byte aligned, always initialised, and recycled through a
+//! size-keyed cache, because on large arrays a fresh allocation (page faults on first touch) costs
+//! as much as the op itself.
+
+use crate::error::{Error, Result};
+use crate::Device;
+use std::alloc::{self, Layout as AllocLayout};
+use std::collections::BTreeMap;
+use std::ptr::NonNull;
+use std::sync::Mutex;
+
+/// Alignment of every CPU allocation: a cache line, and enough for any SIMD load.
+pub(crate) const ALIGN: usize = 64;
+
+/// Who frees a [`CpuBuffer`]'s memory.
+pub(crate) enum CpuOwner {
+    /// Memory from our allocator; returned to the cache on drop.
+    Cache,
+    /// Memory owned by someone else (an imported DLPack tensor, for example); dropping the box
+    /// releases it.
+    Foreign(#[allow(dead_code)] Box<dyn Send + Sync>),
+}
+
+/// A block of host memory holding array elements.
+pub(crate) struct CpuBuffer {
+    ptr: NonNull<u8>,
+    bytes: usize,
+    owner: CpuOwner,
+}
+
+// SAFETY: the buffer is a plain block of bytes; all access to its contents goes through the
+// CPU queue lock (`super::queue`) or happens before the buffer is shared.
+unsafe impl Send for CpuBuffer {}
+// SAFETY: as above; `&CpuBuffer` only hands out raw pointers.
+unsafe impl Sync for CpuBuffer {}
+
+impl CpuBuffer {
+    /// Allocates `bytes` bytes (contents unspecified but initialised), reusing cached blocks.
+    pub(crate) fn alloc(bytes: usize) -> Result<CpuBuffer> {
+        if let Some(ptr) = CACHE.take(bytes) {
+            return Ok(CpuBuffer { ptr, bytes, owner: CpuOwner::Cache });
+        }
+        let ptr = system_alloc(bytes)?;
+        Ok(CpuBuffer { ptr, bytes, owner: CpuOwner::Cache })
+    }
+
+    /// Wraps foreign memory.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reads (and writes, unless the array using it is read-only) of
+    /// `bytes` bytes, initialised, and stay valid until `owner` is dropped.
+    #[allow(dead_code)]
+    pub(crate) unsafe fn foreign(ptr: NonNull<u8>, bytes: usize, owner: Box<dyn Send + Sync>) -> CpuBuffer {
+        CpuBuffer { ptr, bytes, owner: CpuOwner::Foreign(owner) }
+    }
+
+    /// Start of the memory.
+    pub(crate) fn as_ptr(&self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
+    /// Size in bytes.
+    pub(crate) fn len_bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+impl Drop for CpuBuffer {
+    fn drop(&mut self) {
+        if let CpuOwner::Cache = self.owner {
+            CACHE.give_back(self.ptr, self.bytes);
+        }
+    }
+}
+
+/// Allocation layout for `bytes` (at least one byte, so zero-size arrays still get a pointer).
+fn alloc_layout(bytes: usize) -> Result<AllocLayout> {
+    AllocLayout::from_size_align(bytes.max(1), ALIGN)
+        .map_err(|_| Error::SizeOverflow { op: "alloc", shape: vec![bytes], itemsize: 1 })
+}
+
+fn system_alloc(bytes: usize) -> Result<NonNull<u8>> {
+    let layout = alloc_layout(bytes)?;
+    // Zeroed so that every buffer is initialised (reading `empty()` is then defined); for large
+    // blocks calloc maps fresh zero pages, so this costs no more than malloc.
+    // SAFETY: layout has non-zero size.
+    let ptr = unsafe { alloc::alloc_zeroed(layout) };
+    NonNull::new(ptr).ok_or(Error::OutOfMemory { device: Device::Cpu, bytes })
+}
+
+fn system_free(ptr: NonNull<u8>, bytes: usize) {
+    let layout = alloc_layout(bytes).expect("layout was valid at allocation");
+    // SAFETY: ptr came from `system_alloc(bytes)` with this exact layout and is freed once.
+    unsafe { alloc::dealloc(ptr.as_ptr(), layout) }
+}
+
+/// Freed blocks by exact byte size. Blocks larger than `max_block` or beyond `limit` total go
+/// back to the system.
+struct BufferCache {
+    inner: Mutex<CacheInner>,
+}
+
+struct CacheInner {
+    free: BTreeMap<usize, Vec<NonNull<u8>>>,
+    cached_bytes: usize,
+    limit: usize,
+}
+
+// SAFETY: the cached pointers are owned blocks nobody else references.
+unsafe impl Send for CacheInner {}
+
+static CACHE: BufferCache = BufferCache {
+    inner: Mutex::new(CacheInner { free: BTreeMap::new(), cached_bytes: 0, limit: usize::MAX }),
+};
+
+/// Default cap on cached bytes: 1 GiB, or `DEVARRAY_CPU_CACHE_BYTES`.
+fn cache_limit() -> usize {
+    static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::env::var("DEVARRAY_CPU_CACHE_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(1 << 30)
+    })
+}
+
+impl BufferCache {
+    fn take(&self, bytes: usize) -> Option<NonNull<u8>> {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let list = inner.free.get_mut(&bytes)?;
+        let ptr = list.pop()?;
+        if list.is_empty() {
+            inner.free.remove(&bytes);
+        }
+        inner.cached_bytes -= bytes;
+        Some(ptr)
+    }
+
+    fn give_back(&self, ptr: NonNull<u8>, bytes: usize) {
+        let limit = cache_limit();
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.limit = limit;
+        if bytes < 4096 || inner.cached_bytes + bytes > inner.limit {
+            // Small blocks are cheap to get from malloc; over the cap, release.
+            drop(inner);
+            system_free(ptr, bytes);
+            return;
+        }
+        inner.cached_bytes += bytes;
+        inner.free.entry(bytes).or_default().push(ptr);
+    }
+}
+
+/// Releases every cached block to the system (for memory-pressure situations and tests).
+///
+/// ```
+/// devarray::cpu_cache_trim();
+/// assert_eq!(devarray::cpu_cache_bytes(), 0);
+/// ```
+pub fn cpu_cache_trim() {
+    let drained: Vec<(usize, Vec<NonNull<u8>>)> = {
+        let mut inner = CACHE.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.cached_bytes = 0;
+        std::mem::take(&mut inner.free).into_iter().collect()
+    };
+    for (bytes, ptrs) in drained {
+        for p in ptrs {
+            system_free(p, bytes);
+        }
+    }
+}
+
+/// Bytes currently held in the CPU buffer cache.
+///
+/// ```
+/// let _ = devarray::cpu_cache_bytes();
+/// ```
+pub fn cpu_cache_bytes() -> usize {
+    CACHE.inner.lock().unwrap_or_else(|e| e.into_inner()).cached_bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn freed_blocks_are_reused() {
+        let bytes = 1 << 20 | 64; // unusual size so other tests don't take it
+        let a = CpuBuffer::alloc(bytes).unwrap();
+        let p = a.as_ptr();
+        assert_eq!(p as usize % ALIGN, 0);
+        drop(a);
+        let b = CpuBuffer::alloc(bytes).unwrap();
+        assert_eq!(b.as_ptr(), p);
+    }
+
+    #[test]
+    fn zero_size_gets_a_pointer() {
+        let a = CpuBuffer::alloc(0).unwrap();
+        assert!(!a.as_ptr().is_null());
+        assert_eq!(a.len_bytes(), 0);
+    }
+}

@@ -1,0 +1,184 @@
+//! The CPU backend's loop engine: walks K operands of one shape row by row, after collapsing
+//! dimensions that are contiguous for every operand, and splits large work across threads.
+//!
+//! Every CPU op is a "row kernel" given to [`for_each_row`]: a function of K row pointers, K
+//! byte strides and a row length. Row kernels take a slice fast path when all strides are unit.
+
+use rayon::prelude::*;
+
+/// Elements per parallel task: below this, threads cost more than they save.
+pub(crate) const PAR_CHUNK: usize = 1 << 15;
+
+/// A raw pointer that may cross to worker threads: the engine hands disjoint output rows to
+/// different threads, so sharing the base pointer is sound.
+#[derive(Clone, Copy)]
+pub(crate) struct SendPtr(pub(crate) *mut u8);
+// SAFETY: see the type's doc; the pointer is only offset and passed to row kernels.
+unsafe impl Send for SendPtr {}
+// SAFETY: as above.
+unsafe impl Sync for SendPtr {}
+
+/// One operand: pointer to its element `[0, 0, …]`, element strides, element size.
+#[derive(Clone, Copy)]
+pub(crate) struct Operand<'a> {
+    pub(crate) ptr: *mut u8,
+    pub(crate) strides: &'a [isize],
+    pub(crate) itemsize: usize,
+}
+
+/// Shape and per-operand byte strides after collapsing.
+struct Plan<const K: usize> {
+    shape: Vec<usize>,
+    strides: Vec<[isize; K]>,
+}
+
+fn plan<const K: usize>(shape: &[usize], ops: &[Operand<'_>; K]) -> Plan<K> {
+    let mut dims: Vec<(usize, [isize; K])> = Vec::with_capacity(shape.len());
+    for (d, &n) in shape.iter().enumerate() {
+        if n == 1 {
+            continue;
+        }
+        let s: [isize; K] = std::array::from_fn(|k| ops[k].strides[d] * ops[k].itemsize as isize);
+        if let Some((pn, ps)) = dims.last_mut() {
+            // Merge with the previous (outer) dim when, for every operand, stepping the outer dim
+            // equals stepping over a whole inner row.
+            if (0..K).all(|k| ps[k] == s[k] * n as isize) {
+                *pn *= n;
+                *ps = s;
+                continue;
+            }
+        }
+        dims.push((n, s));
+    }
+    Plan { shape: dims.iter().map(|d| d.0).collect(), strides: dims.iter().map(|d| d.1).collect() }
+}
+
+/// Calls `row(ptrs, byte_strides, len)` over every innermost row of `shape`, for K operands
+/// (operand 0 is conventionally the output). Rows may be split into pieces and visited in any
+/// order on any thread; each element is visited exactly once.
+///
+/// # Safety
+/// Every operand pointer with its strides must address valid, initialised memory for every
+/// index of `shape`; operands written by `row` must not overlap any other operand, and no other
+/// thread may access written memory during the call.
+pub(crate) unsafe fn for_each_row<const K: usize, F>(shape: &[usize], ops: [Operand<'_>; K], row: F)
+where
+    F: Fn([*mut u8; K], [isize; K], usize) + Sync,
+{
+    if shape.contains(&0) {
+        return;
+    }
+    let p = plan(shape, &ops);
+    let base: [SendPtr; K] = std::array::from_fn(|k| SendPtr(ops[k].ptr));
+    let ndim = p.shape.len();
+    if ndim == 0 {
+        row(base.map(|b| b.0), [0; K], 1);
+        return;
+    }
+    let inner = p.shape[ndim - 1];
+    let inner_strides = p.strides[ndim - 1];
+    let rows: usize = p.shape[..ndim - 1].iter().product();
+    let total = rows * inner;
+    // Work items: `pieces` chunks per row when rows are long, else groups of whole rows.
+    let pieces_per_row = inner.div_ceil(PAR_CHUNK).max(1);
+    let rows_per_task = if pieces_per_row > 1 { 1 } else { (PAR_CHUNK / inner).max(1) };
+    let piece_len = inner.div_ceil(pieces_per_row);
+    let tasks = rows.div_ceil(rows_per_task) * pieces_per_row;
+
+    let row_start = |r: usize| -> [*mut u8; K] {
+        // Unravel row index r over the outer dims (innermost outer dim fastest).
+        let mut rem = r;
+        let mut off = [0isize; K];
+        for d in (0..ndim - 1).rev() {
+            let i = rem % p.shape[d];
+            rem /= p.shape[d];
+            for k in 0..K {
+                off[k] += i as isize * p.strides[d][k];
+            }
+        }
+        std::array::from_fn(|k| base[k].0.wrapping_offset(off[k]))
+    };
+    let run_task = |t: usize| {
+        let (group, piece) = (t / pieces_per_row, t % pieces_per_row);
+        let lo = piece * piece_len;
+        let len = piece_len.min(inner - lo);
+        for r in group * rows_per_task..((group + 1) * rows_per_task).min(rows) {
+            let start = row_start(r);
+            let ptrs = std::array::from_fn(|k| start[k].wrapping_offset(lo as isize * inner_strides[k]));
+            row(ptrs, inner_strides, len);
+        }
+    };
+    if total >= 2 * PAR_CHUNK && tasks > 1 && rayon::current_num_threads() > 1 {
+        (0..tasks).into_par_iter().for_each(run_task);
+    } else {
+        (0..tasks).for_each(run_task);
+    }
+}
+
+/// Reads `len` elements at `ptr` with byte stride `stride` as a slice when contiguous.
+///
+/// # Safety
+/// When `stride == size_of::<T>()`, `ptr` must be aligned and valid for `len` reads of `T` that
+/// nothing writes during the borrow.
+#[inline(always)]
+pub(crate) unsafe fn as_slice<'a, T>(ptr: *mut u8, stride: isize, len: usize) -> Option<&'a [T]> {
+    if stride == std::mem::size_of::<T>() as isize {
+        // SAFETY: the caller's contract.
+        Some(unsafe { std::slice::from_raw_parts(ptr as *const T, len) })
+    } else {
+        None
+    }
+}
+
+/// Mutable counterpart of [`as_slice`].
+///
+/// # Safety
+/// As [`as_slice`], and nothing else may read or write the memory during the borrow.
+#[inline(always)]
+pub(crate) unsafe fn as_slice_mut<'a, T>(ptr: *mut u8, stride: isize, len: usize) -> Option<&'a mut [T]> {
+    if stride == std::mem::size_of::<T>() as isize {
+        // SAFETY: the caller's contract.
+        Some(unsafe { std::slice::from_raw_parts_mut(ptr as *mut T, len) })
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn collapses_contiguous_dims() {
+        let strides = [12isize, 4, 1];
+        let op = Operand { ptr: std::ptr::null_mut(), strides: &strides, itemsize: 4 };
+        let p = plan(&[2, 3, 4], &[op]);
+        assert_eq!(p.shape, vec![24]);
+        let t = [1isize, 2, 6];
+        let op2 = Operand { ptr: std::ptr::null_mut(), strides: &t, itemsize: 4 };
+        let p = plan(&[2, 3, 4], &[op, op2]);
+        assert_eq!(p.shape, vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn visits_every_element_once_in_parallel() {
+        let n = 3 * PAR_CHUNK + 17;
+        let mut data = vec![0u32; n];
+        let strides = [1isize];
+        let hits = AtomicUsize::new(0);
+        let op = Operand { ptr: data.as_mut_ptr() as *mut u8, strides: &strides, itemsize: 4 };
+        // SAFETY: `data` is valid for n u32 and only this call touches it.
+        unsafe {
+            for_each_row(&[n], [op], |[p], [s], len| {
+                for i in 0..len {
+                    let e = p.offset(i as isize * s) as *mut u32;
+                    *e += 1;
+                }
+                hits.fetch_add(len, Ordering::Relaxed);
+            });
+        }
+        assert_eq!(hits.load(Ordering::Relaxed), n);
+        assert!(data.iter().all(|&v| v == 1));
+    }
+}

@@ -1,0 +1,253 @@
+//! Devices: where arrays live, how the default is chosen, and what this machine offers.
+
+use crate::error::{Error, Result};
+use std::fmt;
+
+/// A place arrays live and ops run.
+///
+/// `Device::default()` is CUDA device 0 when a driver and a device are present, else the CPU;
+/// the environment variable `DEVARRAY_DEVICE` (`cpu`, `cuda`, `cuda:N`) overrides it.
+///
+/// ```
+/// use devarray::Device;
+/// assert_eq!(Device::Cpu.to_string(), "cpu");
+/// assert_eq!("cuda:1".parse::<Device>().unwrap(), Device::Cuda(1));
+/// assert!("tpu".parse::<Device>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Device {
+    /// The host CPU backend (multi-threaded, buffer-caching).
+    Cpu,
+    /// A CUDA device, by ordinal.
+    Cuda(usize),
+}
+
+impl fmt::Display for Device {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Device::Cpu => f.write_str("cpu"),
+            Device::Cuda(i) => write!(f, "cuda:{i}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Device {
+    type Err = Error;
+
+    /// Parses `cpu`, `cuda` (= `cuda:0`) or `cuda:N`, case-insensitively. Only the syntax is
+    /// checked; [`Device::checked`] also checks that the device exists.
+    fn from_str(s: &str) -> Result<Device> {
+        let t = s.trim().to_ascii_lowercase();
+        let bad = |reason: &str| Error::BadDeviceName {
+            value: s.to_string(),
+            reason: reason.to_string(),
+            available: available_devices_text(),
+        };
+        match t.as_str() {
+            "cpu" => Ok(Device::Cpu),
+            "cuda" | "gpu" => Ok(Device::Cuda(0)),
+            _ => match t.strip_prefix("cuda:") {
+                Some(n) => n.parse::<usize>().map(Device::Cuda).map_err(|_| bad("the part after 'cuda:' must be a device number")),
+                None => Err(bad("expected 'cpu', 'cuda' or 'cuda:N'")),
+            },
+        }
+    }
+}
+
+/// The environment variable that overrides the default device.
+pub const DEVICE_ENV: &str = "DEVARRAY_DEVICE";
+
+impl Default for Device {
+    /// The default device, ignoring errors: CUDA device 0 when usable, else the CPU.
+    /// A `DEVARRAY_DEVICE` that cannot be used falls back to the CPU here; call
+    /// [`Device::from_env`] to see the error instead.
+    fn default() -> Self {
+        Device::from_env().unwrap_or(Device::Cpu)
+    }
+}
+
+impl Device {
+    /// The default device, honouring `DEVARRAY_DEVICE`; an unusable value is an error that
+    /// lists the available devices.
+    ///
+    /// ```
+    /// // On a machine without CUDA (and without DEVARRAY_DEVICE) this is the CPU.
+    /// let d = devarray::Device::from_env().unwrap();
+    /// println!("default device: {d}");
+    /// ```
+    pub fn from_env() -> Result<Device> {
+        match std::env::var(DEVICE_ENV) {
+            Ok(v) if !v.trim().is_empty() => v.parse::<Device>()?.checked(),
+            _ => Ok(if crate::cuda::device_count() > 0 { Device::Cuda(0) } else { Device::Cpu }),
+        }
+    }
+
+    /// `self` if it exists on this machine, else an error naming what does.
+    ///
+    /// ```
+    /// use devarray::Device;
+    /// assert_eq!(Device::Cpu.checked().unwrap(), Device::Cpu);
+    /// assert!(Device::Cuda(4096).checked().is_err());
+    /// ```
+    pub fn checked(self) -> Result<Device> {
+        match self {
+            Device::Cpu => Ok(self),
+            Device::Cuda(i) => {
+                let count = crate::cuda::device_count();
+                if i < count {
+                    Ok(self)
+                } else {
+                    let reason = match crate::cuda::unavailable_reason() {
+                        Some(r) => r,
+                        None => format!("there are {count} CUDA devices"),
+                    };
+                    Err(Error::BadDeviceName { value: self.to_string(), reason, available: available_devices_text() })
+                }
+            }
+        }
+    }
+
+    /// CUDA device `ordinal` if it can be used, else [`Error::CudaUnavailable`].
+    ///
+    /// ```
+    /// match devarray::Device::cuda_if_available(0) {
+    ///     Ok(d) => println!("using {d}"),
+    ///     Err(e) => println!("no GPU: {e}"),
+    /// }
+    /// ```
+    pub fn cuda_if_available(ordinal: usize) -> Result<Device> {
+        let count = crate::cuda::device_count();
+        if ordinal < count {
+            Ok(Device::Cuda(ordinal))
+        } else {
+            let reason = crate::cuda::unavailable_reason()
+                .unwrap_or_else(|| format!("device {ordinal} requested but {count} CUDA devices exist"));
+            Err(Error::CudaUnavailable { reason })
+        }
+    }
+
+    /// True for CUDA devices.
+    pub fn is_cuda(self) -> bool {
+        matches!(self, Device::Cuda(_))
+    }
+
+    /// Every device on this machine: the CPU, then each CUDA device.
+    ///
+    /// ```
+    /// assert_eq!(devarray::Device::all()[0], devarray::Device::Cpu);
+    /// ```
+    pub fn all() -> Vec<Device> {
+        std::iter::once(Device::Cpu).chain((0..crate::cuda::device_count()).map(Device::Cuda)).collect()
+    }
+
+    /// Waits until every operation queued on this device has finished.
+    ///
+    /// ```
+    /// devarray::Device::Cpu.synchronize().unwrap();
+    /// ```
+    pub fn synchronize(self) -> Result<()> {
+        match self {
+            Device::Cpu => Ok(()),
+            Device::Cuda(i) => crate::cuda::CudaDevice::get(i)?.synchronize(),
+        }
+    }
+}
+
+fn available_devices_text() -> String {
+    let names: Vec<String> = Device::all().iter().map(|d| d.to_string()).collect();
+    let mut text = names.join(", ");
+    if let Some(reason) = crate::cuda::unavailable_reason() {
+        text.push_str(&format!(" (CUDA: {reason})"));
+    }
+    text
+}
+
+/// What a device is: returned by [`devices_report`].
+///
+/// ```
+/// let report = devarray::devices_report();
+/// assert_eq!(report.devices[0].device, devarray::Device::Cpu);
+/// println!("{report}");
+/// ```
+#[derive(Clone, Debug)]
+pub struct DeviceInfo {
+    /// Which device.
+    pub device: Device,
+    /// Product name (for the CPU, the number of worker threads).
+    pub name: String,
+    /// CUDA compute capability `(major, minor)`; `None` for the CPU.
+    pub compute_capability: Option<(u32, u32)>,
+    /// Total memory in bytes, when known.
+    pub total_memory: Option<usize>,
+    /// Number of streaming multiprocessors (CUDA) or worker threads (CPU).
+    pub multiprocessors: usize,
+}
+
+/// A listing of this machine's devices and CUDA software versions.
+#[derive(Clone, Debug)]
+pub struct DevicesReport {
+    /// The devices, CPU first.
+    pub devices: Vec<DeviceInfo>,
+    /// The CUDA driver's version (`12080` = 12.8), or `None` without a driver.
+    pub driver_version: Option<i32>,
+    /// NVRTC's version `(major, minor)`, or `None` when libnvrtc cannot be loaded.
+    pub nvrtc_version: Option<(i32, i32)>,
+    /// Why CUDA is unusable, if it is.
+    pub cuda_unavailable: Option<String>,
+    /// The device `Device::default()` picks.
+    pub default_device: Device,
+}
+
+/// Lists this machine's devices with driver and NVRTC versions. Never panics: without a driver
+/// the report says why CUDA is unavailable.
+///
+/// ```
+/// let r = devarray::devices_report();
+/// assert!(!r.devices.is_empty());
+/// ```
+pub fn devices_report() -> DevicesReport {
+    let threads = rayon::current_num_threads();
+    let mut devices = vec![DeviceInfo {
+        device: Device::Cpu,
+        name: format!("host CPU ({threads} worker threads)"),
+        compute_capability: None,
+        total_memory: None,
+        multiprocessors: threads,
+    }];
+    devices.extend((0..crate::cuda::device_count()).filter_map(|i| crate::cuda::device_info(i).ok()));
+    DevicesReport {
+        devices,
+        driver_version: crate::cuda::driver_version(),
+        nvrtc_version: crate::cuda::nvrtc_version(),
+        cuda_unavailable: crate::cuda::unavailable_reason(),
+        default_device: Device::default(),
+    }
+}
+
+impl fmt::Display for DevicesReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.driver_version {
+            Some(v) => writeln!(f, "CUDA driver: {}.{}", v / 1000, (v % 1000) / 10)?,
+            None => writeln!(f, "CUDA driver: not found")?,
+        }
+        match self.nvrtc_version {
+            Some((a, b)) => writeln!(f, "NVRTC: {a}.{b}")?,
+            None => writeln!(f, "NVRTC: not found")?,
+        }
+        if let Some(r) = &self.cuda_unavailable {
+            writeln!(f, "CUDA unavailable: {r}")?;
+        }
+        for d in &self.devices {
+            write!(f, "  {:<8} {}", d.device.to_string(), d.name)?;
+            if let Some((a, b)) = d.compute_capability {
+                write!(f, ", compute capability {a}.{b}, {} SMs", d.multiprocessors)?;
+            }
+            if let Some(m) = d.total_memory {
+                write!(f, ", {:.1} GiB", m as f64 / (1u64 << 30) as f64)?;
+            }
+            writeln!(f)?;
+        }
+        write!(f, "default device: {}", self.default_device)
+    }
+}

@@ -1,0 +1,526 @@
+//! Shapes, strides and offsets: the view arithmetic every backend shares.
+//!
+//! A [`Layout`] maps an n-dimensional index to an element offset inside a buffer:
+//! `offset + Σ index[d] * strides[d]`. Strides are in **elements** (not bytes, unlike NumPy's
+//! `ndarray.strides`), may be zero (broadcast) or negative (flipped views).
+
+use crate::error::{Error, Result};
+
+/// Shape, element strides and element offset of a view into a buffer.
+///
+/// ```
+/// use devarray::Layout;
+/// let l = Layout::contiguous(&[2, 3]);
+/// assert_eq!(l.strides(), &[3, 1]);
+/// assert!(l.is_c_contiguous());
+/// let t = l.permuted(&[1, 0]).unwrap();
+/// assert_eq!(t.shape(), &[3, 2]);
+/// assert!(!t.is_c_contiguous());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Layout {
+    shape: Vec<usize>,
+    strides: Vec<isize>,
+    offset: usize,
+}
+
+/// One entry of a basic index, as in NumPy's `x[1, ::2, None, ...]`.
+///
+/// ```
+/// use devarray::{Array, AxisSlice, DType, Device};
+/// let a = Array::arange(0.0, 12.0, 1.0, DType::F64, &Device::Cpu).unwrap().reshape(&[3, 4]).unwrap();
+/// // a[1, ::-2]
+/// let v = a.slice(&[AxisSlice::Index(1), AxisSlice::range(None, None, -2)]).unwrap();
+/// assert_eq!(v.to_vec::<f64>().unwrap(), vec![7.0, 5.0]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AxisSlice {
+    /// A single index (negative counts from the end); removes the axis.
+    Index(isize),
+    /// `start:stop:step` with Python semantics (bounds clamp; `step != 0`).
+    Range {
+        /// First index (default: start, or end for a negative step).
+        start: Option<isize>,
+        /// One past the last index (default: end, or before-start for a negative step).
+        stop: Option<isize>,
+        /// Step; negative walks backwards; zero is an error.
+        step: isize,
+    },
+    /// `None` / `np.newaxis`: inserts an axis of length 1.
+    NewAxis,
+    /// `...`: as many full slices as needed (at most one per index).
+    Ellipsis,
+}
+
+impl AxisSlice {
+    /// The full slice `:`.
+    pub const FULL: AxisSlice = AxisSlice::Range { start: None, stop: None, step: 1 };
+
+    /// `start:stop:step`.
+    ///
+    /// ```
+    /// let s = devarray::AxisSlice::range(1, None, 2);
+    /// assert_eq!(s, devarray::AxisSlice::Range { start: Some(1), stop: None, step: 2 });
+    /// ```
+    pub fn range(start: impl Into<Option<isize>>, stop: impl Into<Option<isize>>, step: isize) -> Self {
+        AxisSlice::Range { start: start.into(), stop: stop.into(), step }
+    }
+}
+
+/// Number of elements of `shape`, or an overflow error when the byte size of such an array with
+/// `itemsize`-byte elements would not fit in `isize` (the limit every allocator and pointer offset
+/// has).
+pub(crate) fn checked_numel(op: &'static str, shape: &[usize], itemsize: usize) -> Result<usize> {
+    let overflow = || Error::SizeOverflow { op, shape: shape.to_vec(), itemsize };
+    let mut n: usize = 1;
+    for &d in shape {
+        n = n.checked_mul(d).ok_or_else(overflow)?;
+    }
+    let bytes = n.checked_mul(itemsize.max(1)).ok_or_else(overflow)?;
+    if bytes > isize::MAX as usize {
+        return Err(overflow());
+    }
+    Ok(n)
+}
+
+/// Row-major (C order) strides for `shape`.
+pub(crate) fn c_strides(shape: &[usize]) -> Vec<isize> {
+    let mut strides = vec![0isize; shape.len()];
+    let mut acc: isize = 1;
+    for (s, &d) in strides.iter_mut().zip(shape).rev() {
+        *s = acc;
+        acc = acc.wrapping_mul(d.max(1) as isize);
+    }
+    strides
+}
+
+/// Normalises a possibly negative axis against `ndim`.
+pub(crate) fn normalize_axis(op: &'static str, axis: isize, ndim: usize) -> Result<usize> {
+    let n = ndim as isize;
+    if axis < -n || axis >= n {
+        return Err(Error::AxisOutOfRange { op, axis, ndim });
+    }
+    Ok(if axis < 0 { (axis + n) as usize } else { axis as usize })
+}
+
+/// Normalises a set of axes, refusing repeats; `None` means every axis. Sorted ascending.
+pub(crate) fn normalize_axes(op: &'static str, axes: Option<&[isize]>, ndim: usize) -> Result<Vec<usize>> {
+    let Some(axes) = axes else { return Ok((0..ndim).collect()) };
+    let mut out = Vec::with_capacity(axes.len());
+    for &a in axes {
+        let a = normalize_axis(op, a, ndim)?;
+        if out.contains(&a) {
+            return Err(Error::RepeatedAxis { op, axis: a });
+        }
+        out.push(a);
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// The shape two shapes broadcast to (NumPy rules: align on the right; 1 stretches).
+///
+/// ```
+/// assert_eq!(devarray::broadcast_shapes(&[3, 1], &[4]).unwrap(), vec![3, 4]);
+/// assert!(devarray::broadcast_shapes(&[3], &[4]).is_err());
+/// ```
+pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
+    let n = a.len().max(b.len());
+    let mut out = vec![0; n];
+    for i in 0..n {
+        let da = if i < n - a.len() { 1 } else { a[i - (n - a.len())] };
+        let db = if i < n - b.len() { 1 } else { b[i - (n - b.len())] };
+        out[i] = match (da, db) {
+            (x, y) if x == y => x,
+            (1, y) => y,
+            (x, 1) => x,
+            _ => {
+                return Err(Error::ShapeMismatch {
+                    op: "broadcast",
+                    lhs: a.to_vec(),
+                    rhs: b.to_vec(),
+                    hint: format!("; axis {i} has sizes {da} and {db}, and neither is 1"),
+                })
+            }
+        };
+    }
+    Ok(out)
+}
+
+impl Layout {
+    /// A C-contiguous layout of `shape` at offset 0.
+    ///
+    /// ```
+    /// assert_eq!(devarray::Layout::contiguous(&[4, 5, 6]).strides(), &[30, 6, 1]);
+    /// ```
+    pub fn contiguous(shape: &[usize]) -> Self {
+        Layout { shape: shape.to_vec(), strides: c_strides(shape), offset: 0 }
+    }
+
+    /// Builds a layout from parts (crate-internal: callers guarantee it stays in its buffer).
+    pub(crate) fn from_parts(shape: Vec<usize>, strides: Vec<isize>, offset: usize) -> Self {
+        debug_assert_eq!(shape.len(), strides.len());
+        Layout { shape, strides, offset }
+    }
+
+    /// The extent of each axis.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// Element strides, one per axis.
+    pub fn strides(&self) -> &[isize] {
+        &self.strides
+    }
+
+    /// Element offset of index `[0, 0, …]` from the start of the buffer.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Number of axes.
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    /// Number of elements (the product of the shape; 1 for 0-d).
+    pub fn numel(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// True when the view is row-major contiguous (axes of length 1 may have any stride; empty
+    /// views count as contiguous).
+    ///
+    /// ```
+    /// let l = devarray::Layout::contiguous(&[2, 1, 3]);
+    /// assert!(l.is_c_contiguous());
+    /// ```
+    pub fn is_c_contiguous(&self) -> bool {
+        if self.numel() == 0 {
+            return true;
+        }
+        let mut expected: isize = 1;
+        for (&d, &s) in self.shape.iter().zip(&self.strides).rev() {
+            if d != 1 {
+                if s != expected {
+                    return false;
+                }
+                expected *= d as isize;
+            }
+        }
+        true
+    }
+
+    /// The smallest and one-past-largest element offsets this view touches, relative to the
+    /// buffer start; `None` for an empty view.
+    pub(crate) fn span(&self) -> Option<(usize, usize)> {
+        if self.numel() == 0 {
+            return None;
+        }
+        let (mut lo, mut hi) = (self.offset as isize, self.offset as isize);
+        for (&d, &s) in self.shape.iter().zip(&self.strides) {
+            let reach = (d as isize - 1) * s;
+            if reach < 0 {
+                lo += reach;
+            } else {
+                hi += reach;
+            }
+        }
+        Some((lo as usize, hi as usize + 1))
+    }
+
+    /// True when two elements of the view share one address (a zero stride over an axis longer
+    /// than 1): such views are read-only.
+    pub(crate) fn has_internal_overlap(&self) -> bool {
+        self.numel() > 1 && self.shape.iter().zip(&self.strides).any(|(&d, &s)| d > 1 && s == 0)
+    }
+
+    /// The axes reordered: axis `i` of the result is axis `axes[i]` of `self`.
+    pub fn permuted(&self, axes: &[usize]) -> Result<Layout> {
+        if axes.len() != self.ndim() {
+            return Err(Error::invalid(
+                "permute_dims",
+                format!("expected {} axes, got {:?}", self.ndim(), axes),
+            ));
+        }
+        let mut seen = vec![false; self.ndim()];
+        for &a in axes {
+            if a >= self.ndim() {
+                return Err(Error::AxisOutOfRange { op: "permute_dims", axis: a as isize, ndim: self.ndim() });
+            }
+            if std::mem::replace(&mut seen[a], true) {
+                return Err(Error::RepeatedAxis { op: "permute_dims", axis: a });
+            }
+        }
+        Ok(Layout {
+            shape: axes.iter().map(|&a| self.shape[a]).collect(),
+            strides: axes.iter().map(|&a| self.strides[a]).collect(),
+            offset: self.offset,
+        })
+    }
+
+    /// A view with `shape` and the same elements in C order, if one exists without copying
+    /// (NumPy's no-copy reshape rule); `Ok(None)` when a copy is needed.
+    pub(crate) fn reshaped(&self, shape: &[usize]) -> Result<Option<Layout>> {
+        let new_numel: usize = checked_numel("reshape", shape, 1)?;
+        if new_numel != self.numel() {
+            return Err(Error::ShapeMismatch {
+                op: "reshape",
+                lhs: self.shape.clone(),
+                rhs: shape.to_vec(),
+                hint: format!("; cannot reshape {} elements into {}", self.numel(), new_numel),
+            });
+        }
+        if self.is_c_contiguous() {
+            let mut l = Layout::contiguous(shape);
+            l.offset = self.offset;
+            return Ok(Some(l));
+        }
+        // Group old axes (skipping length-1 ones) into runs that are contiguous with each
+        // other; each run may be split into any new axes whose product matches.
+        let old: Vec<(usize, isize)> =
+            self.shape.iter().copied().zip(self.strides.iter().copied()).filter(|&(d, _)| d != 1).collect();
+        let mut new_strides = vec![0isize; shape.len()];
+        let (mut oi, mut ni) = (0usize, 0usize);
+        while ni < shape.len() {
+            if shape[ni] == 1 {
+                new_strides[ni] = 1;
+                ni += 1;
+                continue;
+            }
+            if oi >= old.len() {
+                return Ok(None);
+            }
+            // Take old axes and new axes until their products agree.
+            let (mut op, mut np) = (old[oi].0, shape[ni]);
+            let (o_start, n_start) = (oi, ni);
+            while op != np {
+                if op < np {
+                    oi += 1;
+                    if oi >= old.len() {
+                        return Ok(None);
+                    }
+                    op *= old[oi].0;
+                } else {
+                    ni += 1;
+                    np *= shape[ni];
+                }
+            }
+            for k in o_start..oi {
+                if old[k].1 != old[k + 1].1 * old[k + 1].0 as isize {
+                    return Ok(None);
+                }
+            }
+            let mut stride = old[oi].1;
+            for k in (n_start..=ni).rev() {
+                new_strides[k] = stride;
+                stride *= shape[k] as isize;
+            }
+            oi += 1;
+            ni += 1;
+        }
+        Ok(Some(Layout { shape: shape.to_vec(), strides: new_strides, offset: self.offset }))
+    }
+
+    /// The view after basic indexing.
+    pub(crate) fn sliced(&self, index: &[AxisSlice]) -> Result<Layout> {
+        const OP: &str = "slice";
+        let ellipses = index.iter().filter(|s| matches!(s, AxisSlice::Ellipsis)).count();
+        if ellipses > 1 {
+            return Err(Error::invalid(OP, "an index can only have a single ellipsis ('...')"));
+        }
+        let consuming = index.iter().filter(|s| matches!(s, AxisSlice::Index(_) | AxisSlice::Range { .. })).count();
+        if consuming > self.ndim() {
+            return Err(Error::invalid(
+                OP,
+                format!("too many indices: array is {}-dimensional, but {consuming} were indexed", self.ndim()),
+            ));
+        }
+        let mut shape = Vec::with_capacity(self.ndim() + index.len());
+        let mut strides = Vec::with_capacity(shape.capacity());
+        let mut offset = self.offset as isize;
+        let mut axis = 0usize;
+        let full_rest = |axis: usize, shape: &mut Vec<usize>, strides: &mut Vec<isize>, count: usize| {
+            shape.extend_from_slice(&self.shape[axis..axis + count]);
+            strides.extend_from_slice(&self.strides[axis..axis + count]);
+        };
+        for item in index {
+            match *item {
+                AxisSlice::NewAxis => {
+                    shape.push(1);
+                    strides.push(0);
+                }
+                AxisSlice::Ellipsis => {
+                    let count = self.ndim() - consuming;
+                    full_rest(axis, &mut shape, &mut strides, count);
+                    axis += count;
+                }
+                AxisSlice::Index(i) => {
+                    let size = self.shape[axis];
+                    let j = if i < 0 { i + size as isize } else { i };
+                    if j < 0 || j >= size as isize {
+                        return Err(Error::IndexOutOfBounds { op: OP, index: i, axis, size });
+                    }
+                    offset += j * self.strides[axis];
+                    axis += 1;
+                }
+                AxisSlice::Range { start, stop, step } => {
+                    let (first, len) = slice_indices(self.shape[axis], start, stop, step)?;
+                    if len > 0 {
+                        offset += first * self.strides[axis];
+                    }
+                    shape.push(len);
+                    strides.push(self.strides[axis] * step);
+                    axis += 1;
+                }
+            }
+        }
+        let rest = self.ndim() - axis;
+        full_rest(axis, &mut shape, &mut strides, rest);
+        Ok(Layout { shape, strides, offset: offset as usize })
+    }
+
+    /// The view broadcast to `shape` (new axes on the left, length-1 axes stretched, both with
+    /// stride 0).
+    pub(crate) fn broadcast_to(&self, shape: &[usize]) -> Result<Layout> {
+        let fail = || Error::ShapeMismatch {
+            op: "broadcast_to",
+            lhs: self.shape.clone(),
+            rhs: shape.to_vec(),
+            hint: "; each axis must match or be 1 in the source".into(),
+        };
+        if shape.len() < self.ndim() {
+            return Err(fail());
+        }
+        let lead = shape.len() - self.ndim();
+        let mut strides = vec![0isize; shape.len()];
+        for (i, (&d, &s)) in self.shape.iter().zip(&self.strides).enumerate() {
+            let t = shape[lead + i];
+            strides[lead + i] = if d == t {
+                s
+            } else if d == 1 {
+                0
+            } else {
+                return Err(fail());
+            };
+        }
+        Ok(Layout { shape: shape.to_vec(), strides, offset: self.offset })
+    }
+
+    /// The view with a new axis of length 1 at `axis` (in the result's numbering).
+    pub(crate) fn expand_dims(&self, axis: isize) -> Result<Layout> {
+        let at = normalize_axis("expand_dims", axis, self.ndim() + 1)?;
+        let mut l = self.clone();
+        l.shape.insert(at, 1);
+        l.strides.insert(at, 0);
+        Ok(l)
+    }
+
+    /// The view without the given length-1 axes (all length-1 axes when `axes` is `None`).
+    pub(crate) fn squeeze(&self, axes: Option<&[isize]>) -> Result<Layout> {
+        let drop: Vec<usize> = match axes {
+            None => (0..self.ndim()).filter(|&a| self.shape[a] == 1).collect(),
+            Some(axes) => {
+                let drop = normalize_axes("squeeze", Some(axes), self.ndim())?;
+                if let Some(&a) = drop.iter().find(|&&a| self.shape[a] != 1) {
+                    return Err(Error::invalid(
+                        "squeeze",
+                        format!("cannot squeeze axis {a} of size {} (only length-1 axes can be removed)", self.shape[a]),
+                    ));
+                }
+                drop
+            }
+        };
+        let keep: Vec<usize> = (0..self.ndim()).filter(|a| !drop.contains(a)).collect();
+        Ok(Layout {
+            shape: keep.iter().map(|&a| self.shape[a]).collect(),
+            strides: keep.iter().map(|&a| self.strides[a]).collect(),
+            offset: self.offset,
+        })
+    }
+
+    /// The view with `axis` reversed.
+    pub(crate) fn flipped(&self, axis: usize) -> Layout {
+        let mut l = self.clone();
+        if l.shape[axis] > 0 {
+            l.offset = (l.offset as isize + (l.shape[axis] as isize - 1) * l.strides[axis]) as usize;
+        }
+        l.strides[axis] = -l.strides[axis];
+        l
+    }
+}
+
+/// Python's `slice.indices` + length: the first index and the number of elements.
+fn slice_indices(size: usize, start: Option<isize>, stop: Option<isize>, step: isize) -> Result<(isize, usize)> {
+    if step == 0 {
+        return Err(Error::invalid("slice", "slice step cannot be zero"));
+    }
+    let n = size as isize;
+    let clamp = |v: isize, lo: isize, hi: isize| {
+        let v = if v < 0 { v + n } else { v };
+        v.clamp(lo, hi)
+    };
+    let (first, last) = if step > 0 {
+        (start.map_or(0, |s| clamp(s, 0, n)), stop.map_or(n, |s| clamp(s, 0, n)))
+    } else {
+        (start.map_or(n - 1, |s| clamp(s, -1, n - 1)), stop.map_or(-1, |s| clamp(s, -1, n - 1)))
+    };
+    let len = if step > 0 {
+        if last > first { (last - first + step - 1) / step } else { 0 }
+    } else if first > last {
+        (first - last - step - 1) / (-step)
+    } else {
+        0
+    };
+    Ok((first, len as usize))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slice_indices_match_python() {
+        // Values from Python's range(size)[start:stop:step].
+        let cases: &[(usize, Option<isize>, Option<isize>, isize, &[isize])] = &[
+            (5, None, None, 1, &[0, 1, 2, 3, 4]),
+            (5, None, None, -1, &[4, 3, 2, 1, 0]),
+            (5, Some(1), Some(4), 2, &[1, 3]),
+            (5, Some(-2), None, 1, &[3, 4]),
+            (5, Some(10), None, -2, &[4, 2, 0]),
+            (5, Some(3), Some(3), 1, &[]),
+            (5, Some(-10), Some(2), 1, &[0, 1]),
+            (0, None, None, -1, &[]),
+            (5, Some(4), Some(-6), -3, &[4, 1]),
+        ];
+        for &(size, start, stop, step, expected) in cases {
+            let (first, len) = slice_indices(size, start, stop, step).unwrap();
+            let got: Vec<isize> = (0..len as isize).map(|k| first + k * step).collect();
+            assert_eq!(got, expected, "{size} {start:?}:{stop:?}:{step}");
+        }
+        assert!(slice_indices(3, None, None, 0).is_err());
+    }
+
+    #[test]
+    fn reshape_views_follow_numpy() {
+        let l = Layout::contiguous(&[4, 6]);
+        let t = l.permuted(&[1, 0]).unwrap(); // (6, 4) strides (1, 6)
+        assert!(t.reshaped(&[24]).unwrap().is_none());
+        let r = t.reshaped(&[2, 3, 4]).unwrap().unwrap();
+        assert_eq!(r.strides(), &[3, 1, 6]);
+        let r = t.reshaped(&[6, 1, 4]).unwrap().unwrap();
+        assert_eq!(r.strides()[0], 1);
+        assert_eq!(r.strides()[2], 6);
+        assert!(l.reshaped(&[5, 5]).is_err());
+        let s = l.sliced(&[AxisSlice::FULL, AxisSlice::range(None, None, 2)]).unwrap(); // (4, 3) strides (6, 2)
+        assert_eq!(s.reshaped(&[12]).unwrap(), None);
+        assert_eq!(s.reshaped(&[2, 2, 3]).unwrap().unwrap().strides(), &[12, 6, 2]);
+    }
+
+    #[test]
+    fn checked_numel_refuses_overflow() {
+        assert!(checked_numel("t", &[usize::MAX, 2], 1).is_err());
+        assert!(checked_numel("t", &[1 << 62], 4).is_err());
+        assert_eq!(checked_numel("t", &[3, 0, usize::MAX], 8).unwrap(), 0);
+    }
+}

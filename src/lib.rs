@@ -1,0 +1,78 @@
+//! # devarray: GPU-first n-dimensional arrays
+//!
+//! Arrays live on a [`Device`]: a CUDA GPU, or the CPU backend when no GPU exists. Ops run
+//! where the data is. Elements cross to the host **only when you ask for a copy**.
+//!
+//! ```
+//! use devarray::{Array, DType, Device};
+//!
+//! let dev = Device::default();                         // CUDA device 0 if present, else the CPU
+//! let x = Array::arange(0.0, 6.0, 1.0, DType::F32, &dev)?.reshape(&[2, 3])?;
+//! let row = x.slice(&[devarray::AxisSlice::Index(1)])?; // a view: no copy
+//! let host: Vec<f32> = row.to_vec()?;                  // the explicit device-to-host copy
+//! assert_eq!(host, vec![3.0, 4.0, 5.0]);
+//! # Ok::<(), devarray::Error>(())
+//! ```
+//!
+//! ## The host-conversion contract
+//!
+//! Reading device memory is never implicit. There is no `Deref`, `Index`, `AsRef<[T]>`,
+//! `Display`, `IntoIterator` or `From<Array>` for host types; `Debug` prints shape, dtype and
+//! device, never values. The explicit paths, with their Python names:
+//!
+//! | direction | Rust | Python |
+//! |---|---|---|
+//! | host → device | [`Array::from_slice`], [`Array::from_ndarray`] | `devarray.asarray(obj)` |
+//! | device → host | [`Array::to_vec`], [`Array::to_ndarray`], [`Array::copy_to_host`] | `x.get()`, `devarray.asnumpy(x)`, `numpy.asarray(x, copy=True)` |
+//! | one element | [`Array::item`], [`Array::item_scalar`] | `x.item()`, `float(x)`, `int(x)` |
+//! | values as text | [`Array::format_values`] | `repr(x)` |
+//! | device → device | [`Array::to_device`] | `x.to_device(d)` |
+//!
+//! In Python, `numpy.asarray(x)` without `copy=True` raises `TypeError` on every device (the CPU
+//! device included), so code tested on a CPU-only CI behaves the same on a GPU.
+//!
+//! ## Devices
+//!
+//! [`Device::default`] picks CUDA device 0 when a driver and a device are present, else the CPU;
+//! `DEVARRAY_DEVICE=cpu|cuda|cuda:N` overrides it. Probing never panics, even without
+//! `libcuda`. [`devices_report`] lists devices with driver and NVRTC versions.
+//!
+//! | CPU concept | devarray |
+//! |---|---|
+//! | `Vec<T>` | an [`Array`] owning a buffer on a [`Device`] |
+//! | `&[T]` with strides | a view: [`Array::slice`], [`Array::transpose`], [`Array::broadcast_to`] |
+//! | `memcpy` | [`Array::to_device`], [`Array::copy`], [`Array::assign`] |
+//!
+//! ## For NumPy users
+//!
+//! | NumPy | devarray |
+//! |---|---|
+//! | `np.zeros((3, 4), np.float32)` | `Array::zeros(&[3, 4], DType::F32, &dev)` |
+//! | `np.arange(0, 10, 2)` | `Array::arange(0.0, 10.0, 2.0, DType::I64, &dev)` |
+//! | `a.reshape(2, -1)` | `a.reshape(&[2, n / 2])` (view when possible, else copy) |
+//! | `a.T` | `a.transpose()` |
+//! | `a[1, ::2]` | `a.slice(&[AxisSlice::Index(1), AxisSlice::range(None, None, 2)])` |
+//! | `np.broadcast_to(a, s)` | `a.broadcast_to(&s)` (read-only, like NumPy) |
+//! | `a.strides` (bytes) | `a.strides()` (**elements**) |
+//! | `np.asarray(a)` | `a.to_ndarray::<T>()` (explicit copy) |
+#![warn(missing_docs)]
+#![doc(test(attr(deny(warnings))))]
+
+mod array;
+mod cpu;
+mod cuda;
+mod device;
+mod dtype;
+mod error;
+mod layout;
+mod storage;
+
+pub use array::Array;
+pub use cpu::{cpu_cache_bytes, cpu_cache_trim};
+pub use device::{devices_report, Device, DeviceInfo, DevicesReport, DEVICE_ENV};
+pub use dtype::{DType, DTypeKind, Element, Scalar};
+pub use error::{Error, Result};
+pub use layout::{broadcast_shapes, AxisSlice, Layout};
+
+/// Re-export of the `half` crate, whose `f16` and `bf16` are devarray's 16-bit float elements.
+pub use half;
