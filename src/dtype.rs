@@ -16,8 +16,10 @@ use std::fmt;
 /// assert_eq!(DType::I32.to_string(), "int32");
 /// assert_eq!("float64".parse::<DType>().unwrap(), DType::F64);
 /// ```
+///
+/// The enum is deliberately exhaustive: [`dispatch_dtype!`](crate::dispatch_dtype) and every
+/// backend match on it completely, so adding a dtype is a compile error everywhere it matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
 pub enum DType {
     /// Boolean, stored as one byte holding 0 or 1.
     Bool,
@@ -415,7 +417,7 @@ impl_scalar_from!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f16, bf16, f32, f6
 /// generic code through it instead of matching on dtypes op by op.
 ///
 /// ```
-/// use devarray::{dispatch_dtype, DType, Element};
+/// use devarray::{dispatch_dtype, DType};
 /// let size = dispatch_dtype!(DType::BF16, T => std::mem::size_of::<T>());
 /// assert_eq!(size, 2);
 /// ```

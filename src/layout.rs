@@ -482,7 +482,8 @@ mod tests {
     #[test]
     fn slice_indices_match_python() {
         // Values from Python's range(size)[start:stop:step].
-        let cases: &[(usize, Option<isize>, Option<isize>, isize, &[isize])] = &[
+        type Case = (usize, Option<isize>, Option<isize>, isize, &'static [isize]);
+        let cases: &[Case] = &[
             (5, None, None, 1, &[0, 1, 2, 3, 4]),
             (5, None, None, -1, &[4, 3, 2, 1, 0]),
             (5, Some(1), Some(4), 2, &[1, 3]),
@@ -512,9 +513,13 @@ mod tests {
         assert_eq!(r.strides()[0], 1);
         assert_eq!(r.strides()[2], 6);
         assert!(l.reshaped(&[5, 5]).is_err());
-        let s = l.sliced(&[AxisSlice::FULL, AxisSlice::range(None, None, 2)]).unwrap(); // (4, 3) strides (6, 2)
+        // Every other column: (4, 3) strides (6, 2) is evenly spaced, so it flattens as a view.
+        let s = l.sliced(&[AxisSlice::FULL, AxisSlice::range(None, None, 2)]).unwrap();
+        assert_eq!(s.reshaped(&[12]).unwrap().unwrap().strides(), &[2]);
+        // The first three columns: (4, 3) strides (6, 1) is not.
+        let s = l.sliced(&[AxisSlice::FULL, AxisSlice::range(None, 3, 1)]).unwrap();
         assert_eq!(s.reshaped(&[12]).unwrap(), None);
-        assert_eq!(s.reshaped(&[2, 2, 3]).unwrap().unwrap().strides(), &[12, 6, 2]);
+        assert_eq!(s.reshaped(&[2, 2, 3]).unwrap().unwrap().strides(), &[12, 6, 1]);
     }
 
     #[test]

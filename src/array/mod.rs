@@ -23,7 +23,7 @@ use std::sync::Arc;
 /// [`Array::to_ndarray`], [`Array::copy_to_host`] and [`Array::item`].
 ///
 /// ```
-/// use devarray::{Array, DType, Device};
+/// use devarray::{Array, Device};
 /// let dev = Device::default();
 /// let a = Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3], &dev)?;
 /// let t = a.transpose();                       // a view, no copy
@@ -198,8 +198,8 @@ impl fmt::Debug for Array {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Array")
             .field("shape", &self.shape())
-            .field("dtype", &self.dtype)
-            .field("device", &self.device())
+            .field("dtype", &format_args!("{}", self.dtype))
+            .field("device", &format_args!("{}", self.device()))
             .field("strides", &self.strides())
             .field("offset", &self.layout.offset())
             .field("read_only", &self.is_read_only())

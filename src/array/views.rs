@@ -115,7 +115,7 @@ impl Array {
     /// elements, like NumPy's `broadcast_to`.
     ///
     /// ```
-    /// use devarray::{Array, DType, Device};
+    /// use devarray::{Array, Device};
     /// let row = Array::from_slice(&[1i32, 2, 3], &[3], &Device::Cpu)?;
     /// let grid = row.broadcast_to(&[2, 3])?;
     /// assert_eq!(grid.strides(), &[0, 1]);
@@ -157,7 +157,7 @@ impl Array {
     /// strides.
     ///
     /// ```
-    /// use devarray::{Array, DType, Device};
+    /// use devarray::{Array, Device};
     /// let a = Array::from_slice(&[1u8, 2, 3], &[3], &Device::Cpu)?;
     /// assert_eq!(a.flip(None)?.to_vec::<u8>()?, vec![3, 2, 1]);
     /// # Ok::<(), devarray::Error>(())

@@ -92,8 +92,8 @@ where
         for d in (0..ndim - 1).rev() {
             let i = rem % p.shape[d];
             rem /= p.shape[d];
-            for k in 0..K {
-                off[k] += i as isize * p.strides[d][k];
+            for (o, s) in off.iter_mut().zip(p.strides[d]) {
+                *o += i as isize * s;
             }
         }
         std::array::from_fn(|k| base[k].0.wrapping_offset(off[k]))
