@@ -196,6 +196,77 @@ pub enum Error {
         /// Length of the host slice.
         actual: usize,
     },
+
+    // ----- DLPack exchange (Python: BufferError, except DLPackStream: ValueError) ---------
+    /// A versioned DLPack tensor has a major version devarray does not understand. Its deleter
+    /// has been called (the DLPack rule for consumers).
+    #[error("from_dlpack: DLPack ABI version {major}.{minor} is not supported (devarray reads major version 1); the tensor was released through its deleter; ask the producer for a 1.x tensor (Python: __dlpack__(max_version=(1, 0)))")]
+    DLPackVersion {
+        /// The producer's major version.
+        major: u32,
+        /// The producer's minor version.
+        minor: u32,
+    },
+    /// A DLPack element type devarray cannot represent (unknown code, wrong bit width for the
+    /// code, vector lanes).
+    #[error("{op}: DLPack dtype (code {code} = {code_name}, bits {bits}, lanes {lanes}) {reason}")]
+    DLPackDType {
+        /// `"from_dlpack"` or `"to_dlpack"`.
+        op: &'static str,
+        /// The `DLDataType.code` as sent.
+        code: u8,
+        /// The header's name for the code, or `"unknown"`.
+        code_name: &'static str,
+        /// The `DLDataType.bits` as sent.
+        bits: u8,
+        /// The `DLDataType.lanes` as sent.
+        lanes: u16,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+    /// A DLPack device devarray cannot address, or a `dl_device` export target it cannot
+    /// produce.
+    #[error("{op}: DLPack device ({device_name} = {device_type}, id {device_id}) {reason}")]
+    DLPackDevice {
+        /// `"from_dlpack"` or `"to_dlpack"`.
+        op: &'static str,
+        /// The `DLDevice.device_type` as given.
+        device_type: i32,
+        /// The header's name for the type, or `"unknown"`.
+        device_name: &'static str,
+        /// The `DLDevice.device_id` as given.
+        device_id: i32,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+    /// A DLPack tensor whose metadata is invalid (NULL pointers, negative extents, a span that
+    /// leaves the address space, misaligned data...). On import its deleter has been called.
+    #[error("{op}: malformed DLPack tensor: {msg}")]
+    DLPackMalformed {
+        /// `"from_dlpack"` or `"DLPackTensor::from_raw"`.
+        op: &'static str,
+        /// What is wrong and what the producer must fix.
+        msg: String,
+    },
+    /// An export that cannot be done as requested (a copy is needed but `copy=false`, or a
+    /// read-only array asked for as a legacy tensor, which cannot carry the read-only flag).
+    #[error("to_dlpack: {msg}")]
+    DLPackExport {
+        /// What is wrong and what to do.
+        msg: String,
+    },
+    /// A DLPack `stream` argument that is invalid for the device (Python: `ValueError`).
+    #[error("{op}: stream={stream} is not valid for a {device} array: {msg}", stream = .stream.map_or("None".to_string(), |s| s.to_string()))]
+    DLPackStream {
+        /// The operation that received it.
+        op: &'static str,
+        /// The integer as given (`None` for Python's `stream=None`).
+        stream: Option<i64>,
+        /// The device whose rules apply.
+        device: Device,
+        /// Which values are valid.
+        msg: String,
+    },
 }
 
 impl Error {

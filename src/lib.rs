@@ -62,17 +62,23 @@ mod array;
 mod cpu;
 mod cuda;
 mod device;
+pub mod dlpack;
 mod dtype;
 mod error;
 mod layout;
+mod ops;
 mod storage;
+mod stream;
 
 pub use array::Array;
 pub use cpu::{cpu_cache_bytes, cpu_cache_trim};
 pub use device::{devices_report, Device, DeviceInfo, DevicesReport, DEVICE_ENV};
+pub use dlpack::{DLPackTensor, ExportOptions};
 pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout};
+pub use ops::{can_cast, result_type, BinaryOp, Operand, ReduceOp, UnaryOp};
+pub use stream::{Event, Stream, StreamGuard};
 
 /// Re-export of the `half` crate, whose `f16` and `bf16` are devarray's 16-bit float elements.
 pub use half;

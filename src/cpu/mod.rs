@@ -6,8 +6,15 @@
 //! never race (a data race would be undefined behaviour in Rust). Primitives do not call each
 //! other while holding the queue.
 
+pub(crate) mod binary;
 pub(crate) mod buffer;
+pub(crate) mod cast;
+pub(crate) mod elementwise;
+pub(crate) mod math;
+pub(crate) mod reduce;
 pub(crate) mod strided;
+pub(crate) mod ternary;
+pub(crate) mod unary;
 
 pub use buffer::{cpu_cache_bytes, cpu_cache_trim};
 pub(crate) use buffer::CpuBuffer;

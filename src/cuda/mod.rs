@@ -1,74 +1,136 @@
-//! The CUDA backend (stub while the real one is written): reports no devices.
+//! The CUDA backend: device memory, copies and kernel launches on NVIDIA GPUs.
+//!
+//! Layers, bottom up:
+//! - [`api`]: the narrow [`GpuApi`](api::GpuApi) interface, the only way anything here reaches
+//!   a GPU; [`driver`] implements it over the CUDA driver (cudarc, loaded at run time), and an
+//!   emulator or test fake can implement it too.
+//! - [`nvrtc`] compiles `kernels/*.cu` at run time for the device's exact architecture;
+//!   [`module`] caches images on disk and loaded modules per device.
+//! - [`context`]: one [`CudaDevice`] per ordinal (primary context, one non-blocking stream,
+//!   stream-ordered pool allocations) and [`CudaBuffer`].
+//! - [`launch`] (ABI structs, dimension collapsing, path selection, grid sizing),
+//!   [`elementwise`] and [`reduce`]: the launchers ops are written with; [`ops`] maps each op
+//!   primitive of `src/ops/dispatch.rs` onto its kernel.
+//!
+//! Nothing here panics when the driver or NVRTC is missing: probing happens once, and every
+//! entry point returns [`Error::CudaUnavailable`] (or [`Error::Kernel`] for NVRTC) instead.
 
-use crate::device::DeviceInfo;
+pub(crate) mod api;
+pub(crate) mod context;
+pub(crate) mod driver;
+pub(crate) mod elementwise;
+pub(crate) mod launch;
+pub(crate) mod module;
+pub(crate) mod nvrtc;
+pub(crate) mod ops;
+pub(crate) mod reduce;
+
+#[cfg(test)]
+mod fake;
+
+pub(crate) use context::{CudaBuffer, CudaDevice};
+
+use crate::device::{Device, DeviceInfo};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use std::sync::Arc;
 
+/// Number of CUDA devices; 0 without a driver or device. Never panics.
 pub(crate) fn device_count() -> usize {
-    0
+    context::platform().map_or(0, |p| p.device_count())
 }
+
+/// Why CUDA cannot be used (`"libcuda.so not found ..."`), or `None` when at least one device
+/// exists.
 pub(crate) fn unavailable_reason() -> Option<String> {
-    Some("CUDA backend not built yet".into())
+    context::unusable(0)
 }
+
+/// The driver's CUDA version (`12080` = 12.8), when a driver loads.
 pub(crate) fn driver_version() -> Option<i32> {
-    None
+    context::platform().ok().and_then(|p| p.driver_version())
 }
+
+/// NVRTC's version, when libnvrtc loads.
 pub(crate) fn nvrtc_version() -> Option<(i32, i32)> {
-    None
-}
-pub(crate) fn device_info(_ordinal: usize) -> Result<DeviceInfo> {
-    Err(unavailable())
-}
-fn unavailable() -> Error {
-    Error::CudaUnavailable { reason: unavailable_reason().unwrap_or_default() }
+    nvrtc::get().ok().map(|n| n.version)
 }
 
-/// One CUDA device's context, default stream, memory pool and kernel modules.
-pub(crate) struct CudaDevice {
-    ordinal: usize,
+/// Name, compute capability, memory and SM count of device `ordinal` (opens no context).
+pub(crate) fn device_info(ordinal: usize) -> Result<DeviceInfo> {
+    if let Some(reason) = context::unusable(ordinal) {
+        return Err(Error::CudaUnavailable { reason });
+    }
+    let p = context::platform().map_err(|reason| Error::CudaUnavailable { reason: reason.to_string() })?;
+    let props = p.device_props(ordinal)?;
+    Ok(DeviceInfo {
+        device: Device::Cuda(ordinal),
+        name: props.name,
+        compute_capability: Some(props.compute_capability),
+        total_memory: Some(props.total_memory),
+        multiprocessors: props.multiprocessors as usize,
+    })
 }
 
-impl CudaDevice {
-    pub(crate) fn get(_ordinal: usize) -> Result<Arc<CudaDevice>> {
-        Err(unavailable())
-    }
-    pub(crate) fn synchronize(&self) -> Result<()> {
-        Ok(())
-    }
-    pub(crate) fn alloc(self: &Arc<Self>, _bytes: usize) -> Result<CudaBuffer> {
-        Err(unavailable())
-    }
-    pub(crate) fn ordinal(&self) -> usize {
-        self.ordinal
-    }
+/// Writes `value` (converted to `dtype`) into every element of a view of `buf`.
+pub(crate) fn fill(buf: &CudaBuffer, layout: &Layout, dtype: DType, value: Scalar) -> Result<()> {
+    elementwise::fill(buf, layout, dtype, value)
 }
 
-/// Device memory holding array elements.
-pub(crate) struct CudaBuffer {
-    device: Arc<CudaDevice>,
-    bytes: usize,
+/// Copies view `src` into view `dst` (same device and shape); overlapping views are staged.
+pub(crate) fn copy(src: (&CudaBuffer, &Layout), dst: (&CudaBuffer, &Layout), itemsize: usize) -> Result<()> {
+    elementwise::copy(src, dst, itemsize)
 }
 
-impl CudaBuffer {
-    pub(crate) fn len_bytes(&self) -> usize {
-        self.bytes
-    }
-    pub(crate) fn device(&self) -> &Arc<CudaDevice> {
-        &self.device
+/// Checks that `len` bytes at `byte_offset` lie inside `buf`.
+fn check_bytes(op: &'static str, buf: &CudaBuffer, byte_offset: usize, len: usize) -> Result<()> {
+    match byte_offset.checked_add(len) {
+        Some(end) if end <= buf.len_bytes() => Ok(()),
+        _ => Err(Error::invalid(
+            op,
+            format!("{len} bytes at offset {byte_offset} do not fit a buffer of {} bytes", buf.len_bytes()),
+        )),
     }
 }
 
-pub(crate) fn fill(_buf: &CudaBuffer, _layout: &Layout, _dtype: DType, _value: Scalar) -> Result<()> {
-    Err(unavailable())
+/// Copies host bytes into `dst` at `byte_offset`. Returns once `src` may be reused (the copy
+/// has completed, which also covers page-locked `src`, where the driver copies asynchronously).
+pub(crate) fn upload(dst: &CudaBuffer, byte_offset: usize, src: &[u8]) -> Result<()> {
+    check_bytes("upload", dst, byte_offset, src.len())?;
+    if src.is_empty() {
+        return Ok(());
+    }
+    let dev = dst.device();
+    let at = dst.device_ptr() + byte_offset as u64;
+    // SAFETY: the range is inside `dst` (checked above); `src` is borrowed until this function
+    // returns, which `wait_for_copy` delays until the copy has completed.
+    unsafe { dev.api().copy_htod(at, src.as_ptr(), src.len(), dev.current_stream()) }?;
+    wait_for_copy(dev)
 }
-pub(crate) fn copy(_src: (&CudaBuffer, &Layout), _dst: (&CudaBuffer, &Layout), _itemsize: usize) -> Result<()> {
-    Err(unavailable())
+
+/// Copies bytes of `src` from `byte_offset` into host `dst`. Returns once `dst` is filled.
+pub(crate) fn download(src: &CudaBuffer, byte_offset: usize, dst: &mut [u8]) -> Result<()> {
+    check_bytes("download", src, byte_offset, dst.len())?;
+    if dst.is_empty() {
+        return Ok(());
+    }
+    let dev = src.device();
+    let at = src.device_ptr() + byte_offset as u64;
+    // SAFETY: the range is inside `src` (checked above); `dst` is mutably borrowed, so nothing
+    // else touches it, until this function returns, which `wait_for_copy` delays until the
+    // copy has completed.
+    unsafe { dev.api().copy_dtoh(dst.as_mut_ptr(), at, dst.len(), dev.current_stream()) }?;
+    wait_for_copy(dev)
 }
-pub(crate) fn upload(_dst: &CudaBuffer, _byte_offset: usize, _src: &[u8]) -> Result<()> {
-    Err(unavailable())
-}
-pub(crate) fn download(_src: &CudaBuffer, _byte_offset: usize, _dst: &mut [u8]) -> Result<()> {
-    Err(unavailable())
+
+/// Blocks until the copy just queued on `dev`'s stream has completed (an event behind it, so
+/// work other threads queue later is not waited for). If the event fails, falls back to
+/// synchronising the whole stream: the host buffer must not be released while the copy may
+/// still run.
+fn wait_for_copy(dev: &CudaDevice) -> Result<()> {
+    let waited = dev.record_event().and_then(|event| event.synchronize());
+    match waited {
+        Ok(()) => Ok(()),
+        Err(e) => dev.synchronize().and(Err(e)),
+    }
 }

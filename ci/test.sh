@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every devarray test, on a fresh machine with or without a GPU. Installs what it needs itself
+# (Python packages into .cache/venv, the NVRTC wheel into .cache/cuda-tools).
+#
+#   bash ci/test.sh            # CPU machine: CUDA tests report "skipped: no CUDA device"
+#   DEVARRAY_REQUIRE_CUDA=1 bash ci/test.sh   # GPU runner: a missing device fails
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+step() { printf '\n=== %s (%ss) ===\n' "$*" $((SECONDS - started)); }
+
+step "toolchain"
+command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (https://rustup.rs)"; exit 1; }
+if command -v rustup >/dev/null; then rustup component add rustfmt clippy >/dev/null 2>&1 || true; fi
+cargo --version
+
+step "python environment (.cache/venv)"
+source ci/python-env.sh
+
+step "NVRTC from PyPI (.cache/cuda-tools)"
+source ci/cuda-tools.sh
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets -- -D warnings
+
+step "cargo test (unit, integration, examples, doc tests)"
+DEVARRAY_REQUIRE_NVRTC=1 cargo test --all-targets
+cargo test --doc
+
+step "cargo doc (every public item documented)"
+RUSTDOCFLAGS="-D warnings -D missing_docs" cargo doc --no-deps --quiet
+
+step "tour example"
+cargo run --quiet --example tour >/dev/null
+
+step "done"
+echo "all checks passed in $((SECONDS - started))s"

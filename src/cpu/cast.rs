@@ -1,0 +1,201 @@
+//! Dtype conversion on the CPU: the element-level casts (every dtype to every dtype, written once
+//! through a five-function interface) and the `astype` kernel.
+//!
+//! Results are NumPy's: integers wrap; floats convert to integers by truncation, saturating at
+//! the integer range with NaN → 0 (our documented choice where C leaves it undefined); anything
+//! converts to `bool` as `x != 0`; conversions to floats round once to nearest-even. That last
+//! point needs care for the 16-bit floats: `half`'s `from_f64` drops the low mantissa bits
+//! before rounding, and converting through `f32` with round-to-nearest would round twice, so wide
+//! sources go to `f32` with round-to-odd first (exact for a second rounding to ≤ 22 bits).
+
+use super::elementwise::map1;
+use super::CpuBuffer;
+use crate::dtype::{DType, Element, Scalar};
+use crate::layout::Layout;
+use half::{bf16, f16};
+
+/// A destination dtype: built from the five widest source kinds.
+pub(crate) trait CastFrom: Element {
+    fn from_i64(v: i64) -> Self;
+    fn from_u64(v: u64) -> Self;
+    fn from_f32(v: f32) -> Self;
+    fn from_f64(v: f64) -> Self;
+    fn from_bool(v: bool) -> Self;
+}
+
+/// A source dtype: widens itself (exactly) to one of [`CastFrom`]'s kinds.
+pub(crate) trait CastTo: Element {
+    fn cast<D: CastFrom>(self) -> D;
+}
+
+macro_rules! impl_cast_from_int {
+    ($($t:ident),*) => {$(
+        impl CastFrom for $t {
+            #[inline(always)] fn from_i64(v: i64) -> $t { v as $t }
+            #[inline(always)] fn from_u64(v: u64) -> $t { v as $t }
+            // Rust's float-to-int `as` truncates, saturates and maps NaN to 0: our documented rule.
+            #[inline(always)] fn from_f32(v: f32) -> $t { v as $t }
+            #[inline(always)] fn from_f64(v: f64) -> $t { v as $t }
+            #[inline(always)] fn from_bool(v: bool) -> $t { v as $t }
+        }
+    )*};
+}
+impl_cast_from_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! impl_cast_from_wide_float {
+    ($($t:ident),*) => {$(
+        impl CastFrom for $t {
+            #[inline(always)] fn from_i64(v: i64) -> $t { v as $t }
+            #[inline(always)] fn from_u64(v: u64) -> $t { v as $t }
+            #[inline(always)] fn from_f32(v: f32) -> $t { v as $t }
+            #[inline(always)] fn from_f64(v: f64) -> $t { v as $t }
+            #[inline(always)] fn from_bool(v: bool) -> $t { v as u8 as $t }
+        }
+    )*};
+}
+impl_cast_from_wide_float!(f32, f64);
+
+macro_rules! impl_cast_from_half {
+    ($($t:ident),*) => {$(
+        impl CastFrom for $t {
+            #[inline(always)] fn from_i64(v: i64) -> $t { $t::from_f32(i64_to_f32_odd(v)) }
+            #[inline(always)] fn from_u64(v: u64) -> $t { $t::from_f32(u64_to_f32_odd(v)) }
+            #[inline(always)] fn from_f32(v: f32) -> $t { $t::from_f32(v) }
+            #[inline(always)] fn from_f64(v: f64) -> $t { $t::from_f32(f64_to_f32_odd(v)) }
+            #[inline(always)] fn from_bool(v: bool) -> $t { if v { $t::ONE } else { $t::ZERO } }
+        }
+    )*};
+}
+impl_cast_from_half!(f16, bf16);
+
+impl CastFrom for bool {
+    #[inline(always)]
+    fn from_i64(v: i64) -> bool {
+        v != 0
+    }
+    #[inline(always)]
+    fn from_u64(v: u64) -> bool {
+        v != 0
+    }
+    #[inline(always)]
+    fn from_f32(v: f32) -> bool {
+        v != 0.0
+    }
+    #[inline(always)]
+    fn from_f64(v: f64) -> bool {
+        v != 0.0
+    }
+    #[inline(always)]
+    fn from_bool(v: bool) -> bool {
+        v
+    }
+}
+
+macro_rules! impl_cast_to {
+    ($($t:ty => $via:ident($conv:expr)),* $(,)?) => {$(
+        impl CastTo for $t {
+            #[inline(always)]
+            fn cast<D: CastFrom>(self) -> D {
+                let widen: fn($t) -> _ = $conv;
+                D::$via(widen(self))
+            }
+        }
+    )*};
+}
+impl_cast_to! {
+    i8 => from_i64(|x| x as i64), i16 => from_i64(|x| x as i64),
+    i32 => from_i64(|x| x as i64), i64 => from_i64(|x| x),
+    u8 => from_u64(|x| x as u64), u16 => from_u64(|x| x as u64),
+    u32 => from_u64(|x| x as u64), u64 => from_u64(|x| x),
+    f16 => from_f32(|x| x.to_f32()), bf16 => from_f32(|x| x.to_f32()),
+    f32 => from_f32(|x| x), f64 => from_f64(|x| x), bool => from_bool(|x| x),
+}
+
+/// `x` rounded to `f32` with round-to-odd: truncate, then set the last bit when inexact. A
+/// second rounding of the result to nearest-even at ≤ 22 bits equals one direct rounding of `x`.
+#[inline]
+pub(crate) fn f64_to_f32_odd(x: f64) -> f32 {
+    let r = x as f32;
+    if r as f64 == x || r.is_nan() || r.is_infinite() {
+        // Exact, NaN, or beyond f32's range (then beyond every 16-bit float's too).
+        return r;
+    }
+    let truncated = if (r as f64).abs() > x.abs() { f32::from_bits(r.to_bits() - 1) } else { r };
+    f32::from_bits(truncated.to_bits() | 1)
+}
+
+/// `v` rounded to `f32` with round-to-odd (see [`f64_to_f32_odd`]).
+#[inline]
+pub(crate) fn u64_to_f32_odd(v: u64) -> f32 {
+    if v < 1 << 24 {
+        return v as f32;
+    }
+    // Keep the top 24 bits; OR the rest into the last one (sticky bit). Both factors and their
+    // product are exact in f32.
+    let shift = 40 - v.leading_zeros();
+    let sticky = (v & ((1u64 << shift) - 1) != 0) as u64;
+    ((v >> shift) | sticky) as f32 * (1u64 << shift) as f32
+}
+
+/// `v` rounded to `f32` with round-to-odd (see [`f64_to_f32_odd`]).
+#[inline]
+pub(crate) fn i64_to_f32_odd(v: i64) -> f32 {
+    let m = u64_to_f32_odd(v.unsigned_abs());
+    if v < 0 {
+        -m
+    } else {
+        m
+    }
+}
+
+/// The value of scalar `s` converted to element type `T` with the casting rules above.
+#[inline]
+pub(crate) fn scalar_to<T: CastFrom>(s: Scalar) -> T {
+    match s {
+        Scalar::Bool(b) => T::from_bool(b),
+        Scalar::Int(i) => T::from_i64(i),
+        Scalar::UInt(u) => T::from_u64(u),
+        Scalar::Float(f) => T::from_f64(f),
+    }
+}
+
+/// `s` converted to `dtype`, as the scalar that holds the converted value exactly.
+pub(crate) fn scalar_to_dtype(s: Scalar, dtype: DType) -> Scalar {
+    crate::dispatch_dtype!(dtype, T => scalar_to::<T>(s).to_scalar())
+}
+
+/// Converts the view `src` of dtype `from` into the fresh contiguous `dst` of dtype `to`.
+pub(crate) fn cast(from: DType, to: DType, src: (&CpuBuffer, &Layout), dst: (&CpuBuffer, &Layout)) {
+    crate::dispatch_dtype!(from, S => crate::dispatch_dtype!(to, D => {
+        map1::<S, D>(src, dst, |x: S| x.cast::<D>())
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_to_half_rounds_once() {
+        // 1 + 2^-8 + 2^-30: above the bf16 halfway point only through its low bits.
+        let x = 1.0 + 2f64.powi(-8) + 2f64.powi(-30);
+        assert_eq!(bf16::from_f64(x).to_f64(), 1.0, "half's own conversion truncates first");
+        assert_eq!(<bf16 as CastFrom>::from_f64(x).to_f64(), 1.0 + 2f64.powi(-7));
+        let y = 1.0 + 2f64.powi(-11) + 2f64.powi(-40);
+        assert_eq!(<f16 as CastFrom>::from_f64(y).to_f64(), 1.0 + 2f64.powi(-10));
+        let big = (1i64 << 40) + (1 << 32) + 1;
+        assert_eq!(<bf16 as CastFrom>::from_i64(big).to_f64(), ((1u64 << 40) + (1 << 33)) as f64);
+        assert_eq!(<bf16 as CastFrom>::from_i64(-big).to_f64(), -(((1u64 << 40) + (1 << 33)) as f64));
+        assert_eq!(<f16 as CastFrom>::from_i64(65519).to_f64(), 65504.0);
+        assert!(<f16 as CastFrom>::from_u64(u64::MAX).is_infinite());
+    }
+
+    #[test]
+    fn float_to_int_saturates() {
+        assert_eq!(<u8 as CastFrom>::from_f64(-1.5), 0);
+        assert_eq!(<u8 as CastFrom>::from_f64(300.0), 255);
+        assert_eq!(<i32 as CastFrom>::from_f32(f32::NAN), 0);
+        assert_eq!(<i16 as CastFrom>::from_i64(70000), 4464);
+        assert!(<bool as CastFrom>::from_f64(f64::NAN));
+    }
+}

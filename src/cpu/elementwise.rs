@@ -1,0 +1,170 @@
+//! The elementwise drivers every CPU op kernel is built from: `map1`, `map2` and `map3` apply a
+//! closure over views (or scalar values) into a fresh contiguous output, through the
+//! [`for_each_row`] engine (dimension collapsing, rayon splitting), holding the CPU queue.
+//!
+//! Row loops take a slice fast path when operands are contiguous (or, for `map2`, when one
+//! operand is a broadcast value), so LLVM can vectorise them.
+
+use super::strided::{as_slice, as_slice_mut, for_each_row, Operand};
+use super::{queue, view_ptr, CpuBuffer};
+use crate::dtype::Element;
+use crate::layout::Layout;
+use crate::ops::dispatch::Input;
+
+/// One input resolved to a pointer and element strides; a scalar lives in a box that stays put
+/// for the duration of the call and is read through zero strides.
+struct Bound<R> {
+    ptr: *mut u8,
+    strides: Vec<isize>,
+    _scalar: Option<Box<R>>,
+}
+
+fn bind<T: Element>(input: &Input<'_, CpuBuffer>, ndim: usize) -> Bound<T::Repr> {
+    match *input {
+        Input::View(buf, layout) => {
+            debug_assert_eq!(layout.ndim(), ndim, "inputs are broadcast to the output's shape first");
+            Bound { ptr: view_ptr(buf, layout, T::DTYPE.itemsize()), strides: layout.strides().to_vec(), _scalar: None }
+        }
+        Input::Scalar(s) => {
+            let value = Box::new(T::from_scalar(s).to_repr());
+            Bound { ptr: &*value as *const T::Repr as *mut u8, strides: vec![0; ndim], _scalar: Some(value) }
+        }
+    }
+}
+
+impl<R> Bound<R> {
+    fn operand(&self, itemsize: usize) -> Operand<'_> {
+        Operand { ptr: self.ptr, strides: &self.strides, itemsize }
+    }
+}
+
+fn out_operand<'a, O: Element>(dst: (&CpuBuffer, &'a Layout)) -> Operand<'a> {
+    Operand {
+        ptr: view_ptr(dst.0, dst.1, O::DTYPE.itemsize()),
+        strides: dst.1.strides(),
+        itemsize: O::DTYPE.itemsize(),
+    }
+}
+
+/// Reads element `i` of a strided row.
+///
+/// # Safety
+/// `p + i * stride` must address a valid element.
+#[inline(always)]
+unsafe fn load<T: Element>(p: *mut u8, stride: isize, i: usize) -> T {
+    // SAFETY: the caller's contract.
+    T::from_repr(unsafe { (p.offset(i as isize * stride) as *const T::Repr).read() })
+}
+
+/// Writes element `i` of a strided row.
+///
+/// # Safety
+/// `p + i * stride` must address a valid element nobody else accesses.
+#[inline(always)]
+unsafe fn store<T: Element>(p: *mut u8, stride: isize, i: usize, v: T) {
+    // SAFETY: the caller's contract.
+    unsafe { (p.offset(i as isize * stride) as *mut T::Repr).write(v.to_repr()) }
+}
+
+/// `dst[i] = f(src[i])` for a view `src` of `I` into the fresh contiguous `dst` of `O`.
+pub(crate) fn map1<I: Element, O: Element>(
+    src: (&CpuBuffer, &Layout),
+    dst: (&CpuBuffer, &Layout),
+    f: impl Fn(I) -> O + Sync,
+) {
+    let shape = dst.1.shape();
+    let a = bind::<I>(&Input::View(src.0, src.1), shape.len());
+    let out = out_operand::<O>(dst);
+    let _q = queue();
+    // SAFETY: `src` lies in its buffer (an Array invariant) and `dst` is a fresh buffer that
+    // overlaps no input; the queue excludes other access.
+    unsafe {
+        for_each_row(shape, [out, a.operand(I::DTYPE.itemsize())], |[po, pa], [so, sa], len| {
+            match (as_slice_mut::<O::Repr>(po, so, len), as_slice::<I::Repr>(pa, sa, len)) {
+                (Some(o), Some(x)) => o.iter_mut().zip(x).for_each(|(o, &x)| *o = f(I::from_repr(x)).to_repr()),
+                _ => (0..len).for_each(|i| store(po, so, i, f(load::<I>(pa, sa, i)))),
+            }
+        });
+    }
+}
+
+/// `dst[i] = f(a[i], b[i])` where each input is a view broadcast to `dst`'s shape or a value.
+pub(crate) fn map2<A: Element, B: Element, O: Element>(
+    a: Input<'_, CpuBuffer>,
+    b: Input<'_, CpuBuffer>,
+    dst: (&CpuBuffer, &Layout),
+    f: impl Fn(A, B) -> O + Sync,
+) {
+    let shape = dst.1.shape();
+    let (a, b) = (bind::<A>(&a, shape.len()), bind::<B>(&b, shape.len()));
+    let out = out_operand::<O>(dst);
+    let ops = [out, a.operand(A::DTYPE.itemsize()), b.operand(B::DTYPE.itemsize())];
+    let _q = queue();
+    // SAFETY: as in `map1`; scalar inputs are boxed values read through zero strides.
+    unsafe { for_each_row(shape, ops, |p, s, len| row2(&f, p, s, len)) }
+}
+
+/// One row of [`map2`], with slice loops for the contiguous and broadcast-value cases.
+///
+/// # Safety
+/// [`for_each_row`]'s row contract.
+#[inline(always)]
+unsafe fn row2<A: Element, B: Element, O: Element>(
+    f: &impl Fn(A, B) -> O,
+    [po, pa, pb]: [*mut u8; 3],
+    [so, sa, sb]: [isize; 3],
+    len: usize,
+) {
+    // SAFETY (whole body): the caller's contract; slices are only formed for unit strides.
+    unsafe {
+        let Some(o) = as_slice_mut::<O::Repr>(po, so, len) else {
+            return (0..len).for_each(|i| store(po, so, i, f(load::<A>(pa, sa, i), load::<B>(pb, sb, i))));
+        };
+        match (as_slice::<A::Repr>(pa, sa, len), as_slice::<B::Repr>(pb, sb, len)) {
+            (Some(x), Some(y)) => {
+                for ((o, &x), &y) in o.iter_mut().zip(x).zip(y) {
+                    *o = f(A::from_repr(x), B::from_repr(y)).to_repr();
+                }
+            }
+            (Some(x), None) if sb == 0 => {
+                let y = load::<B>(pb, 0, 0);
+                o.iter_mut().zip(x).for_each(|(o, &x)| *o = f(A::from_repr(x), y).to_repr());
+            }
+            (None, Some(y)) if sa == 0 => {
+                let x = load::<A>(pa, 0, 0);
+                o.iter_mut().zip(y).for_each(|(o, &y)| *o = f(x, B::from_repr(y)).to_repr());
+            }
+            _ => o.iter_mut().enumerate().for_each(|(i, o)| *o = f(load(pa, sa, i), load(pb, sb, i)).to_repr()),
+        }
+    }
+}
+
+/// `dst[i] = f(a[i], b[i], c[i])` where each input is a view broadcast to `dst`'s shape or a
+/// value.
+pub(crate) fn map3<A: Element, B: Element, C: Element, O: Element>(
+    inputs: [Input<'_, CpuBuffer>; 3],
+    dst: (&CpuBuffer, &Layout),
+    f: impl Fn(A, B, C) -> O + Sync,
+) {
+    let shape = dst.1.shape();
+    let [a, b, c] = inputs;
+    let (a, b, c) = (bind::<A>(&a, shape.len()), bind::<B>(&b, shape.len()), bind::<C>(&c, shape.len()));
+    let out = out_operand::<O>(dst);
+    let ops = [out, a.operand(A::DTYPE.itemsize()), b.operand(B::DTYPE.itemsize()), c.operand(C::DTYPE.itemsize())];
+    let _q = queue();
+    // SAFETY: as in `map2`.
+    unsafe {
+        for_each_row(shape, ops, |[po, pa, pb, pc], [so, sa, sb, sc], len| {
+            let contiguous =
+                (as_slice::<A::Repr>(pa, sa, len), as_slice::<B::Repr>(pb, sb, len), as_slice::<C::Repr>(pc, sc, len));
+            match (as_slice_mut::<O::Repr>(po, so, len), contiguous) {
+                (Some(o), (Some(x), Some(y), Some(z))) => {
+                    for (((o, &x), &y), &z) in o.iter_mut().zip(x).zip(y).zip(z) {
+                        *o = f(A::from_repr(x), B::from_repr(y), C::from_repr(z)).to_repr();
+                    }
+                }
+                _ => (0..len).for_each(|i| store(po, so, i, f(load(pa, sa, i), load(pb, sb, i), load(pc, sc, i)))),
+            }
+        });
+    }
+}

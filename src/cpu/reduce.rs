@@ -1,0 +1,541 @@
+//! Reductions on the CPU over a contiguous input viewed as `outer × r × inner` (reducing `r`).
+//!
+//! Two loop shapes:
+//! - `inner == 1` (reduced axes innermost): each output reduces one contiguous row with NumPy's
+//!   pairwise scheme (8 interleaved accumulators over blocks of ≤ 128, halves combined
+//!   recursively), so LLVM vectorises it and float error grows as O(log n). Long rows are cut
+//!   into fixed-size pieces reduced in parallel, their partials combined pairwise in order.
+//! - `inner > 1`: accumulator rows over column blocks, fed by whole input rows (vectorised
+//!   across columns); blocks of rows are combined pairwise (a binary-counter cascade), so
+//!   accuracy matches the first shape. Tall inputs are cut into fixed row ranges reduced in
+//!   parallel and combined pairwise.
+//!
+//! Work is split by the shape only, never by the thread count, and partials are combined in a
+//! fixed order: results are deterministic.
+
+use super::math::{Classify, FloatElem};
+use super::strided::{SendPtr, PAR_CHUNK};
+use super::{queue, view_ptr, CpuBuffer};
+use crate::dtype::{DType, Element};
+use crate::error::{Error, Result};
+use crate::layout::Layout;
+use crate::ops::dispatch::ReduceDims;
+use crate::ops::ReduceOp;
+use half::{bf16, f16};
+use rayon::prelude::*;
+
+type View<'a> = (&'a CpuBuffer, &'a Layout);
+
+/// Elements one task handles: long rows are cut into pieces of this length.
+const PIECE: usize = 1 << 14;
+/// Rows per block in the column shape: the unit of the pairwise cascade.
+const BLOCK_ROWS: usize = 128;
+/// Columns per accumulator row in the column shape (fits L1 for 8-byte accumulators).
+const COLS: usize = 512;
+
+/// One reduction: how to start, absorb an element, merge two partials (`a` covers earlier
+/// indices than `b`) and produce the output element.
+trait Reducer: Sync {
+    type In: Element;
+    type Acc: Copy + Send + Sync;
+    type Out: Element;
+    /// Whether elements may be absorbed in interleaved lanes (false when the element index
+    /// matters, as for argmin/argmax).
+    const LANES: bool = true;
+    fn init(&self) -> Self::Acc;
+    fn step(&self, acc: Self::Acc, x: Self::In, index: usize) -> Self::Acc;
+    fn combine(&self, a: Self::Acc, b: Self::Acc) -> Self::Acc;
+    fn finish(&self, acc: Self::Acc) -> Self::Out;
+}
+
+type Repr<R> = <<R as Reducer>::In as Element>::Repr;
+
+/// `out = op over r of src`, see the module doc. `divisor` (non-zero only for `Mean`) divides
+/// the sum in the accumulator type.
+pub(crate) fn reduce(
+    op: ReduceOp,
+    dtype: DType,
+    src: View<'_>,
+    dims: ReduceDims,
+    divisor: u64,
+    dst: View<'_>,
+) -> Result<()> {
+    debug_assert!(src.1.is_c_contiguous() && dst.1.is_c_contiguous());
+    let empty_needs_identity = matches!(op, ReduceOp::Min | ReduceOp::Max | ReduceOp::Argmin | ReduceOp::Argmax);
+    if dims.r == 0 && empty_needs_identity {
+        return Err(Error::EmptyReduction { op: op.name(), what: "extreme value" });
+    }
+    crate::dispatch_dtype!(dtype, T => match op {
+        ReduceOp::Sum => run(&Sum::<T> { divisor: 0, _t: Default::default() }, src, dims, dst),
+        ReduceOp::Mean => run(&Sum::<T> { divisor, _t: Default::default() }, src, dims, dst),
+        ReduceOp::Prod => run(&Prod::<T>(Default::default()), src, dims, dst),
+        ReduceOp::Min => run(&Extreme::<T, false>(Default::default()), src, dims, dst),
+        ReduceOp::Max => run(&Extreme::<T, true>(Default::default()), src, dims, dst),
+        ReduceOp::Argmin => run(&ArgExtreme::<T, false>(Default::default()), src, dims, dst),
+        ReduceOp::Argmax => run(&ArgExtreme::<T, true>(Default::default()), src, dims, dst),
+        ReduceOp::All => run(&Truth::<T, true>(Default::default()), src, dims, dst),
+        ReduceOp::Any => run(&Truth::<T, false>(Default::default()), src, dims, dst),
+    });
+    Ok(())
+}
+
+fn run<R: Reducer>(r: &R, src: View<'_>, dims: ReduceDims, dst: View<'_>) {
+    let n_out = dims.outer * dims.inner;
+    if n_out == 0 {
+        return;
+    }
+    let _q = queue();
+    // SAFETY: `src` is a contiguous view of `outer * r * inner` initialised elements inside its
+    // buffer (an Array invariant); the queue excludes writers while the slice lives.
+    let input: &[Repr<R>] = unsafe {
+        std::slice::from_raw_parts(
+            view_ptr(src.0, src.1, R::In::DTYPE.itemsize()) as *const Repr<R>,
+            dims.outer * dims.r * dims.inner,
+        )
+    };
+    let out = SendPtr(view_ptr(dst.0, dst.1, R::Out::DTYPE.itemsize()));
+    // Every output index is written by exactly one task, and `dst` is a fresh buffer.
+    let write = |i: usize, v: R::Out| {
+        let out = &out;
+        // SAFETY: `i < n_out`, the output's length; indices are disjoint across tasks.
+        unsafe { (out.0 as *mut <R::Out as Element>::Repr).add(i).write(v.to_repr()) }
+    };
+    if dims.inner == 1 {
+        reduce_rows(r, input, dims.outer, dims.r, &write);
+    } else {
+        reduce_columns(r, input, dims, &write);
+    }
+}
+
+/// Runs `f(t)` for `t in 0..tasks`, in parallel when the total `work` is worth it.
+fn for_tasks(tasks: usize, work: usize, f: impl Fn(usize) + Sync + Send) {
+    if tasks > 1 && work >= 2 * PAR_CHUNK && rayon::current_num_threads() > 1 {
+        (0..tasks).into_par_iter().for_each(f);
+    } else {
+        (0..tasks).for_each(f);
+    }
+}
+
+/// `f(t)` for `t in 0..tasks` collected in order, in parallel when worth it.
+fn map_tasks<T: Send>(tasks: usize, work: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    if tasks > 1 && work >= 2 * PAR_CHUNK && rayon::current_num_threads() > 1 {
+        (0..tasks).into_par_iter().map(f).collect()
+    } else {
+        (0..tasks).map(f).collect()
+    }
+}
+
+/// Combines partials pairwise (recursive halving), in index order.
+fn combine_tree<R: Reducer>(r: &R, parts: &[R::Acc]) -> R::Acc {
+    match parts {
+        [] => r.init(),
+        [one] => *one,
+        _ => {
+            let mid = parts.len() / 2;
+            r.combine(combine_tree(r, &parts[..mid]), combine_tree(r, &parts[mid..]))
+        }
+    }
+}
+
+/// NumPy's pairwise reduction of a contiguous run whose first element has index `base`.
+fn reduce_slice<R: Reducer>(r: &R, xs: &[Repr<R>], base: usize) -> R::Acc {
+    let load = |x: &Repr<R>| R::In::from_repr(*x);
+    if !R::LANES || xs.len() < 8 {
+        return xs.iter().enumerate().fold(r.init(), |acc, (i, x)| r.step(acc, load(x), base + i));
+    }
+    if xs.len() > 128 {
+        let half = (xs.len() / 2) & !7;
+        return r.combine(reduce_slice(r, &xs[..half], base), reduce_slice(r, &xs[half..], base + half));
+    }
+    let mut lanes = [r.init(); 8];
+    let blocks = xs.chunks_exact(8);
+    let tail = blocks.remainder();
+    for block in blocks {
+        for (lane, x) in lanes.iter_mut().zip(block) {
+            *lane = r.step(*lane, load(x), 0);
+        }
+    }
+    let c = |a, b| r.combine(a, b);
+    let l = lanes;
+    let acc = c(c(c(l[0], l[1]), c(l[2], l[3])), c(c(l[4], l[5]), c(l[6], l[7])));
+    tail.iter().fold(acc, |acc, x| r.step(acc, load(x), 0))
+}
+
+/// `inner == 1`: output `o` reduces the contiguous row `input[o * len..][..len]`.
+fn reduce_rows<R: Reducer>(
+    r: &R,
+    input: &[Repr<R>],
+    outer: usize,
+    len: usize,
+    write: &(impl Fn(usize, R::Out) + Sync),
+) {
+    let row = |o: usize| &input[o * len..(o + 1) * len];
+    if len <= PIECE {
+        // Short rows: tasks are groups of whole rows.
+        let rows_per_task = (PIECE / len.max(1)).max(1);
+        for_tasks(outer.div_ceil(rows_per_task), outer * len, |t| {
+            for o in t * rows_per_task..((t + 1) * rows_per_task).min(outer) {
+                write(o, r.finish(reduce_slice(r, row(o), 0)));
+            }
+        });
+        return;
+    }
+    // Long rows: fixed pieces reduced in parallel, then combined per row in order.
+    let pieces = len.div_ceil(PIECE);
+    let partials = map_tasks(outer * pieces, outer * len, |t| {
+        let (o, p) = (t / pieces, t % pieces);
+        let lo = p * PIECE;
+        reduce_slice(r, &row(o)[lo..(lo + PIECE).min(len)], lo)
+    });
+    for (o, parts) in partials.chunks(pieces).enumerate() {
+        write(o, r.finish(combine_tree(r, parts)));
+    }
+}
+
+/// `inner > 1`: output `(o, i)` reduces `input[(o * r + k) * inner + i]` over `k`.
+fn reduce_columns<R: Reducer>(r: &R, input: &[Repr<R>], dims: ReduceDims, write: &(impl Fn(usize, R::Out) + Sync)) {
+    let ReduceDims { outer, r: len, inner } = dims;
+    let width = inner.min(COLS);
+    let col_blocks = inner.div_ceil(width);
+    // Rows per task: a multiple of the cascade block, large enough to amortise a task.
+    let rows_per_task = (PIECE / width).div_ceil(BLOCK_ROWS).max(1) * BLOCK_ROWS;
+    let row_ranges = len.div_ceil(rows_per_task).max(1);
+    let task = |t: usize| {
+        let (oc, rr) = (t / row_ranges, t % row_ranges);
+        let (o, cb) = (oc / col_blocks, oc % col_blocks);
+        let cols = cb * width..((cb + 1) * width).min(inner);
+        let rows = rr * rows_per_task..((rr + 1) * rows_per_task).min(len);
+        cascade_columns(r, &input[o * len * inner..(o + 1) * len * inner], inner, cols, rows)
+    };
+    let work = outer * len * inner;
+    if row_ranges == 1 {
+        for_tasks(outer * col_blocks, work, |t| write_columns(r, t, col_blocks, width, inner, task(t), write));
+        return;
+    }
+    let partials = map_tasks(outer * col_blocks * row_ranges, work, task);
+    for_tasks(outer * col_blocks, work, |t| {
+        let accs = combine_rows_pairwise(r, &partials[t * row_ranges..(t + 1) * row_ranges]);
+        write_columns(r, t, col_blocks, width, inner, accs, write);
+    });
+}
+
+fn write_columns<R: Reducer>(
+    r: &R,
+    t: usize,
+    col_blocks: usize,
+    width: usize,
+    inner: usize,
+    accs: Vec<R::Acc>,
+    write: &impl Fn(usize, R::Out),
+) {
+    let (o, cb) = (t / col_blocks, t % col_blocks);
+    for (j, acc) in accs.into_iter().enumerate() {
+        write(o * inner + cb * width + j, r.finish(acc));
+    }
+}
+
+/// Combines equal-length accumulator rows pairwise (recursive halving), elementwise, in order.
+fn combine_rows_pairwise<R: Reducer>(r: &R, rows: &[Vec<R::Acc>]) -> Vec<R::Acc> {
+    match rows {
+        [one] => one.clone(),
+        _ => {
+            let mid = rows.len() / 2;
+            let (mut a, b) = (combine_rows_pairwise(r, &rows[..mid]), combine_rows_pairwise(r, &rows[mid..]));
+            a.iter_mut().zip(b).for_each(|(a, b)| *a = r.combine(*a, b));
+            a
+        }
+    }
+}
+
+/// Reduces `rows` of one `(r, inner)` slab over the column range `cols`: blocks of
+/// [`BLOCK_ROWS`] rows are absorbed into an accumulator row, and block results merge through a
+/// binary counter (level k holds 2^k earlier blocks), which is a pairwise tree in row order.
+fn cascade_columns<R: Reducer>(
+    r: &R,
+    slab: &[Repr<R>],
+    inner: usize,
+    cols: std::ops::Range<usize>,
+    rows: std::ops::Range<usize>,
+) -> Vec<R::Acc> {
+    let width = cols.len();
+    let mut levels: Vec<Option<Vec<R::Acc>>> = Vec::new();
+    let mut start = rows.start;
+    while start < rows.end {
+        let end = (start + BLOCK_ROWS).min(rows.end);
+        let mut block = vec![r.init(); width];
+        for k in start..end {
+            let xs = &slab[k * inner + cols.start..k * inner + cols.end];
+            for (acc, x) in block.iter_mut().zip(xs) {
+                *acc = r.step(*acc, R::In::from_repr(*x), k);
+            }
+        }
+        let mut carry = block;
+        for level in levels.iter_mut() {
+            match level.take() {
+                Some(mut earlier) => {
+                    earlier.iter_mut().zip(&carry).for_each(|(a, b)| *a = r.combine(*a, *b));
+                    carry = earlier;
+                }
+                None => {
+                    *level = Some(std::mem::take(&mut carry));
+                    break;
+                }
+            }
+        }
+        if !carry.is_empty() {
+            levels.push(Some(carry));
+        }
+        start = end;
+    }
+    // Highest level first: it covers the earliest rows.
+    let mut acc: Option<Vec<R::Acc>> = None;
+    for level in levels.into_iter().rev().flatten() {
+        acc = Some(match acc {
+            None => level,
+            Some(mut a) => {
+                a.iter_mut().zip(level).for_each(|(a, b)| *a = r.combine(*a, b));
+                a
+            }
+        });
+    }
+    acc.unwrap_or_else(|| vec![r.init(); width])
+}
+
+/// Accumulator arithmetic: `i64`/`u64` wrap, floats are IEEE.
+trait AccNum: Copy + Send + Sync + 'static {
+    const ZERO: Self;
+    const ONE: Self;
+    fn add(self, o: Self) -> Self;
+    fn mul(self, o: Self) -> Self;
+    /// `self / n` (used for `mean`, which the op layer only asks of floats).
+    fn div_count(self, n: u64) -> Self;
+}
+
+macro_rules! impl_acc_num {
+    ($($t:ty: $zero:expr, $one:expr, $add:ident, $mul:ident);*) => {$(
+        impl AccNum for $t {
+            const ZERO: $t = $zero;
+            const ONE: $t = $one;
+            #[inline(always)] fn add(self, o: $t) -> $t { self.$add(o) }
+            #[inline(always)] fn mul(self, o: $t) -> $t { self.$mul(o) }
+            #[inline(always)] fn div_count(self, n: u64) -> $t { self / (n as $t) }
+        }
+    )*};
+}
+impl_acc_num!(
+    i64: 0, 1, wrapping_add, wrapping_mul; u64: 0, 1, wrapping_add, wrapping_mul;
+    f32: 0.0, 1.0, add_float, mul_float; f64: 0.0, 1.0, add_float, mul_float
+);
+
+trait FloatOps {
+    fn add_float(self, o: Self) -> Self;
+    fn mul_float(self, o: Self) -> Self;
+}
+impl<T: std::ops::Add<Output = T> + std::ops::Mul<Output = T>> FloatOps for T {
+    #[inline(always)]
+    fn add_float(self, o: T) -> T {
+        self + o
+    }
+    #[inline(always)]
+    fn mul_float(self, o: T) -> T {
+        self * o
+    }
+}
+
+/// The accumulator and output types of `sum`/`prod` (`kernels/ABI.md`): 16-bit floats in
+/// `f32` (output in their own type), other floats in themselves, signed integers and `bool` in
+/// `i64`, unsigned in `u64`.
+trait Accumulate: Element {
+    type Acc: AccNum;
+    type Out: Element;
+    fn to_acc(self) -> Self::Acc;
+    fn to_out(acc: Self::Acc) -> Self::Out;
+}
+
+macro_rules! impl_accumulate {
+    ($($t:ty => $acc:ty, $out:ty, $to:expr, $from:expr);* $(;)?) => {$(
+        impl Accumulate for $t {
+            type Acc = $acc;
+            type Out = $out;
+            #[inline(always)]
+            fn to_acc(self) -> $acc {
+                let f: fn($t) -> $acc = $to;
+                f(self)
+            }
+            #[inline(always)]
+            fn to_out(acc: $acc) -> $out {
+                let f: fn($acc) -> $out = $from;
+                f(acc)
+            }
+        }
+    )*};
+}
+impl_accumulate! {
+    bool => i64, i64, |x| x as i64, |a| a;
+    i8 => i64, i64, |x| x as i64, |a| a;
+    i16 => i64, i64, |x| x as i64, |a| a;
+    i32 => i64, i64, |x| x as i64, |a| a;
+    i64 => i64, i64, |x| x, |a| a;
+    u8 => u64, u64, |x| x as u64, |a| a;
+    u16 => u64, u64, |x| x as u64, |a| a;
+    u32 => u64, u64, |x| x as u64, |a| a;
+    u64 => u64, u64, |x| x, |a| a;
+    f16 => f32, f16, |x| x.to_f32(), FloatElem::from_c;
+    bf16 => f32, bf16, |x| x.to_f32(), FloatElem::from_c;
+    f32 => f32, f32, |x| x, |a| a;
+    f64 => f64, f64, |x| x, |a| a;
+}
+
+/// `sum`, or `mean` when `divisor != 0`.
+struct Sum<T> {
+    divisor: u64,
+    _t: std::marker::PhantomData<T>,
+}
+
+impl<T: Accumulate> Reducer for Sum<T> {
+    type In = T;
+    type Acc = T::Acc;
+    type Out = T::Out;
+    fn init(&self) -> T::Acc {
+        T::Acc::ZERO
+    }
+    #[inline(always)]
+    fn step(&self, acc: T::Acc, x: T, _: usize) -> T::Acc {
+        acc.add(x.to_acc())
+    }
+    #[inline(always)]
+    fn combine(&self, a: T::Acc, b: T::Acc) -> T::Acc {
+        a.add(b)
+    }
+    fn finish(&self, acc: T::Acc) -> T::Out {
+        T::to_out(if self.divisor == 0 { acc } else { acc.div_count(self.divisor) })
+    }
+}
+
+struct Prod<T>(std::marker::PhantomData<T>);
+
+impl<T: Accumulate> Reducer for Prod<T> {
+    type In = T;
+    type Acc = T::Acc;
+    type Out = T::Out;
+    fn init(&self) -> T::Acc {
+        T::Acc::ONE
+    }
+    #[inline(always)]
+    fn step(&self, acc: T::Acc, x: T, _: usize) -> T::Acc {
+        acc.mul(x.to_acc())
+    }
+    #[inline(always)]
+    fn combine(&self, a: T::Acc, b: T::Acc) -> T::Acc {
+        a.mul(b)
+    }
+    fn finish(&self, acc: T::Acc) -> T::Out {
+        T::to_out(acc)
+    }
+}
+
+/// `min` (`MAX = false`) or `max`, propagating NaN like NumPy.
+struct Extreme<T, const MAX: bool>(std::marker::PhantomData<T>);
+
+/// Whether `x` replaces `best` in a min/max scan: a NaN sticks, a NaN wins, else strictly better.
+#[inline(always)]
+fn better<T: Classify, const MAX: bool>(x: T::Key, best: T::Key) -> bool {
+    !T::key_is_nan(best) && (T::key_is_nan(x) || if MAX { x > best } else { x < best })
+}
+
+impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
+    type In = T;
+    type Acc = T::Key;
+    type Out = T;
+    fn init(&self) -> T::Key {
+        if MAX {
+            T::KEY_LOWEST
+        } else {
+            T::KEY_HIGHEST
+        }
+    }
+    #[inline(always)]
+    fn step(&self, acc: T::Key, x: T, _: usize) -> T::Key {
+        let x = x.key();
+        if better::<T, MAX>(x, acc) {
+            x
+        } else {
+            acc
+        }
+    }
+    #[inline(always)]
+    fn combine(&self, a: T::Key, b: T::Key) -> T::Key {
+        if better::<T, MAX>(b, a) {
+            b
+        } else {
+            a
+        }
+    }
+    fn finish(&self, acc: T::Key) -> T {
+        T::from_key(acc)
+    }
+}
+
+/// `argmin`/`argmax`: the first index of the extreme (the first NaN if any). The accumulator
+/// holds `(value, index)`, index -1 before the first element.
+struct ArgExtreme<T, const MAX: bool>(std::marker::PhantomData<T>);
+
+impl<T: Classify, const MAX: bool> Reducer for ArgExtreme<T, MAX> {
+    type In = T;
+    type Acc = (T::Key, i64);
+    type Out = i64;
+    const LANES: bool = false;
+    fn init(&self) -> (T::Key, i64) {
+        (if MAX { T::KEY_LOWEST } else { T::KEY_HIGHEST }, -1)
+    }
+    #[inline(always)]
+    fn step(&self, acc: (T::Key, i64), x: T, index: usize) -> (T::Key, i64) {
+        let x = x.key();
+        if acc.1 < 0 || better::<T, MAX>(x, acc.0) {
+            (x, index as i64)
+        } else {
+            acc
+        }
+    }
+    fn combine(&self, a: (T::Key, i64), b: (T::Key, i64)) -> (T::Key, i64) {
+        if a.1 < 0 || (b.1 >= 0 && better::<T, MAX>(b.0, a.0)) {
+            b
+        } else {
+            a
+        }
+    }
+    fn finish(&self, acc: (T::Key, i64)) -> i64 {
+        acc.1
+    }
+}
+
+/// `all` (`ALL = true`) or `any`.
+struct Truth<T, const ALL: bool>(std::marker::PhantomData<T>);
+
+impl<T: Classify, const ALL: bool> Reducer for Truth<T, ALL> {
+    type In = T;
+    type Acc = bool;
+    type Out = bool;
+    fn init(&self) -> bool {
+        ALL
+    }
+    #[inline(always)]
+    fn step(&self, acc: bool, x: T, _: usize) -> bool {
+        if ALL {
+            acc & x.truthy()
+        } else {
+            acc | x.truthy()
+        }
+    }
+    #[inline(always)]
+    fn combine(&self, a: bool, b: bool) -> bool {
+        if ALL {
+            a & b
+        } else {
+            a | b
+        }
+    }
+    fn finish(&self, acc: bool) -> bool {
+        acc
+    }
+}

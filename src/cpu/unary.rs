@@ -1,0 +1,104 @@
+//! Unary elementwise kernels on the CPU. Each op is one closure per element family (floats
+//! computed in `f32`/`f64`, integers with NumPy's wrapping, `bool`), driven by
+//! [`map1`](super::elementwise::map1).
+
+use super::elementwise::map1;
+use super::math::{dispatch_float, dispatch_int, Classify, FloatElem, IntElem, Real};
+use super::CpuBuffer;
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use crate::layout::Layout;
+use crate::ops::{UnaryKind, UnaryOp};
+
+type View<'a> = (&'a CpuBuffer, &'a Layout);
+
+fn unsupported(op: UnaryOp, dtype: DType) -> Error {
+    Error::UnsupportedDType { op: op.name(), dtype, hint: String::new() }
+}
+
+/// `dst = op(src)`, where `src` has the op's compute dtype `dtype` and `dst` is fresh.
+pub(crate) fn unary(op: UnaryOp, dtype: DType, src: View<'_>, dst: View<'_>) -> Result<()> {
+    if op.kind() == UnaryKind::Predicate {
+        crate::dispatch_dtype!(dtype, T => predicate::<T>(op, src, dst));
+        return Ok(());
+    }
+    dispatch_float!(dtype, T => float_unary::<T>(op, src, dst), else
+        dispatch_int!(dtype, T => int_unary::<T>(op, src, dst), else bool_unary(op, src, dst)))
+}
+
+fn predicate<T: Classify>(op: UnaryOp, src: View<'_>, dst: View<'_>) {
+    match op {
+        UnaryOp::IsNan => map1(src, dst, |x: T| x.is_nan()),
+        UnaryOp::IsInf => map1(src, dst, |x: T| x.is_inf()),
+        UnaryOp::IsFinite => map1(src, dst, |x: T| x.is_finite()),
+        UnaryOp::Signbit => map1(src, dst, |x: T| x.signbit()),
+        UnaryOp::LogicalNot => map1(src, dst, |x: T| !x.truthy()),
+        _ => unreachable!("{op} is not a predicate"),
+    }
+}
+
+fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Result<()> {
+    macro_rules! apply {
+        ($f:expr) => {
+            map1(src, dst, |x: T| T::from_c($f(x.to_c())))
+        };
+    }
+    use UnaryOp::*;
+    match op {
+        Negative => apply!(|x: T::C| -x),
+        Positive => apply!(|x: T::C| x),
+        Abs => apply!(|x: T::C| x.abs()),
+        Sign => apply!(|x: T::C| x.sign()),
+        Square => apply!(|x: T::C| x * x),
+        Sqrt => apply!(|x: T::C| x.sqrt()),
+        Reciprocal => apply!(|x: T::C| T::C::ONE / x),
+        Exp => apply!(|x: T::C| x.exp()),
+        Expm1 => apply!(|x: T::C| x.exp_m1()),
+        Log => apply!(|x: T::C| x.ln()),
+        Log1p => apply!(|x: T::C| x.ln_1p()),
+        Log2 => apply!(|x: T::C| x.log2()),
+        Log10 => apply!(|x: T::C| x.log10()),
+        Sin => apply!(|x: T::C| x.sin()),
+        Cos => apply!(|x: T::C| x.cos()),
+        Tan => apply!(|x: T::C| x.tan()),
+        Asin => apply!(|x: T::C| x.asin()),
+        Acos => apply!(|x: T::C| x.acos()),
+        Atan => apply!(|x: T::C| x.atan()),
+        Sinh => apply!(|x: T::C| x.sinh()),
+        Cosh => apply!(|x: T::C| x.cosh()),
+        Tanh => apply!(|x: T::C| x.tanh()),
+        Asinh => apply!(|x: T::C| x.asinh()),
+        Acosh => apply!(|x: T::C| x.acosh()),
+        Atanh => apply!(|x: T::C| x.atanh()),
+        Floor => apply!(|x: T::C| x.floor()),
+        Ceil => apply!(|x: T::C| x.ceil()),
+        Trunc => apply!(|x: T::C| x.trunc()),
+        Round => apply!(|x: T::C| x.round_ties_even()),
+        IsNan | IsInf | IsFinite | LogicalNot | Signbit | BitwiseInvert => return Err(unsupported(op, T::DTYPE)),
+    }
+    Ok(())
+}
+
+fn int_unary<T: IntElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Result<()> {
+    use UnaryOp::*;
+    match op {
+        Negative => map1(src, dst, |x: T| x.wrapping_neg()),
+        Abs => map1(src, dst, |x: T| x.wrapping_abs()),
+        Sign => map1(src, dst, |x: T| x.sign()),
+        Square => map1(src, dst, |x: T| x.wrapping_mul(x)),
+        BitwiseInvert => map1(src, dst, |x: T| x.not()),
+        Positive | Floor | Ceil | Trunc | Round => map1(src, dst, |x: T| x),
+        _ => return Err(unsupported(op, T::DTYPE)),
+    }
+    Ok(())
+}
+
+fn bool_unary(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Result<()> {
+    use UnaryOp::*;
+    match op {
+        BitwiseInvert => map1(src, dst, |x: bool| !x),
+        Abs | Floor | Ceil | Trunc | Round => map1(src, dst, |x: bool| x),
+        _ => return Err(unsupported(op, DType::Bool)),
+    }
+    Ok(())
+}

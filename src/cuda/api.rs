@@ -1,0 +1,271 @@
+//! The narrow interface between the CUDA backend and a GPU.
+//!
+//! Everything in `src/cuda/` that is not [`driver`](super::driver) reaches the GPU only through
+//! the two object-safe traits here: [`GpuPlatform`] (enumerate devices, open one) and
+//! [`GpuApi`] (one opened device: streams, events, stream-ordered memory, modules, launches).
+//! The real implementation wraps the CUDA driver API through cudarc; a CPU emulator (and the
+//! recording fake used by the unit tests) implement the same traits, so launch configuration,
+//! argument packing, path selection, module caching and stream ordering are written once, above
+//! this line.
+//!
+//! Design rules:
+//! - Device pointers are plain `u64` ([`DevPtr`]); streams, events, modules and functions are
+//!   opaque `u64` newtypes, meaningful only to the implementation that made them.
+//! - Methods whose misuse can corrupt memory (copies, frees, launches, destroying a handle that
+//!   is still in use) are `unsafe fn`, with the contract in a `# Safety` section; the callers
+//!   in this module tree uphold it with `// SAFETY:` comments.
+//! - Errors are [`GpuError`]: the failing call, a coarse [`GpuErrorKind`] the backend can act on
+//!   (out of memory, misuse, shutdown...) and the implementation's own message.
+
+use crate::error::Error;
+use std::fmt;
+use std::sync::Arc;
+
+/// A device address (`CUdeviceptr`). `0` is never a valid allocation.
+pub(crate) type DevPtr = u64;
+
+macro_rules! opaque_handle {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub(crate) struct $name(pub(crate) u64);
+    )*};
+}
+
+opaque_handle! {
+    /// A stream (an in-order queue of device work) created by [`GpuApi::stream_create`].
+    StreamId;
+    /// An event (a marker in a stream) created by [`GpuApi::event_create`].
+    EventId;
+    /// A loaded module created by [`GpuApi::module_load`].
+    ModuleId;
+    /// A kernel looked up by [`GpuApi::function`]; valid while its module is loaded.
+    FunctionId;
+}
+
+/// What the backend needs to know about a device to size launches and report it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DeviceProps {
+    /// Product name, e.g. `"NVIDIA H100 80GB HBM3"`.
+    pub(crate) name: String,
+    /// Compute capability `(major, minor)`; NVRTC compiles for exactly `sm_{major}{minor}`.
+    pub(crate) compute_capability: (u32, u32),
+    /// Device memory in bytes.
+    pub(crate) total_memory: usize,
+    /// Streaming multiprocessors: grids are sized as a multiple of this.
+    pub(crate) multiprocessors: u32,
+    /// Resident threads per SM: with the block size, gives resident blocks per SM.
+    pub(crate) max_threads_per_multiprocessor: u32,
+    /// Largest `gridDim.x`.
+    pub(crate) max_grid_x: u32,
+    /// Whether the device supports stream-ordered allocation (`cuMemAllocAsync`).
+    pub(crate) memory_pools: bool,
+}
+
+/// Grid and block shape of one kernel launch. Dynamic shared memory is 0 for every devarray
+/// kernel (ABI.md) but is part of the interface for later kernels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct LaunchDims {
+    /// Blocks per grid, `(x, y, z)`.
+    pub(crate) grid: [u32; 3],
+    /// Threads per block, `(x, y, z)`.
+    pub(crate) block: [u32; 3],
+    /// Dynamic shared memory per block, in bytes.
+    pub(crate) shared_bytes: u32,
+}
+
+impl LaunchDims {
+    /// A one-dimensional launch of `grid` blocks of `block` threads.
+    pub(crate) fn linear(grid: u32, block: u32) -> Self {
+        LaunchDims { grid: [grid, 1, 1], block: [block, 1, 1], shared_bytes: 0 }
+    }
+}
+
+/// The kinds of failure the backend reacts to differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GpuErrorKind {
+    /// The allocation (or a launch's resources) did not fit: becomes [`Error::OutOfMemory`].
+    OutOfMemory,
+    /// An invalid value or handle: a bug in the caller's bookkeeping.
+    InvalidUsage,
+    /// The driver is shutting down (process exit): harmless at drop time.
+    ShutDown,
+    /// No such device, or the device is unusable.
+    NoDevice,
+    /// The device or driver does not support the operation.
+    Unsupported,
+    /// A module image or kernel name was rejected (wrong arch, missing symbol, bad PTX).
+    KernelImage,
+    /// Anything else, including sticky errors after a faulting kernel.
+    Other,
+}
+
+/// A failed call into the GPU interface.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct GpuError {
+    /// The API function or step that failed (`"cuMemAllocAsync"`).
+    pub(crate) call: &'static str,
+    /// What kind of failure it was.
+    pub(crate) kind: GpuErrorKind,
+    /// The implementation's description (for CUDA: error name and string).
+    pub(crate) message: String,
+}
+
+impl GpuError {
+    /// An error of `kind` raised by `call`.
+    pub(crate) fn new(call: &'static str, kind: GpuErrorKind, message: impl Into<String>) -> Self {
+        GpuError { call, kind, message: message.into() }
+    }
+}
+
+impl fmt::Display for GpuError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.call, self.message)
+    }
+}
+
+impl From<GpuError> for Error {
+    /// Generic conversion; call sites that know better (allocation → `OutOfMemory`, module
+    /// load → `Kernel`) convert explicitly first.
+    fn from(e: GpuError) -> Error {
+        Error::Driver { call: e.call, message: e.message }
+    }
+}
+
+/// Result of a [`GpuApi`] call.
+pub(crate) type GpuResult<T> = std::result::Result<T, GpuError>;
+
+/// A source of GPUs: the CUDA driver, or an emulator.
+pub(crate) trait GpuPlatform: Send + Sync {
+    /// Short description for reports (`"CUDA driver"`).
+    fn describe(&self) -> &'static str;
+    /// Driver version as CUDA encodes it (`12080` = 12.8), when there is one.
+    fn driver_version(&self) -> Option<i32>;
+    /// Number of devices.
+    fn device_count(&self) -> usize;
+    /// Properties of device `ordinal`, without opening it (no context is created).
+    fn device_props(&self, ordinal: usize) -> GpuResult<DeviceProps>;
+    /// Opens device `ordinal` (for CUDA: retains its primary context).
+    fn open(&self, ordinal: usize) -> GpuResult<Arc<dyn GpuApi>>;
+}
+
+/// One opened device. Every method may be called from any thread (implementations make their
+/// context current on the calling thread first).
+pub(crate) trait GpuApi: Send + Sync {
+    /// The device's ordinal in its platform.
+    fn ordinal(&self) -> usize;
+    /// The device's properties (queried once at open).
+    fn props(&self) -> &DeviceProps;
+    /// Whether [`GpuApi::module_load`] needs a compiled image (cubin/PTX from NVRTC). An
+    /// emulator that runs host-compiled kernels returns `false` and receives an empty image.
+    fn wants_device_code(&self) -> bool {
+        true
+    }
+
+    /// Creates a stream that does not synchronise with the legacy default stream.
+    fn stream_create(&self) -> GpuResult<StreamId>;
+    /// Destroys a stream after its queued work completes.
+    ///
+    /// # Safety
+    /// `stream` came from this object's `stream_create` and is not used afterwards.
+    unsafe fn stream_destroy(&self, stream: StreamId) -> GpuResult<()>;
+    /// Blocks the calling thread until `stream` has finished all queued work.
+    ///
+    /// # Safety
+    /// `stream` came from this object's `stream_create` and was not destroyed.
+    unsafe fn stream_synchronize(&self, stream: StreamId) -> GpuResult<()>;
+
+    /// Blocks the calling thread until all work queued on the device (every stream of the
+    /// context, including other libraries' in a shared primary context) has finished.
+    fn device_synchronize(&self) -> GpuResult<()>;
+
+    /// Creates an event (timing disabled: it is only used for ordering).
+    fn event_create(&self) -> GpuResult<EventId>;
+    /// Records `event` at the current end of `stream`.
+    ///
+    /// # Safety
+    /// `event` and `stream` are live handles of this object.
+    unsafe fn event_record(&self, event: EventId, stream: StreamId) -> GpuResult<()>;
+    /// Makes future work on `stream` wait until `event` has completed (no host blocking). For
+    /// exchanging arrays with other streams (DLPack consumers).
+    ///
+    /// # Safety
+    /// `event` and `stream` are live handles of this object.
+    unsafe fn stream_wait_event(&self, stream: StreamId, event: EventId) -> GpuResult<()>;
+    /// [`GpuApi::stream_wait_event`] for a stream this object did not create: another library's
+    /// `CUstream` in the device's (primary) context, or the special handles `0`/`1` (legacy
+    /// default stream) and `2` (per-thread default stream). For DLPack consumers.
+    ///
+    /// # Safety
+    /// `stream` is such a handle and stays alive for the call; `event` is a live handle of this
+    /// object.
+    unsafe fn stream_wait_event_foreign(&self, stream: u64, event: EventId) -> GpuResult<()>;
+    /// Blocks the calling thread until `event` has completed.
+    ///
+    /// # Safety
+    /// `event` is a live handle of this object.
+    unsafe fn event_synchronize(&self, event: EventId) -> GpuResult<()>;
+    /// Destroys an event (pending records still complete).
+    ///
+    /// # Safety
+    /// `event` is a live handle of this object and is not used afterwards.
+    unsafe fn event_destroy(&self, event: EventId) -> GpuResult<()>;
+
+    /// Allocates `bytes > 0` bytes, ordered on `stream` (usable by work queued on `stream`
+    /// afterwards). Contents are unspecified.
+    ///
+    /// # Safety
+    /// `stream` is a live handle of this object.
+    unsafe fn alloc(&self, bytes: usize, stream: StreamId) -> GpuResult<DevPtr>;
+    /// Frees `ptr` once the work queued on `stream` so far has completed.
+    ///
+    /// # Safety
+    /// `ptr` came from this object's `alloc`, is freed once, and no work queued later (on any
+    /// stream) uses it.
+    unsafe fn free(&self, ptr: DevPtr, stream: StreamId) -> GpuResult<()>;
+    /// Queues a copy of `bytes` bytes from host `src` to device `dst`.
+    ///
+    /// # Safety
+    /// `src..src+bytes` is readable host memory that stays valid and unmodified until `stream`
+    /// reaches the copy; `dst..dst+bytes` lies in one live allocation.
+    unsafe fn copy_htod(&self, dst: DevPtr, src: *const u8, bytes: usize, stream: StreamId) -> GpuResult<()>;
+    /// Queues a copy of `bytes` bytes from device `src` to host `dst`.
+    ///
+    /// # Safety
+    /// `dst..dst+bytes` is writable host memory, not accessed by the host until `stream`
+    /// reaches the copy; `src..src+bytes` lies in one live allocation.
+    unsafe fn copy_dtoh(&self, dst: *mut u8, src: DevPtr, bytes: usize, stream: StreamId) -> GpuResult<()>;
+    /// Queues a device-to-device copy; the ranges must not overlap.
+    ///
+    /// # Safety
+    /// Both ranges lie in live allocations of this device and do not overlap.
+    unsafe fn copy_dtod(&self, dst: DevPtr, src: DevPtr, bytes: usize, stream: StreamId) -> GpuResult<()>;
+    /// Queues setting `bytes` bytes at `dst` to `value`.
+    ///
+    /// # Safety
+    /// `dst..dst+bytes` lies in one live allocation.
+    unsafe fn memset_u8(&self, dst: DevPtr, value: u8, bytes: usize, stream: StreamId) -> GpuResult<()>;
+
+    /// Loads a module from a cubin or (NUL-terminated or not) PTX image.
+    fn module_load(&self, image: &[u8]) -> GpuResult<ModuleId>;
+    /// Unloads a module; its functions become invalid.
+    ///
+    /// # Safety
+    /// `module` is a live handle of this object, and no queued or future launch uses its
+    /// functions.
+    unsafe fn module_unload(&self, module: ModuleId) -> GpuResult<()>;
+    /// Looks up kernel `name` (an `extern "C"` name) in `module`.
+    ///
+    /// # Safety
+    /// `module` is a live handle of this object.
+    unsafe fn function(&self, module: ModuleId, name: &str) -> GpuResult<FunctionId>;
+    /// Queues a kernel launch. `args[i]` holds the bytes of kernel parameter `i`, exactly
+    /// `sizeof` that parameter; they are copied at the call, so they need not outlive it.
+    ///
+    /// # Safety
+    /// `function` and `stream` are live handles of this object; `args` match the kernel's
+    /// parameter list in number, size and layout; every device pointer inside them addresses
+    /// memory the kernel may access (live allocations, in bounds for the indices the kernel
+    /// computes from the other arguments) until `stream` completes the launch.
+    unsafe fn launch(&self, function: FunctionId, dims: LaunchDims, stream: StreamId, args: &[&[u8]]) -> GpuResult<()>;
+}

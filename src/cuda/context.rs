@@ -1,0 +1,307 @@
+//! Devices and buffers: the process-wide platform probe, one [`CudaDevice`] per ordinal (its
+//! opened [`GpuApi`], default stream and module cache), and [`CudaBuffer`], device memory freed
+//! in stream order on drop.
+
+use super::api::{DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuErrorKind, GpuPlatform, LaunchDims, StreamId};
+use super::driver::DriverPlatform;
+use super::launch::GridLimits;
+use super::module::ModuleCache;
+use crate::device::Device;
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use std::sync::{Arc, OnceLock, RwLock};
+
+/// The GPU platform, or why there is none. Probed once: loading the driver is not free, and
+/// the answer does not change while the process runs.
+pub(crate) fn platform() -> std::result::Result<&'static dyn GpuPlatform, &'static str> {
+    static PLATFORM: OnceLock<std::result::Result<Box<dyn GpuPlatform>, String>> = OnceLock::new();
+    match PLATFORM.get_or_init(|| DriverPlatform::probe().map(|p| Box::new(p) as Box<dyn GpuPlatform>)) {
+        Ok(p) => Ok(p.as_ref()),
+        Err(reason) => Err(reason.as_str()),
+    }
+}
+
+/// Why CUDA device `ordinal` cannot be used, if it cannot.
+pub(crate) fn unusable(ordinal: usize) -> Option<String> {
+    match platform() {
+        Err(reason) => Some(reason.to_string()),
+        Ok(p) if p.device_count() == 0 => Some(format!("the {} reports no CUDA devices", p.describe())),
+        Ok(p) if ordinal >= p.device_count() => {
+            Some(format!("device cuda:{ordinal} requested, but there are {} CUDA devices", p.device_count()))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// One CUDA device as the backend uses it: the opened device, its own stream, and its loaded
+/// kernels.
+///
+/// All of a thread's work on the device goes to one in-order stream (the device's own, unless
+/// [`Stream::make_current`](crate::Stream::make_current) names another). That gives the
+/// ordering NumPy code expects (every op sees the results of the ops before it) without events
+/// between ops, and makes stream-ordered frees safe: a buffer dropped on the host is released
+/// only after the work already queued.
+pub(crate) struct CudaDevice {
+    api: Arc<dyn GpuApi>,
+    stream: StreamId,
+    limits: GridLimits,
+    modules: ModuleCache,
+}
+
+impl std::fmt::Debug for CudaDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CudaDevice(cuda:{}, {})", self.ordinal(), self.props().name)
+    }
+}
+
+impl CudaDevice {
+    /// The device for `ordinal`, opened on first use and shared afterwards.
+    ///
+    /// **Errors**: [`Error::CudaUnavailable`] without a driver or such a device; driver errors
+    /// while opening it.
+    pub(crate) fn get(ordinal: usize) -> Result<Arc<CudaDevice>> {
+        static DEVICES: RwLock<Vec<Option<Arc<CudaDevice>>>> = RwLock::new(Vec::new());
+        if let Some(reason) = unusable(ordinal) {
+            return Err(Error::CudaUnavailable { reason });
+        }
+        if let Some(Some(d)) = DEVICES.read().unwrap_or_else(|e| e.into_inner()).get(ordinal) {
+            return Ok(d.clone());
+        }
+        let mut devices = DEVICES.write().unwrap_or_else(|e| e.into_inner());
+        if devices.len() <= ordinal {
+            devices.resize(ordinal + 1, None);
+        }
+        if let Some(d) = &devices[ordinal] {
+            return Ok(d.clone());
+        }
+        let p = platform().map_err(|reason| Error::CudaUnavailable { reason: reason.to_string() })?;
+        let api = p.open(ordinal).map_err(|e| match e.kind {
+            GpuErrorKind::NoDevice => Error::CudaUnavailable { reason: e.to_string() },
+            _ => e.into(),
+        })?;
+        let d = Arc::new(CudaDevice::with_api(api)?);
+        devices[ordinal] = Some(d.clone());
+        Ok(d)
+    }
+
+    /// Wraps an opened device: creates its stream. Used by the registry, the emulator and tests.
+    pub(crate) fn with_api(api: Arc<dyn GpuApi>) -> Result<CudaDevice> {
+        let stream = api.stream_create()?;
+        let p = api.props();
+        let limits = GridLimits {
+            multiprocessors: p.multiprocessors,
+            threads_per_multiprocessor: p.max_threads_per_multiprocessor,
+            max_grid_x: p.max_grid_x,
+        };
+        Ok(CudaDevice { api, stream, limits, modules: ModuleCache::default() })
+    }
+
+    /// The device's ordinal.
+    pub(crate) fn ordinal(&self) -> usize {
+        self.api.ordinal()
+    }
+
+    /// The public name of this device.
+    pub(crate) fn device(&self) -> Device {
+        Device::Cuda(self.ordinal())
+    }
+
+    /// Name, compute capability, SM count...
+    pub(crate) fn props(&self) -> &DeviceProps {
+        self.api.props()
+    }
+
+    /// The interface every operation on this device goes through.
+    pub(crate) fn api(&self) -> &dyn GpuApi {
+        &*self.api
+    }
+
+    /// The device's own stream: where devarray queues work unless a [`Stream::make_current`]
+    /// guard names another.
+    ///
+    /// [`Stream::make_current`]: crate::Stream::make_current
+    pub(crate) fn stream(&self) -> StreamId {
+        self.stream
+    }
+
+    /// The stream work queued now on this thread goes to: the thread's current stream for this
+    /// device ([`Stream::make_current`]), else the device stream.
+    ///
+    /// [`Stream::make_current`]: crate::Stream::make_current
+    pub(crate) fn current_stream(&self) -> StreamId {
+        crate::stream::current_cuda_stream(self.ordinal()).map_or(self.stream, StreamId)
+    }
+
+    /// What bounds grids on this device.
+    pub(crate) fn grid_limits(&self) -> &GridLimits {
+        &self.limits
+    }
+
+    /// Blocks until all work queued on this device (on every stream) has finished; reports
+    /// errors of asynchronous work (a faulting kernel) here.
+    pub(crate) fn synchronize(&self) -> Result<()> {
+        Ok(self.api.device_synchronize()?)
+    }
+
+    /// Allocates `bytes` bytes (contents unspecified), ordered on the current stream.
+    ///
+    /// **Errors**: [`Error::OutOfMemory`] when the device is full, even after waiting for
+    /// pending frees.
+    pub(crate) fn alloc(self: &Arc<Self>, bytes: usize) -> Result<CudaBuffer> {
+        if bytes == 0 {
+            return Ok(CudaBuffer { device: self.clone(), ptr: 0, bytes: 0, owner: None });
+        }
+        let stream = self.current_stream();
+        // SAFETY: the current stream is live (the device's, or one a guard keeps alive).
+        let mut r = unsafe { self.api.alloc(bytes, stream) };
+        if matches!(&r, Err(e) if e.kind == GpuErrorKind::OutOfMemory) {
+            // Queued frees return memory only once their stream reaches them.
+            self.synchronize()?;
+            // SAFETY: as above.
+            r = unsafe { self.api.alloc(bytes, stream) };
+        }
+        match r {
+            Ok(ptr) => Ok(CudaBuffer { device: self.clone(), ptr, bytes, owner: None }),
+            Err(e) if e.kind == GpuErrorKind::OutOfMemory => Err(Error::OutOfMemory { device: self.device(), bytes }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Kernel `name` of module `(family, tag)`, compiled and loaded on first use.
+    pub(crate) fn function(&self, family: &str, tag: DType, name: &str) -> Result<FunctionId> {
+        self.modules.function(&*self.api, family, tag, name)
+    }
+
+    /// Queues `function` on the current stream.
+    ///
+    /// # Safety
+    /// `function` came from [`CudaDevice::function`] on this device, and `args` satisfy the
+    /// contract of [`GpuApi::launch`]: they match the kernel's parameters, and every pointer in
+    /// them addresses live memory on this device, in bounds for every index the kernel derives.
+    pub(crate) unsafe fn launch(&self, function: FunctionId, dims: LaunchDims, args: &[&[u8]]) -> Result<()> {
+        // SAFETY: forwarded from the caller; the current stream is live.
+        Ok(unsafe { self.api.launch(function, dims, self.current_stream(), args) }?)
+    }
+
+    /// Records an event at the current end of the current stream.
+    pub(crate) fn record_event(&self) -> Result<Event<'_>> {
+        let id = self.api.event_create()?;
+        let event = Event { device: self, id };
+        // SAFETY: `id` and the current stream are live.
+        unsafe { self.api.event_record(id, self.current_stream()) }?;
+        Ok(event)
+    }
+}
+
+impl Drop for CudaDevice {
+    fn drop(&mut self) {
+        // Registry devices live until exit; this runs for emulated and test devices. Buffers
+        // hold an `Arc` to their device, so none is alive here.
+        // SAFETY: the stream is live; after synchronising no launch is pending, and none can be
+        // queued (nothing else references `self`); each handle is destroyed once.
+        unsafe {
+            let _ = self.api.stream_synchronize(self.stream);
+            self.modules.unload_all(&*self.api);
+            let _ = self.api.stream_destroy(self.stream);
+        }
+    }
+}
+
+/// A recorded event on a device stream, destroyed on drop.
+pub(crate) struct Event<'a> {
+    device: &'a CudaDevice,
+    id: EventId,
+}
+
+impl Event<'_> {
+    /// Blocks until the work queued before the event has finished.
+    pub(crate) fn synchronize(&self) -> Result<()> {
+        // SAFETY: `self.id` is live until drop.
+        Ok(unsafe { self.device.api.event_synchronize(self.id) }?)
+    }
+}
+
+impl Drop for Event<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the event is live and destroyed once; a pending record still completes.
+        let _ = unsafe { self.device.api.event_destroy(self.id) };
+    }
+}
+
+/// Device memory holding array elements: `len_bytes` bytes at `device_ptr` on one device.
+///
+/// Memory devarray allocated is freed on drop, in stream order on the thread's current stream:
+/// after all work already queued there, so dropping a buffer that a queued kernel still reads is
+/// safe. (Work queued on another stream must be ordered before that point; devarray's own ops
+/// only queue on the current stream.) Foreign memory ([`CudaBuffer::foreign`]) is not freed:
+/// its owner is dropped once the device is idle.
+pub(crate) struct CudaBuffer {
+    device: Arc<CudaDevice>,
+    ptr: DevPtr,
+    bytes: usize,
+    /// For foreign memory: what keeps it alive (dropped instead of freeing).
+    owner: Option<Box<dyn Send + Sync>>,
+}
+
+impl std::fmt::Debug for CudaBuffer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.owner.is_some() { "foreign" } else { "owned" };
+        write!(f, "CudaBuffer(cuda:{}, {:#x}, {} bytes, {kind})", self.device.ordinal(), self.ptr, self.bytes)
+    }
+}
+
+impl CudaBuffer {
+    /// Size in bytes.
+    pub(crate) fn len_bytes(&self) -> usize {
+        self.bytes
+    }
+    /// The device the memory is on.
+    pub(crate) fn device(&self) -> &Arc<CudaDevice> {
+        &self.device
+    }
+    /// The device address of byte 0 (0 for an empty buffer).
+    pub(crate) fn device_ptr(&self) -> u64 {
+        self.ptr
+    }
+
+    /// Wraps memory another library allocated (DLPack import). Dropping the buffer waits until
+    /// the device has finished all queued work, then drops `owner` (whose drop releases the
+    /// memory to its producer) instead of freeing.
+    ///
+    /// # Safety
+    /// `ptr..ptr + bytes` is device memory of `device`, readable and writable by kernels, and
+    /// stays valid until `owner` is dropped.
+    pub(crate) unsafe fn foreign(
+        device: Arc<CudaDevice>,
+        ptr: DevPtr,
+        bytes: usize,
+        owner: Box<dyn Send + Sync>,
+    ) -> CudaBuffer {
+        CudaBuffer { device, ptr, bytes, owner: Some(owner) }
+    }
+}
+
+impl Drop for CudaBuffer {
+    fn drop(&mut self) {
+        if let Some(owner) = self.owner.take() {
+            // Queued kernels may still use the memory; the producer may free it once `owner`
+            // goes. A failed synchronisation means the context is unusable, so nothing queued
+            // will run any more either.
+            let _ = self.device.api.device_synchronize();
+            drop(owner);
+            return;
+        }
+        if self.bytes == 0 {
+            return;
+        }
+        // SAFETY: `ptr` came from this device's `alloc` and is freed exactly once, here; the
+        // free is ordered after every launch or copy already queued on the current stream,
+        // where devarray queues all of this thread's work (no `CudaBuffer` reference exists any
+        // more to queue new work).
+        let r = unsafe { self.device.api.free(self.ptr, self.device.current_stream()) };
+        // Errors are ignored (a drop cannot report them; at exit the driver may already be
+        // gone), except that misuse of the API is a bug worth catching in debug builds.
+        let misuse = matches!(&r, Err(e) if e.kind == GpuErrorKind::InvalidUsage);
+        debug_assert!(!misuse || std::thread::panicking(), "freeing {self:?}: {r:?}");
+    }
+}

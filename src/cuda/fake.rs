@@ -1,0 +1,278 @@
+//! A fake GPU for unit tests: a [`GpuApi`] that emulates device memory in host vectors, runs
+//! the `copy_*`/`fill_*` kernels by decoding their ABI arguments, and records every other launch.
+//! It checks what the real driver cannot check for us: every device access stays inside one
+//! live allocation, `_vec` pointers are 16-byte aligned, frees match allocations.
+
+use super::api::{
+    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, ModuleId, StreamId,
+};
+use super::launch::{offset_ptr, EwArgs, Layout32, Layout64, LayoutContig, MAX_DIMS};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// One recorded launch.
+#[derive(Clone, Debug)]
+pub(crate) struct Launch {
+    pub(crate) name: String,
+    pub(crate) dims: LaunchDims,
+    pub(crate) args: Vec<Vec<u8>>,
+}
+
+/// Everything the fake device did, for assertions.
+#[derive(Default)]
+pub(crate) struct State {
+    next_addr: u64,
+    next_handle: u64,
+    allocs: BTreeMap<u64, Vec<u8>>,
+    functions: HashMap<u64, String>,
+    /// Launches in order.
+    pub(crate) launches: Vec<Launch>,
+    /// Other calls in order (`"alloc 64"`, `"memset"`, `"dtod"`, ...).
+    pub(crate) log: Vec<String>,
+    /// Allocations larger than this fail with out-of-memory.
+    pub(crate) alloc_limit: Option<usize>,
+}
+
+/// The fake device.
+pub(crate) struct FakeGpu {
+    props: DeviceProps,
+    state: Mutex<State>,
+}
+
+impl FakeGpu {
+    /// A fake with `sms` multiprocessors.
+    pub(crate) fn new(sms: u32) -> Arc<FakeGpu> {
+        let props = DeviceProps {
+            name: "fake GPU".into(),
+            compute_capability: (9, 0),
+            total_memory: 1 << 30,
+            multiprocessors: sms,
+            max_threads_per_multiprocessor: 2048,
+            max_grid_x: i32::MAX as u32,
+            memory_pools: true,
+        };
+        let state = State { next_addr: 0x7f00_0000_0000, next_handle: 1, ..State::default() };
+        Arc::new(FakeGpu { props, state: Mutex::new(state) })
+    }
+
+    /// The recorded state.
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl State {
+    fn handle(&mut self) -> u64 {
+        self.next_handle += 1;
+        self.next_handle
+    }
+
+    /// The allocation holding `[addr, addr + len)`, and the offset of `addr` in it.
+    fn locate(&mut self, addr: u64, len: usize) -> (&mut Vec<u8>, usize) {
+        let (&base, mem) =
+            self.allocs.range_mut(..=addr).next_back().unwrap_or_else(|| panic!("{addr:#x}: no allocation"));
+        let off = (addr - base) as usize;
+        assert!(off + len <= mem.len(), "access {addr:#x}+{len} outside allocation {base:#x}+{}", mem.len());
+        (mem, off)
+    }
+
+    fn read(&mut self, addr: u64, len: usize) -> Vec<u8> {
+        let (mem, off) = self.locate(addr, len);
+        mem[off..off + len].to_vec()
+    }
+
+    fn write(&mut self, addr: u64, data: &[u8]) {
+        let (mem, off) = self.locate(addr, data.len());
+        mem[off..off + data.len()].copy_from_slice(data);
+    }
+
+    /// Runs `copy_uN_*` / `fill_uN_*` like the CUDA kernels would.
+    fn run_elementwise(&mut self, name: &str, args: &[Vec<u8>]) {
+        let parts: Vec<&str> = name.split('_').collect();
+        let [op, tag, path] = parts[..] else { return };
+        if op != "copy" && op != "fill" {
+            return;
+        }
+        let isz = tag[1..].parse::<usize>().expect("u8..u64") / 8;
+        let ew: EwArgs = bytemuck::pod_read_unaligned(&args[0]);
+        let (n, shape, strides) = decode_layout(path, &args[1]);
+        if path == "vec" {
+            assert!(ew.out % 16 == 0 && (op == "fill" || ew.inputs[0] % 16 == 0), "misaligned _vec launch");
+        }
+        for i in 0..n {
+            let offsets = element_offsets(i, &shape, &strides);
+            let value = if op == "copy" {
+                self.read(offset_ptr(ew.inputs[0], offsets[1], isz), isz)
+            } else {
+                ew.scalar[0].to_le_bytes()[..isz].to_vec()
+            };
+            self.write(offset_ptr(ew.out, offsets[0], isz), &value);
+        }
+    }
+}
+
+/// `(n, shape, strides[slot])` of an elementwise layout argument.
+fn decode_layout(path: &str, bytes: &[u8]) -> (usize, Vec<usize>, Vec<Vec<isize>>) {
+    match path {
+        "vec" => {
+            let l: LayoutContig = bytemuck::pod_read_unaligned(bytes);
+            (l.n as usize, vec![l.n as usize], vec![vec![1]; 4])
+        }
+        "s32" => {
+            let l: Layout32 = bytemuck::pod_read_unaligned(bytes);
+            let nd = l.ndim as usize;
+            assert!(nd <= MAX_DIMS);
+            let strides = l.stride.iter().map(|s| s[..nd].iter().map(|&x| x as isize).collect()).collect();
+            (l.n as usize, l.shape[..nd].iter().map(|&x| x as usize).collect(), strides)
+        }
+        "s64" => {
+            let l: Layout64 = bytemuck::pod_read_unaligned(bytes);
+            let nd = l.ndim as usize;
+            assert!(nd <= MAX_DIMS);
+            let strides = l.stride.iter().map(|s| s[..nd].iter().map(|&x| x as isize).collect()).collect();
+            (l.n as usize, l.shape[..nd].iter().map(|&x| x as usize).collect(), strides)
+        }
+        other => panic!("unknown path {other}"),
+    }
+}
+
+/// Element offsets of linear index `i` (row-major over `shape`) for each operand slot.
+fn element_offsets(mut i: usize, shape: &[usize], strides: &[Vec<isize>]) -> Vec<isize> {
+    let mut offs = vec![0isize; strides.len()];
+    for d in (0..shape.len()).rev() {
+        let idx = (i % shape[d]) as isize;
+        i /= shape[d];
+        for (o, s) in offs.iter_mut().zip(strides) {
+            *o += idx * s[d];
+        }
+    }
+    offs
+}
+
+fn misuse(call: &'static str, msg: &str) -> GpuError {
+    GpuError::new(call, GpuErrorKind::InvalidUsage, msg)
+}
+
+impl GpuApi for FakeGpu {
+    fn ordinal(&self) -> usize {
+        0
+    }
+    fn props(&self) -> &DeviceProps {
+        &self.props
+    }
+    fn wants_device_code(&self) -> bool {
+        false
+    }
+    fn stream_create(&self) -> GpuResult<StreamId> {
+        let mut s = self.state();
+        s.log.push("stream_create".into());
+        Ok(StreamId(s.handle()))
+    }
+    unsafe fn stream_destroy(&self, _: StreamId) -> GpuResult<()> {
+        self.state().log.push("stream_destroy".into());
+        Ok(())
+    }
+    unsafe fn stream_synchronize(&self, _: StreamId) -> GpuResult<()> {
+        self.state().log.push("stream_synchronize".into());
+        Ok(())
+    }
+    fn device_synchronize(&self) -> GpuResult<()> {
+        self.state().log.push("device_synchronize".into());
+        Ok(())
+    }
+    unsafe fn stream_wait_event_foreign(&self, stream: u64, _: EventId) -> GpuResult<()> {
+        self.state().log.push(format!("wait_foreign {stream}"));
+        Ok(())
+    }
+    fn event_create(&self) -> GpuResult<EventId> {
+        Ok(EventId(self.state().handle()))
+    }
+    unsafe fn event_record(&self, _: EventId, _: StreamId) -> GpuResult<()> {
+        Ok(())
+    }
+    unsafe fn stream_wait_event(&self, _: StreamId, _: EventId) -> GpuResult<()> {
+        Ok(())
+    }
+    unsafe fn event_synchronize(&self, _: EventId) -> GpuResult<()> {
+        self.state().log.push("event_synchronize".into());
+        Ok(())
+    }
+    unsafe fn event_destroy(&self, _: EventId) -> GpuResult<()> {
+        Ok(())
+    }
+    unsafe fn alloc(&self, bytes: usize, _: StreamId) -> GpuResult<DevPtr> {
+        let mut s = self.state();
+        if s.alloc_limit.is_some_and(|l| bytes > l) {
+            return Err(GpuError::new("cuMemAllocFromPoolAsync", GpuErrorKind::OutOfMemory, "out of memory"));
+        }
+        let addr = s.next_addr;
+        s.next_addr += (bytes as u64).next_multiple_of(256) + 256;
+        s.allocs.insert(addr, vec![0xAB; bytes]);
+        s.log.push(format!("alloc {bytes}"));
+        Ok(addr)
+    }
+    unsafe fn free(&self, ptr: DevPtr, _: StreamId) -> GpuResult<()> {
+        let mut s = self.state();
+        s.allocs.remove(&ptr).ok_or_else(|| misuse("cuMemFreeAsync", "not an allocation"))?;
+        s.log.push("free".into());
+        Ok(())
+    }
+    unsafe fn copy_htod(&self, dst: DevPtr, src: *const u8, bytes: usize, _: StreamId) -> GpuResult<()> {
+        // SAFETY: the caller guarantees `src..src+bytes` is readable.
+        let data = unsafe { std::slice::from_raw_parts(src, bytes) }.to_vec();
+        let mut s = self.state();
+        s.write(dst, &data);
+        s.log.push("htod".into());
+        Ok(())
+    }
+    unsafe fn copy_dtoh(&self, dst: *mut u8, src: DevPtr, bytes: usize, _: StreamId) -> GpuResult<()> {
+        let mut s = self.state();
+        let data = s.read(src, bytes);
+        // SAFETY: the caller guarantees `dst..dst+bytes` is writable and unaliased.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), dst, bytes) };
+        s.log.push("dtoh".into());
+        Ok(())
+    }
+    unsafe fn copy_dtod(&self, dst: DevPtr, src: DevPtr, bytes: usize, _: StreamId) -> GpuResult<()> {
+        let mut s = self.state();
+        assert!(dst + bytes as u64 <= src || src + bytes as u64 <= dst, "overlapping dtod copy");
+        let data = s.read(src, bytes);
+        s.write(dst, &data);
+        s.log.push("dtod".into());
+        Ok(())
+    }
+    unsafe fn memset_u8(&self, dst: DevPtr, value: u8, bytes: usize, _: StreamId) -> GpuResult<()> {
+        let mut s = self.state();
+        s.write(dst, &vec![value; bytes]);
+        s.log.push("memset".into());
+        Ok(())
+    }
+    fn module_load(&self, image: &[u8]) -> GpuResult<ModuleId> {
+        assert!(image.is_empty(), "the fake wants no device code");
+        let mut s = self.state();
+        s.log.push("module_load".into());
+        Ok(ModuleId(s.handle()))
+    }
+    unsafe fn module_unload(&self, _: ModuleId) -> GpuResult<()> {
+        self.state().log.push("module_unload".into());
+        Ok(())
+    }
+    unsafe fn function(&self, _: ModuleId, name: &str) -> GpuResult<FunctionId> {
+        let mut s = self.state();
+        let h = s.handle();
+        s.functions.insert(h, name.to_string());
+        Ok(FunctionId(h))
+    }
+    unsafe fn launch(&self, f: FunctionId, dims: LaunchDims, _: StreamId, args: &[&[u8]]) -> GpuResult<()> {
+        let mut s = self.state();
+        let name = s.functions.get(&f.0).cloned().ok_or_else(|| misuse("cuLaunchKernel", "unknown function"))?;
+        let args: Vec<Vec<u8>> = args.iter().map(|a| a.to_vec()).collect();
+        s.run_elementwise(&name, &args);
+        s.launches.push(Launch { name, dims, args });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "fake_tests.rs"]
+mod tests;

@@ -1,0 +1,484 @@
+//! Kernel modules: the embedded sources, NVRTC compilation per `(family, dtype)`, the on-disk
+//! cubin cache, and the per-device cache of loaded modules and looked-up functions.
+//!
+//! Each `kernels/<family>.cu` is compiled once per dtype tag with `-DDA_DTYPE_<TAG>` (ABI.md),
+//! for the device's exact architecture, at first use. Compiling takes about a second per module,
+//! so images are cached on disk, keyed by everything that affects the output: the sources,
+//! target architecture, NVRTC version, options and crate version. A cache entry that cannot be
+//! read or fails its checksum is recompiled, never an error.
+
+use super::api::{FunctionId, GpuApi, GpuErrorKind, ModuleId};
+use super::nvrtc::{self, Target};
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// One kernel source file. Which dtype modules exist is declared by the file itself, on a
+/// `// da-dtypes: u8 u16 ...` line (all dtypes when absent), so adding a dtype to a family
+/// needs no host change.
+#[derive(Debug)]
+pub(crate) struct Family {
+    /// Family name (`"binary"`), also the module id's first half.
+    pub(crate) name: &'static str,
+    /// The file under `kernels/`.
+    pub(crate) file: &'static str,
+    /// Its text, embedded at build time.
+    pub(crate) source: &'static str,
+}
+
+impl Family {
+    /// The dtype tags this family is compiled for.
+    pub(crate) fn tags(&self) -> Vec<DType> {
+        let declared = self.source.lines().find_map(|l| l.split_once("da-dtypes:").map(|(_, rest)| rest));
+        match declared {
+            Some(list) => list.split_whitespace().filter_map(|t| t.parse::<DType>().ok()).collect(),
+            None => DType::ALL.to_vec(),
+        }
+    }
+}
+
+/// The shared header every family includes as `"common.cuh"`.
+pub(crate) const COMMON_HEADER: (&str, &str) = ("common.cuh", include_str!("../../kernels/common.cuh"));
+
+/// The single table of kernel families. Adding a `.cu` file means adding one line here.
+pub(crate) static FAMILIES: &[Family] = &[
+    Family { name: "copy", file: "copy.cu", source: include_str!("../../kernels/copy.cu") },
+    Family { name: "unary", file: "unary.cu", source: include_str!("../../kernels/unary.cu") },
+    Family { name: "binary", file: "binary.cu", source: include_str!("../../kernels/binary.cu") },
+    Family { name: "ternary", file: "ternary.cu", source: include_str!("../../kernels/ternary.cu") },
+    Family { name: "cast", file: "cast.cu", source: include_str!("../../kernels/cast.cu") },
+    Family { name: "reduce", file: "reduce.cu", source: include_str!("../../kernels/reduce.cu") },
+];
+
+/// The family called `name`.
+pub(crate) fn family(name: &str) -> Result<&'static Family> {
+    FAMILIES.iter().find(|f| f.name == name).ok_or_else(|| Error::Kernel {
+        module: name.to_string(),
+        stage: "lookup",
+        log: format!(
+            "no kernel family {name:?}; known: {}",
+            FAMILIES.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+/// `"binary/f32"`: how errors name a module.
+fn module_name(family: &Family, tag: DType) -> String {
+    format!("{}/{}", family.name, tag.tag())
+}
+
+/// NVRTC options besides the architecture (ABI.md: no fast math, NumPy semantics).
+pub(crate) fn compile_options(tag: DType) -> Vec<String> {
+    vec!["-std=c++17".into(), "-default-device".into(), format!("-DDA_DTYPE_{}", tag.tag().to_ascii_uppercase())]
+}
+
+/// Compiles `family` for `tag` to a CUBIN for `sm_{arch.0}{arch.1}` (or PTX when this NVRTC
+/// does not know that arch). Needs NVRTC only, no GPU; bypasses the disk cache. For tests and
+/// tools that check the kernels build for every architecture.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn compile_family_for_arch(family: &str, tag: DType, arch: (u32, u32)) -> Result<Vec<u8>> {
+    let fam = self::family(family)?;
+    let target = target_for(fam, tag, arch)?;
+    compile(fam, tag, target)
+}
+
+/// The NVRTC target for a device of compute capability `arch`.
+fn target_for(fam: &Family, tag: DType, arch: (u32, u32)) -> Result<Target> {
+    let kernel_err = |log: String| Error::Kernel { module: module_name(fam, tag), stage: "compile", log };
+    let nvrtc = nvrtc::get().map_err(kernel_err)?;
+    nvrtc.target_for(arch).ok_or_else(|| {
+        kernel_err(format!(
+            "NVRTC {}.{} cannot target compute capability {}.{} (it supports sm_{:?})",
+            nvrtc.version.0, nvrtc.version.1, arch.0, arch.1, nvrtc.archs
+        ))
+    })
+}
+
+fn compile(fam: &Family, tag: DType, target: Target) -> Result<Vec<u8>> {
+    if !fam.tags().contains(&tag) {
+        return Err(Error::Kernel {
+            module: module_name(fam, tag),
+            stage: "compile",
+            log: format!("family {} has no {} module", fam.name, tag.tag()),
+        });
+    }
+    nvrtc::compile(fam.file, fam.source, &[COMMON_HEADER], target, &compile_options(tag)).map_err(|f| Error::Kernel {
+        module: module_name(fam, tag),
+        stage: "compile",
+        log: f.log,
+    })
+}
+
+/// 64-bit FNV-1a over length-prefixed fields: stable across Rust versions and platforms (unlike
+/// `std`'s `DefaultHasher`), which a persistent cache key must be.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn bytes(mut self, data: &[u8]) -> Self {
+        for &b in (data.len() as u64).to_le_bytes().iter().chain(data) {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self
+    }
+    fn str(self, s: &str) -> Self {
+        self.bytes(s.as_bytes())
+    }
+}
+
+/// The disk-cache key of one module image.
+pub(crate) fn cache_key(fam: &Family, tag: DType, target: Target, nvrtc_version: (i32, i32)) -> u64 {
+    let mut h = Fnv::new()
+        .str("devarray kernel cache v1")
+        .str(env!("CARGO_PKG_VERSION"))
+        .str(fam.name)
+        .str(tag.tag())
+        .str(&target.arch_option())
+        .str(&format!("{}.{}", nvrtc_version.0, nvrtc_version.1))
+        .str(COMMON_HEADER.1)
+        .str(fam.source);
+    for o in compile_options(tag) {
+        h = h.str(&o);
+    }
+    h.0
+}
+
+/// Where images are cached: `DEVARRAY_CACHE_DIR` (empty: no disk cache), else
+/// `$XDG_CACHE_HOME/devarray/kernels`, else `~/.cache/devarray/kernels`.
+pub(crate) fn cache_dir() -> Option<PathBuf> {
+    let var = |k: &str| std::env::var_os(k);
+    if let Some(d) = var("DEVARRAY_CACHE_DIR") {
+        return (!d.is_empty()).then(|| PathBuf::from(d));
+    }
+    if let Some(x) = var("XDG_CACHE_HOME").filter(|x| !x.is_empty()) {
+        return Some(PathBuf::from(x).join("devarray").join("kernels"));
+    }
+    var("HOME").filter(|h| !h.is_empty()).map(|h| PathBuf::from(h).join(".cache").join("devarray").join("kernels"))
+}
+
+const MAGIC: &[u8; 8] = b"DAKCUBN1";
+const HEADER_LEN: usize = 32;
+
+fn entry_path(dir: &Path, fam: &Family, tag: DType, target: Target, key: u64) -> PathBuf {
+    let arch = match target {
+        Target::Cubin(n) => format!("sm_{n}.cubin"),
+        Target::Ptx(n) => format!("compute_{n}.ptx"),
+    };
+    dir.join(format!("{}-{}-{key:016x}-{arch}", fam.name, tag.tag()))
+}
+
+/// An entry's bytes: magic, key, payload length, payload checksum, payload.
+fn encode_entry(key: u64, image: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + image.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&key.to_le_bytes());
+    out.extend_from_slice(&(image.len() as u64).to_le_bytes());
+    out.extend_from_slice(&Fnv::new().bytes(image).0.to_le_bytes());
+    out.extend_from_slice(image);
+    out
+}
+
+/// The payload of a well-formed entry for `key`; `None` for anything else (truncated, corrupt,
+/// another key), which the caller treats as a miss.
+fn decode_entry(key: u64, data: &[u8]) -> Option<Vec<u8>> {
+    let word = |i: usize| data.get(i..i + 8).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes);
+    if data.get(..8)? != MAGIC || word(8)? != key {
+        return None;
+    }
+    let payload = data.get(HEADER_LEN..)?;
+    (word(16)? == payload.len() as u64 && word(24)? == Fnv::new().bytes(payload).0 && !payload.is_empty())
+        .then(|| payload.to_vec())
+}
+
+/// Writes an entry atomically (temporary file + rename), so concurrent processes never see a
+/// partial file. Failures are ignored: the cache is an optimisation.
+fn store_entry(path: &Path, key: u64, image: &[u8]) {
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let tmp = path.with_extension(format!("tmp.{}.{nanos}", std::process::id()));
+    if std::fs::write(&tmp, encode_entry(key, image)).is_err() || std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// The image of `(fam, tag)` for compute capability `arch`: from the disk cache when a valid
+/// entry exists, else compiled (and stored).
+pub(crate) fn module_image(fam: &Family, tag: DType, arch: (u32, u32)) -> Result<Vec<u8>> {
+    module_image_in(cache_dir().as_deref(), fam, tag, arch)
+}
+
+/// [`module_image`] with an explicit cache directory (`None`: no disk cache).
+fn module_image_in(dir: Option<&Path>, fam: &Family, tag: DType, arch: (u32, u32)) -> Result<Vec<u8>> {
+    let target = target_for(fam, tag, arch)?;
+    let version = nvrtc::get().map(|n| n.version).unwrap_or((0, 0));
+    let key = cache_key(fam, tag, target, version);
+    let path = dir.map(|d| entry_path(d, fam, tag, target, key));
+    if let Some(image) = path.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|d| decode_entry(key, &d)) {
+        return Ok(image);
+    }
+    let image = compile(fam, tag, target)?;
+    if let Some(p) = &path {
+        store_entry(p, key, &image);
+    }
+    Ok(image)
+}
+
+/// A module loaded on one device, with the functions looked up so far.
+struct Loaded {
+    id: ModuleId,
+    functions: RwLock<HashMap<String, FunctionId>>,
+}
+
+/// Per-device cache of loaded modules. Lookups after the first take two read locks.
+#[derive(Default)]
+pub(crate) struct ModuleCache {
+    modules: RwLock<HashMap<(&'static str, DType), Arc<Loaded>>>,
+    /// Serialises building modules so two threads never compile the same one twice.
+    build: Mutex<()>,
+}
+
+impl ModuleCache {
+    /// Kernel `name` of module `(family, tag)` on the device behind `api`, loading (and if
+    /// needed compiling) the module on first use.
+    pub(crate) fn function(&self, api: &dyn GpuApi, family: &str, tag: DType, name: &str) -> Result<FunctionId> {
+        let fam = self::family(family)?;
+        let module = self.module(api, fam, tag)?;
+        if let Some(&f) = module.functions.read().unwrap_or_else(|e| e.into_inner()).get(name) {
+            return Ok(f);
+        }
+        // SAFETY: `module.id` is loaded on this device and stays loaded while the cache lives.
+        let f = unsafe { api.function(module.id, name) }.map_err(|e| Error::Kernel {
+            module: module_name(fam, tag),
+            stage: "lookup",
+            log: format!("kernel {name} not found ({e}); the kernels do not match kernels/ABI.md"),
+        })?;
+        module.functions.write().unwrap_or_else(|e| e.into_inner()).insert(name.to_string(), f);
+        Ok(f)
+    }
+
+    fn module(&self, api: &dyn GpuApi, fam: &'static Family, tag: DType) -> Result<Arc<Loaded>> {
+        let key = (fam.name, tag);
+        if let Some(m) = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(m.clone());
+        }
+        let _build = self.build.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(m.clone());
+        }
+        let image =
+            if api.wants_device_code() { module_image(fam, tag, api.props().compute_capability)? } else { Vec::new() };
+        let id = api.module_load(&image).map_err(|e| {
+            let hint = match e.kind {
+                GpuErrorKind::KernelImage => "; the NVIDIA driver may be older than NVRTC: update the driver",
+                _ => "",
+            };
+            Error::Kernel { module: module_name(fam, tag), stage: "load", log: format!("{e}{hint}") }
+        })?;
+        let loaded = Arc::new(Loaded { id, functions: RwLock::new(HashMap::new()) });
+        self.modules.write().unwrap_or_else(|e| e.into_inner()).insert(key, loaded.clone());
+        Ok(loaded)
+    }
+
+    /// Unloads every module, ignoring errors.
+    ///
+    /// # Safety
+    /// No queued or future launch may use a function obtained from this cache.
+    pub(crate) unsafe fn unload_all(&self, api: &dyn GpuApi) {
+        let mut modules = self.modules.write().unwrap_or_else(|e| e.into_inner());
+        for (_, m) in modules.drain() {
+            // SAFETY: the caller guarantees the functions are unused; each module is unloaded once.
+            let _ = unsafe { api.module_unload(m.id) };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_family_is_listed_once_with_its_file() {
+        for (i, f) in FAMILIES.iter().enumerate() {
+            assert_eq!(f.file, format!("{}.cu", f.name));
+            assert!(f.source.contains("common.cuh"), "{} includes common.cuh", f.file);
+            assert!(FAMILIES[..i].iter().all(|g| g.name != f.name));
+            assert!(!f.tags().is_empty());
+        }
+        assert!(family("nope").is_err());
+    }
+
+    #[test]
+    fn families_declare_their_dtypes() {
+        let copy = family("copy").unwrap();
+        assert_eq!(copy.tags(), vec![DType::U8, DType::U16, DType::U32, DType::U64]);
+        let undeclared = Family { name: "x", file: "x.cu", source: "#include \"common.cuh\"" };
+        assert_eq!(undeclared.tags().len(), 13);
+    }
+
+    #[test]
+    fn cache_key_is_stable_and_sensitive() {
+        let fam = family("copy").unwrap();
+        let k = cache_key(fam, DType::U32, Target::Cubin(90), (12, 9));
+        assert_eq!(k, cache_key(fam, DType::U32, Target::Cubin(90), (12, 9)));
+        assert_ne!(k, cache_key(fam, DType::U16, Target::Cubin(90), (12, 9)));
+        assert_ne!(k, cache_key(fam, DType::U32, Target::Cubin(80), (12, 9)));
+        assert_ne!(k, cache_key(fam, DType::U32, Target::Ptx(90), (12, 9)));
+        assert_ne!(k, cache_key(fam, DType::U32, Target::Cubin(90), (12, 8)));
+        assert_ne!(k, cache_key(family("unary").unwrap(), DType::U32, Target::Cubin(90), (12, 9)));
+        // FNV-1a itself is pinned, so keys survive toolchain upgrades.
+        assert_eq!(Fnv::new().0, 0xcbf2_9ce4_8422_2325);
+        assert_eq!(Fnv::new().bytes(b"").0, Fnv::new().bytes(&[]).0);
+        assert_ne!(Fnv::new().str("ab").str("c").0, Fnv::new().str("a").str("bc").0);
+    }
+
+    #[test]
+    fn options_follow_the_abi() {
+        assert_eq!(compile_options(DType::BF16), vec!["-std=c++17", "-default-device", "-DDA_DTYPE_BF16"]);
+        assert!(compile_options(DType::F32).iter().all(|o| !o.contains("fast_math")));
+    }
+
+    #[test]
+    fn entries_round_trip_and_corruption_is_a_miss() {
+        let img = b"\x7fELF some cubin bytes".to_vec();
+        let e = encode_entry(42, &img);
+        assert_eq!(decode_entry(42, &e), Some(img.clone()));
+        assert_eq!(decode_entry(43, &e), None);
+        assert_eq!(decode_entry(42, &e[..e.len() - 1]), None);
+        let mut flipped = e.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert_eq!(decode_entry(42, &flipped), None);
+        assert_eq!(decode_entry(42, b""), None);
+        assert_eq!(decode_entry(42, &encode_entry(42, b"")), None);
+    }
+
+    #[test]
+    fn store_is_atomic_and_readable() {
+        let dir = std::env::temp_dir().join(format!("devarray-cache-test-{}", std::process::id()));
+        let fam = family("copy").unwrap();
+        let path = entry_path(&dir, fam, DType::U8, Target::Cubin(80), 7);
+        store_entry(&path, 7, b"image");
+        assert_eq!(decode_entry(7, &std::fs::read(&path).unwrap()), Some(b"image".to_vec()));
+        let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).collect();
+        assert_eq!(leftovers.len(), 1, "no temporary files remain");
+        std::fs::write(&path, b"garbage").unwrap();
+        assert_eq!(decode_entry(7, &std::fs::read(&path).unwrap()), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// Compiles every family for every dtype tag and architecture in CI (NVRTC only, no GPU).
+#[cfg(test)]
+mod nvrtc_tests {
+    use super::*;
+
+    /// `None` (after printing the skip line) when NVRTC is missing and not required.
+    fn nvrtc_or_skip() -> Option<&'static nvrtc::Nvrtc> {
+        match nvrtc::get() {
+            Ok(n) => Some(n),
+            Err(reason) if std::env::var("DEVARRAY_REQUIRE_NVRTC").is_ok_and(|v| v == "1") => {
+                panic!("DEVARRAY_REQUIRE_NVRTC=1 but NVRTC is unavailable: {reason}")
+            }
+            Err(_) => {
+                println!("skipped: no NVRTC");
+                None
+            }
+        }
+    }
+
+    /// The architectures to compile for: `DEVARRAY_NVRTC_TEST_ARCHS` (e.g. `80` or `70,90`),
+    /// default sm_70, sm_80 and sm_90. About 20 CPU-seconds per (dtype, arch) for all families.
+    fn test_archs() -> Vec<(u32, u32)> {
+        let parse = |a: &str| a.trim().parse::<u32>().ok().map(|n| (n / 10, n % 10));
+        match std::env::var("DEVARRAY_NVRTC_TEST_ARCHS") {
+            Ok(list) if !list.trim().is_empty() => list.split(',').filter_map(parse).collect(),
+            _ => vec![(7, 0), (8, 0), (9, 0)],
+        }
+    }
+
+    #[test]
+    fn every_family_compiles_for_sm70_sm80_sm90() {
+        let Some(n) = nvrtc_or_skip() else { return };
+        let (archs, unsupported): (Vec<_>, Vec<_>) = test_archs().into_iter().partition(|&a| n.target_for(a).is_some());
+        for (major, minor) in unsupported {
+            println!("skipped sm_{major}{minor}: NVRTC {}.{} cannot target it", n.version.0, n.version.1);
+        }
+        let jobs: Vec<(&Family, DType, (u32, u32))> = FAMILIES
+            .iter()
+            .flat_map(|f| f.tags().into_iter().map(move |t| (f, t)))
+            .flat_map(|(f, t)| archs.iter().map(move |&a| (f, t, a)))
+            .collect();
+        let threads = std::thread::available_parallelism().map_or(4, |p| p.get()).min(16);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let failures = Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&(f, tag, arch)) = jobs.get(i) else { break };
+                    match compile_family_for_arch(f.name, tag, arch) {
+                        Ok(img) if img.starts_with(b"\x7fELF") => {}
+                        Ok(_) => failures.lock().unwrap().push(format!(
+                            "{}/{} sm_{}{}: not a cubin",
+                            f.name,
+                            tag.tag(),
+                            arch.0,
+                            arch.1
+                        )),
+                        Err(e) => failures.lock().unwrap().push(format!("sm_{}{}: {e}", arch.0, arch.1)),
+                    }
+                });
+            }
+        });
+        let failures = failures.into_inner().unwrap();
+        assert!(
+            failures.is_empty(),
+            "NVRTC {:?}: {} of {} failed:\n{}",
+            n.version,
+            failures.len(),
+            jobs.len(),
+            failures.join("\n")
+        );
+        println!("compiled {} modules with NVRTC {}.{}", jobs.len(), n.version.0, n.version.1);
+    }
+
+    #[test]
+    fn compile_errors_carry_the_log_and_module() {
+        let Some(_) = nvrtc_or_skip() else { return };
+        let fam = Family { name: "broken", file: "broken.cu", source: "#include \"common.cuh\"\nint x = ;" };
+        let target = target_for(&fam, DType::F32, (8, 0)).unwrap();
+        match compile(&fam, DType::F32, target) {
+            Err(Error::Kernel { module, stage, log }) => {
+                assert_eq!((module.as_str(), stage), ("broken/f32", "compile"));
+                assert!(log.contains("broken.cu") && log.contains("-DDA_DTYPE_F32"), "{log}");
+            }
+            other => panic!("expected a compile error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn images_are_cached_on_disk_and_corrupt_entries_recompiled() {
+        let Some(n) = nvrtc_or_skip() else { return };
+        let dir = std::env::temp_dir().join(format!("devarray-kcache-{}", std::process::id()));
+        let fam = family("copy").unwrap();
+        let target = target_for(fam, DType::U8, (8, 0)).unwrap();
+        let path = entry_path(&dir, fam, DType::U8, target, cache_key(fam, DType::U8, target, n.version));
+        let compiled = module_image_in(Some(&dir), fam, DType::U8, (8, 0)).unwrap();
+        assert!(compiled.starts_with(b"\x7fELF") && path.exists(), "compiled and stored");
+        // A hit returns the stored bytes (prove it by planting a different valid entry).
+        store_entry(&path, cache_key(fam, DType::U8, target, n.version), b"\x7fELF planted");
+        assert_eq!(module_image_in(Some(&dir), fam, DType::U8, (8, 0)).unwrap(), b"\x7fELF planted");
+        // A corrupt entry is recompiled and replaced.
+        std::fs::write(&path, b"DAKCUBN1 truncated").unwrap();
+        assert_eq!(module_image_in(Some(&dir), fam, DType::U8, (8, 0)).unwrap(), compiled);
+        assert!(decode_entry(cache_key(fam, DType::U8, target, n.version), &std::fs::read(&path).unwrap()).is_some());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

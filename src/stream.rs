@@ -1,0 +1,643 @@
+//! Streams and events: ordering work on a device without blocking the host.
+//!
+//! A [`Stream`] is an in-order queue of device work. Every thread has a *current stream* per
+//! device, which devarray's ops on that device run on: the device's own stream unless a
+//! [`Stream::make_current`] guard is alive. An [`Event`] marks a point in a stream; other streams
+//! can wait on it ([`Event::wait`]) and the host can block on it ([`Event::synchronize`]).
+//!
+//! On the CPU device, ops run synchronously on one in-order queue, so a CPU stream is that
+//! queue: creating, recording, waiting and synchronising all succeed at once. Code written once
+//! against streams therefore runs on both devices.
+//!
+//! ```
+//! use devarray::{Array, DType, Device, Stream};
+//! let dev = Device::default();
+//! let s = Stream::new(&dev)?;
+//! {
+//!     let _g = s.make_current()?; // ops on `dev` in this scope run on `s`
+//!     assert_eq!(Stream::current(&dev)?, s);
+//!     let a = Array::ones(&[4], DType::F32, &dev)?;
+//!     let done = s.record_event()?;
+//!     done.synchronize()?; // the host waits for `a` to be written
+//!     assert_eq!(a.to_vec::<f32>()?, vec![1.0; 4]);
+//! }
+//! s.synchronize()?;
+//! # Ok::<(), devarray::Error>(())
+//! ```
+
+use crate::dlpack::gpu;
+use crate::dlpack::sync::{self, GpuSync};
+use crate::dlpack::StreamArg;
+use crate::error::{Error, Result};
+use crate::Device;
+use std::cell::RefCell;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// An in-order queue of work on one device.
+///
+/// Cloning shares the stream; a stream created by [`Stream::new`] is destroyed when its last
+/// clone is dropped (work already queued still completes).
+///
+/// ```
+/// use devarray::{Device, Stream};
+/// let s = Stream::new(&Device::Cpu)?;
+/// assert_eq!(s.device(), Device::Cpu);
+/// assert_eq!(s.clone(), s);
+/// # Ok::<(), devarray::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Stream {
+    inner: Arc<StreamInner>,
+}
+
+struct StreamInner {
+    device: Device,
+    kind: Kind,
+}
+
+enum Kind {
+    /// The CPU device's single synchronous queue.
+    Host,
+    /// A CUDA stream: its raw handle, and whether we created (and must destroy) it.
+    Gpu {
+        sync: Arc<GpuSync>,
+        raw: u64,
+        owned: bool,
+    },
+}
+
+impl Drop for StreamInner {
+    fn drop(&mut self) {
+        if let Kind::Gpu {
+            sync,
+            raw,
+            owned: true,
+        } = &self.kind
+        {
+            // SAFETY: we created the stream and this is its last reference.
+            let _ = unsafe { sync.ops().stream_destroy(*raw) };
+        }
+    }
+}
+
+thread_local! {
+    /// This thread's current stream per device (devices without an entry use their default).
+    static CURRENT: RefCell<Vec<Stream>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Sets this thread's current stream for `device` (`None`: back to the default); returns the
+/// previous setting.
+fn set_current(device: Device, stream: Option<Stream>) -> Option<Stream> {
+    CURRENT.with(|c| {
+        let mut list = c.borrow_mut();
+        let previous = list
+            .iter()
+            .position(|s| s.device() == device)
+            .map(|i| list.swap_remove(i));
+        list.extend(stream);
+        previous
+    })
+}
+
+fn get_current(device: Device) -> Option<Stream> {
+    CURRENT.with(|c| c.borrow().iter().find(|s| s.device() == device).cloned())
+}
+
+/// The raw handle of this thread's current stream on CUDA device `ordinal`, when a
+/// [`Stream::make_current`] guard set one. The CUDA backend's ops queue their work there
+/// (else on the device's own stream).
+pub(crate) fn current_cuda_stream(ordinal: usize) -> Option<u64> {
+    get_current(Device::Cuda(ordinal)).and_then(|s| s.raw())
+}
+
+/// Orders the DLPack consumer's stream after the work devarray queued for `device` on this
+/// thread: on the current stream and, when that is not the device's own stream, on the device
+/// stream too (the array may have been written before the guard was made). Nothing blocks the
+/// host.
+pub(crate) fn order_consumer_after_our_work(device: Device, consumer: StreamArg) -> Result<()> {
+    if consumer.cuda_handle().is_none() {
+        return Ok(());
+    }
+    let own = Stream::device_default(&device)?;
+    own.order_consumer(consumer)?;
+    match get_current(device) {
+        Some(current) if current != own => current.order_consumer(consumer),
+        _ => Ok(()),
+    }
+}
+
+impl Stream {
+    /// A new stream on `device` (on CUDA, one that does not synchronise with the legacy default
+    /// stream).
+    ///
+    /// **Errors** with [`Error::CudaUnavailable`] when the CUDA device cannot be used.
+    ///
+    /// ```
+    /// let s = devarray::Stream::new(&devarray::Device::Cpu)?;
+    /// s.synchronize()?;
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn new(device: &Device) -> Result<Stream> {
+        match *device {
+            Device::Cpu => Ok(Stream::host()),
+            Device::Cuda(i) => {
+                let sync = gpu::gpu_sync(i)?;
+                let raw = sync.ops().stream_create()?;
+                Ok(Stream::gpu(*device, sync, raw, true))
+            }
+        }
+    }
+
+    /// This thread's current stream on `device`: the one set by the innermost live
+    /// [`Stream::make_current`] guard, else the device's default stream.
+    ///
+    /// ```
+    /// use devarray::{Device, Stream};
+    /// let dev = Device::Cpu;
+    /// let default = Stream::current(&dev)?;
+    /// let s = Stream::new(&dev)?;
+    /// let g = s.make_current()?;
+    /// assert_eq!(Stream::current(&dev)?, s);
+    /// drop(g);
+    /// assert_eq!(Stream::current(&dev)?, default);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn current(device: &Device) -> Result<Stream> {
+        match get_current(*device) {
+            Some(s) => Ok(s),
+            None => Stream::device_default(device),
+        }
+    }
+
+    /// The stream devarray's ops use on `device` when no other stream is current.
+    ///
+    /// ```
+    /// use devarray::{Device, Stream};
+    /// assert_eq!(Stream::device_default(&Device::Cpu)?, Stream::device_default(&Device::Cpu)?);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn device_default(device: &Device) -> Result<Stream> {
+        match *device {
+            Device::Cpu => Ok(Stream::host()),
+            Device::Cuda(i) => {
+                let sync = gpu::gpu_sync(i)?;
+                let raw = gpu::default_stream(i)?;
+                Ok(Stream::gpu(*device, sync, raw, false))
+            }
+        }
+    }
+
+    fn host() -> Stream {
+        Stream {
+            inner: Arc::new(StreamInner {
+                device: Device::Cpu,
+                kind: Kind::Host,
+            }),
+        }
+    }
+
+    /// Wraps a raw CUDA stream of `device` (`owned`: destroy it with the last clone).
+    pub(crate) fn gpu(device: Device, sync: Arc<GpuSync>, raw: u64, owned: bool) -> Stream {
+        Stream {
+            inner: Arc::new(StreamInner {
+                device,
+                kind: Kind::Gpu { sync, raw, owned },
+            }),
+        }
+    }
+
+    /// The raw driver handle (`None` on the CPU).
+    fn raw(&self) -> Option<u64> {
+        match &self.inner.kind {
+            Kind::Host => None,
+            Kind::Gpu { raw, .. } => Some(*raw),
+        }
+    }
+
+    /// The device the stream belongs to.
+    ///
+    /// ```
+    /// let s = devarray::Stream::new(&devarray::Device::Cpu)?;
+    /// assert_eq!(s.device(), devarray::Device::Cpu);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn device(&self) -> Device {
+        self.inner.device
+    }
+
+    /// Blocks the calling thread until all work queued on the stream has finished.
+    ///
+    /// ```
+    /// devarray::Stream::current(&devarray::Device::Cpu)?.synchronize()?;
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn synchronize(&self) -> Result<()> {
+        match &self.inner.kind {
+            Kind::Host => Ok(()),
+            // SAFETY: the stream is alive while `self` is.
+            Kind::Gpu { sync, raw, .. } => unsafe { sync.ops().stream_synchronize(*raw) },
+        }
+    }
+
+    /// Makes this stream the current one for its device on this thread until the guard is
+    /// dropped; the previous current stream is restored then. Guards nest (drop them in reverse
+    /// order, as scopes do) and cannot leave the thread.
+    ///
+    /// ```
+    /// use devarray::{Device, Stream};
+    /// let (a, b) = (Stream::new(&Device::Cpu)?, Stream::new(&Device::Cpu)?);
+    /// let _ga = a.make_current()?;
+    /// {
+    ///     let _gb = b.make_current()?;
+    ///     assert_eq!(Stream::current(&Device::Cpu)?, b);
+    /// }
+    /// assert_eq!(Stream::current(&Device::Cpu)?, a);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    ///
+    /// Program order is kept across the switch: work queued on this stream waits for the work
+    /// already queued on the stream that was current, and when the guard drops, the restored
+    /// stream waits for the work queued here (events, never a host block). So a buffer written
+    /// before the scope and read or freed inside it (or the reverse) is always ordered.
+    ///
+    /// **Errors** when the CUDA event that orders the two streams cannot be recorded.
+    pub fn make_current(&self) -> Result<StreamGuard> {
+        let before = Stream::current(&self.device())?;
+        join(self, &before)?;
+        let previous = set_current(self.device(), Some(self.clone()));
+        Ok(StreamGuard { device: self.device(), previous, _not_send: PhantomData })
+    }
+
+    /// Records a new event at the current end of this stream.
+    ///
+    /// ```
+    /// let s = devarray::Stream::new(&devarray::Device::Cpu)?;
+    /// let e = s.record_event()?;
+    /// e.synchronize()?;
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn record_event(&self) -> Result<Event> {
+        let e = Event::new(&self.device())?;
+        e.record(self)?;
+        Ok(e)
+    }
+
+    /// Makes work queued on this stream from now on wait for `event` (the host does not block).
+    ///
+    /// **Errors** with [`Error::DeviceMismatch`] when the event belongs to another device.
+    ///
+    /// ```
+    /// use devarray::{Device, Stream};
+    /// let (producer, consumer) = (Stream::new(&Device::Cpu)?, Stream::new(&Device::Cpu)?);
+    /// consumer.wait_event(&producer.record_event()?)?;
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn wait_event(&self, event: &Event) -> Result<()> {
+        event.wait(self)
+    }
+
+    /// This stream as the integer the Python DLPack protocol passes to a producer's
+    /// `__dlpack__(stream=...)`: `None` on the CPU, `1` for the legacy default stream, `2` for
+    /// the per-thread default stream, else the `CUstream` handle. This is what a devarray
+    /// consumer hands to another library before importing its tensor.
+    ///
+    /// ```
+    /// let s = devarray::Stream::current(&devarray::Device::Cpu)?;
+    /// assert_eq!(s.dlpack_stream_arg(), None);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn dlpack_stream_arg(&self) -> Option<i64> {
+        self.raw()
+            .and_then(|h| StreamArg::from_cuda_handle(h).to_python())
+    }
+
+    /// Orders the DLPack consumer's stream `consumer` after the work queued on this stream.
+    pub(crate) fn order_consumer(&self, consumer: StreamArg) -> Result<()> {
+        match &self.inner.kind {
+            Kind::Host => Ok(()),
+            // SAFETY: our stream is alive while `self` is; the consumer's handle is a live stream
+            // of this device by the contract of `ExportOptions::with_stream`.
+            Kind::Gpu { sync, raw, .. } => unsafe { sync.execute(sync::plan(*raw, consumer)) },
+        }
+    }
+}
+
+impl PartialEq for Stream {
+    /// Same device and same underlying queue.
+    fn eq(&self, other: &Stream) -> bool {
+        self.device() == other.device() && self.raw() == other.raw()
+    }
+}
+impl Eq for Stream {}
+
+impl fmt::Debug for Stream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Stream");
+        d.field("device", &format_args!("{}", self.device()));
+        if let Some(h) = self.raw() {
+            d.field("handle", &format_args!("{h:#x}"));
+        }
+        d.finish()
+    }
+}
+
+/// Keeps a stream current on this thread; restores the previous one when dropped. Made by
+/// [`Stream::make_current`].
+///
+/// ```
+/// let s = devarray::Stream::new(&devarray::Device::Cpu)?;
+/// let guard: devarray::StreamGuard = s.make_current()?;
+/// drop(guard);
+/// # Ok::<(), devarray::Error>(())
+/// ```
+pub struct StreamGuard {
+    device: Device,
+    previous: Option<Stream>,
+    /// Thread-local state: the guard must be dropped on the thread that made it.
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        let inner = get_current(self.device);
+        set_current(self.device, self.previous.take());
+        // Work after the scope waits for the work queued inside it. Drop cannot report an
+        // error; a failed event record means the device is already in a sticky error state,
+        // which the next operation reports.
+        if let (Some(inner), Ok(outer)) = (inner, Stream::current(&self.device)) {
+            let joined = join(&outer, &inner);
+            debug_assert!(joined.is_ok(), "stream join at guard drop failed: {joined:?}");
+        }
+    }
+}
+
+/// Makes `waiter`'s later work wait for the work queued on `after` so far.
+fn join(waiter: &Stream, after: &Stream) -> Result<()> {
+    if waiter == after {
+        return Ok(());
+    }
+    let event = after.record_event()?;
+    waiter.wait_event(&event)
+}
+
+impl fmt::Debug for StreamGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamGuard")
+            .field("device", &format_args!("{}", self.device))
+            .finish()
+    }
+}
+
+/// A marker in a stream: other streams can wait for it without blocking the host, and the host
+/// can block until it completes.
+///
+/// ```
+/// use devarray::{Device, Event, Stream};
+/// let dev = Device::Cpu;
+/// let (producer, consumer) = (Stream::new(&dev)?, Stream::new(&dev)?);
+/// let ready = Event::new(&dev)?;
+/// ready.record(&producer)?; // after the producer's queued work...
+/// ready.wait(&consumer)?;   // ...the consumer's later work starts
+/// ready.synchronize()?;     // and the host can wait too
+/// # Ok::<(), devarray::Error>(())
+/// ```
+pub struct Event {
+    device: Device,
+    kind: EventKind,
+}
+
+enum EventKind {
+    Host,
+    Gpu { sync: Arc<GpuSync>, raw: u64 },
+}
+
+impl Event {
+    /// A new event on `device` (not recorded yet: waiting on it returns at once).
+    ///
+    /// ```
+    /// let e = devarray::Event::new(&devarray::Device::Cpu)?;
+    /// e.synchronize()?;
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn new(device: &Device) -> Result<Event> {
+        let kind = match *device {
+            Device::Cpu => EventKind::Host,
+            Device::Cuda(i) => {
+                let sync = gpu::gpu_sync(i)?;
+                let raw = sync.ops().event_create()?;
+                EventKind::Gpu { sync, raw }
+            }
+        };
+        Ok(Event {
+            device: *device,
+            kind,
+        })
+    }
+
+    /// The device the event belongs to.
+    ///
+    /// ```
+    /// let e = devarray::Event::new(&devarray::Device::Cpu)?;
+    /// assert_eq!(e.device(), devarray::Device::Cpu);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn device(&self) -> Device {
+        self.device
+    }
+
+    fn check_device(&self, op: &'static str, stream: &Stream) -> Result<()> {
+        if stream.device() == self.device {
+            Ok(())
+        } else {
+            Err(Error::DeviceMismatch {
+                op,
+                lhs: self.device,
+                rhs: stream.device(),
+            })
+        }
+    }
+
+    /// Records the event at the current end of `stream` (re-recording moves the marker).
+    ///
+    /// **Errors** with [`Error::DeviceMismatch`] when `stream` is on another device.
+    ///
+    /// ```
+    /// use devarray::{Device, Event, Stream};
+    /// let e = Event::new(&Device::Cpu)?;
+    /// e.record(&Stream::current(&Device::Cpu)?)?;
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn record(&self, stream: &Stream) -> Result<()> {
+        self.check_device("Event::record", stream)?;
+        match (&self.kind, &stream.inner.kind) {
+            // SAFETY: both handles are alive while `self` and `stream` are, on one device.
+            (EventKind::Gpu { sync, raw }, Kind::Gpu { raw: s, .. }) => unsafe {
+                sync.ops().event_record(*raw, *s)
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// Makes work queued on `stream` from now on wait until the event completes, without
+    /// blocking the host.
+    ///
+    /// **Errors** with [`Error::DeviceMismatch`] when `stream` is on another device.
+    ///
+    /// ```
+    /// use devarray::{Device, Stream};
+    /// let s = Stream::new(&Device::Cpu)?;
+    /// s.record_event()?.wait(&Stream::current(&Device::Cpu)?)?;
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn wait(&self, stream: &Stream) -> Result<()> {
+        self.check_device("Event::wait", stream)?;
+        match (&self.kind, &stream.inner.kind) {
+            // SAFETY: both handles are alive while `self` and `stream` are, on one device.
+            (EventKind::Gpu { sync, raw }, Kind::Gpu { raw: s, .. }) => unsafe {
+                sync.ops().stream_wait_event(*s, *raw)
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// Blocks the calling thread until the work before the event's last record has finished.
+    ///
+    /// ```
+    /// devarray::Stream::new(&devarray::Device::Cpu)?.record_event()?.synchronize()?;
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn synchronize(&self) -> Result<()> {
+        match &self.kind {
+            EventKind::Host => Ok(()),
+            // SAFETY: the event is alive while `self` is.
+            EventKind::Gpu { sync, raw } => unsafe { sync.ops().event_synchronize(*raw) },
+        }
+    }
+}
+
+impl Drop for Event {
+    fn drop(&mut self) {
+        if let EventKind::Gpu { sync, raw } = &self.kind {
+            // SAFETY: the event is ours and this is its only owner.
+            let _ = unsafe { sync.ops().event_destroy(*raw) };
+        }
+    }
+}
+
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("device", &format_args!("{}", self.device))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dlpack::sync::recording::{Call, Recorder};
+
+    fn fake_device() -> (Arc<Recorder>, Arc<GpuSync>) {
+        let rec = Arc::new(Recorder::default());
+        let sync = Arc::new(GpuSync::new(rec.clone()));
+        (rec, sync)
+    }
+
+    #[test]
+    fn guards_nest_and_restore_per_device() {
+        let (_rec, sync) = fake_device();
+        let dev = Device::Cuda(7);
+        let a = Stream::gpu(dev, sync.clone(), 0xa0, false);
+        let b = Stream::gpu(dev, sync, 0xb0, false);
+        assert_eq!(current_cuda_stream(7), None);
+        let ga = a.make_current().unwrap();
+        assert_eq!(current_cuda_stream(7), Some(0xa0));
+        {
+            let _gb = b.make_current().unwrap();
+            assert_eq!(Stream::current(&dev).unwrap(), b);
+            assert_eq!(current_cuda_stream(6), None, "other devices are unaffected");
+        }
+        assert_eq!(current_cuda_stream(7), Some(0xa0));
+        drop(ga);
+        assert_eq!(current_cuda_stream(7), None);
+        // Another thread has its own current streams.
+        let _g = a.make_current().unwrap();
+        std::thread::spawn(|| assert_eq!(current_cuda_stream(7), None))
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn events_record_wait_and_owned_streams_are_destroyed() {
+        let (rec, sync) = fake_device();
+        let dev = Device::Cuda(3);
+        let s = Stream::gpu(dev, sync.clone(), 0x50, true);
+        let t = Stream::gpu(dev, sync.clone(), 0x60, false);
+        let e = Event {
+            device: dev,
+            kind: EventKind::Gpu { sync, raw: 0xe0 },
+        };
+        e.record(&s).unwrap();
+        t.wait_event(&e).unwrap();
+        e.synchronize().unwrap();
+        s.synchronize().unwrap();
+        drop((e, s, t));
+        assert_eq!(
+            rec.take(),
+            vec![
+                Call::EventRecord {
+                    event: 0xe0,
+                    stream: 0x50
+                },
+                Call::StreamWaitEvent {
+                    stream: 0x60,
+                    event: 0xe0
+                },
+                Call::EventSynchronize(0xe0),
+                Call::StreamSynchronize(0x50),
+                Call::EventDestroy(0xe0),
+                Call::StreamDestroy(0x50),
+            ]
+        );
+    }
+
+    #[test]
+    fn events_refuse_streams_of_other_devices() {
+        let (_rec, sync) = fake_device();
+        let e = Event {
+            device: Device::Cuda(0),
+            kind: EventKind::Gpu {
+                sync: sync.clone(),
+                raw: 1,
+            },
+        };
+        let other = Stream::gpu(Device::Cuda(1), sync, 0x70, false);
+        assert!(matches!(
+            e.record(&other),
+            Err(Error::DeviceMismatch { .. })
+        ));
+        assert!(matches!(
+            e.wait(&Stream::host()),
+            Err(Error::DeviceMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn export_ordering_records_on_current_stream_and_consumer_waits() {
+        let (rec, sync) = fake_device();
+        let ours = Stream::gpu(Device::Cuda(0), sync, 0x90, false);
+        ours.order_consumer(StreamArg::Handle(0x91)).unwrap();
+        let calls = rec.take();
+        assert!(matches!(
+            calls.as_slice(),
+            [Call::EventCreate(e), Call::EventRecord { event: r, stream: 0x90 }, Call::ForeignWait { stream: 0x91, event: w }]
+                if e == r && r == w
+        ));
+        ours.order_consumer(StreamArg::Handle(0x90)).unwrap();
+        ours.order_consumer(StreamArg::NoSync).unwrap();
+        assert!(rec.take().is_empty(), "same stream or -1: no calls");
+        assert_eq!(ours.dlpack_stream_arg(), Some(0x90));
+    }
+}

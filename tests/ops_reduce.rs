@@ -1,0 +1,214 @@
+//! Reductions against the NumPy oracle (`tools/gen_oracle.py`) over every axis subset of a 3-D
+//! array, with and without `keepdims`, on every device; plus accuracy, layouts, large shapes
+//! (the parallel paths) and empty inputs.
+
+mod common;
+mod ops_support;
+
+use devarray::{Array, AxisSlice, DType, Device, ReduceOp, Result};
+use ops_support::{check, compare_arrays, expect_error, report, Oracle, Tolerance};
+
+/// Runs `op` as the public methods do; `var1`/`std0` carry the correction in their name.
+fn run(x: &Array, op: &str, axes: Option<&[isize]>, keepdims: bool) -> Result<Array> {
+    let arg_axis = || axes.map(|a| a[0]);
+    match op {
+        "var0" | "var1" => x.var(axes, op[3..].parse().unwrap(), keepdims),
+        "std0" | "std1" => x.std(axes, op[3..].parse().unwrap(), keepdims),
+        "argmin" => x.argmin(arg_axis(), keepdims),
+        "argmax" => x.argmax(arg_axis(), keepdims),
+        _ => x.reduce(ReduceOp::from_name(op).unwrap(), axes, keepdims),
+    }
+}
+
+/// The tolerance for `op` on `dtype`: exact except float sums, products and moments, which are
+/// compared with a float64 reference relative to the size of the terms (16-bit floats
+/// round their intermediate results, as NumPy's do).
+fn tolerance(op: &str, dtype: DType) -> Tolerance {
+    let moment = matches!(op, "mean" | "var0" | "var1" | "std0" | "std1");
+    let float_arith = moment || (dtype.is_float() && matches!(op, "sum" | "prod"));
+    // Moments of integers are computed in float64.
+    let dtype = if dtype.is_float() { dtype } else { DType::F64 };
+    match dtype {
+        _ if !float_arith => Tolerance::ZeroSign,
+        DType::F16 => Tolerance::Relative { rel: 4e-3, scale: 1.0 },
+        DType::BF16 => Tolerance::Relative { rel: 3e-2, scale: 1.0 },
+        DType::F32 => Tolerance::Relative { rel: 1e-5, scale: 1.0 },
+        _ => Tolerance::Relative { rel: 1e-12, scale: 1.0 },
+    }
+}
+
+fn parse_axes(text: &str) -> Option<Vec<isize>> {
+    match text {
+        "none" => None,
+        "empty" => Some(vec![]),
+        list => Some(list.split(',').map(|a| a.parse().unwrap()).collect()),
+    }
+}
+
+fn reductions_match_numpy(dev: &Device) -> Result<()> {
+    let oracle = Oracle::get("reduce.bin");
+    let mut failures = Vec::new();
+    for key in oracle.keys("reduce/") {
+        let parts: Vec<&str> = key.split('/').collect();
+        let (op, variant, tag, axes) = (parts[1], parts[2], parts[3], parse_axes(parts[4]));
+        let x = oracle.array(&format!("x/{variant}/{tag}"), dev);
+        let tol = tolerance(op, x.dtype());
+        failures.extend(check(run(&x, op, axes.as_deref(), false), oracle, key, tol).err());
+        // keepdims: the same values with the reduced axes kept as length 1.
+        let kept = run(&x, op, axes.as_deref(), true)?;
+        let reduced: Vec<usize> = match &axes {
+            None => (0..3).collect(),
+            Some(a) => a.iter().map(|&v| v as usize).collect(),
+        };
+        let expected_shape: Vec<usize> = (0..3).map(|d| if reduced.contains(&d) { 1 } else { x.shape()[d] }).collect();
+        if kept.shape() != expected_shape.as_slice() {
+            failures.push(format!("{key} keepdims: shape {:?}, expected {expected_shape:?}", kept.shape()));
+        }
+    }
+    report("reductions vs NumPy", failures);
+    Ok(())
+}
+
+/// Integer-valued float data, so every summation order gives the same exact result.
+fn exact_data(shape: &[usize], dtype: DType, dev: &Device) -> Result<Array> {
+    let n: usize = shape.iter().product();
+    Array::arange(0.0, n as f64, 1.0, DType::I64, dev)?.remainder(17)?.subtract(8)?.astype(dtype)?.reshape(shape)
+}
+
+/// Reductions of views (transposed, Fortran-like, flipped, stepped, broadcast) equal reductions
+/// of their contiguous copies, over every axis subset.
+fn reductions_on_views_match_contiguous(dev: &Device) -> Result<()> {
+    let base = exact_data(&[4, 5, 6], DType::F32, dev)?;
+    let views = [
+        ("permuted", base.permute_dims(&[2, 0, 1])?),
+        ("reversed axes", base.transpose()),
+        ("flipped", base.flip(Some(&[1]))?),
+        ("stepped", base.slice(&[AxisSlice::range(None, None, 2), AxisSlice::FULL, AxisSlice::range(5, 0, -2)])?),
+        ("broadcast", base.slice(&[AxisSlice::Index(1)])?.broadcast_to(&[3, 5, 6])?),
+        ("size-1 axes", base.slice(&[AxisSlice::range(1, 2, 1), AxisSlice::FULL, AxisSlice::range(0, 1, 1)])?),
+    ];
+    let subsets: [&[isize]; 7] = [&[0], &[1], &[2], &[0, 1], &[0, 2], &[1, 2], &[0, 1, 2]];
+    let mut failures = Vec::new();
+    for (name, v) in &views {
+        let c = v.contiguous()?;
+        for axes in subsets {
+            for op in [ReduceOp::Sum, ReduceOp::Max, ReduceOp::Argmin, ReduceOp::Any, ReduceOp::Mean] {
+                if matches!(op, ReduceOp::Argmin) && axes.len() == 2 {
+                    continue;
+                }
+                let (got, expected) = (v.reduce(op, Some(axes), false)?, c.reduce(op, Some(axes), false)?);
+                failures.extend(
+                    compare_arrays(&got, &expected, Tolerance::Exact)
+                        .err()
+                        .map(|e| format!("{op} {axes:?} of {name}: {e}")),
+                );
+            }
+        }
+        let (got, expected) = (v.argmax(None, false)?, c.argmax(None, false)?);
+        failures
+            .extend(compare_arrays(&got, &expected, Tolerance::Exact).err().map(|e| format!("argmax of {name}: {e}")));
+    }
+    report("reductions of views", failures);
+    Ok(())
+}
+
+/// Shapes that take the parallel paths (long rows cut into pieces, tall columns cut into row
+/// ranges), checked against sums computed here on the host.
+fn large_reductions_match_host_sums(dev: &Device) -> Result<()> {
+    let mut failures = Vec::new();
+    for shape in [[3usize, 100_003], [100_003, 3], [5, 70_001]] {
+        let x = exact_data(&shape, DType::I32, dev)?;
+        let host = x.to_vec::<i32>()?;
+        let (rows, cols) = (shape[0], shape[1]);
+        let row_sums: Vec<i64> =
+            (0..rows).map(|r| host[r * cols..(r + 1) * cols].iter().map(|&v| v as i64).sum()).collect();
+        let col_sums: Vec<i64> = (0..cols).map(|c| (0..rows).map(|r| host[r * cols + c] as i64).sum()).collect();
+        let total: i64 = row_sums.iter().sum();
+        let got = [x.sum(Some(&[1]), false)?, x.sum(Some(&[0]), false)?, x.sum(None, false)?];
+        if got[0].to_vec::<i64>()? != row_sums || got[1].to_vec::<i64>()? != col_sums || got[2].item::<i64>()? != total
+        {
+            failures.push(format!("sums of {shape:?} differ from the host's"));
+        }
+        let xf = x.astype(DType::F64)?;
+        if xf.sum(Some(&[0]), false)?.astype(DType::I64)?.to_vec::<i64>()? != col_sums {
+            failures.push(format!("float64 column sums of {shape:?} differ"));
+        }
+        let argmax = x.argmax(Some(1), false)?.to_vec::<i64>()?;
+        let host_argmax: Vec<i64> = (0..rows)
+            .map(|r| {
+                let row = &host[r * cols..(r + 1) * cols];
+                let max = row.iter().max().unwrap();
+                row.iter().position(|v| v == max).unwrap() as i64
+            })
+            .collect();
+        if argmax != host_argmax {
+            failures.push(format!("argmax of {shape:?} differs from the host's"));
+        }
+    }
+    report("large reductions", failures);
+    Ok(())
+}
+
+/// 1e7 × 0.1f32 sums to within NumPy's own error (NumPy's pairwise sum gives 1000000.1; a
+/// naive running sum is off by 9 %).
+fn float32_sum_is_as_accurate_as_numpy(dev: &Device) -> Result<()> {
+    let n = 10_000_000;
+    let x = Array::full(&[n], 0.1f32, DType::F32, dev)?;
+    let exact = n as f64 * 0.1f32 as f64;
+    let numpy_error = (1_000_000.125f64 - exact).abs();
+    let got = x.sum(None, false)?.item::<f32>()? as f64;
+    assert!((got - exact).abs() <= numpy_error, "sum {got}, exact {exact}, NumPy's error {numpy_error}");
+    // Along a non-contiguous axis too (NumPy adds sequentially there and gives 999.90).
+    let cols = x.slice(&[AxisSlice::range(0, 1_000_000, 1)])?.reshape(&[10_000, 100])?;
+    let col = cols.sum(Some(&[0]), false)?.to_vec::<f32>()?;
+    let exact_col = 10_000.0 * 0.1f32 as f64;
+    assert!(col.iter().all(|&c| (c as f64 - exact_col).abs() < 1e-3), "column sums {:?}", &col[..3]);
+    let mean = x.mean(None, false)?.item::<f32>()? as f64;
+    assert!((mean - 0.1f32 as f64).abs() <= 2e-8, "mean {mean}");
+    Ok(())
+}
+
+fn empty_reductions(dev: &Device) -> Result<()> {
+    let e = Array::zeros(&[0, 3], DType::F32, dev)?;
+    let outcomes = [
+        expect_error(e.max(None, false), "EmptyReduction"),
+        expect_error(e.min(Some(&[0]), false), "EmptyReduction"),
+        expect_error(e.argmax(None, false), "EmptyReduction"),
+        expect_error(e.argmin(Some(0), false), "EmptyReduction"),
+        expect_error(e.sum(Some(&[2]), false), "AxisOutOfRange"),
+        expect_error(e.sum(Some(&[1, -1]), false), "RepeatedAxis"),
+    ];
+    report("empty reduction errors", outcomes.into_iter().filter_map(|r| r.err()).collect());
+    assert_eq!(e.max(Some(&[1]), false)?.shape(), &[0], "nothing to reduce per output: fine, as NumPy");
+    assert_eq!(e.sum(Some(&[0]), false)?.to_vec::<f32>()?, vec![0.0; 3]);
+    assert_eq!(e.prod(Some(&[0]), true)?.to_vec::<f32>()?, vec![1.0; 3]);
+    assert_eq!(e.prod(Some(&[0]), true)?.shape(), &[1, 3]);
+    assert!(e.mean(None, false)?.item::<f32>()?.is_nan());
+    assert!(e.var(Some(&[0]), 0.0, false)?.to_vec::<f32>()?.iter().all(|v| v.is_nan()));
+    assert!(e.all(None, false)?.item::<bool>()?);
+    assert!(!e.any(None, false)?.item::<bool>()?);
+    let ints = Array::zeros(&[0], DType::U8, dev)?;
+    assert_eq!(ints.sum(None, false)?.dtype(), DType::U64);
+    assert_eq!(ints.mean(None, false)?.dtype(), DType::F64);
+    Ok(())
+}
+
+fn dtype_arguments(dev: &Device) -> Result<()> {
+    let x = Array::from_slice(&[200u8, 100, 7], &[3], dev)?;
+    assert_eq!(x.sum_as(None, false, DType::U8)?.to_vec::<u8>()?, vec![51]);
+    assert_eq!(x.sum_as(None, false, DType::I16)?.to_vec::<i16>()?, vec![307]);
+    assert_eq!(x.prod_as(None, false, DType::F32)?.to_vec::<f32>()?, vec![140_000.0]);
+    assert_eq!(x.prod_as(None, false, DType::F16)?.to_vec::<half::f16>()?, vec![half::f16::INFINITY]);
+    let b = Array::from_slice(&[true, true, false], &[3], dev)?;
+    assert_eq!(b.sum(None, false)?.to_vec::<i64>()?, vec![2]);
+    Ok(())
+}
+
+test_on_devices!(
+    reductions_match_numpy,
+    reductions_on_views_match_contiguous,
+    large_reductions_match_host_sums,
+    float32_sum_is_as_accurate_as_numpy,
+    empty_reductions,
+    dtype_arguments,
+);
