@@ -19,7 +19,7 @@ T12=.cache/cuda-tools-cu12
 pip_target() {  # pip_target DIR PKGS...  (pip --target does not merge into an existing tree)
   local dir=$1; shift
   rm -rf "$dir.tmp"
-  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
+  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore \
     --target "$dir.tmp" "$@"
   rm -rf "$dir"
   mv "$dir.tmp" "$dir"

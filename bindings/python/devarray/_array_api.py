@@ -1,0 +1,480 @@
+"""The pure-Python parts of the devarray Array API namespace.
+
+Everything here is argument handling and composition of the native functions in
+``devarray._devarray``: the elementwise functions by name, ``asarray`` (the explicit
+host-to-device path), dtype queries (``finfo``, ``iinfo``, ``isdtype``), a few views
+(``moveaxis``, ``matrix_transpose``, ``unstack``, ``meshgrid``), NEP 30's ``duckarray``, the
+transfer guard and ``__array_namespace_info__``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from typing import Any, Callable
+
+from . import _devarray as _core
+from ._devarray import Device, DType, ndarray
+
+# ----- elementwise functions ----------------------------------------------------------------
+
+UNARY_FUNCTIONS: dict[str, str] = {
+    "abs": "Absolute value, elementwise.",
+    "acos": "Inverse cosine, elementwise (float result).",
+    "acosh": "Inverse hyperbolic cosine, elementwise (float result).",
+    "asin": "Inverse sine, elementwise (float result).",
+    "asinh": "Inverse hyperbolic sine, elementwise (float result).",
+    "atan": "Inverse tangent, elementwise (float result).",
+    "atanh": "Inverse hyperbolic tangent, elementwise (float result).",
+    "bitwise_invert": "Bitwise NOT (logical NOT for bool), elementwise.",
+    "ceil": "Smallest integer >= x, elementwise (integers unchanged).",
+    "cos": "Cosine, elementwise (float result).",
+    "cosh": "Hyperbolic cosine, elementwise (float result).",
+    "exp": "e**x, elementwise (float result).",
+    "expm1": "e**x - 1, accurate near 0, elementwise (float result).",
+    "floor": "Largest integer <= x, elementwise (integers unchanged).",
+    "isfinite": "Whether x is neither infinite nor NaN (bool result).",
+    "isinf": "Whether x is +inf or -inf (bool result).",
+    "isnan": "Whether x is NaN (bool result).",
+    "log": "Natural logarithm, elementwise (float result).",
+    "log1p": "log(1 + x), accurate near 0, elementwise (float result).",
+    "log2": "Base-2 logarithm, elementwise (float result).",
+    "log10": "Base-10 logarithm, elementwise (float result).",
+    "logical_not": "Whether x is zero (bool result).",
+    "negative": "-x, elementwise (integers wrap).",
+    "positive": "+x (a copy).",
+    "reciprocal": "1 / x, elementwise (float result).",
+    "round": "Nearest integer, ties to even, elementwise (integers unchanged).",
+    "sign": "-1, 0 or 1 by the sign of x (NaN stays NaN).",
+    "signbit": "Whether the sign bit is set (-0.0 included; bool result).",
+    "sin": "Sine, elementwise (float result).",
+    "sinh": "Hyperbolic sine, elementwise (float result).",
+    "sqrt": "Square root, elementwise (float result).",
+    "square": "x * x, elementwise (integers wrap).",
+    "tan": "Tangent, elementwise (float result).",
+    "tanh": "Hyperbolic tangent, elementwise (float result).",
+    "trunc": "Integer part, rounding toward zero (integers unchanged).",
+}
+
+BINARY_FUNCTIONS: dict[str, str] = {
+    "add": "x1 + x2, elementwise (integers wrap).",
+    "atan2": "Angle of the point (x2, x1), elementwise (float result).",
+    "bitwise_and": "Bitwise AND (integers and bool).",
+    "bitwise_left_shift": "x1 << x2 (integers; shifts by the bit width or more give 0).",
+    "bitwise_or": "Bitwise OR (integers and bool).",
+    "bitwise_right_shift": "x1 >> x2, arithmetic for signed integers.",
+    "bitwise_xor": "Bitwise XOR (integers and bool).",
+    "copysign": "|x1| with the sign of x2 (float result).",
+    "divide": "True division x1 / x2 (integers divide as float64).",
+    "equal": "x1 == x2 (bool result).",
+    "floor_divide": "Python's x1 // x2 (integer division by zero gives 0).",
+    "greater": "x1 > x2 (bool result).",
+    "greater_equal": "x1 >= x2 (bool result).",
+    "hypot": "sqrt(x1**2 + x2**2) without undue overflow (float result).",
+    "less": "x1 < x2 (bool result).",
+    "less_equal": "x1 <= x2 (bool result).",
+    "logaddexp": "log(exp(x1) + exp(x2)) without undue overflow (float result).",
+    "logical_and": "Both non-zero (bool result).",
+    "logical_or": "Either non-zero (bool result).",
+    "logical_xor": "Exactly one non-zero (bool result).",
+    "maximum": "The larger of x1 and x2; NaN propagates.",
+    "minimum": "The smaller of x1 and x2; NaN propagates.",
+    "multiply": "x1 * x2, elementwise (integers wrap).",
+    "not_equal": "x1 != x2 (bool result).",
+    "pow": "x1 ** x2, elementwise.",
+    "remainder": "Python's x1 % x2 (sign of x2; integer x % 0 gives 0).",
+    "subtract": "x1 - x2, elementwise (integers wrap).",
+}
+
+_SCALARS_NOTE = (
+    "\n\nInputs broadcast together; Python scalars take the array's dtype when their kind allows "
+    "(NEP 50). The result is a new array on the inputs' device."
+)
+
+
+def _make_unary(name: str, doc: str) -> Callable[[ndarray], ndarray]:
+    def func(x: ndarray, /) -> ndarray:
+        return _core._unary(name, x)
+
+    func.__name__ = func.__qualname__ = name
+    func.__module__ = "devarray"
+    func.__doc__ = doc + "\n\nReturns a new array on x's device."
+    return func
+
+
+def _make_binary(name: str, doc: str) -> Callable[[Any, Any], ndarray]:
+    def func(x1: Any, x2: Any, /) -> ndarray:
+        return _core._binary(name, x1, x2)
+
+    func.__name__ = func.__qualname__ = name
+    func.__module__ = "devarray"
+    func.__doc__ = doc + _SCALARS_NOTE
+    return func
+
+
+ELEMENTWISE: dict[str, Callable[..., ndarray]] = {
+    **{n: _make_unary(n, d) for n, d in UNARY_FUNCTIONS.items()},
+    **{n: _make_binary(n, d) for n, d in BINARY_FUNCTIONS.items()},
+}
+
+# ----- dtypes ---------------------------------------------------------------------------------
+
+_DTYPES: dict[str, DType] = {
+    name: getattr(_core, name)
+    for name in (
+        "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+        "float16", "bfloat16", "float32", "float64",
+    )
+}
+
+
+def _as_dtype(dtype: Any) -> DType:
+    """A devarray dtype from a devarray dtype, a name, a NumPy dtype or a Python type."""
+    if isinstance(dtype, DType):
+        return dtype
+    if isinstance(dtype, ndarray):
+        return dtype.dtype
+    return _core.result_type(dtype)
+
+
+def _numpy_dtype(dtype: DType) -> Any:
+    import numpy as np
+
+    if dtype.name == "bfloat16":
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(dtype.name)
+
+
+class finfo:
+    """Machine limits of a floating-point dtype (Array API ``finfo``).
+
+    Attributes: ``bits``, ``eps``, ``max``, ``min``, ``smallest_normal``, ``dtype``.
+    """
+
+    _TABLE = {
+        # bits, mantissa bits (explicit), max exponent, min normal exponent
+        "float16": (16, 10, 15, -14),
+        "bfloat16": (16, 7, 127, -126),
+        "float32": (32, 23, 127, -126),
+        "float64": (64, 52, 1023, -1022),
+    }
+
+    bits: int
+    eps: float
+    max: float
+    min: float
+    smallest_normal: float
+    dtype: DType
+
+    def __init__(self, type: Any, /) -> None:
+        dtype = _as_dtype(type)
+        if dtype.name not in self._TABLE:
+            raise ValueError(f"finfo needs a floating-point dtype, not {dtype}")
+        bits, mant, emax, emin = self._TABLE[dtype.name]
+        self.bits = bits
+        self.eps = 2.0**-mant
+        self.max = (2.0 - 2.0**-mant) * 2.0**emax
+        self.min = -self.max
+        self.smallest_normal = 2.0**emin
+        self.dtype = dtype
+
+    def __repr__(self) -> str:
+        return (
+            f"finfo(bits={self.bits}, eps={self.eps!r}, max={self.max!r}, min={self.min!r}, "
+            f"smallest_normal={self.smallest_normal!r}, dtype={self.dtype!r})"
+        )
+
+
+class iinfo:
+    """Limits of an integer dtype (Array API ``iinfo``): ``bits``, ``max``, ``min``, ``dtype``."""
+
+    bits: int
+    max: int
+    min: int
+    dtype: DType
+
+    def __init__(self, type: Any, /) -> None:
+        dtype = _as_dtype(type)
+        if dtype.kind not in ("signed integer", "unsigned integer"):
+            raise ValueError(f"iinfo needs an integer dtype, not {dtype}")
+        self.bits = dtype.itemsize * 8
+        if dtype.kind == "signed integer":
+            self.min, self.max = -(2 ** (self.bits - 1)), 2 ** (self.bits - 1) - 1
+        else:
+            self.min, self.max = 0, 2**self.bits - 1
+        self.dtype = dtype
+
+    def __repr__(self) -> str:
+        return f"iinfo(bits={self.bits}, max={self.max}, min={self.min}, dtype={self.dtype!r})"
+
+
+_KINDS = {
+    "bool": ("bool",),
+    "signed integer": ("signed integer",),
+    "unsigned integer": ("unsigned integer",),
+    "integral": ("signed integer", "unsigned integer"),
+    "real floating": ("real floating",),
+    "complex floating": (),
+    "numeric": ("signed integer", "unsigned integer", "real floating"),
+}
+
+
+def isdtype(dtype: DType, kind: DType | str | tuple[DType | str, ...]) -> builtins.bool:
+    """Whether ``dtype`` is of ``kind``: a dtype, one of the Array API kind names (``"bool"``,
+    ``"signed integer"``, ``"unsigned integer"``, ``"integral"``, ``"real floating"``,
+    ``"complex floating"``, ``"numeric"``), or a tuple of these."""
+    if not isinstance(dtype, DType):
+        raise TypeError(f"isdtype: expected a devarray dtype, not {type(dtype).__name__}")
+    if isinstance(kind, tuple):
+        return builtins.any(isdtype(dtype, k) for k in kind)
+    if isinstance(kind, DType):
+        return dtype == kind
+    if isinstance(kind, str):
+        if kind not in _KINDS:
+            raise ValueError(f"isdtype: unknown kind {kind!r}; expected one of {sorted(_KINDS)}")
+        return dtype.kind in _KINDS[kind]
+    raise TypeError(f"isdtype: kind must be a dtype, a kind name or a tuple, not {type(kind).__name__}")
+
+
+# ----- creation and host transfers -----------------------------------------------------------
+
+
+def _is_numpy_array(obj: Any) -> builtins.bool:
+    np = __import__("sys").modules.get("numpy")
+    return np is not None and isinstance(obj, (np.ndarray, np.generic))
+
+
+def asarray(
+    obj: Any,
+    /,
+    *,
+    dtype: Any = None,
+    device: Device | str | None = None,
+    copy: builtins.bool | None = None,
+) -> ndarray:
+    """Converts ``obj`` to a devarray array: the explicit host-to-device path.
+
+    ``obj`` is a devarray array, a Python scalar, a (nested) sequence of them, a NumPy array, or
+    any DLPack producer (PyTorch, JAX, CuPy). Host data is always copied to ``device`` (the
+    default device when ``None``); devarray arrays and DLPack producers are shared when no
+    copy is needed. ``copy=True`` always copies; ``copy=False`` never does and raises
+    ``ValueError`` when a copy would be needed. ``dtype`` defaults to the input's dtype (for
+    Python data: bool, int64 or float64).
+    """
+    want = None if dtype is None else _as_dtype(dtype)
+    target = None if device is None else (device if isinstance(device, Device) else Device(device))
+    if isinstance(obj, ndarray):
+        out = obj
+        if target is not None and target != out.device:
+            if copy is False:
+                raise ValueError(f"asarray: moving the array from {out.device} to {target} needs a copy, but copy=False")
+            out = out.to_device(target)
+        if want is not None and want != out.dtype:
+            if copy is False:
+                raise ValueError(f"asarray: converting {out.dtype} to {want} needs a copy, but copy=False")
+            out = out.astype(want)
+        elif copy and out is obj:
+            out = obj.copy()
+        return out
+    if copy is False or (hasattr(obj, "__dlpack__") and not _is_numpy_array(obj)):
+        try:
+            out = _core.from_dlpack(obj, device=target, copy=copy)
+        except (AttributeError, BufferError, TypeError) as e:
+            if copy is False:
+                raise ValueError(f"asarray(copy=False): {type(obj).__name__} cannot be shared without a copy ({e})") from e
+            raise
+        if want is not None and want != out.dtype:
+            if copy is False:
+                raise ValueError(f"asarray: converting {out.dtype} to {want} needs a copy, but copy=False")
+            out = out.astype(want)
+        return out
+    if isinstance(obj, (list, tuple)) and obj and builtins.all(isinstance(e, ndarray) for e in obj):
+        out = _core.stack(list(obj), axis=0)
+        if target is not None:
+            out = out.to_device(target)
+        return out if want is None else out.astype(want, copy=False)
+    import numpy as np
+
+    host = np.asarray(obj, dtype=None if want is None else _numpy_dtype(want))
+    return _core._from_host(host, target)
+
+
+def asnumpy(x: Any, /) -> Any:
+    """A NumPy array with a copy of ``x``'s elements: the explicit device-to-host transfer
+    (``x.get()`` for devarray arrays; ``numpy.asarray(x)`` for anything else)."""
+    if isinstance(x, ndarray):
+        return x.get()
+    import numpy as np
+
+    return np.asarray(x)
+
+
+def duckarray(x: Any, /) -> Any:
+    """NEP 30: ``x`` itself when it is a duck array (it has ``__duckarray__`` or
+    ``__array_namespace__``), else an explicit conversion to a devarray array with
+    ``asarray``."""
+    if hasattr(x, "__duckarray__"):
+        return x.__duckarray__()
+    if hasattr(x, "__array_namespace__"):
+        return x
+    return asarray(x)
+
+
+def meshgrid(*arrays: ndarray, indexing: str = "xy") -> list[ndarray]:
+    """Coordinate grids from 1-D arrays (``indexing="xy"``: Cartesian, ``"ij"``: matrix). The
+    results are new arrays."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError("meshgrid: indexing must be 'xy' or 'ij'")
+    shape = [a.size for a in arrays]
+    if indexing == "xy" and len(arrays) >= 2:
+        shape[0], shape[1] = shape[1], shape[0]
+    out = []
+    for i, a in enumerate(arrays):
+        if a.ndim != 1:
+            raise ValueError("meshgrid: every input must be 1-D")
+        axis = i
+        if indexing == "xy" and len(arrays) >= 2 and i < 2:
+            axis = 1 - i
+        view = [1] * len(arrays)
+        view[axis] = a.size
+        out.append(_core.broadcast_to(_core.reshape(a, tuple(view)), tuple(shape)).copy())
+    return out
+
+
+def take(x: ndarray, indices: ndarray, /, *, axis: int | None = None) -> ndarray:
+    """Elements of ``x`` at integer ``indices`` along ``axis`` (``x`` must be 1-D when ``axis``
+    is ``None``). Same as ``x[..., indices, ...]``; the indices are read to the host."""
+    if axis is None:
+        if x.ndim != 1:
+            raise ValueError("take: axis=None needs a 1-D array")
+        axis = 0
+    axis = _normalize_axis(axis, x.ndim)
+    return x[(slice(None),) * axis + (indices,)]
+
+
+def _normalize_axis(axis: int, ndim: int) -> int:
+    if not -ndim <= axis < ndim:
+        import numpy as np
+
+        raise np.exceptions.AxisError(axis, ndim)
+    return axis % ndim
+
+
+def moveaxis(x: ndarray, source: int | tuple[int, ...], destination: int | tuple[int, ...], /) -> ndarray:
+    """``x`` with the axes ``source`` moved to positions ``destination`` (a view)."""
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise ValueError("moveaxis: source and destination must have the same number of axes")
+    src = [_normalize_axis(a, x.ndim) for a in src]
+    dst = [_normalize_axis(a, x.ndim) for a in dst]
+    order = [a for a in range(x.ndim) if a not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return _core.permute_dims(x, tuple(order))
+
+
+def matrix_transpose(x: ndarray, /) -> ndarray:
+    """The last two axes swapped (a view); needs at least 2 dimensions."""
+    return x.mT
+
+
+def unstack(x: ndarray, /, *, axis: int = 0) -> tuple[ndarray, ...]:
+    """The views of ``x`` along ``axis``, as a tuple."""
+    axis = _normalize_axis(axis, x.ndim)
+    return tuple(x[(slice(None),) * axis + (i,)] for i in range(x.shape[axis]))
+
+
+def count_nonzero(x: ndarray, /, *, axis: int | tuple[int, ...] | None = None, keepdims: builtins.bool = False) -> ndarray:
+    """Number of non-zero elements over ``axis`` (int64)."""
+    return _core.sum(_core._binary("not_equal", x, 0), axis=axis, keepdims=keepdims)
+
+
+# ----- the transfer guard ---------------------------------------------------------------------
+
+
+class transfer_guard:
+    """Guards implicit-looking device-to-host reads: ``np.array(x)``,
+    ``np.asarray(x, copy=True)``, ``bool/int/float/complex/operator.index(x)``, ``repr(x)``,
+    ``str(x)``, ``x.tolist()`` and indexing with device index arrays.
+
+    ``level`` is ``"allow"`` (the default: reads go through), ``"log"`` (they go through and
+    log a warning on the ``devarray`` logger) or ``"disallow"`` (they raise
+    ``devarray.TransferGuardError``). The explicit copies ``x.get()``, ``devarray.asnumpy(x)``,
+    ``x.item()``, ``x.to_device()`` and DLPack are never guarded.
+
+    Calling it sets the process-wide level at once (a global setting); used as a context
+    manager, it restores the previous level on exit::
+
+        devarray.transfer_guard("log")            # from now on
+        with devarray.transfer_guard("disallow"):  # inside the block only
+            ...
+    """
+
+    def __init__(self, level: str) -> None:
+        self.level = level
+        self._previous = _core._set_transfer_guard(level)
+
+    def __enter__(self) -> transfer_guard:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _core._set_transfer_guard(self._previous)
+
+    def __repr__(self) -> str:
+        return f"transfer_guard({self.level!r})"
+
+
+def get_transfer_guard() -> str:
+    """The current transfer-guard level: ``"allow"``, ``"log"`` or ``"disallow"``."""
+    return _core._get_transfer_guard()
+
+
+# ----- inspection -----------------------------------------------------------------------------
+
+
+class _Info:
+    """Array API inspection namespace (``devarray.__array_namespace_info__()``)."""
+
+    __module__ = "devarray"
+
+    def capabilities(self) -> dict[str, Any]:
+        """Optional features: boolean indexing is supported (the mask is read to the host);
+        data-dependent output shapes (``nonzero``, ``unique_*``) are not."""
+        return {"boolean indexing": True, "data-dependent shapes": False, "max dimensions": None}
+
+    def default_device(self) -> Device:
+        """The default device (``DEVARRAY_DEVICE``, else CUDA device 0 when usable, else the
+        CPU)."""
+        return _core._default_device()
+
+    def default_dtypes(self, *, device: Device | None = None) -> dict[str, DType | None]:
+        """Default dtypes (the same on every device). devarray has no complex dtypes."""
+        return {
+            "real floating": _DTYPES["float64"],
+            "complex floating": None,
+            "integral": _DTYPES["int64"],
+            "indexing": _DTYPES["int64"],
+        }
+
+    def dtypes(self, *, device: Device | None = None, kind: str | tuple[str, ...] | None = None) -> dict[str, DType]:
+        """The dtypes (the same on every device), optionally only those of ``kind``."""
+        return {n: d for n, d in _DTYPES.items() if kind is None or isdtype(d, kind)}
+
+    def devices(self) -> list[Device]:
+        """Every device on this machine: the CPU, then each CUDA device."""
+        return _core.devices()
+
+
+def __array_namespace_info__() -> _Info:
+    """The Array API inspection namespace: capabilities, default device and dtypes, devices."""
+    return _Info()
+
+
+e = math.e
+pi = math.pi
+inf = math.inf
+nan = math.nan
+newaxis = None

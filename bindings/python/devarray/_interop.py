@@ -1,0 +1,468 @@
+"""NumPy's dispatch protocols for ``devarray.ndarray``: ``__array_ufunc__`` (NEP 13) and
+``__array_function__`` (NEP 18).
+
+NumPy calls on devarray arrays run on the device and return devarray arrays. Whatever devarray
+cannot do as NumPy would (a NumPy array among the inputs, an unsupported ufunc, method or
+keyword) returns ``NotImplemented``, so NumPy raises ``TypeError`` instead of converting to the
+host.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _devarray as _core
+from . import _array_api
+from ._devarray import ndarray
+
+# ----- __array_ufunc__ ------------------------------------------------------------------------
+
+UNARY_UFUNCS: dict[Any, str] = {
+    np.negative: "negative",
+    np.positive: "positive",
+    np.absolute: "abs",
+    np.sign: "sign",
+    np.sqrt: "sqrt",
+    np.square: "square",
+    np.exp: "exp",
+    np.expm1: "expm1",
+    np.log: "log",
+    np.log1p: "log1p",
+    np.log2: "log2",
+    np.log10: "log10",
+    np.sin: "sin",
+    np.cos: "cos",
+    np.tan: "tan",
+    np.arcsin: "asin",
+    np.arccos: "acos",
+    np.arctan: "atan",
+    np.sinh: "sinh",
+    np.cosh: "cosh",
+    np.tanh: "tanh",
+    np.arcsinh: "asinh",
+    np.arccosh: "acosh",
+    np.arctanh: "atanh",
+    np.floor: "floor",
+    np.ceil: "ceil",
+    np.trunc: "trunc",
+    np.rint: "round",
+    np.isnan: "isnan",
+    np.isinf: "isinf",
+    np.isfinite: "isfinite",
+    np.logical_not: "logical_not",
+    np.invert: "bitwise_invert",
+    np.signbit: "signbit",
+}
+
+# NumPy's reciprocal of integers is integer division; devarray's gives floats: floats only.
+FLOAT_ONLY_UFUNCS: dict[Any, str] = {np.reciprocal: "reciprocal"}
+
+BINARY_UFUNCS: dict[Any, str] = {
+    np.add: "add",
+    np.subtract: "subtract",
+    np.multiply: "multiply",
+    np.divide: "divide",
+    np.floor_divide: "floor_divide",
+    np.remainder: "remainder",
+    np.power: "pow",
+    np.maximum: "maximum",
+    np.minimum: "minimum",
+    np.arctan2: "atan2",
+    np.hypot: "hypot",
+    np.copysign: "copysign",
+    np.logaddexp: "logaddexp",
+    np.equal: "equal",
+    np.not_equal: "not_equal",
+    np.less: "less",
+    np.less_equal: "less_equal",
+    np.greater: "greater",
+    np.greater_equal: "greater_equal",
+    np.logical_and: "logical_and",
+    np.logical_or: "logical_or",
+    np.logical_xor: "logical_xor",
+    np.bitwise_and: "bitwise_and",
+    np.bitwise_or: "bitwise_or",
+    np.bitwise_xor: "bitwise_xor",
+    np.left_shift: "bitwise_left_shift",
+    np.right_shift: "bitwise_right_shift",
+}
+
+REDUCE_UFUNCS: dict[Any, Callable[..., ndarray]] = {
+    np.add: _core.sum,
+    np.multiply: _core.prod,
+    np.maximum: _core.max,
+    np.minimum: _core.min,
+    np.logical_and: _core.all,
+    np.logical_or: _core.any,
+}
+
+_SCALARS = (bool, int, float, np.generic)
+
+
+def _supported_input(x: Any) -> bool:
+    return isinstance(x, ndarray) or (isinstance(x, _SCALARS) and not isinstance(x, np.ndarray))
+
+
+def _defaults_only(kwargs: dict[str, Any]) -> bool:
+    """Whether the remaining ufunc keywords are all at NumPy's defaults."""
+    for key, value in kwargs.items():
+        if key == "where":
+            ok = value is True
+        elif key == "signature":
+            ok = value is None
+        elif key in ("casting", "order"):
+            ok = isinstance(value, str) and value == {"casting": "same_kind", "order": "K"}[key]
+        elif key == "subok":
+            ok = value is True
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def array_ufunc(self: ndarray, ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``ndarray.__array_ufunc__``: runs supported ufuncs on the device."""
+    out = kwargs.pop("out", None)
+    outs = () if out is None else (out if isinstance(out, tuple) else (out,))
+    if not all(_supported_input(x) for x in inputs) or not all(isinstance(o, ndarray) for o in outs):
+        return NotImplemented
+    if len(outs) > 1:
+        return NotImplemented
+    dtype = kwargs.pop("dtype", None)
+    if method == "__call__":
+        result = _call(ufunc, inputs, dtype, kwargs)
+    elif method == "reduce":
+        result = _reduce(ufunc, inputs, dtype, kwargs)
+    else:
+        return NotImplemented
+    if result is NotImplemented or not outs:
+        return result
+    _core._write_out(result, outs[0], ufunc.__name__)
+    return outs[0]
+
+
+def _call(ufunc: Any, inputs: tuple[Any, ...], dtype: Any, kwargs: dict[str, Any]) -> Any:
+    if not _defaults_only(kwargs):
+        return NotImplemented
+    if dtype is not None:
+        inputs = tuple(x.astype(dtype, copy=False) if isinstance(x, ndarray) else x for x in inputs)
+    if len(inputs) == 1 and isinstance(inputs[0], ndarray):
+        (x,) = inputs
+        if ufunc in UNARY_UFUNCS:
+            return _core._unary(UNARY_UFUNCS[ufunc], x)
+        if ufunc in FLOAT_ONLY_UFUNCS and _array_api.isdtype(x.dtype, "real floating"):
+            return _core._unary(FLOAT_ONLY_UFUNCS[ufunc], x)
+        return NotImplemented
+    if len(inputs) == 2 and ufunc in BINARY_UFUNCS:
+        return _core._binary(BINARY_UFUNCS[ufunc], inputs[0], inputs[1])
+    return NotImplemented
+
+
+def _reduce(ufunc: Any, inputs: tuple[Any, ...], dtype: Any, kwargs: dict[str, Any]) -> Any:
+    if ufunc not in REDUCE_UFUNCS or len(inputs) != 1 or not isinstance(inputs[0], ndarray):
+        return NotImplemented
+    axis = kwargs.pop("axis", 0)
+    keepdims = kwargs.pop("keepdims", False)
+    if kwargs.pop("initial", np._NoValue) is not np._NoValue or kwargs.pop("where", True) is not True:
+        return NotImplemented
+    if kwargs:
+        return NotImplemented
+    func = REDUCE_UFUNCS[ufunc]
+    if dtype is not None:
+        if func in (_core.sum, _core.prod):
+            return func(inputs[0], axis=axis, dtype=dtype, keepdims=keepdims)
+        return NotImplemented
+    return func(inputs[0], axis=axis, keepdims=keepdims)
+
+
+# ----- __array_function__ ---------------------------------------------------------------------
+
+FUNCTIONS: dict[Any, Callable[..., Any]] = {}
+
+_NO = np._NoValue
+
+
+def implements(*np_funcs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Registers a devarray implementation for NumPy functions."""
+
+    def register(impl: Callable[..., Any]) -> Callable[..., Any]:
+        for f in np_funcs:
+            if f is not None:
+                FUNCTIONS[f] = impl
+        return impl
+
+    return register
+
+
+def array_function(self: ndarray, func: Any, types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``ndarray.__array_function__``: NumPy functions on devarray arrays dispatch here."""
+    if not all(issubclass(t, ndarray) for t in types):
+        return NotImplemented
+    impl = FUNCTIONS.get(func)
+    if impl is None:
+        return NotImplemented
+    return impl(*args, **kwargs)
+
+
+def _given(*values: Any) -> bool:
+    """Whether any NumPy-only option was given a non-default value."""
+    return any(v is not _NO and v is not None for v in values)
+
+
+@implements(np.sum)
+def _sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO, where=_NO):
+    if _given(out, initial, where):
+        return NotImplemented
+    return _core.sum(a, axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+@implements(np.prod)
+def _prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO, where=_NO):
+    if _given(out, initial, where):
+        return NotImplemented
+    return _core.prod(a, axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+@implements(np.max, getattr(np, "amax", None))
+def _max(a, axis=None, out=None, keepdims=False, initial=_NO, where=_NO):
+    if _given(out, initial, where):
+        return NotImplemented
+    return _core.max(a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.min, getattr(np, "amin", None))
+def _min(a, axis=None, out=None, keepdims=False, initial=_NO, where=_NO):
+    if _given(out, initial, where):
+        return NotImplemented
+    return _core.min(a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.mean)
+def _mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=_NO):
+    if _given(dtype, out, where):
+        return NotImplemented
+    return _core.mean(a, axis=axis, keepdims=keepdims)
+
+
+def _var_std(func, a, axis, dtype, out, ddof, keepdims, where, mean, correction):
+    if _given(dtype, out, where, mean):
+        return NotImplemented
+    corr = ddof if correction is _NO else correction
+    return func(a, axis=axis, correction=float(corr), keepdims=keepdims)
+
+
+@implements(np.var)
+def _var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NO, mean=_NO, correction=_NO):
+    return _var_std(_core.var, a, axis, dtype, out, ddof, keepdims, where, mean, correction)
+
+
+@implements(np.std)
+def _std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_NO, mean=_NO, correction=_NO):
+    return _var_std(_core.std, a, axis, dtype, out, ddof, keepdims, where, mean, correction)
+
+
+@implements(np.argmax)
+def _argmax(a, axis=None, out=None, *, keepdims=False):
+    if out is not None:
+        return NotImplemented
+    return _core.argmax(a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.argmin)
+def _argmin(a, axis=None, out=None, *, keepdims=False):
+    if out is not None:
+        return NotImplemented
+    return _core.argmin(a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.all)
+def _all(a, axis=None, out=None, keepdims=False, *, where=_NO):
+    if _given(out, where):
+        return NotImplemented
+    return _core.all(a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.any)
+def _any(a, axis=None, out=None, keepdims=False, *, where=_NO):
+    if _given(out, where):
+        return NotImplemented
+    return _core.any(a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.where)
+def _where(condition, x=_NO, y=_NO):
+    if x is _NO or y is _NO or not isinstance(condition, ndarray):
+        return NotImplemented  # np.where(cond) is nonzero: a data-dependent shape
+    return _core.where(condition, x, y)
+
+
+@implements(np.clip)
+def _clip(a, a_min=_NO, a_max=_NO, out=None, *, min=_NO, max=_NO, **kwargs):
+    if out is not None or kwargs:
+        return NotImplemented
+    lo = min if a_min is _NO else a_min
+    hi = max if a_max is _NO else a_max
+    return _core.clip(a, None if lo is _NO else lo, None if hi is _NO else hi)
+
+
+@implements(np.reshape)
+def _reshape(a, /, shape=None, order="C", *, newshape=None, copy=None):
+    if order != "C":
+        return NotImplemented
+    return _core.reshape(a, newshape if shape is None else shape, copy=copy)
+
+
+@implements(np.ravel)
+def _ravel(a, order="C"):
+    if order != "C":
+        return NotImplemented
+    return a.ravel()
+
+
+@implements(np.transpose, getattr(np, "permute_dims", None))
+def _transpose(a, axes=None):
+    return a.transpose() if axes is None else _core.permute_dims(a, tuple(axes))
+
+
+@implements(getattr(np, "matrix_transpose", None))
+def _matrix_transpose(x, /):
+    return x.mT
+
+
+@implements(np.swapaxes)
+def _swapaxes(a, axis1, axis2):
+    return a.swapaxes(axis1, axis2)
+
+
+@implements(np.moveaxis)
+def _moveaxis(a, source, destination):
+    return _array_api.moveaxis(a, source, destination)
+
+
+@implements(np.squeeze)
+def _squeeze(a, axis=None):
+    return _core.squeeze(a, axis)
+
+
+@implements(np.expand_dims)
+def _expand_dims(a, axis):
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    ndim = a.ndim + len(axes)
+    for ax in sorted(_array_api._normalize_axis(x, ndim) for x in axes):
+        a = _core.expand_dims(a, axis=ax)
+    return a
+
+
+@implements(np.flip)
+def _flip(m, axis=None):
+    return _core.flip(m, axis=axis)
+
+
+@implements(np.broadcast_to)
+def _broadcast_to(array, shape, subok=False):
+    return _core.broadcast_to(array, shape)
+
+
+@implements(np.broadcast_arrays)
+def _broadcast_arrays(*args, subok=False):
+    return tuple(_core.broadcast_arrays(*args))
+
+
+def _cast_all(arrays, dtype):
+    return [x.astype(dtype, copy=False) for x in arrays] if dtype is not None else list(arrays)
+
+
+@implements(np.concatenate)
+def _concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    if out is not None or not all(isinstance(x, ndarray) for x in arrays):
+        return NotImplemented
+    return _core.concat(_cast_all(arrays, dtype), axis=axis)
+
+
+@implements(getattr(np, "concat", None))
+def _concat(arrays, /, *, axis=0, out=None, dtype=None, casting="same_kind"):
+    return _concatenate(arrays, axis, out, dtype=dtype, casting=casting)
+
+
+@implements(np.stack)
+def _stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    if out is not None or not all(isinstance(x, ndarray) for x in arrays):
+        return NotImplemented
+    return _core.stack(_cast_all(arrays, dtype), axis=axis)
+
+
+@implements(np.copy)
+def _copy(a, order="K", subok=False):
+    return a.copy()
+
+
+@implements(getattr(np, "astype", None))
+def _astype(x, dtype, /, *, copy=True, device=None):
+    if device is not None:
+        return NotImplemented
+    return x.astype(dtype, copy=copy)
+
+
+@implements(np.round, getattr(np, "around", None))
+def _round(a, decimals=0, out=None):
+    if decimals != 0 or out is not None:
+        return NotImplemented
+    return _core._unary("round", a)
+
+
+@implements(np.count_nonzero)
+def _count_nonzero(a, axis=None, *, keepdims=False):
+    return _array_api.count_nonzero(a, axis=axis, keepdims=keepdims)
+
+
+@implements(np.take)
+def _take(a, indices, axis=None, out=None, mode="raise"):
+    if out is not None or mode != "raise":
+        return NotImplemented
+    if axis is None and a.ndim != 1:
+        a = a.ravel()
+    return _array_api.take(a, indices, axis=axis)
+
+
+@implements(np.shape)
+def _shape(a):
+    return a.shape
+
+
+@implements(np.ndim)
+def _ndim(a):
+    return a.ndim
+
+
+@implements(np.size)
+def _size(a, axis=None):
+    return a.size if axis is None else a.shape[axis]
+
+
+def _like(func, a, dtype, order, subok, shape, device, *extra):
+    if order not in ("K", "C") or shape is not None or device is not None:
+        return NotImplemented
+    return func(a, *extra, dtype=dtype)
+
+
+@implements(np.zeros_like)
+def _zeros_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return _like(_core.zeros_like, a, dtype, order, subok, shape, device)
+
+
+@implements(np.ones_like)
+def _ones_like(a, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return _like(_core.ones_like, a, dtype, order, subok, shape, device)
+
+
+@implements(np.empty_like)
+def _empty_like(prototype, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return _like(_core.empty_like, prototype, dtype, order, subok, shape, device)
+
+
+@implements(np.full_like)
+def _full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
+    return _like(_core.full_like, a, dtype, order, subok, shape, device, fill_value)

@@ -1,0 +1,221 @@
+//! Parsing Python arguments: operands (arrays and scalars), shapes and axes.
+
+use crate::array::PyNdarray;
+use crate::dtype::from_numpy_dtype;
+use crate::errors::IntoPyResult;
+use devarray::{Array, BinaryOp, DType, DTypeKind, Device, Operand, Scalar};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyType};
+
+/// One operand of an elementwise op, as Python passed it.
+pub(crate) enum Arg {
+    /// A devarray array.
+    Array(Array),
+    /// A Python `bool`, `int` or `float`: a "weak" scalar that takes the array's dtype when its
+    /// kind allows (NEP 50: `uint8_array + 1` stays uint8).
+    Weak(Scalar),
+    /// A NumPy scalar (`numpy.float32(2)`): a strong operand with its own dtype, like a 0-d
+    /// array.
+    Strong(Scalar, DType),
+}
+
+/// An operand ready for the core: an array, or a weak scalar.
+pub(crate) enum Ready {
+    Array(Array),
+    Scalar(Scalar),
+}
+
+impl Ready {
+    /// The core's view of this operand.
+    pub(crate) fn operand(&self) -> Operand<'_> {
+        match self {
+            Ready::Array(a) => Operand::Array(a),
+            Ready::Scalar(s) => Operand::Scalar(*s),
+        }
+    }
+}
+
+impl Arg {
+    /// The array, if this is one.
+    pub(crate) fn array(&self) -> Option<&Array> {
+        match self {
+            Arg::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Makes a NumPy scalar a 0-d array on `device` (a fill on the device, no transfer).
+    pub(crate) fn ready(&self, py: Python<'_>, device: Device) -> PyResult<Ready> {
+        Ok(match self {
+            Arg::Array(a) => Ready::Array(a.clone()),
+            Arg::Weak(s) => Ready::Scalar(*s),
+            Arg::Strong(s, d) => {
+                let (s, d) = (*s, *d);
+                Ready::Array(py.detach(|| Array::full(&[], s, d, &device)).py_err()?)
+            }
+        })
+    }
+}
+
+static NUMPY_GENERIC: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Parses an operand: a devarray array, a Python scalar or a NumPy scalar. `Ok(None)` for
+/// anything else (NumPy arrays, lists, …), which operators answer with `NotImplemented`.
+pub(crate) fn extract_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg>> {
+    if let Ok(a) = obj.cast::<PyNdarray>() {
+        return Ok(Some(Arg::Array(a.get().inner.clone())));
+    }
+    if let Ok(b) = obj.cast_exact::<PyBool>() {
+        return Ok(Some(Arg::Weak(Scalar::Bool(b.is_true()))));
+    }
+    if obj.is_exact_instance_of::<PyInt>() {
+        return py_int(obj).map(|s| Some(Arg::Weak(s)));
+    }
+    if obj.is_exact_instance_of::<PyFloat>() {
+        return Ok(Some(Arg::Weak(Scalar::Float(obj.extract()?))));
+    }
+    let py = obj.py();
+    // NumPy scalars: checked before the float/int subclasses, since numpy.float64 subclasses
+    // float. Only when NumPy is already imported (a NumPy scalar implies it).
+    let numpy_loaded = py.import("sys")?.getattr("modules")?.contains("numpy")?;
+    if numpy_loaded {
+        let generic = NUMPY_GENERIC.import(py, "numpy", "generic")?;
+        if obj.is_instance(generic)? {
+            return numpy_scalar(obj);
+        }
+    }
+    if obj.is_instance_of::<PyBool>() {
+        return Ok(Some(Arg::Weak(Scalar::Bool(obj.is_truthy()?))));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        return py_int(obj).map(|s| Some(Arg::Weak(s)));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return Ok(Some(Arg::Weak(Scalar::Float(obj.extract()?))));
+    }
+    Ok(None)
+}
+
+/// A Python int as a scalar: `Int` when it fits int64, `UInt` when it fits uint64.
+fn py_int(obj: &Bound<'_, PyAny>) -> PyResult<Scalar> {
+    if let Ok(i) = obj.extract::<i64>() {
+        return Ok(Scalar::Int(i));
+    }
+    if let Ok(u) = obj.extract::<u64>() {
+        return Ok(Scalar::UInt(u));
+    }
+    Err(PyOverflowError::new_err(format!(
+        "Python integer {} is out of bounds for every devarray integer dtype (int64 and uint64)",
+        obj.repr()?
+    )))
+}
+
+/// A NumPy scalar of a dtype devarray has, else `None`.
+fn numpy_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg>> {
+    let Some(dtype) = from_numpy_dtype(&obj.getattr("dtype")?)? else {
+        return Ok(None);
+    };
+    let s = match dtype.kind() {
+        DTypeKind::Bool => Scalar::Bool(obj.is_truthy()?),
+        DTypeKind::SignedInt => Scalar::Int(obj.call_method0("__int__")?.extract()?),
+        DTypeKind::UnsignedInt => Scalar::UInt(obj.call_method0("__int__")?.extract()?),
+        DTypeKind::Float => Scalar::Float(obj.call_method0("__float__")?.extract()?),
+    };
+    Ok(Some(Arg::Strong(s, dtype)))
+}
+
+/// The device of the first array among `args`; a `TypeError` when there is none.
+pub(crate) fn common_device(args: &[&Arg]) -> PyResult<Device> {
+    args.iter()
+        .find_map(|a| a.array().map(Array::device))
+        .ok_or_else(|| PyTypeError::new_err("at least one argument must be a devarray array"))
+}
+
+/// `op(lhs, rhs)` on the device of the array operand (releases the GIL).
+pub(crate) fn binary(py: Python<'_>, op: BinaryOp, lhs: &Arg, rhs: &Arg) -> PyResult<Array> {
+    let device = common_device(&[lhs, rhs])?;
+    let (l, r) = (lhs.ready(py, device)?, rhs.ready(py, device)?);
+    py.detach(|| Array::binary(op, l.operand(), r.operand())).py_err()
+}
+
+/// NumPy's `same_kind` casting rule: safe casts, or casts that do not go down in kind
+/// (bool < unsigned < signed < float). In-place operators and `out=` use it.
+pub(crate) fn same_kind(from: DType, to: DType) -> bool {
+    let rank = |d: DType| match d.kind() {
+        DTypeKind::Bool => 0,
+        DTypeKind::UnsignedInt => 1,
+        DTypeKind::SignedInt => 2,
+        DTypeKind::Float => 3,
+    };
+    devarray::can_cast(from, to) || rank(from) <= rank(to)
+}
+
+/// Writes `result` into `out` (NumPy's `out=` and in-place operators): casts with the
+/// `same_kind` rule, broadcasts to `out`'s shape, refuses read-only `out`.
+pub(crate) fn write_into(py: Python<'_>, op: &str, result: Array, out: &Array) -> PyResult<()> {
+    let target = out.dtype();
+    if result.dtype() != target && !same_kind(result.dtype(), target) {
+        return Err(PyTypeError::new_err(format!(
+            "Cannot cast {op} output from dtype {} to dtype {target} with casting rule 'same_kind'",
+            result.dtype()
+        )));
+    }
+    py.detach(|| {
+        let r = if result.dtype() == target { result } else { result.astype(target)? };
+        out.assign(&r)
+    })
+    .py_err()
+}
+
+/// A shape argument: an int or a sequence of non-negative ints.
+pub(crate) fn extract_shape(obj: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
+    let dims: Vec<i64> = if let Ok(n) = obj.extract::<i64>() {
+        vec![n]
+    } else {
+        obj.extract().map_err(|_| PyTypeError::new_err("shape must be an int or a sequence of ints"))?
+    };
+    dims.into_iter()
+        .map(|d| usize::try_from(d).map_err(|_| PyValueError::new_err("negative dimensions are not allowed")))
+        .collect()
+}
+
+/// A shape for `reshape`: ints, at most one of them -1 (inferred from `numel`).
+pub(crate) fn resolve_reshape(dims: &[i64], numel: usize) -> PyResult<Vec<usize>> {
+    let unknown: Vec<usize> = (0..dims.len()).filter(|&i| dims[i] == -1).collect();
+    if unknown.len() > 1 {
+        return Err(PyValueError::new_err("can only specify one unknown dimension (-1)"));
+    }
+    if let Some(&d) = dims.iter().find(|&&d| d < -1) {
+        return Err(PyValueError::new_err(format!("invalid dimension {d} in reshape")));
+    }
+    let known: usize = dims.iter().filter(|&&d| d >= 0).map(|&d| d as usize).product();
+    dims.iter()
+        .map(|&d| {
+            if d >= 0 {
+                Ok(d as usize)
+            } else if known == 0 || numel % known != 0 {
+                Err(PyValueError::new_err(format!("cannot reshape an array of size {numel} into shape {dims:?}")))
+            } else {
+                Ok(numel / known)
+            }
+        })
+        .collect()
+}
+
+/// An `axis=` argument: `None` (all axes), an int, or a sequence of ints.
+pub(crate) fn extract_axes(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<isize>>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_none() => Ok(None),
+        Some(o) => {
+            if let Ok(a) = o.extract::<isize>() {
+                return Ok(Some(vec![a]));
+            }
+            o.extract::<Vec<isize>>()
+                .map(Some)
+                .map_err(|_| PyTypeError::new_err("axis must be None, an int or a tuple of ints"))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! `devarray.DType`: the dtype objects (`devarray.float32`, …) and the conversions of dtype
+//! arguments and NumPy dtypes.
+
+use devarray::{DType, DTypeKind};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyString, PyType};
+
+/// A devarray data type. The module attributes `devarray.bool`, `devarray.int8`, …,
+/// `devarray.float64` are the only instances; a dtype compares equal only to itself (not to
+/// NumPy dtypes or strings), as the Array API requires.
+#[pyclass(name = "DType", module = "devarray", frozen, eq, hash)]
+#[derive(PartialEq, Eq, Hash)]
+pub struct PyDType {
+    pub(crate) dtype: DType,
+}
+
+#[pymethods]
+impl PyDType {
+    /// The name, as NumPy spells it (`"float32"`, `"bfloat16"`, `"bool"`).
+    #[getter]
+    fn name(&self) -> &'static str {
+        self.dtype.name()
+    }
+
+    /// Bytes per element.
+    #[getter]
+    fn itemsize(&self) -> usize {
+        self.dtype.itemsize()
+    }
+
+    /// The Array API kind: `"bool"`, `"signed integer"`, `"unsigned integer"` or
+    /// `"real floating"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        match self.dtype.kind() {
+            DTypeKind::Bool => "bool",
+            DTypeKind::SignedInt => "signed integer",
+            DTypeKind::UnsignedInt => "unsigned integer",
+            DTypeKind::Float => "real floating",
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("devarray.{}", self.dtype.name())
+    }
+
+    fn __str__(&self) -> &'static str {
+        self.dtype.name()
+    }
+
+    /// Pickles as the module attribute of the same name, so unpickling gives the singleton.
+    fn __reduce__(&self) -> &'static str {
+        self.dtype.name()
+    }
+}
+
+static SINGLETONS: PyOnceLock<Vec<Py<PyDType>>> = PyOnceLock::new();
+
+/// The dtype object for `dtype` (one instance per dtype).
+pub(crate) fn dtype_object(py: Python<'_>, dtype: DType) -> PyResult<Py<PyDType>> {
+    let all = SINGLETONS.get_or_try_init(py, || {
+        DType::ALL.iter().map(|&d| Py::new(py, PyDType { dtype: d })).collect::<PyResult<Vec<_>>>()
+    })?;
+    let i = DType::ALL.iter().position(|&d| d == dtype).expect("DType::ALL lists every dtype");
+    Ok(all[i].clone_ref(py))
+}
+
+/// A dtype argument: a devarray dtype, a name (`"float32"`), the Python types `bool`, `int`
+/// (int64) and `float` (float64), or anything `numpy.dtype()` accepts that names a supported
+/// dtype (`numpy.float32`, `ml_dtypes.bfloat16`).
+pub(crate) fn extract_dtype(obj: &Bound<'_, PyAny>) -> PyResult<DType> {
+    if let Ok(d) = obj.cast::<PyDType>() {
+        return Ok(d.get().dtype);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        if let Ok(d) = s.to_str()?.parse::<DType>() {
+            return Ok(d);
+        }
+    }
+    let py = obj.py();
+    if let Ok(t) = obj.cast::<PyType>() {
+        if t.is(py.get_type::<pyo3::types::PyBool>()) {
+            return Ok(DType::Bool);
+        }
+        if t.is(py.get_type::<pyo3::types::PyInt>()) {
+            return Ok(DType::I64);
+        }
+        if t.is(py.get_type::<pyo3::types::PyFloat>()) {
+            return Ok(DType::F64);
+        }
+    }
+    let np_dtype = py.import("numpy")?.getattr("dtype")?.call1((obj,)).map_err(|_| unsupported_dtype(obj))?;
+    let name: String = np_dtype.getattr("name")?.extract()?;
+    name.parse::<DType>().map_err(|_| unsupported_dtype(obj))
+}
+
+/// An optional dtype argument (`None` → `None`).
+pub(crate) fn extract_opt_dtype(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
+    match obj {
+        Some(o) if !o.is_none() => extract_dtype(o).map(Some),
+        _ => Ok(None),
+    }
+}
+
+fn unsupported_dtype(obj: &Bound<'_, PyAny>) -> PyErr {
+    let names: Vec<&str> = DType::ALL.iter().map(|d| d.name()).collect();
+    let shown = obj.repr().map(|r| r.to_string()).unwrap_or_else(|_| "?".into());
+    PyTypeError::new_err(format!("devarray has no dtype {shown}; supported dtypes: {}", names.join(", ")))
+}
+
+/// The NumPy dtype for `dtype` (`ml_dtypes.bfloat16` for bfloat16, which NumPy lacks).
+pub(crate) fn numpy_dtype<'py>(py: Python<'py>, dtype: DType) -> PyResult<Bound<'py, PyAny>> {
+    let np_dtype = py.import("numpy")?.getattr("dtype")?;
+    if dtype == DType::BF16 {
+        let bf16 = py.import("ml_dtypes").and_then(|m| m.getattr("bfloat16")).map_err(|_| {
+            PyTypeError::new_err(
+                "NumPy has no bfloat16: converting a bfloat16 array to NumPy needs the \
+                     ml_dtypes package (pip install ml_dtypes), or astype(devarray.float32) first",
+            )
+        })?;
+        return np_dtype.call1((bf16,));
+    }
+    np_dtype.call1((dtype.name(),))
+}
+
+/// The devarray dtype of a NumPy dtype object, or `None` when devarray has no such dtype.
+pub(crate) fn from_numpy_dtype(np_dtype: &Bound<'_, PyAny>) -> PyResult<Option<DType>> {
+    let name: String = np_dtype.getattr("name")?.extract()?;
+    Ok(name.parse::<DType>().ok())
+}

@@ -1,0 +1,45 @@
+//! The `devarray._devarray` extension module: Python bindings over the devarray Rust crate.
+//!
+//! Thin wrappers only: each function parses its Python arguments, calls the core with the GIL
+//! released ([`Python::detach`]) for anything that touches device memory, and maps
+//! [`devarray::Error`] to a Python exception class ([`errors`]). The Python package
+//! `devarray` (in `python/devarray`) re-exports this module and adds the pure-Python parts of
+//! the Array API namespace and the NumPy protocol dispatch tables.
+//!
+//! Gaps waiting for core primitives (see `bindings/README.md`): advanced indexing is composed
+//! from one view and one copy per selected position (no gather/scatter kernel), and `repr` of
+//! arrays above 1000 elements shows no values (no summarising formatter).
+
+mod args;
+mod array;
+mod device;
+mod dlpack;
+mod dtype;
+mod errors;
+mod functions;
+mod guard;
+mod host;
+mod index;
+mod reduce;
+
+use pyo3::prelude::*;
+
+/// GPU-first n-dimensional arrays (native part of the `devarray` package).
+#[pymodule]
+fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add_class::<array::PyNdarray>()?;
+    m.add_class::<array::ArrayIterator>()?;
+    m.add_class::<dtype::PyDType>()?;
+    m.add_class::<device::PyDevice>()?;
+    m.add("TransferGuardError", py.get_type::<errors::TransferGuardError>())?;
+    for d in devarray::DType::ALL {
+        m.add(d.name(), dtype::dtype_object(py, d)?)?;
+    }
+    functions::register(m)?;
+    m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
+    m.add_function(wrap_pyfunction!(guard::_set_transfer_guard, m)?)?;
+    m.add_function(wrap_pyfunction!(guard::_get_transfer_guard, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,51 @@
+"""DLPack round trips with JAX on its CPU backend (skipped when JAX is not installed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import assert_matches
+
+import devarray as dv
+
+jax = pytest.importorskip("jax")
+jnp = pytest.importorskip("jax.numpy")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "uint8", "bool", "float16"])
+def test_devarray_imports_jax(dtype):
+    j = jnp.arange(6).reshape(2, 3).astype(dtype)
+    x = dv.from_dlpack(j)
+    assert x.device == dv.Device("cpu")
+    assert_matches(x, np.asarray(j))
+
+
+def test_devarray_imports_jax_views_and_bfloat16():
+    j = jnp.arange(12.0, dtype=jnp.float32).reshape(3, 4).T
+    assert_matches(dv.from_dlpack(j), np.asarray(j))
+    b = jnp.asarray([1.5, -2.0], dtype=jnp.bfloat16)
+    x = dv.from_dlpack(b)
+    assert x.dtype == dv.bfloat16 and x.astype(dv.float32).tolist() == [1.5, -2.0]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int32", "int8", "bool"])
+def test_jax_imports_devarray(dtype):
+    x = dv.asarray(np.arange(6).reshape(2, 3).astype(dtype))
+    j = jnp.from_dlpack(x)
+    np.testing.assert_array_equal(np.asarray(j), np.arange(6).reshape(2, 3).astype(dtype))
+    assert (j * 2).shape == (2, 3)
+
+
+def test_jax_imports_devarray_views():
+    # JAX accepts compact layouts only (transpositions, not steps or broadcasting).
+    a = np.arange(20, dtype=np.float32).reshape(4, 5)
+    x = dv.asarray(a)
+    for key in [(1,), (slice(1, 3),), (Ellipsis,)]:
+        np.testing.assert_array_equal(np.asarray(jnp.from_dlpack(x[key])), a[key])
+    np.testing.assert_array_equal(np.asarray(jnp.from_dlpack(x.T)), a.T)
+
+
+def test_round_trip_devarray_jax_devarray():
+    x = dv.asarray(np.linspace(0, 1, 7, dtype=np.float32))
+    y = dv.from_dlpack(jnp.from_dlpack(x) + 1)
+    assert_matches(y, np.linspace(0, 1, 7, dtype=np.float32) + 1)
