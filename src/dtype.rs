@@ -293,7 +293,7 @@ mod sealed {
 /// assert_eq!(true.to_repr(), 1u8);
 /// ```
 pub trait Element:
-    sealed::Sealed + Copy + Send + Sync + PartialEq + fmt::Debug + Default + 'static
+    sealed::Sealed + Copy + Send + Sync + PartialEq + fmt::Debug + fmt::Display + Default + 'static
 {
     /// The dtype of this element type.
     const DTYPE: DType;

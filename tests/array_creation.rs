@@ -187,6 +187,13 @@ fn format_values_like_numpy(dev: &Device) -> devarray::Result<()> {
     assert_eq!(a.format_values()?, "[[[1, 2],\n  [3, 4]],\n\n [[5, 6],\n  [7, 8]]]");
     assert_eq!(Array::full(&[], 1.5, DType::F64, dev)?.format_values()?, "1.5");
     assert_eq!(Array::zeros(&[0], DType::F64, dev)?.format_values()?, "[]");
+    // Each dtype at its own precision: str(np.float32(0.1)) == "0.1", not 0.10000000149011612.
+    assert_eq!(Array::from_slice(&[0.1f32, -2.5], &[2], dev)?.format_values()?, "[0.1, -2.5]");
+    assert_eq!(Array::from_slice(&[half::bf16::from_f32(0.1)], &[1], dev)?.format_values()?, "[0.1]");
+    // Summarised like np.set_printoptions(threshold=5, edgeitems=1).
+    let big = Array::arange(0.0, 12.0, 1.0, DType::I32, dev)?.reshape(&[3, 4])?;
+    assert_eq!(big.format_values_summarized(5, 1)?, "[[0, ..., 3],\n ...,\n [8, ..., 11]]");
+    assert_eq!(big.format_values_summarized(100, 1)?, big.format_values()?);
     // Debug never shows values.
     let dbg = format!("{a:?}");
     assert!(dbg.contains("shape: [2, 2, 2]") && dbg.contains("uint8") && !dbg.contains('7'));

@@ -92,6 +92,12 @@ fn broadcast_expand_squeeze_flip(dev: &Device) -> devarray::Result<()> {
     assert_eq!(b.strides(), &[0, 1, 0]);
     let hcol = ndarray::arr2(&[[1.0f64], [2.0], [3.0]]);
     assert_eq!(b.to_ndarray::<f64>()?, hcol.broadcast((2, 3, 4)).unwrap().to_owned().into_dyn());
+    // Like NumPy, every broadcast view is read-only, and so are views taken from it.
+    let row = b.slice(&[AxisSlice::Index(0), AxisSlice::FULL, AxisSlice::Index(0)])?;
+    assert!(row.is_read_only());
+    assert!(matches!(row.assign(&Array::zeros(&[3], DType::F64, dev)?), Err(Error::ReadOnly { .. })));
+    assert_eq!(col.to_vec::<f64>()?, vec![1.0, 2.0, 3.0], "the source was not written");
+    assert!(col.broadcast_to(&[3, 1])?.is_read_only());
     assert!(matches!(col.broadcast_to(&[3, 2, 2]), Err(Error::ShapeMismatch { op: "broadcast_to", .. })));
     assert!(matches!(col.broadcast_to(&[3]), Err(Error::ShapeMismatch { .. })));
     assert_eq!(devarray::broadcast_shapes(&[5, 1, 3], &[4, 1])?, vec![5, 4, 3]);

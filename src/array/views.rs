@@ -111,8 +111,9 @@ impl Array {
         Ok(self.with_layout(self.layout().sliced(index)?))
     }
 
-    /// The view broadcast to `shape` (NumPy rules). The result is read-only when it repeats
-    /// elements, like NumPy's `broadcast_to`.
+    /// The view broadcast to `shape` (NumPy rules). The result is read-only, like NumPy's
+    /// `broadcast_to`: writing through it would write one element several times. Views taken
+    /// from it (slices of a broadcast row, say) stay read-only.
     ///
     /// ```
     /// use devarray::{Array, Device};
@@ -123,7 +124,7 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn broadcast_to(&self, shape: &[usize]) -> Result<Array> {
-        Ok(self.with_layout(self.layout().broadcast_to(shape)?))
+        Ok(self.with_layout(self.layout().broadcast_to(shape)?).into_read_only())
     }
 
     /// A new axis of length 1 at `axis` (negative counts from the end of the result).
