@@ -279,7 +279,15 @@ impl Stream {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn record_event(&self) -> Result<Event> {
-        let e = Event::new(&self.device())?;
+        // The event is made through the stream's own device handle, so streams of any device
+        // object (including test doubles) record their own events.
+        let e = match &self.inner.kind {
+            Kind::Host => Event::new(&self.device())?,
+            Kind::Gpu { sync, .. } => {
+                let raw = sync.ops().event_create()?;
+                Event { device: self.device(), kind: EventKind::Gpu { sync: sync.clone(), raw } }
+            }
+        };
         e.record(self)?;
         Ok(e)
     }
@@ -546,12 +554,15 @@ mod tests {
     }
 
     #[test]
-    fn guards_nest_and_restore_per_device() {
-        let (_rec, sync) = fake_device();
+    fn guards_nest_restore_and_join_per_device() {
+        let (rec, sync) = fake_device();
         let dev = Device::Cuda(7);
+        // A fake device has no real default stream: stand one in as this thread's base stream.
+        let base = Stream::gpu(dev, sync.clone(), 0xd0, false);
         let a = Stream::gpu(dev, sync.clone(), 0xa0, false);
         let b = Stream::gpu(dev, sync, 0xb0, false);
         assert_eq!(current_cuda_stream(7), None);
+        set_current(dev, Some(base.clone()));
         let ga = a.make_current().unwrap();
         assert_eq!(current_cuda_stream(7), Some(0xa0));
         {
@@ -561,12 +572,21 @@ mod tests {
         }
         assert_eq!(current_cuda_stream(7), Some(0xa0));
         drop(ga);
-        assert_eq!(current_cuda_stream(7), None);
+        assert_eq!(current_cuda_stream(7), Some(0xd0));
+        // Each switch joined the streams with an event, in program order: a after base, b after
+        // a, a after b (b's guard dropped), base after a (a's guard dropped).
+        let waiters: Vec<u64> = rec
+            .take()
+            .into_iter()
+            .filter_map(|c| match c {
+                Call::StreamWaitEvent { stream, .. } => Some(stream),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(waiters, vec![0xa0, 0xb0, 0xa0, 0xd0]);
         // Another thread has its own current streams.
-        let _g = a.make_current().unwrap();
-        std::thread::spawn(|| assert_eq!(current_cuda_stream(7), None))
-            .join()
-            .unwrap();
+        std::thread::spawn(|| assert_eq!(current_cuda_stream(7), None)).join().unwrap();
+        set_current(dev, None);
     }
 
     #[test]

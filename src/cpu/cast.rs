@@ -3,10 +3,11 @@
 //!
 //! Results are NumPy's: integers wrap; floats convert to integers by truncation, saturating at
 //! the integer range with NaN → 0 (our documented choice where C leaves it undefined); anything
-//! converts to `bool` as `x != 0`; conversions to floats round once to nearest-even. That last
-//! point needs care for the 16-bit floats: `half`'s `from_f64` drops the low mantissa bits
-//! before rounding, and converting through `f32` with round-to-nearest would round twice, so wide
-//! sources go to `f32` with round-to-odd first (exact for a second rounding to ≤ 22 bits).
+//! converts to `bool` as `x != 0`. Conversions to floats round to nearest-even: once for
+//! `float64 → float16` (as NumPy; `half`'s own `from_f64` drops low mantissa bits before
+//! rounding, so this goes to `f32` with round-to-odd first), and through `float32` for
+//! `float64` and integers → `bfloat16`, as `ml_dtypes` and the CUDA kernels do. Integers reach
+//! `float16` through `float32` exactly (any integer above 2^24 overflows `float16` anyway).
 
 use super::elementwise::map1;
 use super::CpuBuffer;
@@ -56,17 +57,21 @@ macro_rules! impl_cast_from_wide_float {
 impl_cast_from_wide_float!(f32, f64);
 
 macro_rules! impl_cast_from_half {
-    ($($t:ident),*) => {$(
+    ($($t:ident: $f64_to_f32:expr),*) => {$(
         impl CastFrom for $t {
-            #[inline(always)] fn from_i64(v: i64) -> $t { $t::from_f32(i64_to_f32_odd(v)) }
-            #[inline(always)] fn from_u64(v: u64) -> $t { $t::from_f32(u64_to_f32_odd(v)) }
+            #[inline(always)] fn from_i64(v: i64) -> $t { $t::from_f32(v as f32) }
+            #[inline(always)] fn from_u64(v: u64) -> $t { $t::from_f32(v as f32) }
             #[inline(always)] fn from_f32(v: f32) -> $t { $t::from_f32(v) }
-            #[inline(always)] fn from_f64(v: f64) -> $t { $t::from_f32(f64_to_f32_odd(v)) }
+            #[inline(always)]
+            fn from_f64(v: f64) -> $t {
+                let narrow: fn(f64) -> f32 = $f64_to_f32;
+                $t::from_f32(narrow(v))
+            }
             #[inline(always)] fn from_bool(v: bool) -> $t { if v { $t::ONE } else { $t::ZERO } }
         }
     )*};
 }
-impl_cast_from_half!(f16, bf16);
+impl_cast_from_half!(f16: f64_to_f32_odd, bf16: |v| v as f32);
 
 impl CastFrom for bool {
     #[inline(always)]
@@ -112,7 +117,8 @@ impl_cast_to! {
 }
 
 /// `x` rounded to `f32` with round-to-odd: truncate, then set the last bit when inexact. A
-/// second rounding of the result to nearest-even at ≤ 22 bits equals one direct rounding of `x`.
+/// second rounding of the result to nearest-even at ≤ 22 bits (here: to `float16`) equals one
+/// direct rounding of `x`.
 #[inline]
 pub(crate) fn f64_to_f32_odd(x: f64) -> f32 {
     let r = x as f32;
@@ -122,30 +128,6 @@ pub(crate) fn f64_to_f32_odd(x: f64) -> f32 {
     }
     let truncated = if (r as f64).abs() > x.abs() { f32::from_bits(r.to_bits() - 1) } else { r };
     f32::from_bits(truncated.to_bits() | 1)
-}
-
-/// `v` rounded to `f32` with round-to-odd (see [`f64_to_f32_odd`]).
-#[inline]
-pub(crate) fn u64_to_f32_odd(v: u64) -> f32 {
-    if v < 1 << 24 {
-        return v as f32;
-    }
-    // Keep the top 24 bits; OR the rest into the last one (sticky bit). Both factors and their
-    // product are exact in f32.
-    let shift = 40 - v.leading_zeros();
-    let sticky = (v & ((1u64 << shift) - 1) != 0) as u64;
-    ((v >> shift) | sticky) as f32 * (1u64 << shift) as f32
-}
-
-/// `v` rounded to `f32` with round-to-odd (see [`f64_to_f32_odd`]).
-#[inline]
-pub(crate) fn i64_to_f32_odd(v: i64) -> f32 {
-    let m = u64_to_f32_odd(v.unsigned_abs());
-    if v < 0 {
-        -m
-    } else {
-        m
-    }
 }
 
 /// The value of scalar `s` converted to element type `T` with the casting rules above.
@@ -176,16 +158,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wide_to_half_rounds_once() {
-        // 1 + 2^-8 + 2^-30: above the bf16 halfway point only through its low bits.
-        let x = 1.0 + 2f64.powi(-8) + 2f64.powi(-30);
-        assert_eq!(bf16::from_f64(x).to_f64(), 1.0, "half's own conversion truncates first");
-        assert_eq!(<bf16 as CastFrom>::from_f64(x).to_f64(), 1.0 + 2f64.powi(-7));
+    fn wide_to_half_rounds_like_numpy_and_ml_dtypes() {
+        // 1 + 2^-11 + 2^-40 is above the float16 halfway point only through its low bits:
+        // NumPy rounds once (up); `half` truncates first (down).
         let y = 1.0 + 2f64.powi(-11) + 2f64.powi(-40);
+        assert_eq!(f16::from_f64(y).to_f64(), 1.0, "half's own conversion truncates first");
         assert_eq!(<f16 as CastFrom>::from_f64(y).to_f64(), 1.0 + 2f64.powi(-10));
-        let big = (1i64 << 40) + (1 << 32) + 1;
-        assert_eq!(<bf16 as CastFrom>::from_i64(big).to_f64(), ((1u64 << 40) + (1 << 33)) as f64);
-        assert_eq!(<bf16 as CastFrom>::from_i64(-big).to_f64(), -(((1u64 << 40) + (1 << 33)) as f64));
+        // bfloat16 goes through float32 like ml_dtypes: the low bits are lost, then a tie.
+        let x = 1.0 + 2f64.powi(-8) + 2f64.powi(-30);
+        assert_eq!(<bf16 as CastFrom>::from_f64(x).to_f64(), 1.0);
         assert_eq!(<f16 as CastFrom>::from_i64(65519).to_f64(), 65504.0);
         assert!(<f16 as CastFrom>::from_u64(u64::MAX).is_infinite());
     }

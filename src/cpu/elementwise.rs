@@ -153,18 +153,57 @@ pub(crate) fn map3<A: Element, B: Element, C: Element, O: Element>(
     let ops = [out, a.operand(A::DTYPE.itemsize()), b.operand(B::DTYPE.itemsize()), c.operand(C::DTYPE.itemsize())];
     let _q = queue();
     // SAFETY: as in `map2`.
+    unsafe { for_each_row(shape, ops, |p, s, len| row3(&f, p, s, len)) }
+}
+
+/// Elements per chunk of [`row3`]'s slice loop (the size of its splat buffers).
+const SPLAT: usize = 256;
+
+/// A run of `n` elements from `start` of a row: the row itself when contiguous, else the splat
+/// buffer holding a zero-stride input's value.
+///
+/// # Safety
+/// Without a splat buffer, `p` must be valid for `start + n` contiguous elements.
+#[inline(always)]
+unsafe fn run_of<R: Copy>(splat: &Option<[R; SPLAT]>, p: *mut u8, start: usize, n: usize) -> &[R] {
+    match splat {
+        Some(values) => &values[..n],
+        // SAFETY: the caller's contract.
+        None => unsafe { std::slice::from_raw_parts((p as *const R).add(start), n) },
+    }
+}
+
+/// One row of [`map3`]: when every input is contiguous or a broadcast value, a slice loop over
+/// chunks, with broadcast values copied into splat buffers so the loop still vectorises.
+///
+/// # Safety
+/// [`for_each_row`]'s row contract.
+#[inline(always)]
+unsafe fn row3<A: Element, B: Element, C: Element, O: Element>(
+    f: &impl Fn(A, B, C) -> O,
+    [po, pa, pb, pc]: [*mut u8; 4],
+    [so, sa, sb, sc]: [isize; 4],
+    len: usize,
+) {
+    let unit_or_zero = |s: isize, size: usize| s == 0 || s == size as isize;
+    let sliceable = unit_or_zero(sa, size_of::<A::Repr>())
+        && unit_or_zero(sb, size_of::<B::Repr>())
+        && unit_or_zero(sc, size_of::<C::Repr>());
+    // SAFETY (whole body): the caller's contract; runs are formed only for unit strides.
     unsafe {
-        for_each_row(shape, ops, |[po, pa, pb, pc], [so, sa, sb, sc], len| {
-            let contiguous =
-                (as_slice::<A::Repr>(pa, sa, len), as_slice::<B::Repr>(pb, sb, len), as_slice::<C::Repr>(pc, sc, len));
-            match (as_slice_mut::<O::Repr>(po, so, len), contiguous) {
-                (Some(o), (Some(x), Some(y), Some(z))) => {
-                    for (((o, &x), &y), &z) in o.iter_mut().zip(x).zip(y).zip(z) {
-                        *o = f(A::from_repr(x), B::from_repr(y), C::from_repr(z)).to_repr();
-                    }
-                }
-                _ => (0..len).for_each(|i| store(po, so, i, f(load(pa, sa, i), load(pb, sb, i), load(pc, sc, i)))),
+        let Some(o) = as_slice_mut::<O::Repr>(po, so, len).filter(|_| sliceable) else {
+            return (0..len).for_each(|i| store(po, so, i, f(load(pa, sa, i), load(pb, sb, i), load(pc, sc, i))));
+        };
+        let splat_a = (sa == 0).then(|| [(pa as *const A::Repr).read(); SPLAT]);
+        let splat_b = (sb == 0).then(|| [(pb as *const B::Repr).read(); SPLAT]);
+        let splat_c = (sc == 0).then(|| [(pc as *const C::Repr).read(); SPLAT]);
+        for (k, o) in o.chunks_mut(SPLAT).enumerate() {
+            let (start, n) = (k * SPLAT, o.len());
+            let (x, y, z) =
+                (run_of(&splat_a, pa, start, n), run_of(&splat_b, pb, start, n), run_of(&splat_c, pc, start, n));
+            for (((o, &x), &y), &z) in o.iter_mut().zip(x).zip(y).zip(z) {
+                *o = f(A::from_repr(x), B::from_repr(y), C::from_repr(z)).to_repr();
             }
-        });
+        }
     }
 }

@@ -30,8 +30,10 @@ type View<'a> = (&'a CpuBuffer, &'a Layout);
 const PIECE: usize = 1 << 14;
 /// Rows per block in the column shape: the unit of the pairwise cascade.
 const BLOCK_ROWS: usize = 128;
-/// Columns per accumulator row in the column shape (fits L1 for 8-byte accumulators).
-const COLS: usize = 512;
+/// Columns per accumulator row in the column shape: wide enough that a task streams whole
+/// contiguous input rows (hardware prefetchers lose track of short strided pieces), small
+/// enough that the accumulator row stays in L1/L2 (32 KiB of 8-byte accumulators).
+const COLS: usize = 4096;
 
 /// One reduction: how to start, absorb an element, merge two partials (`a` covers earlier
 /// indices than `b`) and produce the output element.
@@ -46,6 +48,14 @@ trait Reducer: Sync {
     fn step(&self, acc: Self::Acc, x: Self::In, index: usize) -> Self::Acc;
     fn combine(&self, a: Self::Acc, b: Self::Acc) -> Self::Acc;
     fn finish(&self, acc: Self::Acc) -> Self::Out;
+    /// Reduces a contiguous run whose first element has index `base` (NumPy's pairwise scheme
+    /// unless a reducer knows better).
+    fn reduce_run(&self, xs: &[Repr<Self>], base: usize) -> Self::Acc
+    where
+        Self: Sized,
+    {
+        reduce_slice(self, xs, base)
+    }
 }
 
 type Repr<R> = <<R as Reducer>::In as Element>::Repr;
@@ -175,7 +185,7 @@ fn reduce_rows<R: Reducer>(
         let rows_per_task = (PIECE / len.max(1)).max(1);
         for_tasks(outer.div_ceil(rows_per_task), outer * len, |t| {
             for o in t * rows_per_task..((t + 1) * rows_per_task).min(outer) {
-                write(o, r.finish(reduce_slice(r, row(o), 0)));
+                write(o, r.finish(r.reduce_run(row(o), 0)));
             }
         });
         return;
@@ -185,7 +195,7 @@ fn reduce_rows<R: Reducer>(
     let partials = map_tasks(outer * pieces, outer * len, |t| {
         let (o, p) = (t / pieces, t % pieces);
         let lo = p * PIECE;
-        reduce_slice(r, &row(o)[lo..(lo + PIECE).min(len)], lo)
+        r.reduce_run(&row(o)[lo..(lo + PIECE).min(len)], lo)
     });
     for (o, parts) in partials.chunks(pieces).enumerate() {
         write(o, r.finish(combine_tree(r, parts)));
@@ -456,16 +466,14 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
     }
     #[inline(always)]
     fn step(&self, acc: T::Key, x: T, _: usize) -> T::Key {
-        let x = x.key();
-        if better::<T, MAX>(x, acc) {
-            x
-        } else {
-            acc
-        }
+        self.combine(acc, x.key())
     }
+    /// A select that vectorises: a NaN `acc` stays (no comparison with it is true), a NaN `b`
+    /// is taken, else the strictly better value.
     #[inline(always)]
     fn combine(&self, a: T::Key, b: T::Key) -> T::Key {
-        if better::<T, MAX>(b, a) {
+        let beats = if MAX { b > a } else { b < a };
+        if beats || T::key_is_nan(b) {
             b
         } else {
             a
@@ -474,7 +482,24 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
     fn finish(&self, acc: T::Key) -> T {
         T::from_key(acc)
     }
+    /// Order does not matter for min/max, so [`SCAN_LANES`] independent accumulators (no
+    /// pairwise tree) keep the vector units busy instead of waiting on one compare chain.
+    fn reduce_run(&self, xs: &[Repr<Self>], _base: usize) -> T::Key {
+        let mut lanes = [self.init(); SCAN_LANES];
+        let blocks = xs.chunks_exact(SCAN_LANES);
+        let tail = blocks.remainder();
+        for block in blocks {
+            for (lane, x) in lanes.iter_mut().zip(block) {
+                *lane = self.combine(*lane, T::from_repr(*x).key());
+            }
+        }
+        let acc = lanes.into_iter().fold(self.init(), |a, b| self.combine(a, b));
+        tail.iter().fold(acc, |a, x| self.combine(a, T::from_repr(*x).key()))
+    }
 }
+
+/// Independent accumulators in the min/max/argmin/argmax scans.
+const SCAN_LANES: usize = 32;
 
 /// `argmin`/`argmax`: the first index of the extreme (the first NaN if any). The accumulator
 /// holds `(value, index)`, index -1 before the first element.
@@ -506,6 +531,32 @@ impl<T: Classify, const MAX: bool> Reducer for ArgExtreme<T, MAX> {
     }
     fn finish(&self, acc: (T::Key, i64)) -> i64 {
         acc.1
+    }
+    /// Two passes over the run (at most [`PIECE`] elements, so the second reads from cache):
+    /// the extreme by the vectorised min/max scan, then the first element equal to it (the
+    /// first NaN when it is NaN), searched a chunk at a time.
+    fn reduce_run(&self, xs: &[Repr<Self>], base: usize) -> (T::Key, i64) {
+        if xs.is_empty() {
+            return self.init();
+        }
+        let extreme = Extreme::<T, MAX>(Default::default()).reduce_run(xs, 0);
+        let nan = T::key_is_nan(extreme);
+        let is_extreme = |x: &Repr<Self>| {
+            let k = T::from_repr(*x).key();
+            if nan {
+                T::key_is_nan(k)
+            } else {
+                k == extreme
+            }
+        };
+        for (c, chunk) in xs.chunks(SCAN_LANES).enumerate() {
+            // A branch-free test of the whole chunk first, so the common miss vectorises.
+            if chunk.iter().fold(false, |hit, x| hit | is_extreme(x)) {
+                let pos = chunk.iter().position(is_extreme).expect("the chunk holds a hit");
+                return (extreme, (base + c * SCAN_LANES + pos) as i64);
+            }
+        }
+        unreachable!("the extreme is an element of the run")
     }
 }
 

@@ -14,12 +14,9 @@ impl Array {
     ///   becomes 0 (NumPy leaves out-of-range and NaN casts undefined; the CUDA kernels and
     ///   [`Scalar::to_element`](crate::Scalar::to_element) follow the same rule);
     /// - anything to `bool` is `x != 0` (NaN is `true`); `bool` to anything is 0 or 1;
-    /// - conversions to floats round once, to nearest-even (also from `float64`, `int64` and
-    ///   `uint64` to `float16`/`bfloat16`).
-    ///
-    /// **For NumPy users:** `ml_dtypes` converts `float64` and wide integers to `bfloat16`
-    /// through `float32`, which can round twice; devarray rounds once, so rare halfway cases
-    /// differ by one bfloat16 ulp.
+    /// - conversions to floats round to nearest-even: once for `float64 → float16` (as NumPy),
+    ///   and through `float32` for `float64` and integers → `bfloat16` (as `ml_dtypes` does; this
+    ///   can round twice in rare halfway cases).
     ///
     /// **Errors** only if the device cannot allocate the result.
     ///

@@ -41,9 +41,19 @@ macro_rules! op_enum {
 
         impl $name {
             /// Every op of this family.
+            ///
+            /// ```
+            #[doc = concat!("assert!(devarray::", stringify!($name), "::ALL.iter().all(|op| !op.name().is_empty()));")]
+            /// ```
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
 
             /// The Array API name, which is also the kernel base name (`{name}_{dtype}_{path}`).
+            ///
+            /// ```
+            #[doc = concat!("for &op in devarray::", stringify!($name), "::ALL {")]
+            #[doc = concat!("    assert_eq!(devarray::", stringify!($name), "::from_name(op.name()), Some(op));")]
+            /// }
+            /// ```
             pub const fn name(self) -> &'static str {
                 match self {
                     $($name::$variant => $kname,)*
@@ -51,6 +61,10 @@ macro_rules! op_enum {
             }
 
             /// The op with this Array API name, if any.
+            ///
+            /// ```
+            #[doc = concat!("assert_eq!(devarray::", stringify!($name), "::from_name(\"no_such_op\"), None);")]
+            /// ```
             pub fn from_name(name: &str) -> Option<$name> {
                 Self::ALL.iter().copied().find(|op| op.name() == name)
             }

@@ -215,12 +215,11 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn var(&self, axes: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
+        let n: usize = normalize_axes("var", axes, self.ndim())?.iter().map(|&a| self.shape()[a]).product();
         let x = if self.dtype().is_float() { self.clone() } else { self.astype(DType::F64)? };
         let mean = x.mean(axes, true)?;
         let deviation = x.subtract(&mean)?;
         let squares = deviation.multiply(&deviation)?.sum(axes, keepdims)?;
-        let axes = normalize_axes("var", axes, self.ndim())?;
-        let n: usize = axes.iter().map(|&a| self.shape()[a]).product();
         squares.divide((n as f64 - correction).max(0.0))
     }
 
