@@ -4,8 +4,8 @@
 //! they carry the operation name and the values that were wrong, so callers (and the Python
 //! bindings, which map each variant to its own exception class) can act on them.
 
-use crate::dtype::DType;
 use crate::device::Device;
+use crate::dtype::DType;
 
 /// Result alias used throughout devarray.
 ///

@@ -238,10 +238,7 @@ impl Layout {
     /// The axes reordered: axis `i` of the result is axis `axes[i]` of `self`.
     pub fn permuted(&self, axes: &[usize]) -> Result<Layout> {
         if axes.len() != self.ndim() {
-            return Err(Error::invalid(
-                "permute_dims",
-                format!("expected {} axes, got {:?}", self.ndim(), axes),
-            ));
+            return Err(Error::invalid("permute_dims", format!("expected {} axes, got {:?}", self.ndim(), axes)));
         }
         let mut seen = vec![false; self.ndim()];
         for &a in axes {
@@ -425,7 +422,10 @@ impl Layout {
                 if let Some(&a) = drop.iter().find(|&&a| self.shape[a] != 1) {
                     return Err(Error::invalid(
                         "squeeze",
-                        format!("cannot squeeze axis {a} of size {} (only length-1 axes can be removed)", self.shape[a]),
+                        format!(
+                            "cannot squeeze axis {a} of size {} (only length-1 axes can be removed)",
+                            self.shape[a]
+                        ),
                     ));
                 }
                 drop
@@ -466,7 +466,11 @@ fn slice_indices(size: usize, start: Option<isize>, stop: Option<isize>, step: i
         (start.map_or(n - 1, |s| clamp(s, -1, n - 1)), stop.map_or(-1, |s| clamp(s, -1, n - 1)))
     };
     let len = if step > 0 {
-        if last > first { (last - first + step - 1) / step } else { 0 }
+        if last > first {
+            (last - first + step - 1) / step
+        } else {
+            0
+        }
     } else if first > last {
         (first - last - step - 1) / (-step)
     } else {

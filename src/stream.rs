@@ -61,21 +61,12 @@ enum Kind {
     /// The CPU device's single synchronous queue.
     Host,
     /// A CUDA stream: its raw handle, and whether we created (and must destroy) it.
-    Gpu {
-        sync: Arc<GpuSync>,
-        raw: u64,
-        owned: bool,
-    },
+    Gpu { sync: Arc<GpuSync>, raw: u64, owned: bool },
 }
 
 impl Drop for StreamInner {
     fn drop(&mut self) {
-        if let Kind::Gpu {
-            sync,
-            raw,
-            owned: true,
-        } = &self.kind
-        {
+        if let Kind::Gpu { sync, raw, owned: true } = &self.kind {
             // SAFETY: we created the stream and this is its last reference.
             let _ = unsafe { sync.ops().stream_destroy(*raw) };
         }
@@ -92,10 +83,7 @@ thread_local! {
 fn set_current(device: Device, stream: Option<Stream>) -> Option<Stream> {
     CURRENT.with(|c| {
         let mut list = c.borrow_mut();
-        let previous = list
-            .iter()
-            .position(|s| s.device() == device)
-            .map(|i| list.swap_remove(i));
+        let previous = list.iter().position(|s| s.device() == device).map(|i| list.swap_remove(i));
         list.extend(stream);
         previous
     })
@@ -190,22 +178,12 @@ impl Stream {
     }
 
     fn host() -> Stream {
-        Stream {
-            inner: Arc::new(StreamInner {
-                device: Device::Cpu,
-                kind: Kind::Host,
-            }),
-        }
+        Stream { inner: Arc::new(StreamInner { device: Device::Cpu, kind: Kind::Host }) }
     }
 
     /// Wraps a raw CUDA stream of `device` (`owned`: destroy it with the last clone).
     pub(crate) fn gpu(device: Device, sync: Arc<GpuSync>, raw: u64, owned: bool) -> Stream {
-        Stream {
-            inner: Arc::new(StreamInner {
-                device,
-                kind: Kind::Gpu { sync, raw, owned },
-            }),
-        }
+        Stream { inner: Arc::new(StreamInner { device, kind: Kind::Gpu { sync, raw, owned } }) }
     }
 
     /// The raw driver handle (`None` on the CPU).
@@ -317,8 +295,7 @@ impl Stream {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn dlpack_stream_arg(&self) -> Option<i64> {
-        self.raw()
-            .and_then(|h| StreamArg::from_cuda_handle(h).to_python())
+        self.raw().and_then(|h| StreamArg::from_cuda_handle(h).to_python())
     }
 
     /// Orders the DLPack consumer's stream `consumer` after the work queued on this stream.
@@ -392,9 +369,7 @@ fn join(waiter: &Stream, after: &Stream) -> Result<()> {
 
 impl fmt::Debug for StreamGuard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamGuard")
-            .field("device", &format_args!("{}", self.device))
-            .finish()
+        f.debug_struct("StreamGuard").field("device", &format_args!("{}", self.device)).finish()
     }
 }
 
@@ -438,10 +413,7 @@ impl Event {
                 EventKind::Gpu { sync, raw }
             }
         };
-        Ok(Event {
-            device: *device,
-            kind,
-        })
+        Ok(Event { device: *device, kind })
     }
 
     /// The device the event belongs to.
@@ -459,11 +431,7 @@ impl Event {
         if stream.device() == self.device {
             Ok(())
         } else {
-            Err(Error::DeviceMismatch {
-                op,
-                lhs: self.device,
-                rhs: stream.device(),
-            })
+            Err(Error::DeviceMismatch { op, lhs: self.device, rhs: stream.device() })
         }
     }
 
@@ -481,9 +449,7 @@ impl Event {
         self.check_device("Event::record", stream)?;
         match (&self.kind, &stream.inner.kind) {
             // SAFETY: both handles are alive while `self` and `stream` are, on one device.
-            (EventKind::Gpu { sync, raw }, Kind::Gpu { raw: s, .. }) => unsafe {
-                sync.ops().event_record(*raw, *s)
-            },
+            (EventKind::Gpu { sync, raw }, Kind::Gpu { raw: s, .. }) => unsafe { sync.ops().event_record(*raw, *s) },
             _ => Ok(()),
         }
     }
@@ -536,9 +502,7 @@ impl Drop for Event {
 
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Event")
-            .field("device", &format_args!("{}", self.device))
-            .finish()
+        f.debug_struct("Event").field("device", &format_args!("{}", self.device)).finish()
     }
 }
 
@@ -595,10 +559,7 @@ mod tests {
         let dev = Device::Cuda(3);
         let s = Stream::gpu(dev, sync.clone(), 0x50, true);
         let t = Stream::gpu(dev, sync.clone(), 0x60, false);
-        let e = Event {
-            device: dev,
-            kind: EventKind::Gpu { sync, raw: 0xe0 },
-        };
+        let e = Event { device: dev, kind: EventKind::Gpu { sync, raw: 0xe0 } };
         e.record(&s).unwrap();
         t.wait_event(&e).unwrap();
         e.synchronize().unwrap();
@@ -607,14 +568,8 @@ mod tests {
         assert_eq!(
             rec.take(),
             vec![
-                Call::EventRecord {
-                    event: 0xe0,
-                    stream: 0x50
-                },
-                Call::StreamWaitEvent {
-                    stream: 0x60,
-                    event: 0xe0
-                },
+                Call::EventRecord { event: 0xe0, stream: 0x50 },
+                Call::StreamWaitEvent { stream: 0x60, event: 0xe0 },
                 Call::EventSynchronize(0xe0),
                 Call::StreamSynchronize(0x50),
                 Call::EventDestroy(0xe0),
@@ -626,22 +581,10 @@ mod tests {
     #[test]
     fn events_refuse_streams_of_other_devices() {
         let (_rec, sync) = fake_device();
-        let e = Event {
-            device: Device::Cuda(0),
-            kind: EventKind::Gpu {
-                sync: sync.clone(),
-                raw: 1,
-            },
-        };
+        let e = Event { device: Device::Cuda(0), kind: EventKind::Gpu { sync: sync.clone(), raw: 1 } };
         let other = Stream::gpu(Device::Cuda(1), sync, 0x70, false);
-        assert!(matches!(
-            e.record(&other),
-            Err(Error::DeviceMismatch { .. })
-        ));
-        assert!(matches!(
-            e.wait(&Stream::host()),
-            Err(Error::DeviceMismatch { .. })
-        ));
+        assert!(matches!(e.record(&other), Err(Error::DeviceMismatch { .. })));
+        assert!(matches!(e.wait(&Stream::host()), Err(Error::DeviceMismatch { .. })));
     }
 
     #[test]

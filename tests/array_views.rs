@@ -61,9 +61,15 @@ fn slicing_matches_ndarray(dev: &Device) -> devarray::Result<()> {
         (vec![AxisSlice::Index(-1), AxisSlice::Index(-2)], h.slice(s![1, 1, ..]).to_owned().into_dyn()),
         (vec![AxisSlice::FULL, r(None, None, -1)], h.slice(s![.., ..;-1, ..]).to_owned().into_dyn()),
         (vec![AxisSlice::Ellipsis, r(Some(1), None, 2)], h.slice(s![.., .., 1..;2]).to_owned().into_dyn()),
-        (vec![r(None, None, -1), AxisSlice::Ellipsis, r(Some(-1), Some(0), -2)], h.slice(s![..;-1, .., 1..;-2]).to_owned().into_dyn()),
+        (
+            vec![r(None, None, -1), AxisSlice::Ellipsis, r(Some(-1), Some(0), -2)],
+            h.slice(s![..;-1, .., 1..;-2]).to_owned().into_dyn(),
+        ),
         (vec![AxisSlice::FULL, r(Some(5), Some(9), 1)], h.slice(s![.., 3..3, ..]).to_owned().into_dyn()),
-        (vec![AxisSlice::Index(0), AxisSlice::Index(2), AxisSlice::Index(3)], h.slice(s![0, 2, 3]).to_owned().into_dyn()),
+        (
+            vec![AxisSlice::Index(0), AxisSlice::Index(2), AxisSlice::Index(3)],
+            h.slice(s![0, 2, 3]).to_owned().into_dyn(),
+        ),
     ];
     for (index, expected) in cases {
         let v = a.slice(&index)?;

@@ -25,13 +25,7 @@ fn refused(spec: &Spec, check: impl Fn(&Error) -> bool) {
 }
 
 fn malformed(err: &Error) -> bool {
-    matches!(
-        err,
-        Error::DLPackMalformed {
-            op: "from_dlpack",
-            ..
-        }
-    )
+    matches!(err, Error::DLPackMalformed { op: "from_dlpack", .. })
 }
 
 #[test]
@@ -42,19 +36,13 @@ fn unknown_major_version_is_refused_and_released() {
         let (p, deleted) = dlpack_support::versioned(&spec);
         // SAFETY: a live foreign tensor handed over once.
         let err = unsafe { Array::from_dlpack_versioned(p) }.unwrap_err();
-        assert!(
-            matches!(err, Error::DLPackVersion { major: m, minor: 7 } if m == major),
-            "{err}"
-        );
+        assert!(matches!(err, Error::DLPackVersion { major: m, minor: 7 } if m == major), "{err}");
         assert!(err.to_string().contains("deleter"), "{err}");
         assert_eq!(deleted.get(), 1);
     }
     // A newer minor version of major 1 is fine.
     let mut spec = Spec::f32(&[2]);
-    spec.version = DLPackVersion {
-        major: 1,
-        minor: 99,
-    };
+    spec.version = DLPackVersion { major: 1, minor: 99 };
     let (p, deleted) = dlpack_support::versioned(&spec);
     // SAFETY: as above.
     drop(unsafe { DLPackTensor::from_raw(RawDLPack::Versioned(p)) }.unwrap());
@@ -85,21 +73,10 @@ fn dtypes_devarray_cannot_represent_are_refused() {
 
 #[test]
 fn devices_devarray_cannot_address_are_refused() {
-    for (device_type, device_id) in [
-        (99, 0),
-        (ffi::KDL_ROCM, 0),
-        (ffi::KDL_OPENCL, 1),
-        (ffi::KDL_CUDA, -1),
-    ] {
+    for (device_type, device_id) in [(99, 0), (ffi::KDL_ROCM, 0), (ffi::KDL_OPENCL, 1), (ffi::KDL_CUDA, -1)] {
         let mut spec = Spec::f32(&[2]);
-        spec.device = DLDevice {
-            device_type,
-            device_id,
-        };
-        refused(
-            &spec,
-            |e| matches!(e, Error::DLPackDevice { device_type: t, .. } if *t == device_type),
-        );
+        spec.device = DLDevice { device_type, device_id };
+        refused(&spec, |e| matches!(e, Error::DLPackDevice { device_type: t, .. } if *t == device_type));
     }
 }
 
@@ -129,25 +106,13 @@ fn bad_ndim_and_shapes_are_refused() {
     let mut spec = Spec::f32(&[2]);
     spec.shape = None;
     spec.ndim = Some(1);
-    refused(&spec, |e| {
-        malformed(e) && e.to_string().contains("shape is NULL")
-    });
+    refused(&spec, |e| malformed(e) && e.to_string().contains("shape is NULL"));
     let mut spec = Spec::f32(&[2]);
     spec.shape = Some(vec![3, -2]);
-    refused(&spec, |e| {
-        malformed(e) && e.to_string().contains("negative extent -2")
-    });
+    refused(&spec, |e| malformed(e) && e.to_string().contains("negative extent -2"));
     let mut spec = Spec::f32(&[2]);
     spec.shape = Some(vec![i64::MAX, 4]);
-    refused(&spec, |e| {
-        matches!(
-            e,
-            Error::SizeOverflow {
-                op: "from_dlpack",
-                ..
-            }
-        )
-    });
+    refused(&spec, |e| matches!(e, Error::SizeOverflow { op: "from_dlpack", .. }));
 }
 
 #[test]
@@ -173,15 +138,7 @@ fn misaligned_data_is_refused() {
     spec.alloc_bytes = 16;
     spec.data_shift = 1;
     refused(&spec, |e| malformed(e) && e.to_string().contains("aligned"));
-    let mut spec = Spec::raw(
-        DLDataType {
-            code: ffi::KDL_FLOAT,
-            bits: 64,
-            lanes: 1,
-        },
-        &[1],
-        vec![0; 24],
-    );
+    let mut spec = Spec::raw(DLDataType { code: ffi::KDL_FLOAT, bits: 64, lanes: 1 }, &[1], vec![0; 24]);
     spec.byte_offset = 4;
     refused(&spec, |e| malformed(e) && e.to_string().contains("8-byte"));
     // Offsets that keep the element alignment are fine, and bytes are never misaligned.
@@ -215,19 +172,10 @@ fn read_only_imports_refuse_writes() {
     assert!(a.is_read_only());
     let zeros = Array::zeros(&[2, 2], DType::F32, &Device::Cpu).unwrap();
     assert!(matches!(a.assign(&zeros), Err(Error::ReadOnly { .. })));
-    assert!(
-        matches!(
-            a.transpose().assign(&zeros.transpose()),
-            Err(Error::ReadOnly { .. })
-        ),
-        "views stay read-only"
-    );
+    assert!(matches!(a.transpose().assign(&zeros.transpose()), Err(Error::ReadOnly { .. })), "views stay read-only");
     assert!(!a.copy().unwrap().is_read_only(), "copies are writable");
     // ... and re-exporting keeps the flag.
-    assert!(a
-        .to_dlpack(&devarray::ExportOptions::versioned())
-        .unwrap()
-        .is_read_only());
+    assert!(a.to_dlpack(&devarray::ExportOptions::versioned()).unwrap().is_read_only());
     assert_eq!(a.to_vec::<f32>().unwrap(), vec![0.0, 1.0, 2.0, 3.0]);
     drop(a);
     assert_eq!(deleted.get(), 1);

@@ -23,11 +23,7 @@ fn array_dropped_before_the_export_is_consumed() -> Result<()> {
     let (a, deleted) = foreign_array()?;
     let t = a.transpose().to_dlpack(&ExportOptions::versioned())?;
     drop(a);
-    assert_eq!(
-        deleted.get(),
-        0,
-        "the exported tensor keeps the memory alive"
-    );
+    assert_eq!(deleted.get(), 0, "the exported tensor keeps the memory alive");
     let b = Array::from_dlpack(t)?;
     assert_eq!(b.to_vec::<f32>()?[..3], [0.0, 4.0, 8.0]);
     assert_eq!(deleted.get(), 0);
@@ -72,11 +68,7 @@ fn raw_export_released_by_a_c_consumer() -> Result<()> {
     assert_eq!(deleted.get(), 1);
 
     let (a, deleted) = foreign_array()?;
-    let p = a
-        .to_dlpack(&ExportOptions::legacy())?
-        .into_raw()
-        .legacy()
-        .unwrap();
+    let p = a.to_dlpack(&ExportOptions::legacy())?.into_raw().legacy().unwrap();
     drop(a);
     // SAFETY: as above.
     unsafe { ((*p).deleter.unwrap())(p) };
@@ -111,10 +103,8 @@ fn many_views_across_threads_release_once_after_the_last() -> Result<()> {
     ];
     let re_exported = Array::from_dlpack(views[2].to_dlpack(&ExportOptions::versioned())?)?;
     drop(a);
-    let handles: Vec<_> = views
-        .into_iter()
-        .map(|v| std::thread::spawn(move || v.to_vec::<f32>().map(|x| x.len())))
-        .collect();
+    let handles: Vec<_> =
+        views.into_iter().map(|v| std::thread::spawn(move || v.to_vec::<f32>().map(|x| x.len()))).collect();
     for h in handles {
         assert!(h.join().unwrap()? > 0);
         assert_eq!(deleted.get(), 0);
@@ -145,11 +135,7 @@ fn tensors_without_a_deleter_are_borrowed_memory() -> Result<()> {
             data: data.as_mut_ptr().cast(),
             device: devarray::dlpack::ffi::DLDevice::CPU,
             ndim: 1,
-            dtype: devarray::dlpack::ffi::DLDataType {
-                code: devarray::dlpack::ffi::KDL_INT,
-                bits: 32,
-                lanes: 1,
-            },
+            dtype: devarray::dlpack::ffi::DLDataType { code: devarray::dlpack::ffi::KDL_INT, bits: 32, lanes: 1 },
             shape: shape.as_mut_ptr(),
             strides: std::ptr::null_mut(),
             byte_offset: 0,

@@ -29,33 +29,17 @@ fn layouts(a: &Array) -> Result<Vec<(&'static str, Array)>> {
     Ok(vec![
         ("contiguous", a.clone()),
         ("transposed", a.transpose()),
-        (
-            "stepped slice",
-            a.slice(&[r(None, None, 2), r(1, None, 3)])?,
-        ),
+        ("stepped slice", a.slice(&[r(None, None, 2), r(1, None, 3)])?),
         ("negative strides", a.flip(None)?),
-        (
-            "negative step slice",
-            a.slice(&[r(3, 0, -2), r(None, None, -1)])?,
-        ),
+        ("negative step slice", a.slice(&[r(3, 0, -2), r(None, None, -1)])?),
         ("offset row", a.slice(&[AxisSlice::Index(2)])?),
         ("offset block", a.slice(&[r(1, 3, 1), r(2, 5, 1)])?),
-        (
-            "broadcast",
-            a.slice(&[AxisSlice::Index(1)])?.broadcast_to(&[3, 6])?,
-        ),
-        (
-            "broadcast new axis",
-            a.slice(&[AxisSlice::NewAxis, AxisSlice::Index(0)])?
-                .broadcast_to(&[2, 6])?,
-        ),
+        ("broadcast", a.slice(&[AxisSlice::Index(1)])?.broadcast_to(&[3, 6])?),
+        ("broadcast new axis", a.slice(&[AxisSlice::NewAxis, AxisSlice::Index(0)])?.broadcast_to(&[2, 6])?),
         ("0-d", a.slice(&[AxisSlice::Index(1), AxisSlice::Index(2)])?),
         ("0-size", a.slice(&[r(2, 2, 1)])?),
         ("0-size inner", a.slice(&[AxisSlice::FULL, r(5, 1, 1)])?),
-        (
-            "4-d",
-            a.reshape(&[2, 2, 3, 2])?.permute_dims(&[3, 1, 0, 2])?,
-        ),
+        ("4-d", a.reshape(&[2, 2, 3, 2])?.permute_dims(&[3, 1, 0, 2])?),
     ])
 }
 
@@ -65,20 +49,12 @@ fn check_metadata(name: &str, v: &Array, t: &DLPackTensor) {
     let shape: Vec<i64> = v.shape().iter().map(|&d| d as i64).collect();
     let strides: Vec<i64> = v.strides().iter().map(|&s| s as i64).collect();
     assert_eq!(t.shape(), &shape[..], "{name}");
-    assert_eq!(
-        t.strides(),
-        Some(&strides[..]),
-        "{name}: strides always filled"
-    );
+    assert_eq!(t.strides(), Some(&strides[..]), "{name}: strides always filled");
     assert_eq!(dl.byte_offset, 0, "{name}");
     assert_eq!(dl.device, DLDevice::CPU, "{name}");
     assert_eq!(dl.dtype.lanes, 1);
     assert_eq!(dl.dtype.bits as usize, v.dtype().itemsize() * 8);
-    assert_eq!(
-        t.is_read_only(),
-        v.is_read_only() && t.version().is_some(),
-        "{name}"
-    );
+    assert_eq!(t.is_read_only(), v.is_read_only() && t.version().is_some(), "{name}");
     assert!(!t.is_copied(), "{name}");
 }
 
@@ -89,11 +65,7 @@ fn check_shared(name: &str, original: &Array, imported: &Array) -> Result<()> {
     }
     let fill = Array::zeros(imported.shape(), imported.dtype(), &Device::Cpu)?;
     imported.assign(&fill)?;
-    assert_eq!(
-        original.format_values()?,
-        fill.format_values()?,
-        "{name}: import is a view of the same memory"
-    );
+    assert_eq!(original.format_values()?, fill.format_values()?, "{name}: import is a view of the same memory");
     Ok(())
 }
 
@@ -103,16 +75,9 @@ fn every_dtype_and_layout_round_trips_versioned_and_legacy() -> Result<()> {
         for versioned in [true, false] {
             let base = sample(dtype)?;
             for (name, v) in layouts(&base)? {
-                let opts = if versioned {
-                    ExportOptions::versioned()
-                } else {
-                    ExportOptions::legacy()
-                };
+                let opts = if versioned { ExportOptions::versioned() } else { ExportOptions::legacy() };
                 if !versioned && v.is_read_only() {
-                    assert!(
-                        matches!(v.to_dlpack(&opts), Err(Error::DLPackExport { .. })),
-                        "{name}"
-                    );
+                    assert!(matches!(v.to_dlpack(&opts), Err(Error::DLPackExport { .. })), "{name}");
                     continue;
                 }
                 let expected = v.format_values()?;
@@ -123,11 +88,7 @@ fn every_dtype_and_layout_round_trips_versioned_and_legacy() -> Result<()> {
                 assert_eq!(back.shape(), v.shape(), "{name}");
                 assert_eq!(back.strides(), v.strides(), "{name}: {dtype}");
                 assert_eq!(back.is_read_only(), v.is_read_only(), "{name}");
-                assert_eq!(
-                    back.format_values()?,
-                    expected,
-                    "{name} {dtype} versioned={versioned}"
-                );
+                assert_eq!(back.format_values()?, expected, "{name} {dtype} versioned={versioned}");
                 check_shared(name, &v, &back)?;
             }
         }
@@ -138,12 +99,7 @@ fn every_dtype_and_layout_round_trips_versioned_and_legacy() -> Result<()> {
 #[test]
 fn raw_pointers_round_trip_through_a_c_consumer() -> Result<()> {
     let a = Array::from_slice(&[1.5f64, 2.5, 3.5, 4.5], &[2, 2], &Device::Cpu)?;
-    let p = a
-        .transpose()
-        .to_dlpack(&ExportOptions::versioned())?
-        .into_raw()
-        .versioned()
-        .unwrap();
+    let p = a.transpose().to_dlpack(&ExportOptions::versioned())?.into_raw().versioned().unwrap();
     drop(a);
     // The consumer reads element [1, 0] of the transposed view: stride (1, 2) → offset 1.
     // SAFETY: `p` is a live tensor; the data stays valid until its deleter runs.
@@ -164,11 +120,7 @@ fn data_points_at_first_element_even_with_negative_strides() -> Result<()> {
     let a = Array::arange(0.0, 6.0, 1.0, DType::I32, &Device::Cpu)?;
     let base = a.to_dlpack(&ExportOptions::versioned())?.dl_tensor().data as usize;
     let flipped = a.flip(None)?.to_dlpack(&ExportOptions::versioned())?;
-    assert_eq!(
-        flipped.dl_tensor().data as usize,
-        base + 5 * 4,
-        "element [0] of the flipped view is a[5]"
-    );
+    assert_eq!(flipped.dl_tensor().data as usize, base + 5 * 4, "element [0] of the flipped view is a[5]");
     assert_eq!(flipped.strides(), Some(&[-1i64][..]));
     Ok(())
 }
@@ -178,17 +130,11 @@ fn export_to_host_copies_only_when_asked() -> Result<()> {
     let a = Array::from_slice(&[1u16, 2, 3], &[3], &Device::Cpu)?;
     let base = a.to_dlpack(&ExportOptions::versioned())?.dl_tensor().data;
     let same = a.to_dlpack(&ExportOptions::versioned().with_dl_device(DLDevice::CPU))?;
-    assert_eq!(
-        same.dl_tensor().data,
-        base,
-        "CPU to CPU with copy=None is zero-copy"
-    );
+    assert_eq!(same.dl_tensor().data, base, "CPU to CPU with copy=None is zero-copy");
     assert!(!same.is_copied());
     let never = a.to_dlpack(&ExportOptions::versioned().with_copy(Some(false)))?;
     assert_eq!(never.dl_tensor().data, base);
-    let copy = a
-        .flip(None)?
-        .to_dlpack(&ExportOptions::versioned().with_copy(Some(true)))?;
+    let copy = a.flip(None)?.to_dlpack(&ExportOptions::versioned().with_copy(Some(true)))?;
     assert!(copy.is_copied() && !copy.is_read_only());
     assert_ne!(copy.dl_tensor().data, base);
     let c = Array::from_dlpack(copy)?;
@@ -203,28 +149,11 @@ fn export_refuses_devices_it_cannot_produce() -> Result<()> {
     let a = Array::zeros(&[2], DType::F32, &Device::Cpu)?;
     for d in [
         DLDevice::cuda(0),
-        DLDevice {
-            device_type: ffi::KDL_CPU,
-            device_id: 1,
-        },
-        DLDevice {
-            device_type: 99,
-            device_id: 0,
-        },
+        DLDevice { device_type: ffi::KDL_CPU, device_id: 1 },
+        DLDevice { device_type: 99, device_id: 0 },
     ] {
-        let err = a
-            .to_dlpack(&ExportOptions::versioned().with_dl_device(d))
-            .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::DLPackDevice {
-                    op: "to_dlpack",
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        let err = a.to_dlpack(&ExportOptions::versioned().with_dl_device(d)).unwrap_err();
+        assert!(matches!(err, Error::DLPackDevice { op: "to_dlpack", .. }), "{err}");
     }
     Ok(())
 }
@@ -247,10 +176,7 @@ fn foreign_tensors_with_null_strides_offsets_zero_and_negative_strides() -> Resu
     let (p, deleted) = dlpack_support::versioned(&Spec::f32(&[2, 3]));
     // SAFETY: a live foreign tensor handed over once.
     let a = unsafe { Array::from_dlpack_versioned(p) }?;
-    assert_eq!(
-        (a.shape(), a.strides()),
-        (&[2usize, 3][..], &[3isize, 1][..])
-    );
+    assert_eq!((a.shape(), a.strides()), (&[2usize, 3][..], &[3isize, 1][..]));
     assert_eq!(a.to_vec::<f32>()?, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
     drop(a);
     assert_eq!(deleted.get(), 1);
@@ -264,10 +190,7 @@ fn foreign_tensors_with_null_strides_offsets_zero_and_negative_strides() -> Resu
     // SAFETY: as above.
     let a = unsafe { Array::from_dlpack_legacy(p) }?;
     assert_eq!(a.to_vec::<f32>()?, vec![2.0, 2.0, 2.0, 0.0, 0.0, 0.0]);
-    assert!(
-        a.is_read_only(),
-        "zero strides over an axis longer than 1 repeat elements"
-    );
+    assert!(a.is_read_only(), "zero strides over an axis longer than 1 repeat elements");
     drop(a);
     assert_eq!(deleted.get(), 1);
 
@@ -290,11 +213,7 @@ fn foreign_tensors_with_null_strides_offsets_zero_and_negative_strides() -> Resu
 
 #[test]
 fn integer_and_bool_codes_map_to_their_dtypes() -> Result<()> {
-    let dl = |code, bits| DLDataType {
-        code,
-        bits,
-        lanes: 1,
-    };
+    let dl = |code, bits| DLDataType { code, bits, lanes: 1 };
     let cases = [
         (dl(KDL_BOOL, 8), DType::Bool),
         (dl(KDL_UINT, 8), DType::U8),
@@ -308,11 +227,7 @@ fn integer_and_bool_codes_map_to_their_dtypes() -> Result<()> {
         // SAFETY: a live foreign tensor handed over once.
         let a = unsafe { Array::from_dlpack_versioned(p) }?;
         assert_eq!(a.dtype(), dtype);
-        assert_eq!(
-            a.to_dlpack(&ExportOptions::versioned())?.dl_tensor().dtype,
-            t,
-            "exports with the same code"
-        );
+        assert_eq!(a.to_dlpack(&ExportOptions::versioned())?.dl_tensor().dtype, t, "exports with the same code");
         drop(a);
         assert_eq!(deleted.get(), 1);
     }
@@ -323,10 +238,7 @@ fn integer_and_bool_codes_map_to_their_dtypes() -> Result<()> {
 fn pinned_and_managed_host_memory_import_as_cpu_arrays() -> Result<()> {
     for device_type in [ffi::KDL_CUDA_HOST, ffi::KDL_CUDA_MANAGED] {
         let mut spec = Spec::f32(&[2]);
-        spec.device = DLDevice {
-            device_type,
-            device_id: 0,
-        };
+        spec.device = DLDevice { device_type, device_id: 0 };
         let (p, deleted) = dlpack_support::versioned(&spec);
         // SAFETY: a live foreign tensor handed over once.
         let a = unsafe { Array::from_dlpack_versioned(p) }?;

@@ -10,11 +10,7 @@ use devarray::{Array, DType, Device, Error, Event, Stream};
 fn cuda_stream_arguments_follow_the_array_api_rules() {
     let dev = Device::Cuda(0);
     let ok = |v: Option<i64>| StreamArg::parse(v, dev).unwrap();
-    assert_eq!(
-        ok(None),
-        StreamArg::LegacyDefault,
-        "None: the producer assumes the legacy default stream"
-    );
+    assert_eq!(ok(None), StreamArg::LegacyDefault, "None: the producer assumes the legacy default stream");
     assert_eq!(ok(Some(-1)), StreamArg::NoSync);
     assert_eq!(ok(Some(1)), StreamArg::LegacyDefault);
     assert_eq!(ok(Some(2)), StreamArg::PerThreadDefault);
@@ -33,38 +29,19 @@ fn cuda_stream_arguments_follow_the_array_api_rules() {
 
 #[test]
 fn cpu_accepts_only_none() {
-    assert_eq!(
-        StreamArg::parse(None, Device::Cpu).unwrap(),
-        StreamArg::Host
-    );
+    assert_eq!(StreamArg::parse(None, Device::Cpu).unwrap(), StreamArg::Host);
     for v in [-1, 0, 1, 2, 0x7f00_0000] {
         let err = StreamArg::parse(Some(v), Device::Cpu).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::DLPackStream {
-                    device: Device::Cpu,
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        assert!(matches!(err, Error::DLPackStream { device: Device::Cpu, .. }), "{err}");
         assert!(err.to_string().contains("stream=None"), "{err}");
     }
 }
 
 #[test]
 fn encodings_round_trip() {
-    for arg in [
-        StreamArg::NoSync,
-        StreamArg::LegacyDefault,
-        StreamArg::PerThreadDefault,
-        StreamArg::Handle(0x55_0000),
-    ] {
-        assert_eq!(
-            StreamArg::parse(arg.to_python(), Device::Cuda(1)).unwrap(),
-            arg
-        );
+    for arg in [StreamArg::NoSync, StreamArg::LegacyDefault, StreamArg::PerThreadDefault, StreamArg::Handle(0x55_0000)]
+    {
+        assert_eq!(StreamArg::parse(arg.to_python(), Device::Cuda(1)).unwrap(), arg);
     }
     assert_eq!(StreamArg::Host.to_python(), None);
     assert_eq!(StreamArg::PerThreadDefault.cuda_handle(), Some(2));
@@ -77,15 +54,9 @@ fn cpu_exports_validate_the_stream_against_the_target_device() -> devarray::Resu
     for v in [-1, 1, 2] {
         // SAFETY: a CPU export never uses the value as a stream.
         let opts = unsafe { ExportOptions::versioned().with_stream(Some(v)) };
-        assert!(matches!(
-            a.to_dlpack(&opts),
-            Err(Error::DLPackStream { .. })
-        ));
+        assert!(matches!(a.to_dlpack(&opts), Err(Error::DLPackStream { .. })));
         let host = opts.with_dl_device(DLDevice::CPU);
-        assert!(
-            matches!(a.to_dlpack(&host), Err(Error::DLPackStream { .. })),
-            "kDLCPU targets need stream=None"
-        );
+        assert!(matches!(a.to_dlpack(&host), Err(Error::DLPackStream { .. })), "kDLCPU targets need stream=None");
     }
     // SAFETY: None names no stream.
     let opts = unsafe { ExportOptions::versioned().with_stream(None) };
@@ -98,11 +69,7 @@ fn consumers_pass_their_current_stream() -> devarray::Result<()> {
     assert_eq!(current_stream_arg(&Device::Cpu)?, None);
     let s = Stream::new(&Device::Cpu)?;
     let _g = s.make_current()?;
-    assert_eq!(
-        current_stream_arg(&Device::Cpu)?,
-        None,
-        "host memory has no stream"
-    );
+    assert_eq!(current_stream_arg(&Device::Cpu)?, None, "host memory has no stream");
     Ok(())
 }
 
@@ -127,9 +94,7 @@ fn cpu_streams_and_events_are_the_synchronous_queue() -> devarray::Result<()> {
     s.synchronize()?;
     // Guards are per thread.
     let _g = s.make_current()?;
-    std::thread::spawn(move || assert_eq!(Stream::current(&Device::Cpu).unwrap(), default))
-        .join()
-        .unwrap();
+    std::thread::spawn(move || assert_eq!(Stream::current(&Device::Cpu).unwrap(), default)).join().unwrap();
     Ok(())
 }
 
@@ -139,18 +104,9 @@ fn cuda_streams_report_unavailable_devices() {
         println!("skipped: a CUDA device is present (see cuda_streams_order_work)");
         return;
     }
-    assert!(matches!(
-        Stream::new(&Device::Cuda(0)),
-        Err(Error::CudaUnavailable { .. })
-    ));
-    assert!(matches!(
-        Event::new(&Device::Cuda(0)),
-        Err(Error::CudaUnavailable { .. })
-    ));
-    assert!(matches!(
-        current_stream_arg(&Device::Cuda(0)),
-        Err(Error::CudaUnavailable { .. })
-    ));
+    assert!(matches!(Stream::new(&Device::Cuda(0)), Err(Error::CudaUnavailable { .. })));
+    assert!(matches!(Event::new(&Device::Cuda(0)), Err(Error::CudaUnavailable { .. })));
+    assert!(matches!(current_stream_arg(&Device::Cuda(0)), Err(Error::CudaUnavailable { .. })));
 }
 
 /// On a GPU: streams and events work, the consumer-side helper names devarray's stream, exports
@@ -172,18 +128,9 @@ fn cuda_streams_order_work() -> devarray::Result<()> {
     let a = Array::arange(0.0, 6.0, 1.0, DType::F32, &dev)?.reshape(&[2, 3])?;
     let other = Stream::new(&dev)?;
     // Same stream, no sync, legacy default, per-thread default, another stream: all live.
-    for stream in [
-        ours,
-        Some(-1),
-        None,
-        Some(1),
-        Some(2),
-        other.dlpack_stream_arg(),
-    ] {
+    for stream in [ours, Some(-1), None, Some(1), Some(2), other.dlpack_stream_arg()] {
         // SAFETY: every value names a live stream of `dev`'s context, or none.
-        let t = a
-            .transpose()
-            .to_dlpack(&unsafe { ExportOptions::versioned().with_stream(stream) })?;
+        let t = a.transpose().to_dlpack(&unsafe { ExportOptions::versioned().with_stream(stream) })?;
         assert_eq!(t.dl_tensor().device, DLDevice::cuda(0));
         assert_eq!(t.strides(), Some(&[1i64, 3][..]));
         let back = Array::from_dlpack(t)?; // zero-copy import of device memory
@@ -201,15 +148,8 @@ fn cuda_streams_order_work() -> devarray::Result<()> {
     other.synchronize()?;
     let host = a.to_dlpack(&ExportOptions::versioned().with_dl_device(DLDevice::CPU))?;
     assert!(host.is_copied());
-    assert_eq!(
-        Array::from_dlpack(host)?.to_vec::<f32>()?,
-        vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
-    );
-    let refused = a.to_dlpack(
-        &ExportOptions::versioned()
-            .with_dl_device(DLDevice::CPU)
-            .with_copy(Some(false)),
-    );
+    assert_eq!(Array::from_dlpack(host)?.to_vec::<f32>()?, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+    let refused = a.to_dlpack(&ExportOptions::versioned().with_dl_device(DLDevice::CPU).with_copy(Some(false)));
     assert!(matches!(refused, Err(Error::DLPackExport { .. })));
     Ok(())
 }

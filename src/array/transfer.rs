@@ -143,7 +143,10 @@ impl Array {
         if self.numel() != 1 {
             return Err(Error::invalid(
                 "item",
-                format!("only arrays with exactly one element can be read as a scalar; this one has shape {:?}", self.shape()),
+                format!(
+                    "only arrays with exactly one element can be read as a scalar; this one has shape {:?}",
+                    self.shape()
+                ),
             ));
         }
         Ok(self.to_vec::<T>()?[0])

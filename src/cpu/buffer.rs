@@ -75,8 +75,11 @@ impl Drop for CpuBuffer {
 
 /// Allocation layout for `bytes` (at least one byte, so zero-size arrays still get a pointer).
 fn alloc_layout(bytes: usize) -> Result<AllocLayout> {
-    AllocLayout::from_size_align(bytes.max(1), ALIGN)
-        .map_err(|_| Error::SizeOverflow { op: "alloc", shape: vec![bytes], itemsize: 1 })
+    AllocLayout::from_size_align(bytes.max(1), ALIGN).map_err(|_| Error::SizeOverflow {
+        op: "alloc",
+        shape: vec![bytes],
+        itemsize: 1,
+    })
 }
 
 fn system_alloc(bytes: usize) -> Result<NonNull<u8>> {
@@ -109,16 +112,14 @@ struct CacheInner {
 // SAFETY: the cached pointers are owned blocks nobody else references.
 unsafe impl Send for CacheInner {}
 
-static CACHE: BufferCache = BufferCache {
-    inner: Mutex::new(CacheInner { free: BTreeMap::new(), cached_bytes: 0, limit: usize::MAX }),
-};
+static CACHE: BufferCache =
+    BufferCache { inner: Mutex::new(CacheInner { free: BTreeMap::new(), cached_bytes: 0, limit: usize::MAX }) };
 
 /// Default cap on cached bytes: 1 GiB, or `DEVARRAY_CPU_CACHE_BYTES`.
 fn cache_limit() -> usize {
     static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *LIMIT.get_or_init(|| {
-        std::env::var("DEVARRAY_CPU_CACHE_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(1 << 30)
-    })
+    *LIMIT
+        .get_or_init(|| std::env::var("DEVARRAY_CPU_CACHE_BYTES").ok().and_then(|v| v.parse().ok()).unwrap_or(1 << 30))
 }
 
 impl BufferCache {

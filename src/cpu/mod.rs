@@ -16,8 +16,8 @@ pub(crate) mod strided;
 pub(crate) mod ternary;
 pub(crate) mod unary;
 
-pub use buffer::{cpu_cache_bytes, cpu_cache_trim};
 pub(crate) use buffer::CpuBuffer;
+pub use buffer::{cpu_cache_bytes, cpu_cache_trim};
 
 use crate::dtype::{Element, Scalar};
 use crate::error::Result;
@@ -45,7 +45,11 @@ pub(crate) fn fill(buf: &CpuBuffer, layout: &Layout, dtype: DType, value: Scalar
 
 fn fill_typed<T: Element>(buf: &CpuBuffer, layout: &Layout, value: T) {
     let v = value.to_repr();
-    let op = Operand { ptr: view_ptr(buf, layout, T::DTYPE.itemsize()), strides: layout.strides(), itemsize: T::DTYPE.itemsize() };
+    let op = Operand {
+        ptr: view_ptr(buf, layout, T::DTYPE.itemsize()),
+        strides: layout.strides(),
+        itemsize: T::DTYPE.itemsize(),
+    };
     let _q = queue();
     // SAFETY: the layout lies inside `buf` (an Array invariant), the queue excludes other
     // access, and there is a single operand.
@@ -64,11 +68,32 @@ pub(crate) fn copy(src: (&CpuBuffer, &Layout), dst: (&CpuBuffer, &Layout), items
     if same_buffer && spans_overlap(src.1, dst.1) {
         let tmp = CpuBuffer::alloc(src.1.numel() * itemsize)?;
         let tmp_layout = Layout::contiguous(src.1.shape());
-        copy_raw(view_ptr(src.0, src.1, itemsize), src.1.strides(), view_ptr(&tmp, &tmp_layout, itemsize), tmp_layout.strides(), src.1.shape(), itemsize);
-        copy_raw(view_ptr(&tmp, &tmp_layout, itemsize), tmp_layout.strides(), view_ptr(dst.0, dst.1, itemsize), dst.1.strides(), dst.1.shape(), itemsize);
+        copy_raw(
+            view_ptr(src.0, src.1, itemsize),
+            src.1.strides(),
+            view_ptr(&tmp, &tmp_layout, itemsize),
+            tmp_layout.strides(),
+            src.1.shape(),
+            itemsize,
+        );
+        copy_raw(
+            view_ptr(&tmp, &tmp_layout, itemsize),
+            tmp_layout.strides(),
+            view_ptr(dst.0, dst.1, itemsize),
+            dst.1.strides(),
+            dst.1.shape(),
+            itemsize,
+        );
         return Ok(());
     }
-    copy_raw(view_ptr(src.0, src.1, itemsize), src.1.strides(), view_ptr(dst.0, dst.1, itemsize), dst.1.strides(), dst.1.shape(), itemsize);
+    copy_raw(
+        view_ptr(src.0, src.1, itemsize),
+        src.1.strides(),
+        view_ptr(dst.0, dst.1, itemsize),
+        dst.1.strides(),
+        dst.1.shape(),
+        itemsize,
+    );
     Ok(())
 }
 
@@ -80,7 +105,14 @@ fn spans_overlap(a: &Layout, b: &Layout) -> bool {
 }
 
 /// Strided copy between raw views (either may be host memory outside any buffer).
-pub(crate) fn copy_raw(src: *mut u8, src_strides: &[isize], dst: *mut u8, dst_strides: &[isize], shape: &[usize], itemsize: usize) {
+pub(crate) fn copy_raw(
+    src: *mut u8,
+    src_strides: &[isize],
+    dst: *mut u8,
+    dst_strides: &[isize],
+    shape: &[usize],
+    itemsize: usize,
+) {
     let d = Operand { ptr: dst, strides: dst_strides, itemsize };
     let s = Operand { ptr: src, strides: src_strides, itemsize };
     let _q = queue();

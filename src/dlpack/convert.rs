@@ -14,11 +14,7 @@ pub(crate) fn dtype_to_dl(dtype: DType) -> DLDataType {
         DType::F16 | DType::F32 | DType::F64 => ffi::KDL_FLOAT,
         DType::BF16 => ffi::KDL_BFLOAT,
     };
-    DLDataType {
-        code,
-        bits: (dtype.itemsize() * 8) as u8,
-        lanes: 1,
-    }
+    DLDataType { code, bits: (dtype.itemsize() * 8) as u8, lanes: 1 }
 }
 
 /// The dtype of a DLPack element type, refusing vector lanes, unknown codes and bit widths
@@ -33,12 +29,8 @@ pub(crate) fn dtype_from_dl(t: DLDataType) -> Result<DType> {
         lanes: t.lanes,
         reason,
     };
-    let valid_bits: Vec<u8> = DType::ALL
-        .iter()
-        .map(|&d| dtype_to_dl(d))
-        .filter(|d| d.code == t.code)
-        .map(|d| d.bits)
-        .collect();
+    let valid_bits: Vec<u8> =
+        DType::ALL.iter().map(|&d| dtype_to_dl(d)).filter(|d| d.code == t.code).map(|d| d.bits).collect();
     if valid_bits.is_empty() {
         let reason = if t.code > ffi::KDL_LAST_KNOWN_CODE {
             "is an unknown type code (from a newer DLPack version?); devarray reads kDLInt, kDLUInt, kDLFloat, kDLBfloat and kDLBool"
@@ -48,9 +40,7 @@ pub(crate) fn dtype_from_dl(t: DLDataType) -> Result<DType> {
         return Err(err(reason.to_string()));
     }
     if t.lanes != 1 {
-        return Err(err(
-            "has vector lanes; devarray supports scalar elements only (lanes = 1)".to_string(),
-        ));
+        return Err(err("has vector lanes; devarray supports scalar elements only (lanes = 1)".to_string()));
     }
     DType::ALL.into_iter().find(|&d| dtype_to_dl(d) == t).ok_or_else(|| {
         err(format!("has a bit width that does not exist for {code_name}; valid widths are {valid_bits:?}"))
@@ -111,11 +101,7 @@ pub(crate) fn export_target(device: Device, requested: Option<DLDevice>) -> Resu
 
 /// `(kDLCUDA, 1)`.
 pub(crate) fn describe(d: DLDevice) -> String {
-    format!(
-        "({}, {})",
-        ffi::device_type_name(d.device_type),
-        d.device_id
-    )
+    format!("({}, {})", ffi::device_type_name(d.device_type), d.device_id)
 }
 
 #[cfg(test)]
@@ -127,51 +113,17 @@ mod tests {
         for d in DType::ALL {
             assert_eq!(dtype_from_dl(dtype_to_dl(d)).unwrap(), d);
         }
-        assert_eq!(
-            dtype_to_dl(DType::Bool),
-            DLDataType {
-                code: ffi::KDL_BOOL,
-                bits: 8,
-                lanes: 1
-            }
-        );
-        assert_eq!(
-            dtype_to_dl(DType::BF16),
-            DLDataType {
-                code: ffi::KDL_BFLOAT,
-                bits: 16,
-                lanes: 1
-            }
-        );
+        assert_eq!(dtype_to_dl(DType::Bool), DLDataType { code: ffi::KDL_BOOL, bits: 8, lanes: 1 });
+        assert_eq!(dtype_to_dl(DType::BF16), DLDataType { code: ffi::KDL_BFLOAT, bits: 16, lanes: 1 });
     }
 
     #[test]
     fn devices_map_both_ways() {
-        assert_eq!(
-            device_from_dl(device_to_dl(Device::Cuda(3))).unwrap(),
-            Device::Cuda(3)
-        );
-        assert_eq!(
-            device_from_dl(DLDevice {
-                device_type: ffi::KDL_CUDA_HOST,
-                device_id: 0
-            })
-            .unwrap(),
-            Device::Cpu
-        );
-        assert!(device_from_dl(DLDevice {
-            device_type: ffi::KDL_ROCM,
-            device_id: 0
-        })
-        .is_err());
-        assert_eq!(
-            export_target(Device::Cuda(1), Some(DLDevice::CPU)).unwrap(),
-            Device::Cpu
-        );
-        assert_eq!(
-            export_target(Device::Cuda(1), Some(DLDevice::cuda(1))).unwrap(),
-            Device::Cuda(1)
-        );
+        assert_eq!(device_from_dl(device_to_dl(Device::Cuda(3))).unwrap(), Device::Cuda(3));
+        assert_eq!(device_from_dl(DLDevice { device_type: ffi::KDL_CUDA_HOST, device_id: 0 }).unwrap(), Device::Cpu);
+        assert!(device_from_dl(DLDevice { device_type: ffi::KDL_ROCM, device_id: 0 }).is_err());
+        assert_eq!(export_target(Device::Cuda(1), Some(DLDevice::CPU)).unwrap(), Device::Cpu);
+        assert_eq!(export_target(Device::Cuda(1), Some(DLDevice::cuda(1))).unwrap(), Device::Cuda(1));
         assert!(export_target(Device::Cuda(1), Some(DLDevice::cuda(0))).is_err());
         assert!(export_target(Device::Cpu, Some(DLDevice::cuda(0))).is_err());
     }

@@ -1,9 +1,7 @@
 //! Export: [`Array`] → DLPack managed tensor.
 
 use super::convert::{device_to_dl, dtype_to_dl, export_target};
-use super::ffi::{
-    self, DLDevice, DLManagedTensor, DLManagedTensorVersioned, DLPackVersion, DLTensor,
-};
+use super::ffi::{self, DLDevice, DLManagedTensor, DLManagedTensorVersioned, DLPackVersion, DLTensor};
 use super::{gpu, DLPackTensor, RawDLPack, StreamArg};
 use crate::array::Array;
 use crate::error::{Error, Result};
@@ -59,10 +57,7 @@ impl ExportOptions {
     /// assert!(devarray::dlpack::ExportOptions::versioned().versioned);
     /// ```
     pub fn versioned() -> Self {
-        ExportOptions {
-            versioned: true,
-            ..Self::default()
-        }
+        ExportOptions { versioned: true, ..Self::default() }
     }
 
     /// The export Python's `max_version` asks for: versioned when the consumer understands
@@ -74,10 +69,7 @@ impl ExportOptions {
     /// assert!(!ExportOptions::for_max_version(Some((0, 8))).versioned);
     /// ```
     pub fn for_max_version(max_version: Option<(u32, u32)>) -> Self {
-        ExportOptions {
-            versioned: max_version.is_some_and(|(major, _)| major >= 1),
-            ..Self::default()
-        }
+        ExportOptions { versioned: max_version.is_some_and(|(major, _)| major >= 1), ..Self::default() }
     }
 
     /// Sets the target device (Python `dl_device`).
@@ -233,9 +225,7 @@ fn data_address(array: &Array) -> Result<*mut c_void> {
     let itemsize = array.dtype().itemsize();
     match &**array.storage() {
         Storage::Cpu(buf) => Ok(crate::cpu::view_ptr(buf, array.layout(), itemsize).cast()),
-        Storage::Cuda(buf) => Ok(
-            gpu::device_address(buf, array.layout().offset() * itemsize) as usize as *mut c_void
-        ),
+        Storage::Cuda(buf) => Ok(gpu::device_address(buf, array.layout().offset() * itemsize) as usize as *mut c_void),
     }
 }
 
@@ -256,15 +246,8 @@ fn build(array: Array, data: *mut c_void, versioned: bool, copied: bool) -> DLPa
             manager_ctx: std::ptr::null_mut(),
             deleter: Some(delete_holder::<DLManagedTensor>),
         };
-        let p = into_holder(
-            managed,
-            &array,
-            |m| &mut m.dl_tensor,
-            |m, ctx| m.manager_ctx = ctx,
-        );
-        return DLPackTensor {
-            raw: RawDLPack::Legacy(p),
-        };
+        let p = into_holder(managed, &array, |m| &mut m.dl_tensor, |m, ctx| m.manager_ctx = ctx);
+        return DLPackTensor { raw: RawDLPack::Legacy(p) };
     }
     let mut flags = 0;
     if array.is_read_only() {
@@ -274,24 +257,14 @@ fn build(array: Array, data: *mut c_void, versioned: bool, copied: bool) -> DLPa
         flags |= ffi::DLPACK_FLAG_BITMASK_IS_COPIED;
     }
     let managed = DLManagedTensorVersioned {
-        version: DLPackVersion {
-            major: ffi::DLPACK_MAJOR_VERSION,
-            minor: ffi::DLPACK_MINOR_VERSION,
-        },
+        version: DLPackVersion { major: ffi::DLPACK_MAJOR_VERSION, minor: ffi::DLPACK_MINOR_VERSION },
         manager_ctx: std::ptr::null_mut(),
         deleter: Some(delete_holder::<DLManagedTensorVersioned>),
         flags,
         dl_tensor: tensor,
     };
-    let p = into_holder(
-        managed,
-        &array,
-        |m| &mut m.dl_tensor,
-        |m, ctx| m.manager_ctx = ctx,
-    );
-    DLPackTensor {
-        raw: RawDLPack::Versioned(p),
-    }
+    let p = into_holder(managed, &array, |m| &mut m.dl_tensor, |m, ctx| m.manager_ctx = ctx);
+    DLPackTensor { raw: RawDLPack::Versioned(p) }
 }
 
 /// Boxes `managed` with the array's shape, strides and buffer, points the tensor at them, and

@@ -123,10 +123,7 @@ pub struct DLDevice {
 
 impl DLDevice {
     /// `(kDLCPU, 0)`, the host: the one target every DLPack producer must offer.
-    pub const CPU: DLDevice = DLDevice {
-        device_type: KDL_CPU,
-        device_id: 0,
-    };
+    pub const CPU: DLDevice = DLDevice { device_type: KDL_CPU, device_id: 0 };
 
     /// `(kDLCUDA, ordinal)`.
     ///
@@ -135,10 +132,7 @@ impl DLDevice {
     /// assert_eq!((d.device_type, d.device_id), (2, 1));
     /// ```
     pub const fn cuda(ordinal: i32) -> DLDevice {
-        DLDevice {
-            device_type: KDL_CUDA,
-            device_id: ordinal,
-        }
+        DLDevice { device_type: KDL_CUDA, device_id: ordinal }
     }
 }
 

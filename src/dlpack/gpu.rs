@@ -39,19 +39,11 @@ impl StreamOps for DeviceOps {
     }
     unsafe fn stream_wait_event(&self, stream: u64, event: u64) -> Result<()> {
         // SAFETY: forwarded contract: live handles of this device.
-        Ok(unsafe {
-            self.0
-                .api()
-                .stream_wait_event(StreamId(stream), EventId(event))
-        }?)
+        Ok(unsafe { self.0.api().stream_wait_event(StreamId(stream), EventId(event)) }?)
     }
     unsafe fn foreign_stream_wait_event(&self, stream: u64, event: u64) -> Result<()> {
         // SAFETY: forwarded contract: a live event of this device, a live stream of its context.
-        Ok(unsafe {
-            self.0
-                .api()
-                .stream_wait_event_foreign(stream, EventId(event))
-        }?)
+        Ok(unsafe { self.0.api().stream_wait_event_foreign(stream, EventId(event)) }?)
     }
     unsafe fn event_synchronize(&self, event: u64) -> Result<()> {
         // SAFETY: forwarded contract: a live event of this device.

@@ -26,10 +26,7 @@ struct View {
 }
 
 fn malformed(msg: impl Into<String>) -> Error {
-    Error::DLPackMalformed {
-        op: "from_dlpack",
-        msg: msg.into(),
-    }
+    Error::DLPackMalformed { op: "from_dlpack", msg: msg.into() }
 }
 
 impl Array {
@@ -71,25 +68,17 @@ impl Array {
             Device::Cpu => {
                 // An empty view touches no memory (and its data may be NULL): any aligned,
                 // non-NULL pointer will do.
-                let ptr =
-                    NonNull::new(start as *mut u8).unwrap_or(NonNull::<u64>::dangling().cast());
+                let ptr = NonNull::new(start as *mut u8).unwrap_or(NonNull::<u64>::dangling().cast());
                 // SAFETY: by the `DLPackTensor::from_raw` contract the producer's host memory is
                 // valid for every byte the view reaches, i.e. `start..start + bytes`, until the
                 // deleter runs; the tensor (whose drop runs the deleter) is the buffer's owner.
                 Storage::Cpu(unsafe { CpuBuffer::foreign(ptr, bytes, Box::new(tensor)) })
             }
             // SAFETY: as above, for device memory of CUDA device `i`.
-            Device::Cuda(i) => Storage::Cuda(unsafe {
-                gpu::foreign_buffer(i, start as u64, bytes, Box::new(tensor))?
-            }),
+            Device::Cuda(i) => Storage::Cuda(unsafe { gpu::foreign_buffer(i, start as u64, bytes, Box::new(tensor))? }),
         };
         let layout = Layout::from_parts(view.shape, view.strides, view.offset);
-        Ok(Array::from_storage(
-            Arc::new(storage),
-            layout,
-            dtype,
-            read_only,
-        ))
+        Ok(Array::from_storage(Arc::new(storage), layout, dtype, read_only))
     }
 
     /// Imports a `DLManagedTensorVersioned*` from another library; see [`Array::from_dlpack`].
@@ -151,55 +140,30 @@ impl Array {
 fn read_view(tensor: &DLPackTensor, itemsize: usize) -> Result<View> {
     let t = tensor.dl_tensor();
     if t.ndim < 0 {
-        return Err(malformed(format!(
-            "ndim is {}; it must be 0 or more",
-            t.ndim
-        )));
+        return Err(malformed(format!("ndim is {}; it must be 0 or more", t.ndim)));
     }
     if t.ndim > 0 && t.shape.is_null() {
-        return Err(malformed(format!(
-            "shape is NULL but ndim is {}; the producer must fill shape",
-            t.ndim
-        )));
+        return Err(malformed(format!("shape is NULL but ndim is {}; the producer must fill shape", t.ndim)));
     }
     let shape = tensor
         .shape()
         .iter()
         .enumerate()
-        .map(|(axis, &d)| {
-            usize::try_from(d)
-                .map_err(|_| malformed(format!("axis {axis} has negative extent {d}")))
-        })
+        .map(|(axis, &d)| usize::try_from(d).map_err(|_| malformed(format!("axis {axis} has negative extent {d}"))))
         .collect::<Result<Vec<usize>>>()?;
     let numel = checked_numel("from_dlpack", &shape, itemsize)?;
     let strides = match tensor.strides() {
         None => c_strides(&shape),
         Some(s) => s
             .iter()
-            .map(|&s| {
-                isize::try_from(s)
-                    .map_err(|_| malformed(format!("stride {s} does not fit a pointer offset")))
-            })
+            .map(|&s| isize::try_from(s).map_err(|_| malformed(format!("stride {s} does not fit a pointer offset"))))
             .collect::<Result<Vec<isize>>>()?,
     };
     if numel == 0 {
-        return Ok(View {
-            shape,
-            strides,
-            offset: 0,
-            start: 0,
-            bytes: 0,
-        });
+        return Ok(View { shape, strides, offset: 0, start: 0, bytes: 0 });
     }
-    let (start, bytes, offset) =
-        byte_range(t.data as usize, t.byte_offset, &shape, &strides, itemsize)?;
-    Ok(View {
-        shape,
-        strides,
-        offset,
-        start,
-        bytes,
-    })
+    let (start, bytes, offset) = byte_range(t.data as usize, t.byte_offset, &shape, &strides, itemsize)?;
+    Ok(View { shape, strides, offset, start, bytes })
 }
 
 /// For a non-empty view whose element `[0, …]` is at `data + byte_offset`: the lowest byte it
@@ -257,25 +221,13 @@ mod tests {
     #[test]
     fn byte_ranges_cover_negative_and_zero_strides() {
         // [3] f32, stride -1, [0] at 0x1008: touches 0x1000..0x100c.
-        assert_eq!(
-            byte_range(0x1000, 8, &[3], &[-1], 4).unwrap(),
-            (0x1000, 12, 2)
-        );
+        assert_eq!(byte_range(0x1000, 8, &[3], &[-1], 4).unwrap(), (0x1000, 12, 2));
         // Broadcast axis: zero stride adds nothing.
-        assert_eq!(
-            byte_range(0x1000, 0, &[4, 2], &[0, 1], 8).unwrap(),
-            (0x1000, 16, 0)
-        );
-        assert!(
-            byte_range(0x10, 0, &[100], &[-1], 4).is_err(),
-            "below address 0"
-        );
+        assert_eq!(byte_range(0x1000, 0, &[4, 2], &[0, 1], 8).unwrap(), (0x1000, 16, 0));
+        assert!(byte_range(0x10, 0, &[100], &[-1], 4).is_err(), "below address 0");
         assert!(byte_range(0x1002, 0, &[2], &[1], 4).is_err(), "misaligned");
         assert!(byte_range(0, 0, &[1], &[1], 4).is_err(), "NULL data");
-        assert!(
-            byte_range(0x1000, 0, &[2], &[isize::MAX], 8).is_err(),
-            "span overflows"
-        );
+        assert!(byte_range(0x1000, 0, &[2], &[isize::MAX], 8).is_err(), "span overflows");
     }
 
     #[test]

@@ -183,8 +183,7 @@ impl DLPackTensor {
         if raw.is_null() {
             return Err(Error::DLPackMalformed {
                 op: "DLPackTensor::from_raw",
-                msg: "the managed tensor pointer is NULL; pass the pointer the producer returned"
-                    .into(),
+                msg: "the managed tensor pointer is NULL; pass the pointer the producer returned".into(),
             });
         }
         if let RawDLPack::Versioned(p) = raw {
@@ -197,10 +196,7 @@ impl DLPackTensor {
                     // requires of a consumer that does not understand the version.
                     unsafe { d(p) };
                 }
-                return Err(Error::DLPackVersion {
-                    major: version.major,
-                    minor: version.minor,
-                });
+                return Err(Error::DLPackVersion { major: version.major, minor: version.minor });
             }
         }
         Ok(DLPackTensor { raw })

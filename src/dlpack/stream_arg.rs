@@ -53,12 +53,7 @@ impl StreamArg {
     /// assert!(matches!(err, Error::DLPackStream { stream: Some(-2), .. }));
     /// ```
     pub fn parse(stream: Option<i64>, device: Device) -> Result<StreamArg> {
-        let bad = |msg: &str| Error::DLPackStream {
-            op: "dlpack stream",
-            stream,
-            device,
-            msg: msg.to_string(),
-        };
+        let bad = |msg: &str| Error::DLPackStream { op: "dlpack stream", stream, device, msg: msg.to_string() };
         match device {
             Device::Cpu => match stream {
                 None => Ok(StreamArg::Host),

@@ -76,10 +76,7 @@ pub(crate) fn plan(producer: u64, consumer: StreamArg) -> SyncPlan {
     match consumer.cuda_handle() {
         None => SyncPlan::Nothing,
         Some(c) if c == producer => SyncPlan::Nothing,
-        Some(c) => SyncPlan::RecordAndWait {
-            producer,
-            consumer: c,
-        },
+        Some(c) => SyncPlan::RecordAndWait { producer, consumer: c },
     }
 }
 
@@ -97,11 +94,7 @@ impl GpuSync {
 
     /// Wraps one device's operations.
     pub(crate) fn new(ops: Arc<dyn StreamOps>) -> GpuSync {
-        GpuSync {
-            ops,
-            free_events: Mutex::new(Vec::new()),
-            capacity: Self::POOL_CAPACITY,
-        }
+        GpuSync { ops, free_events: Mutex::new(Vec::new()), capacity: Self::POOL_CAPACITY }
     }
 
     /// The device's operations.
@@ -256,27 +249,9 @@ mod tests {
         assert_eq!(plan(OURS, StreamArg::Host), SyncPlan::Nothing);
         assert_eq!(plan(OURS, StreamArg::Handle(OURS)), SyncPlan::Nothing);
         assert_eq!(plan(1, StreamArg::LegacyDefault), SyncPlan::Nothing);
-        assert_eq!(
-            plan(OURS, StreamArg::LegacyDefault),
-            SyncPlan::RecordAndWait {
-                producer: OURS,
-                consumer: 1
-            }
-        );
-        assert_eq!(
-            plan(OURS, StreamArg::PerThreadDefault),
-            SyncPlan::RecordAndWait {
-                producer: OURS,
-                consumer: 2
-            }
-        );
-        assert_eq!(
-            plan(OURS, StreamArg::Handle(0xdef0)),
-            SyncPlan::RecordAndWait {
-                producer: OURS,
-                consumer: 0xdef0
-            }
-        );
+        assert_eq!(plan(OURS, StreamArg::LegacyDefault), SyncPlan::RecordAndWait { producer: OURS, consumer: 1 });
+        assert_eq!(plan(OURS, StreamArg::PerThreadDefault), SyncPlan::RecordAndWait { producer: OURS, consumer: 2 });
+        assert_eq!(plan(OURS, StreamArg::Handle(0xdef0)), SyncPlan::RecordAndWait { producer: OURS, consumer: 0xdef0 });
     }
 
     #[test]
@@ -287,13 +262,11 @@ mod tests {
         // SAFETY: the recorder accepts any handle.
         unsafe { sync.execute(p).unwrap() };
         let ev = match rec.take().as_slice() {
-            [Call::EventCreate(e), Call::EventRecord {
-                event,
-                stream: OURS,
-            }, Call::ForeignWait {
-                stream: 0xdef0,
-                event: w,
-            }] if e == event && e == w => *e,
+            [Call::EventCreate(e), Call::EventRecord { event, stream: OURS }, Call::ForeignWait { stream: 0xdef0, event: w }]
+                if e == event && e == w =>
+            {
+                *e
+            }
             other => panic!("unexpected calls {other:?}"),
         };
         // The second export reuses the pooled event: no create.
@@ -301,16 +274,7 @@ mod tests {
         unsafe { sync.execute(plan(OURS, StreamArg::LegacyDefault)).unwrap() };
         assert_eq!(
             rec.take(),
-            vec![
-                Call::EventRecord {
-                    event: ev,
-                    stream: OURS
-                },
-                Call::ForeignWait {
-                    stream: 1,
-                    event: ev
-                }
-            ]
+            vec![Call::EventRecord { event: ev, stream: OURS }, Call::ForeignWait { stream: 1, event: ev }]
         );
         // Nothing to do → no calls at all, and never a host synchronisation.
         // SAFETY: as above.
@@ -325,19 +289,11 @@ mod tests {
         let rec = Arc::new(Recorder::default());
         let sync = GpuSync::new(rec.clone());
         // Concurrent exports each hold an event; when they all return, the surplus is destroyed.
-        let held: Vec<u64> = (0..GpuSync::POOL_CAPACITY + 2)
-            .map(|_| sync.take_event().unwrap())
-            .collect();
+        let held: Vec<u64> = (0..GpuSync::POOL_CAPACITY + 2).map(|_| sync.take_event().unwrap()).collect();
         rec.take();
         held.iter().for_each(|&e| sync.return_event(e));
         let destroyed = &held[GpuSync::POOL_CAPACITY..];
-        assert_eq!(
-            rec.take(),
-            destroyed
-                .iter()
-                .map(|&e| Call::EventDestroy(e))
-                .collect::<Vec<_>>()
-        );
+        assert_eq!(rec.take(), destroyed.iter().map(|&e| Call::EventDestroy(e)).collect::<Vec<_>>());
         assert_eq!(sync.free_list().len(), GpuSync::POOL_CAPACITY);
     }
 }

@@ -3,8 +3,7 @@
 #![allow(dead_code)]
 
 use devarray::dlpack::ffi::{
-    DLDataType, DLDevice, DLManagedTensor, DLManagedTensorVersioned, DLPackVersion, DLTensor,
-    KDL_FLOAT,
+    DLDataType, DLDevice, DLManagedTensor, DLManagedTensorVersioned, DLPackVersion, DLTensor, KDL_FLOAT,
 };
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,18 +39,8 @@ impl Spec {
     /// A compact float32 tensor of `shape` holding `0, 1, 2, …`.
     pub fn f32(shape: &[i64]) -> Spec {
         let n: i64 = shape.iter().product();
-        let bytes: Vec<u8> = (0..n.max(0))
-            .flat_map(|i| (i as f32).to_ne_bytes())
-            .collect();
-        Spec::raw(
-            DLDataType {
-                code: KDL_FLOAT,
-                bits: 32,
-                lanes: 1,
-            },
-            shape,
-            bytes,
-        )
+        let bytes: Vec<u8> = (0..n.max(0)).flat_map(|i| (i as f32).to_ne_bytes()).collect();
+        Spec::raw(DLDataType { code: KDL_FLOAT, bits: 32, lanes: 1 }, shape, bytes)
     }
 
     /// A tensor of `dtype` and `shape` over `bytes`.
@@ -104,13 +93,7 @@ fn make(spec: &Spec) -> (DLTensor, Box<Context>, Counter) {
     let words = spec.alloc_bytes.max(spec.bytes.len()).div_ceil(8).max(1);
     let mut memory = vec![0u64; words].into_boxed_slice();
     // SAFETY: the slice holds at least `bytes.len()` bytes; u8 has no alignment needs.
-    unsafe {
-        std::ptr::copy_nonoverlapping(
-            spec.bytes.as_ptr(),
-            memory.as_mut_ptr().cast::<u8>(),
-            spec.bytes.len(),
-        )
-    };
+    unsafe { std::ptr::copy_nonoverlapping(spec.bytes.as_ptr(), memory.as_mut_ptr().cast::<u8>(), spec.bytes.len()) };
     let mut shape = spec.shape.clone().map(Vec::into_boxed_slice);
     let mut strides = spec.strides.clone().map(Vec::into_boxed_slice);
     let data = if spec.null_data {
@@ -118,34 +101,19 @@ fn make(spec: &Spec) -> (DLTensor, Box<Context>, Counter) {
     } else if let Some(a) = spec.fake_address {
         a as *mut c_void
     } else {
-        memory
-            .as_mut_ptr()
-            .cast::<u8>()
-            .wrapping_add(spec.data_shift)
-            .cast()
+        memory.as_mut_ptr().cast::<u8>().wrapping_add(spec.data_shift).cast()
     };
     let tensor = DLTensor {
         data,
         device: spec.device,
-        ndim: spec
-            .ndim
-            .unwrap_or(spec.shape.as_ref().map_or(0, |s| s.len() as i32)),
+        ndim: spec.ndim.unwrap_or(spec.shape.as_ref().map_or(0, |s| s.len() as i32)),
         dtype: spec.dtype,
-        shape: shape
-            .as_mut()
-            .map_or(std::ptr::null_mut(), |s| s.as_mut_ptr()),
-        strides: strides
-            .as_mut()
-            .map_or(std::ptr::null_mut(), |s| s.as_mut_ptr()),
+        shape: shape.as_mut().map_or(std::ptr::null_mut(), |s| s.as_mut_ptr()),
+        strides: strides.as_mut().map_or(std::ptr::null_mut(), |s| s.as_mut_ptr()),
         byte_offset: spec.byte_offset,
     };
     let deleted = Arc::new(AtomicUsize::new(0));
-    let ctx = Box::new(Context {
-        _memory: memory,
-        _shape: shape,
-        _strides: strides,
-        deleted: deleted.clone(),
-    });
+    let ctx = Box::new(Context { _memory: memory, _shape: shape, _strides: strides, deleted: deleted.clone() });
     (tensor, ctx, Counter(deleted))
 }
 
@@ -181,11 +149,8 @@ pub fn versioned(spec: &Spec) -> (*mut DLManagedTensorVersioned, Counter) {
 /// A foreign legacy tensor.
 pub fn legacy(spec: &Spec) -> (*mut DLManagedTensor, Counter) {
     let (dl_tensor, ctx, counter) = make(spec);
-    let managed = Box::new(DLManagedTensor {
-        dl_tensor,
-        manager_ctx: Box::into_raw(ctx).cast(),
-        deleter: Some(delete_legacy),
-    });
+    let managed =
+        Box::new(DLManagedTensor { dl_tensor, manager_ctx: Box::into_raw(ctx).cast(), deleter: Some(delete_legacy) });
     (Box::into_raw(managed), counter)
 }
 
@@ -195,10 +160,5 @@ pub fn legacy(spec: &Spec) -> (*mut DLManagedTensor, Counter) {
 /// `p` is live.
 pub unsafe fn data_of(p: *mut DLManagedTensorVersioned) -> *mut u8 {
     // SAFETY: forwarded.
-    unsafe {
-        (*p).dl_tensor
-            .data
-            .cast::<u8>()
-            .add((*p).dl_tensor.byte_offset as usize)
-    }
+    unsafe { (*p).dl_tensor.data.cast::<u8>().add((*p).dl_tensor.byte_offset as usize) }
 }
