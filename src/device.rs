@@ -48,7 +48,10 @@ impl std::str::FromStr for Device {
             "cpu" => Ok(Device::Cpu),
             "cuda" | "gpu" => Ok(Device::Cuda(0)),
             _ => match t.strip_prefix("cuda:") {
-                Some(n) => n.parse::<usize>().map(Device::Cuda).map_err(|_| bad("the part after 'cuda:' must be a device number")),
+                Some(n) => n
+                    .parse::<usize>()
+                    .map(Device::Cuda)
+                    .map_err(|_| bad("the part after 'cuda:' must be a device number")),
                 None => Err(bad("expected 'cpu', 'cuda' or 'cuda:N'")),
             },
         }
