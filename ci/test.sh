@@ -32,6 +32,9 @@ step "cargo test (unit, integration, examples, doc tests)"
 DEVARRAY_REQUIRE_NVRTC=1 DEVARRAY_NVRTC_TEST_ARCHS=80 cargo test --all-targets
 cargo test --doc
 
+step "CUDA backend on the CPU emulator (--features emulator, DEVARRAY_DEVICE=cuda-emu)"
+bash ci/emulator.sh
+
 step "NumPy oracle files are current (tools/gen_oracle.py --check)"
 python tools/gen_oracle.py --check
 

@@ -3,11 +3,11 @@
 //
 // Compiled by NVRTC (passed to it as the header "common.cuh"); it must not include anything.
 // Every device-only intrinsic sits behind a small da_* wrapper with a portable host branch
-// (`#ifdef __CUDA_ARCH__`), so the same sources also build as host C++ for a CPU emulator that
-// provides a shim (threadIdx/blockIdx/blockDim/gridDim, __syncthreads, __shfl_xor_sync and the
-// C math functions) before including this file (kernels/hosttest/shim.h is a small one). The shim
-// may predefine DA_DEV, DA_KERNEL (variadic: it receives the __launch_bounds__ arguments),
-// DA_SHARED and DA_GLOBAL_CONST.
+// (`#ifdef __CUDA_ARCH__`), so the same sources also build as host C++ for the CPU emulator,
+// whose shim (kernels/emu/shim.h: threadIdx/blockIdx/blockDim/gridDim, __syncthreads,
+// __shfl_xor_sync, the C math functions, DA_EMULATOR) is included before this file. A shim may
+// predefine DA_DEV, DA_KERNEL (variadic: it receives the __launch_bounds__ arguments), DA_SHARED
+// and DA_GLOBAL_CONST.
 #ifndef DA_COMMON_CUH
 #define DA_COMMON_CUH
 
@@ -732,6 +732,34 @@ DA_DEV void da_ew_strided(const EwArgs& args, const L& lay) {
     }
 }
 
+// Emulator hooks. With DA_EMULATOR (kernels/emu/shim.h, host C++ only) every kernel NAME also gets
+// `NAME__emu(void** params)`, which calls it with its parameters passed as cuLaunchKernel passes
+// them, and a registry entry (name, entry, block size, parameter sizes and what the host checks a
+// launch's pointers against). ABI 1, elementwise: abi_info = {inputs, sizeof out, sizeof in0, in1,
+// in2, scalar mask forced on}; ABI 2, reductions: {sizeof input element, partial, output}.
+#define DA_STR_(x) #x
+#define DA_STR(x) DA_STR_(x)
+#ifdef DA_EMULATOR
+#  define DA_EMU_ABI_EW 1u
+#  define DA_EMU_ABI_RED 2u
+#  define DA_EMU_EW(NAME, LAYOUT, FORCE, ...)                                                       \
+    extern "C" void DA_CAT(NAME, __emu)(void** p) { NAME(*(const EwArgs*)p[0], *(const LAYOUT*)p[1]); } \
+    DA_EMU_REGISTER(DA_STR(NAME), &DA_CAT(NAME, __emu), DA_EW_BLOCK, 2u,                             \
+                    {(unsigned)sizeof(EwArgs), (unsigned)sizeof(LAYOUT), 0u, 0u}, DA_EMU_ABI_EW,     \
+                    {(unsigned)__VA_ARGS__::NIN, (unsigned)sizeof(__VA_ARGS__::O),                   \
+                     (unsigned)sizeof(__VA_ARGS__::A), (unsigned)sizeof(__VA_ARGS__::B),             \
+                     (unsigned)sizeof(__VA_ARGS__::C), (unsigned)(FORCE), 0u})
+#  define DA_EMU_RED(NAME, ...)                                                                     \
+    extern "C" void DA_CAT(NAME, __emu)(void** p) { NAME(*(const RedArgs*)p[0]); }                 \
+    DA_EMU_REGISTER(DA_STR(NAME), &DA_CAT(NAME, __emu), DA_RED_BLOCK, 1u,                            \
+                    {(unsigned)sizeof(RedArgs), 0u, 0u, 0u}, DA_EMU_ABI_RED,                         \
+                    {(unsigned)sizeof(__VA_ARGS__::In), (unsigned)sizeof(__VA_ARGS__::A),            \
+                     (unsigned)sizeof(__VA_ARGS__::O), 0u, 0u, 0u, 0u})
+#else
+#  define DA_EMU_EW(NAME, LAYOUT, FORCE, ...)
+#  define DA_EMU_RED(NAME, ...)
+#endif
+
 // Kernel definition helpers: DA_EW_DEFINE(prefix, Functor...) emits prefix_vec/_s32/_s64.
 #define DA_EW_DEFINE_F(PREFIX, FORCE, ...)                                                        \
     DA_KERNEL(DA_EW_BLOCK) DA_CAT(PREFIX, _vec)(EwArgs a, LayoutContig l) {                        \
@@ -742,7 +770,10 @@ DA_DEV void da_ew_strided(const EwArgs& args, const L& lay) {
     }                                                                                              \
     DA_KERNEL(DA_EW_BLOCK) DA_CAT(PREFIX, _s64)(EwArgs a, Layout64 l) {                            \
         da_ew_strided<__VA_ARGS__, Layout64, FORCE>(a, l);                                         \
-    }
+    }                                                                                              \
+    DA_EMU_EW(DA_CAT(PREFIX, _vec), LayoutContig, FORCE, __VA_ARGS__)                              \
+    DA_EMU_EW(DA_CAT(PREFIX, _s32), Layout32, FORCE, __VA_ARGS__)                                  \
+    DA_EMU_EW(DA_CAT(PREFIX, _s64), Layout64, FORCE, __VA_ARGS__)
 #define DA_EW_DEFINE(PREFIX, ...) DA_EW_DEFINE_F(PREFIX, 0u, __VA_ARGS__)
 // {op}_{tag} prefix for the module's dtype
 #define DA_OPNAME(op) DA_CAT(DA_CAT(op, _), DA_TAG)

@@ -299,7 +299,11 @@ template <class R> DA_DEV void rd_outer(const RedArgs& a) {
     DA_KERNEL(DA_RED_BLOCK, 1) DA_CAT(DA_OPNAME(op), _full1)(RedArgs a) { rd_full1<rd_##op<DA_T>>(a); } \
     DA_KERNEL(DA_RED_BLOCK, 1) DA_CAT(DA_OPNAME(op), _full2)(RedArgs a) { rd_full2<rd_##op<DA_T>>(a); } \
     DA_KERNEL(DA_RED_BLOCK, 1) DA_CAT(DA_OPNAME(op), _inner)(RedArgs a) { rd_inner<rd_##op<DA_T>>(a); } \
-    DA_KERNEL(DA_RED_BLOCK, 1) DA_CAT(DA_OPNAME(op), _outer)(RedArgs a) { rd_outer<rd_##op<DA_T>>(a); }
+    DA_KERNEL(DA_RED_BLOCK, 1) DA_CAT(DA_OPNAME(op), _outer)(RedArgs a) { rd_outer<rd_##op<DA_T>>(a); } \
+    DA_EMU_RED(DA_CAT(DA_OPNAME(op), _full1), rd_##op<DA_T>)                                 \
+    DA_EMU_RED(DA_CAT(DA_OPNAME(op), _full2), rd_##op<DA_T>)                                 \
+    DA_EMU_RED(DA_CAT(DA_OPNAME(op), _inner), rd_##op<DA_T>)                                 \
+    DA_EMU_RED(DA_CAT(DA_OPNAME(op), _outer), rd_##op<DA_T>)
 
 DA_RED(sum)
 DA_RED(prod)

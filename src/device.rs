@@ -8,6 +8,10 @@ use std::fmt;
 /// `Device::default()` is CUDA device 0 when a driver and a device are present, else the CPU;
 /// the environment variable `DEVARRAY_DEVICE` (`cpu`, `cuda`, `cuda:N`) overrides it.
 ///
+/// In a build with the `emulator` feature, `DEVARRAY_DEVICE=cuda-emu` at process start makes
+/// `Cuda(0)` a CUDA device emulated on the CPU (the CUDA backend and its kernels, for tests):
+/// [`devices_report`] then names it `devarray CUDA emulator (CPU)`.
+///
 /// ```
 /// use devarray::Device;
 /// assert_eq!(Device::Cpu.to_string(), "cpu");
@@ -35,7 +39,8 @@ impl fmt::Display for Device {
 impl std::str::FromStr for Device {
     type Err = Error;
 
-    /// Parses `cpu`, `cuda` (= `cuda:0`) or `cuda:N`, case-insensitively. Only the syntax is
+    /// Parses `cpu`, `cuda` (= `cuda:0`), `cuda:N` or, where the emulator is selected,
+    /// `cuda-emu` (= `cuda:0`), case-insensitively. Only the syntax is
     /// checked; [`Device::checked`] also checks that the device exists.
     fn from_str(s: &str) -> Result<Device> {
         let t = s.trim().to_ascii_lowercase();
@@ -47,11 +52,10 @@ impl std::str::FromStr for Device {
         match t.as_str() {
             "cpu" => Ok(Device::Cpu),
             "cuda" | "gpu" => Ok(Device::Cuda(0)),
+            "cuda-emu" if crate::cuda::emulator_requested() => Ok(Device::Cuda(0)),
+            "cuda-emu" => Err(bad("the CUDA emulator needs a build with the `emulator` feature and DEVARRAY_DEVICE=cuda-emu at process start")),
             _ => match t.strip_prefix("cuda:") {
-                Some(n) => n
-                    .parse::<usize>()
-                    .map(Device::Cuda)
-                    .map_err(|_| bad("the part after 'cuda:' must be a device number")),
+                Some(n) => n.parse::<usize>().map(Device::Cuda).map_err(|_| bad("the part after 'cuda:' must be a device number")),
                 None => Err(bad("expected 'cpu', 'cuda' or 'cuda:N'")),
             },
         }
@@ -198,6 +202,8 @@ pub struct DevicesReport {
     pub nvrtc_version: Option<(i32, i32)>,
     /// Why CUDA is unusable, if it is.
     pub cuda_unavailable: Option<String>,
+    /// Whether the CUDA devices are emulated on the CPU (`DEVARRAY_DEVICE=cuda-emu`).
+    pub cuda_emulated: bool,
     /// The device `Device::default()` picks.
     pub default_device: Device,
 }
@@ -224,6 +230,7 @@ pub fn devices_report() -> DevicesReport {
         driver_version: crate::cuda::driver_version(),
         nvrtc_version: crate::cuda::nvrtc_version(),
         cuda_unavailable: crate::cuda::unavailable_reason(),
+        cuda_emulated: crate::cuda::emulated(),
         default_device: Device::default(),
     }
 }
@@ -232,6 +239,7 @@ impl fmt::Display for DevicesReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.driver_version {
             Some(v) => writeln!(f, "CUDA driver: {}.{}", v / 1000, (v % 1000) / 10)?,
+            None if self.cuda_emulated => writeln!(f, "CUDA driver: none; CUDA is emulated on the CPU (cuda-emu)")?,
             None => writeln!(f, "CUDA driver: not found")?,
         }
         match self.nvrtc_version {

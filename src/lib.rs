@@ -80,5 +80,9 @@ pub use layout::{broadcast_shapes, AxisSlice, Layout};
 pub use ops::{can_cast, result_type, BinaryOp, Operand, ReduceOp, UnaryOp};
 pub use stream::{Event, Stream, StreamGuard};
 
+/// The CUDA emulator (feature `emulator`, selected by `DEVARRAY_DEVICE=cuda-emu`).
+#[cfg(feature = "emulator")]
+pub use cuda::emu::public as emulator;
+
 /// Re-export of the `half` crate, whose `f16` and `bf16` are devarray's 16-bit float elements.
 pub use half;

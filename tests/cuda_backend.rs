@@ -5,22 +5,15 @@
 //!   also with the 64-bit index path forced, with one-block grids, across threads, and past
 //!   2^31 elements. Each GPU test prints `skipped: no CUDA device` and passes on machines
 //!   without one, and fails there instead when `DEVARRAY_REQUIRE_CUDA=1`.
+//! - On the CUDA emulator (`--features emulator`, `DEVARRAY_DEVICE=cuda-emu`) the same tests run
+//!   on the CPU, with smaller sizes where a size only matters for speed (the boundaries the
+//!   kernels have are covered by `cuda_kernels` and `cuda_reductions`).
 
+mod common;
+mod cuda_support;
+
+use cuda_support::{emulated, gpu, rerun_with};
 use devarray::{Array, AxisSlice, BinaryOp, DType, Device, Error, ReduceOp, Result, UnaryOp};
-
-/// CUDA device 0, or `None` after printing the skip line.
-fn gpu() -> Option<Device> {
-    match Device::cuda_if_available(0) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            if std::env::var("DEVARRAY_REQUIRE_CUDA").as_deref() == Ok("1") {
-                panic!("DEVARRAY_REQUIRE_CUDA=1 but CUDA device 0 is unusable: {e}");
-            }
-            println!("skipped: no CUDA device");
-            None
-        }
-    }
-}
 
 #[test]
 fn without_a_usable_device_every_entry_point_errors() {
@@ -34,6 +27,8 @@ fn without_a_usable_device_every_entry_point_errors() {
     assert!(Array::zeros(&[2], DType::F32, &bogus).is_err());
     if Device::cuda_if_available(0).is_ok() {
         println!("CUDA device present: the no-driver assertions do not apply");
+        assert_eq!(report.cuda_emulated, report.devices[1].name.contains("emulator"));
+        assert_eq!(report.cuda_emulated, report.to_string().contains("emulated"));
         assert!(report.cuda_unavailable.is_none() && report.devices.len() >= 2);
         return;
     }
@@ -177,8 +172,10 @@ fn elementwise_ops_match_the_cpu() -> Result<()> {
 #[test]
 fn reductions_match_the_cpu_on_every_kernel_path() -> Result<()> {
     let Some(dev) = gpu() else { return Ok(()) };
-    // (rows, cols): full1+full2 over 100k, inner rows, outer columns, single block.
-    let shapes = [(1, 100_003), (300, 700), (2, 5), (1, 1)];
+    // (rows, cols): full1+full2 over 100k (20k emulated: still past the single-block limit),
+    // inner rows, outer columns, single block.
+    let long = if emulated() { 20_011 } else { 100_003 };
+    let shapes = [(1, long), (300, 700), (2, 5), (1, 1)];
     for dtype in [DType::Bool, DType::U8, DType::I32, DType::F16, DType::BF16, DType::F32, DType::F64] {
         for (rows, cols) in shapes {
             for op in [ReduceOp::Sum, ReduceOp::Max, ReduceOp::Argmin, ReduceOp::Any, ReduceOp::Mean] {
@@ -218,6 +215,12 @@ fn threads_share_a_device() -> Result<()> {
 #[test]
 fn arrays_past_two_to_the_31_elements_use_64_bit_indexing() -> Result<()> {
     let Some(dev) = gpu() else { return Ok(()) };
+    if emulated() {
+        // 2 GiB touched element by element: minutes on the CPU. The emulated suites cover the
+        // switch with views reaching past 2^31 elements and with DEVARRAY_FORCE_INDEX64.
+        println!("skipped on the emulator: 2^31 touched elements");
+        return Ok(());
+    }
     let n = (1usize << 31) + 77;
     let a = Array::ones(&[n], DType::U8, &dev)?;
     assert_eq!(a.reduce(ReduceOp::Sum, None, false)?.item::<u64>()?, n as u64);
@@ -240,37 +243,19 @@ fn exhausting_memory_is_an_error() {
     assert_eq!(Array::ones(&[3], DType::I32, &dev).unwrap().to_vec::<i32>().unwrap(), vec![1, 1, 1]);
 }
 
-/// Re-runs the comparison tests in a child process with `env` set (the launch overrides are
-/// read once per process), with a fresh kernel cache directory, which must fill with cubins.
-fn rerun_with(env: (&str, &str)) {
-    let Some(_) = gpu() else { return };
-    let cache = std::env::temp_dir().join(format!("devarray-cuda-test-{}-{}", env.0, std::process::id()));
-    let exe = std::env::current_exe().expect("test binary path");
-    for test in [
-        "fills_and_strided_views_match_the_cpu",
-        "elementwise_ops_match_the_cpu",
-        "reductions_match_the_cpu_on_every_kernel_path",
-    ] {
-        let status = std::process::Command::new(&exe)
-            .args([test, "--exact", "--test-threads=1"])
-            .env(env.0, env.1)
-            .env("DEVARRAY_CACHE_DIR", &cache)
-            .env("DEVARRAY_REQUIRE_CUDA", "1")
-            .status()
-            .expect("child test runs");
-        assert!(status.success(), "{test} with {}={} failed", env.0, env.1);
-    }
-    let cached = std::fs::read_dir(&cache).map(|d| d.filter_map(|e| e.ok()).count()).unwrap_or(0);
-    assert!(cached > 0, "kernel images were cached in DEVARRAY_CACHE_DIR");
-    let _ = std::fs::remove_dir_all(&cache);
-}
+/// The comparison tests that run again with launch overrides (in child processes).
+const RERUN: [&str; 3] = [
+    "fills_and_strided_views_match_the_cpu",
+    "elementwise_ops_match_the_cpu",
+    "reductions_match_the_cpu_on_every_kernel_path",
+];
 
 #[test]
 fn forced_64_bit_indexing_matches_the_cpu() {
-    rerun_with(("DEVARRAY_FORCE_INDEX64", "1"));
+    rerun_with(("DEVARRAY_FORCE_INDEX64", "1"), &RERUN);
 }
 
 #[test]
 fn one_block_grids_match_the_cpu() {
-    rerun_with(("DEVARRAY_MAX_GRID", "1"));
+    rerun_with(("DEVARRAY_MAX_GRID", "1"), &RERUN);
 }

@@ -139,6 +139,10 @@ pub(crate) type GpuResult<T> = std::result::Result<T, GpuError>;
 pub(crate) trait GpuPlatform: Send + Sync {
     /// Short description for reports (`"CUDA driver"`).
     fn describe(&self) -> &'static str;
+    /// Whether the devices are emulated on the CPU (the `emulator` feature's platform).
+    fn emulated(&self) -> bool {
+        false
+    }
     /// Driver version as CUDA encodes it (`12080` = 12.8), when there is one.
     fn driver_version(&self) -> Option<i32>;
     /// Number of devices.
@@ -157,7 +161,8 @@ pub(crate) trait GpuApi: Send + Sync {
     /// The device's properties (queried once at open).
     fn props(&self) -> &DeviceProps;
     /// Whether [`GpuApi::module_load`] needs a compiled image (cubin/PTX from NVRTC). An
-    /// emulator that runs host-compiled kernels returns `false` and receives an empty image.
+    /// emulator that runs host-compiled kernels returns `false` and receives the module's name
+    /// (`binary/f32`: family and dtype tag) instead, which no NVRTC is needed for.
     fn wants_device_code(&self) -> bool {
         true
     }
@@ -246,7 +251,8 @@ pub(crate) trait GpuApi: Send + Sync {
     /// `dst..dst+bytes` lies in one live allocation.
     unsafe fn memset_u8(&self, dst: DevPtr, value: u8, bytes: usize, stream: StreamId) -> GpuResult<()>;
 
-    /// Loads a module from a cubin or (NUL-terminated or not) PTX image.
+    /// Loads a module from a cubin or (NUL-terminated or not) PTX image (or, when
+    /// [`GpuApi::wants_device_code`] is `false`, from the module's name).
     fn module_load(&self, image: &[u8]) -> GpuResult<ModuleId>;
     /// Unloads a module; its functions become invalid.
     ///

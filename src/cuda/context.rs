@@ -12,13 +12,22 @@ use crate::error::{Error, Result};
 use std::sync::{Arc, OnceLock, RwLock};
 
 /// The GPU platform, or why there is none. Probed once: loading the driver is not free, and
-/// the answer does not change while the process runs.
+/// the answer does not change while the process runs. With the `emulator` feature and
+/// `DEVARRAY_DEVICE=cuda-emu`, the CUDA emulator instead of the driver.
 pub(crate) fn platform() -> std::result::Result<&'static dyn GpuPlatform, &'static str> {
     static PLATFORM: OnceLock<std::result::Result<Box<dyn GpuPlatform>, String>> = OnceLock::new();
-    match PLATFORM.get_or_init(|| DriverPlatform::probe().map(|p| Box::new(p) as Box<dyn GpuPlatform>)) {
+    match PLATFORM.get_or_init(probe) {
         Ok(p) => Ok(p.as_ref()),
         Err(reason) => Err(reason.as_str()),
     }
+}
+
+fn probe() -> std::result::Result<Box<dyn GpuPlatform>, String> {
+    #[cfg(feature = "emulator")]
+    if super::emulator_requested() {
+        return Ok(Box::new(super::emu::EmuPlatform));
+    }
+    DriverPlatform::probe().map(|p| Box::new(p) as Box<dyn GpuPlatform>)
 }
 
 /// Why CUDA device `ordinal` cannot be used, if it cannot.

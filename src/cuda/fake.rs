@@ -6,7 +6,7 @@
 use super::api::{
     DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, ModuleId, StreamId,
 };
-use super::launch::{offset_ptr, EwArgs, Layout32, Layout64, LayoutContig, MAX_DIMS};
+use super::launch::{decode_layout, offset_ptr, EwArgs, IndexPath};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -89,14 +89,15 @@ impl State {
     /// Runs `copy_uN_*` / `fill_uN_*` like the CUDA kernels would.
     fn run_elementwise(&mut self, name: &str, args: &[Vec<u8>]) {
         let parts: Vec<&str> = name.split('_').collect();
-        let [op, tag, path] = parts[..] else { return };
+        let [op, tag, _] = parts[..] else { return };
         if op != "copy" && op != "fill" {
             return;
         }
         let isz = tag[1..].parse::<usize>().expect("u8..u64") / 8;
         let ew: EwArgs = bytemuck::pod_read_unaligned(&args[0]);
-        let (n, shape, strides) = decode_layout(path, &args[1]);
-        if path == "vec" {
+        let path = IndexPath::of_kernel(name).expect("a path suffix");
+        let (n, shape, strides) = decode_layout(path, &args[1]).expect("a well-formed layout");
+        if path == IndexPath::Vec {
             assert!(ew.out % 16 == 0 && (op == "fill" || ew.inputs[0] % 16 == 0), "misaligned _vec launch");
         }
         for i in 0..n {
@@ -108,31 +109,6 @@ impl State {
             };
             self.write(offset_ptr(ew.out, offsets[0], isz), &value);
         }
-    }
-}
-
-/// `(n, shape, strides[slot])` of an elementwise layout argument.
-fn decode_layout(path: &str, bytes: &[u8]) -> (usize, Vec<usize>, Vec<Vec<isize>>) {
-    match path {
-        "vec" => {
-            let l: LayoutContig = bytemuck::pod_read_unaligned(bytes);
-            (l.n as usize, vec![l.n as usize], vec![vec![1]; 4])
-        }
-        "s32" => {
-            let l: Layout32 = bytemuck::pod_read_unaligned(bytes);
-            let nd = l.ndim as usize;
-            assert!(nd <= MAX_DIMS);
-            let strides = l.stride.iter().map(|s| s[..nd].iter().map(|&x| x as isize).collect()).collect();
-            (l.n as usize, l.shape[..nd].iter().map(|&x| x as usize).collect(), strides)
-        }
-        "s64" => {
-            let l: Layout64 = bytemuck::pod_read_unaligned(bytes);
-            let nd = l.ndim as usize;
-            assert!(nd <= MAX_DIMS);
-            let strides = l.stride.iter().map(|s| s[..nd].iter().map(|&x| x as isize).collect()).collect();
-            (l.n as usize, l.shape[..nd].iter().map(|&x| x as usize).collect(), strides)
-        }
-        other => panic!("unknown path {other}"),
     }
 }
 
@@ -248,7 +224,7 @@ impl GpuApi for FakeGpu {
         Ok(())
     }
     fn module_load(&self, image: &[u8]) -> GpuResult<ModuleId> {
-        assert!(image.is_empty(), "the fake wants no device code");
+        assert!(std::str::from_utf8(image).is_ok_and(|n| n.contains('/')), "the fake gets a module name, no code");
         let mut s = self.state();
         s.log.push("module_load".into());
         Ok(ModuleId(s.handle()))

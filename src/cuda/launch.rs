@@ -101,6 +101,14 @@ impl IndexPath {
             IndexPath::S64 => "s64",
         }
     }
+
+    /// The path of a kernel name ending in `_vec`, `_s32` or `_s64`.
+    #[cfg(any(test, feature = "emulator"))]
+    pub(crate) fn of_kernel(name: &str) -> Option<IndexPath> {
+        [IndexPath::Vec, IndexPath::S32, IndexPath::S64]
+            .into_iter()
+            .find(|p| name.rsplit('_').next() == Some(p.suffix()))
+    }
 }
 
 /// A shape and the strides of every operand (operand 0 = output) after collapsing.
@@ -244,6 +252,47 @@ impl LayoutArg {
             LayoutArg::Contig(l) => bytemuck::bytes_of(l),
             LayoutArg::S32(l) => bytemuck::bytes_of(l),
             LayoutArg::S64(l) => bytemuck::bytes_of(l),
+        }
+    }
+}
+
+/// A decoded elementwise layout argument: element count, shape, and the strides of the four
+/// operand slots.
+#[cfg(any(test, feature = "emulator"))]
+pub(crate) type DecodedLayout = (usize, Vec<usize>, Vec<Vec<isize>>);
+
+/// Decodes the layout argument of a `path` launch (`_vec`: one dimension of `n`, unit strides).
+/// `None` for bytes of the wrong size or more than [`MAX_DIMS`] dimensions. For the test fake and
+/// the emulator, which check launches against the memory they touch.
+#[cfg(any(test, feature = "emulator"))]
+pub(crate) fn decode_layout(path: IndexPath, bytes: &[u8]) -> Option<DecodedLayout> {
+    fn parts<S: Copy, T: Copy>(
+        ndim: i32,
+        shape: &[S; MAX_DIMS],
+        stride: &[[T; MAX_DIMS]; 1 + MAX_INPUTS],
+        dim: impl Fn(S) -> usize,
+        step: impl Fn(T) -> isize,
+    ) -> Option<(Vec<usize>, Vec<Vec<isize>>)> {
+        let nd = usize::try_from(ndim).ok().filter(|&d| d <= MAX_DIMS)?;
+        Some((
+            shape[..nd].iter().map(|&d| dim(d)).collect(),
+            stride.iter().map(|s| s[..nd].iter().map(|&x| step(x)).collect()).collect(),
+        ))
+    }
+    match path {
+        IndexPath::Vec => {
+            let l: LayoutContig = bytemuck::try_pod_read_unaligned(bytes).ok()?;
+            Some((l.n as usize, vec![l.n as usize], vec![vec![1]; 1 + MAX_INPUTS]))
+        }
+        IndexPath::S32 => {
+            let l: Layout32 = bytemuck::try_pod_read_unaligned(bytes).ok()?;
+            let (shape, strides) = parts(l.ndim, &l.shape, &l.stride, |d| d as usize, |s| s as isize)?;
+            Some((l.n as usize, shape, strides))
+        }
+        IndexPath::S64 => {
+            let l: Layout64 = bytemuck::try_pod_read_unaligned(bytes).ok()?;
+            let (shape, strides) = parts(l.ndim, &l.shape, &l.stride, |d| d as usize, |s| s as isize)?;
+            Some((l.n as usize, shape, strides))
         }
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Layers, bottom up:
 //! - [`api`]: the narrow [`GpuApi`](api::GpuApi) interface, the only way anything here reaches
-//!   a GPU; [`driver`] implements it over the CUDA driver (cudarc, loaded at run time), and an
-//!   emulator or test fake can implement it too.
+//!   a GPU; [`driver`] implements it over the CUDA driver (cudarc, loaded at run time), `emu`
+//!   (feature `emulator`) over the CPU with the kernels compiled as host C++, and a test fake
+//!   records launches.
 //! - [`nvrtc`] compiles `kernels/*.cu` at run time for the device's exact architecture;
 //!   [`module`] caches images on disk and loaded modules per device.
 //! - [`context`]: one [`CudaDevice`] per ordinal (primary context, one non-blocking stream,
@@ -25,6 +26,8 @@ pub(crate) mod nvrtc;
 pub(crate) mod ops;
 pub(crate) mod reduce;
 
+#[cfg(feature = "emulator")]
+pub(crate) mod emu;
 #[cfg(test)]
 mod fake;
 
@@ -44,6 +47,21 @@ pub(crate) fn device_count() -> usize {
 /// exists.
 pub(crate) fn unavailable_reason() -> Option<String> {
     context::unusable(0)
+}
+
+/// Whether the CUDA devices are the CPU emulator (feature `emulator`, `DEVARRAY_DEVICE=cuda-emu`).
+pub(crate) fn emulated() -> bool {
+    context::platform().is_ok_and(|p| p.emulated())
+}
+
+/// The `DEVARRAY_DEVICE` value that selects the CUDA emulator.
+pub(crate) const EMULATOR_DEVICE: &str = "cuda-emu";
+
+/// Whether this process asked for the CUDA emulator (`DEVARRAY_DEVICE=cuda-emu` in a build with
+/// the `emulator` feature); unlike [`emulated`], probes nothing.
+pub(crate) fn emulator_requested() -> bool {
+    cfg!(feature = "emulator")
+        && std::env::var(crate::device::DEVICE_ENV).is_ok_and(|v| v.trim().eq_ignore_ascii_case(EMULATOR_DEVICE))
 }
 
 /// The driver's CUDA version (`12080` = 12.8), when a driver loads.

@@ -273,8 +273,11 @@ impl ModuleCache {
         if let Some(m) = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return Ok(m.clone());
         }
-        let image =
-            if api.wants_device_code() { module_image(fam, tag, api.props().compute_capability)? } else { Vec::new() };
+        let image = if api.wants_device_code() {
+            module_image(fam, tag, api.props().compute_capability)?
+        } else {
+            module_name(fam, tag).into_bytes()
+        };
         let id = api.module_load(&image).map_err(|e| {
             let hint = match e.kind {
                 GpuErrorKind::KernelImage => "; the NVIDIA driver may be older than NVRTC: update the driver",

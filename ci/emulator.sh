@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The CUDA backend and the kernel sources of kernels/ on the CPU (no GPU): with the cargo feature
+# `emulator`, build.rs compiles kernels/*.cu as host C++ (a C++17 compiler is needed: g++ or
+# clang++, `CXX` to choose), and DEVARRAY_DEVICE=cuda-emu makes cuda:0 an emulated device.
+# Runs clippy with the feature, the emulator's own tests, and the CUDA-backend suites against the
+# emulated device: the same suites ci/gpu.sh runs on a real GPU. Grids are capped at 3 blocks
+# (DEVARRAY_MAX_GRID) so grid-stride loops take several rounds at small sizes.
+#
+#   bash ci/emulator.sh          # called by ci/test.sh
+#   DEVARRAY_EMU_SEED=N bash ci/emulator.sh   # another interleaving of the threads of a block
+#
+# Not run here: tests/ops_reduce.rs (its float32_sum_is_as_accurate_as_numpy fails with the
+# emulator's small grids: the full-reduction kernel sums each thread's strided share
+# sequentially, so its accuracy falls with the grid size).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+command -v "${CXX:-c++}" >/dev/null || { echo "ci/emulator.sh: no C++ compiler (${CXX:-c++})"; exit 1; }
+
+echo "--- cargo clippy --all-targets --features emulator -- -D warnings"
+cargo clippy --quiet --all-targets --features emulator -- -D warnings
+
+echo "--- build (kernels/*.cu as host C++, then the tests)"
+build_start=$SECONDS
+cargo test --quiet --features emulator --no-run 2>&1 | grep -v "^ *Executable" || true
+echo "build: $((SECONDS - build_start)) s"
+
+suites=(cuda_kernels cuda_reductions cuda_backend array_creation array_views ops_unary ops_binary
+        dlpack_roundtrip dlpack_stream dlpack_ownership dlpack_malformed)
+args=()
+for s in "${suites[@]}"; do args+=(--test "$s"); done
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+echo "--- emulator unit tests, then ${suites[*]} on DEVARRAY_DEVICE=cuda-emu"
+export DEVARRAY_DEVICE=cuda-emu DEVARRAY_REQUIRE_CUDA=1 DEVARRAY_MAX_GRID=3
+test_start=$SECONDS
+TIMEFORMAT="emulated suites: %R s wall, %U s user + %S s system CPU"
+time {
+    cargo test --quiet --features emulator --lib cuda::emu 2>&1 | tee -a "$log"
+    cargo test --quiet --features emulator "${args[@]}" 2>&1 | tee -a "$log"
+}
+awk '/^test result:/ { passed += $4; failed += $6 }
+     /^devarray CUDA emulator:/ { launches += $4; blocks += $11; threads += $13 }
+     END { printf "emulated CUDA tests: %d passed, %d failed; %d emulated kernel launches, %d blocks, %d threads\n",
+           passed, failed, launches, blocks, threads }' "$log"
+echo "ci/emulator.sh: tests $((SECONDS - test_start)) s, total $((SECONDS - started)) s"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# What a GPU runner calls (.github/workflows/gpu.yml): the whole test suite with the CUDA tests on
+# the real GPU — DEVARRAY_REQUIRE_CUDA=1 makes a missing or unusable device a failure instead of
+# "skipped: no CUDA device" — then the GPU benchmarks, if the crate has any (benches/).
+# The CUDA-backend suites (tests/cuda_*.rs) are the ones ci/emulator.sh runs on the CPU emulator;
+# here they run without the `emulator` feature, on cuda:0.
+#
+#   bash ci/gpu.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+export DEVARRAY_REQUIRE_CUDA=1 DEVARRAY_REQUIRE_NVRTC=1
+unset DEVARRAY_DEVICE DEVARRAY_MAX_GRID DEVARRAY_FORCE_INDEX64
+
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv || true
+source ci/cuda-tools.sh  # NVRTC from PyPI: kernels are compiled at run time for the device's arch
+
+echo "--- devices"
+cargo run --quiet --example tour >/dev/null
+cargo test --quiet --test cuda_backend without_a_usable_device_every_entry_point_errors -- --nocapture
+
+echo "--- cargo test --all-targets (CUDA tests on the GPU)"
+cargo test --all-targets
+cargo test --doc
+
+echo "--- GPU benchmarks"
+if compgen -G "benches/*.rs" >/dev/null; then
+    cargo bench
+else
+    echo "no benchmarks yet (benches/ has no targets): nothing to run"
+fi
+echo "ci/gpu.sh: done in $((SECONDS - started)) s"

@@ -1,0 +1,147 @@
+//! What memory a launch may touch, derived from its arguments and the kernel ABI
+//! (`kernels/ABI.md`), so the emulator can refuse a launch whose pointers do not lie inside live
+//! allocations before running it. This is the check a real GPU cannot make: there, a wrong
+//! stride or a scratch buffer one slot too small corrupts memory silently.
+
+use super::ffi::{Abi, Kernel};
+use crate::cuda::launch::{decode_layout, EwArgs, IndexPath, RedArgs, VEC_BYTES};
+
+/// One range of device memory a launch reads or writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Access {
+    /// First byte.
+    pub(crate) addr: u64,
+    /// Length in bytes (> 0).
+    pub(crate) bytes: u64,
+    /// Which operand (`"output"`, `"input 1"`, `"partials"`...).
+    pub(crate) what: String,
+}
+
+/// Every range a launch of `kernel` with `params` over `grid` blocks may access, or why the
+/// arguments are inconsistent with the ABI.
+pub(crate) fn accesses(kernel: &Kernel, grid_x: u32, params: &[Vec<u8>]) -> Result<Vec<Access>, String> {
+    match kernel.abi {
+        Abi::Elementwise { inputs, out, input, forced_scalars } => {
+            let path = IndexPath::of_kernel(&kernel.name).ok_or_else(|| format!("{}: no path suffix", kernel.name))?;
+            let sizes = [out, input[0], input[1], input[2]];
+            elementwise(path, &params[0], &params[1], inputs, sizes, forced_scalars)
+        }
+        Abi::Reduction { input, partial, out } => {
+            let path = kernel.name.rsplit('_').next().unwrap_or("");
+            reduction(path, &params[0], grid_x, [input, partial, out])
+        }
+        Abi::Unknown => Ok(Vec::new()),
+    }
+}
+
+/// `(lowest, highest)` element offset of an operand walking `shape` with `strides`.
+fn extent(shape: &[usize], strides: &[isize]) -> (i128, i128) {
+    shape.iter().zip(strides).fold((0, 0), |(lo, hi), (&d, &s)| {
+        let reach = (d as i128 - 1) * s as i128;
+        (lo + reach.min(0), hi + reach.max(0))
+    })
+}
+
+fn elementwise(
+    path: IndexPath,
+    args: &[u8],
+    layout: &[u8],
+    inputs: usize,
+    sizes: [usize; 4],
+    forced: u32,
+) -> Result<Vec<Access>, String> {
+    let a: EwArgs = bytemuck::pod_read_unaligned(args);
+    let (n, shape, strides) = decode_layout(path, layout).ok_or("malformed layout argument")?;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    if shape.iter().product::<usize>() != n || shape.contains(&0) {
+        return Err(format!("layout shape {shape:?} does not hold n = {n} elements"));
+    }
+    let scalars = a.scalar_mask | forced;
+    let mut out = Vec::new();
+    for slot in 0..=inputs.min(3) {
+        if slot > 0 && scalars & (1 << (slot - 1)) != 0 {
+            continue;
+        }
+        let ptr = if slot == 0 { a.out } else { a.inputs[slot - 1] };
+        let what = if slot == 0 { "output".to_string() } else { format!("input {}", slot - 1) };
+        let (lo, hi) = extent(&shape, &strides[slot]);
+        if path == IndexPath::S32 && (lo < i128::from(i32::MIN) || hi > i128::from(i32::MAX)) {
+            return Err(format!("{what}: a _s32 launch with element offsets {lo}..={hi} beyond 32 bits"));
+        }
+        if path == IndexPath::Vec && ptr % VEC_BYTES as u64 != 0 {
+            return Err(format!("{what}: _vec pointer {ptr:#x} is not {VEC_BYTES}-byte aligned"));
+        }
+        let size = sizes[slot] as i128;
+        let first = i128::from(ptr) + lo * size;
+        let bytes = (hi - lo + 1) * size;
+        let addr = u64::try_from(first).map_err(|_| format!("{what}: offsets reach below address 0"))?;
+        out.push(Access { addr, bytes: bytes as u64, what });
+    }
+    Ok(out)
+}
+
+fn reduction(path: &str, args: &[u8], grid_x: u32, sizes: [usize; 3]) -> Result<Vec<Access>, String> {
+    let a: RedArgs = bytemuck::pod_read_unaligned(args);
+    let [input, partial, out] = sizes.map(|s| s as u64);
+    let n = a.outer.checked_mul(a.r).and_then(|v| v.checked_mul(a.inner)).ok_or("outer * r * inner overflows")?;
+    let grid = u64::from(grid_x);
+    let range = |addr: u64, count: u64, size: u64, what: &str| -> Result<Option<Access>, String> {
+        let bytes = count.checked_mul(size).ok_or_else(|| format!("{what}: size overflows"))?;
+        Ok((bytes > 0).then(|| Access { addr, bytes, what: what.to_string() }))
+    };
+    let list = match path {
+        "full1" => [
+            range(a.input, n, input, "input")?,
+            range(a.partials, grid, partial, "partials")?,
+            range(a.out, u64::from(grid == 1), out, "output")?,
+        ],
+        "full2" => [range(a.partials, a.r, partial, "partials")?, range(a.out, 1, out, "output")?, None],
+        "inner" if a.inner != 1 => return Err(format!("_inner launch with inner = {} (must be 1)", a.inner)),
+        "inner" | "outer" => {
+            [range(a.input, n, input, "input")?, range(a.out, a.outer * a.inner, out, "output")?, None]
+        }
+        other => return Err(format!("unknown reduction kernel kind {other:?}")),
+    };
+    Ok(list.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cuda::launch::{collapse, LayoutArg};
+
+    fn ew(path: IndexPath, args: EwArgs, shape: &[usize], strides: &[&[isize]]) -> Result<Vec<Access>, String> {
+        let layout = LayoutArg::build(path, &collapse(shape, strides), &[0, 1]);
+        elementwise(path, bytemuck::bytes_of(&args), layout.bytes(), 1, [4, 2, 0, 0], 0)
+    }
+
+    #[test]
+    fn elementwise_ranges_follow_shapes_strides_and_element_sizes() {
+        let args = EwArgs { out: 0x1000, inputs: [0x2000, 0, 0], ..EwArgs::default() };
+        let acc = ew(IndexPath::S32, args, &[3, 4], &[&[4, 1], &[1, -3]]).unwrap();
+        assert_eq!(acc[0], Access { addr: 0x1000, bytes: 48, what: "output".into() });
+        // input offsets: -9 ..= 2 (2-byte elements)
+        assert_eq!((acc[1].addr, acc[1].bytes), (0x2000 - 18, 24));
+        let vec = ew(IndexPath::Vec, args, &[10], &[&[1], &[1]]).unwrap();
+        assert_eq!((vec[0].bytes, vec[1].bytes), (40, 20));
+        let misaligned = EwArgs { out: 0x1004, ..args };
+        assert!(ew(IndexPath::Vec, misaligned, &[10], &[&[1], &[1]]).unwrap_err().contains("aligned"));
+        let scalar = EwArgs { scalar_mask: 1, ..args };
+        assert_eq!(ew(IndexPath::S64, scalar, &[5], &[&[1], &[0]]).unwrap().len(), 1, "scalars touch nothing");
+    }
+
+    #[test]
+    fn reduction_ranges_depend_on_the_kernel_kind() {
+        let a = RedArgs { input: 0x100, out: 0x200, partials: 0x300, outer: 2, r: 5, inner: 3, divisor: 0 };
+        let bytes = |p: &str, grid| -> Vec<u64> {
+            reduction(p, bytemuck::bytes_of(&a), grid, [4, 8, 2]).unwrap().iter().map(|x| x.bytes).collect()
+        };
+        assert_eq!(bytes("outer", 2), vec![120, 12]);
+        assert_eq!(bytes("full1", 4), vec![120, 32], "no output with several blocks");
+        assert_eq!(bytes("full1", 1), vec![120, 8, 2]);
+        assert_eq!(bytes("full2", 1), vec![40, 2], "r partials");
+        assert!(reduction("inner", bytemuck::bytes_of(&a), 1, [4, 8, 2]).is_err(), "inner must be 1");
+    }
+}
