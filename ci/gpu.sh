@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 export DEVARRAY_REQUIRE_CUDA=1 DEVARRAY_REQUIRE_NVRTC=1
+export CARGO_INCREMENTAL=0 CARGO_PROFILE_DEV_DEBUG=0  # disk: see ci/test.sh
 unset DEVARRAY_DEVICE DEVARRAY_MAX_GRID DEVARRAY_FORCE_INDEX64
 
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv || true

@@ -9,10 +9,18 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 step() { printf '\n=== %s (%ss) ===\n' "$*" $((SECONDS - started)); }
 
+# Disk: a full run builds the crate three ways (tests, --features emulator, the Python extension).
+# With debug info that was 17 GB of target/ (the dtype-generic ops monomorphise into ~400 MB test
+# binaries) and a runner with less free disk failed with ENOSPC. No debug info and no incremental
+# state (useless on a fresh clone) keep it near 3 GB. Panics still print their file:line.
+export CARGO_PROFILE_DEV_DEBUG=0 CARGO_INCREMENTAL=0
+disk_report() { echo "disk: $(df -h . | awk 'NR == 2 { print $4 " free of " $2 }'), target/ $(du -sh target 2>/dev/null | cut -f1)"; }
+
 step "toolchain"
 command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (https://rustup.rs)"; exit 1; }
 if command -v rustup >/dev/null; then rustup component add rustfmt clippy >/dev/null 2>&1 || true; fi
 cargo --version
+disk_report
 
 step "python environment (.cache/venv)"
 source ci/python-env.sh
@@ -54,4 +62,5 @@ step "python package (bindings/: pip install into .cache/venv, pytest)"
 bash ci/python.sh
 
 step "done"
+disk_report
 echo "all checks passed in $((SECONDS - started))s"
