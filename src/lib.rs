@@ -65,6 +65,7 @@ mod device;
 pub mod dlpack;
 mod dtype;
 mod error;
+pub mod kernels;
 mod layout;
 mod ops;
 mod storage;

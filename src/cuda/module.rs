@@ -217,18 +217,29 @@ pub(crate) fn module_image(fam: &Family, tag: DType, arch: (u32, u32)) -> Result
 
 /// [`module_image`] with an explicit cache directory (`None`: no disk cache).
 fn module_image_in(dir: Option<&Path>, fam: &Family, tag: DType, arch: (u32, u32)) -> Result<Vec<u8>> {
+    cached_module_image(dir, fam, tag, arch).map(|(image, _)| image)
+}
+
+/// The image of `(fam, tag)` for `arch` and whether it came from the disk cache in `dir`
+/// (`None`: no disk cache, always compiled).
+pub(crate) fn cached_module_image(
+    dir: Option<&Path>,
+    fam: &Family,
+    tag: DType,
+    arch: (u32, u32),
+) -> Result<(Vec<u8>, bool)> {
     let target = target_for(fam, tag, arch)?;
     let version = nvrtc::get().map(|n| n.version).unwrap_or((0, 0));
     let key = cache_key(fam, tag, target, version);
     let path = dir.map(|d| entry_path(d, fam, tag, target, key));
     if let Some(image) = path.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|d| decode_entry(key, &d)) {
-        return Ok(image);
+        return Ok((image, true));
     }
     let image = compile(fam, tag, target)?;
     if let Some(p) = &path {
         store_entry(p, key, &image);
     }
-    Ok(image)
+    Ok((image, false))
 }
 
 /// A module loaded on one device, with the functions looked up so far.
