@@ -43,4 +43,10 @@ awk '/^test result:/ { passed += $4; failed += $6 }
      /^devarray CUDA emulator:/ { launches += $4; blocks += $11; threads += $13 }
      END { printf "emulated CUDA tests: %d passed, %d failed; %d emulated kernel launches, %d blocks, %d threads\n",
            passed, failed, launches, blocks, threads }' "$log"
+
+# The GPU benchmark harness (benches/gpu_ops.rs) in short mode on the emulated device: tiny
+# sizes, every op's result checked against the CPU backend, events timing the emulated streams.
+# It proves the harness runs (ci/gpu.sh runs its full mode on a real GPU); the timings mean nothing.
+echo "--- benches/gpu_ops.rs, short mode, on DEVARRAY_DEVICE=cuda-emu"
+DEVARRAY_DEVICE=cuda-emu DEVARRAY_MAX_GRID=3 cargo test --features emulator --bench gpu_ops
 echo "ci/emulator.sh: tests $((SECONDS - test_start)) s, total $((SECONDS - started)) s"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a GPU runner calls (.github/workflows/gpu.yml): the whole test suite with the CUDA tests on
 # the real GPU — DEVARRAY_REQUIRE_CUDA=1 makes a missing or unusable device a failure instead of
-# "skipped: no CUDA device" — then the GPU benchmarks, if the crate has any (benches/).
+# "skipped: no CUDA device" — then the GPU benchmarks (benches/gpu_ops.rs, full mode), whose report
+# is saved as benches/results/gpu_ops.md.
 # The CUDA-backend suites (tests/cuda_*.rs) are the ones ci/emulator.sh runs on the CPU emulator;
 # here they run without the `emulator` feature, on cuda:0.
 #
@@ -24,10 +25,9 @@ echo "--- cargo test --all-targets (CUDA tests on the GPU)"
 cargo test --all-targets
 cargo test --doc
 
-echo "--- GPU benchmarks"
-if compgen -G "benches/*.rs" >/dev/null; then
-    cargo bench
-else
-    echo "no benchmarks yet (benches/ has no targets): nothing to run"
-fi
+echo "--- GPU benchmarks: benches/gpu_ops.rs, full mode, saved as benches/results/gpu_ops.md"
+# `--bench` selects the full mode (2^20..2^28 elements); the markdown report is stdout only
+# (cargo's own messages go to stderr). A failing op fails the run (pipefail).
+mkdir -p benches/results
+cargo bench --bench gpu_ops -- --bench | tee benches/results/gpu_ops.md
 echo "ci/gpu.sh: done in $((SECONDS - started)) s"

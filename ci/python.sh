@@ -23,4 +23,6 @@ python -c "import devarray, sys; print('devarray', devarray.__version__, 'on Pyt
 
 echo "running the Python tests (bindings/tests)"
 python -m pytest bindings/tests -p no:cacheprovider -q -rs --durations=5
+# benches/python_ops.py's short mode: tiny sizes, every devarray result checked against NumPy.
+python benches/python_ops.py --short
 echo "python: done in $((SECONDS - started))s"

@@ -3,7 +3,8 @@
 //! A [`Stream`] is an in-order queue of device work. Every thread has a *current stream* per
 //! device, which devarray's ops on that device run on: the device's own stream unless a
 //! [`Stream::make_current`] guard is alive. An [`Event`] marks a point in a stream; other streams
-//! can wait on it ([`Event::wait`]) and the host can block on it ([`Event::synchronize`]).
+//! can wait on it ([`Event::wait`]), the host can block on it ([`Event::synchronize`]), and two
+//! recorded events time the device work between them ([`Event::elapsed_since`]).
 //!
 //! On the CPU device, ops run synchronously on one in-order queue, so a CPU stream is that
 //! queue: creating, recording, waiting and synchronising all succeed at once. Code written once
@@ -25,6 +26,7 @@
 //! # Ok::<(), devarray::Error>(())
 //! ```
 
+use crate::cuda::CudaDevice;
 use crate::dlpack::gpu;
 use crate::dlpack::sync::{self, GpuSync};
 use crate::dlpack::StreamArg;
@@ -33,7 +35,9 @@ use crate::Device;
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// An in-order queue of work on one device.
 ///
@@ -248,7 +252,8 @@ impl Stream {
         Ok(StreamGuard { device: self.device(), previous, _not_send: PhantomData })
     }
 
-    /// Records a new event at the current end of this stream.
+    /// Records a new event at the current end of this stream. Like [`Event::new`]'s, the event
+    /// can be timed with [`Event::elapsed_since`].
     ///
     /// ```
     /// let s = devarray::Stream::new(&devarray::Device::Cpu)?;
@@ -257,13 +262,20 @@ impl Stream {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn record_event(&self) -> Result<Event> {
-        // The event is made through the stream's own device handle, so streams of any device
-        // object (including test doubles) record their own events.
+        let e = Event::new(&self.device())?;
+        e.record(self)?;
+        Ok(e)
+    }
+
+    /// Records a new ordering-only event (no timestamp: cheaper to record, cannot be timed) at
+    /// the current end of this stream. It is made through the stream's own device handle, so
+    /// streams of any device object (including test doubles) record their own events.
+    fn record_ordering_event(&self) -> Result<Event> {
         let e = match &self.inner.kind {
-            Kind::Host => Event::new(&self.device())?,
+            Kind::Host => Event::host(),
             Kind::Gpu { sync, .. } => {
                 let raw = sync.ops().event_create()?;
-                Event { device: self.device(), kind: EventKind::Gpu { sync: sync.clone(), raw } }
+                Event::gpu(self.device(), sync.clone(), raw, None)
             }
         };
         e.record(self)?;
@@ -363,7 +375,7 @@ fn join(waiter: &Stream, after: &Stream) -> Result<()> {
     if waiter == after {
         return Ok(());
     }
-    let event = after.record_event()?;
+    let event = after.record_ordering_event()?;
     waiter.wait_event(&event)
 }
 
@@ -373,8 +385,8 @@ impl fmt::Debug for StreamGuard {
     }
 }
 
-/// A marker in a stream: other streams can wait for it without blocking the host, and the host
-/// can block until it completes.
+/// A marker in a stream: other streams can wait for it without blocking the host, the host can
+/// block until it completes, and the time between two recorded events can be measured.
 ///
 /// ```
 /// use devarray::{Device, Event, Stream};
@@ -392,12 +404,18 @@ pub struct Event {
 }
 
 enum EventKind {
-    Host,
-    Gpu { sync: Arc<GpuSync>, raw: u64 },
+    /// A CPU event: when it was last recorded (CPU work before it had completed by then).
+    Host { recorded_at: Mutex<Option<Instant>> },
+    /// A CUDA event: the device's stream operations, the raw handle, and, for events that take
+    /// timestamps, the device that measures them.
+    Gpu { sync: Arc<GpuSync>, raw: u64, timer: Option<Arc<CudaDevice>>, recorded: AtomicBool },
 }
 
 impl Event {
-    /// A new event on `device` (not recorded yet: waiting on it returns at once).
+    /// A new event on `device` (not recorded yet: waiting on it returns at once). Its records
+    /// take timestamps, so two events can be timed with [`Event::elapsed_since`].
+    ///
+    /// **Errors** with [`Error::CudaUnavailable`] when the CUDA device cannot be used.
     ///
     /// ```
     /// let e = devarray::Event::new(&devarray::Device::Cpu)?;
@@ -405,15 +423,25 @@ impl Event {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn new(device: &Device) -> Result<Event> {
-        let kind = match *device {
-            Device::Cpu => EventKind::Host,
+        match *device {
+            Device::Cpu => Ok(Event::host()),
             Device::Cuda(i) => {
                 let sync = gpu::gpu_sync(i)?;
-                let raw = sync.ops().event_create()?;
-                EventKind::Gpu { sync, raw }
+                let timer = CudaDevice::get(i)?;
+                let raw = timer.create_timing_event()?;
+                Ok(Event::gpu(*device, sync, raw, Some(timer)))
             }
-        };
-        Ok(Event { device: *device, kind })
+        }
+    }
+
+    fn host() -> Event {
+        Event { device: Device::Cpu, kind: EventKind::Host { recorded_at: Mutex::new(None) } }
+    }
+
+    /// Wraps raw event `raw` of `device`, destroyed through `sync` on drop; `timer` is the
+    /// device that made it with timing enabled (`None`: an ordering-only event).
+    fn gpu(device: Device, sync: Arc<GpuSync>, raw: u64, timer: Option<Arc<CudaDevice>>) -> Event {
+        Event { device, kind: EventKind::Gpu { sync, raw, timer, recorded: AtomicBool::new(false) } }
     }
 
     /// The device the event belongs to.
@@ -448,9 +476,21 @@ impl Event {
     pub fn record(&self, stream: &Stream) -> Result<()> {
         self.check_device("Event::record", stream)?;
         match (&self.kind, &stream.inner.kind) {
-            // SAFETY: both handles are alive while `self` and `stream` are, on one device.
-            (EventKind::Gpu { sync, raw }, Kind::Gpu { raw: s, .. }) => unsafe { sync.ops().event_record(*raw, *s) },
-            _ => Ok(()),
+            (EventKind::Gpu { sync, raw, recorded, .. }, Kind::Gpu { raw: s, .. }) => {
+                // SAFETY: both handles are alive while `self` and `stream` are, on one device.
+                unsafe { sync.ops().event_record(*raw, *s) }?;
+                recorded.store(true, Ordering::Release);
+                Ok(())
+            }
+            (EventKind::Host { recorded_at }, _) => {
+                // CPU ops run synchronously: everything queued before this call has finished.
+                *recorded_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+                Ok(())
+            }
+            // A CUDA event and the CPU stream: excluded by the device check above.
+            (EventKind::Gpu { .. }, Kind::Host) => {
+                Err(Error::DeviceMismatch { op: "Event::record", lhs: self.device, rhs: stream.device() })
+            }
         }
     }
 
@@ -469,7 +509,7 @@ impl Event {
         self.check_device("Event::wait", stream)?;
         match (&self.kind, &stream.inner.kind) {
             // SAFETY: both handles are alive while `self` and `stream` are, on one device.
-            (EventKind::Gpu { sync, raw }, Kind::Gpu { raw: s, .. }) => unsafe {
+            (EventKind::Gpu { sync, raw, .. }, Kind::Gpu { raw: s, .. }) => unsafe {
                 sync.ops().stream_wait_event(*s, *raw)
             },
             _ => Ok(()),
@@ -484,16 +524,83 @@ impl Event {
     /// ```
     pub fn synchronize(&self) -> Result<()> {
         match &self.kind {
-            EventKind::Host => Ok(()),
+            EventKind::Host { .. } => Ok(()),
             // SAFETY: the event is alive while `self` is.
-            EventKind::Gpu { sync, raw } => unsafe { sync.ops().event_synchronize(*raw) },
+            EventKind::Gpu { sync, raw, .. } => unsafe { sync.ops().event_synchronize(*raw) },
+        }
+    }
+
+    /// The time from `start`'s last record to this event's last record: CUDA's
+    /// `cuEventElapsedTime` (resolution about 0.5 µs) on a CUDA device; on the CPU, where ops
+    /// run synchronously, the host clock between the two [`Event::record`] calls. Blocks until
+    /// both events have completed. Typical use: record `start`, queue work, record `end`, then
+    /// `end.elapsed_since(&start)` is the device time the work took.
+    ///
+    /// **Errors** with [`Error::DeviceMismatch`] when the events belong to different devices,
+    /// and [`Error::InvalidArgument`] when either was never recorded or `start` was recorded
+    /// after this event (devarray's internal ordering events cannot be timed either; every
+    /// [`Event::new`] and [`Stream::record_event`] event can).
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device, Event, Stream};
+    /// let dev = Device::default();
+    /// let stream = Stream::current(&dev)?;
+    /// let (start, end) = (Event::new(&dev)?, Event::new(&dev)?);
+    /// let a = Array::ones(&[1 << 16], DType::F32, &dev)?;
+    /// start.record(&stream)?;
+    /// let b = a.add(&a)?.exp()?;
+    /// end.record(&stream)?;
+    /// let took: std::time::Duration = end.elapsed_since(&start)?;
+    /// println!("add + exp on {dev}: {took:?}");
+    /// assert!(end.elapsed_since(&Event::new(&dev)?).is_err()); // never recorded
+    /// # drop(b);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn elapsed_since(&self, start: &Event) -> Result<Duration> {
+        const OP: &str = "Event::elapsed_since";
+        if start.device != self.device {
+            return Err(Error::DeviceMismatch { op: OP, lhs: start.device, rhs: self.device });
+        }
+        for (event, which) in [(start, "start"), (self, "end")] {
+            if !event.is_recorded() {
+                let msg = format!("the {which} event was never recorded; record it on a stream first");
+                return Err(Error::invalid(OP, msg));
+            }
+        }
+        match (&start.kind, &self.kind) {
+            (EventKind::Host { recorded_at: a }, EventKind::Host { recorded_at: b }) => {
+                let (a, b) = (host_stamp(a), host_stamp(b));
+                b.zip(a)
+                    .and_then(|(end, start)| end.checked_duration_since(start))
+                    .ok_or_else(|| Error::invalid(OP, "the start event was recorded after the end event"))
+            }
+            (EventKind::Gpu { raw: a, timer: Some(timer), .. }, EventKind::Gpu { raw: b, timer: Some(_), .. }) => {
+                start.synchronize()?;
+                self.synchronize()?;
+                // SAFETY: both events are live while `start` and `self` are, and belong to
+                // `timer`'s device (same device, checked above; made by that device's registry
+                // entry with timing).
+                unsafe { timer.event_elapsed(*a, *b) }
+            }
+            _ => Err(Error::invalid(OP, "devarray's internal ordering events cannot be timed; use Event::new")),
+        }
+    }
+
+    fn is_recorded(&self) -> bool {
+        match &self.kind {
+            EventKind::Host { recorded_at } => host_stamp(recorded_at).is_some(),
+            EventKind::Gpu { recorded, .. } => recorded.load(Ordering::Acquire),
         }
     }
 }
 
+fn host_stamp(recorded_at: &Mutex<Option<Instant>>) -> Option<Instant> {
+    *recorded_at.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Drop for Event {
     fn drop(&mut self) {
-        if let EventKind::Gpu { sync, raw } = &self.kind {
+        if let EventKind::Gpu { sync, raw, .. } = &self.kind {
             // SAFETY: the event is ours and this is its only owner.
             let _ = unsafe { sync.ops().event_destroy(*raw) };
         }
@@ -559,7 +666,7 @@ mod tests {
         let dev = Device::Cuda(3);
         let s = Stream::gpu(dev, sync.clone(), 0x50, true);
         let t = Stream::gpu(dev, sync.clone(), 0x60, false);
-        let e = Event { device: dev, kind: EventKind::Gpu { sync, raw: 0xe0 } };
+        let e = Event::gpu(dev, sync, 0xe0, None);
         e.record(&s).unwrap();
         t.wait_event(&e).unwrap();
         e.synchronize().unwrap();
@@ -581,7 +688,7 @@ mod tests {
     #[test]
     fn events_refuse_streams_of_other_devices() {
         let (_rec, sync) = fake_device();
-        let e = Event { device: Device::Cuda(0), kind: EventKind::Gpu { sync: sync.clone(), raw: 1 } };
+        let e = Event::gpu(Device::Cuda(0), sync.clone(), 1, None);
         let other = Stream::gpu(Device::Cuda(1), sync, 0x70, false);
         assert!(matches!(e.record(&other), Err(Error::DeviceMismatch { .. })));
         assert!(matches!(e.wait(&Stream::host()), Err(Error::DeviceMismatch { .. })));
@@ -602,5 +709,44 @@ mod tests {
         ours.order_consumer(StreamArg::NoSync).unwrap();
         assert!(rec.take().is_empty(), "same stream or -1: no calls");
         assert_eq!(ours.dlpack_stream_arg(), Some(0x90));
+    }
+
+    #[test]
+    fn cpu_events_time_the_host_clock_between_records() {
+        let dev = Device::Cpu;
+        let s = Stream::current(&dev).unwrap();
+        let (start, end) = (Event::new(&dev).unwrap(), Event::new(&dev).unwrap());
+        let never = Event::new(&dev).unwrap();
+        assert!(matches!(end.elapsed_since(&start), Err(Error::InvalidArgument { .. })), "neither recorded");
+        start.record(&s).unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+        end.record(&s).unwrap();
+        let took = end.elapsed_since(&start).unwrap();
+        assert!(took >= Duration::from_millis(2) && took < Duration::from_secs(10), "{took:?}");
+        assert_eq!(start.elapsed_since(&start).unwrap(), Duration::ZERO);
+        assert!(matches!(end.elapsed_since(&never), Err(Error::InvalidArgument { .. })));
+        assert!(matches!(never.elapsed_since(&start), Err(Error::InvalidArgument { .. })));
+        assert!(matches!(start.elapsed_since(&end), Err(Error::InvalidArgument { .. })), "end before start");
+        let recorded = s.record_event().unwrap();
+        assert!(recorded.elapsed_since(&start).unwrap() >= took);
+    }
+
+    #[test]
+    fn elapsed_refuses_other_devices_and_ordering_events() {
+        let (_rec, sync) = fake_device();
+        let dev = Device::Cuda(5);
+        let s = Stream::gpu(dev, sync.clone(), 0x80, false);
+        let cpu = Stream::current(&Device::Cpu).unwrap().record_event().unwrap();
+        let ordering = s.record_ordering_event().unwrap();
+        assert!(matches!(
+            ordering.elapsed_since(&cpu),
+            Err(Error::DeviceMismatch { op: "Event::elapsed_since", lhs: Device::Cpu, rhs: Device::Cuda(5) })
+        ));
+        assert!(matches!(cpu.elapsed_since(&ordering), Err(Error::DeviceMismatch { .. })));
+        let unrecorded = Event::gpu(dev, sync, 0x81, None);
+        let err = ordering.elapsed_since(&unrecorded).unwrap_err();
+        assert!(err.to_string().contains("start event was never recorded"), "{err}");
+        let err = ordering.elapsed_since(&ordering).unwrap_err();
+        assert!(err.to_string().contains("cannot be timed"), "{err}");
     }
 }

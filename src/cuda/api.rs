@@ -184,8 +184,22 @@ pub(crate) trait GpuApi: Send + Sync {
     /// context, including other libraries' in a shared primary context) has finished.
     fn device_synchronize(&self) -> GpuResult<()>;
 
-    /// Creates an event (timing disabled: it is only used for ordering).
-    fn event_create(&self) -> GpuResult<EventId>;
+    /// Creates an event for ordering only (timing disabled, the cheapest kind to record): what
+    /// the backend's internal events use.
+    fn event_create(&self) -> GpuResult<EventId> {
+        self.event_create_with(false)
+    }
+    /// Creates an event; with `timing`, each record also takes a device timestamp for
+    /// [`GpuApi::event_elapsed_ms`] (CUDA: without `CU_EVENT_DISABLE_TIMING`).
+    fn event_create_with(&self, timing: bool) -> GpuResult<EventId>;
+    /// Milliseconds between the last records of `start` and `end` (`cuEventElapsedTime`;
+    /// negative when `end` completed first). Fails with [`GpuErrorKind::InvalidUsage`] when
+    /// either event was created without timing or never recorded, and with
+    /// [`GpuErrorKind::Other`] (`CUDA_ERROR_NOT_READY`) when either has not completed yet.
+    ///
+    /// # Safety
+    /// `start` and `end` are live handles of this object.
+    unsafe fn event_elapsed_ms(&self, start: EventId, end: EventId) -> GpuResult<f32>;
     /// Records `event` at the current end of `stream`.
     ///
     /// # Safety

@@ -192,6 +192,30 @@ impl CudaDevice {
         Ok(unsafe { self.api.launch(function, dims, self.current_stream(), args) }?)
     }
 
+    /// Creates an event whose records take a timestamp, for the public
+    /// [`Event`](crate::Event)'s [`elapsed_since`](crate::Event::elapsed_since). Returns the raw
+    /// handle; destroy it with `api().event_destroy`.
+    pub(crate) fn create_timing_event(&self) -> Result<u64> {
+        Ok(self.api.event_create_with(true)?.0)
+    }
+
+    /// Time between the last records of timing events `start` and `end`, both completed.
+    ///
+    /// **Errors**: [`Error::InvalidArgument`] when `end` completed before `start`; driver
+    /// errors (an event without timing, never recorded or not complete) as [`Error::Driver`].
+    ///
+    /// # Safety
+    /// `start` and `end` are live events of this device.
+    pub(crate) unsafe fn event_elapsed(&self, start: u64, end: u64) -> Result<std::time::Duration> {
+        // SAFETY: forwarded contract.
+        let ms = unsafe { self.api.event_elapsed_ms(EventId(start), EventId(end)) }?;
+        if !ms.is_finite() || ms < 0.0 {
+            let msg = format!("the end event completed {:.3} ms before the start event", -ms);
+            return Err(Error::invalid("Event::elapsed_since", msg));
+        }
+        Ok(std::time::Duration::from_secs_f64(f64::from(ms) / 1e3))
+    }
+
     /// Records an event at the current end of the current stream.
     pub(crate) fn record_event(&self) -> Result<Event<'_>> {
         let id = self.api.event_create()?;

@@ -285,10 +285,18 @@ impl GpuApi for DriverDevice {
         wrap("cuCtxSynchronize", result::ctx::synchronize())
     }
 
-    fn event_create(&self) -> GpuResult<EventId> {
+    fn event_create_with(&self, timing: bool) -> GpuResult<EventId> {
         let _ctx = self.bind()?;
-        let e = wrap("cuEventCreate", result::event::create(sys::CUevent_flags::CU_EVENT_DISABLE_TIMING))?;
+        let flags =
+            if timing { sys::CUevent_flags::CU_EVENT_DEFAULT } else { sys::CUevent_flags::CU_EVENT_DISABLE_TIMING };
+        let e = wrap("cuEventCreate", result::event::create(flags))?;
         Ok(EventId(e as usize as u64))
+    }
+    unsafe fn event_elapsed_ms(&self, start: EventId, end: EventId) -> GpuResult<f32> {
+        let _ctx = self.bind()?;
+        // SAFETY: the caller guarantees live events of this context; the driver itself refuses
+        // events without timing, never recorded, or not complete yet.
+        wrap("cuEventElapsedTime", unsafe { result::event::elapsed(event_of(start), event_of(end)) })
     }
     unsafe fn event_record(&self, event: EventId, stream: StreamId) -> GpuResult<()> {
         let _ctx = self.bind()?;

@@ -31,7 +31,22 @@ pub(crate) struct State {
     pub(crate) log: Vec<String>,
     /// Allocations larger than this fail with out-of-memory.
     pub(crate) alloc_limit: Option<usize>,
+    /// Live events.
+    events: HashMap<u64, FakeEvent>,
+    /// The fake device clock in ms: every event record reads it, then advances it by 1.5 ms.
+    clock_ms: f32,
 }
+
+/// An event of the fake device.
+#[derive(Clone, Copy, Debug)]
+struct FakeEvent {
+    timing: bool,
+    /// The fake clock at the last record (`None`: never recorded).
+    recorded_at_ms: Option<f32>,
+}
+
+/// How far the fake clock advances at each event record.
+pub(crate) const FAKE_MS_PER_RECORD: f32 = 1.5;
 
 /// The fake device.
 pub(crate) struct FakeGpu {
@@ -160,11 +175,28 @@ impl GpuApi for FakeGpu {
         self.state().log.push(format!("wait_foreign {stream}"));
         Ok(())
     }
-    fn event_create(&self) -> GpuResult<EventId> {
-        Ok(EventId(self.state().handle()))
+    fn event_create_with(&self, timing: bool) -> GpuResult<EventId> {
+        let mut s = self.state();
+        let id = s.handle();
+        s.events.insert(id, FakeEvent { timing, recorded_at_ms: None });
+        Ok(EventId(id))
     }
-    unsafe fn event_record(&self, _: EventId, _: StreamId) -> GpuResult<()> {
+    unsafe fn event_record(&self, event: EventId, _: StreamId) -> GpuResult<()> {
+        let mut s = self.state();
+        let now = s.clock_ms;
+        s.clock_ms += FAKE_MS_PER_RECORD;
+        let e = s.events.get_mut(&event.0).ok_or_else(|| misuse("cuEventRecord", "unknown event"))?;
+        e.recorded_at_ms = Some(now);
         Ok(())
+    }
+    unsafe fn event_elapsed_ms(&self, start: EventId, end: EventId) -> GpuResult<f32> {
+        let s = self.state();
+        let at = |e: EventId| match s.events.get(&e.0) {
+            Some(FakeEvent { timing: true, recorded_at_ms: Some(t) }) => Ok(*t),
+            Some(_) => Err(misuse("cuEventElapsedTime", "event without timing, or never recorded")),
+            None => Err(misuse("cuEventElapsedTime", "unknown event")),
+        };
+        Ok(at(end)? - at(start)?)
     }
     unsafe fn stream_wait_event(&self, _: StreamId, _: EventId) -> GpuResult<()> {
         Ok(())
@@ -173,8 +205,8 @@ impl GpuApi for FakeGpu {
         self.state().log.push("event_synchronize".into());
         Ok(())
     }
-    unsafe fn event_destroy(&self, _: EventId) -> GpuResult<()> {
-        Ok(())
+    unsafe fn event_destroy(&self, event: EventId) -> GpuResult<()> {
+        self.state().events.remove(&event.0).map(drop).ok_or_else(|| misuse("cuEventDestroy", "unknown event"))
     }
     unsafe fn alloc(&self, bytes: usize, _: StreamId) -> GpuResult<DevPtr> {
         let mut s = self.state();

@@ -1,5 +1,7 @@
 //! The CUDA glue of DLPack exchange and of [`Stream`](crate::Stream)/[`Event`](crate::Event):
-//! the only code of `src/dlpack` and `src/stream.rs` that reaches into `src/cuda`.
+//! the only code of `src/dlpack` and `src/stream.rs` that reaches into `src/cuda`, apart from
+//! timing events, which `src/stream.rs` creates and reads through `CudaDevice` (the recording
+//! test double behind [`StreamOps`] has no clock).
 //!
 //! Streams and events go through [`StreamOps`], implemented here over the device's `GpuApi`;
 //! a DLPack consumer's stream (another library's `CUstream`, or 1/2 for the default streams) is

@@ -16,6 +16,7 @@ use crate::cuda::api::{
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 /// A stream this long is run even if nobody waits for it (a GPU runs work without being asked).
 const FLUSH_AT: usize = 256;
@@ -38,11 +39,24 @@ pub(crate) fn props() -> DeviceProps {
     }
 }
 
+/// An emulated event.
+#[derive(Clone, Copy, Debug, Default)]
+struct EmuEvent {
+    /// Where the last record put it: `(stream, position)`; `None` until recorded.
+    at: Option<(u64, u64)>,
+    /// Whether records take a timestamp (an event created with timing).
+    timing: bool,
+    /// Records so far: a timestamp queued by an earlier record does not overwrite a later one.
+    records: u64,
+    /// The host clock when the stream ran the last record (timing events only).
+    stamp: Option<Instant>,
+}
+
 #[derive(Default)]
 struct State {
     next_handle: u64,
     queues: Queues,
-    events: HashMap<u64, Option<(u64, u64)>>,
+    events: HashMap<u64, EmuEvent>,
     modules: HashMap<u64, (String, String)>,
     functions: HashMap<u64, &'static Kernel>,
     /// Frees queued but not run yet (a second free of the same pointer is refused at once).
@@ -168,6 +182,29 @@ impl EmuDevice {
                 self.memory().free(ptr).map_err(|e| format!("free: {e}"))
             }
             Op::Wait { .. } => Ok(()),
+            Op::Stamp { event, record } => {
+                // The host clock when the stream reaches the record: what a GPU's timestamp is.
+                if let Some(e) = self.state().events.get_mut(&event).filter(|e| e.records == record) {
+                    e.stamp = Some(Instant::now());
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The timestamp of `event`'s last record, for `cuEventElapsedTime`.
+    fn stamp_of(&self, event: EventId) -> GpuResult<Instant> {
+        const CALL: &str = "cuEventElapsedTime";
+        let e = *self.state().events.get(&event.0).ok_or_else(|| misuse(CALL, "unknown event"))?;
+        match e {
+            EmuEvent { timing: false, .. } => Err(misuse(CALL, "the event was created without timing")),
+            EmuEvent { at: None, .. } => Err(misuse(CALL, "the event was never recorded")),
+            EmuEvent { stamp: Some(t), .. } => Ok(t),
+            EmuEvent { stamp: None, .. } => Err(GpuError::new(
+                CALL,
+                GpuErrorKind::Other,
+                "CUDA_ERROR_NOT_READY (the emulated stream has not reached the record yet)",
+            )),
         }
     }
 
@@ -246,22 +283,42 @@ impl GpuApi for EmuDevice {
         results.into_iter().collect()
     }
 
-    fn event_create(&self) -> GpuResult<EventId> {
+    fn event_create_with(&self, timing: bool) -> GpuResult<EventId> {
         let mut st = self.state();
         let id = Self::handle(&mut st);
-        st.events.insert(id, None);
+        st.events.insert(id, EmuEvent { timing, ..EmuEvent::default() });
         Ok(EventId(id))
     }
     unsafe fn event_record(&self, event: EventId, stream: StreamId) -> GpuResult<()> {
-        let mut st = self.state();
-        let at = st.queues.position(stream.0).ok_or_else(|| misuse("cuEventRecord", "unknown stream"))?;
-        let slot = st.events.get_mut(&event.0).ok_or_else(|| misuse("cuEventRecord", "unknown event"))?;
-        *slot = Some((stream.0, at));
+        let queued = {
+            let mut st = self.state();
+            if !st.queues.exists(stream.0) {
+                return Err(misuse("cuEventRecord", "unknown stream"));
+            }
+            let e = st.events.get_mut(&event.0).ok_or_else(|| misuse("cuEventRecord", "unknown event"))?;
+            e.records += 1;
+            e.stamp = None;
+            let (timing, record) = (e.timing, e.records);
+            // A timing record is work on the stream (it takes the timestamp when reached), and
+            // the event marks the position after it.
+            let queued = if timing { st.queues.push(stream.0, Op::Stamp { event: event.0, record }) } else { None };
+            let at = st.queues.position(stream.0).expect("checked above");
+            st.events.get_mut(&event.0).expect("checked above").at = Some((stream.0, at));
+            queued
+        };
+        if queued.is_some_and(|len| len >= FLUSH_AT) {
+            self.run_until(stream.0, u64::MAX);
+        }
         Ok(())
+    }
+    unsafe fn event_elapsed_ms(&self, start: EventId, end: EventId) -> GpuResult<f32> {
+        let (t0, t1) = (self.stamp_of(start)?, self.stamp_of(end)?);
+        let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e3) as f32;
+        Ok(if t1 >= t0 { ms(t1 - t0) } else { -ms(t0 - t1) })
     }
     unsafe fn stream_wait_event(&self, stream: StreamId, event: EventId) -> GpuResult<()> {
         let recorded =
-            *self.state().events.get(&event.0).ok_or_else(|| misuse("cuStreamWaitEvent", "unknown event"))?;
+            self.state().events.get(&event.0).ok_or_else(|| misuse("cuStreamWaitEvent", "unknown event"))?.at;
         match recorded {
             Some((other, until)) if other != stream.0 => {
                 self.enqueue("cuStreamWaitEvent", stream, Op::Wait { stream: other, until })
@@ -277,7 +334,7 @@ impl GpuApi for EmuDevice {
     }
     unsafe fn event_synchronize(&self, event: EventId) -> GpuResult<()> {
         let recorded =
-            *self.state().events.get(&event.0).ok_or_else(|| misuse("cuEventSynchronize", "unknown event"))?;
+            self.state().events.get(&event.0).ok_or_else(|| misuse("cuEventSynchronize", "unknown event"))?.at;
         let Some((stream, until)) = recorded else { return Ok(()) };
         self.run_until(stream, until);
         match self.state().queues.take_error(stream) {

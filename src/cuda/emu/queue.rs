@@ -59,6 +59,12 @@ pub(crate) enum Op {
         stream: u64,
         until: u64,
     },
+    /// A timing event's record: takes the host clock as the event's timestamp when run, if the
+    /// event's latest record is still number `record`.
+    Stamp {
+        event: u64,
+        record: u64,
+    },
 }
 
 #[derive(Default)]

@@ -150,6 +150,69 @@ fn copies_are_deferred_until_the_host_waits() {
     }
 }
 
+#[test]
+fn timing_events_stamp_when_the_stream_runs_the_record() {
+    use crate::cuda::api::GpuErrorKind;
+    let dev = Dev::new();
+    let buf = dev.alloc(1 << 16);
+    let (start, end) = (dev.api.event_create_with(true).unwrap(), dev.api.event_create_with(true).unwrap());
+    let ordering = dev.api.event_create().unwrap();
+    // SAFETY: all handles are live; `buf` holds 64 KiB.
+    unsafe {
+        let err = dev.api.event_elapsed_ms(start, end).unwrap_err();
+        assert_eq!(err.kind, GpuErrorKind::InvalidUsage, "never recorded: {err}");
+        dev.api.event_record(start, dev.stream).unwrap();
+        dev.api.memset_u8(buf, 7, 1 << 16, dev.stream).unwrap();
+        dev.api.event_record(end, dev.stream).unwrap();
+        dev.api.event_record(ordering, dev.stream).unwrap();
+        let err = dev.api.event_elapsed_ms(start, end).unwrap_err();
+        assert_eq!(err.kind, GpuErrorKind::Other, "not run yet: {err}");
+        assert!(err.message.contains("NOT_READY"), "{err}");
+        dev.api.event_synchronize(end).unwrap();
+        let ms = dev.api.event_elapsed_ms(start, end).unwrap();
+        assert!((0.0..10_000.0).contains(&ms), "{ms} ms");
+        assert!(dev.api.event_elapsed_ms(end, start).unwrap() <= 0.0, "reversed: negative or zero");
+        let err = dev.api.event_elapsed_ms(start, ordering).unwrap_err();
+        assert_eq!(err.kind, GpuErrorKind::InvalidUsage, "no timing: {err}");
+        // Re-recording clears the stamp until the stream reaches the new record.
+        dev.api.event_record(end, dev.stream).unwrap();
+        assert_eq!(dev.api.event_elapsed_ms(start, end).unwrap_err().kind, GpuErrorKind::Other);
+        dev.sync().unwrap();
+        assert!(dev.api.event_elapsed_ms(start, end).unwrap() >= ms);
+        for e in [start, end, ordering] {
+            dev.api.event_destroy(e).unwrap();
+        }
+    }
+}
+
+/// The public [`Event`](crate::Event) timing API on the emulated device (when this process runs
+/// with `DEVARRAY_DEVICE=cuda-emu`; else it checks nothing).
+#[test]
+fn public_events_time_emulated_work() {
+    use crate::{Array, DType, Device, Error, Event, Stream};
+    if !crate::cuda::emulator_requested() {
+        println!("skipped: DEVARRAY_DEVICE is not cuda-emu");
+        return;
+    }
+    let dev = Device::Cuda(0);
+    let stream = Stream::current(&dev).unwrap();
+    let (start, end) = (Event::new(&dev).unwrap(), Event::new(&dev).unwrap());
+    assert!(matches!(end.elapsed_since(&start), Err(Error::InvalidArgument { .. })), "unrecorded");
+    let a = Array::ones(&[4099], DType::F32, &dev).unwrap();
+    start.record(&stream).unwrap();
+    let b = a.add(&a).unwrap().exp().unwrap();
+    end.record(&stream).unwrap();
+    let took = end.elapsed_since(&start).unwrap();
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
+    assert!((b.to_vec::<f32>().unwrap()[4098] - 2f32.exp()).abs() < 1e-5);
+    let later = stream.record_event().unwrap();
+    assert!(later.elapsed_since(&start).unwrap() >= took);
+    let cpu = Stream::current(&Device::Cpu).unwrap().record_event().unwrap();
+    assert!(matches!(end.elapsed_since(&cpu), Err(Error::DeviceMismatch { .. })));
+    assert!(matches!(cpu.elapsed_since(&end), Err(Error::DeviceMismatch { .. })));
+    assert!(matches!(start.elapsed_since(&end), Err(Error::InvalidArgument { .. })), "end before start");
+}
+
 fn copy_u32(dev: &Dev, out: u64, input: u64, n: u64) -> crate::cuda::api::GpuResult<()> {
     let args = EwArgs { out, inputs: [input, 0, 0], ..EwArgs::default() };
     let m = dev.api.module_load(b"copy/u32")?;
