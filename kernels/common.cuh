@@ -760,8 +760,26 @@ DA_DEV void da_ew_strided(const EwArgs& args, const L& lay) {
 #  define DA_EMU_RED(NAME, ...)
 #endif
 
+// Kernel selection (ABI.md "Modules"). The host loads one module per kernel prefix (`add_f32`:
+// the op's kernels for every path), so the first use of an op compiles only that op: it passes
+// -DDA_SELECT and -DDA_WANT_<prefix>=~,1, and every other prefix expands to nothing. Without
+// DA_SELECT (tools/kernel_check.py, the emulator) a module holds the whole family.
+// DA_WANTED(prefix) is 1 or 0: `DA_WANT_<prefix>` expands to `~,1` when defined, which makes 1 the
+// second argument of DA_SECOND_; an undefined name stays one token and 0 comes second.
+#define DA_SECOND_(a, b, ...) b
+#define DA_IS_PROBE_(...) DA_SECOND_(__VA_ARGS__, 0, )
+#ifdef DA_SELECT
+#  define DA_WANTED(PREFIX) DA_IS_PROBE_(DA_CAT(DA_WANT_, PREFIX))
+#else
+#  define DA_WANTED(PREFIX) 1
+#endif
+#define DA_IIF_0(...)
+#define DA_IIF_1(...) __VA_ARGS__
+#define DA_WHEN_WANTED(PREFIX, ...) DA_CAT(DA_IIF_, DA_WANTED(PREFIX))(__VA_ARGS__)
+
 // Kernel definition helpers: DA_EW_DEFINE(prefix, Functor...) emits prefix_vec/_s32/_s64.
-#define DA_EW_DEFINE_F(PREFIX, FORCE, ...)                                                        \
+#define DA_EW_DEFINE_F(PREFIX, FORCE, ...) DA_WHEN_WANTED(PREFIX, DA_EW_DEFINE_ALL(PREFIX, FORCE, __VA_ARGS__))
+#define DA_EW_DEFINE_ALL(PREFIX, FORCE, ...)                                                      \
     DA_KERNEL(DA_EW_BLOCK) DA_CAT(PREFIX, _vec)(EwArgs a, LayoutContig l) {                        \
         da_ew_vec<__VA_ARGS__, FORCE>(a, l.n);                                                     \
     }                                                                                              \

@@ -295,7 +295,8 @@ template <class R> DA_DEV void rd_outer(const RedArgs& a) {
 
 // __launch_bounds__(256, 1): with the maximum block size alone, ptxas 12.9/13.5 spills a few bytes
 // in some of these kernels to hit an occupancy step; with an explicit minimum of 1 block it does not.
-#define DA_RED(op)                                                                           \
+#define DA_RED(op) DA_WHEN_WANTED(DA_OPNAME(op), DA_RED_ALL(op))
+#define DA_RED_ALL(op)                                                                       \
     DA_KERNEL(DA_RED_BLOCK, 1) DA_CAT(DA_OPNAME(op), _full1)(RedArgs a) { rd_full1<rd_##op<DA_T>>(a); } \
     DA_KERNEL(DA_RED_BLOCK, 1) DA_CAT(DA_OPNAME(op), _full2)(RedArgs a) { rd_full2<rd_##op<DA_T>>(a); } \
     DA_KERNEL(DA_RED_BLOCK, 1) DA_CAT(DA_OPNAME(op), _inner)(RedArgs a) { rd_inner<rd_##op<DA_T>>(a); } \

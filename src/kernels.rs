@@ -1,8 +1,8 @@
 //! The CUDA kernel set, and building it ahead of time.
 //!
 //! devarray compiles its kernels (`kernels/*.cu`, embedded in the crate) with NVRTC at first
-//! use, one module per kernel family and dtype, for the exact architecture of the device, and
-//! caches the images on disk (`DEVARRAY_CACHE_DIR`, else `$XDG_CACHE_HOME/devarray/kernels`, else
+//! use, one module per op and dtype (`add_f32`: that op's kernels for every launch path), for
+//! the exact architecture of the device, and caches the images on disk (`DEVARRAY_CACHE_DIR`, else `$XDG_CACHE_HOME/devarray/kernels`, else
 //! `~/.cache/devarray/kernels`). A first run therefore pays a compile per module it touches; this
 //! module lets a deployment pay it up front instead — in a container build, or on a CI runner
 //! that has NVRTC but no GPU — and lets `benches/kernel_compile.rs` measure it.
@@ -28,24 +28,28 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// One compiled unit: a kernel family (`"binary"`: every binary op and its launch paths)
-/// built for one dtype.
+/// One compiled unit: the kernels of one op for one dtype, every launch path included
+/// (`add_f32`: `add_f32_vec`, `add_f32_s32`, `add_f32_s64`), compiled from its family's source
+/// (`kernels/binary.cu`) with only that op selected.
 ///
 /// ```
 /// use devarray::{kernels::KernelModule, DType};
-/// let all = KernelModule::all();
-/// assert!(all.iter().any(|m| m.family() == "binary" && m.dtype() == DType::F32));
-/// assert_eq!(all[0].to_string(), format!("{}/{}", all[0].family(), all[0].dtype().tag()));
+/// let add = KernelModule::named("add_f32")?;
+/// assert_eq!((add.family(), add.dtype(), add.name()), ("binary", DType::F32, "add_f32"));
+/// assert_eq!(add.to_string(), "binary/add_f32");
+/// assert!(KernelModule::all().contains(&add));
+/// # Ok::<(), devarray::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct KernelModule {
     family: &'static module::Family,
     dtype: DType,
+    prefix: String,
 }
 
 impl PartialEq for KernelModule {
     fn eq(&self, other: &Self) -> bool {
-        (self.family.name, self.dtype) == (other.family.name, other.dtype)
+        self.prefix == other.prefix && self.family.name == other.family.name
     }
 }
 
@@ -53,67 +57,76 @@ impl Eq for KernelModule {}
 
 impl std::hash::Hash for KernelModule {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (self.family.name, self.dtype).hash(state);
+        (self.family.name, &self.prefix).hash(state);
     }
 }
 
 impl KernelModule {
-    /// Every module devarray can load, family by family (the order of `kernels/ABI.md`).
+    /// Every module devarray can load: each (op, dtype) pair of the kernel inventory in
+    /// `kernels/ABI.md`, in its order (casts once per source and destination dtype).
     ///
     /// ```
     /// let modules = devarray::kernels::KernelModule::all();
-    /// assert!(modules.len() > 30);
+    /// assert!(modules.len() > 800);
     /// ```
     pub fn all() -> Vec<KernelModule> {
-        module::FAMILIES
-            .iter()
-            .flat_map(|family| family.tags().into_iter().map(move |dtype| KernelModule { family, dtype }))
+        module::kernel_units()
+            .into_iter()
+            .map(|(family, dtype, prefix)| KernelModule { family, dtype, prefix })
             .collect()
     }
 
-    /// The module of `family` for `dtype`.
+    /// The module whose kernels are named `{name}_{path}`: `name` is `{op}_{dtype tag}`
+    /// (`exp_f16`, `sum_i32`) or, for casts, `cast_{from}_{to}` (`cast_f32_bf16`).
     ///
-    /// **Errors** with [`Error::Kernel`] when there is no such family, or the family has no
-    /// module for `dtype` (the listing of [`all`](Self::all) is the authority).
+    /// **Errors** with [`Error::Kernel`] when devarray has no such kernels (an op the dtype does
+    /// not support, such as `exp_i32`: the host promotes first).
     ///
     /// ```
     /// use devarray::{kernels::KernelModule, DType};
-    /// assert_eq!(KernelModule::new("unary", DType::F16)?.family(), "unary");
-    /// assert!(KernelModule::new("matmul", DType::F32).is_err());
+    /// assert_eq!(KernelModule::named("cast_f32_bf16")?.dtype(), DType::F32);
+    /// assert!(KernelModule::named("exp_i32").is_err());
     /// # Ok::<(), devarray::Error>(())
     /// ```
-    pub fn new(family: &str, dtype: DType) -> Result<KernelModule> {
-        let family = module::family(family)?;
-        if !family.tags().contains(&dtype) {
-            return Err(Error::Kernel {
-                module: format!("{}/{}", family.name, dtype.tag()),
-                stage: "lookup",
-                log: format!("kernel family {} has no {} module", family.name, dtype.name()),
-            });
-        }
-        Ok(KernelModule { family, dtype })
+    pub fn named(name: &str) -> Result<KernelModule> {
+        KernelModule::all().into_iter().find(|m| m.prefix == name).ok_or_else(|| Error::Kernel {
+            module: name.to_string(),
+            stage: "lookup",
+            log: format!("no kernels named {name}_*; KernelModule::all() lists the modules (kernels/ABI.md)"),
+        })
     }
 
-    /// The family's name, which is also its source file's stem under `kernels/`.
+    /// The kernel family, which is also its source file's stem under `kernels/`.
     ///
     /// ```
-    /// # use devarray::{kernels::KernelModule, DType};
-    /// assert_eq!(KernelModule::new("reduce", DType::F32)?.family(), "reduce");
+    /// # use devarray::kernels::KernelModule;
+    /// assert_eq!(KernelModule::named("max_f32")?.family(), "reduce");
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn family(&self) -> &'static str {
         self.family.name
     }
 
-    /// The dtype the module is built for.
+    /// The dtype the module is built for (for a cast, the source dtype).
     ///
     /// ```
     /// # use devarray::{kernels::KernelModule, DType};
-    /// assert_eq!(KernelModule::new("cast", DType::BF16)?.dtype(), DType::BF16);
+    /// assert_eq!(KernelModule::named("where_bf16")?.dtype(), DType::BF16);
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn dtype(&self) -> DType {
         self.dtype
+    }
+
+    /// The kernels' common name prefix, `{op}_{tag}` (`add_f32`).
+    ///
+    /// ```
+    /// # use devarray::kernels::KernelModule;
+    /// assert_eq!(KernelModule::named("add_f32")?.name(), "add_f32");
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.prefix
     }
 
     /// Builds the module for a device of `compute_capability` (`(9, 0)` for sm_90): read from
@@ -124,30 +137,31 @@ impl KernelModule {
     /// install it), cannot target that architecture, or rejects the source.
     ///
     /// ```no_run
-    /// use devarray::{kernels::KernelModule, DType};
-    /// let build = KernelModule::new("binary", DType::F32)?.build((8, 0), None)?;
+    /// use devarray::kernels::KernelModule;
+    /// let build = KernelModule::named("add_f32")?.build((8, 0), None)?;
     /// assert!(!build.from_cache && build.image_bytes > 0);
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn build(&self, compute_capability: (u32, u32), cache_dir: Option<&Path>) -> Result<ModuleBuild> {
         let started = Instant::now();
-        let (image, from_cache) = module::cached_module_image(cache_dir, self.family, self.dtype, compute_capability)?;
-        Ok(ModuleBuild { module: *self, from_cache, image_bytes: image.len(), elapsed: started.elapsed() })
+        let (image, from_cache) =
+            module::cached_module_image(cache_dir, self.family, self.dtype, Some(&self.prefix), compute_capability)?;
+        Ok(ModuleBuild { module: self.clone(), from_cache, image_bytes: image.len(), elapsed: started.elapsed() })
     }
 }
 
 impl fmt::Display for KernelModule {
-    /// `family/tag`, e.g. `binary/f32`: how errors and the cache name a module.
+    /// `family/name`, e.g. `binary/add_f32`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.family.name, self.dtype.tag())
+        write!(f, "{}/{}", self.family.name, self.prefix)
     }
 }
 
 /// What one [`KernelModule::build`] did.
 ///
 /// ```no_run
-/// # use devarray::{kernels::KernelModule, DType};
-/// let build = KernelModule::new("copy", DType::U8)?.build((9, 0), None)?;
+/// # use devarray::kernels::KernelModule;
+/// let build = KernelModule::named("copy_u8")?.build((9, 0), None)?;
 /// println!("{} built in {:?} ({} bytes)", build.module, build.elapsed, build.image_bytes);
 /// # Ok::<(), devarray::Error>(())
 /// ```

@@ -69,9 +69,16 @@ fn module_name(family: &Family, tag: DType) -> String {
     format!("{}/{}", family.name, tag.tag())
 }
 
-/// NVRTC options besides the architecture (ABI.md: no fast math, NumPy semantics).
-pub(crate) fn compile_options(tag: DType) -> Vec<String> {
-    vec!["-std=c++17".into(), "-default-device".into(), format!("-DDA_DTYPE_{}", tag.tag().to_ascii_uppercase())]
+/// NVRTC options besides the architecture (ABI.md: no fast math, NumPy semantics). `select`
+/// (a kernel prefix, `add_f32`) limits the module to that op's kernels (common.cuh, "Kernel
+/// selection"); `None` builds the whole family.
+pub(crate) fn compile_options(tag: DType, select: Option<&str>) -> Vec<String> {
+    let mut options =
+        vec!["-std=c++17".into(), "-default-device".into(), format!("-DDA_DTYPE_{}", tag.tag().to_ascii_uppercase())];
+    if let Some(prefix) = select {
+        options.extend(["-DDA_SELECT".to_string(), format!("-DDA_WANT_{prefix}=~,1")]);
+    }
+    options
 }
 
 /// Compiles `family` for `tag` to a CUBIN for `sm_{arch.0}{arch.1}` (or PTX when this NVRTC
@@ -81,7 +88,7 @@ pub(crate) fn compile_options(tag: DType) -> Vec<String> {
 pub(crate) fn compile_family_for_arch(family: &str, tag: DType, arch: (u32, u32)) -> Result<Vec<u8>> {
     let fam = self::family(family)?;
     let target = target_for(fam, tag, arch)?;
-    compile(fam, tag, target)
+    compile(fam, tag, target, None)
 }
 
 /// The NVRTC target for a device of compute capability `arch`.
@@ -96,7 +103,7 @@ fn target_for(fam: &Family, tag: DType, arch: (u32, u32)) -> Result<Target> {
     })
 }
 
-fn compile(fam: &Family, tag: DType, target: Target) -> Result<Vec<u8>> {
+fn compile(fam: &Family, tag: DType, target: Target, select: Option<&str>) -> Result<Vec<u8>> {
     if !fam.tags().contains(&tag) {
         return Err(Error::Kernel {
             module: module_name(fam, tag),
@@ -104,11 +111,8 @@ fn compile(fam: &Family, tag: DType, target: Target) -> Result<Vec<u8>> {
             log: format!("family {} has no {} module", fam.name, tag.tag()),
         });
     }
-    nvrtc::compile(fam.file, fam.source, &[COMMON_HEADER], target, &compile_options(tag)).map_err(|f| Error::Kernel {
-        module: module_name(fam, tag),
-        stage: "compile",
-        log: f.log,
-    })
+    nvrtc::compile(fam.file, fam.source, &[COMMON_HEADER], target, &compile_options(tag, select))
+        .map_err(|f| Error::Kernel { module: module_name(fam, tag), stage: "compile", log: f.log })
 }
 
 /// 64-bit FNV-1a over length-prefixed fields: stable across Rust versions and platforms (unlike
@@ -132,7 +136,13 @@ impl Fnv {
 }
 
 /// The disk-cache key of one module image.
-pub(crate) fn cache_key(fam: &Family, tag: DType, target: Target, nvrtc_version: (i32, i32)) -> u64 {
+pub(crate) fn cache_key(
+    fam: &Family,
+    tag: DType,
+    select: Option<&str>,
+    target: Target,
+    nvrtc_version: (i32, i32),
+) -> u64 {
     let mut h = Fnv::new()
         .str("devarray kernel cache v1")
         .str(env!("CARGO_PKG_VERSION"))
@@ -142,7 +152,7 @@ pub(crate) fn cache_key(fam: &Family, tag: DType, target: Target, nvrtc_version:
         .str(&format!("{}.{}", nvrtc_version.0, nvrtc_version.1))
         .str(COMMON_HEADER.1)
         .str(fam.source);
-    for o in compile_options(tag) {
+    for o in compile_options(tag, select) {
         h = h.str(&o);
     }
     h.0
@@ -164,12 +174,13 @@ pub(crate) fn cache_dir() -> Option<PathBuf> {
 const MAGIC: &[u8; 8] = b"DAKCUBN1";
 const HEADER_LEN: usize = 32;
 
-fn entry_path(dir: &Path, fam: &Family, tag: DType, target: Target, key: u64) -> PathBuf {
+fn entry_path(dir: &Path, fam: &Family, tag: DType, select: Option<&str>, target: Target, key: u64) -> PathBuf {
     let arch = match target {
         Target::Cubin(n) => format!("sm_{n}.cubin"),
         Target::Ptx(n) => format!("compute_{n}.ptx"),
     };
-    dir.join(format!("{}-{}-{key:016x}-{arch}", fam.name, tag.tag()))
+    let unit = select.unwrap_or("all");
+    dir.join(format!("{}-{}-{unit}-{key:016x}-{arch}", fam.name, tag.tag()))
 }
 
 /// An entry's bytes: magic, key, payload length, payload checksum, payload.
@@ -209,33 +220,35 @@ fn store_entry(path: &Path, key: u64, image: &[u8]) {
     }
 }
 
-/// The image of `(fam, tag)` for compute capability `arch`: from the disk cache when a valid
-/// entry exists, else compiled (and stored).
-pub(crate) fn module_image(fam: &Family, tag: DType, arch: (u32, u32)) -> Result<Vec<u8>> {
-    module_image_in(cache_dir().as_deref(), fam, tag, arch)
+/// The image of `(fam, tag)`, limited to kernel prefix `select` when given, for compute
+/// capability `arch`: from the disk cache when a valid entry exists, else compiled (and stored).
+pub(crate) fn module_image(fam: &Family, tag: DType, select: Option<&str>, arch: (u32, u32)) -> Result<Vec<u8>> {
+    cached_module_image(cache_dir().as_deref(), fam, tag, select, arch).map(|(image, _)| image)
 }
 
-/// [`module_image`] with an explicit cache directory (`None`: no disk cache).
+/// The whole family's image with an explicit cache directory (`None`: no disk cache).
+#[cfg(test)]
 fn module_image_in(dir: Option<&Path>, fam: &Family, tag: DType, arch: (u32, u32)) -> Result<Vec<u8>> {
-    cached_module_image(dir, fam, tag, arch).map(|(image, _)| image)
+    cached_module_image(dir, fam, tag, None, arch).map(|(image, _)| image)
 }
 
-/// The image of `(fam, tag)` for `arch` and whether it came from the disk cache in `dir`
-/// (`None`: no disk cache, always compiled).
+/// The image of `(fam, tag, select)` for `arch` and whether it came from the disk cache in
+/// `dir` (`None`: no disk cache, always compiled).
 pub(crate) fn cached_module_image(
     dir: Option<&Path>,
     fam: &Family,
     tag: DType,
+    select: Option<&str>,
     arch: (u32, u32),
 ) -> Result<(Vec<u8>, bool)> {
     let target = target_for(fam, tag, arch)?;
     let version = nvrtc::get().map(|n| n.version).unwrap_or((0, 0));
-    let key = cache_key(fam, tag, target, version);
-    let path = dir.map(|d| entry_path(d, fam, tag, target, key));
+    let key = cache_key(fam, tag, select, target, version);
+    let path = dir.map(|d| entry_path(d, fam, tag, select, target, key));
     if let Some(image) = path.as_ref().and_then(|p| std::fs::read(p).ok()).and_then(|d| decode_entry(key, &d)) {
         return Ok((image, true));
     }
-    let image = compile(fam, tag, target)?;
+    let image = compile(fam, tag, target, select)?;
     if let Some(p) = &path {
         store_entry(p, key, &image);
     }
@@ -248,10 +261,55 @@ struct Loaded {
     functions: RwLock<HashMap<String, FunctionId>>,
 }
 
-/// Per-device cache of loaded modules. Lookups after the first take two read locks.
+/// kernels/ABI.md, whose kernel inventory table lists the run-time modules.
+const ABI_MD: &str = include_str!("../../kernels/ABI.md");
+
+/// Every run-time module, `(family, dtype, kernel prefix)`, from the inventory table of
+/// kernels/ABI.md (which `tools/kernel_check.py` checks against the compiled kernels).
+pub(crate) fn kernel_units() -> Vec<(&'static Family, DType, String)> {
+    let table = ABI_MD
+        .split("<!-- kernel-table-begin -->")
+        .nth(1)
+        .and_then(|t| t.split("<!-- kernel-table-end -->").next())
+        .unwrap_or_default();
+    let mut units = Vec::new();
+    for row in table.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| family")) {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+        let [family_name, ops, dtypes] = cells[..] else { continue };
+        let Ok(fam) = family(family_name) else { continue };
+        let tags: Vec<DType> = match dtypes {
+            "all" => fam.tags(),
+            list => list.split_whitespace().filter_map(|t| t.parse().ok()).collect(),
+        };
+        for op in ops.trim_matches('`').split_whitespace() {
+            for &tag in &tags {
+                if op == "cast" {
+                    units.extend(DType::ALL.iter().map(|dst| (fam, tag, format!("cast_{}_{}", tag.tag(), dst.tag()))));
+                } else {
+                    units.push((fam, tag, format!("{op}_{}", tag.tag())));
+                }
+            }
+        }
+    }
+    units
+}
+
+/// The kernel prefix of kernel `name`: the name without its launch-path suffix
+/// (`add_f32_vec` → `add_f32`, `cast_f32_f16_s64` → `cast_f32_f16`, `sum_f32_full1` → `sum_f32`).
+/// One prefix is one run-time module.
+pub(crate) fn kernel_prefix(name: &str) -> &str {
+    name.rsplit_once('_').map_or(name, |(prefix, _)| prefix)
+}
+
+/// The loaded modules of one `(family, dtype)`, by kernel prefix.
+type ByPrefix = HashMap<String, Arc<Loaded>>;
+
+/// Per-device cache of loaded modules, one per kernel prefix (so the first use of an op compiles
+/// that op only). Lookups after the first take two read locks.
 #[derive(Default)]
 pub(crate) struct ModuleCache {
-    modules: RwLock<HashMap<(&'static str, DType), Arc<Loaded>>>,
+    /// `(family, dtype)` → kernel prefix → module: looked up by `&str`, without allocating.
+    modules: RwLock<HashMap<(&'static str, DType), ByPrefix>>,
     /// Serialises building modules so two threads never compile the same one twice.
     build: Mutex<()>,
 }
@@ -261,7 +319,7 @@ impl ModuleCache {
     /// needed compiling) the module on first use.
     pub(crate) fn function(&self, api: &dyn GpuApi, family: &str, tag: DType, name: &str) -> Result<FunctionId> {
         let fam = self::family(family)?;
-        let module = self.module(api, fam, tag)?;
+        let module = self.module(api, fam, tag, kernel_prefix(name))?;
         if let Some(&f) = module.functions.read().unwrap_or_else(|e| e.into_inner()).get(name) {
             return Ok(f);
         }
@@ -275,17 +333,18 @@ impl ModuleCache {
         Ok(f)
     }
 
-    fn module(&self, api: &dyn GpuApi, fam: &'static Family, tag: DType) -> Result<Arc<Loaded>> {
+    fn module(&self, api: &dyn GpuApi, fam: &'static Family, tag: DType, prefix: &str) -> Result<Arc<Loaded>> {
         let key = (fam.name, tag);
-        if let Some(m) = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return Ok(m.clone());
+        let cached = || self.modules.read().unwrap_or_else(|e| e.into_inner()).get(&key)?.get(prefix).cloned();
+        if let Some(m) = cached() {
+            return Ok(m);
         }
         let _build = self.build.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(m) = self.modules.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return Ok(m.clone());
+        if let Some(m) = cached() {
+            return Ok(m);
         }
         let image = if api.wants_device_code() {
-            module_image(fam, tag, api.props().compute_capability)?
+            module_image(fam, tag, Some(prefix), api.props().compute_capability)?
         } else {
             module_name(fam, tag).into_bytes()
         };
@@ -297,7 +356,8 @@ impl ModuleCache {
             Error::Kernel { module: module_name(fam, tag), stage: "load", log: format!("{e}{hint}") }
         })?;
         let loaded = Arc::new(Loaded { id, functions: RwLock::new(HashMap::new()) });
-        self.modules.write().unwrap_or_else(|e| e.into_inner()).insert(key, loaded.clone());
+        let mut modules = self.modules.write().unwrap_or_else(|e| e.into_inner());
+        modules.entry(key).or_default().insert(prefix.to_string(), loaded.clone());
         Ok(loaded)
     }
 
@@ -307,7 +367,7 @@ impl ModuleCache {
     /// No queued or future launch may use a function obtained from this cache.
     pub(crate) unsafe fn unload_all(&self, api: &dyn GpuApi) {
         let mut modules = self.modules.write().unwrap_or_else(|e| e.into_inner());
-        for (_, m) in modules.drain() {
+        for m in modules.drain().flat_map(|(_, by_prefix)| by_prefix.into_values()) {
             // SAFETY: the caller guarantees the functions are unused; each module is unloaded once.
             let _ = unsafe { api.module_unload(m.id) };
         }
@@ -340,13 +400,13 @@ mod tests {
     #[test]
     fn cache_key_is_stable_and_sensitive() {
         let fam = family("copy").unwrap();
-        let k = cache_key(fam, DType::U32, Target::Cubin(90), (12, 9));
-        assert_eq!(k, cache_key(fam, DType::U32, Target::Cubin(90), (12, 9)));
-        assert_ne!(k, cache_key(fam, DType::U16, Target::Cubin(90), (12, 9)));
-        assert_ne!(k, cache_key(fam, DType::U32, Target::Cubin(80), (12, 9)));
-        assert_ne!(k, cache_key(fam, DType::U32, Target::Ptx(90), (12, 9)));
-        assert_ne!(k, cache_key(fam, DType::U32, Target::Cubin(90), (12, 8)));
-        assert_ne!(k, cache_key(family("unary").unwrap(), DType::U32, Target::Cubin(90), (12, 9)));
+        let k = cache_key(fam, DType::U32, None, Target::Cubin(90), (12, 9));
+        assert_eq!(k, cache_key(fam, DType::U32, None, Target::Cubin(90), (12, 9)));
+        assert_ne!(k, cache_key(fam, DType::U16, None, Target::Cubin(90), (12, 9)));
+        assert_ne!(k, cache_key(fam, DType::U32, None, Target::Cubin(80), (12, 9)));
+        assert_ne!(k, cache_key(fam, DType::U32, None, Target::Ptx(90), (12, 9)));
+        assert_ne!(k, cache_key(fam, DType::U32, None, Target::Cubin(90), (12, 8)));
+        assert_ne!(k, cache_key(family("unary").unwrap(), DType::U32, None, Target::Cubin(90), (12, 9)));
         // FNV-1a itself is pinned, so keys survive toolchain upgrades.
         assert_eq!(Fnv::new().0, 0xcbf2_9ce4_8422_2325);
         assert_eq!(Fnv::new().bytes(b"").0, Fnv::new().bytes(&[]).0);
@@ -355,8 +415,8 @@ mod tests {
 
     #[test]
     fn options_follow_the_abi() {
-        assert_eq!(compile_options(DType::BF16), vec!["-std=c++17", "-default-device", "-DDA_DTYPE_BF16"]);
-        assert!(compile_options(DType::F32).iter().all(|o| !o.contains("fast_math")));
+        assert_eq!(compile_options(DType::BF16, None), vec!["-std=c++17", "-default-device", "-DDA_DTYPE_BF16"]);
+        assert!(compile_options(DType::F32, None).iter().all(|o| !o.contains("fast_math")));
     }
 
     #[test]
@@ -377,7 +437,7 @@ mod tests {
     fn store_is_atomic_and_readable() {
         let dir = std::env::temp_dir().join(format!("devarray-cache-test-{}", std::process::id()));
         let fam = family("copy").unwrap();
-        let path = entry_path(&dir, fam, DType::U8, Target::Cubin(80), 7);
+        let path = entry_path(&dir, fam, DType::U8, None, Target::Cubin(80), 7);
         store_entry(&path, 7, b"image");
         assert_eq!(decode_entry(7, &std::fs::read(&path).unwrap()), Some(b"image".to_vec()));
         let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).collect();
@@ -464,11 +524,41 @@ mod nvrtc_tests {
     }
 
     #[test]
+    fn the_abi_inventory_lists_every_run_time_module() {
+        let units = kernel_units();
+        let has =
+            |f: &str, t: DType, p: &str| units.iter().any(|(fam, tag, pre)| fam.name == f && *tag == t && pre == p);
+        assert!(has("binary", DType::F32, "add_f32") && has("unary", DType::F16, "exp_f16"));
+        assert!(has("cast", DType::I8, "cast_i8_bf16") && has("reduce", DType::Bool, "any_bool"));
+        assert!(has("copy", DType::U64, "fill_u64") && has("ternary", DType::BF16, "where_bf16"));
+        assert!(!has("unary", DType::I32, "exp_i32") && !has("binary", DType::Bool, "subtract_bool"));
+        assert!(units.iter().all(|(fam, tag, _)| fam.tags().contains(tag)));
+        // 267 unary + 280 binary + 26 ternary + 169 cast + 8 copy + 104 reduce
+        assert_eq!(units.len(), 854);
+        assert_eq!(kernel_prefix("cast_f32_f16_s64"), "cast_f32_f16");
+        assert_eq!(kernel_prefix("sum_f32_full1"), "sum_f32");
+    }
+
+    #[test]
+    fn a_selected_module_holds_only_its_ops_kernels() {
+        let Some(_) = nvrtc_or_skip() else { return };
+        let fam = family("binary").unwrap();
+        let target = target_for(fam, DType::F32, (8, 0)).unwrap();
+        let contains = |image: &[u8], name: &str| image.windows(name.len()).any(|w| w == name.as_bytes());
+        let add = compile(fam, DType::F32, target, Some("add_f32")).unwrap();
+        assert!(["add_f32_vec", "add_f32_s32", "add_f32_s64"].iter().all(|k| contains(&add, k)));
+        assert!(!contains(&add, "multiply_f32") && !contains(&add, "subtract_f32"));
+        let reduce = family("reduce").unwrap();
+        let max = compile(reduce, DType::F32, target, Some("max_f32")).unwrap();
+        assert!(contains(&max, "max_f32_full1") && contains(&max, "max_f32_outer") && !contains(&max, "sum_f32"));
+    }
+
+    #[test]
     fn compile_errors_carry_the_log_and_module() {
         let Some(_) = nvrtc_or_skip() else { return };
         let fam = Family { name: "broken", file: "broken.cu", source: "#include \"common.cuh\"\nint x = ;" };
         let target = target_for(&fam, DType::F32, (8, 0)).unwrap();
-        match compile(&fam, DType::F32, target) {
+        match compile(&fam, DType::F32, target, None) {
             Err(Error::Kernel { module, stage, log }) => {
                 assert_eq!((module.as_str(), stage), ("broken/f32", "compile"));
                 assert!(log.contains("broken.cu") && log.contains("-DDA_DTYPE_F32"), "{log}");
@@ -483,16 +573,18 @@ mod nvrtc_tests {
         let dir = std::env::temp_dir().join(format!("devarray-kcache-{}", std::process::id()));
         let fam = family("copy").unwrap();
         let target = target_for(fam, DType::U8, (8, 0)).unwrap();
-        let path = entry_path(&dir, fam, DType::U8, target, cache_key(fam, DType::U8, target, n.version));
+        let path = entry_path(&dir, fam, DType::U8, None, target, cache_key(fam, DType::U8, None, target, n.version));
         let compiled = module_image_in(Some(&dir), fam, DType::U8, (8, 0)).unwrap();
         assert!(compiled.starts_with(b"\x7fELF") && path.exists(), "compiled and stored");
         // A hit returns the stored bytes (prove it by planting a different valid entry).
-        store_entry(&path, cache_key(fam, DType::U8, target, n.version), b"\x7fELF planted");
+        store_entry(&path, cache_key(fam, DType::U8, None, target, n.version), b"\x7fELF planted");
         assert_eq!(module_image_in(Some(&dir), fam, DType::U8, (8, 0)).unwrap(), b"\x7fELF planted");
         // A corrupt entry is recompiled and replaced.
         std::fs::write(&path, b"DAKCUBN1 truncated").unwrap();
         assert_eq!(module_image_in(Some(&dir), fam, DType::U8, (8, 0)).unwrap(), compiled);
-        assert!(decode_entry(cache_key(fam, DType::U8, target, n.version), &std::fs::read(&path).unwrap()).is_some());
+        assert!(
+            decode_entry(cache_key(fam, DType::U8, None, target, n.version), &std::fs::read(&path).unwrap()).is_some()
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
