@@ -1,12 +1,13 @@
 //! CPU-device benchmarks: devarray against `ndarray` doing the same work and against a plain
 //! memory-copy ceiling, in one run (BENCHMARKS.md).
 //!
-//! Every benchmark group is one `(op, dtype, layout)` and holds three functions at every size:
-//! `devarray`; `ndarray`, written the way a careful ndarray user would for the same result (same
-//! accumulator types, NaN-propagating max, single-threaded as ndarray is); and `copy`, a parallel
-//! `memcpy` moving as many bytes as the op reads plus writes, so `t_copy / t_op` is the op's
-//! fraction of the memory ceiling. Throughput is set to those bytes, so criterion's GB/s compare
-//! across functions. `tools/bench_report.py` turns `target/criterion` into the ratio tables.
+//! Every benchmark group is one `(op, dtype, layout)` and holds two functions at every size:
+//! `devarray`, and `ndarray` written the way a careful ndarray user would for the same result
+//! (same accumulator types, NaN-propagating max, single-threaded as ndarray is). A last group,
+//! `copy/memcpy/parallel`, times a parallel `memcpy` moving as many bytes as each op reads plus
+//! writes, so `t_copy / t_op` is the op's fraction of the memory ceiling. Throughput is set to
+//! those bytes, so criterion's GB/s compare across functions. `tools/bench_report.py` turns
+//! `target/criterion` into the ratio tables (a filter must keep `copy/` for the ceilings).
 //!
 //! Modes: `cargo bench --bench cpu_ops` measures, at 2^10 … 2^26 elements. Without `--bench`
 //! (`cargo test --benches`, which CI runs) or with `DEVARRAY_BENCH_SHORT=1` it is a short check:
@@ -22,6 +23,7 @@ use devarray::half::{bf16, f16};
 use devarray::{Array, DType, Device, Element};
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis, Zip};
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -32,12 +34,20 @@ fn short_mode() -> bool {
     std::env::var_os("DEVARRAY_BENCH_SHORT").is_some_and(|v| v == "1") || !std::env::args().any(|a| a == "--bench")
 }
 
+/// Element counts: `DEVARRAY_BENCH_SIZES` (powers of two, e.g. `10,14,18,22,26`), else
+/// 2^10, 2^18 and 2^26 (tiny, cache-resident, memory-bound), which keeps a full run near 30
+/// minutes on 2 cores.
 fn sizes() -> Vec<usize> {
     if short_mode() {
-        vec![1 << 10, 3 * 1027]
-    } else {
-        vec![1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 26]
+        return vec![1 << 10, 3 * 1027];
     }
+    let from_env = std::env::var("DEVARRAY_BENCH_SIZES").ok().map(|list| {
+        list.split(',')
+            .map(|e| e.trim().parse::<u32>().expect("DEVARRAY_BENCH_SIZES: exponents like 10,18,26"))
+            .collect()
+    });
+    let exponents: Vec<u32> = from_env.unwrap_or_else(|| vec![10, 18, 26]);
+    exponents.into_iter().map(|e| 1usize << e).collect()
 }
 
 /// `(rows, cols)` of the reduction input: rows of [`ROW`] when `n` allows, else the smallest
@@ -431,7 +441,8 @@ fn check<T: BenchElem>(op: Op, x: &Inputs<T>) {
     }
 }
 
-fn bench_case<T: BenchElem>(group: &mut BenchmarkGroup<WallTime>, op: Op, n: usize) {
+/// Benchmarks `op` at `n` elements; returns the bytes it moves (for the copy ceiling).
+fn bench_case<T: BenchElem>(group: &mut BenchmarkGroup<WallTime>, op: Op, n: usize) -> u64 {
     let inputs = Inputs::<T>::new(n);
     if short_mode() {
         check(op, &inputs);
@@ -441,31 +452,45 @@ fn bench_case<T: BenchElem>(group: &mut BenchmarkGroup<WallTime>, op: Op, n: usi
     group.sampling_mode(if n >= 1 << 20 { SamplingMode::Flat } else { SamplingMode::Auto });
     group.bench_function(BenchmarkId::new("devarray", n), |b| b.iter(|| black_box(run_devarray(op, &inputs))));
     group.bench_function(BenchmarkId::new("ndarray", n), |b| b.iter(|| run_ndarray(op, &inputs, false)));
-    let src = vec![1u8; (bytes / 2) as usize];
-    let mut dst = vec![0u8; src.len()];
-    group.bench_function(BenchmarkId::new("copy", n), |b| b.iter(|| parallel_copy(black_box(&mut dst), &src)));
+    bytes
 }
 
-fn bench_dtype<T: BenchElem>(c: &mut Criterion) {
+fn bench_dtype<T: BenchElem>(c: &mut Criterion, traffic: &mut BTreeSet<u64>) {
     for op in Op::all().into_iter().filter(|op| op.applies_to::<T>()) {
         let mut group = c.benchmark_group(format!("{}/{}/{}", op.name(), T::DTYPE, op.layout()));
         for n in sizes() {
-            bench_case::<T>(&mut group, op, n);
+            traffic.insert(bench_case::<T>(&mut group, op, n));
         }
         group.finish();
     }
 }
 
+/// The ceiling, once per distinct byte count: group `copy/memcpy/parallel`, parameter = bytes
+/// moved (read + written), which is how `tools/bench_report.py` matches it to the ops.
+fn bench_copy_ceiling(c: &mut Criterion, traffic: &BTreeSet<u64>) {
+    let mut group = c.benchmark_group("copy/memcpy/parallel");
+    for &bytes in traffic {
+        let src = vec![1u8; (bytes / 2) as usize];
+        let mut dst = vec![0u8; src.len()];
+        group.throughput(Throughput::Bytes(bytes));
+        group.sampling_mode(if bytes >= 1 << 24 { SamplingMode::Flat } else { SamplingMode::Auto });
+        group.bench_function(BenchmarkId::new("copy", bytes), |b| b.iter(|| parallel_copy(black_box(&mut dst), &src)));
+    }
+    group.finish();
+}
+
 fn main() {
     let mut c = Criterion::default()
-        .warm_up_time(Duration::from_millis(300))
-        .measurement_time(Duration::from_secs(1))
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_millis(700))
         .sample_size(10)
         .configure_from_args();
-    bench_dtype::<f32>(&mut c);
-    bench_dtype::<f64>(&mut c);
-    bench_dtype::<f16>(&mut c);
-    bench_dtype::<bf16>(&mut c);
-    bench_dtype::<i32>(&mut c);
+    let mut traffic = BTreeSet::new();
+    bench_dtype::<f32>(&mut c, &mut traffic);
+    bench_dtype::<f64>(&mut c, &mut traffic);
+    bench_dtype::<f16>(&mut c, &mut traffic);
+    bench_dtype::<bf16>(&mut c, &mut traffic);
+    bench_dtype::<i32>(&mut c, &mut traffic);
+    bench_copy_ceiling(&mut c, &traffic);
     c.final_summary();
 }

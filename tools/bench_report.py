@@ -3,8 +3,10 @@
 
     python tools/bench_report.py [target/criterion] [--full FILE]
 
-Each cpu_ops group `op/dtype/layout` holds `devarray`, `ndarray` and `copy` at every size,
-with criterion's throughput set to the bytes the op reads plus writes. From the median times:
+Each cpu_ops group `op/dtype/layout` holds `devarray` and `ndarray` at every size, with
+criterion's throughput set to the bytes the op reads plus writes; the group
+`copy/memcpy/parallel` times a parallel memcpy at each of those byte counts. From the median
+times:
 
 - GB/s = bytes / median time;
 - "vs ndarray" = t_ndarray / t_devarray (> 1: devarray is faster);
@@ -22,31 +24,39 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-FUNCTIONS = ("devarray", "ndarray", "copy")
+FUNCTIONS = ("devarray", "ndarray")
+COPY_GROUP = "copy/memcpy/parallel"
 DTYPES = ("float32", "float64", "float16", "bfloat16", "int32")
 
 
 def load(root: Path) -> dict[tuple[str, str, str, int], dict[str, tuple[float, int]]]:
-    """{(op, dtype, layout, n): {function: (median ns, bytes)}} from every `new/` estimate."""
+    """{(op, dtype, layout, n): {function: (median ns, bytes)}} from every `new/` estimate,
+    with the copy ceiling at the op's byte count under the function name "copy"."""
     results: dict[tuple[str, str, str, int], dict[str, tuple[float, int]]] = defaultdict(dict)
+    copies: dict[int, float] = {}
     for bench in root.glob("*/*/*/new/benchmark.json"):
         meta = json.loads(bench.read_text())
-        estimates = json.loads((bench.parent / "estimates.json").read_text())
-        parts = meta["group_id"].split("/")
-        if len(parts) != 3 or meta["function_id"] not in FUNCTIONS:
-            continue
-        op, dtype, layout = parts
-        n = int(meta["value_str"])
+        median = json.loads((bench.parent / "estimates.json").read_text())["median"]["point_estimate"]
         nbytes = int((meta.get("throughput") or {}).get("Bytes", 0))
-        results[(op, dtype, layout, n)][meta["function_id"]] = (estimates["median"]["point_estimate"], nbytes)
+        if meta["group_id"] == COPY_GROUP:
+            copies[nbytes] = median
+            continue
+        parts = meta["group_id"].split("/")
+        if len(parts) == 3 and meta["function_id"] in FUNCTIONS:
+            op, dtype, layout = parts
+            results[(op, dtype, layout, int(meta["value_str"]))][meta["function_id"]] = (median, nbytes)
+    for entry in results.values():
+        nbytes = next(iter(entry.values()))[1]
+        if nbytes in copies:
+            entry["copy"] = (copies[nbytes], nbytes)
     return results
 
 
 def ratios(entry: dict[str, tuple[float, int]]) -> tuple[float, float, float, float, float] | None:
     """(devarray GB/s, ndarray GB/s, copy GB/s, vs ndarray, of copy), or None if incomplete."""
-    if any(f not in entry for f in FUNCTIONS):
+    if any(f not in entry for f in (*FUNCTIONS, "copy")):
         return None
-    (t_da, nbytes), (t_nd, _), (t_copy, _) = (entry[f] for f in FUNCTIONS)
+    (t_da, nbytes), (t_nd, _), (t_copy, _) = (entry[f] for f in (*FUNCTIONS, "copy"))
     gbps = lambda t: nbytes / t  # bytes per ns = GB/s
     return gbps(t_da), gbps(t_nd), gbps(t_copy), t_nd / t_da, t_copy / t_da
 
@@ -99,7 +109,7 @@ def main() -> int:
         print(f"no cpu_ops results under {args.root}: run `cargo bench --bench cpu_ops` first", file=sys.stderr)
         return 1
     sizes = sorted({k[3] for k in results})
-    for n in sorted({sizes[-1], *(s for s in sizes if s in (1 << 10, 1 << 22))}, reverse=True):
+    for n in sorted(sizes, reverse=True):
         print("\n".join(summary(results, n)), end="\n\n")
     if args.full:
         args.full.write_text("\n".join(full_table(results)) + "\n")
