@@ -34,27 +34,67 @@ template <class V> DA_DEV da_argp<V> rd_shfl(da_argp<V> v, int m) {
     return r;
 }
 
+// A compensated float sum: `s + c` is the sum, `c` carrying the rounding error of every addition
+// (TwoSum). A lane adds thousands of elements in sequence when the grid is small or a row is
+// long; plain accumulation would then lose digits NumPy's pairwise sum keeps (1e7 x 0.1f).
+template <class C> struct da_ksum {
+    C s;
+    C c;
+};
+template <class C> DA_DEV da_ksum<C> rd_shfl(da_ksum<C> v, int m) {
+    v.s = rd_shfl<C>(v.s, m);
+    v.c = rd_shfl<C>(v.c, m);
+    return v;
+}
+template <class C> DA_DEV da_ksum<C> da_ksum_add(da_ksum<C> a, da_ksum<C> b) {
+    const C s = a.s + b.s;
+    const C bp = s - a.s;
+    const C err = (a.s - (s - bp)) + (b.s - bp);  // exact rounding error of a.s + b.s
+    da_ksum<C> r;
+    r.s = s;
+    r.c = (a.c + b.c) + err;
+    return r;
+}
+// Once s is inf or NaN the compensation is meaningless (inf - inf): the sum is s, as unrounded.
+template <class C> DA_DEV C da_ksum_value(da_ksum<C> a) { return (a.s - a.s == (C)0) ? a.s + a.c : a.s; }
+
 // ---- reduction ops: In (element), A (accumulator), O (output) ----
 // sum / prod: floats accumulate in the compute type (f16/bf16 -> float), signed ints and bool in
 // i64, unsigned in u64 (wrapping); divisor != 0 divides the result (mean).
 template <class T, bool PROD> struct rd_sumprod {
     typedef T In;
     static constexpr int K = da_tr<T>::kind;
-    typedef typename da_cond<K == DA_K_FLOAT, typename da_tr<T>::C,
-                             typename da_cond<K == DA_K_UINT, da_u64, long long>::type>::type A;
-    typedef typename da_cond<K == DA_K_FLOAT, T, A>::type O;
-    static DA_DEV A ident() { return (A)(PROD ? 1 : 0); }
+    typedef typename da_tr<T>::C CT;
+    // float sums compensate (da_ksum); float products and integers accumulate plainly
+    static constexpr bool KSUM = K == DA_K_FLOAT && !PROD;
+    typedef typename da_cond<K == DA_K_FLOAT, CT, typename da_cond<K == DA_K_UINT, da_u64, long long>::type>::type P;
+    typedef typename da_cond<KSUM, da_ksum<CT>, P>::type A;
+    typedef typename da_cond<K == DA_K_FLOAT, T, P>::type O;
+    static DA_DEV A ident() { return lift((P)(PROD ? 1 : 0)); }
+    static DA_DEV A lift(P v) {
+        if constexpr (KSUM) {
+            A r;
+            r.s = v;
+            r.c = (P)0;
+            return r;
+        } else return v;
+    }
     static DA_DEV A load(T x, long long) {
         if constexpr (K == DA_K_BOOL) return (A)(x ? 1 : 0);
-        else return (A)da_tr<T>::to_c(x);
+        else return lift((P)da_tr<T>::to_c(x));
     }
     static DA_DEV A comb(A a, A b) {
-        if constexpr (K == DA_K_FLOAT) return PROD ? a * b : a + b;
+        if constexpr (KSUM) return da_ksum_add(a, b);
+        else if constexpr (K == DA_K_FLOAT) return a * b;
         else return (A)(PROD ? (da_u64)a * (da_u64)b : (da_u64)a + (da_u64)b);
     }
     static DA_DEV O fin(A a, da_u64 divisor) {
-        if constexpr (K == DA_K_FLOAT) return da_tr<T>::from_c(divisor ? a / (A)divisor : a);
-        else return divisor ? (A)(a / (A)divisor) : a;
+        if constexpr (K == DA_K_FLOAT) {
+            P v;
+            if constexpr (KSUM) v = da_ksum_value(a);
+            else v = a;
+            return da_tr<T>::from_c(divisor ? v / (P)divisor : v);
+        } else return divisor ? (A)(a / (A)divisor) : a;
     }
 };
 template <class T> using rd_sum = rd_sumprod<T, false>;

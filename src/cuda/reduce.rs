@@ -26,10 +26,11 @@ pub(crate) const SINGLE_BLOCK_MAX: usize = 16 * 1024;
 /// 128-bit loads): sizes the grid of small full reductions.
 const FULL_ITEMS_PER_THREAD: u64 = 16;
 
-/// Bytes of one partial in a full reduction's scratch: the widest accumulator any reduction
-/// kernel uses (8-byte `f64`/`i64`/`u64`, or the 16-byte `{value, i64 index}` pair of `arg*`).
+/// Bytes of one partial in a full reduction's scratch: the widest accumulator the op's kernels
+/// use (the 16-byte `{value, i64 index}` pair of `arg*`, the `{sum, compensation}` pair of a
+/// float `sum` — 16 bytes for f64 — else an 8-byte `f64`/`i64`/`u64`).
 fn partial_bytes(op: &str) -> usize {
-    if op.starts_with("arg") {
+    if op.starts_with("arg") || op == "sum" {
         16
     } else {
         8
@@ -252,7 +253,7 @@ mod tests {
 
     #[test]
     fn scratch_holds_the_widest_partial() {
-        assert_eq!(partial_bytes("sum"), 8);
+        assert_eq!(partial_bytes("sum"), 16);
         assert_eq!(partial_bytes("argmax"), 16);
         assert_eq!(partial_bytes("argmin"), 16);
     }
