@@ -4,6 +4,7 @@
 
 use super::elementwise::map2;
 use super::math::{dispatch_float, dispatch_int, Classify, FloatElem, IntElem, Real};
+use super::staged::map2_float;
 use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -56,7 +57,7 @@ fn logical<T: Classify>(op: BinaryOp, a: Arg<'_>, b: Arg<'_>, dst: View<'_>) {
 fn float_binary<T: FloatElem>(op: BinaryOp, a: Arg<'_>, b: Arg<'_>, dst: View<'_>) -> Result<()> {
     macro_rules! apply {
         ($f:expr) => {
-            map2(a, b, dst, |x: T, y: T| T::from_c($f(x.to_c(), y.to_c())))
+            map2_float::<T>(a, b, dst, $f)
         };
     }
     use BinaryOp::*;

@@ -5,7 +5,7 @@
 //! Row loops take a slice fast path when operands are contiguous (or, for `map2`, when one
 //! operand is a broadcast value), so LLVM can vectorise them.
 
-use super::strided::{as_slice, as_slice_mut, for_each_row, Operand};
+use super::strided::{as_slice, as_slice_mut, for_each_row, for_each_row_grain, Operand, PAR_CHUNK};
 use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::Element;
 use crate::layout::Layout;
@@ -13,13 +13,13 @@ use crate::ops::dispatch::Input;
 
 /// One input resolved to a pointer and element strides; a scalar lives in a box that stays put
 /// for the duration of the call and is read through zero strides.
-struct Bound<R> {
+pub(super) struct Bound<R> {
     ptr: *mut u8,
     strides: Vec<isize>,
     _scalar: Option<Box<R>>,
 }
 
-fn bind<T: Element>(input: &Input<'_, CpuBuffer>, ndim: usize) -> Bound<T::Repr> {
+pub(super) fn bind<T: Element>(input: &Input<'_, CpuBuffer>, ndim: usize) -> Bound<T::Repr> {
     match *input {
         Input::View(buf, layout) => {
             debug_assert_eq!(layout.ndim(), ndim, "inputs are broadcast to the output's shape first");
@@ -33,12 +33,12 @@ fn bind<T: Element>(input: &Input<'_, CpuBuffer>, ndim: usize) -> Bound<T::Repr>
 }
 
 impl<R> Bound<R> {
-    fn operand(&self, itemsize: usize) -> Operand<'_> {
+    pub(super) fn operand(&self, itemsize: usize) -> Operand<'_> {
         Operand { ptr: self.ptr, strides: &self.strides, itemsize }
     }
 }
 
-fn out_operand<'a, O: Element>(dst: (&CpuBuffer, &'a Layout)) -> Operand<'a> {
+pub(super) fn out_operand<'a, O: Element>(dst: (&CpuBuffer, &'a Layout)) -> Operand<'a> {
     Operand {
         ptr: view_ptr(dst.0, dst.1, O::DTYPE.itemsize()),
         strides: dst.1.strides(),
@@ -51,7 +51,7 @@ fn out_operand<'a, O: Element>(dst: (&CpuBuffer, &'a Layout)) -> Operand<'a> {
 /// # Safety
 /// `p + i * stride` must address a valid element.
 #[inline(always)]
-unsafe fn load<T: Element>(p: *mut u8, stride: isize, i: usize) -> T {
+pub(super) unsafe fn load<T: Element>(p: *mut u8, stride: isize, i: usize) -> T {
     // SAFETY: the caller's contract.
     T::from_repr(unsafe { (p.offset(i as isize * stride) as *const T::Repr).read() })
 }
@@ -61,7 +61,7 @@ unsafe fn load<T: Element>(p: *mut u8, stride: isize, i: usize) -> T {
 /// # Safety
 /// `p + i * stride` must address a valid element nobody else accesses.
 #[inline(always)]
-unsafe fn store<T: Element>(p: *mut u8, stride: isize, i: usize, v: T) {
+pub(super) unsafe fn store<T: Element>(p: *mut u8, stride: isize, i: usize, v: T) {
     // SAFETY: the caller's contract.
     unsafe { (p.offset(i as isize * stride) as *mut T::Repr).write(v.to_repr()) }
 }
@@ -72,6 +72,16 @@ pub(crate) fn map1<I: Element, O: Element>(
     dst: (&CpuBuffer, &Layout),
     f: impl Fn(I) -> O + Sync,
 ) {
+    map1_grain(src, dst, PAR_CHUNK, f)
+}
+
+/// [`map1`] with `grain` elements per parallel task (see [`for_each_row_grain`]).
+pub(crate) fn map1_grain<I: Element, O: Element>(
+    src: (&CpuBuffer, &Layout),
+    dst: (&CpuBuffer, &Layout),
+    grain: usize,
+    f: impl Fn(I) -> O + Sync,
+) {
     let shape = dst.1.shape();
     let a = bind::<I>(&Input::View(src.0, src.1), shape.len());
     let out = out_operand::<O>(dst);
@@ -79,7 +89,7 @@ pub(crate) fn map1<I: Element, O: Element>(
     // SAFETY: `src` lies in its buffer (an Array invariant) and `dst` is a fresh buffer that
     // overlaps no input; the queue excludes other access.
     unsafe {
-        for_each_row(shape, [out, a.operand(I::DTYPE.itemsize())], |[po, pa], [so, sa], len| {
+        for_each_row_grain(shape, [out, a.operand(I::DTYPE.itemsize())], grain, |[po, pa], [so, sa], len| {
             match (as_slice_mut::<O::Repr>(po, so, len), as_slice::<I::Repr>(pa, sa, len)) {
                 (Some(o), Some(x)) => o.iter_mut().zip(x).for_each(|(o, &x)| *o = f(I::from_repr(x)).to_repr()),
                 _ => (0..len).for_each(|i| store(po, so, i, f(load::<I>(pa, sa, i)))),

@@ -12,6 +12,7 @@ pub(crate) mod cast;
 pub(crate) mod elementwise;
 pub(crate) mod math;
 pub(crate) mod reduce;
+pub(crate) mod staged;
 pub(crate) mod strided;
 pub(crate) mod ternary;
 pub(crate) mod unary;

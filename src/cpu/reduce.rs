@@ -14,6 +14,7 @@
 //! fixed order: results are deterministic.
 
 use super::math::{Classify, FloatElem};
+use super::staged::CHUNK;
 use super::strided::{SendPtr, PAR_CHUNK};
 use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::{DType, Element};
@@ -56,6 +57,35 @@ trait Reducer: Sync {
     {
         reduce_slice(self, xs, base)
     }
+    /// A leaf of the pairwise scheme: `xs` (8 to 128 elements, order-free) absorbed in 8
+    /// interleaved lanes.
+    fn leaf(&self, xs: &[Repr<Self>]) -> Self::Acc {
+        lanes8(self.init(), xs, |a, x| self.step(a, Self::In::from_repr(*x), 0), |a, b| self.combine(a, b))
+    }
+    /// Absorbs input row `k` (`xs`) into the accumulator row `accs` (same length).
+    fn absorb_row(&self, accs: &mut [Self::Acc], xs: &[Repr<Self>], k: usize) {
+        for (acc, x) in accs.iter_mut().zip(xs) {
+            *acc = self.step(*acc, Self::In::from_repr(*x), k);
+        }
+    }
+}
+
+/// Folds `xs` into 8 interleaved lanes (element `j` into lane `j % 8`; the tail past a
+/// multiple of 8 into the combined lanes in order), so LLVM vectorises the loop.
+#[inline(always)]
+fn lanes8<A: Copy, V>(init: A, xs: &[V], step: impl Fn(A, &V) -> A, combine: impl Fn(A, A) -> A) -> A {
+    let mut lanes = [init; 8];
+    let blocks = xs.chunks_exact(8);
+    let tail = blocks.remainder();
+    for block in blocks {
+        for (lane, x) in lanes.iter_mut().zip(block) {
+            *lane = step(*lane, x);
+        }
+    }
+    let c = &combine;
+    let l = lanes;
+    let acc = c(c(c(l[0], l[1]), c(l[2], l[3])), c(c(l[4], l[5]), c(l[6], l[7])));
+    tail.iter().fold(acc, step)
 }
 
 type Repr<R> = <<R as Reducer>::In as Element>::Repr;
@@ -110,7 +140,17 @@ fn run<R: Reducer>(r: &R, src: View<'_>, dims: ReduceDims, dst: View<'_>) {
         // SAFETY: `i < n_out`, the output's length; indices are disjoint across tasks.
         unsafe { (out.0 as *mut <R::Out as Element>::Repr).add(i).write(v.to_repr()) }
     };
-    if dims.inner == 1 {
+    if dims.r == 1 {
+        // Each output is one input element (e.g. `max` over a length-1 axis, which the op
+        // layer passes as `inner == 1` rows of length 1): a per-row scan's setup would cost
+        // far more than the element.
+        for_tasks(n_out.div_ceil(PIECE), n_out, |t| {
+            let lo = t * PIECE;
+            for (i, x) in input[lo..(lo + PIECE).min(n_out)].iter().enumerate() {
+                write(lo + i, r.finish(r.step(r.init(), R::In::from_repr(*x), 0)));
+            }
+        });
+    } else if dims.inner == 1 {
         reduce_rows(r, input, dims.outer, dims.r, &write);
     } else {
         reduce_columns(r, input, dims, &write);
@@ -157,18 +197,7 @@ fn reduce_slice<R: Reducer>(r: &R, xs: &[Repr<R>], base: usize) -> R::Acc {
         let half = (xs.len() / 2) & !7;
         return r.combine(reduce_slice(r, &xs[..half], base), reduce_slice(r, &xs[half..], base + half));
     }
-    let mut lanes = [r.init(); 8];
-    let blocks = xs.chunks_exact(8);
-    let tail = blocks.remainder();
-    for block in blocks {
-        for (lane, x) in lanes.iter_mut().zip(block) {
-            *lane = r.step(*lane, load(x), 0);
-        }
-    }
-    let c = |a, b| r.combine(a, b);
-    let l = lanes;
-    let acc = c(c(c(l[0], l[1]), c(l[2], l[3])), c(c(l[4], l[5]), c(l[6], l[7])));
-    tail.iter().fold(acc, |acc, x| r.step(acc, load(x), 0))
+    r.leaf(xs)
 }
 
 /// `inner == 1`: output `o` reduces the contiguous row `input[o * len..][..len]`.
@@ -274,10 +303,7 @@ fn cascade_columns<R: Reducer>(
         let end = (start + BLOCK_ROWS).min(rows.end);
         let mut block = vec![r.init(); width];
         for k in start..end {
-            let xs = &slab[k * inner + cols.start..k * inner + cols.end];
-            for (acc, x) in block.iter_mut().zip(xs) {
-                *acc = r.step(*acc, R::In::from_repr(*x), k);
-            }
+            r.absorb_row(&mut block, &slab[k * inner + cols.start..k * inner + cols.end], k);
         }
         let mut carry = block;
         for level in levels.iter_mut() {
@@ -358,8 +384,36 @@ impl<T: std::ops::Add<Output = T> + std::ops::Mul<Output = T>> FloatOps for T {
 trait Accumulate: Element {
     type Acc: AccNum;
     type Out: Element;
+    /// Whether runs should be widened into an accumulator buffer first (the 16-bit floats,
+    /// see [`FloatElem::STAGED`]).
+    const STAGED: bool = false;
     fn to_acc(self) -> Self::Acc;
     fn to_out(acc: Self::Acc) -> Self::Out;
+    /// `dst[i] = from_repr(src[i]).to_acc()` (the lengths are equal).
+    fn widen(src: &[Self::Repr], dst: &mut [Self::Acc]) {
+        dst.iter_mut().zip(src).for_each(|(d, s)| *d = Self::from_repr(*s).to_acc());
+    }
+}
+
+/// Staged [`Reducer::leaf`] for `sum`/`prod` (`op` is the accumulator's add or mul): the
+/// block widened at once, then the same lanes as the default leaf.
+#[inline(always)]
+fn staged_leaf<T: Accumulate>(init: T::Acc, xs: &[T::Repr], op: impl Fn(T::Acc, T::Acc) -> T::Acc) -> T::Acc {
+    let mut buf = [T::Acc::ZERO; 128];
+    let buf = &mut buf[..xs.len()];
+    T::widen(xs, buf);
+    lanes8(init, buf, |a, w| op(a, *w), &op)
+}
+
+/// Staged [`Reducer::absorb_row`] for `sum`/`prod`: the row widened a chunk at a time.
+#[inline(always)]
+fn staged_absorb<T: Accumulate>(accs: &mut [T::Acc], xs: &[T::Repr], op: impl Fn(T::Acc, T::Acc) -> T::Acc) {
+    let mut buf = [T::Acc::ZERO; CHUNK];
+    for (accs, xs) in accs.chunks_mut(CHUNK).zip(xs.chunks(CHUNK)) {
+        let buf = &mut buf[..xs.len()];
+        T::widen(xs, buf);
+        accs.iter_mut().zip(&*buf).for_each(|(a, w)| *a = op(*a, *w));
+    }
 }
 
 macro_rules! impl_accumulate {
@@ -390,11 +444,32 @@ impl_accumulate! {
     u16 => u64, u64, |x| x as u64, |a| a;
     u32 => u64, u64, |x| x as u64, |a| a;
     u64 => u64, u64, |x| x, |a| a;
-    f16 => f32, f16, |x| x.to_f32(), FloatElem::from_c;
-    bf16 => f32, bf16, |x| x.to_f32(), FloatElem::from_c;
     f32 => f32, f32, |x| x, |a| a;
     f64 => f64, f64, |x| x, |a| a;
 }
+
+macro_rules! impl_accumulate_half {
+    ($($t:ident),*) => {$(
+        impl Accumulate for $t {
+            type Acc = f32;
+            type Out = $t;
+            const STAGED: bool = <$t as FloatElem>::STAGED;
+            #[inline(always)]
+            fn to_acc(self) -> f32 {
+                self.to_f32()
+            }
+            #[inline(always)]
+            fn to_out(acc: f32) -> $t {
+                FloatElem::from_c(acc)
+            }
+            #[inline(always)]
+            fn widen(src: &[$t], dst: &mut [f32]) {
+                FloatElem::widen(src, dst)
+            }
+        }
+    )*};
+}
+impl_accumulate_half!(f16, bf16);
 
 /// `sum`, or `mean` when `divisor != 0`.
 struct Sum<T> {
@@ -420,6 +495,18 @@ impl<T: Accumulate> Reducer for Sum<T> {
     fn finish(&self, acc: T::Acc) -> T::Out {
         T::to_out(if self.divisor == 0 { acc } else { acc.div_count(self.divisor) })
     }
+    fn leaf(&self, xs: &[T::Repr]) -> T::Acc {
+        if !T::STAGED {
+            return lanes8(self.init(), xs, |a, x| self.step(a, T::from_repr(*x), 0), |a, b| a.add(b));
+        }
+        staged_leaf::<T>(self.init(), xs, AccNum::add)
+    }
+    fn absorb_row(&self, accs: &mut [T::Acc], xs: &[T::Repr], _: usize) {
+        if !T::STAGED {
+            return accs.iter_mut().zip(xs).for_each(|(a, x)| *a = a.add(T::from_repr(*x).to_acc()));
+        }
+        staged_absorb::<T>(accs, xs, AccNum::add)
+    }
 }
 
 struct Prod<T>(std::marker::PhantomData<T>);
@@ -441,6 +528,18 @@ impl<T: Accumulate> Reducer for Prod<T> {
     }
     fn finish(&self, acc: T::Acc) -> T::Out {
         T::to_out(acc)
+    }
+    fn leaf(&self, xs: &[T::Repr]) -> T::Acc {
+        if !T::STAGED {
+            return lanes8(self.init(), xs, |a, x| self.step(a, T::from_repr(*x), 0), |a, b| a.mul(b));
+        }
+        staged_leaf::<T>(self.init(), xs, AccNum::mul)
+    }
+    fn absorb_row(&self, accs: &mut [T::Acc], xs: &[T::Repr], _: usize) {
+        if !T::STAGED {
+            return accs.iter_mut().zip(xs).for_each(|(a, x)| *a = a.mul(T::from_repr(*x).to_acc()));
+        }
+        staged_absorb::<T>(accs, xs, AccNum::mul)
     }
 }
 
@@ -484,17 +583,51 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
     }
     /// Order does not matter for min/max, so [`SCAN_LANES`] independent accumulators (no
     /// pairwise tree) keep the vector units busy instead of waiting on one compare chain.
+    /// Runs shorter than the lanes fold directly (the same result: unused lanes hold the
+    /// start value); 16-bit floats are widened a chunk (a multiple of the lanes) at a time.
     fn reduce_run(&self, xs: &[Repr<Self>], _base: usize) -> T::Key {
+        let key = |x: &Repr<Self>| T::from_repr(*x).key();
+        if xs.len() < SCAN_LANES {
+            return xs.iter().fold(self.init(), |a, x| self.combine(a, key(x)));
+        }
         let mut lanes = [self.init(); SCAN_LANES];
-        let blocks = xs.chunks_exact(SCAN_LANES);
-        let tail = blocks.remainder();
-        for block in blocks {
-            for (lane, x) in lanes.iter_mut().zip(block) {
-                *lane = self.combine(*lane, T::from_repr(*x).key());
+        let body = xs.len() - xs.len() % SCAN_LANES;
+        if T::STAGED_KEYS {
+            let mut buf = [self.init(); CHUNK];
+            for chunk in xs[..body].chunks(CHUNK) {
+                let keys = &mut buf[..chunk.len()];
+                T::keys(chunk, keys);
+                self.scan(&mut lanes, keys, |k| *k);
             }
+        } else {
+            self.scan(&mut lanes, &xs[..body], key);
         }
         let acc = lanes.into_iter().fold(self.init(), |a, b| self.combine(a, b));
-        tail.iter().fold(acc, |a, x| self.combine(a, T::from_repr(*x).key()))
+        xs[body..].iter().fold(acc, |a, x| self.combine(a, key(x)))
+    }
+    fn absorb_row(&self, accs: &mut [T::Key], xs: &[Repr<Self>], _: usize) {
+        if !T::STAGED_KEYS {
+            return accs.iter_mut().zip(xs).for_each(|(a, x)| *a = self.combine(*a, T::from_repr(*x).key()));
+        }
+        let mut buf = [self.init(); CHUNK];
+        for (accs, xs) in accs.chunks_mut(CHUNK).zip(xs.chunks(CHUNK)) {
+            let keys = &mut buf[..xs.len()];
+            T::keys(xs, keys);
+            accs.iter_mut().zip(&*keys).for_each(|(a, k)| *a = self.combine(*a, *k));
+        }
+    }
+}
+
+impl<T: Classify, const MAX: bool> Extreme<T, MAX> {
+    /// Absorbs `xs` (a multiple of [`SCAN_LANES`] long) into the lanes, element `j` into lane
+    /// `j % SCAN_LANES`.
+    #[inline(always)]
+    fn scan<V>(&self, lanes: &mut [T::Key; SCAN_LANES], xs: &[V], key: impl Fn(&V) -> T::Key) {
+        for block in xs.chunks_exact(SCAN_LANES) {
+            for (lane, x) in lanes.iter_mut().zip(block) {
+                *lane = self.combine(*lane, key(x));
+            }
+        }
     }
 }
 

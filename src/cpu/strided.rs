@@ -65,6 +65,20 @@ pub(crate) unsafe fn for_each_row<const K: usize, F>(shape: &[usize], ops: [Oper
 where
     F: Fn([*mut u8; K], [isize; K], usize) + Sync,
 {
+    // SAFETY: the caller's contract.
+    unsafe { for_each_row_grain(shape, ops, PAR_CHUNK, row) }
+}
+
+/// [`for_each_row`] with `grain` elements per parallel task instead of [`PAR_CHUNK`]: smaller
+/// for ops that cost many cycles per element (transcendental functions), so that mid-sized
+/// arrays use every core too.
+///
+/// # Safety
+/// As [`for_each_row`].
+pub(crate) unsafe fn for_each_row_grain<const K: usize, F>(shape: &[usize], ops: [Operand<'_>; K], grain: usize, row: F)
+where
+    F: Fn([*mut u8; K], [isize; K], usize) + Sync,
+{
     if shape.contains(&0) {
         return;
     }
@@ -80,8 +94,8 @@ where
     let rows: usize = p.shape[..ndim - 1].iter().product();
     let total = rows * inner;
     // Work items: `pieces` chunks per row when rows are long, else groups of whole rows.
-    let pieces_per_row = inner.div_ceil(PAR_CHUNK).max(1);
-    let rows_per_task = if pieces_per_row > 1 { 1 } else { (PAR_CHUNK / inner).max(1) };
+    let pieces_per_row = inner.div_ceil(grain).max(1);
+    let rows_per_task = if pieces_per_row > 1 { 1 } else { (grain / inner).max(1) };
     let piece_len = inner.div_ceil(pieces_per_row);
     let tasks = rows.div_ceil(rows_per_task) * pieces_per_row;
 
@@ -108,7 +122,7 @@ where
             row(ptrs, inner_strides, len);
         }
     };
-    if total >= 2 * PAR_CHUNK && tasks > 1 && rayon::current_num_threads() > 1 {
+    if total >= 2 * grain && tasks > 1 && rayon::current_num_threads() > 1 {
         (0..tasks).into_par_iter().for_each(run_task);
     } else {
         (0..tasks).for_each(run_task);

@@ -4,6 +4,8 @@
 
 use super::elementwise::map1;
 use super::math::{dispatch_float, dispatch_int, Classify, FloatElem, IntElem, Real};
+use super::staged::{map1_float, HEAVY_GRAIN};
+use super::strided::PAR_CHUNK;
 use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -38,20 +40,27 @@ fn predicate<T: Classify>(op: UnaryOp, src: View<'_>, dst: View<'_>) {
 }
 
 fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Result<()> {
+    // Cheap ops (a few cycles an element) split work like copies; the rest are transcendental
+    // library calls, worth two threads at smaller sizes.
+    macro_rules! cheap {
+        ($f:expr) => {
+            map1_float::<T>(src, dst, PAR_CHUNK, $f)
+        };
+    }
     macro_rules! apply {
         ($f:expr) => {
-            map1(src, dst, |x: T| T::from_c($f(x.to_c())))
+            map1_float::<T>(src, dst, HEAVY_GRAIN, $f)
         };
     }
     use UnaryOp::*;
     match op {
-        Negative => apply!(|x: T::C| -x),
-        Positive => apply!(|x: T::C| x),
-        Abs => apply!(|x: T::C| x.abs()),
-        Sign => apply!(|x: T::C| x.sign()),
-        Square => apply!(|x: T::C| x * x),
-        Sqrt => apply!(|x: T::C| x.sqrt()),
-        Reciprocal => apply!(|x: T::C| T::C::ONE / x),
+        Negative => cheap!(|x: T::C| -x),
+        Positive => cheap!(|x: T::C| x),
+        Abs => cheap!(|x: T::C| x.abs()),
+        Sign => cheap!(|x: T::C| x.sign()),
+        Square => cheap!(|x: T::C| x * x),
+        Sqrt => cheap!(|x: T::C| x.sqrt()),
+        Reciprocal => cheap!(|x: T::C| T::C::ONE / x),
         Exp => apply!(|x: T::C| x.exp()),
         Expm1 => apply!(|x: T::C| x.exp_m1()),
         Log => apply!(|x: T::C| x.ln()),
@@ -70,10 +79,10 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
         Asinh => apply!(|x: T::C| x.asinh()),
         Acosh => apply!(|x: T::C| x.acosh()),
         Atanh => apply!(|x: T::C| x.atanh()),
-        Floor => apply!(|x: T::C| x.floor()),
-        Ceil => apply!(|x: T::C| x.ceil()),
-        Trunc => apply!(|x: T::C| x.trunc()),
-        Round => apply!(|x: T::C| x.round_ties_even()),
+        Floor => cheap!(|x: T::C| x.floor()),
+        Ceil => cheap!(|x: T::C| x.ceil()),
+        Trunc => cheap!(|x: T::C| x.trunc()),
+        Round => cheap!(|x: T::C| x.round_ties_even()),
         IsNan | IsInf | IsFinite | LogicalNot | Signbit | BitwiseInvert => return Err(unsupported(op, T::DTYPE)),
     }
     Ok(())

@@ -1,0 +1,219 @@
+//! Float elementwise drivers that compute in the compute type `T::C`: for `f32`/`f64` they are
+//! [`map1`]/[`map2`] with the closure wrapped; for the 16-bit floats they work a chunk at a
+//! time, widening inputs into `f32` buffers with `half`'s slice conversions (SIMD when the CPU
+//! has F16C), computing there, and narrowing results back. Per-element conversions would cost
+//! more than the arithmetic; the results are the same bits (one rounding from `f32`).
+
+use super::elementwise::{bind, load, map1_grain, map2, out_operand, store};
+use super::math::{FloatElem, Real};
+use super::strided::{for_each_row, for_each_row_grain, PAR_CHUNK};
+use super::{queue, CpuBuffer};
+use crate::layout::Layout;
+use crate::ops::dispatch::Input;
+
+type View<'a> = (&'a CpuBuffer, &'a Layout);
+
+/// Elements per chunk: three `f32` buffers of this length stay in L1.
+pub(super) const CHUNK: usize = 512;
+
+/// Elements per parallel task for unary ops that cost tens of cycles per element
+/// (transcendental functions): two threads pay off well below [`PAR_CHUNK`].
+pub(crate) const HEAVY_GRAIN: usize = PAR_CHUNK / 8;
+
+/// `dst[i] = from_c(f(src[i].to_c()))` for a float view `src` into the fresh `dst`, with
+/// `grain` elements per parallel task ([`PAR_CHUNK`] or [`HEAVY_GRAIN`]).
+pub(crate) fn map1_float<T: FloatElem>(src: View<'_>, dst: View<'_>, grain: usize, f: impl Fn(T::C) -> T::C + Sync) {
+    if !T::STAGED {
+        return map1_grain(src, dst, grain, |x: T| T::from_c(f(x.to_c())));
+    }
+    let shape = dst.1.shape();
+    let a = bind::<T>(&Input::View(src.0, src.1), shape.len());
+    let out = out_operand::<T>(dst);
+    let _q = queue();
+    // SAFETY: `src` lies in its buffer (an Array invariant) and `dst` is a fresh buffer that
+    // overlaps no input; the queue excludes other access.
+    unsafe {
+        for_each_row_grain(shape, [out, a.operand(size_of::<T>())], grain, |[po, pa], [so, sa], len| {
+            let (mut x, mut tmp) = ([T::C::ZERO; CHUNK], [T::from_c(T::C::ZERO); CHUNK]);
+            for start in (0..len).step_by(CHUNK) {
+                let x = &mut x[..CHUNK.min(len - start)];
+                gather::<T>(pa, sa, start, x, &mut tmp);
+                x.iter_mut().for_each(|v| *v = f(*v));
+                scatter::<T>(po, so, start, x, &mut tmp);
+            }
+        });
+    }
+}
+
+/// `dst[i] = from_c(f(a[i].to_c(), b[i].to_c()))`, each input a view broadcast to `dst`'s
+/// shape or a value.
+pub(crate) fn map2_float<T: FloatElem>(
+    a: Input<'_, CpuBuffer>,
+    b: Input<'_, CpuBuffer>,
+    dst: View<'_>,
+    f: impl Fn(T::C, T::C) -> T::C + Sync,
+) {
+    if !T::STAGED {
+        return map2(a, b, dst, |x: T, y: T| T::from_c(f(x.to_c(), y.to_c())));
+    }
+    let shape = dst.1.shape();
+    let (a, b) = (bind::<T>(&a, shape.len()), bind::<T>(&b, shape.len()));
+    let ops = [out_operand::<T>(dst), a.operand(size_of::<T>()), b.operand(size_of::<T>())];
+    let _q = queue();
+    // SAFETY: as in `map1_float`; scalar inputs are boxed values read through zero strides.
+    unsafe {
+        for_each_row(shape, ops, |[po, pa, pb], [so, sa, sb], len| {
+            let (mut x, mut y) = ([T::C::ZERO; CHUNK], [T::C::ZERO; CHUNK]);
+            let mut tmp = [T::from_c(T::C::ZERO); CHUNK];
+            for start in (0..len).step_by(CHUNK) {
+                let n = CHUNK.min(len - start);
+                let (x, y) = (&mut x[..n], &mut y[..n]);
+                gather::<T>(pa, sa, start, x, &mut tmp);
+                gather::<T>(pb, sb, start, y, &mut tmp);
+                x.iter_mut().zip(&*y).for_each(|(x, &y)| *x = f(*x, y));
+                scatter::<T>(po, so, start, x, &mut tmp);
+            }
+        });
+    }
+}
+
+/// Widens elements `start..start + x.len()` of a row (byte stride `s`) into `x`: straight from
+/// the row when contiguous, one value for a zero stride, else gathered through `tmp`.
+///
+/// # Safety
+/// Those elements must be valid reads.
+#[inline(always)]
+unsafe fn gather<T: FloatElem>(p: *mut u8, s: isize, start: usize, x: &mut [T::C], tmp: &mut [T; CHUNK]) {
+    let n = x.len();
+    // SAFETY (whole body): the caller's contract; the slice is formed only for unit strides.
+    unsafe {
+        if s == size_of::<T>() as isize {
+            T::widen(std::slice::from_raw_parts((p as *const T).add(start), n), x);
+        } else if s == 0 {
+            x.fill(load::<T>(p, 0, 0).to_c());
+        } else {
+            tmp[..n].iter_mut().enumerate().for_each(|(i, t)| *t = load(p, s, start + i));
+            T::widen(&tmp[..n], x);
+        }
+    }
+}
+
+/// Narrows `x` into elements `start..start + x.len()` of a row (byte stride `s`).
+///
+/// # Safety
+/// Those elements must be valid writes that nothing else accesses.
+#[inline(always)]
+unsafe fn scatter<T: FloatElem>(p: *mut u8, s: isize, start: usize, x: &[T::C], tmp: &mut [T; CHUNK]) {
+    let n = x.len();
+    // SAFETY (whole body): the caller's contract; the slice is formed only for unit strides.
+    unsafe {
+        if s == size_of::<T>() as isize {
+            T::narrow(x, std::slice::from_raw_parts_mut((p as *mut T).add(start), n));
+        } else {
+            T::narrow(x, &mut tmp[..n]);
+            tmp[..n].iter().enumerate().for_each(|(i, &t)| store(p, s, start + i, t));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Array, Device};
+    use half::{bf16, f16};
+
+    /// Every 16-bit pattern, as `f16`/`bf16` bits.
+    fn all_bits() -> Vec<u16> {
+        (0..=u16::MAX).collect()
+    }
+
+    fn same_bits(got: &[u16], want: impl Iterator<Item = u16>) {
+        for (i, (g, w)) in got.iter().zip(want).enumerate() {
+            assert_eq!(*g, w, "element {i}: got {g:#06x}, want {w:#06x}");
+        }
+    }
+
+    #[test]
+    fn staged_unary_matches_per_element_for_every_f16_and_bf16() {
+        let bits = all_bits();
+        let h: Vec<f16> = bits.iter().map(|&b| f16::from_bits(b)).collect();
+        let got: Vec<f16> =
+            Array::from_slice(&h, &[bits.len()], &Device::Cpu).unwrap().exp().unwrap().to_vec().unwrap();
+        let got: Vec<u16> = got.iter().map(|v| v.to_bits()).collect();
+        same_bits(&got, h.iter().map(|x| f16::from_f32(x.to_f32().exp()).to_bits()));
+
+        let b: Vec<bf16> = bits.iter().map(|&b| bf16::from_bits(b)).collect();
+        let got: Vec<bf16> =
+            Array::from_slice(&b, &[bits.len()], &Device::Cpu).unwrap().sqrt().unwrap().to_vec().unwrap();
+        let got: Vec<u16> = got.iter().map(|v| v.to_bits()).collect();
+        same_bits(&got, b.iter().map(|x| bf16::from_f32(x.to_f32().sqrt()).to_bits()));
+    }
+
+    #[test]
+    fn staged_binary_matches_per_element_for_every_f16() {
+        let bits = all_bits();
+        let x: Vec<f16> = bits.iter().map(|&b| f16::from_bits(b)).collect();
+        let dev = Device::Cpu;
+        let xa = Array::from_slice(&x, &[bits.len()], &dev).unwrap();
+        // Partners: shifted patterns (every pair class of signs, magnitudes and NaNs) and a
+        // strided, reversed view, so contiguous, strided and value operands are all covered.
+        for shift in [1usize, 257, 12_345, 32_768] {
+            let y: Vec<f16> = (0..bits.len()).map(|i| x[(i + shift) % bits.len()]).collect();
+            let ya = Array::from_slice(&y, &[bits.len()], &dev).unwrap();
+            let got: Vec<f16> = xa.add(&ya).unwrap().to_vec().unwrap();
+            let got: Vec<u16> = got.iter().map(|v| v.to_bits()).collect();
+            same_bits(&got, x.iter().zip(&y).map(|(a, b)| f16::from_f32(a.to_f32() + b.to_f32()).to_bits()));
+        }
+        let rev = xa.flip(Some(&[0])).unwrap();
+        let got: Vec<f16> = xa.multiply(&rev).unwrap().to_vec().unwrap();
+        let got: Vec<u16> = got.iter().map(|v| v.to_bits()).collect();
+        same_bits(&got, x.iter().zip(x.iter().rev()).map(|(a, b)| f16::from_f32(a.to_f32() * b.to_f32()).to_bits()));
+        let got: Vec<f16> = xa.add(0.5).unwrap().to_vec().unwrap();
+        let half = 0.5f32;
+        let got: Vec<u16> = got.iter().map(|v| v.to_bits()).collect();
+        same_bits(&got, x.iter().map(|a| f16::from_f32(a.to_f32() + half).to_bits()));
+    }
+
+    #[test]
+    fn staged_reductions_match_widened_f32_reductions() {
+        // f16 reductions accumulate in f32 over the same tree as f32 reductions of the widened
+        // values, so the results agree exactly after one rounding to f16.
+        let dev = Device::Cpu;
+        let vals: Vec<f16> =
+            (0..37 * 301u32).map(|i| f16::from_bits((i.wrapping_mul(2_654_435_761) >> 16) as u16 & 0xBBFF)).collect();
+        for shape in [[37usize, 301], [1, 37 * 301], [37 * 301, 1]] {
+            let x = Array::from_slice(&vals, &shape, &dev).unwrap();
+            let w = x.astype(crate::DType::F32).unwrap();
+            for axes in [None, Some(&[0isize][..]), Some(&[1isize][..])] {
+                let narrow = |a: Array| -> Vec<u16> {
+                    let v: Vec<f32> = a.to_vec().unwrap();
+                    v.iter().map(|&v| f16::from_f32(v).to_bits()).collect()
+                };
+                let bits = |a: Array| -> Vec<u16> { a.to_vec::<f16>().unwrap().iter().map(|v| v.to_bits()).collect() };
+                assert_eq!(bits(x.sum(axes, false).unwrap()), narrow(w.sum(axes, false).unwrap()));
+                assert_eq!(bits(x.max(axes, false).unwrap()), narrow(w.max(axes, false).unwrap()));
+                assert_eq!(bits(x.min(axes, false).unwrap()), narrow(w.min(axes, false).unwrap()));
+                assert_eq!(bits(x.mean(axes, false).unwrap()), narrow(w.mean(axes, false).unwrap()));
+            }
+        }
+    }
+
+    /// `half`'s slice narrowing against its per-element `from_f32`, over every `f32` (the
+    /// premise of the staged path); ~2^32 conversions, so run it in release:
+    /// `cargo test --release --lib -- --ignored narrowing`.
+    #[test]
+    #[ignore = "exhaustive over 2^32 inputs; run in release"]
+    fn slice_narrowing_matches_per_element_for_every_f32() {
+        use half::slice::HalfFloatSliceExt;
+        let mut src = vec![0f32; 1 << 16];
+        let (mut h, mut b) = (vec![f16::ZERO; 1 << 16], vec![bf16::ZERO; 1 << 16]);
+        for hi in 0..=u16::MAX as u32 {
+            src.iter_mut().enumerate().for_each(|(lo, v)| *v = f32::from_bits(hi << 16 | lo as u32));
+            h.convert_from_f32_slice(&src);
+            b.convert_from_f32_slice(&src);
+            for (i, v) in src.iter().enumerate() {
+                assert_eq!(h[i].to_bits(), f16::from_f32(*v).to_bits(), "{:#010x}", v.to_bits());
+                assert_eq!(b[i].to_bits(), bf16::from_f32(*v).to_bits(), "{:#010x}", v.to_bits());
+            }
+        }
+    }
+}
