@@ -5,6 +5,137 @@
 //! `ndarray.strides`), may be zero (broadcast) or negative (flipped views).
 
 use crate::error::{Error, Result};
+use std::hash::{Hash, Hasher};
+use std::ops::{Deref, DerefMut};
+
+/// Axes a [`Dims`] holds without a heap allocation.
+const INLINE_DIMS: usize = 4;
+
+/// Per-axis values (extents or strides): inline up to [`INLINE_DIMS`] axes, on the heap beyond.
+/// Views, broadcasts and op outputs of arrays with few axes then allocate nothing for their
+/// layout, which is most of the fixed cost of an op on a small array.
+#[derive(Clone)]
+pub(crate) enum Dims<T: Copy + Default> {
+    /// `len` values at the start of `data`.
+    Inline { len: u8, data: [T; INLINE_DIMS] },
+    /// More values than fit inline.
+    Heap(Vec<T>),
+}
+
+impl<T: Copy + Default> Dims<T> {
+    /// No axes.
+    pub(crate) fn new() -> Self {
+        Dims::Inline { len: 0, data: [T::default(); INLINE_DIMS] }
+    }
+
+    /// `n` default values (zeros).
+    pub(crate) fn zeroed(n: usize) -> Self {
+        if n <= INLINE_DIMS {
+            Dims::Inline { len: n as u8, data: [T::default(); INLINE_DIMS] }
+        } else {
+            Dims::Heap(vec![T::default(); n])
+        }
+    }
+
+    /// A copy of `values`.
+    pub(crate) fn from_slice(values: &[T]) -> Self {
+        let mut d = Dims::zeroed(values.len());
+        d.copy_from_slice(values);
+        d
+    }
+
+    /// Appends one value.
+    pub(crate) fn push(&mut self, v: T) {
+        match self {
+            Dims::Inline { len, data } if (*len as usize) < INLINE_DIMS => {
+                data[*len as usize] = v;
+                *len += 1;
+            }
+            Dims::Inline { .. } => {
+                let mut heap = self.to_vec();
+                heap.push(v);
+                *self = Dims::Heap(heap);
+            }
+            Dims::Heap(h) => h.push(v),
+        }
+    }
+
+    /// Inserts `v` before position `at` (`at <= len`).
+    pub(crate) fn insert(&mut self, at: usize, v: T) {
+        let mut values = Dims::zeroed(self.len() + 1);
+        values[..at].copy_from_slice(&self[..at]);
+        values[at] = v;
+        values[at + 1..].copy_from_slice(&self[at..]);
+        *self = values;
+    }
+}
+
+impl<T: Copy + Default> Deref for Dims<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            Dims::Inline { len, data } => &data[..*len as usize],
+            Dims::Heap(h) => h,
+        }
+    }
+}
+
+impl<T: Copy + Default> DerefMut for Dims<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        match self {
+            Dims::Inline { len, data } => &mut data[..*len as usize],
+            Dims::Heap(h) => h,
+        }
+    }
+}
+
+impl<'a, T: Copy + Default> IntoIterator for &'a Dims<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T: Copy + Default> From<Vec<T>> for Dims<T> {
+    fn from(v: Vec<T>) -> Self {
+        if v.len() <= INLINE_DIMS {
+            Dims::from_slice(&v)
+        } else {
+            Dims::Heap(v)
+        }
+    }
+}
+
+impl<T: Copy + Default> FromIterator<T> for Dims<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut d = Dims::new();
+        for v in iter {
+            d.push(v);
+        }
+        d
+    }
+}
+
+impl<T: Copy + Default + PartialEq> PartialEq for Dims<T> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Copy + Default + Eq> Eq for Dims<T> {}
+
+impl<T: Copy + Default + Hash> Hash for Dims<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state)
+    }
+}
+
+impl<T: Copy + Default + std::fmt::Debug> std::fmt::Debug for Dims<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
 
 /// Shape, element strides and element offset of a view into a buffer.
 ///
@@ -19,8 +150,8 @@ use crate::error::{Error, Result};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Layout {
-    shape: Vec<usize>,
-    strides: Vec<isize>,
+    shape: Dims<usize>,
+    strides: Dims<isize>,
     offset: usize,
 }
 
@@ -83,9 +214,9 @@ pub(crate) fn checked_numel(op: &'static str, shape: &[usize], itemsize: usize) 
     Ok(n)
 }
 
-/// Row-major (C order) strides for `shape`.
-pub(crate) fn c_strides(shape: &[usize]) -> Vec<isize> {
-    let mut strides = vec![0isize; shape.len()];
+/// Row-major (C order) strides for `shape` (no heap allocation for few axes).
+pub(crate) fn c_strides(shape: &[usize]) -> Dims<isize> {
+    let mut strides = Dims::zeroed(shape.len());
     let mut acc: isize = 1;
     for (s, &d) in strides.iter_mut().zip(shape).rev() {
         *s = acc;
@@ -154,11 +285,12 @@ impl Layout {
     /// assert_eq!(devarray::Layout::contiguous(&[4, 5, 6]).strides(), &[30, 6, 1]);
     /// ```
     pub fn contiguous(shape: &[usize]) -> Self {
-        Layout { shape: shape.to_vec(), strides: c_strides(shape), offset: 0 }
+        Layout { shape: Dims::from_slice(shape), strides: c_strides(shape), offset: 0 }
     }
 
     /// Builds a layout from parts (crate-internal: callers guarantee it stays in its buffer).
-    pub(crate) fn from_parts(shape: Vec<usize>, strides: Vec<isize>, offset: usize) -> Self {
+    pub(crate) fn from_parts(shape: impl Into<Dims<usize>>, strides: impl Into<Dims<isize>>, offset: usize) -> Self {
+        let (shape, strides) = (shape.into(), strides.into());
         debug_assert_eq!(shape.len(), strides.len());
         Layout { shape, strides, offset }
     }
@@ -263,7 +395,7 @@ impl Layout {
         if new_numel != self.numel() {
             return Err(Error::ShapeMismatch {
                 op: "reshape",
-                lhs: self.shape.clone(),
+                lhs: self.shape.to_vec(),
                 rhs: shape.to_vec(),
                 hint: format!("; cannot reshape {} elements into {}", self.numel(), new_numel),
             });
@@ -277,7 +409,7 @@ impl Layout {
         // other; each run may be split into any new axes whose product matches.
         let old: Vec<(usize, isize)> =
             self.shape.iter().copied().zip(self.strides.iter().copied()).filter(|&(d, _)| d != 1).collect();
-        let mut new_strides = vec![0isize; shape.len()];
+        let mut new_strides = Dims::zeroed(shape.len());
         let (mut oi, mut ni) = (0usize, 0usize);
         while ni < shape.len() {
             if shape[ni] == 1 {
@@ -316,7 +448,7 @@ impl Layout {
             oi += 1;
             ni += 1;
         }
-        Ok(Some(Layout { shape: shape.to_vec(), strides: new_strides, offset: self.offset }))
+        Ok(Some(Layout { shape: Dims::from_slice(shape), strides: new_strides, offset: self.offset }))
     }
 
     /// The view after basic indexing.
@@ -333,13 +465,13 @@ impl Layout {
                 format!("too many indices: array is {}-dimensional, but {consuming} were indexed", self.ndim()),
             ));
         }
-        let mut shape = Vec::with_capacity(self.ndim() + index.len());
-        let mut strides = Vec::with_capacity(shape.capacity());
+        let mut shape = Dims::new();
+        let mut strides = Dims::new();
         let mut offset = self.offset as isize;
         let mut axis = 0usize;
-        let full_rest = |axis: usize, shape: &mut Vec<usize>, strides: &mut Vec<isize>, count: usize| {
-            shape.extend_from_slice(&self.shape[axis..axis + count]);
-            strides.extend_from_slice(&self.strides[axis..axis + count]);
+        let full_rest = |axis: usize, shape: &mut Dims<usize>, strides: &mut Dims<isize>, count: usize| {
+            self.shape[axis..axis + count].iter().for_each(|&d| shape.push(d));
+            self.strides[axis..axis + count].iter().for_each(|&s| strides.push(s));
         };
         for item in index {
             match *item {
@@ -382,7 +514,7 @@ impl Layout {
     pub(crate) fn broadcast_to(&self, shape: &[usize]) -> Result<Layout> {
         let fail = || Error::ShapeMismatch {
             op: "broadcast_to",
-            lhs: self.shape.clone(),
+            lhs: self.shape.to_vec(),
             rhs: shape.to_vec(),
             hint: "; each axis must match or be 1 in the source".into(),
         };
@@ -390,7 +522,7 @@ impl Layout {
             return Err(fail());
         }
         let lead = shape.len() - self.ndim();
-        let mut strides = vec![0isize; shape.len()];
+        let mut strides = Dims::zeroed(shape.len());
         for (i, (&d, &s)) in self.shape.iter().zip(&self.strides).enumerate() {
             let t = shape[lead + i];
             strides[lead + i] = if d == t {
@@ -401,7 +533,7 @@ impl Layout {
                 return Err(fail());
             };
         }
-        Ok(Layout { shape: shape.to_vec(), strides, offset: self.offset })
+        Ok(Layout { shape: Dims::from_slice(shape), strides, offset: self.offset })
     }
 
     /// The view with a new axis of length 1 at `axis` (in the result's numbering).
@@ -524,6 +656,25 @@ mod tests {
         let s = l.sliced(&[AxisSlice::FULL, AxisSlice::range(None, 3, 1)]).unwrap();
         assert_eq!(s.reshaped(&[12]).unwrap(), None);
         assert_eq!(s.reshaped(&[2, 2, 3]).unwrap().unwrap().strides(), &[12, 6, 1]);
+    }
+
+    #[test]
+    fn dims_spill_to_the_heap_and_compare_by_value() {
+        let mut d: Dims<usize> = (1..=INLINE_DIMS).collect();
+        assert!(matches!(d, Dims::Inline { .. }));
+        d.push(99);
+        assert!(matches!(d, Dims::Heap(_)));
+        assert_eq!(&d[..], &[1, 2, 3, 4, 99]);
+        d.insert(0, 7);
+        assert_eq!(&d[..], &[7, 1, 2, 3, 4, 99]);
+        let mut small = Dims::from_slice(&[5usize]);
+        small.insert(1, 6);
+        assert_eq!(small, Dims::from(vec![5, 6]));
+        assert_eq!(Dims::Heap(vec![5usize, 6]), small, "inline and heap forms compare by value");
+        assert_eq!(format!("{small:?}"), "[5, 6]");
+        let wide = Layout::contiguous(&[2, 1, 3, 1, 2, 2]);
+        assert_eq!(wide.strides(), &[12, 12, 4, 4, 2, 1]);
+        assert_eq!(wide.expand_dims(-1).unwrap().shape(), &[2, 1, 3, 1, 2, 2, 1]);
     }
 
     #[test]

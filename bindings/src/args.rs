@@ -9,10 +9,11 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyType};
 
-/// One operand of an elementwise op, as Python passed it.
-pub(crate) enum Arg {
+/// One operand of an elementwise op, as Python passed it (arrays borrowed from their Python
+/// objects: no copy of the array handle per call).
+pub(crate) enum Arg<'a> {
     /// A devarray array.
-    Array(Array),
+    Array(&'a Array),
     /// A Python `bool`, `int` or `float`: a "weak" scalar that takes the array's dtype when its
     /// kind allows (NEP 50: `uint8_array + 1` stays uint8).
     Weak(Scalar),
@@ -21,25 +22,46 @@ pub(crate) enum Arg {
     Strong(Scalar, DType),
 }
 
-/// An operand ready for the core: an array, or a weak scalar.
-pub(crate) enum Ready {
-    Array(Array),
+/// An operand ready for the core: an array (borrowed, or a NumPy scalar made a 0-d array), or
+/// a weak scalar.
+pub(crate) enum Ready<'a> {
+    Borrowed(&'a Array),
+    Owned(Array),
     Scalar(Scalar),
 }
 
-impl Ready {
+impl Ready<'_> {
     /// The core's view of this operand.
     pub(crate) fn operand(&self) -> Operand<'_> {
         match self {
-            Ready::Array(a) => Operand::Array(a),
+            Ready::Borrowed(a) => Operand::Array(a),
+            Ready::Owned(a) => Operand::Array(a),
             Ready::Scalar(s) => Operand::Scalar(*s),
+        }
+    }
+
+    /// Elements of the array operand (1 for a scalar).
+    fn numel(&self) -> usize {
+        match self {
+            Ready::Borrowed(a) => a.numel(),
+            Ready::Owned(a) => a.numel(),
+            Ready::Scalar(_) => 1,
+        }
+    }
+
+    /// The array operand's shape (empty for a scalar).
+    fn shape(&self) -> &[usize] {
+        match self {
+            Ready::Borrowed(a) => a.shape(),
+            Ready::Owned(a) => a.shape(),
+            Ready::Scalar(_) => &[],
         }
     }
 }
 
-impl Arg {
+impl<'a> Arg<'a> {
     /// The array, if this is one.
-    pub(crate) fn array(&self) -> Option<&Array> {
+    pub(crate) fn array(&self) -> Option<&'a Array> {
         match self {
             Arg::Array(a) => Some(a),
             _ => None,
@@ -47,15 +69,34 @@ impl Arg {
     }
 
     /// Makes a NumPy scalar a 0-d array on `device` (a fill on the device, no transfer).
-    pub(crate) fn ready(&self, py: Python<'_>, device: Device) -> PyResult<Ready> {
+    pub(crate) fn ready(&self, py: Python<'_>, device: Device) -> PyResult<Ready<'a>> {
         Ok(match self {
-            Arg::Array(a) => Ready::Array(a.clone()),
+            Arg::Array(a) => Ready::Borrowed(a),
             Arg::Weak(s) => Ready::Scalar(*s),
             Arg::Strong(s, d) => {
                 let (s, d) = (*s, *d);
-                Ready::Array(py.detach(|| Array::full(&[], s, d, &device)).py_err()?)
+                Ready::Owned(run_on(py, device, 1, || Array::full(&[], s, d, &device)).py_err()?)
             }
         })
+    }
+}
+
+/// Elements below which an op on the CPU device runs without releasing the GIL: releasing and
+/// re-taking it costs more than the whole op on a small array (NumPy draws the same line at
+/// 500 elements). Above it, and always on CUDA devices (whose calls may block in the driver),
+/// the GIL is released so that other Python threads run meanwhile.
+pub(crate) const DETACH_MIN_ELEMENTS: usize = 1 << 12;
+
+/// Runs `work` (an op producing about `elements` elements on `device`) with the GIL released,
+/// unless it is small work on the CPU device.
+///
+/// Small CPU work keeps the GIL while it waits for the CPU queue; that wait is at most one
+/// other op, and no code holding the queue ever waits for the GIL, so this cannot deadlock.
+pub(crate) fn run_on<T: Send>(py: Python<'_>, device: Device, elements: usize, work: impl FnOnce() -> T + Send) -> T {
+    if device == Device::Cpu && elements < DETACH_MIN_ELEMENTS {
+        work()
+    } else {
+        py.detach(work)
     }
 }
 
@@ -63,9 +104,9 @@ static NUMPY_GENERIC: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// Parses an operand: a devarray array, a Python scalar or a NumPy scalar. `Ok(None)` for
 /// anything else (NumPy arrays, lists, …), which operators answer with `NotImplemented`.
-pub(crate) fn extract_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg>> {
+pub(crate) fn extract_arg<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Option<Arg<'a>>> {
     if let Ok(a) = obj.cast::<PyNdarray>() {
-        return Ok(Some(Arg::Array(a.get().inner.clone())));
+        return Ok(Some(Arg::Array(&a.get().inner)));
     }
     if let Ok(b) = obj.cast_exact::<PyBool>() {
         return Ok(Some(Arg::Weak(Scalar::Bool(b.is_true()))));
@@ -113,7 +154,7 @@ fn py_int(obj: &Bound<'_, PyAny>) -> PyResult<Scalar> {
 }
 
 /// A NumPy scalar of a dtype devarray has, else `None`.
-fn numpy_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg>> {
+fn numpy_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg<'static>>> {
     let Some(dtype) = from_numpy_dtype(&obj.getattr("dtype")?)? else {
         return Ok(None);
     };
@@ -127,17 +168,32 @@ fn numpy_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg>> {
 }
 
 /// The device of the first array among `args`; a `TypeError` when there is none.
-pub(crate) fn common_device(args: &[&Arg]) -> PyResult<Device> {
+pub(crate) fn common_device(args: &[&Arg<'_>]) -> PyResult<Device> {
     args.iter()
         .find_map(|a| a.array().map(Array::device))
         .ok_or_else(|| PyTypeError::new_err("at least one argument must be a devarray array"))
 }
 
-/// `op(lhs, rhs)` on the device of the array operand (releases the GIL).
-pub(crate) fn binary(py: Python<'_>, op: BinaryOp, lhs: &Arg, rhs: &Arg) -> PyResult<Array> {
+/// `op(lhs, rhs)` on the device of the array operand (releases the GIL unless the work is
+/// small, see [`run_on`]).
+pub(crate) fn binary(py: Python<'_>, op: BinaryOp, lhs: &Arg<'_>, rhs: &Arg<'_>) -> PyResult<Array> {
     let device = common_device(&[lhs, rhs])?;
     let (l, r) = (lhs.ready(py, device)?, rhs.ready(py, device)?);
-    py.detach(|| Array::binary(op, l.operand(), r.operand())).py_err()
+    let elements = output_elements(&l, &r);
+    run_on(py, device, elements, || Array::binary(op, l.operand(), r.operand())).py_err()
+}
+
+/// About how many elements `l op r` writes: the broadcast size (`usize::MAX` when the shapes do
+/// not broadcast; the op reports that error).
+fn output_elements(l: &Ready<'_>, r: &Ready<'_>) -> usize {
+    let (ls, rs) = (l.shape(), r.shape());
+    if ls == rs || rs.is_empty() {
+        return l.numel();
+    }
+    if ls.is_empty() {
+        return r.numel();
+    }
+    devarray::broadcast_shapes(ls, rs).map_or(usize::MAX, |s| s.iter().product())
 }
 
 /// NumPy's `same_kind` casting rule: safe casts, or casts that do not go down in kind

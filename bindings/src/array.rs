@@ -1,6 +1,6 @@
 //! `devarray.ndarray`: the Python array type, a thin handle on a core [`Array`].
 
-use crate::args::{binary, extract_arg, extract_axes, resolve_reshape, write_into, Arg};
+use crate::args::{binary, extract_arg, extract_axes, resolve_reshape, run_on, write_into, Arg};
 use crate::device::{extract_device, PyDevice};
 use crate::dtype::{dtype_object, extract_dtype, PyDType};
 use crate::errors::IntoPyResult;
@@ -80,7 +80,7 @@ impl PyNdarray {
         let Some(other) = extract_arg(other)? else {
             return Ok(py.NotImplemented());
         };
-        let me = Arg::Array(self.inner.clone());
+        let me = Arg::Array(&self.inner);
         let (l, r) = if reflected { (&other, &me) } else { (&me, &other) };
         let out = binary(py, op, l, r)?;
         PyNdarray::new(out).into_py_any(py)
@@ -96,7 +96,7 @@ impl PyNdarray {
                 other.get_type().name()?
             )));
         };
-        let result = binary(py, op, &Arg::Array(self.inner.clone()), &other)?;
+        let result = binary(py, op, &Arg::Array(&self.inner), &other)?;
         if result.shape() != self.inner.shape() {
             return Err(PyValueError::new_err(format!(
                 "non-broadcastable output operand with shape {:?} doesn't match the broadcast shape {:?}",
@@ -109,7 +109,7 @@ impl PyNdarray {
 
     fn unary(&self, py: Python<'_>, op: UnaryOp) -> PyResult<PyNdarray> {
         let a = &self.inner;
-        Ok(PyNdarray::new(py.detach(|| a.unary(op)).py_err()?))
+        Ok(PyNdarray::new(run_on(py, a.device(), a.numel(), || a.unary(op)).py_err()?))
     }
 
     /// The one element of a size-1 array, checked by the transfer guard as `what`.

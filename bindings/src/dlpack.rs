@@ -23,7 +23,7 @@ use devarray::{Array, Device};
 use pyo3::exceptions::{PyAttributeError, PyBufferError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyCapsule, PyDict, PyTuple};
+use pyo3::types::{PyBool, PyCapsule, PyDict, PyTuple};
 use pyo3::{ffi, intern};
 use std::ffi::{c_void, CStr};
 
@@ -68,7 +68,10 @@ pub(crate) fn export(
     // passed by the consumer's `from_dlpack` as the protocol prescribes; like every DLPack
     // producer, devarray trusts it (other values are validated by the core).
     let options = unsafe { options.with_stream(stream) };
-    let tensor = py.detach(|| array.to_dlpack(&options)).py_err()?;
+    // A host export without a copy only describes the memory: not worth releasing the GIL for.
+    let small_host = array.device() == Device::Cpu && array.numel() < crate::args::DETACH_MIN_ELEMENTS;
+    let work = || array.to_dlpack(&options);
+    let tensor = if small_host { work() } else { py.detach(work) }.py_err()?;
     into_capsule(py, tensor)
 }
 
@@ -144,14 +147,38 @@ unsafe fn destroy(capsule: *mut ffi::PyObject, name: &CStr, used: &CStr, release
 }
 
 static DL_DEVICE_TYPE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static KDL_CPU_MEMBER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static KDL_CUDA_MEMBER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static CPU_DEVICE_TUPLE: PyOnceLock<Py<PyTuple>> = PyOnceLock::new();
+
+/// The `devarray.DLDeviceType` member for a DLPack device type code (the two codes devarray
+/// exports are looked up once).
+fn device_type_member<'py>(py: Python<'py>, device_type: i32) -> PyResult<Bound<'py, PyAny>> {
+    let lookup = || -> PyResult<Py<PyAny>> {
+        let enum_type = DL_DEVICE_TYPE
+            .get_or_try_init(py, || py.import("devarray._dlpack")?.getattr("DLDeviceType").map(Bound::unbind))?;
+        Ok(enum_type.bind(py).call1((device_type,))?.unbind())
+    };
+    let cached = match device_type {
+        KDL_CPU => KDL_CPU_MEMBER.get_or_try_init(py, lookup)?,
+        KDL_CUDA => KDL_CUDA_MEMBER.get_or_try_init(py, lookup)?,
+        _ => return Ok(lookup()?.into_bound(py)),
+    };
+    Ok(cached.bind(py).clone())
+}
 
 /// `x.__dlpack_device__()`: `(devarray.DLDeviceType.kDLCPU, 0)` or `(kDLCUDA, ordinal)`.
 pub(crate) fn dlpack_device<'py>(py: Python<'py>, array: &Array) -> PyResult<Bound<'py, PyTuple>> {
     let d = array.dlpack_device();
-    let enum_type = DL_DEVICE_TYPE
-        .get_or_try_init(py, || py.import("devarray._dlpack")?.getattr("DLDeviceType").map(Bound::unbind))?;
-    let device_type = enum_type.bind(py).call1((d.device_type,))?;
-    PyTuple::new(py, [device_type, d.device_id.into_pyobject(py)?.into_any()])
+    let make = |d: DLDevice| -> PyResult<Bound<'py, PyTuple>> {
+        let device_type = device_type_member(py, d.device_type)?;
+        PyTuple::new(py, [device_type, d.device_id.into_pyobject(py)?.into_any()])
+    };
+    if d == DLDevice::CPU {
+        // Tuples are immutable: every CPU array shares one.
+        return Ok(CPU_DEVICE_TUPLE.get_or_try_init(py, || make(d).map(Bound::unbind))?.bind(py).clone());
+    }
+    make(d)
 }
 
 /// An imported tensor wrapped by devarray: the producer's tensor, plus a strong reference to the
@@ -272,7 +299,9 @@ pub(crate) fn from_dlpack(
     let target = extract_opt_device(device)?;
     let tensor = if x.is_instance_of::<PyCapsule>() { consume(x)? } else { call_producer(py, x, target, copy)? };
     let copied = tensor.is_copied();
-    let array = py.detach(|| Array::from_dlpack(tensor)).py_err()?;
+    // Wrapping host memory is a few field reads: not worth releasing the GIL for.
+    let on_host = matches!(tensor.dl_tensor().device.device_type, KDL_CPU | KDL_CUDA_HOST | KDL_CUDA_MANAGED);
+    let array = if on_host { Array::from_dlpack(tensor) } else { py.detach(|| Array::from_dlpack(tensor)) }.py_err()?;
     finish(py, array, target, copy, copied)
 }
 
@@ -285,7 +314,10 @@ fn call_producer(
     target: Option<Device>,
     copy: Option<bool>,
 ) -> PyResult<DLPackTensor> {
-    if !x.hasattr(intern!(py, "__dlpack__"))? {
+    // The type lookup finds `__dlpack__` without making a bound method; instance attributes
+    // are still honoured when the type has none.
+    let name = intern!(py, "__dlpack__");
+    if !x.get_type().hasattr(name)? && !x.hasattr(name)? {
         return Err(PyAttributeError::new_err(format!(
             "from_dlpack: {} has no __dlpack__ method; copy host data to a device with devarray.asarray instead",
             x.get_type().name()?
@@ -295,25 +327,15 @@ fn call_producer(
     let source = source_device(device_type, device_id)?;
     let to_host = target == Some(Device::Cpu) && source.is_cuda();
     let stream = if source.is_cuda() && !to_host { current_stream_arg(&source).py_err()? } else { None };
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("stream", stream)?;
-    kwargs.set_item("max_version", (DLPACK_MAJOR_VERSION, DLPACK_MINOR_VERSION))?;
-    if to_host {
-        kwargs.set_item("dl_device", (KDL_CPU, 0))?;
-    }
-    if copy.is_some() {
-        kwargs.set_item("copy", copy)?;
-    }
-    let method = x.getattr(intern!(py, "__dlpack__"))?;
-    let capsule = match method.call((), Some(&kwargs)) {
+    let stream = stream.into_pyobject(py)?.into_any();
+    let capsule = match first_call(x, &stream, to_host, copy) {
         Ok(c) => c,
         Err(e) if e.is_instance_of::<PyTypeError>(py) => {
             // An older producer: without max_version / dl_device / copy.
-            let fallback = PyDict::new(py);
-            fallback.set_item("stream", stream)?;
-            match method.call((), Some(&fallback)) {
+            let names = PyTuple::new(py, [intern!(py, "stream")])?;
+            match call_dlpack(x, &names, &[&stream]) {
                 Ok(c) => c,
-                Err(e2) if e2.is_instance_of::<PyTypeError>(py) && stream.is_none() => method.call0()?,
+                Err(e2) if e2.is_instance_of::<PyTypeError>(py) && stream.is_none() => x.call_method0(name)?,
                 Err(e2) => return Err(e2),
             }
         }
@@ -321,6 +343,68 @@ fn call_producer(
     };
     let tensor = consume(&capsule)?;
     Ok(keep(tensor, Some(x.clone().unbind())))
+}
+
+static MAX_VERSION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static STREAM_MAX_VERSION: PyOnceLock<Py<PyTuple>> = PyOnceLock::new();
+
+/// `x.__dlpack__(stream=stream, max_version=(1, 1))`, plus `dl_device=(kDLCPU, 0)` when the
+/// data must come to the host and `copy` when given.
+fn first_call<'py>(
+    x: &Bound<'py, PyAny>,
+    stream: &Bound<'py, PyAny>,
+    to_host: bool,
+    copy: Option<bool>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = x.py();
+    let max_version = MAX_VERSION
+        .get_or_try_init(py, || {
+            (DLPACK_MAJOR_VERSION, DLPACK_MINOR_VERSION).into_pyobject(py).map(|t| t.into_any().unbind())
+        })?
+        .bind(py);
+    if !to_host && copy.is_none() {
+        let names = STREAM_MAX_VERSION.get_or_try_init(py, || {
+            PyTuple::new(py, [intern!(py, "stream"), intern!(py, "max_version")]).map(Bound::unbind)
+        })?;
+        return call_dlpack(x, names.bind(py), &[stream, max_version]);
+    }
+    let mut names = vec![intern!(py, "stream"), intern!(py, "max_version")];
+    let mut values = vec![stream.clone(), max_version.clone()];
+    if to_host {
+        names.push(intern!(py, "dl_device"));
+        values.push((KDL_CPU, 0).into_pyobject(py)?.into_any());
+    }
+    if let Some(c) = copy {
+        names.push(intern!(py, "copy"));
+        values.push(PyBool::new(py, c).to_owned().into_any());
+    }
+    let values: Vec<&Bound<'py, PyAny>> = values.iter().collect();
+    call_dlpack(x, &PyTuple::new(py, names)?, &values)
+}
+
+/// `x.__dlpack__(**dict(zip(names, values)))` through the vectorcall protocol (no keyword dict,
+/// no bound method).
+fn call_dlpack<'py>(
+    x: &Bound<'py, PyAny>,
+    names: &Bound<'py, PyTuple>,
+    values: &[&Bound<'py, PyAny>],
+) -> PyResult<Bound<'py, PyAny>> {
+    const MAX_KEYWORDS: usize = 4;
+    assert!(values.len() == names.len() && values.len() <= MAX_KEYWORDS, "one value per keyword name");
+    let mut args = [std::ptr::null_mut(); 1 + MAX_KEYWORDS];
+    args[0] = x.as_ptr();
+    for (slot, value) in args[1..].iter_mut().zip(values) {
+        *slot = value.as_ptr();
+    }
+    let py = x.py();
+    // SAFETY: the GIL is held; `args` holds `x` (the one positional argument, counted by
+    // nargsf = 1) followed by one borrowed value per name in `names`, all alive for the call;
+    // the result is a new reference or NULL with an exception set.
+    unsafe {
+        let result =
+            ffi::PyObject_VectorcallMethod(intern!(py, "__dlpack__").as_ptr(), args.as_ptr(), 1, names.as_ptr());
+        Bound::from_owned_ptr_or_err(py, result)
+    }
 }
 
 /// Moves the imported array to `target` and applies `copy`.

@@ -2,7 +2,7 @@
 //! elementwise dispatch by name, manipulation, reductions and dtype queries. (The pure-Python
 //! parts of the namespace are in `python/devarray/_array_api.py`.)
 
-use crate::args::{extract_arg, extract_axes, extract_shape, Arg, Ready};
+use crate::args::{extract_arg, extract_axes, extract_shape, run_on, Arg, Ready};
 use crate::array::{reshape as reshape_array, PyNdarray};
 use crate::device::{extract_device, extract_opt_device, PyDevice};
 use crate::dtype::{dtype_object, extract_dtype, extract_opt_dtype, PyDType};
@@ -249,10 +249,10 @@ fn _from_host(py: Python<'_>, obj: &Bound<'_, PyAny>, device: Option<&Bound<'_, 
 
 /// Applies the unary elementwise function `name` (an Array API name such as `"sin"`).
 #[pyfunction]
-fn _unary(py: Python<'_>, name: &str, x: PyRef<'_, PyNdarray>) -> PyResult<PyNdarray> {
+fn _unary(py: Python<'_>, name: &str, x: &Bound<'_, PyNdarray>) -> PyResult<PyNdarray> {
     let op = UnaryOp::from_name(name).ok_or_else(|| PyValueError::new_err(format!("no unary function {name:?}")))?;
-    let a = &x.inner;
-    created(py, || a.unary(op))
+    let a = &x.get().inner;
+    Ok(PyNdarray::new(run_on(py, a.device(), a.numel(), || a.unary(op)).py_err()?))
 }
 
 /// Applies the binary elementwise function `name` (an Array API name such as `"add"`) to
@@ -265,7 +265,7 @@ fn _binary(py: Python<'_>, name: &str, x1: &Bound<'_, PyAny>, x2: &Bound<'_, PyA
 }
 
 /// An operand of a module function: an array or a scalar (`TypeError` otherwise).
-fn operand(obj: &Bound<'_, PyAny>) -> PyResult<Arg> {
+fn operand<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Arg<'a>> {
     extract_arg(obj)?.ok_or_else(|| {
         let name = obj.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         PyTypeError::new_err(format!(
@@ -292,13 +292,13 @@ fn where_(
 }
 
 /// `clip` with optional bounds (arrays or scalars).
-pub(crate) fn clip_impl(
+pub(crate) fn clip_impl<'a>(
     py: Python<'_>,
     x: &Array,
-    min: Option<&Bound<'_, PyAny>>,
-    max: Option<&Bound<'_, PyAny>>,
+    min: Option<&'a Bound<'_, PyAny>>,
+    max: Option<&'a Bound<'_, PyAny>>,
 ) -> PyResult<Array> {
-    let bound = |b: Option<&Bound<'_, PyAny>>| -> PyResult<Option<Ready>> {
+    let bound = |b: Option<&'a Bound<'_, PyAny>>| -> PyResult<Option<Ready<'a>>> {
         match b {
             Some(v) if !v.is_none() => Ok(Some(operand(v)?.ready(py, x.device())?)),
             _ => Ok(None),

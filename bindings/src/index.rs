@@ -478,7 +478,7 @@ pub(crate) fn set(py: Python<'_>, x: &Array, key: &Key, value: Value) -> PyResul
 /// arrays and lists are refused: upload them explicitly with `devarray.asarray`.
 pub(crate) fn extract_value(v: &Bound<'_, PyAny>) -> PyResult<Value> {
     match crate::args::extract_arg(v)? {
-        Some(crate::args::Arg::Array(a)) => Ok(Value::Array(a)),
+        Some(crate::args::Arg::Array(a)) => Ok(Value::Array(a.clone())),
         Some(crate::args::Arg::Weak(s)) | Some(crate::args::Arg::Strong(s, _)) => {
             Ok(Value::Scalar(s))
         }

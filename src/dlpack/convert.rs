@@ -20,6 +20,11 @@ pub(crate) fn dtype_to_dl(dtype: DType) -> DLDataType {
 /// The dtype of a DLPack element type, refusing vector lanes, unknown codes and bit widths
 /// that do not exist for the code.
 pub(crate) fn dtype_from_dl(t: DLDataType) -> Result<DType> {
+    if t.lanes == 1 {
+        if let Some(d) = DType::ALL.into_iter().find(|&d| dtype_to_dl(d) == t) {
+            return Ok(d);
+        }
+    }
     let code_name = ffi::dtype_code_name(t.code);
     let err = |reason: String| Error::DLPackDType {
         op: "from_dlpack",

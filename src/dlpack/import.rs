@@ -6,7 +6,7 @@ use super::{gpu, DLPackTensor, RawDLPack};
 use crate::array::Array;
 use crate::cpu::CpuBuffer;
 use crate::error::{Error, Result};
-use crate::layout::{c_strides, checked_numel, Layout};
+use crate::layout::{c_strides, checked_numel, Dims, Layout};
 use crate::storage::Storage;
 use crate::Device;
 use std::ptr::NonNull;
@@ -15,8 +15,8 @@ use std::sync::Arc;
 /// Where an imported view lies: its layout relative to the first byte it touches, and that
 /// byte range.
 struct View {
-    shape: Vec<usize>,
-    strides: Vec<isize>,
+    shape: Dims<usize>,
+    strides: Dims<isize>,
     /// Element offset of `[0, …, 0]` from `start`.
     offset: usize,
     /// Address of the lowest byte the view touches (0 for an empty view).
@@ -150,14 +150,14 @@ fn read_view(tensor: &DLPackTensor, itemsize: usize) -> Result<View> {
         .iter()
         .enumerate()
         .map(|(axis, &d)| usize::try_from(d).map_err(|_| malformed(format!("axis {axis} has negative extent {d}"))))
-        .collect::<Result<Vec<usize>>>()?;
+        .collect::<Result<Dims<usize>>>()?;
     let numel = checked_numel("from_dlpack", &shape, itemsize)?;
     let strides = match tensor.strides() {
         None => c_strides(&shape),
         Some(s) => s
             .iter()
             .map(|&s| isize::try_from(s).map_err(|_| malformed(format!("stride {s} does not fit a pointer offset"))))
-            .collect::<Result<Vec<isize>>>()?,
+            .collect::<Result<Dims<isize>>>()?,
     };
     if numel == 0 {
         return Ok(View { shape, strides, offset: 0, start: 0, bytes: 0 });

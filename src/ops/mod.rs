@@ -27,6 +27,7 @@ pub(crate) use promote::{float_result, scalar_as, weak_result};
 
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
+use crate::layout::Dims;
 use crate::Array;
 
 /// Defines an op enum whose variants carry their kernel base name (`kernels/ABI.md`).
@@ -516,31 +517,38 @@ pub(crate) fn promote_operands(operands: &[Operand<'_>]) -> DType {
 ///
 /// **Errors** with [`Error::InvalidArgument`] when there is no array, [`Error::DeviceMismatch`]
 /// or a broadcasting [`Error::ShapeMismatch`].
-pub(crate) fn broadcast_operands(op: &'static str, operands: &[Operand<'_>]) -> Result<(crate::Device, Vec<usize>)> {
+pub(crate) fn broadcast_operands(op: &'static str, operands: &[Operand<'_>]) -> Result<(crate::Device, Dims<usize>)> {
     let mut arrays = operands.iter().filter_map(Operand::array);
     let first = arrays.next().ok_or_else(|| Error::invalid(op, "at least one operand must be an array"))?;
-    let mut shape = first.shape().to_vec();
+    let mut shape = Dims::from_slice(first.shape());
     for a in arrays {
         first.check_same_device(op, a)?;
-        shape = crate::layout::broadcast_shapes(&shape, a.shape()).map_err(|e| match e {
+        if a.shape() == &shape[..] {
+            continue; // the common case: nothing to broadcast
+        }
+        let merged = crate::layout::broadcast_shapes(&shape, a.shape()).map_err(|e| match e {
             Error::ShapeMismatch { lhs, rhs, hint, .. } => Error::ShapeMismatch { op, lhs, rhs, hint },
             other => other,
         })?;
+        shape = Dims::from(merged);
     }
     Ok((first.device(), shape))
 }
 
 /// An operand ready for a primitive: an array cast to the compute dtype and broadcast to the
-/// output shape, or a scalar holding its exact value in the compute dtype.
-pub(crate) enum Prepared {
+/// output shape (borrowed when it already is both), or a scalar holding its exact value in the
+/// compute dtype.
+pub(crate) enum Prepared<'a> {
+    Borrowed(&'a Array),
     Array(Array),
     Scalar(Scalar),
 }
 
-impl Prepared {
+impl Prepared<'_> {
     /// The primitive's view of this operand.
     pub(crate) fn input(&self) -> dispatch::Input<'_, crate::storage::Storage> {
         match self {
+            Prepared::Borrowed(a) => dispatch::Input::View(a.storage(), a.layout()),
             Prepared::Array(a) => dispatch::Input::View(a.storage(), a.layout()),
             Prepared::Scalar(s) => dispatch::Input::Scalar(*s),
         }
@@ -551,8 +559,14 @@ impl Prepared {
 /// operand for a primitive computing in `dtype` over `shape`.
 ///
 /// **Errors** with [`Error::InvalidArgument`] for an integer scalar outside an integer `dtype`.
-pub(crate) fn prepare(op: &'static str, operand: Operand<'_>, dtype: DType, shape: &[usize]) -> Result<Prepared> {
+pub(crate) fn prepare<'a>(
+    op: &'static str,
+    operand: Operand<'a>,
+    dtype: DType,
+    shape: &[usize],
+) -> Result<Prepared<'a>> {
     match operand {
+        Operand::Array(a) if a.dtype() == dtype && a.shape() == shape => Ok(Prepared::Borrowed(a)),
         Operand::Array(a) => Ok(Prepared::Array(a.cast_to(dtype)?.broadcast_to(shape)?)),
         Operand::Scalar(s) => Ok(Prepared::Scalar(scalar_as(op, s, dtype)?)),
     }

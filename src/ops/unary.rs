@@ -34,7 +34,13 @@ impl Array {
         if sig.identity {
             return self.copy();
         }
-        let x = self.cast_to(sig.compute)?;
+        let cast;
+        let x = if self.dtype() == sig.compute {
+            self
+        } else {
+            cast = self.astype(sig.compute)?;
+            &cast
+        };
         let out = Array::empty(x.shape(), sig.out, &x.device())?;
         if out.numel() > 0 {
             out.storage().unary(out.layout(), op, sig.compute, (x.storage(), x.layout()))?;
