@@ -74,6 +74,9 @@ impl Drop for CpuBuffer {
 }
 
 /// Allocation layout for `bytes` (at least one byte, so zero-size arrays still get a pointer).
+/// Blocks smaller than this are not cached: malloc serves them as fast as the cache would.
+const MIN_CACHED_BYTES: usize = 4096;
+
 fn alloc_layout(bytes: usize) -> Result<AllocLayout> {
     AllocLayout::from_size_align(bytes.max(1), ALIGN).map_err(|_| Error::SizeOverflow {
         op: "alloc",
@@ -124,6 +127,9 @@ fn cache_limit() -> usize {
 
 impl BufferCache {
     fn take(&self, bytes: usize) -> Option<NonNull<u8>> {
+        if bytes < MIN_CACHED_BYTES {
+            return None; // never cached: skip the lock on the small-array hot path
+        }
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let list = inner.free.get_mut(&bytes)?;
         let ptr = list.pop()?;
@@ -135,11 +141,15 @@ impl BufferCache {
     }
 
     fn give_back(&self, ptr: NonNull<u8>, bytes: usize) {
+        if bytes < MIN_CACHED_BYTES {
+            system_free(ptr, bytes);
+            return;
+        }
         let limit = cache_limit();
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.limit = limit;
-        if bytes < 4096 || inner.cached_bytes + bytes > inner.limit {
-            // Small blocks are cheap to get from malloc; over the cap, release.
+        if inner.cached_bytes + bytes > inner.limit {
+            // Over the cap: release.
             drop(inner);
             system_free(ptr, bytes);
             return;

@@ -10,29 +10,39 @@ use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::Element;
 use crate::layout::Layout;
 use crate::ops::dispatch::Input;
+use std::borrow::Cow;
 
 /// One input resolved to a pointer and element strides; a scalar lives in a box that stays put
-/// for the duration of the call and is read through zero strides.
-pub(super) struct Bound<R> {
+/// for the duration of the call and is read through zero strides. A view's strides are
+/// borrowed, so binding allocates nothing but a scalar's box (this is on every op's path).
+pub(super) struct Bound<'a, R> {
     ptr: *mut u8,
-    strides: Vec<isize>,
+    strides: Cow<'a, [isize]>,
     _scalar: Option<Box<R>>,
 }
 
-pub(super) fn bind<T: Element>(input: &Input<'_, CpuBuffer>, ndim: usize) -> Bound<T::Repr> {
+/// Zero strides for a scalar operand of up to this many dimensions, without allocating.
+const ZERO_STRIDES: [isize; 16] = [0; 16];
+
+pub(super) fn bind<'a, T: Element>(input: &Input<'a, CpuBuffer>, ndim: usize) -> Bound<'a, T::Repr> {
     match *input {
         Input::View(buf, layout) => {
             debug_assert_eq!(layout.ndim(), ndim, "inputs are broadcast to the output's shape first");
-            Bound { ptr: view_ptr(buf, layout, T::DTYPE.itemsize()), strides: layout.strides().to_vec(), _scalar: None }
+            let ptr = view_ptr(buf, layout, T::DTYPE.itemsize());
+            Bound { ptr, strides: Cow::Borrowed(layout.strides()), _scalar: None }
         }
         Input::Scalar(s) => {
             let value = Box::new(T::from_scalar(s).to_repr());
-            Bound { ptr: &*value as *const T::Repr as *mut u8, strides: vec![0; ndim], _scalar: Some(value) }
+            let strides = match ZERO_STRIDES.get(..ndim) {
+                Some(zeros) => Cow::Borrowed(zeros),
+                None => Cow::Owned(vec![0; ndim]),
+            };
+            Bound { ptr: &*value as *const T::Repr as *mut u8, strides, _scalar: Some(value) }
         }
     }
 }
 
-impl<R> Bound<R> {
+impl<R> Bound<'_, R> {
     pub(super) fn operand(&self, itemsize: usize) -> Operand<'_> {
         Operand { ptr: self.ptr, strides: &self.strides, itemsize }
     }

@@ -28,18 +28,55 @@ pub(crate) struct Operand<'a> {
 
 /// Shape and per-operand byte strides after collapsing.
 struct Plan<const K: usize> {
-    shape: Vec<usize>,
-    strides: Vec<[isize; K]>,
+    len: usize,
+    inline: [(usize, [isize; K]); INLINE_DIMS],
+    /// Used instead of `inline` past [`INLINE_DIMS`] collapsed dimensions.
+    spill: Vec<(usize, [isize; K])>,
+}
+
+/// Collapsed dimensions kept on the stack: planning allocates nothing for up to this many,
+/// which matters on every small op.
+const INLINE_DIMS: usize = 8;
+
+impl<const K: usize> Plan<K> {
+    /// `(extent, byte strides per operand)` of each collapsed dimension, outermost first.
+    fn dims(&self) -> &[(usize, [isize; K])] {
+        if self.spill.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+
+    fn push(&mut self, dim: (usize, [isize; K])) {
+        if self.len < INLINE_DIMS && self.spill.is_empty() {
+            self.inline[self.len] = dim;
+            self.len += 1;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline[..self.len]);
+            }
+            self.spill.push(dim);
+        }
+    }
+
+    fn last_mut(&mut self) -> Option<&mut (usize, [isize; K])> {
+        if self.spill.is_empty() {
+            self.inline[..self.len].last_mut()
+        } else {
+            self.spill.last_mut()
+        }
+    }
 }
 
 fn plan<const K: usize>(shape: &[usize], ops: &[Operand<'_>; K]) -> Plan<K> {
-    let mut dims: Vec<(usize, [isize; K])> = Vec::with_capacity(shape.len());
+    let mut p = Plan { len: 0, inline: [(0, [0; K]); INLINE_DIMS], spill: Vec::new() };
     for (d, &n) in shape.iter().enumerate() {
         if n == 1 {
             continue;
         }
         let s: [isize; K] = std::array::from_fn(|k| ops[k].strides[d] * ops[k].itemsize as isize);
-        if let Some((pn, ps)) = dims.last_mut() {
+        if let Some((pn, ps)) = p.last_mut() {
             // Merge with the previous (outer) dim when, for every operand, stepping the outer dim
             // equals stepping over a whole inner row.
             if (0..K).all(|k| ps[k] == s[k] * n as isize) {
@@ -48,9 +85,9 @@ fn plan<const K: usize>(shape: &[usize], ops: &[Operand<'_>; K]) -> Plan<K> {
                 continue;
             }
         }
-        dims.push((n, s));
+        p.push((n, s));
     }
-    Plan { shape: dims.iter().map(|d| d.0).collect(), strides: dims.iter().map(|d| d.1).collect() }
+    p
 }
 
 /// Calls `row(ptrs, byte_strides, len)` over every innermost row of `shape`, for K operands
@@ -83,15 +120,15 @@ where
         return;
     }
     let p = plan(shape, &ops);
+    let dims = p.dims();
     let base: [SendPtr; K] = std::array::from_fn(|k| SendPtr(ops[k].ptr));
-    let ndim = p.shape.len();
+    let ndim = dims.len();
     if ndim == 0 {
         row(base.map(|b| b.0), [0; K], 1);
         return;
     }
-    let inner = p.shape[ndim - 1];
-    let inner_strides = p.strides[ndim - 1];
-    let rows: usize = p.shape[..ndim - 1].iter().product();
+    let (inner, inner_strides) = dims[ndim - 1];
+    let rows: usize = dims[..ndim - 1].iter().map(|d| d.0).product();
     let total = rows * inner;
     // Work items: `pieces` chunks per row when rows are long, else groups of whole rows.
     let pieces_per_row = inner.div_ceil(grain).max(1);
@@ -104,9 +141,9 @@ where
         let mut rem = r;
         let mut off = [0isize; K];
         for d in (0..ndim - 1).rev() {
-            let i = rem % p.shape[d];
-            rem /= p.shape[d];
-            for (o, s) in off.iter_mut().zip(p.strides[d]) {
+            let i = rem % dims[d].0;
+            rem /= dims[d].0;
+            for (o, s) in off.iter_mut().zip(dims[d].1) {
                 *o += i as isize * s;
             }
         }
@@ -168,11 +205,32 @@ mod tests {
         let strides = [12isize, 4, 1];
         let op = Operand { ptr: std::ptr::null_mut(), strides: &strides, itemsize: 4 };
         let p = plan(&[2, 3, 4], &[op]);
-        assert_eq!(p.shape, vec![24]);
+        assert_eq!(p.dims().iter().map(|d| d.0).collect::<Vec<_>>(), vec![24]);
         let t = [1isize, 2, 6];
         let op2 = Operand { ptr: std::ptr::null_mut(), strides: &t, itemsize: 4 };
         let p = plan(&[2, 3, 4], &[op, op2]);
-        assert_eq!(p.shape, vec![2, 3, 4]);
+        assert_eq!(p.dims().iter().map(|d| d.0).collect::<Vec<_>>(), vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn more_dims_than_fit_inline_spill_and_visit_every_element() {
+        // 10 axes of 2 with reversed strides (a full transpose): nothing collapses.
+        let ndim = INLINE_DIMS + 2;
+        let shape = vec![2usize; ndim];
+        let strides: Vec<isize> = (0..ndim).map(|d| 1isize << d).collect();
+        let mut data = vec![0u32; 1 << ndim];
+        let op = Operand { ptr: data.as_mut_ptr() as *mut u8, strides: &strides, itemsize: 4 };
+        assert_eq!(plan(&shape, &[op]).dims().len(), ndim);
+        let op = Operand { ptr: data.as_mut_ptr() as *mut u8, strides: &strides, itemsize: 4 };
+        // SAFETY: the strides address each of the 2^ndim elements of `data` exactly once.
+        unsafe {
+            for_each_row(&shape, [op], |[p], [s], len| {
+                for i in 0..len {
+                    *(p.offset(i as isize * s) as *mut u32) += 1;
+                }
+            });
+        }
+        assert!(data.iter().all(|&v| v == 1));
     }
 
     #[test]
