@@ -12,6 +12,8 @@ use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
 
+mod exp;
+
 // The C library's inverse hyperbolic functions: Rust's std versions are built from other
 // functions and lose several ulp; NumPy calls these.
 extern "C" {
@@ -51,6 +53,10 @@ pub(crate) trait Real:
     const NEG_INFINITY: Self;
     fn sqrt(self) -> Self;
     fn exp(self) -> Self;
+    /// The `exp` op: for `f32` (and so `f16`/`bf16`) the vectorisable [`exp::exp_f32`],
+    /// within 1 ulp, several times faster than the C library's per-element `expf`; for `f64`
+    /// the C library's `exp`. [`Real::exp`] stays the C library's everywhere.
+    fn exp_op(self) -> Self;
     fn exp_m1(self) -> Self;
     fn ln(self) -> Self;
     fn ln_1p(self) -> Self;
@@ -179,7 +185,7 @@ pub(crate) trait Real:
 }
 
 macro_rules! impl_real {
-    ($t:ident, $asinh:ident, $acosh:ident, $atanh:ident) => {
+    ($t:ident, $exp_op:path, $asinh:ident, $acosh:ident, $atanh:ident) => {
         impl Real for $t {
             const ZERO: $t = 0.0;
             const ONE: $t = 1.0;
@@ -189,6 +195,10 @@ macro_rules! impl_real {
             const NEG_INFINITY: $t = <$t>::NEG_INFINITY;
             impl_real!(@fwd $t: sqrt exp exp_m1 ln ln_1p log2 log10 sin cos tan asin acos atan sinh cosh tanh
                 floor ceil trunc round_ties_even abs);
+            #[inline(always)]
+            fn exp_op(self) -> $t {
+                $exp_op(self)
+            }
             #[inline(always)]
             fn asinh(self) -> $t {
                 // SAFETY: a pure C math function.
@@ -245,8 +255,8 @@ macro_rules! impl_real {
         }
     )*};
 }
-impl_real!(f32, asinhf, acoshf, atanhf);
-impl_real!(f64, asinh, acosh, atanh);
+impl_real!(f32, exp::exp_f32, asinhf, acoshf, atanhf);
+impl_real!(f64, f64::exp, asinh, acosh, atanh);
 
 /// A float dtype: computes in [`Real`] type `C` (`f32` for the 16-bit types).
 pub(crate) trait FloatElem: Element<Repr = Self> {

@@ -61,7 +61,7 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
         Square => cheap!(|x: T::C| x * x),
         Sqrt => cheap!(|x: T::C| x.sqrt()),
         Reciprocal => cheap!(|x: T::C| T::C::ONE / x),
-        Exp => apply!(|x: T::C| x.exp()),
+        Exp => apply!(|x: T::C| x.exp_op()),
         Expm1 => apply!(|x: T::C| x.exp_m1()),
         Log => apply!(|x: T::C| x.ln()),
         Log1p => apply!(|x: T::C| x.ln_1p()),
