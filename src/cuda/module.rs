@@ -13,7 +13,7 @@ use crate::dtype::DType;
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 /// One kernel source file. Which dtype modules exist is declared by the file itself, on a
 /// `// da-dtypes: u8 u16 ...` line (all dtypes when absent), so adding a dtype to a family
@@ -143,19 +143,30 @@ pub(crate) fn cache_key(
     target: Target,
     nvrtc_version: (i32, i32),
 ) -> u64 {
-    let mut h = Fnv::new()
-        .str("devarray kernel cache v2")
-        .str(env!("CARGO_PKG_VERSION"))
-        .str(fam.name)
+    let mut h = Fnv(source_hash(fam))
         .str(tag.tag())
         .str(&target.arch_option())
-        .str(&format!("{}.{}", nvrtc_version.0, nvrtc_version.1))
-        .str(COMMON_HEADER.1)
-        .str(fam.source);
+        .str(&format!("{}.{}", nvrtc_version.0, nvrtc_version.1));
     for o in compile_options(tag, select) {
         h = h.str(&o);
     }
     h.0
+}
+
+/// The hash of what every module of `fam` shares (cache format, crate version, the family's
+/// source and the common header, ~60 KB), computed once per family: hashing it per key was most
+/// of the cost of a warm load of the whole kernel set.
+fn source_hash(fam: &Family) -> u64 {
+    let hash = |f: &Family| {
+        let h = Fnv::new().str("devarray kernel cache v2").str(env!("CARGO_PKG_VERSION")).str(f.name);
+        h.str(COMMON_HEADER.1).str(f.source).0
+    };
+    static KNOWN: OnceLock<Vec<(&'static str, u64)>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| FAMILIES.iter().map(|f| (f.name, hash(f))).collect());
+    match known.iter().find(|(name, _)| *name == fam.name) {
+        Some(&(_, h)) if std::ptr::eq(fam.source, family(fam.name).map_or("", |f| f.source)) => h,
+        _ => hash(fam), // a family built in a test, not from FAMILIES
+    }
 }
 
 /// Where images are cached: `DEVARRAY_CACHE_DIR` (empty: no disk cache), else
