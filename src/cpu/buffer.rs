@@ -141,21 +141,47 @@ impl BufferCache {
     }
 
     fn give_back(&self, ptr: NonNull<u8>, bytes: usize) {
+        self.give_back_within(ptr, bytes, cache_limit());
+    }
+
+    fn give_back_within(&self, ptr: NonNull<u8>, bytes: usize, limit: usize) {
         if bytes < MIN_CACHED_BYTES {
             system_free(ptr, bytes);
             return;
         }
-        let limit = cache_limit();
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         inner.limit = limit;
-        if inner.cached_bytes + bytes > inner.limit {
-            // Over the cap: release.
+        if bytes > inner.limit {
             drop(inner);
             system_free(ptr, bytes);
             return;
         }
-        inner.cached_bytes += bytes;
-        inner.free.entry(bytes).or_default().push(ptr);
+        // Make room by evicting blocks of other sizes, largest first: the block just freed is
+        // the likeliest to be asked for next (a loop allocates the same shapes each iteration),
+        // while a full cache of stale sizes would send every new size back to the page-faulting
+        // system allocator for good.
+        let mut evicted = Vec::new();
+        while inner.cached_bytes + bytes > inner.limit {
+            let Some(victim) = inner.free.keys().rev().copied().find(|&size| size != bytes) else { break };
+            let list = inner.free.get_mut(&victim).expect("a listed size has blocks");
+            evicted.push((list.pop().expect("size classes are never empty"), victim));
+            if list.is_empty() {
+                inner.free.remove(&victim);
+            }
+            inner.cached_bytes -= victim;
+        }
+        let fits = inner.cached_bytes + bytes <= inner.limit;
+        if fits {
+            inner.cached_bytes += bytes;
+            inner.free.entry(bytes).or_default().push(ptr);
+        }
+        drop(inner);
+        for (p, size) in evicted {
+            system_free(p, size);
+        }
+        if !fits {
+            system_free(ptr, bytes); // only blocks of this very size fill the cache
+        }
     }
 }
 
@@ -200,6 +226,30 @@ mod tests {
         drop(a);
         let b = CpuBuffer::alloc(bytes).unwrap();
         assert_eq!(b.as_ptr(), p);
+    }
+
+    #[test]
+    fn a_full_cache_evicts_other_sizes_for_the_block_just_freed() {
+        let cache = BufferCache { inner: Mutex::new(CacheInner { free: BTreeMap::new(), cached_bytes: 0, limit: 0 }) };
+        let (small, large, limit) = (16 << 10, 32 << 10, 48 << 10);
+        for _ in 0..3 {
+            cache.give_back_within(system_alloc(small).unwrap(), small, limit);
+        }
+        assert_eq!(cache.inner.lock().unwrap().cached_bytes, limit);
+        let big = system_alloc(large).unwrap();
+        cache.give_back_within(big, large, limit);
+        {
+            let inner = cache.inner.lock().unwrap();
+            assert_eq!(inner.cached_bytes, small + large);
+            assert_eq!(inner.free.get(&small).map(Vec::len), Some(1));
+        }
+        assert_eq!(cache.take(large), Some(big), "the newest block is the one kept");
+        // A block larger than the whole cache is released, not cached.
+        cache.give_back_within(system_alloc(limit * 2).unwrap(), limit * 2, limit);
+        assert_eq!(cache.inner.lock().unwrap().cached_bytes, small);
+        let rest = cache.take(small).unwrap();
+        system_free(rest, small);
+        system_free(big, large);
     }
 
     #[test]
