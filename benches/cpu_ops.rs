@@ -17,6 +17,8 @@
 //!
 //! **For NumPy users:** `benches/python_ops.py` runs the same matrix against NumPy.
 
+mod common;
+
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
 use devarray::half::{bf16, f16};
@@ -30,15 +32,11 @@ use std::time::Duration;
 /// Elements per row of the 2-D arrays the reductions run on.
 const ROW: usize = 1024;
 
-fn short_mode() -> bool {
-    std::env::var_os("DEVARRAY_BENCH_SHORT").is_some_and(|v| v == "1") || !std::env::args().any(|a| a == "--bench")
-}
-
 /// Element counts: `DEVARRAY_BENCH_SIZES` (powers of two, e.g. `10,14,18,22,26`), else
 /// 2^10, 2^18 and 2^26 (tiny, cache-resident, memory-bound), which keeps a full run near 30
 /// minutes on 2 cores.
 fn sizes() -> Vec<usize> {
-    if short_mode() {
+    if common::short_mode() {
         return vec![1 << 10, 3 * 1027];
     }
     let from_env = std::env::var("DEVARRAY_BENCH_SIZES").ok().map(|list| {
@@ -444,7 +442,7 @@ fn check<T: BenchElem>(op: Op, x: &Inputs<T>) {
 /// Benchmarks `op` at `n` elements; returns the bytes it moves (for the copy ceiling).
 fn bench_case<T: BenchElem>(group: &mut BenchmarkGroup<WallTime>, op: Op, n: usize) -> u64 {
     let inputs = Inputs::<T>::new(n);
-    if short_mode() {
+    if common::short_mode() {
         check(op, &inputs);
     }
     let bytes = inputs.traffic(op);

@@ -17,6 +17,8 @@
 //! broadcast operand counts its own elements; a step-2 view its selected elements) plus the
 //! output.
 
+mod common;
+
 use devarray::{Array, AxisSlice, DType, Device, Error, Event, Result, Stream};
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -45,15 +47,12 @@ enum Mode {
 }
 
 impl Mode {
-    /// Full under `cargo bench` (which passes `--bench`), short otherwise or when
-    /// `DEVARRAY_BENCH_SHORT=1`.
+    /// Full under `cargo bench`, short under `cargo test` or `DEVARRAY_BENCH_SHORT=1`.
     fn from_env_and_args() -> Mode {
-        let forced_short = std::env::var("DEVARRAY_BENCH_SHORT").is_ok_and(|v| v.trim() == "1");
-        let bench_flag = std::env::args().any(|a| a == "--bench");
-        if bench_flag && !forced_short {
-            Mode::Full
-        } else {
+        if common::short_mode() {
             Mode::Short
+        } else {
+            Mode::Full
         }
     }
     fn name(self) -> &'static str {
@@ -244,10 +243,6 @@ fn bytes_moved(operands: &[Array], output: &Array) -> usize {
     read + output.nbytes()
 }
 
-fn is_float(dtype: DType) -> bool {
-    matches!(dtype, DType::F16 | DType::BF16 | DType::F32 | DType::F64)
-}
-
 /// `add` on each layout: contiguous, transposed matrices, step-2 views, a broadcast row.
 fn add_cases(inp: &Inputs) -> Result<Vec<Case>> {
     let add: fn(&[Array]) -> Result<Array> = |v| v[0].add(&v[1]);
@@ -276,7 +271,7 @@ fn elementwise_cases(inp: &Inputs) -> Vec<Case> {
     let (x, y) = (inp.x.clone(), inp.y.clone());
     let mut cases =
         vec![Case::new("multiply", "contiguous", vec![x.clone(), y.clone()], Box::new(|v| v[0].multiply(&v[1])))];
-    if is_float(inp.dtype) {
+    if inp.dtype.is_float() {
         cases.push(Case::new("exp", "contiguous", vec![x.clone()], Box::new(|v| v[0].exp())));
     }
     let operands = vec![x.clone(), inp.cond.clone(), y];
@@ -294,7 +289,7 @@ fn elementwise_cases(inp: &Inputs) -> Vec<Case> {
 fn reduction_cases(inp: &Inputs) -> Vec<Case> {
     let [rows, cols] = [inp.x2.shape()[0], inp.x2.shape()[1]];
     let mut cases = Vec::new();
-    let names: &[&str] = if is_float(inp.dtype) { &["sum", "max", "mean"] } else { &["sum", "max"] };
+    let names: &[&str] = if inp.dtype.is_float() { &["sum", "max", "mean"] } else { &["sum", "max"] };
     for &name in names {
         for (axes, label) in [(None, "all axes"), (Some(1), "inner axis"), (Some(0), "outer axis")] {
             let layout = format!("{label} of {rows}×{cols}");

@@ -15,15 +15,13 @@
 //! "Warm" here is the disk cache's read and checksum; loading an image into a device
 //! (`cuModuleLoadData`) is part of the GPU benchmarks' first-call figures.
 
+mod common;
+
 use devarray::kernels::{KernelModule, ModuleBuild};
 use devarray::{devices_report, DType};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn short_mode() -> bool {
-    std::env::var_os("DEVARRAY_BENCH_SHORT").is_some_and(|v| v == "1") || !std::env::args().any(|a| a == "--bench")
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -128,7 +126,7 @@ fn main() {
     }
     let (arch, why_arch) = target_arch();
     let (major, minor) = devarray::kernels::nvrtc_version().expect("probed above");
-    let modules: Vec<KernelModule> = if short_mode() {
+    let modules: Vec<KernelModule> = if common::short_mode() {
         vec![KernelModule::named("copy_u8").unwrap(), KernelModule::named("add_f32").unwrap()]
     } else {
         KernelModule::all().into_iter().filter(|m| m.dtype() == DType::F32).collect()
@@ -149,7 +147,7 @@ fn main() {
         );
     }
 
-    if short_mode() {
+    if common::short_mode() {
         print_cold_table(&cold);
         println!("\nwarm (disk cache): {:.1} ms for {} modules", ms(warm_total), warm.len());
         return;
