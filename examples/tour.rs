@@ -5,7 +5,18 @@
 
 use devarray::{devices_report, Array, AxisSlice, DType, Device};
 
-fn main() -> devarray::Result<()> {
+fn main() -> std::process::ExitCode {
+    // Print errors with their Display text (what was wrong and what to do), not `Debug`.
+    match tour() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tour: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn tour() -> devarray::Result<()> {
     println!("== devices ==\n{}\n", devices_report());
     let dev = Device::from_env()?;
     let kind = if dev.is_cuda() { "a CUDA GPU" } else { "the CPU backend (no usable CUDA device)" };
