@@ -5,7 +5,7 @@ nvrtc_root=$PWD/.cache/cuda-tools-cu12
 nvrtc_lib=$nvrtc_root/nvidia/cuda_nvrtc/lib
 if [ ! -f "$nvrtc_lib/libnvrtc.so.12" ]; then
     rm -rf "$nvrtc_root.tmp"
-    python3 -m pip install --quiet --disable-pip-version-check --target "$nvrtc_root.tmp" "nvidia-cuda-nvrtc-cu12==12.9.86"
+    python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$nvrtc_root.tmp" "nvidia-cuda-nvrtc-cu12==12.9.86"
     rm -rf "$nvrtc_root" && mv "$nvrtc_root.tmp" "$nvrtc_root"
 fi
 export LD_LIBRARY_PATH="$nvrtc_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"

@@ -6,8 +6,8 @@
 #   .cache/cuda-tools-cu12  nvidia-cuda-nvrtc-cu12 (CUDA 12.9: the last NVRTC with sm_70)
 # Arguments are passed to tools/kernel_check.py (--arch, --family, --dtype, -j, --failures-only).
 # Without arguments (the full CI run) it then also runs the CPU semantics tests of the kernels
-# (kernels/hosttest: the .cu files built as host C++ with g++, compared against NumPy; numpy and
-# ml_dtypes go to .cache/py). DA_HOST_TESTS=0 skips them, DA_HOST_TESTS=1 forces them.
+# (kernels/hosttest: the .cu files built as host C++ with g++, compared against NumPy from the
+# pinned environment of ci/python-env.sh). DA_HOST_TESTS=0 skips them, DA_HOST_TESTS=1 forces them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ pip_target() {  # pip_target DIR PKGS...  (pip --target does not merge into an e
   local dir=$1; shift
   rm -rf "$dir.tmp"
   python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore \
-    --target "$dir.tmp" "$@"
+    --no-deps --target "$dir.tmp" "$@"
   rm -rf "$dir"
   mv "$dir.tmp" "$dir"
 }
@@ -51,14 +51,10 @@ if [ "$host" = 1 ]; then
   if ! command -v "${CXX:-g++}" >/dev/null 2>&1; then
     echo "ci/kernels.sh: no ${CXX:-g++}, skipping the CPU kernel tests"
   else
-    PY=.cache/py
-    if ! PYTHONPATH=$PY python3 -c "import numpy, ml_dtypes" 2>/dev/null; then
-      echo "installing numpy + ml_dtypes into $PY"
-      pip_target "$PY" "numpy==2.4.6" "ml_dtypes==0.6.0"
-    fi
+    source ci/python-env.sh >/dev/null
     t1=$(date +%s)
     set +e
-    PYTHONPATH=$PY python3 kernels/hosttest/test_kernels.py
+    python kernels/hosttest/test_kernels.py
     hrc=$?
     set -e
     echo "ci/kernels.sh: CPU kernel tests $(( $(date +%s) - t1 )) s, exit $hrc"

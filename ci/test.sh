@@ -31,8 +31,8 @@ source ci/cuda-tools.sh
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets -- -D warnings
+step "cargo clippy --locked --all-targets -- -D warnings (Cargo.lock must be current)"
+cargo clippy --locked --all-targets -- -D warnings
 
 step "cargo test (unit, integration, examples, doc tests)"
 # NVRTC compiles every kernel module for sm_80 here (DEVARRAY_REQUIRE_NVRTC: a missing libnvrtc

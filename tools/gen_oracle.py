@@ -99,6 +99,32 @@ class Rng:
         return self.next_u64() >> (64 - bits)
 
 
+def widen_bf16(x):
+    """bfloat16 -> float32, exactly, by bits (NaN payloads kept), as half's bf16::to_f32 does."""
+    return (x.view(np.uint16).astype(np.uint32) << 16).view(np.float32)
+
+
+def cast(x, tag):
+    """`x` as dtype `tag`, with devarray's documented rules for bfloat16 done in explicit bit
+    arithmetic instead of ml_dtypes' conversions (which changed in ml_dtypes 0.7: float64 now
+    rounds to bfloat16 directly). Into bfloat16: through float32 (so float64 can round twice,
+    as devarray documents), then round to nearest even; a NaN keeps its sign and becomes quiet.
+    Out of bfloat16: exact widening to float32 first. The oracle therefore depends on NumPy's
+    IEEE casts only, which do not drift."""
+    x = np.asarray(x)
+    if x.dtype == BF16:
+        x = widen_bf16(x)
+    if tag != "bf16":
+        return x.astype(NP[tag])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bits = x.astype(np.float32).view(np.uint32).astype(np.uint64)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    quiet_nan = (bits >> 16) | 0x40
+    is_nan = (bits & 0x7FFFFFFF) > 0x7F800000
+    return np.where(is_nan, quiet_nan, rounded).astype(np.uint16).view(BF16)
+
+
 def kind(tag):
     return "bool" if tag == "bool" else ("int" if tag in INTS else "float")
 
@@ -117,7 +143,7 @@ def as_dtype(values, tag):
         return np.array([bool(v) for v in values], dtype=np.bool_)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return np.array(values, dtype=np.float64).astype(NP[tag])
+        return cast(np.array(values, dtype=np.float64), tag)
 
 
 def float_specials(tag):
@@ -197,10 +223,10 @@ def compute(f, *arrays, out_tag=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if any(x.dtype == BF16 for x in arrays):
-            r = f(*[x.astype(np.float32) for x in arrays])
-            return r.astype(BF16) if r.dtype == np.float32 else r
+            r = f(*[cast(x, "f32") for x in arrays])
+            return cast(r, "bf16") if r.dtype == np.float32 else r
         r = f(*arrays)
-        return r if out_tag is None else r.astype(NP[out_tag])
+        return r if out_tag is None else cast(r, out_tag)
 
 
 # ----- expected values per op family ------------------------------------------------------
@@ -218,7 +244,7 @@ def unary_expected(op, x, tag):
     if op in FLOAT_MATH_UNARY and kind(tag) != "float":
         # NumPy promotes these through its float loops; reciprocal is devarray's choice.
         ft = float_result(tag)
-        return compute(f, x.astype(NP[ft]))
+        return compute(f, cast(x, ft))
     return compute(f, x)
 
 
@@ -242,7 +268,7 @@ def binary_expected(op, a, b, tag):
         return int_pow(a, b, tag)
     if op in FLOAT_MATH_BINARY and k != "float":
         ft = float_result(tag)
-        return compute(f, a.astype(NP[ft]), b.astype(NP[ft]))
+        return compute(f, cast(a, ft), cast(b, ft))
     return compute(f, a, b)
 
 
@@ -251,7 +277,7 @@ def saturate_to_int(x, tag):
     bits = NP[tag].itemsize * 8
     lo, hi = (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if tag.startswith("i") else (0, 2**bits - 1)
     vals = []
-    for v in x.astype(np.float64):
+    for v in cast(x, "f64"):
         vals.append(0 if math.isnan(v) else (lo if v <= lo else hi if v >= hi else int(v)))
     return as_dtype(vals, tag)
 
@@ -265,11 +291,9 @@ def cast_expected(x, src, dst):
 def cast_expected_quiet(x, src, dst):
     if kind(src) == "float" and kind(dst) == "int":
         return saturate_to_int(x, dst)
-    if src == "bf16":
-        return x.astype(np.float32).astype(NP[dst])
-    # NumPy's own casts (float64 -> float16 rounds once); ml_dtypes for bfloat16 (through
-    # float32, which can round twice, as devarray documents).
-    return x.astype(NP[dst])
+    # NumPy's own casts (float64 -> float16 rounds once); bfloat16 through float32, which can
+    # round twice, as devarray documents (see cast).
+    return cast(x, dst)
 
 
 # ----- reductions -------------------------------------------------------------------------
@@ -304,19 +328,19 @@ def reduce_expected(op, x, tag, axes):
             return compute(lambda v: getattr(np, op)(v, axis=axes), x)
         if op in ("argmin", "argmax"):
             axis = None if axes is None else axes[0]
-            return getattr(np, op)(x.astype(np.float64) if tag == "bf16" else x, axis=axis)
+            return getattr(np, op)(cast(x, "f64") if tag == "bf16" else x, axis=axis)
         if op in ("sum", "prod"):
             f = getattr(np, op)
             if k == "float":
-                return f(x.astype(np.float64), axis=axes).astype(NP[tag])
+                return cast(f(cast(x, "f64"), axis=axes), tag)
             return f(x, axis=axes, dtype=np.uint64 if tag.startswith("u") else np.int64)
-        wide = x.astype(np.float64)
+        wide = cast(x, "f64")
         out = tag if k == "float" else "f64"
         if op == "mean":
-            return np.mean(wide, axis=axes).astype(NP[out])
+            return cast(np.mean(wide, axis=axes), out)
         var_or_std, ddof = op[:3], int(op[3:])
         r = np.var(wide, axis=axes, ddof=ddof) if var_or_std == "var" else np.std(wide, axis=axes, ddof=ddof)
-        return r.astype(NP[out])
+        return cast(r, out)
 
 
 REDUCE_OPS = ["sum", "prod", "min", "max", "mean", "var0", "var1", "std0", "std1", "all", "any", "argmin", "argmax"]
@@ -354,7 +378,7 @@ def scalar_case(op, x, tag, s):
     if tag == "bf16":
         if name.startswith("bitwise"):
             return "UnsupportedDType"
-        v = np.array([s[1]], dtype=np.float64).astype(BF16).astype(np.float32)[0]
+        v = cast(cast(np.array([s[1]], dtype=np.float64), "bf16"), "f32")[0]
         return compute(lambda xs: f(v, xs) if reverse else f(xs, v), x)
     try:
         with warnings.catch_warnings():
@@ -458,7 +482,7 @@ def gen_promote(w, rng):
                 rt_op = "f64"
             else:
                 rt_op = rt
-            r = compute(f, a.astype(NP[rt_op]), b.astype(NP[rt_op]))
+            r = compute(f, cast(a, rt_op), cast(b, rt_op))
             w.array(f"mixed/{op}/{ta}/{tb}", r)
     for tag in DTYPES:
         x = as_dtype([0, 1, 2, 5, 100, 127], tag)
@@ -478,7 +502,7 @@ def gen_promote(w, rng):
     for ta, tb in itertools.product(DTYPES, repeat=2):
         a, b = as_dtype([1, 2, 3, 4, 5, 6], ta), as_dtype([7, 8, 9, 10, 11, 12], tb)
         rt = result_type(ta, tb)
-        w.array(f"where/{ta}/{tb}", np.where(cond, a.astype(NP[rt]), b.astype(NP[rt])))
+        w.array(f"where/{ta}/{tb}", np.where(cond, cast(a, rt), cast(b, rt)))
 
 
 def gen_reduce(w, rng):
