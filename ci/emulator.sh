@@ -48,5 +48,5 @@ awk '/^test result:/ { passed += $4; failed += $6 }
 # sizes, every op's result checked against the CPU backend, events timing the emulated streams.
 # It proves the harness runs (ci/gpu.sh runs its full mode on a real GPU); the timings mean nothing.
 echo "--- benches/gpu_ops.rs, short mode, on DEVARRAY_DEVICE=cuda-emu"
-DEVARRAY_DEVICE=cuda-emu DEVARRAY_MAX_GRID=3 cargo test --features emulator --bench gpu_ops
+DEVARRAY_DEVICE=cuda-emu DEVARRAY_MAX_GRID=3 cargo test -p devarray-benches --features emulator --bench gpu_ops
 echo "ci/emulator.sh: tests $((SECONDS - test_start)) s, total $((SECONDS - started)) s"
