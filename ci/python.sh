@@ -17,7 +17,7 @@ source ci/python-env.sh
 
 profile=${DEVARRAY_PYTHON_PROFILE:-dev}
 echo "building the devarray Python package (cargo profile: $profile)"
-MATURIN_PEP517_ARGS="--profile $profile" \
+MATURIN_PEP517_ARGS="--profile $profile --locked" \
     python -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps ./bindings
 python -c "import devarray, sys; print('devarray', devarray.__version__, 'on Python', sys.version.split()[0], '-', devarray.devices())"
 
