@@ -104,6 +104,22 @@ pub(crate) fn current_cuda_stream(ordinal: usize) -> Option<u64> {
     get_current(Device::Cuda(ordinal)).and_then(|s| s.raw())
 }
 
+/// [`current_cuda_stream`], with the stream's shared state: holding it keeps the stream alive
+/// (a buffer holds the streams it was used on until its free is ordered after their work).
+pub(crate) fn current_cuda_stream_owned(ordinal: usize) -> Option<(u64, Arc<dyn Send + Sync>)> {
+    let stream = get_current(Device::Cuda(ordinal))?;
+    let raw = stream.raw()?;
+    Some((raw, stream.inner))
+}
+
+/// Sets this thread's current stream for `stream`'s device without joining the streams, for
+/// tests that drive a fake device (`Stream::make_current` would look up the real device);
+/// returns the previous setting.
+#[cfg(test)]
+pub(crate) fn set_current_for_tests(device: Device, stream: Option<Stream>) -> Option<Stream> {
+    set_current(device, stream)
+}
+
 /// Orders the DLPack consumer's stream after the work devarray queued for `device` on this
 /// thread: on the current stream and, when that is not the device's own stream, on the device
 /// stream too (the array may have been written before the guard was made). Nothing blocks the

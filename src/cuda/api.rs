@@ -236,11 +236,14 @@ pub(crate) trait GpuApi: Send + Sync {
     /// # Safety
     /// `stream` is a live handle of this object.
     unsafe fn alloc(&self, bytes: usize, stream: StreamId) -> GpuResult<DevPtr>;
-    /// Frees `ptr` once the work queued on `stream` so far has completed.
+    /// Frees `ptr` once the work queued on `stream` so far has completed. A stream-ordered pool
+    /// may hand the block to the next allocation on `stream` at once, and to other streams once
+    /// the free has run.
     ///
     /// # Safety
-    /// `ptr` came from this object's `alloc`, is freed once, and no work queued later (on any
-    /// stream) uses it.
+    /// `ptr` came from this object's `alloc`, is freed once, no work queued later (on any
+    /// stream) uses it, and all work already queued on other streams that uses it is ordered
+    /// before this point of `stream` (by event waits, or completed).
     unsafe fn free(&self, ptr: DevPtr, stream: StreamId) -> GpuResult<()>;
     /// Queues a copy of `bytes` bytes from host `src` to device `dst`.
     ///

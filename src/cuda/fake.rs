@@ -27,7 +27,8 @@ pub(crate) struct State {
     functions: HashMap<u64, String>,
     /// Launches in order.
     pub(crate) launches: Vec<Launch>,
-    /// Other calls in order (`"alloc 64"`, `"memset"`, `"dtod"`, ...).
+    /// Other calls in order (`"alloc 64 on 2"`, `"memset"`, `"dtod"`, `"event_record 5 on 7"`,
+    /// `"wait 2 for 5"`, `"free 0x7f0000000000 on 2"`, ...: numbers are handles, addresses hex).
     pub(crate) log: Vec<String>,
     /// Allocations larger than this fail with out-of-memory.
     pub(crate) alloc_limit: Option<usize>,
@@ -179,10 +180,12 @@ impl GpuApi for FakeGpu {
         let mut s = self.state();
         let id = s.handle();
         s.events.insert(id, FakeEvent { timing, recorded_at_ms: None });
+        s.log.push(format!("event_create {id}"));
         Ok(EventId(id))
     }
-    unsafe fn event_record(&self, event: EventId, _: StreamId) -> GpuResult<()> {
+    unsafe fn event_record(&self, event: EventId, stream: StreamId) -> GpuResult<()> {
         let mut s = self.state();
+        s.log.push(format!("event_record {} on {}", event.0, stream.0));
         let now = s.clock_ms;
         s.clock_ms += FAKE_MS_PER_RECORD;
         let e = s.events.get_mut(&event.0).ok_or_else(|| misuse("cuEventRecord", "unknown event"))?;
@@ -198,7 +201,12 @@ impl GpuApi for FakeGpu {
         };
         Ok(at(end)? - at(start)?)
     }
-    unsafe fn stream_wait_event(&self, _: StreamId, _: EventId) -> GpuResult<()> {
+    unsafe fn stream_wait_event(&self, stream: StreamId, event: EventId) -> GpuResult<()> {
+        let mut s = self.state();
+        if !s.events.contains_key(&event.0) {
+            return Err(misuse("cuStreamWaitEvent", "unknown event"));
+        }
+        s.log.push(format!("wait {} for {}", stream.0, event.0));
         Ok(())
     }
     unsafe fn event_synchronize(&self, _: EventId) -> GpuResult<()> {
@@ -206,9 +214,12 @@ impl GpuApi for FakeGpu {
         Ok(())
     }
     unsafe fn event_destroy(&self, event: EventId) -> GpuResult<()> {
-        self.state().events.remove(&event.0).map(drop).ok_or_else(|| misuse("cuEventDestroy", "unknown event"))
+        let mut s = self.state();
+        s.events.remove(&event.0).ok_or_else(|| misuse("cuEventDestroy", "unknown event"))?;
+        s.log.push(format!("event_destroy {}", event.0));
+        Ok(())
     }
-    unsafe fn alloc(&self, bytes: usize, _: StreamId) -> GpuResult<DevPtr> {
+    unsafe fn alloc(&self, bytes: usize, stream: StreamId) -> GpuResult<DevPtr> {
         let mut s = self.state();
         if s.alloc_limit.is_some_and(|l| bytes > l) {
             return Err(GpuError::new("cuMemAllocFromPoolAsync", GpuErrorKind::OutOfMemory, "out of memory"));
@@ -216,13 +227,13 @@ impl GpuApi for FakeGpu {
         let addr = s.next_addr;
         s.next_addr += (bytes as u64).next_multiple_of(256) + 256;
         s.allocs.insert(addr, vec![0xAB; bytes]);
-        s.log.push(format!("alloc {bytes}"));
+        s.log.push(format!("alloc {bytes} on {}", stream.0));
         Ok(addr)
     }
-    unsafe fn free(&self, ptr: DevPtr, _: StreamId) -> GpuResult<()> {
+    unsafe fn free(&self, ptr: DevPtr, stream: StreamId) -> GpuResult<()> {
         let mut s = self.state();
         s.allocs.remove(&ptr).ok_or_else(|| misuse("cuMemFreeAsync", "not an allocation"))?;
-        s.log.push("free".into());
+        s.log.push(format!("free {ptr:#x} on {}", stream.0));
         Ok(())
     }
     unsafe fn copy_htod(&self, dst: DevPtr, src: *const u8, bytes: usize, _: StreamId) -> GpuResult<()> {

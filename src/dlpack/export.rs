@@ -152,7 +152,10 @@ impl Array {
     /// `dl_device = (kDLCPU, 0)` a CUDA array is copied to the host (the copy is ordered on
     /// devarray's current stream and finished before returning) and `IS_COPIED` is set.
     /// On CUDA, when the consumer's stream differs from devarray's current stream, the
-    /// consumer's stream is made to wait on an event recorded on ours.
+    /// consumer's stream is made to wait on an event recorded on ours. The exported memory is
+    /// freed (when both the tensor's deleter has run and the last `Array` is gone) only after a
+    /// device synchronisation, so the consumer may release it with work still queued on any of
+    /// its streams (README, DLPack: the release rule).
     ///
     /// **Errors**: [`Error::DLPackStream`] for an invalid `stream`, [`Error::DLPackDevice`]
     /// for a `dl_device` that is neither the array's device nor the host,
@@ -183,6 +186,10 @@ impl Array {
         }
         let data = data_address(&source)?;
         crate::stream::order_consumer_after_our_work(source.device(), consumer)?;
+        if let Storage::Cuda(buf) = &**source.storage() {
+            // The consumer's later work and its deleter call are not ordered with ours.
+            gpu::mark_exported(buf);
+        }
         Ok(build(source, data, options.versioned, copied))
     }
 

@@ -57,6 +57,13 @@ impl StreamOps for DeviceOps {
     }
 }
 
+/// Stream operations over `device` (any device object, e.g. a test double), outside the
+/// per-ordinal registry.
+#[cfg(test)]
+pub(crate) fn sync_for(device: Arc<CudaDevice>) -> Arc<GpuSync> {
+    Arc::new(GpuSync::new(Arc::new(DeviceOps(device))))
+}
+
 /// Stream operations and the event pool of CUDA device `ordinal`, made once per device.
 ///
 /// **Errors**: [`Error::CudaUnavailable`](crate::Error::CudaUnavailable) when the device cannot be opened.
@@ -80,6 +87,13 @@ pub(crate) fn default_stream(ordinal: usize) -> Result<u64> {
 /// Device address `byte_offset` bytes into `buf`.
 pub(crate) fn device_address(buf: &CudaBuffer, byte_offset: usize) -> u64 {
     buf.device_ptr() + byte_offset as u64
+}
+
+/// Notes that `buf` is handed to a DLPack consumer: whenever it is freed (the consumer's
+/// deleter dropping the last reference, or devarray's last array), the free first waits for the
+/// whole device, since the consumer's work runs on streams devarray never sees.
+pub(crate) fn mark_exported(buf: &CudaBuffer) {
+    buf.mark_exported();
 }
 
 /// Wraps foreign device memory of CUDA device `ordinal`; dropping the buffer waits for the
