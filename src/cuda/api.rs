@@ -62,6 +62,31 @@ pub(crate) struct DeviceProps {
     pub(crate) memory_pools: bool,
 }
 
+/// What kind of memory an address is, as the driver reports it (`cuPointerGetAttributes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MemoryKind {
+    /// Device memory (`cuMemAlloc`, pools, virtual-memory mappings) of one device.
+    Device,
+    /// Unified (managed) memory, which kernels on any device can address.
+    Managed,
+    /// Page-locked host memory allocated or registered through the driver.
+    Host,
+    /// An address the driver does not know: pageable host memory, freed memory, garbage.
+    Unknown,
+}
+
+/// What the driver knows about one address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PointerInfo {
+    /// The kind of memory.
+    pub(crate) kind: MemoryKind,
+    /// The ordinal of the device the memory is on, when the driver reports one.
+    pub(crate) device: Option<usize>,
+    /// Whether the memory belongs to a context other than this device's (primary) one: device
+    /// memory devarray's kernels cannot address even on the same GPU.
+    pub(crate) other_context: bool,
+}
+
 /// Grid and block shape of one kernel launch. Dynamic shared memory is 0 for every devarray
 /// kernel (ABI.md) but is part of the interface for later kernels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,6 +254,11 @@ pub(crate) trait GpuApi: Send + Sync {
     /// # Safety
     /// `event` is a live handle of this object and is not used afterwards.
     unsafe fn event_destroy(&self, event: EventId) -> GpuResult<()>;
+
+    /// Describes the memory at `ptr` (`cuPointerGetAttributes`): nothing is read or written
+    /// there, so any value may be asked about. For checking another library's pointers
+    /// (DLPack imports) before a kernel uses them.
+    fn pointer_info(&self, ptr: DevPtr) -> GpuResult<PointerInfo>;
 
     /// Allocates `bytes > 0` bytes, ordered on `stream` (usable by work queued on `stream`
     /// afterwards). Contents are unspecified.

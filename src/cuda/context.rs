@@ -2,7 +2,9 @@
 //! [`GpuApi`], default stream and module cache), and [`StreamRef`], a stream work is queued on.
 //! [`CudaBuffer`] (device memory freed in stream order on drop) lives in `buffer.rs`.
 
-use super::api::{DeviceProps, EventId, FunctionId, GpuApi, GpuErrorKind, GpuPlatform, LaunchDims, StreamId};
+use super::api::{
+    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuErrorKind, GpuPlatform, LaunchDims, MemoryKind, StreamId,
+};
 pub(crate) use super::buffer::CudaBuffer;
 use super::driver::DriverPlatform;
 use super::launch::GridLimits;
@@ -192,6 +194,41 @@ impl CudaDevice {
             Err(e) if e.kind == GpuErrorKind::OutOfMemory => Err(Error::OutOfMemory { device: self.device(), bytes }),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Checks that `bytes` bytes from `ptr`, another library's memory (a DLPack import that
+    /// claims to be on this device), are memory this device's kernels can address: device
+    /// memory of this device in its context, or managed memory. Both ends of the range are
+    /// asked about, so a range that runs into other memory is caught too.
+    ///
+    /// **Errors**: [`Error::DLPackMemory`] saying what the memory is instead; driver errors.
+    pub(crate) fn check_foreign_memory(&self, ptr: DevPtr, bytes: usize) -> Result<()> {
+        if bytes == 0 {
+            return Ok(());
+        }
+        let last = ptr.checked_add(bytes as u64 - 1).ok_or_else(|| Error::DLPackMemory {
+            device: self.device(),
+            address: ptr,
+            found: format!("the start of {bytes} bytes that wrap around the address space"),
+        })?;
+        for address in [ptr, last] {
+            let info = self.api.pointer_info(address)?;
+            let found = match (info.kind, info.device) {
+                (MemoryKind::Managed, _) => continue,
+                (MemoryKind::Device, _) if info.other_context => {
+                    "device memory of another CUDA context, which devarray's (the primary) context cannot address"
+                        .into()
+                }
+                (MemoryKind::Device, Some(d)) if d != self.ordinal() => format!("device memory of cuda:{d}"),
+                (MemoryKind::Device, _) => continue,
+                (MemoryKind::Host, _) => "page-locked host memory (DLPack device kDLCUDAHost)".into(),
+                (MemoryKind::Unknown, _) => {
+                    "not memory the CUDA driver knows (pageable host memory, or freed memory)".into()
+                }
+            };
+            return Err(Error::DLPackMemory { device: self.device(), address, found });
+        }
+        Ok(())
     }
 
     /// Kernel `name` of module `(family, tag)`, compiled and loaded on first use.

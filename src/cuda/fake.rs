@@ -4,7 +4,8 @@
 //! live allocation, `_vec` pointers are 16-byte aligned, frees match allocations.
 
 use super::api::{
-    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, ModuleId, StreamId,
+    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, MemoryKind,
+    ModuleId, PointerInfo, StreamId,
 };
 use super::launch::{decode_layout, offset_ptr, EwArgs, IndexPath};
 use std::collections::{BTreeMap, HashMap};
@@ -32,6 +33,8 @@ pub(crate) struct State {
     pub(crate) log: Vec<String>,
     /// Allocations larger than this fail with out-of-memory.
     pub(crate) alloc_limit: Option<usize>,
+    /// Memory the fake did not allocate, as `pointer_info` reports it: `(start, bytes, info)`.
+    pub(crate) foreign: Vec<(u64, usize, PointerInfo)>,
     /// Live events.
     events: HashMap<u64, FakeEvent>,
     /// The fake device clock in ms: every event record reads it, then advances it by 1.5 ms.
@@ -218,6 +221,17 @@ impl GpuApi for FakeGpu {
         s.events.remove(&event.0).ok_or_else(|| misuse("cuEventDestroy", "unknown event"))?;
         s.log.push(format!("event_destroy {}", event.0));
         Ok(())
+    }
+    fn pointer_info(&self, ptr: DevPtr) -> GpuResult<PointerInfo> {
+        let s = self.state();
+        if let Some(&(_, _, info)) = s.foreign.iter().find(|&&(at, len, _)| ptr >= at && ptr - at < len as u64) {
+            return Ok(info);
+        }
+        let ours = s.allocs.range(..=ptr).next_back().is_some_and(|(&base, mem)| ptr - base < mem.len() as u64);
+        Ok(match ours {
+            true => PointerInfo { kind: MemoryKind::Device, device: Some(0), other_context: false },
+            false => PointerInfo { kind: MemoryKind::Unknown, device: None, other_context: false },
+        })
     }
     unsafe fn alloc(&self, bytes: usize, stream: StreamId) -> GpuResult<DevPtr> {
         let mut s = self.state();

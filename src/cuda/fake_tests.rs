@@ -385,3 +385,39 @@ fn timing_events_measure_between_records_and_ordering_events_refuse() {
         }
     }
 }
+
+#[test]
+fn foreign_memory_is_checked_against_the_device_at_both_ends() {
+    use crate::cuda::api::{MemoryKind, PointerInfo};
+    let (fake, dev) = device();
+    let mem = dev.alloc(256).unwrap();
+    let at = mem.device_ptr();
+    dev.check_foreign_memory(at + 16, 64).unwrap();
+    dev.check_foreign_memory(at, 0).unwrap();
+    let info = |kind, device, other_context| PointerInfo { kind, device, other_context };
+    {
+        let mut s = fake.state();
+        s.foreign.push((0x1000, 0x100, info(MemoryKind::Host, None, false)));
+        s.foreign.push((0x2000, 0x100, info(MemoryKind::Device, Some(1), false)));
+        s.foreign.push((0x3000, 0x100, info(MemoryKind::Device, Some(0), true)));
+        s.foreign.push((0x4000, 0x100, info(MemoryKind::Managed, Some(1), false)));
+    }
+    let refused = |ptr: u64, bytes: usize| match dev.check_foreign_memory(ptr, bytes) {
+        Err(Error::DLPackMemory { device, address, found }) => {
+            assert_eq!(device, crate::Device::Cuda(0));
+            (address, found)
+        }
+        other => panic!("{ptr:#x}: expected DLPackMemory, got {other:?}"),
+    };
+    assert!(refused(0x1000, 8).1.contains("page-locked host memory"));
+    assert!(refused(0x2000, 8).1.contains("device memory of cuda:1"));
+    assert!(refused(0x3000, 8).1.contains("another CUDA context"));
+    assert!(refused(0x9000, 8).1.contains("not memory the CUDA driver knows"));
+    dev.check_foreign_memory(0x4000, 0x100).unwrap(); // managed memory: any device reaches it
+                                                      // A range that starts in the allocation but runs past its end: the last byte is refused.
+    assert_eq!(
+        refused(at + 200, 100),
+        (at + 299, "not memory the CUDA driver knows (pageable host memory, or freed memory)".into())
+    );
+    assert_eq!(refused(u64::MAX - 3, 8).0, u64::MAX - 3, "wrapping ranges are refused");
+}
