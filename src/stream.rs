@@ -260,6 +260,13 @@ impl Stream {
     /// stream waits for the work queued here (events, never a host block). So a buffer written
     /// before the scope and read or freed inside it (or the reverse) is always ordered.
     ///
+    /// Across threads, devarray keeps memory safe: a buffer used on several streams is freed
+    /// only after the work each of them queued on it (its free waits on an event recorded on
+    /// each), whichever thread drops it last. Ordering the *data* between streams that different
+    /// threads make current (one thread's kernel writing what another's reads) is the caller's,
+    /// with [`Event`]s, as in CUDA and PyTorch: devarray does not make a stream wait for another
+    /// on each first use, which would serialise the streams the threads run on.
+    ///
     /// **Errors** when the CUDA event that orders the two streams cannot be recorded.
     pub fn make_current(&self) -> Result<StreamGuard> {
         let before = Stream::current(&self.device())?;

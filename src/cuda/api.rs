@@ -2,11 +2,11 @@
 //!
 //! Everything in `src/cuda/` that is not [`driver`](super::driver) reaches the GPU only through
 //! the two object-safe traits here: [`GpuPlatform`] (enumerate devices, open one) and
-//! [`GpuApi`] (one opened device: streams, events, stream-ordered memory, modules, launches).
-//! The real implementation wraps the CUDA driver API through cudarc; a CPU emulator (and the
-//! recording fake used by the unit tests) implement the same traits, so launch configuration,
-//! argument packing, path selection, module caching and stream ordering are written once, above
-//! this line.
+//! [`GpuApi`] (one opened device: streams, events, stream-ordered memory, pointer queries,
+//! modules, launches). The real implementation wraps the CUDA driver API through cudarc; a CPU
+//! emulator (and the recording fake used by the unit tests) implement the same traits, so launch
+//! configuration, argument packing, path selection, module caching and stream ordering are
+//! written once, above this line.
 //!
 //! Design rules:
 //! - Device pointers are plain `u64` ([`DevPtr`]); streams, events, modules and functions are

@@ -142,6 +142,30 @@ fn a_buffer_used_only_on_a_guard_stream_it_was_allocated_on_needs_no_event() {
     assert!(log.last().unwrap().ends_with(&format!(" on {s_raw}")), "{log:?}");
 }
 
+#[test]
+fn when_events_fail_the_free_waits_for_the_device_and_when_that_fails_it_leaks() {
+    let (fake, dev) = device();
+    let d = dev.stream().0;
+    let (s, _) = stream(&dev, false);
+    for sync_fails in [false, true] {
+        let buf = dev.alloc(64).unwrap();
+        on(&s, || write_kernel(&buf));
+        let ptr = buf.device_ptr();
+        fake.state().failing =
+            if sync_fails { vec!["event_create", "device_synchronize"] } else { vec!["event_create"] };
+        let before = log_len(&fake);
+        drop(buf);
+        fake.state().failing.clear();
+        let log = log_since(&fake, before);
+        if sync_fails {
+            assert_eq!(log, ["device_synchronize"], "no free: the block may still be in use");
+            assert!(fake.state().allocs.contains_key(&ptr), "leaked");
+        } else {
+            assert_eq!(log, ["device_synchronize".to_string(), format!("free {ptr:#x} on {d}")]);
+        }
+    }
+}
+
 /// A CUDA array over fake memory, as the op layer makes them.
 fn fake_array(dev: &Arc<CudaDevice>, n: usize) -> (Array, u64) {
     let buf = dev.alloc(n * 4).unwrap();

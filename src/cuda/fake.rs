@@ -24,7 +24,8 @@ pub(crate) struct Launch {
 pub(crate) struct State {
     next_addr: u64,
     next_handle: u64,
-    allocs: BTreeMap<u64, Vec<u8>>,
+    /// Live allocations by base address.
+    pub(crate) allocs: BTreeMap<u64, Vec<u8>>,
     functions: HashMap<u64, String>,
     /// Launches in order.
     pub(crate) launches: Vec<Launch>,
@@ -35,6 +36,8 @@ pub(crate) struct State {
     pub(crate) alloc_limit: Option<usize>,
     /// Memory the fake did not allocate, as `pointer_info` reports it: `(start, bytes, info)`.
     pub(crate) foreign: Vec<(u64, usize, PointerInfo)>,
+    /// Calls that fail (`"event_create"`, `"device_synchronize"`), as after a sticky error.
+    pub(crate) failing: Vec<&'static str>,
     /// Live events.
     events: HashMap<u64, FakeEvent>,
     /// The fake device clock in ms: every event record reads it, then advances it by 1.5 ms.
@@ -84,6 +87,14 @@ impl State {
     fn handle(&mut self) -> u64 {
         self.next_handle += 1;
         self.next_handle
+    }
+
+    /// An error when the test made `name` fail.
+    fn fails(&self, name: &str, call: &'static str) -> GpuResult<()> {
+        match self.failing.contains(&name) {
+            true => Err(GpuError::new(call, GpuErrorKind::Other, "CUDA_ERROR_LAUNCH_FAILED (made to fail)")),
+            false => Ok(()),
+        }
     }
 
     /// The allocation holding `[addr, addr + len)`, and the offset of `addr` in it.
@@ -172,8 +183,9 @@ impl GpuApi for FakeGpu {
         Ok(())
     }
     fn device_synchronize(&self) -> GpuResult<()> {
-        self.state().log.push("device_synchronize".into());
-        Ok(())
+        let mut s = self.state();
+        s.log.push("device_synchronize".into());
+        s.fails("device_synchronize", "cuCtxSynchronize")
     }
     unsafe fn stream_wait_event_foreign(&self, stream: u64, _: EventId) -> GpuResult<()> {
         self.state().log.push(format!("wait_foreign {stream}"));
@@ -181,6 +193,7 @@ impl GpuApi for FakeGpu {
     }
     fn event_create_with(&self, timing: bool) -> GpuResult<EventId> {
         let mut s = self.state();
+        s.fails("event_create", "cuEventCreate")?;
         let id = s.handle();
         s.events.insert(id, FakeEvent { timing, recorded_at_ms: None });
         s.log.push(format!("event_create {id}"));
