@@ -133,7 +133,9 @@ struct Holder<M> {
 }
 
 /// The deleter of every exported tensor: frees the holder (shape, strides, and our reference to
-/// the buffer) exactly once.
+/// the buffer) exactly once. When that reference is the buffer's last, a CUDA buffer is freed
+/// here, after a device synchronisation (the release rule: the consumer's work may still be
+/// queued), so the call can block until the device is idle.
 unsafe extern "C" fn delete_holder<M>(managed: *mut M) {
     if managed.is_null() {
         return;
