@@ -267,6 +267,18 @@ pub enum Error {
         /// Which values are valid.
         msg: String,
     },
+    /// Imported DLPack memory that is not what the tensor's device says (checked with the
+    /// driver before any use): host memory, memory of another GPU or context, or an address the
+    /// driver does not know. The tensor's deleter has been called.
+    #[error("from_dlpack: the tensor says its data is on {device}, but address {address:#x} is {found}; the producer must report the device the data is on (DLPack device_type and device_id)")]
+    DLPackMemory {
+        /// The device the tensor claimed.
+        device: Device,
+        /// The first address found wrong (the view's lowest or highest byte).
+        address: u64,
+        /// What the memory really is.
+        found: String,
+    },
 }
 
 impl Error {

@@ -104,6 +104,22 @@ pub(crate) fn current_cuda_stream(ordinal: usize) -> Option<u64> {
     get_current(Device::Cuda(ordinal)).and_then(|s| s.raw())
 }
 
+/// [`current_cuda_stream`], with the stream's shared state: holding it keeps the stream alive
+/// (a buffer holds the streams it was used on until its free is ordered after their work).
+pub(crate) fn current_cuda_stream_owned(ordinal: usize) -> Option<(u64, Arc<dyn Send + Sync>)> {
+    let stream = get_current(Device::Cuda(ordinal))?;
+    let raw = stream.raw()?;
+    Some((raw, stream.inner))
+}
+
+/// Sets this thread's current stream for `stream`'s device without joining the streams, for
+/// tests that drive a fake device (`Stream::make_current` would look up the real device);
+/// returns the previous setting.
+#[cfg(test)]
+pub(crate) fn set_current_for_tests(device: Device, stream: Option<Stream>) -> Option<Stream> {
+    set_current(device, stream)
+}
+
 /// Orders the DLPack consumer's stream after the work devarray queued for `device` on this
 /// thread: on the current stream and, when that is not the device's own stream, on the device
 /// stream too (the array may have been written before the guard was made). Nothing blocks the
@@ -243,6 +259,13 @@ impl Stream {
     /// already queued on the stream that was current, and when the guard drops, the restored
     /// stream waits for the work queued here (events, never a host block). So a buffer written
     /// before the scope and read or freed inside it (or the reverse) is always ordered.
+    ///
+    /// Across threads, devarray keeps memory safe: a buffer used on several streams is freed
+    /// only after the work each of them queued on it (its free waits on an event recorded on
+    /// each), whichever thread drops it last. Ordering the *data* between streams that different
+    /// threads make current (one thread's kernel writing what another's reads) is the caller's,
+    /// with [`Event`]s, as in CUDA and PyTorch: devarray does not make a stream wait for another
+    /// on each first use, which would serialise the streams the threads run on.
     ///
     /// **Errors** when the CUDA event that orders the two streams cannot be recorded.
     pub fn make_current(&self) -> Result<StreamGuard> {

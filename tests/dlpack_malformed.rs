@@ -92,6 +92,22 @@ fn cuda_tensors_without_a_usable_device_are_refused_and_released() {
 }
 
 #[test]
+fn cuda_tensors_whose_data_is_not_on_the_device_are_refused_and_released() {
+    if Device::cuda_if_available(0).is_err() {
+        println!("skipped: no CUDA device");
+        return;
+    }
+    // The spec's data is pageable host memory: the driver (or the emulator) does not know it as
+    // device memory, so a kernel must never be handed it.
+    let mut spec = Spec::f32(&[2, 3]);
+    spec.device = DLDevice::cuda(0);
+    refused(&spec, |e| {
+        matches!(e, Error::DLPackMemory { device: Device::Cuda(0), .. })
+            && e.to_string().contains("not memory the CUDA driver knows")
+    });
+}
+
+#[test]
 fn null_data_with_elements_is_refused() {
     let mut spec = Spec::f32(&[2, 3]);
     spec.null_data = true;

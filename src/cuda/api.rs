@@ -2,11 +2,11 @@
 //!
 //! Everything in `src/cuda/` that is not [`driver`](super::driver) reaches the GPU only through
 //! the two object-safe traits here: [`GpuPlatform`] (enumerate devices, open one) and
-//! [`GpuApi`] (one opened device: streams, events, stream-ordered memory, modules, launches).
-//! The real implementation wraps the CUDA driver API through cudarc; a CPU emulator (and the
-//! recording fake used by the unit tests) implement the same traits, so launch configuration,
-//! argument packing, path selection, module caching and stream ordering are written once, above
-//! this line.
+//! [`GpuApi`] (one opened device: streams, events, stream-ordered memory, pointer queries,
+//! modules, launches). The real implementation wraps the CUDA driver API through cudarc; a CPU
+//! emulator (and the recording fake used by the unit tests) implement the same traits, so launch
+//! configuration, argument packing, path selection, module caching and stream ordering are
+//! written once, above this line.
 //!
 //! Design rules:
 //! - Device pointers are plain `u64` ([`DevPtr`]); streams, events, modules and functions are
@@ -60,6 +60,31 @@ pub(crate) struct DeviceProps {
     pub(crate) max_grid_x: u32,
     /// Whether the device supports stream-ordered allocation (`cuMemAllocAsync`).
     pub(crate) memory_pools: bool,
+}
+
+/// What kind of memory an address is, as the driver reports it (`cuPointerGetAttributes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MemoryKind {
+    /// Device memory (`cuMemAlloc`, pools, virtual-memory mappings) of one device.
+    Device,
+    /// Unified (managed) memory, which kernels on any device can address.
+    Managed,
+    /// Page-locked host memory allocated or registered through the driver.
+    Host,
+    /// An address the driver does not know: pageable host memory, freed memory, garbage.
+    Unknown,
+}
+
+/// What the driver knows about one address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PointerInfo {
+    /// The kind of memory.
+    pub(crate) kind: MemoryKind,
+    /// The ordinal of the device the memory is on, when the driver reports one.
+    pub(crate) device: Option<usize>,
+    /// Whether the memory belongs to a context other than this device's (primary) one: device
+    /// memory devarray's kernels cannot address even on the same GPU.
+    pub(crate) other_context: bool,
 }
 
 /// Grid and block shape of one kernel launch. Dynamic shared memory is 0 for every devarray
@@ -230,17 +255,25 @@ pub(crate) trait GpuApi: Send + Sync {
     /// `event` is a live handle of this object and is not used afterwards.
     unsafe fn event_destroy(&self, event: EventId) -> GpuResult<()>;
 
+    /// Describes the memory at `ptr` (`cuPointerGetAttributes`): nothing is read or written
+    /// there, so any value may be asked about. For checking another library's pointers
+    /// (DLPack imports) before a kernel uses them.
+    fn pointer_info(&self, ptr: DevPtr) -> GpuResult<PointerInfo>;
+
     /// Allocates `bytes > 0` bytes, ordered on `stream` (usable by work queued on `stream`
     /// afterwards). Contents are unspecified.
     ///
     /// # Safety
     /// `stream` is a live handle of this object.
     unsafe fn alloc(&self, bytes: usize, stream: StreamId) -> GpuResult<DevPtr>;
-    /// Frees `ptr` once the work queued on `stream` so far has completed.
+    /// Frees `ptr` once the work queued on `stream` so far has completed. A stream-ordered pool
+    /// may hand the block to the next allocation on `stream` at once, and to other streams once
+    /// the free has run.
     ///
     /// # Safety
-    /// `ptr` came from this object's `alloc`, is freed once, and no work queued later (on any
-    /// stream) uses it.
+    /// `ptr` came from this object's `alloc`, is freed once, no work queued later (on any
+    /// stream) uses it, and all work already queued on other streams that uses it is ordered
+    /// before this point of `stream` (by event waits, or completed).
     unsafe fn free(&self, ptr: DevPtr, stream: StreamId) -> GpuResult<()>;
     /// Queues a copy of `bytes` bytes from host `src` to device `dst`.
     ///

@@ -1,8 +1,11 @@
-//! Devices and buffers: the process-wide platform probe, one [`CudaDevice`] per ordinal (its
-//! opened [`GpuApi`], default stream and module cache), and [`CudaBuffer`], device memory freed
-//! in stream order on drop.
+//! Devices: the process-wide platform probe, one [`CudaDevice`] per ordinal (its opened
+//! [`GpuApi`], default stream and module cache), and [`StreamRef`], a stream work is queued on.
+//! [`CudaBuffer`] (device memory freed in stream order on drop) lives in `buffer.rs`.
 
-use super::api::{DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuErrorKind, GpuPlatform, LaunchDims, StreamId};
+use super::api::{
+    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuErrorKind, GpuPlatform, LaunchDims, MemoryKind, StreamId,
+};
+pub(crate) use super::buffer::CudaBuffer;
 use super::driver::DriverPlatform;
 use super::launch::GridLimits;
 use super::module::ModuleCache;
@@ -49,7 +52,9 @@ pub(crate) fn unusable(ordinal: usize) -> Option<String> {
 /// [`Stream::make_current`](crate::Stream::make_current) names another). That gives the
 /// ordering NumPy code expects (every op sees the results of the ops before it) without events
 /// between ops, and makes stream-ordered frees safe: a buffer dropped on the host is released
-/// only after the work already queued.
+/// only after the work already queued. Work queued on other streams (another thread's
+/// [`Stream::make_current`](crate::Stream::make_current)) is recorded on each buffer it uses, and
+/// the buffer's free is ordered after it (`buffer.rs`).
 pub(crate) struct CudaDevice {
     api: Arc<dyn GpuApi>,
     stream: StreamId,
@@ -141,6 +146,20 @@ impl CudaDevice {
         crate::stream::current_cuda_stream(self.ordinal()).map_or(self.stream, StreamId)
     }
 
+    /// [`CudaDevice::current_stream`], with what keeps it alive: a buffer holds it until its
+    /// free is ordered after the work queued there.
+    pub(crate) fn current_stream_ref(&self) -> StreamRef {
+        match crate::stream::current_cuda_stream_owned(self.ordinal()) {
+            Some((raw, owner)) => StreamRef { id: StreamId(raw), _keep_alive: Some(owner) },
+            None => self.default_stream_ref(),
+        }
+    }
+
+    /// The device's own stream, which lives as long as the device.
+    pub(crate) fn default_stream_ref(&self) -> StreamRef {
+        StreamRef { id: self.stream, _keep_alive: None }
+    }
+
     /// What bounds grids on this device.
     pub(crate) fn grid_limits(&self) -> &GridLimits {
         &self.limits
@@ -157,10 +176,11 @@ impl CudaDevice {
     /// **Errors**: [`Error::OutOfMemory`] when the device is full, even after waiting for
     /// pending frees.
     pub(crate) fn alloc(self: &Arc<Self>, bytes: usize) -> Result<CudaBuffer> {
+        let home = self.current_stream_ref();
         if bytes == 0 {
-            return Ok(CudaBuffer { device: self.clone(), ptr: 0, bytes: 0, owner: None });
+            return Ok(CudaBuffer::owned(self.clone(), 0, 0, home));
         }
-        let stream = self.current_stream();
+        let stream = home.id();
         // SAFETY: the current stream is live (the device's, or one a guard keeps alive).
         let mut r = unsafe { self.api.alloc(bytes, stream) };
         if matches!(&r, Err(e) if e.kind == GpuErrorKind::OutOfMemory) {
@@ -170,10 +190,45 @@ impl CudaDevice {
             r = unsafe { self.api.alloc(bytes, stream) };
         }
         match r {
-            Ok(ptr) => Ok(CudaBuffer { device: self.clone(), ptr, bytes, owner: None }),
+            Ok(ptr) => Ok(CudaBuffer::owned(self.clone(), ptr, bytes, home)),
             Err(e) if e.kind == GpuErrorKind::OutOfMemory => Err(Error::OutOfMemory { device: self.device(), bytes }),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Checks that `bytes` bytes from `ptr`, another library's memory (a DLPack import that
+    /// claims to be on this device), are memory this device's kernels can address: device
+    /// memory of this device in its context, or managed memory. Both ends of the range are
+    /// asked about, so a range that runs into other memory is caught too.
+    ///
+    /// **Errors**: [`Error::DLPackMemory`] saying what the memory is instead; driver errors.
+    pub(crate) fn check_foreign_memory(&self, ptr: DevPtr, bytes: usize) -> Result<()> {
+        if bytes == 0 {
+            return Ok(());
+        }
+        let last = ptr.checked_add(bytes as u64 - 1).ok_or_else(|| Error::DLPackMemory {
+            device: self.device(),
+            address: ptr,
+            found: format!("the start of {bytes} bytes that wrap around the address space"),
+        })?;
+        for address in [ptr, last] {
+            let info = self.api.pointer_info(address)?;
+            let found = match (info.kind, info.device) {
+                (MemoryKind::Managed, _) => continue,
+                (MemoryKind::Device, _) if info.other_context => {
+                    "device memory of another CUDA context, which devarray's (the primary) context cannot address"
+                        .into()
+                }
+                (MemoryKind::Device, Some(d)) if d != self.ordinal() => format!("device memory of cuda:{d}"),
+                (MemoryKind::Device, _) => continue,
+                (MemoryKind::Host, _) => "page-locked host memory (DLPack device kDLCUDAHost)".into(),
+                (MemoryKind::Unknown, _) => {
+                    "not memory the CUDA driver knows (pageable host memory, or freed memory)".into()
+                }
+            };
+            return Err(Error::DLPackMemory { device: self.device(), address, found });
+        }
+        Ok(())
     }
 
     /// Kernel `name` of module `(family, tag)`, compiled and loaded on first use.
@@ -240,6 +295,29 @@ impl Drop for CudaDevice {
     }
 }
 
+/// A stream of a device, kept alive while this is held.
+#[derive(Clone)]
+pub(crate) struct StreamRef {
+    id: StreamId,
+    /// What keeps a stream other than the device's own alive (the shared state of a
+    /// [`Stream`](crate::Stream), which destroys the stream with its last reference); `None`
+    /// for the device stream, which lives as long as the device.
+    _keep_alive: Option<Arc<dyn Send + Sync>>,
+}
+
+impl StreamRef {
+    /// The stream's handle.
+    pub(crate) fn id(&self) -> StreamId {
+        self.id
+    }
+}
+
+impl std::fmt::Debug for StreamRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StreamRef({:#x})", self.id.0)
+    }
+}
+
 /// A recorded event on a device stream, destroyed on drop.
 pub(crate) struct Event<'a> {
     device: &'a CudaDevice,
@@ -258,83 +336,5 @@ impl Drop for Event<'_> {
     fn drop(&mut self) {
         // SAFETY: the event is live and destroyed once; a pending record still completes.
         let _ = unsafe { self.device.api.event_destroy(self.id) };
-    }
-}
-
-/// Device memory holding array elements: `len_bytes` bytes at `device_ptr` on one device.
-///
-/// Memory devarray allocated is freed on drop, in stream order on the thread's current stream:
-/// after all work already queued there, so dropping a buffer that a queued kernel still reads is
-/// safe. (Work queued on another stream must be ordered before that point; devarray's own ops
-/// only queue on the current stream.) Foreign memory ([`CudaBuffer::foreign`]) is not freed:
-/// its owner is dropped once the device is idle.
-pub(crate) struct CudaBuffer {
-    device: Arc<CudaDevice>,
-    ptr: DevPtr,
-    bytes: usize,
-    /// For foreign memory: what keeps it alive (dropped instead of freeing).
-    owner: Option<Box<dyn Send + Sync>>,
-}
-
-impl std::fmt::Debug for CudaBuffer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = if self.owner.is_some() { "foreign" } else { "owned" };
-        write!(f, "CudaBuffer(cuda:{}, {:#x}, {} bytes, {kind})", self.device.ordinal(), self.ptr, self.bytes)
-    }
-}
-
-impl CudaBuffer {
-    /// Size in bytes.
-    pub(crate) fn len_bytes(&self) -> usize {
-        self.bytes
-    }
-    /// The device the memory is on.
-    pub(crate) fn device(&self) -> &Arc<CudaDevice> {
-        &self.device
-    }
-    /// The device address of byte 0 (0 for an empty buffer).
-    pub(crate) fn device_ptr(&self) -> u64 {
-        self.ptr
-    }
-
-    /// Wraps memory another library allocated (DLPack import). Dropping the buffer waits until
-    /// the device has finished all queued work, then drops `owner` (whose drop releases the
-    /// memory to its producer) instead of freeing.
-    ///
-    /// # Safety
-    /// `ptr..ptr + bytes` is device memory of `device`, readable and writable by kernels, and
-    /// stays valid until `owner` is dropped.
-    pub(crate) unsafe fn foreign(
-        device: Arc<CudaDevice>,
-        ptr: DevPtr,
-        bytes: usize,
-        owner: Box<dyn Send + Sync>,
-    ) -> CudaBuffer {
-        CudaBuffer { device, ptr, bytes, owner: Some(owner) }
-    }
-}
-
-impl Drop for CudaBuffer {
-    fn drop(&mut self) {
-        if let Some(owner) = self.owner.take() {
-            // Queued kernels may still use the memory; the producer may free it once `owner`
-            // goes. A failed synchronisation means the context is unusable, so nothing queued
-            // will run any more either.
-            let _ = self.device.api.device_synchronize();
-            drop(owner);
-            return;
-        }
-        if self.bytes == 0 {
-            return;
-        }
-        // SAFETY: `ptr` came from this device's `alloc` and is freed exactly once, here; the
-        // free is ordered after every launch or copy already queued on the current stream,
-        // where devarray queues all of this thread's work (no `CudaBuffer` reference exists any
-        // more to queue new work).
-        let r = unsafe { self.device.api.free(self.ptr, self.device.current_stream()) };
-        // Errors are ignored (a drop cannot report them; at exit the driver may already be
-        // gone), except that misuse of the API is a bug worth catching in debug builds.
-        let misuse = matches!(&r, Err(e) if e.kind == GpuErrorKind::InvalidUsage);
-        debug_assert!(!misuse || std::thread::panicking(), "freeing {self:?}: {r:?}");
     }
 }

@@ -15,7 +15,7 @@
 
 use super::api::{
     DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuPlatform, GpuResult, LaunchDims,
-    ModuleId, StreamId,
+    MemoryKind, ModuleId, PointerInfo, StreamId,
 };
 use cudarc::driver::result::{self, DriverError};
 use cudarc::driver::sys;
@@ -324,6 +324,45 @@ impl GpuApi for DriverDevice {
         let _ctx = self.bind()?;
         // SAFETY: the caller guarantees a live event that is not used again.
         wrap("cuEventDestroy", unsafe { result::event::destroy(event_of(event)) })
+    }
+
+    fn pointer_info(&self, ptr: DevPtr) -> GpuResult<PointerInfo> {
+        use sys::CUpointer_attribute as P;
+        let _ctx = self.bind()?;
+        let mut attributes = [
+            P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE,
+            P::CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL,
+            P::CU_POINTER_ATTRIBUTE_IS_MANAGED,
+            P::CU_POINTER_ATTRIBUTE_CONTEXT,
+        ];
+        // One zeroed 8-byte slot per attribute: the driver writes a 4-byte enum or int, a
+        // boolean or a pointer into it, and narrower values land in the low bytes (CUDA runs
+        // only on little-endian hosts).
+        let mut values = [0u64; 4];
+        let mut data = values.each_mut().map(|v| (v as *mut u64).cast::<c_void>());
+        // SAFETY: `attributes` and `data` hold 4 entries each, every slot is writable for the
+        // attribute's value; unlike cuPointerGetAttribute, an address the driver does not know
+        // gives zeroed values and CUDA_SUCCESS, not an error.
+        let r = unsafe {
+            sys::cuPointerGetAttributes(attributes.len() as u32, attributes.as_mut_ptr(), data.as_mut_ptr(), ptr)
+        };
+        wrap("cuPointerGetAttributes", r.result())?;
+        let [memory_type, ordinal, managed, context] = values;
+        let memory_type = memory_type as u32;
+        let kind = if managed as u32 != 0 || memory_type == sys::CUmemorytype::CU_MEMORYTYPE_UNIFIED as u32 {
+            MemoryKind::Managed
+        } else if memory_type == sys::CUmemorytype::CU_MEMORYTYPE_DEVICE as u32 {
+            MemoryKind::Device
+        } else if memory_type == sys::CUmemorytype::CU_MEMORYTYPE_HOST as u32 {
+            MemoryKind::Host
+        } else {
+            MemoryKind::Unknown
+        };
+        let device = usize::try_from(ordinal as u32 as i32).ok().filter(|_| kind != MemoryKind::Unknown);
+        // Pool and virtual-memory allocations may report no context (0): only a different,
+        // non-NULL context is refused.
+        let other_context = context != 0 && context as usize != self.ctx as usize;
+        Ok(PointerInfo { kind, device, other_context })
     }
 
     unsafe fn alloc(&self, bytes: usize, stream: StreamId) -> GpuResult<DevPtr> {

@@ -61,6 +61,9 @@ pub(crate) fn tag_for_itemsize(op: &'static str, itemsize: usize) -> Result<DTyp
 
 /// Byte addresses `[lo, hi)` a non-empty view touches, after checking it lies inside `buf`,
 /// on `dev`. Returns `(address of element [0, ...], lo, hi)`.
+///
+/// Every operand of queued work passes here, so this is also where the buffer records the
+/// stream the work goes to ([`CudaBuffer::record_use`]): its free is ordered after it.
 fn check_view(
     op: &'static str,
     dev: &Arc<CudaDevice>,
@@ -75,6 +78,7 @@ fn check_view(
     if layout.numel() == 0 {
         return Ok((base, base, base));
     }
+    buf.record_use();
     let (mut lo, mut hi) = (layout.offset() as i128, layout.offset() as i128 + 1);
     for (&d, &s) in layout.shape().iter().zip(layout.strides()) {
         let reach = (d as i128 - 1) * s as i128;

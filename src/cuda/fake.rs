@@ -4,7 +4,8 @@
 //! live allocation, `_vec` pointers are 16-byte aligned, frees match allocations.
 
 use super::api::{
-    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, ModuleId, StreamId,
+    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, MemoryKind,
+    ModuleId, PointerInfo, StreamId,
 };
 use super::launch::{decode_layout, offset_ptr, EwArgs, IndexPath};
 use std::collections::{BTreeMap, HashMap};
@@ -23,14 +24,20 @@ pub(crate) struct Launch {
 pub(crate) struct State {
     next_addr: u64,
     next_handle: u64,
-    allocs: BTreeMap<u64, Vec<u8>>,
+    /// Live allocations by base address.
+    pub(crate) allocs: BTreeMap<u64, Vec<u8>>,
     functions: HashMap<u64, String>,
     /// Launches in order.
     pub(crate) launches: Vec<Launch>,
-    /// Other calls in order (`"alloc 64"`, `"memset"`, `"dtod"`, ...).
+    /// Other calls in order (`"alloc 64 on 2"`, `"memset"`, `"dtod"`, `"event_record 5 on 7"`,
+    /// `"wait 2 for 5"`, `"free 0x7f0000000000 on 2"`, ...: numbers are handles, addresses hex).
     pub(crate) log: Vec<String>,
     /// Allocations larger than this fail with out-of-memory.
     pub(crate) alloc_limit: Option<usize>,
+    /// Memory the fake did not allocate, as `pointer_info` reports it: `(start, bytes, info)`.
+    pub(crate) foreign: Vec<(u64, usize, PointerInfo)>,
+    /// Calls that fail (`"event_create"`, `"device_synchronize"`), as after a sticky error.
+    pub(crate) failing: Vec<&'static str>,
     /// Live events.
     events: HashMap<u64, FakeEvent>,
     /// The fake device clock in ms: every event record reads it, then advances it by 1.5 ms.
@@ -80,6 +87,14 @@ impl State {
     fn handle(&mut self) -> u64 {
         self.next_handle += 1;
         self.next_handle
+    }
+
+    /// An error when the test made `name` fail.
+    fn fails(&self, name: &str, call: &'static str) -> GpuResult<()> {
+        match self.failing.contains(&name) {
+            true => Err(GpuError::new(call, GpuErrorKind::Other, "CUDA_ERROR_LAUNCH_FAILED (made to fail)")),
+            false => Ok(()),
+        }
     }
 
     /// The allocation holding `[addr, addr + len)`, and the offset of `addr` in it.
@@ -168,8 +183,9 @@ impl GpuApi for FakeGpu {
         Ok(())
     }
     fn device_synchronize(&self) -> GpuResult<()> {
-        self.state().log.push("device_synchronize".into());
-        Ok(())
+        let mut s = self.state();
+        s.log.push("device_synchronize".into());
+        s.fails("device_synchronize", "cuCtxSynchronize")
     }
     unsafe fn stream_wait_event_foreign(&self, stream: u64, _: EventId) -> GpuResult<()> {
         self.state().log.push(format!("wait_foreign {stream}"));
@@ -177,12 +193,15 @@ impl GpuApi for FakeGpu {
     }
     fn event_create_with(&self, timing: bool) -> GpuResult<EventId> {
         let mut s = self.state();
+        s.fails("event_create", "cuEventCreate")?;
         let id = s.handle();
         s.events.insert(id, FakeEvent { timing, recorded_at_ms: None });
+        s.log.push(format!("event_create {id}"));
         Ok(EventId(id))
     }
-    unsafe fn event_record(&self, event: EventId, _: StreamId) -> GpuResult<()> {
+    unsafe fn event_record(&self, event: EventId, stream: StreamId) -> GpuResult<()> {
         let mut s = self.state();
+        s.log.push(format!("event_record {} on {}", event.0, stream.0));
         let now = s.clock_ms;
         s.clock_ms += FAKE_MS_PER_RECORD;
         let e = s.events.get_mut(&event.0).ok_or_else(|| misuse("cuEventRecord", "unknown event"))?;
@@ -198,7 +217,12 @@ impl GpuApi for FakeGpu {
         };
         Ok(at(end)? - at(start)?)
     }
-    unsafe fn stream_wait_event(&self, _: StreamId, _: EventId) -> GpuResult<()> {
+    unsafe fn stream_wait_event(&self, stream: StreamId, event: EventId) -> GpuResult<()> {
+        let mut s = self.state();
+        if !s.events.contains_key(&event.0) {
+            return Err(misuse("cuStreamWaitEvent", "unknown event"));
+        }
+        s.log.push(format!("wait {} for {}", stream.0, event.0));
         Ok(())
     }
     unsafe fn event_synchronize(&self, _: EventId) -> GpuResult<()> {
@@ -206,9 +230,23 @@ impl GpuApi for FakeGpu {
         Ok(())
     }
     unsafe fn event_destroy(&self, event: EventId) -> GpuResult<()> {
-        self.state().events.remove(&event.0).map(drop).ok_or_else(|| misuse("cuEventDestroy", "unknown event"))
+        let mut s = self.state();
+        s.events.remove(&event.0).ok_or_else(|| misuse("cuEventDestroy", "unknown event"))?;
+        s.log.push(format!("event_destroy {}", event.0));
+        Ok(())
     }
-    unsafe fn alloc(&self, bytes: usize, _: StreamId) -> GpuResult<DevPtr> {
+    fn pointer_info(&self, ptr: DevPtr) -> GpuResult<PointerInfo> {
+        let s = self.state();
+        if let Some(&(_, _, info)) = s.foreign.iter().find(|&&(at, len, _)| ptr >= at && ptr - at < len as u64) {
+            return Ok(info);
+        }
+        let ours = s.allocs.range(..=ptr).next_back().is_some_and(|(&base, mem)| ptr - base < mem.len() as u64);
+        Ok(match ours {
+            true => PointerInfo { kind: MemoryKind::Device, device: Some(0), other_context: false },
+            false => PointerInfo { kind: MemoryKind::Unknown, device: None, other_context: false },
+        })
+    }
+    unsafe fn alloc(&self, bytes: usize, stream: StreamId) -> GpuResult<DevPtr> {
         let mut s = self.state();
         if s.alloc_limit.is_some_and(|l| bytes > l) {
             return Err(GpuError::new("cuMemAllocFromPoolAsync", GpuErrorKind::OutOfMemory, "out of memory"));
@@ -216,13 +254,13 @@ impl GpuApi for FakeGpu {
         let addr = s.next_addr;
         s.next_addr += (bytes as u64).next_multiple_of(256) + 256;
         s.allocs.insert(addr, vec![0xAB; bytes]);
-        s.log.push(format!("alloc {bytes}"));
+        s.log.push(format!("alloc {bytes} on {}", stream.0));
         Ok(addr)
     }
-    unsafe fn free(&self, ptr: DevPtr, _: StreamId) -> GpuResult<()> {
+    unsafe fn free(&self, ptr: DevPtr, stream: StreamId) -> GpuResult<()> {
         let mut s = self.state();
         s.allocs.remove(&ptr).ok_or_else(|| misuse("cuMemFreeAsync", "not an allocation"))?;
-        s.log.push("free".into());
+        s.log.push(format!("free {ptr:#x} on {}", stream.0));
         Ok(())
     }
     unsafe fn copy_htod(&self, dst: DevPtr, src: *const u8, bytes: usize, _: StreamId) -> GpuResult<()> {

@@ -62,7 +62,7 @@ fn zero_byte_buffers_touch_no_memory() {
     upload(&buf, 0, &[]).unwrap();
     fill(&buf, &Layout::contiguous(&[0, 3]), DType::F32, Scalar::Float(1.0)).unwrap();
     drop(buf);
-    assert!(!fake.state().log.iter().any(|l| l.starts_with("alloc") || l == "free"));
+    assert!(!fake.state().log.iter().any(|l| l.starts_with("alloc") || l.starts_with("free")));
 }
 
 #[test]
@@ -336,11 +336,11 @@ fn foreign_buffers_drop_their_owner_after_the_device_is_idle_instead_of_freeing(
     // SAFETY: `mem` outlives the foreign view (dropped after it below).
     let view = unsafe { CudaBuffer::foreign(dev.clone(), mem.device_ptr(), 64, Box::new(Owner(events.clone()))) };
     fill(&view, &Layout::contiguous(&[16]), DType::U32, Scalar::UInt(0)).unwrap();
-    let frees_before = fake.state().log.iter().filter(|l| *l == "free").count();
+    let frees_before = fake.state().log.iter().filter(|l| l.starts_with("free")).count();
     drop(view);
     assert_eq!(*events.lock().unwrap(), vec!["owner dropped"]);
     let s = fake.state();
-    assert_eq!(s.log.iter().filter(|l| *l == "free").count(), frees_before, "foreign memory is not freed");
+    assert_eq!(s.log.iter().filter(|l| l.starts_with("free")).count(), frees_before, "foreign memory is not freed");
     assert_eq!(s.log.last().map(String::as_str), Some("device_synchronize"));
 }
 
@@ -384,4 +384,40 @@ fn timing_events_measure_between_records_and_ordering_events_refuse() {
             dev.api().event_destroy(EventId(e)).unwrap();
         }
     }
+}
+
+#[test]
+fn foreign_memory_is_checked_against_the_device_at_both_ends() {
+    use crate::cuda::api::{MemoryKind, PointerInfo};
+    let (fake, dev) = device();
+    let mem = dev.alloc(256).unwrap();
+    let at = mem.device_ptr();
+    dev.check_foreign_memory(at + 16, 64).unwrap();
+    dev.check_foreign_memory(at, 0).unwrap();
+    let info = |kind, device, other_context| PointerInfo { kind, device, other_context };
+    {
+        let mut s = fake.state();
+        s.foreign.push((0x1000, 0x100, info(MemoryKind::Host, None, false)));
+        s.foreign.push((0x2000, 0x100, info(MemoryKind::Device, Some(1), false)));
+        s.foreign.push((0x3000, 0x100, info(MemoryKind::Device, Some(0), true)));
+        s.foreign.push((0x4000, 0x100, info(MemoryKind::Managed, Some(1), false)));
+    }
+    let refused = |ptr: u64, bytes: usize| match dev.check_foreign_memory(ptr, bytes) {
+        Err(Error::DLPackMemory { device, address, found }) => {
+            assert_eq!(device, crate::Device::Cuda(0));
+            (address, found)
+        }
+        other => panic!("{ptr:#x}: expected DLPackMemory, got {other:?}"),
+    };
+    assert!(refused(0x1000, 8).1.contains("page-locked host memory"));
+    assert!(refused(0x2000, 8).1.contains("device memory of cuda:1"));
+    assert!(refused(0x3000, 8).1.contains("another CUDA context"));
+    assert!(refused(0x9000, 8).1.contains("not memory the CUDA driver knows"));
+    dev.check_foreign_memory(0x4000, 0x100).unwrap(); // managed memory: any device reaches it
+                                                      // A range that starts in the allocation but runs past its end: the last byte is refused.
+    assert_eq!(
+        refused(at + 200, 100),
+        (at + 299, "not memory the CUDA driver knows (pageable host memory, or freed memory)".into())
+    );
+    assert_eq!(refused(u64::MAX - 3, 8).0, u64::MAX - 3, "wrapping ranges are refused");
 }

@@ -8,7 +8,8 @@
 //! - [`nvrtc`] compiles `kernels/*.cu` at run time for the device's exact architecture;
 //!   [`module`] caches images on disk and loaded modules per device.
 //! - [`context`]: one [`CudaDevice`] per ordinal (primary context, one non-blocking stream,
-//!   stream-ordered pool allocations) and [`CudaBuffer`].
+//!   stream-ordered pool allocations); [`buffer`]: [`CudaBuffer`], freed after every stream that
+//!   used it.
 //! - [`launch`] (ABI structs, dimension collapsing, path selection, grid sizing),
 //!   [`elementwise`] and [`reduce`]: the launchers ops are written with; [`ops`] maps each op
 //!   primitive of `src/ops/dispatch.rs` onto its kernel.
@@ -17,6 +18,7 @@
 //! entry point returns [`Error::CudaUnavailable`] (or [`Error::Kernel`] for NVRTC) instead.
 
 pub(crate) mod api;
+pub(crate) mod buffer;
 pub(crate) mod context;
 pub(crate) mod driver;
 pub(crate) mod elementwise;
@@ -101,9 +103,13 @@ pub(crate) fn copy(src: (&CudaBuffer, &Layout), dst: (&CudaBuffer, &Layout), ite
 }
 
 /// Checks that `len` bytes at `byte_offset` lie inside `buf`.
+/// Records the use on the current stream (see [`CudaBuffer::record_use`]).
 fn check_bytes(op: &'static str, buf: &CudaBuffer, byte_offset: usize, len: usize) -> Result<()> {
     match byte_offset.checked_add(len) {
-        Some(end) if end <= buf.len_bytes() => Ok(()),
+        Some(end) if end <= buf.len_bytes() => {
+            buf.record_use();
+            Ok(())
+        }
         _ => Err(Error::invalid(
             op,
             format!("{len} bytes at offset {byte_offset} do not fit a buffer of {} bytes", buf.len_bytes()),

@@ -205,7 +205,11 @@ fn check_range(
     }
     let end = count.checked_mul(itemsize).and_then(|b| b.checked_add(offset));
     match end {
-        Some(end) if end <= buf.len_bytes() => Ok(buf.device_ptr().wrapping_add(offset as u64)),
+        Some(end) if end <= buf.len_bytes() => {
+            // The launch that follows uses `buf` on the current stream: order its free after it.
+            buf.record_use();
+            Ok(buf.device_ptr().wrapping_add(offset as u64))
+        }
         _ => Err(Error::invalid(
             op,
             format!(

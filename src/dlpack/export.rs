@@ -133,7 +133,9 @@ struct Holder<M> {
 }
 
 /// The deleter of every exported tensor: frees the holder (shape, strides, and our reference to
-/// the buffer) exactly once.
+/// the buffer) exactly once. When that reference is the buffer's last, a CUDA buffer is freed
+/// here, after a device synchronisation (the release rule: the consumer's work may still be
+/// queued), so the call can block until the device is idle.
 unsafe extern "C" fn delete_holder<M>(managed: *mut M) {
     if managed.is_null() {
         return;
@@ -152,7 +154,10 @@ impl Array {
     /// `dl_device = (kDLCPU, 0)` a CUDA array is copied to the host (the copy is ordered on
     /// devarray's current stream and finished before returning) and `IS_COPIED` is set.
     /// On CUDA, when the consumer's stream differs from devarray's current stream, the
-    /// consumer's stream is made to wait on an event recorded on ours.
+    /// consumer's stream is made to wait on an event recorded on ours. The exported memory is
+    /// freed (when both the tensor's deleter has run and the last `Array` is gone) only after a
+    /// device synchronisation, so the consumer may release it with work still queued on any of
+    /// its streams (README, DLPack: the release rule).
     ///
     /// **Errors**: [`Error::DLPackStream`] for an invalid `stream`, [`Error::DLPackDevice`]
     /// for a `dl_device` that is neither the array's device nor the host,
@@ -183,6 +188,10 @@ impl Array {
         }
         let data = data_address(&source)?;
         crate::stream::order_consumer_after_our_work(source.device(), consumer)?;
+        if let Storage::Cuda(buf) = &**source.storage() {
+            // The consumer's later work and its deleter call are not ordered with ours.
+            gpu::mark_exported(buf);
+        }
         Ok(build(source, data, options.versioned, copied))
     }
 

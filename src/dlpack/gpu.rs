@@ -57,6 +57,13 @@ impl StreamOps for DeviceOps {
     }
 }
 
+/// Stream operations over `device` (any device object, e.g. a test double), outside the
+/// per-ordinal registry.
+#[cfg(test)]
+pub(crate) fn sync_for(device: Arc<CudaDevice>) -> Arc<GpuSync> {
+    Arc::new(GpuSync::new(Arc::new(DeviceOps(device))))
+}
+
 /// Stream operations and the event pool of CUDA device `ordinal`, made once per device.
 ///
 /// **Errors**: [`Error::CudaUnavailable`](crate::Error::CudaUnavailable) when the device cannot be opened.
@@ -82,10 +89,20 @@ pub(crate) fn device_address(buf: &CudaBuffer, byte_offset: usize) -> u64 {
     buf.device_ptr() + byte_offset as u64
 }
 
-/// Wraps foreign device memory of CUDA device `ordinal`; dropping the buffer waits for the
-/// device's queued work, then drops `owner`. On error `owner` has been dropped.
+/// Notes that `buf` is handed to a DLPack consumer: whenever it is freed (the consumer's
+/// deleter dropping the last reference, or devarray's last array), the free first waits for the
+/// whole device, since the consumer's work runs on streams devarray never sees.
+pub(crate) fn mark_exported(buf: &CudaBuffer) {
+    buf.mark_exported();
+}
+
+/// Wraps foreign device memory of CUDA device `ordinal`, after asking the driver that it is
+/// memory of that device (`cuPointerGetAttributes`); dropping the buffer waits for the device's
+/// queued work, then drops `owner`. On error `owner` has been dropped.
 ///
-/// **Errors**: [`Error::CudaUnavailable`](crate::Error::CudaUnavailable) when the device cannot be opened.
+/// **Errors**: [`Error::CudaUnavailable`](crate::Error::CudaUnavailable) when the device cannot
+/// be opened; [`Error::DLPackMemory`](crate::Error::DLPackMemory) when the memory is not what
+/// the producer claimed (host memory, another device's or context's, unknown).
 ///
 /// # Safety
 /// `ptr..ptr + bytes` is device memory of that device, valid until `owner` is dropped.
@@ -96,6 +113,9 @@ pub(crate) unsafe fn foreign_buffer(
     owner: Box<dyn Send + Sync>,
 ) -> Result<CudaBuffer> {
     let device = CudaDevice::get(ordinal)?;
-    // SAFETY: forwarded contract.
+    // The producer's word is all the caller's contract rests on; a wrong device would make
+    // kernels fault, or read another GPU's memory through peer mappings.
+    device.check_foreign_memory(ptr, bytes)?;
+    // SAFETY: forwarded contract, and the driver confirmed the range is this device's memory.
     Ok(unsafe { CudaBuffer::foreign(device, ptr, bytes, owner) })
 }

@@ -43,7 +43,8 @@ impl Array {
     /// lanes ≠ 1), [`Error::DLPackDevice`] (memory devarray cannot address),
     /// [`Error::DLPackMalformed`] (negative `ndim` or extents, NULL `shape`, NULL `data` with
     /// elements, a span that leaves the address space, data not aligned to the element size),
-    /// [`Error::SizeOverflow`].
+    /// [`Error::SizeOverflow`], [`Error::DLPackMemory`] (CUDA memory the driver says is not on
+    /// the tensor's device: host memory, another GPU's or context's, or unknown).
     ///
     /// ```
     /// use devarray::dlpack::ExportOptions;

@@ -15,6 +15,12 @@
 //!   ([`StreamArg`]); when it differs from devarray's current stream, an event is recorded on
 //!   ours and the consumer's stream waits on it (the host never blocks). As a consumer, pass
 //!   [`current_stream_arg`] to the producer's `__dlpack__(stream=...)`.
+//! - **Release** (CUDA): a consumer may call the deleter with its work on the memory still
+//!   queued, on streams devarray never sees. So exported memory is freed only after a device
+//!   synchronisation, when its last owner (the deleter, or devarray's last array) lets go; an
+//!   imported tensor's deleter likewise runs only once the device has finished devarray's work.
+//!   CUDA imports are checked with the driver (`cuPointerGetAttributes`) to be memory of the
+//!   claimed device before any use ([`Error::DLPackMemory`]).
 //! - **Layout**: `shape` and `strides` (in elements) are always filled; `byte_offset` is 0 and
 //!   `data` points at element `[0, …, 0]` (with negative strides, other elements lie below it).
 //!   Read-only arrays (including broadcast views) carry `DLPACK_FLAG_BITMASK_READ_ONLY`, and

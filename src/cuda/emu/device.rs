@@ -12,7 +12,8 @@ use super::ffi::{self, Kernel};
 use super::memory::Memory;
 use super::queue::{HostPtr, LaunchOp, Next, Op, Queues};
 use crate::cuda::api::{
-    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, ModuleId, StreamId,
+    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, MemoryKind,
+    ModuleId, PointerInfo, StreamId,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -346,6 +347,13 @@ impl GpuApi for EmuDevice {
         self.state().events.remove(&event.0).map(drop).ok_or_else(|| misuse("cuEventDestroy", "unknown event"))
     }
 
+    fn pointer_info(&self, ptr: DevPtr) -> GpuResult<PointerInfo> {
+        // The emulator's device memory is its live allocations; every other address (host
+        // memory included) is unknown to it, as pageable host memory is to the driver.
+        let kind = if self.memory().check(ptr, 1).is_ok() { MemoryKind::Device } else { MemoryKind::Unknown };
+        let device = (kind == MemoryKind::Device).then_some(0);
+        Ok(PointerInfo { kind, device, other_context: false })
+    }
     unsafe fn alloc(&self, bytes: usize, stream: StreamId) -> GpuResult<DevPtr> {
         if !self.state().queues.exists(stream.0) {
             return Err(misuse("cuMemAllocAsync", "unknown stream"));
