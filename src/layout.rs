@@ -499,7 +499,7 @@ impl Layout {
                         offset += first * self.strides[axis];
                     }
                     shape.push(len);
-                    strides.push(self.strides[axis] * step);
+                    strides.push(sliced_stride(self.strides[axis], step, len)?);
                     axis += 1;
                 }
             }
@@ -583,32 +583,56 @@ impl Layout {
 }
 
 /// Python's `slice.indices` + length: the first index and the number of elements.
+///
+/// A step of `isize::MIN` is taken as `-isize::MAX`, as CPython's `PySlice_Unpack` does (so
+/// `-step` exists); the length is computed in `i128`, because `stop - start + step` overflows
+/// `isize` for steps near `±2^63`.
 fn slice_indices(size: usize, start: Option<isize>, stop: Option<isize>, step: isize) -> Result<(isize, usize)> {
     if step == 0 {
         return Err(Error::invalid("slice", "slice step cannot be zero"));
     }
-    let n = size as isize;
-    let clamp = |v: isize, lo: isize, hi: isize| {
+    let step = step.max(-isize::MAX) as i128;
+    let n = size as i128;
+    // PySlice_AdjustIndices: negative bounds count from the end, then clamp to the walkable range.
+    let adjust = |v: isize| {
+        let v = v as i128;
         let v = if v < 0 { v + n } else { v };
-        v.clamp(lo, hi)
+        if step > 0 {
+            v.clamp(0, n)
+        } else {
+            v.clamp(-1, n - 1)
+        }
     };
     let (first, last) = if step > 0 {
-        (start.map_or(0, |s| clamp(s, 0, n)), stop.map_or(n, |s| clamp(s, 0, n)))
+        (start.map_or(0, adjust), stop.map_or(n, adjust))
     } else {
-        (start.map_or(n - 1, |s| clamp(s, -1, n - 1)), stop.map_or(-1, |s| clamp(s, -1, n - 1)))
+        (start.map_or(n - 1, adjust), stop.map_or(-1, adjust))
     };
-    let len = if step > 0 {
-        if last > first {
-            (last - first + step - 1) / step
-        } else {
-            0
-        }
-    } else if first > last {
-        (first - last - step - 1) / (-step)
+    let len = if step > 0 && first < last {
+        (last - first - 1) / step + 1
+    } else if step < 0 && last < first {
+        (first - last - 1) / -step + 1
     } else {
         0
     };
-    Ok((first, len as usize))
+    // `first` lies in `-1..=size` and `len <= size`, so both convert back exactly.
+    Ok((first as isize, len as usize))
+}
+
+/// The stride of an axis sliced with `step` to `len` elements. Axes of two or more elements
+/// reach `(len - 1) * stride * step` inside the buffer, so their product always fits; for
+/// shorter axes the stride is never followed, and NumPy keeps the parent's stride for empty
+/// ones. A single element keeps `stride * step` (what NumPy reports) when that still fits in
+/// bytes for every element size, else the parent's stride, so no later byte-stride arithmetic
+/// can overflow.
+fn sliced_stride(stride: isize, step: isize, len: usize) -> Result<isize> {
+    const MAX_ITEMSIZE: isize = 8;
+    let stepped = stride.checked_mul(step.max(-isize::MAX));
+    match len {
+        0 => Ok(stride),
+        1 => Ok(stepped.filter(|s| s.checked_mul(MAX_ITEMSIZE).is_some()).unwrap_or(stride)),
+        _ => stepped.ok_or_else(|| Error::invalid("slice", format!("stride {stride} times step {step} overflows"))),
+    }
 }
 
 #[cfg(test)]
@@ -629,13 +653,41 @@ mod tests {
             (5, Some(-10), Some(2), 1, &[0, 1]),
             (0, None, None, -1, &[]),
             (5, Some(4), Some(-6), -3, &[4, 1]),
+            // Steps and bounds near ±2^63, where `stop - start + step` overflows isize.
+            (4, None, Some(2), isize::MAX, &[0]),
+            (6, None, None, isize::MAX, &[0]),
+            (6, None, None, isize::MIN, &[5]),
+            (6, None, None, -isize::MAX, &[5]),
+            (5, Some(isize::MIN), Some(isize::MAX), isize::MAX, &[0]),
+            (5, Some(isize::MAX), Some(isize::MIN), isize::MIN, &[4]),
+            (5, Some(isize::MIN), Some(isize::MAX), isize::MIN, &[]),
+            (5, Some(1), None, isize::MAX - 1, &[1]),
         ];
         for &(size, start, stop, step, expected) in cases {
             let (first, len) = slice_indices(size, start, stop, step).unwrap();
-            let got: Vec<isize> = (0..len as isize).map(|k| first + k * step).collect();
+            let got: Vec<isize> = (0..len as isize).map(|k| first + k * step.max(-isize::MAX)).collect();
             assert_eq!(got, expected, "{size} {start:?}:{stop:?}:{step}");
         }
         assert!(slice_indices(3, None, None, 0).is_err());
+    }
+
+    #[test]
+    fn extreme_steps_give_numpy_views() {
+        let l = Layout::contiguous(&[2, 3, 4]);
+        // arange(24).reshape(2,3,4)[::2**63-1] is (1, 3, 4); slicing it again must not overflow.
+        let s = l.sliced(&[AxisSlice::range(None, None, isize::MAX)]).unwrap();
+        assert_eq!(s.shape(), &[1, 3, 4]);
+        let t = s.sliced(&[AxisSlice::range(1, None, 1)]).unwrap();
+        assert_eq!(t.shape(), &[0, 3, 4]);
+        let r = l.sliced(&[AxisSlice::range(None, None, isize::MIN)]).unwrap();
+        assert_eq!((r.shape(), r.offset()), (&[1usize, 3, 4][..], 12));
+        // A single element keeps stride * step when it fits in bytes (NumPy's value), an empty
+        // slice the parent's stride (as NumPy does).
+        let v = Layout::contiguous(&[6]);
+        assert_eq!(v.sliced(&[AxisSlice::range(None, None, 7)]).unwrap().strides(), &[7]);
+        assert_eq!(v.sliced(&[AxisSlice::range(None, None, isize::MAX)]).unwrap().strides(), &[1]);
+        assert_eq!(v.sliced(&[AxisSlice::range(6, None, 3)]).unwrap().strides(), &[1]);
+        assert_eq!(v.sliced(&[AxisSlice::range(None, None, -2)]).unwrap().strides(), &[-2]);
     }
 
     #[test]

@@ -175,7 +175,32 @@ fn size_one_and_empty_views(dev: &Device) -> devarray::Result<()> {
     Ok(())
 }
 
+/// Steps near ±2^63 (issue 10 §2.1): lengths, offsets and strides as NumPy computes them, and
+/// writes that touch exactly the selected elements.
+fn extreme_slice_steps(dev: &Device) -> devarray::Result<()> {
+    let r = |start: Option<isize>, stop: Option<isize>, step: isize| AxisSlice::Range { start, stop, step };
+    let x = Array::zeros(&[4], DType::F64, dev)?;
+    // x[:2:2**63-1] = 1.0 writes x[0] only.
+    x.slice(&[r(None, Some(2), isize::MAX)])?.assign(&Array::full(&[], 1.0, DType::F64, dev)?)?;
+    assert_eq!(x.to_vec::<f64>()?, vec![1.0, 0.0, 0.0, 0.0]);
+    // x[::-2**63] = 2.0 writes the last element (CPython treats the step as -(2**63-1)).
+    x.slice(&[r(None, None, isize::MIN)])?.assign(&Array::full(&[], 2.0, DType::F64, dev)?)?;
+    assert_eq!(x.to_vec::<f64>()?, vec![1.0, 0.0, 0.0, 2.0]);
+    let (a, _) = sample(dev)?;
+    let one = a.slice(&[r(None, None, isize::MAX)])?;
+    assert_eq!(one.shape(), &[1, 3, 4]);
+    assert_eq!(one.to_vec::<i32>()?, (0..12).collect::<Vec<_>>());
+    assert_eq!(one.slice(&[r(Some(1), None, 1)])?.shape(), &[0, 3, 4]);
+    let flat = Array::arange(0.0, 6.0, 1.0, DType::I64, dev)?;
+    assert_eq!(flat.slice(&[r(None, None, isize::MAX)])?.to_vec::<i64>()?, vec![0]);
+    assert_eq!(flat.slice(&[r(None, None, -isize::MAX)])?.to_vec::<i64>()?, vec![5]);
+    assert_eq!(flat.slice(&[r(Some(isize::MIN), Some(isize::MAX), isize::MAX - 1)])?.to_vec::<i64>()?, vec![0]);
+    assert_eq!(flat.slice(&[r(Some(isize::MAX), Some(isize::MIN), isize::MIN)])?.to_vec::<i64>()?, vec![5]);
+    Ok(())
+}
+
 test_on_devices!(
+    extreme_slice_steps,
     reshape_views_and_copies,
     permutations,
     slicing_matches_ndarray,
