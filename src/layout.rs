@@ -198,10 +198,31 @@ impl AxisSlice {
     }
 }
 
-/// Number of elements of `shape`, or an overflow error when the byte size of such an array with
-/// `itemsize`-byte elements would not fit in `isize` (the limit every allocator and pointer offset
-/// has).
+/// The most axes an array may have: NumPy's limit (`NPY_MAXDIMS`). It also bounds the depth of
+/// every recursion over axes (formatting, `tolist`).
+///
+/// ```
+/// use devarray::{Array, DType, Device, Error, MAX_NDIM};
+/// let a = Array::zeros(&[1; MAX_NDIM], DType::U8, &Device::Cpu)?;
+/// assert!(matches!(a.expand_dims(0), Err(Error::TooManyDims { max: 64, .. })));
+/// # Ok::<(), devarray::Error>(())
+/// ```
+pub const MAX_NDIM: usize = 64;
+
+/// `Ok` when an array may have `ndim` axes, else [`Error::TooManyDims`].
+pub(crate) fn check_ndim(op: &'static str, ndim: usize) -> Result<()> {
+    if ndim > MAX_NDIM {
+        return Err(Error::TooManyDims { op, ndim, max: MAX_NDIM });
+    }
+    Ok(())
+}
+
+/// Number of elements of `shape`, or an error when it has more than [`MAX_NDIM`] axes or when
+/// the byte size of such an array with `itemsize`-byte elements would not fit in `isize` (the
+/// limit every allocator and pointer offset has; NumPy refuses such views too). Every shape an
+/// array can take passes through here, so [`Layout::numel`] and `nbytes` never overflow.
 pub(crate) fn checked_numel(op: &'static str, shape: &[usize], itemsize: usize) -> Result<usize> {
+    check_ndim(op, shape.len())?;
     let overflow = || Error::SizeOverflow { op, shape: shape.to_vec(), itemsize };
     let mut n: usize = 1;
     for &d in shape {
@@ -275,6 +296,7 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
             }
         };
     }
+    checked_numel("broadcast", &out, 1)?;
     Ok(out)
 }
 
@@ -506,6 +528,7 @@ impl Layout {
         }
         let rest = self.ndim() - axis;
         full_rest(axis, &mut shape, &mut strides, rest);
+        check_ndim(OP, shape.len())?;
         Ok(Layout { shape, strides, offset: offset as usize })
     }
 
@@ -538,6 +561,7 @@ impl Layout {
 
     /// The view with a new axis of length 1 at `axis` (in the result's numbering).
     pub(crate) fn expand_dims(&self, axis: isize) -> Result<Layout> {
+        check_ndim("expand_dims", self.ndim() + 1)?;
         let at = normalize_axis("expand_dims", axis, self.ndim() + 1)?;
         let mut l = self.clone();
         l.shape.insert(at, 1);

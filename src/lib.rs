@@ -77,7 +77,7 @@ pub use device::{devices_report, Device, DeviceInfo, DevicesReport, DEVICE_ENV};
 pub use dlpack::{DLPackTensor, ExportOptions};
 pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
-pub use layout::{broadcast_shapes, AxisSlice, Layout};
+pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
 pub use ops::{can_cast, result_type, BinaryOp, Operand, ReduceOp, UnaryOp};
 pub use stream::{Event, Stream, StreamGuard};
 

@@ -199,8 +199,39 @@ fn extreme_slice_steps(dev: &Device) -> devarray::Result<()> {
     Ok(())
 }
 
+/// Shapes whose element count or byte size overflows, and more than 64 axes, are refused by
+/// every view and broadcast (issue 10 §2.2); up to the limit everything works.
+fn overflowing_shapes_and_too_many_axes(dev: &Device) -> devarray::Result<()> {
+    let seven = Array::full(&[], 7.0, DType::F64, dev)?;
+    // 2^64 elements used to wrap to a size of 0.
+    assert!(matches!(seven.broadcast_to(&[1 << 32, 1 << 32]), Err(Error::SizeOverflow { op: "broadcast_to", .. })));
+    // 2^62 elements fit in usize, but not their 2^65 bytes; a byte-sized dtype fits.
+    assert!(matches!(seven.broadcast_to(&[1 << 31, 1 << 31]), Err(Error::SizeOverflow { itemsize: 8, .. })));
+    let byte = Array::full(&[], 1u8, DType::U8, dev)?;
+    assert_eq!(byte.broadcast_to(&[1 << 31, 1 << 31])?.numel(), 1 << 62);
+    // Two valid broadcast views whose broadcast together overflows.
+    let (col, row) = (byte.broadcast_to(&[1 << 40, 1])?, byte.broadcast_to(&[1, 1 << 40])?);
+    assert!(matches!(col.add(&row), Err(Error::SizeOverflow { .. })));
+    assert!(matches!(devarray::broadcast_shapes(&[usize::MAX, 1], &[3]), Err(Error::SizeOverflow { .. })));
+    assert!(matches!(Array::empty(&[1 << 62, 4], DType::U8, dev), Err(Error::SizeOverflow { .. })));
+    // At most MAX_NDIM (64) axes, like NumPy, whichever way they are made.
+    let max = Array::full(&[1; devarray::MAX_NDIM], 3i32, DType::I32, dev)?;
+    assert_eq!(max.to_vec::<i32>()?, vec![3]);
+    assert!(max.format_values()?.contains('3'));
+    let too_many = |r: devarray::Result<Array>| matches!(r, Err(Error::TooManyDims { ndim: 65, max: 64, .. }));
+    assert!(too_many(Array::zeros(&[1; 65], DType::I32, dev)));
+    assert!(too_many(max.expand_dims(0)));
+    assert!(too_many(max.slice(&[AxisSlice::NewAxis])));
+    assert!(too_many(max.reshape(&[1; 65])));
+    assert!(too_many(max.broadcast_to(&[1; 65])));
+    assert!(too_many(seven.slice(&[AxisSlice::NewAxis; 65])));
+    assert_eq!(seven.slice(&[AxisSlice::NewAxis; 64])?.ndim(), 64);
+    Ok(())
+}
+
 test_on_devices!(
     extreme_slice_steps,
+    overflowing_shapes_and_too_many_axes,
     reshape_views_and_copies,
     permutations,
     slicing_matches_ndarray,

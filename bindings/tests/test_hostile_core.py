@@ -51,3 +51,59 @@ def test_sliced_huge_step_then_sliced_again(device):
     assert x[:: 2**63 - 1].shape == h[:: 2**63 - 1].shape == (1, 3, 4)
     assert x[:: 2**63 - 1][1:].shape == h[:: 2**63 - 1][1:].shape == (0, 3, 4)
     assert x[::-(2**63)].tolist() == h[::-(2**63)].tolist()
+
+
+# ----- 2. element counts that overflow; at most 64 dimensions --------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda d: dv.broadcast_to(dv.asarray(7.0, device=d), (2**32, 2**32)),  # 2**64 elements
+        lambda d: dv.broadcast_to(dv.asarray(7.0, device=d), (2**31, 2**31)),  # 2**65 bytes
+        lambda d: dv.broadcast_to(dv.asarray(1, dtype=dv.uint8, device=d), (2**40, 1))
+        + dv.broadcast_to(dv.asarray(1, dtype=dv.uint8, device=d), (1, 2**40)),
+        lambda d: dv.empty((2**62, 4), dtype=dv.uint8, device=d),
+        lambda d: dv.arange(6, device=d).reshape(2**40, 2**40, -1),
+    ],
+)
+def test_overflowing_sizes_raise_value_error(device, make):
+    # NumPy raises ValueError ("array is too big", "iterator is too large", "cannot reshape").
+    with pytest.raises(ValueError):
+        make(device)
+
+
+def test_size_of_a_huge_broadcast_view_is_exact(device):
+    x = dv.broadcast_to(dv.asarray(1, dtype=dv.uint8, device=device), (2**31, 2**31))
+    h = np.broadcast_to(np.uint8(1), (2**31, 2**31))
+    assert (x.size, x.shape) == (h.size, h.shape)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda d: dv.zeros((1,) * 65, device=d),
+        lambda d: dv.zeros((1,) * 20000, device=d),
+        lambda d: dv.zeros((1,) * 64, device=d).reshape((1,) * 65),
+        lambda d: dv.expand_dims(dv.zeros((1,) * 64, device=d), axis=0),
+        lambda d: dv.broadcast_to(dv.zeros((1,) * 64, device=d), (1,) * 65),
+    ],
+)
+def test_more_than_64_dims_raise_value_error(device, make):
+    with pytest.raises(ValueError, match="at most 64"):
+        make(device)
+
+
+def test_indexing_past_64_dims_raises_index_error(device):
+    with pytest.raises(IndexError):
+        np.zeros(())[(None,) * 65]
+    with pytest.raises(IndexError, match="at most 64"):
+        dv.zeros((), device=device)[(None,) * 65]
+
+
+def test_64_dims_convert_and_print(device):
+    x = dv.full((1,) * 64, 5, device=device)
+    h = np.full((1,) * 64, 5)
+    assert x.tolist() == h.tolist()
+    assert "5" in repr(x) and "5" in str(x)
+    assert dv.zeros((), device=device)[(None,) * 64].ndim == 64
