@@ -229,8 +229,41 @@ fn overflowing_shapes_and_too_many_axes(dev: &Device) -> devarray::Result<()> {
     Ok(())
 }
 
+/// A second import of `a`'s memory: a different buffer object over the same bytes.
+fn alias(a: &Array) -> devarray::Result<Array> {
+    Array::from_dlpack(a.to_dlpack(&devarray::ExportOptions::versioned())?)
+}
+
+/// Copies between two imports of one memory overlap by address, not by buffer identity, and
+/// behave as if the source were copied first (issue 10 §2.3).
+fn overlapping_copies_between_imports(dev: &Device) -> devarray::Result<()> {
+    // x[::-1] = from_dlpack(x): used to give [0, 1, 2, 3, 4, 4, 3, 2, 1, 0].
+    let x = Array::arange(0.0, 10.0, 1.0, DType::I64, dev)?;
+    x.flip(None)?.assign(&alias(&x)?)?;
+    assert_eq!(x.to_vec::<i64>()?, (0..10).rev().collect::<Vec<_>>());
+    // a[1:] = alias(a)[:-1] on 10^6 elements: large enough for the multi-threaded path, whose
+    // chunks read what other chunks have already written unless the copy is staged.
+    let n = 1_000_000;
+    let b = Array::arange(0.0, n as f64, 1.0, DType::I32, dev)?;
+    let a = alias(&b)?;
+    let shifted = alias(&b)?.slice(&[AxisSlice::range(None, -1, 1)])?;
+    a.slice(&[AxisSlice::range(1, None, 1)])?.assign(&shifted)?;
+    let expected: Vec<i32> = std::iter::once(0).chain(0..n as i32 - 1).collect();
+    assert_eq!(b.to_vec::<i32>()?, expected);
+    // Interleaved views: their byte ranges intersect though no element is shared.
+    let c = Array::arange(0.0, 8.0, 1.0, DType::F32, dev)?;
+    let odd = alias(&c)?.slice(&[AxisSlice::range(1, None, 2)])?;
+    c.slice(&[AxisSlice::range(None, None, 2)])?.assign(&odd)?;
+    assert_eq!(c.to_vec::<f32>()?, vec![1.0, 1.0, 3.0, 3.0, 5.0, 5.0, 7.0, 7.0]);
+    // An import copied onto itself, element for element, is unchanged.
+    c.assign(&alias(&c)?)?;
+    assert_eq!(c.to_vec::<f32>()?, vec![1.0, 1.0, 3.0, 3.0, 5.0, 5.0, 7.0, 7.0]);
+    Ok(())
+}
+
 test_on_devices!(
     extreme_slice_steps,
+    overlapping_copies_between_imports,
     overflowing_shapes_and_too_many_axes,
     reshape_views_and_copies,
     permutations,

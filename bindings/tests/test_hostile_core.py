@@ -107,3 +107,30 @@ def test_64_dims_convert_and_print(device):
     assert x.tolist() == h.tolist()
     assert "5" in repr(x) and "5" in str(x)
     assert dv.zeros((), device=device)[(None,) * 64].ndim == 64
+
+
+# ----- 3. overlapping copies between two imports of one memory -------------------------------
+
+
+def test_reversed_assign_from_an_import_of_itself(device):
+    x = dv.arange(10, device=device)
+    x[::-1] = dv.from_dlpack(x)
+    h = np.arange(10)
+    h[::-1] = h.copy()
+    assert x.tolist() == h.tolist()
+
+
+def test_shifted_assign_between_two_imports_at_thread_boundaries(device):
+    n = 10**6
+    b = dv.arange(n, dtype=dv.int32, device=device)
+    a = dv.from_dlpack(b)
+    a[1:] = dv.from_dlpack(b)[:-1]
+    h = np.arange(n, dtype=np.int32)
+    h[1:] = h[:-1].copy()
+    np.testing.assert_array_equal(dv.asnumpy(b), h)
+
+
+def test_interleaved_views_of_two_imports(device):
+    c = dv.arange(8.0, device=device)
+    c[::2] = dv.from_dlpack(c)[1::2]
+    assert c.tolist() == [1.0, 1.0, 3.0, 3.0, 5.0, 5.0, 7.0, 7.0]
