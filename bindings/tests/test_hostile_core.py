@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import devarray as dv
+from dlpack_ctypes import CountingProducer
 
 BIG = 2**63 - 1
 
@@ -134,3 +135,45 @@ def test_interleaved_views_of_two_imports(device):
     c = dv.arange(8.0, device=device)
     c[::2] = dv.from_dlpack(c)[1::2]
     assert c.tolist() == [1.0, 1.0, 3.0, 3.0, 5.0, 5.0, 7.0, 7.0]
+
+
+# ----- 11. read-only is inherited by every view of a zero-stride import ----------------------
+
+
+def _expanded_import():
+    """What PyTorch's ``expand()`` exports: zero strides, no read-only flag."""
+    base = np.arange(12.0).reshape(3, 4)
+    producer = CountingProducer(np.broadcast_to(base, (2, 3, 4)), versioned=True, readonly=False)
+    return dv.from_dlpack(producer), base, producer
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda x: x.__setitem__((0, 0, 0), -42.0),
+        lambda x: x[1].__setitem__(0, -42.0),
+        lambda x: x[1].__setitem__((slice(None), 0), dv.zeros(3)),
+        lambda x: x[0, 1].__setitem__(Ellipsis, -42.0),
+        lambda x: x[1].T.__setitem__(0, -42.0),
+        lambda x: x[1].__iadd__(1.0),
+        lambda x: x[0, 2].__imul__(2.0),
+        lambda x: np.add(dv.ones(4), 1.0, out=x[1, 0]),
+    ],
+)
+def test_every_view_of_a_zero_stride_import_is_read_only(write):
+    x, base, _producer = _expanded_import()
+    assert x.is_readonly and x[1].is_readonly and x[0, 0, 0].is_readonly and x[1, ::-1].is_readonly
+    with pytest.raises(ValueError, match="read-only"):
+        write(x)
+    np.testing.assert_array_equal(base, np.arange(12.0).reshape(3, 4))  # the producer's memory
+
+
+def test_views_of_a_read_only_import_are_read_only():
+    h = np.arange(6.0).reshape(2, 3)
+    h.flags.writeable = False
+    x = dv.from_dlpack(h)
+    with pytest.raises(ValueError, match="read-only"):
+        x[1][0] = 5.0
+    with pytest.raises(ValueError, match="read-only"):
+        x.T[0] += 1
+    assert not x[1].copy().is_readonly
