@@ -338,8 +338,18 @@ impl Layout {
     }
 
     /// Number of elements (the product of the shape; 1 for 0-d).
+    ///
+    /// Exact for every array's layout (array shapes are checked when made). A bare `Layout`
+    /// of a shape whose product overflows saturates at `usize::MAX` instead of wrapping to a
+    /// small count (a zero extent still gives 0).
+    ///
+    /// ```
+    /// assert_eq!(devarray::Layout::contiguous(&[1 << 40, 1 << 40]).numel(), usize::MAX);
+    /// assert_eq!(devarray::Layout::contiguous(&[1 << 40, 1 << 40, 0]).numel(), 0);
+    /// ```
     pub fn numel(&self) -> usize {
-        self.shape.iter().product()
+        // A zero extent still gives 0: saturating_mul(usize::MAX, 0) is 0.
+        self.shape.iter().fold(1usize, |n, &d| n.saturating_mul(d))
     }
 
     /// True when the view is row-major contiguous (axes of length 1 may have any stride; empty
@@ -359,7 +369,7 @@ impl Layout {
                 if s != expected {
                     return false;
                 }
-                expected *= d as isize;
+                expected = expected.wrapping_mul(d as isize); // exact for every array's layout
             }
         }
         true
