@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import devarray as dv
 from dlpack_ctypes import CountingProducer
@@ -177,3 +179,38 @@ def test_views_of_a_read_only_import_are_read_only():
     with pytest.raises(ValueError, match="read-only"):
         x.T[0] += 1
     assert not x[1].copy().is_readonly
+
+
+# ----- basic indexing against NumPy over random keys with extreme slice values ---------------
+
+_BOUNDS = [None, 0, 1, 2, -1, -3, 5, 2**63 - 1, -(2**63), 2**63, 2**70, -(2**70)]
+_STEPS = [None, 1, 2, 3, -1, -2, 2**63 - 1, 2**63 - 2, -(2**63 - 1), -(2**63), 2**70, -(2**70)]
+
+
+@st.composite
+def _basic_keys(draw, ndim):
+    slices = st.builds(slice, st.sampled_from(_BOUNDS), st.sampled_from(_BOUNDS), st.sampled_from(_STEPS))
+    item = st.one_of(slices, st.integers(-4, 3), st.none())
+    items = draw(st.lists(item, max_size=ndim + 1))
+    if draw(st.booleans()):
+        items.insert(draw(st.integers(0, len(items))), Ellipsis)
+    return tuple(items)
+
+
+@given(data=st.data(), shape=st.lists(st.integers(0, 4), max_size=3))
+def test_basic_indexing_matches_numpy(data, shape):
+    key = data.draw(_basic_keys(len(shape)))
+    h = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)
+    x = dv.asarray(h)
+    try:
+        expected = h[key]
+    except IndexError:
+        with pytest.raises(IndexError):
+            x[key]
+        return
+    got = x[key]
+    assert got.shape == expected.shape
+    np.testing.assert_array_equal(dv.asnumpy(got), expected)
+    x[key] = -1
+    h[key] = -1
+    np.testing.assert_array_equal(dv.asnumpy(x), h)
