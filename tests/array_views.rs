@@ -248,7 +248,7 @@ fn overlapping_copies_between_imports(dev: &Device) -> devarray::Result<()> {
     let a = alias(&b)?;
     let shifted = alias(&b)?.slice(&[AxisSlice::range(None, -1, 1)])?;
     a.slice(&[AxisSlice::range(1, None, 1)])?.assign(&shifted)?;
-    let expected: Vec<i32> = std::iter::once(0).chain(0..n as i32 - 1).collect();
+    let expected: Vec<i32> = std::iter::once(0).chain(0..n - 1).collect();
     assert_eq!(b.to_vec::<i32>()?, expected);
     // Interleaved views: their byte ranges intersect though no element is shared.
     let c = Array::arange(0.0, 8.0, 1.0, DType::F32, dev)?;
