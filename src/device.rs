@@ -2,11 +2,14 @@
 
 use crate::error::{Error, Result};
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A place arrays live and ops run.
 ///
-/// `Device::default()` is CUDA device 0 when a driver and a device are present, else the CPU;
-/// the environment variable `DEVARRAY_DEVICE` (`cpu`, `cuda`, `cuda:N`) overrides it.
+/// [`Device::from_env`] picks the device programs should use: `DEVARRAY_DEVICE` (`cpu`, `cuda`,
+/// `cuda:N`) when set, an error when that device cannot be used, else CUDA device 0 when a
+/// driver and a device are present, else the CPU. `Device::default()` is the infallible form
+/// (see its documentation for what it does with an unusable `DEVARRAY_DEVICE`).
 ///
 /// In a build with the `emulator` feature, `DEVARRAY_DEVICE=cuda-emu` at process start makes
 /// `Cuda(0)` a CUDA device emulated on the CPU (the CUDA backend and its kernels, for tests):
@@ -66,22 +69,49 @@ impl std::str::FromStr for Device {
 pub const DEVICE_ENV: &str = "DEVARRAY_DEVICE";
 
 impl Default for Device {
-    /// The default device, ignoring errors: CUDA device 0 when usable, else the CPU.
-    /// A `DEVARRAY_DEVICE` that cannot be used falls back to the CPU here; call
-    /// [`Device::from_env`] to see the error instead.
+    /// [`Device::from_env`]'s device when it succeeds: `DEVARRAY_DEVICE` if set, else CUDA
+    /// device 0 when usable, else the CPU.
+    ///
+    /// When `DEVARRAY_DEVICE` names a device that cannot be used (`cuda` on a machine without a
+    /// GPU, `cuda:7` with two GPUs, a misspelling), this returns the CPU **and prints a warning
+    /// to stderr, once per process**, with the reason and the devices that exist: a user who
+    /// asked for a GPU learns that they did not get one. Programs that must not run elsewhere
+    /// call [`Device::from_env`], which returns that error instead.
     fn default() -> Self {
-        Device::from_env().unwrap_or(Device::Cpu)
+        static WARNED: AtomicBool = AtomicBool::new(false);
+        or_cpu_warning_once(Device::from_env(), &WARNED, &mut std::io::stderr())
     }
 }
 
+/// `resolved`'s device, or the CPU after writing why to `out` unless `warned` says that was
+/// already done. Split from `Default` so the once-only warning can be tested with its own flag.
+fn or_cpu_warning_once(resolved: Result<Device>, warned: &AtomicBool, out: &mut dyn std::io::Write) -> Device {
+    resolved.unwrap_or_else(|e| {
+        if !warned.swap(true, Ordering::Relaxed) {
+            // A failed write to stderr leaves nothing better to do than to carry on.
+            let _ = writeln!(
+                out,
+                "devarray warning: {DEVICE_ENV} cannot be used ({e}); Device::default() falls back to the CPU. \
+                 Fix or unset {DEVICE_ENV}, or call Device::from_env() to get this as an error."
+            );
+        }
+        Device::Cpu
+    })
+}
+
 impl Device {
-    /// The default device, honouring `DEVARRAY_DEVICE`; an unusable value is an error that
-    /// lists the available devices.
+    /// The device to use: `DEVARRAY_DEVICE` when set and usable, else CUDA device 0 when usable,
+    /// else the CPU. The fallible entry point programs should start from.
+    ///
+    /// **Errors** with [`Error::BadDeviceName`] (listing the devices that exist) when
+    /// `DEVARRAY_DEVICE` cannot be parsed or names a device this machine cannot use; it never
+    /// falls back silently. [`Device::default`] is the infallible form.
     ///
     /// ```
     /// // On a machine without CUDA (and without DEVARRAY_DEVICE) this is the CPU.
-    /// let d = devarray::Device::from_env().unwrap();
+    /// let d = devarray::Device::from_env()?;
     /// println!("default device: {d}");
+    /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn from_env() -> Result<Device> {
         match std::env::var(DEVICE_ENV) {
@@ -260,5 +290,28 @@ impl fmt::Display for DevicesReport {
             writeln!(f)?;
         }
         write!(f, "default device: {}", self.default_device)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unusable_device_falls_back_to_the_cpu_with_one_warning() {
+        let warned = AtomicBool::new(false);
+        let mut out = Vec::new();
+        let bad = || "cuda:4096".parse::<Device>().and_then(Device::checked);
+        assert!(matches!(bad(), Err(Error::BadDeviceName { .. })));
+        assert_eq!(or_cpu_warning_once(bad(), &warned, &mut out), Device::Cpu);
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert!(text.contains("DEVARRAY_DEVICE cannot be used") && text.contains("cuda:4096"), "{text}");
+        assert!(text.contains("falls back to the CPU") && text.contains("Device::from_env()"), "{text}");
+        assert_eq!(or_cpu_warning_once(bad(), &warned, &mut out), Device::Cpu);
+        assert_eq!(out.len(), text.len(), "the warning is printed once");
+        // A usable device is returned as is, without a word.
+        let mut quiet = Vec::new();
+        assert_eq!(or_cpu_warning_once(Ok(Device::Cpu), &AtomicBool::new(false), &mut quiet), Device::Cpu);
+        assert!(quiet.is_empty());
     }
 }

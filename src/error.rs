@@ -86,6 +86,16 @@ pub enum Error {
         /// The element size in bytes.
         itemsize: usize,
     },
+    /// More axes than an array may have ([`MAX_NDIM`](crate::MAX_NDIM), NumPy's limit).
+    #[error("{op}: {ndim} dimensions requested, but at most {max} are supported; use fewer axes")]
+    TooManyDims {
+        /// The operation.
+        op: &'static str,
+        /// The number of axes asked for.
+        ndim: usize,
+        /// The limit, [`MAX_NDIM`](crate::MAX_NDIM).
+        max: usize,
+    },
     /// A value that is invalid for reasons other than shape (a zero slice step, a NaN bound...).
     #[error("{op}: {msg}")]
     InvalidArgument {

@@ -198,10 +198,31 @@ impl AxisSlice {
     }
 }
 
-/// Number of elements of `shape`, or an overflow error when the byte size of such an array with
-/// `itemsize`-byte elements would not fit in `isize` (the limit every allocator and pointer offset
-/// has).
+/// The most axes an array may have: NumPy's limit (`NPY_MAXDIMS`). It also bounds the depth of
+/// every recursion over axes (formatting, `tolist`).
+///
+/// ```
+/// use devarray::{Array, DType, Device, Error, MAX_NDIM};
+/// let a = Array::zeros(&[1; MAX_NDIM], DType::U8, &Device::Cpu)?;
+/// assert!(matches!(a.expand_dims(0), Err(Error::TooManyDims { max: 64, .. })));
+/// # Ok::<(), devarray::Error>(())
+/// ```
+pub const MAX_NDIM: usize = 64;
+
+/// `Ok` when an array may have `ndim` axes, else [`Error::TooManyDims`].
+pub(crate) fn check_ndim(op: &'static str, ndim: usize) -> Result<()> {
+    if ndim > MAX_NDIM {
+        return Err(Error::TooManyDims { op, ndim, max: MAX_NDIM });
+    }
+    Ok(())
+}
+
+/// Number of elements of `shape`, or an error when it has more than [`MAX_NDIM`] axes or when
+/// the byte size of such an array with `itemsize`-byte elements would not fit in `isize` (the
+/// limit every allocator and pointer offset has; NumPy refuses such views too). Every shape an
+/// array can take passes through here, so [`Layout::numel`] and `nbytes` never overflow.
 pub(crate) fn checked_numel(op: &'static str, shape: &[usize], itemsize: usize) -> Result<usize> {
+    check_ndim(op, shape.len())?;
     let overflow = || Error::SizeOverflow { op, shape: shape.to_vec(), itemsize };
     let mut n: usize = 1;
     for &d in shape {
@@ -275,6 +296,7 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
             }
         };
     }
+    checked_numel("broadcast", &out, 1)?;
     Ok(out)
 }
 
@@ -316,8 +338,18 @@ impl Layout {
     }
 
     /// Number of elements (the product of the shape; 1 for 0-d).
+    ///
+    /// Exact for every array's layout (array shapes are checked when made). A bare `Layout`
+    /// of a shape whose product overflows saturates at `usize::MAX` instead of wrapping to a
+    /// small count (a zero extent still gives 0).
+    ///
+    /// ```
+    /// assert_eq!(devarray::Layout::contiguous(&[1 << 40, 1 << 40]).numel(), usize::MAX);
+    /// assert_eq!(devarray::Layout::contiguous(&[1 << 40, 1 << 40, 0]).numel(), 0);
+    /// ```
     pub fn numel(&self) -> usize {
-        self.shape.iter().product()
+        // A zero extent still gives 0: saturating_mul(usize::MAX, 0) is 0.
+        self.shape.iter().fold(1usize, |n, &d| n.saturating_mul(d))
     }
 
     /// True when the view is row-major contiguous (axes of length 1 may have any stride; empty
@@ -337,7 +369,7 @@ impl Layout {
                 if s != expected {
                     return false;
                 }
-                expected *= d as isize;
+                expected = expected.wrapping_mul(d as isize); // exact for every array's layout
             }
         }
         true
@@ -499,13 +531,14 @@ impl Layout {
                         offset += first * self.strides[axis];
                     }
                     shape.push(len);
-                    strides.push(self.strides[axis] * step);
+                    strides.push(sliced_stride(self.strides[axis], step, len)?);
                     axis += 1;
                 }
             }
         }
         let rest = self.ndim() - axis;
         full_rest(axis, &mut shape, &mut strides, rest);
+        check_ndim(OP, shape.len())?;
         Ok(Layout { shape, strides, offset: offset as usize })
     }
 
@@ -538,6 +571,7 @@ impl Layout {
 
     /// The view with a new axis of length 1 at `axis` (in the result's numbering).
     pub(crate) fn expand_dims(&self, axis: isize) -> Result<Layout> {
+        check_ndim("expand_dims", self.ndim() + 1)?;
         let at = normalize_axis("expand_dims", axis, self.ndim() + 1)?;
         let mut l = self.clone();
         l.shape.insert(at, 1);
@@ -583,32 +617,56 @@ impl Layout {
 }
 
 /// Python's `slice.indices` + length: the first index and the number of elements.
+///
+/// A step of `isize::MIN` is taken as `-isize::MAX`, as CPython's `PySlice_Unpack` does (so
+/// `-step` exists); the length is computed in `i128`, because `stop - start + step` overflows
+/// `isize` for steps near `±2^63`.
 fn slice_indices(size: usize, start: Option<isize>, stop: Option<isize>, step: isize) -> Result<(isize, usize)> {
     if step == 0 {
         return Err(Error::invalid("slice", "slice step cannot be zero"));
     }
-    let n = size as isize;
-    let clamp = |v: isize, lo: isize, hi: isize| {
+    let step = step.max(-isize::MAX) as i128;
+    let n = size as i128;
+    // PySlice_AdjustIndices: negative bounds count from the end, then clamp to the walkable range.
+    let adjust = |v: isize| {
+        let v = v as i128;
         let v = if v < 0 { v + n } else { v };
-        v.clamp(lo, hi)
+        if step > 0 {
+            v.clamp(0, n)
+        } else {
+            v.clamp(-1, n - 1)
+        }
     };
     let (first, last) = if step > 0 {
-        (start.map_or(0, |s| clamp(s, 0, n)), stop.map_or(n, |s| clamp(s, 0, n)))
+        (start.map_or(0, adjust), stop.map_or(n, adjust))
     } else {
-        (start.map_or(n - 1, |s| clamp(s, -1, n - 1)), stop.map_or(-1, |s| clamp(s, -1, n - 1)))
+        (start.map_or(n - 1, adjust), stop.map_or(-1, adjust))
     };
-    let len = if step > 0 {
-        if last > first {
-            (last - first + step - 1) / step
-        } else {
-            0
-        }
-    } else if first > last {
-        (first - last - step - 1) / (-step)
+    let len = if step > 0 && first < last {
+        (last - first - 1) / step + 1
+    } else if step < 0 && last < first {
+        (first - last - 1) / -step + 1
     } else {
         0
     };
-    Ok((first, len as usize))
+    // `first` lies in `-1..=size` and `len <= size`, so both convert back exactly.
+    Ok((first as isize, len as usize))
+}
+
+/// The stride of an axis sliced with `step` to `len` elements. Axes of two or more elements
+/// reach `(len - 1) * stride * step` inside the buffer, so their product always fits; for
+/// shorter axes the stride is never followed, and NumPy keeps the parent's stride for empty
+/// ones. A single element keeps `stride * step` (what NumPy reports) when that still fits in
+/// bytes for every element size, else the parent's stride, so no later byte-stride arithmetic
+/// can overflow.
+fn sliced_stride(stride: isize, step: isize, len: usize) -> Result<isize> {
+    const MAX_ITEMSIZE: isize = 8;
+    let stepped = stride.checked_mul(step.max(-isize::MAX));
+    match len {
+        0 => Ok(stride),
+        1 => Ok(stepped.filter(|s| s.checked_mul(MAX_ITEMSIZE).is_some()).unwrap_or(stride)),
+        _ => stepped.ok_or_else(|| Error::invalid("slice", format!("stride {stride} times step {step} overflows"))),
+    }
 }
 
 #[cfg(test)]
@@ -629,13 +687,41 @@ mod tests {
             (5, Some(-10), Some(2), 1, &[0, 1]),
             (0, None, None, -1, &[]),
             (5, Some(4), Some(-6), -3, &[4, 1]),
+            // Steps and bounds near ±2^63, where `stop - start + step` overflows isize.
+            (4, None, Some(2), isize::MAX, &[0]),
+            (6, None, None, isize::MAX, &[0]),
+            (6, None, None, isize::MIN, &[5]),
+            (6, None, None, -isize::MAX, &[5]),
+            (5, Some(isize::MIN), Some(isize::MAX), isize::MAX, &[0]),
+            (5, Some(isize::MAX), Some(isize::MIN), isize::MIN, &[4]),
+            (5, Some(isize::MIN), Some(isize::MAX), isize::MIN, &[]),
+            (5, Some(1), None, isize::MAX - 1, &[1]),
         ];
         for &(size, start, stop, step, expected) in cases {
             let (first, len) = slice_indices(size, start, stop, step).unwrap();
-            let got: Vec<isize> = (0..len as isize).map(|k| first + k * step).collect();
+            let got: Vec<isize> = (0..len as isize).map(|k| first + k * step.max(-isize::MAX)).collect();
             assert_eq!(got, expected, "{size} {start:?}:{stop:?}:{step}");
         }
         assert!(slice_indices(3, None, None, 0).is_err());
+    }
+
+    #[test]
+    fn extreme_steps_give_numpy_views() {
+        let l = Layout::contiguous(&[2, 3, 4]);
+        // arange(24).reshape(2,3,4)[::2**63-1] is (1, 3, 4); slicing it again must not overflow.
+        let s = l.sliced(&[AxisSlice::range(None, None, isize::MAX)]).unwrap();
+        assert_eq!(s.shape(), &[1, 3, 4]);
+        let t = s.sliced(&[AxisSlice::range(1, None, 1)]).unwrap();
+        assert_eq!(t.shape(), &[0, 3, 4]);
+        let r = l.sliced(&[AxisSlice::range(None, None, isize::MIN)]).unwrap();
+        assert_eq!((r.shape(), r.offset()), (&[1usize, 3, 4][..], 12));
+        // A single element keeps stride * step when it fits in bytes (NumPy's value), an empty
+        // slice the parent's stride (as NumPy does).
+        let v = Layout::contiguous(&[6]);
+        assert_eq!(v.sliced(&[AxisSlice::range(None, None, 7)]).unwrap().strides(), &[7]);
+        assert_eq!(v.sliced(&[AxisSlice::range(None, None, isize::MAX)]).unwrap().strides(), &[1]);
+        assert_eq!(v.sliced(&[AxisSlice::range(6, None, 3)]).unwrap().strides(), &[1]);
+        assert_eq!(v.sliced(&[AxisSlice::range(None, None, -2)]).unwrap().strides(), &[-2]);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! ```
 //! use devarray::{Array, DType, Device};
 //!
-//! let dev = Device::default();                         // CUDA device 0 if present, else the CPU
+//! let dev = Device::from_env()?;                       // DEVARRAY_DEVICE, else CUDA device 0 if present, else the CPU
 //! let x = Array::arange(0.0, 6.0, 1.0, DType::F32, &dev)?.reshape(&[2, 3])?;
 //! let row = x.slice(&[devarray::AxisSlice::Index(1)])?; // a view: no copy
 //! let host: Vec<f32> = row.to_vec()?;                  // the explicit device-to-host copy
@@ -77,7 +77,7 @@ pub use device::{devices_report, Device, DeviceInfo, DevicesReport, DEVICE_ENV};
 pub use dlpack::{DLPackTensor, ExportOptions};
 pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
-pub use layout::{broadcast_shapes, AxisSlice, Layout};
+pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
 pub use ops::{can_cast, result_type, BinaryOp, Operand, ReduceOp, UnaryOp};
 pub use stream::{Event, Stream, StreamGuard};
 

@@ -175,7 +175,96 @@ fn size_one_and_empty_views(dev: &Device) -> devarray::Result<()> {
     Ok(())
 }
 
+/// Steps near ±2^63 (issue 10 §2.1): lengths, offsets and strides as NumPy computes them, and
+/// writes that touch exactly the selected elements.
+fn extreme_slice_steps(dev: &Device) -> devarray::Result<()> {
+    let r = |start: Option<isize>, stop: Option<isize>, step: isize| AxisSlice::Range { start, stop, step };
+    let x = Array::zeros(&[4], DType::F64, dev)?;
+    // x[:2:2**63-1] = 1.0 writes x[0] only.
+    x.slice(&[r(None, Some(2), isize::MAX)])?.assign(&Array::full(&[], 1.0, DType::F64, dev)?)?;
+    assert_eq!(x.to_vec::<f64>()?, vec![1.0, 0.0, 0.0, 0.0]);
+    // x[::-2**63] = 2.0 writes the last element (CPython treats the step as -(2**63-1)).
+    x.slice(&[r(None, None, isize::MIN)])?.assign(&Array::full(&[], 2.0, DType::F64, dev)?)?;
+    assert_eq!(x.to_vec::<f64>()?, vec![1.0, 0.0, 0.0, 2.0]);
+    let (a, _) = sample(dev)?;
+    let one = a.slice(&[r(None, None, isize::MAX)])?;
+    assert_eq!(one.shape(), &[1, 3, 4]);
+    assert_eq!(one.to_vec::<i32>()?, (0..12).collect::<Vec<_>>());
+    assert_eq!(one.slice(&[r(Some(1), None, 1)])?.shape(), &[0, 3, 4]);
+    let flat = Array::arange(0.0, 6.0, 1.0, DType::I64, dev)?;
+    assert_eq!(flat.slice(&[r(None, None, isize::MAX)])?.to_vec::<i64>()?, vec![0]);
+    assert_eq!(flat.slice(&[r(None, None, -isize::MAX)])?.to_vec::<i64>()?, vec![5]);
+    assert_eq!(flat.slice(&[r(Some(isize::MIN), Some(isize::MAX), isize::MAX - 1)])?.to_vec::<i64>()?, vec![0]);
+    assert_eq!(flat.slice(&[r(Some(isize::MAX), Some(isize::MIN), isize::MIN)])?.to_vec::<i64>()?, vec![5]);
+    Ok(())
+}
+
+/// Shapes whose element count or byte size overflows, and more than 64 axes, are refused by
+/// every view and broadcast (issue 10 §2.2); up to the limit everything works.
+fn overflowing_shapes_and_too_many_axes(dev: &Device) -> devarray::Result<()> {
+    let seven = Array::full(&[], 7.0, DType::F64, dev)?;
+    // 2^64 elements used to wrap to a size of 0.
+    assert!(matches!(seven.broadcast_to(&[1 << 32, 1 << 32]), Err(Error::SizeOverflow { op: "broadcast_to", .. })));
+    // 2^62 elements fit in usize, but not their 2^65 bytes; a byte-sized dtype fits.
+    assert!(matches!(seven.broadcast_to(&[1 << 31, 1 << 31]), Err(Error::SizeOverflow { itemsize: 8, .. })));
+    let byte = Array::full(&[], 1u8, DType::U8, dev)?;
+    assert_eq!(byte.broadcast_to(&[1 << 31, 1 << 31])?.numel(), 1 << 62);
+    // Two valid broadcast views whose broadcast together overflows.
+    let (col, row) = (byte.broadcast_to(&[1 << 40, 1])?, byte.broadcast_to(&[1, 1 << 40])?);
+    assert!(matches!(col.add(&row), Err(Error::SizeOverflow { .. })));
+    assert!(matches!(devarray::broadcast_shapes(&[usize::MAX, 1], &[3]), Err(Error::SizeOverflow { .. })));
+    assert!(matches!(Array::empty(&[1 << 62, 4], DType::U8, dev), Err(Error::SizeOverflow { .. })));
+    // At most MAX_NDIM (64) axes, like NumPy, whichever way they are made.
+    let max = Array::full(&[1; devarray::MAX_NDIM], 3i32, DType::I32, dev)?;
+    assert_eq!(max.to_vec::<i32>()?, vec![3]);
+    assert!(max.format_values()?.contains('3'));
+    let too_many = |r: devarray::Result<Array>| matches!(r, Err(Error::TooManyDims { ndim: 65, max: 64, .. }));
+    assert!(too_many(Array::zeros(&[1; 65], DType::I32, dev)));
+    assert!(too_many(max.expand_dims(0)));
+    assert!(too_many(max.slice(&[AxisSlice::NewAxis])));
+    assert!(too_many(max.reshape(&[1; 65])));
+    assert!(too_many(max.broadcast_to(&[1; 65])));
+    assert!(too_many(seven.slice(&[AxisSlice::NewAxis; 65])));
+    assert_eq!(seven.slice(&[AxisSlice::NewAxis; 64])?.ndim(), 64);
+    Ok(())
+}
+
+/// A second import of `a`'s memory: a different buffer object over the same bytes.
+fn alias(a: &Array) -> devarray::Result<Array> {
+    Array::from_dlpack(a.to_dlpack(&devarray::ExportOptions::versioned())?)
+}
+
+/// Copies between two imports of one memory overlap by address, not by buffer identity, and
+/// behave as if the source were copied first (issue 10 §2.3).
+fn overlapping_copies_between_imports(dev: &Device) -> devarray::Result<()> {
+    // x[::-1] = from_dlpack(x): used to give [0, 1, 2, 3, 4, 4, 3, 2, 1, 0].
+    let x = Array::arange(0.0, 10.0, 1.0, DType::I64, dev)?;
+    x.flip(None)?.assign(&alias(&x)?)?;
+    assert_eq!(x.to_vec::<i64>()?, (0..10).rev().collect::<Vec<_>>());
+    // a[1:] = alias(a)[:-1] on 10^6 elements: large enough for the multi-threaded path, whose
+    // chunks read what other chunks have already written unless the copy is staged.
+    let n = 1_000_000;
+    let b = Array::arange(0.0, n as f64, 1.0, DType::I32, dev)?;
+    let a = alias(&b)?;
+    let shifted = alias(&b)?.slice(&[AxisSlice::range(None, -1, 1)])?;
+    a.slice(&[AxisSlice::range(1, None, 1)])?.assign(&shifted)?;
+    let expected: Vec<i32> = std::iter::once(0).chain(0..n - 1).collect();
+    assert_eq!(b.to_vec::<i32>()?, expected);
+    // Interleaved views: their byte ranges intersect though no element is shared.
+    let c = Array::arange(0.0, 8.0, 1.0, DType::F32, dev)?;
+    let odd = alias(&c)?.slice(&[AxisSlice::range(1, None, 2)])?;
+    c.slice(&[AxisSlice::range(None, None, 2)])?.assign(&odd)?;
+    assert_eq!(c.to_vec::<f32>()?, vec![1.0, 1.0, 3.0, 3.0, 5.0, 5.0, 7.0, 7.0]);
+    // An import copied onto itself, element for element, is unchanged.
+    c.assign(&alias(&c)?)?;
+    assert_eq!(c.to_vec::<f32>()?, vec![1.0, 1.0, 3.0, 3.0, 5.0, 5.0, 7.0, 7.0]);
+    Ok(())
+}
+
 test_on_devices!(
+    extreme_slice_steps,
+    overlapping_copies_between_imports,
+    overflowing_shapes_and_too_many_axes,
     reshape_views_and_copies,
     permutations,
     slicing_matches_ndarray,

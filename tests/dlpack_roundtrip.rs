@@ -211,6 +211,41 @@ fn foreign_tensors_with_null_strides_offsets_zero_and_negative_strides() -> Resu
     Ok(())
 }
 
+/// A zero-stride import without the read-only flag (PyTorch's `expand()`) is read-only, and so
+/// is every view of it, even views whose own strides repeat nothing (issue 10 §2, item 11).
+#[test]
+fn every_view_of_a_zero_stride_import_stays_read_only() -> Result<()> {
+    // A (3, 4) tensor expanded to (2, 3, 4): strides (0, 4, 1), flags 0.
+    let mut spec = Spec::f32(&[3, 4]);
+    spec.shape = Some(vec![2, 3, 4]);
+    spec.strides = Some(vec![0, 4, 1]);
+    let (p, _deleted) = dlpack_support::versioned(&spec);
+    // SAFETY: a live foreign tensor handed over once.
+    let x = unsafe { Array::from_dlpack_versioned(p) }?;
+    assert!(x.is_read_only());
+    let value = Array::full(&[], -42.0, DType::F32, &Device::Cpu)?;
+    let views = [
+        x.slice(&[AxisSlice::Index(1)])?,
+        x.slice(&[AxisSlice::Index(0), AxisSlice::Index(0), AxisSlice::Index(0)])?,
+        x.slice(&[r(1, None, 1)])?,
+        x.slice(&[AxisSlice::Index(0)])?.reshape(&[12])?.slice(&[r(None, None, -5)])?,
+        x.slice(&[AxisSlice::Index(1)])?.expand_dims(0)?.squeeze(None)?.flip(None)?,
+        x.permute_dims(&[2, 0, 1])?.slice(&[AxisSlice::Index(3)])?,
+    ];
+    for v in &views {
+        assert!(v.is_read_only(), "{v:?}");
+        assert!(matches!(v.assign(&value), Err(Error::ReadOnly { .. })), "{v:?}");
+    }
+    assert_eq!(x.to_vec::<f32>()?[..12], (0..12).map(|i| i as f32).collect::<Vec<_>>()[..]);
+    // A copy is a new, writable array.
+    assert!(!views[0].copy()?.is_read_only());
+    // Views of a view marked read-only inherit the mark too.
+    let ro = Array::zeros(&[2, 3], DType::I32, &Device::Cpu)?.into_read_only();
+    assert!(ro.slice(&[AxisSlice::Index(0)])?.is_read_only());
+    assert!(ro.transpose().reshape(&[3, 1, 2])?.flip(None)?.is_read_only());
+    Ok(())
+}
+
 #[test]
 fn integer_and_bool_codes_map_to_their_dtypes() -> Result<()> {
     let dl = |code, bits| DLDataType { code, bits, lanes: 1 };

@@ -246,7 +246,12 @@ pub(crate) fn resolve_reshape(dims: &[i64], numel: usize) -> PyResult<Vec<usize>
     if let Some(&d) = dims.iter().find(|&&d| d < -1) {
         return Err(PyValueError::new_err(format!("invalid dimension {d} in reshape")));
     }
-    let known: usize = dims.iter().filter(|&&d| d >= 0).map(|&d| d as usize).product();
+    // Checked: a product of the given extents that overflows matches no array (NumPy's answer is
+    // the same ValueError), and must not wrap into one that does.
+    let known = dims.iter().filter(|&&d| d >= 0).try_fold(1usize, |acc, &d| acc.checked_mul(d as usize));
+    let Some(known) = known else {
+        return Err(PyValueError::new_err(format!("cannot reshape an array of size {numel} into shape {dims:?}")));
+    };
     dims.iter()
         .map(|&d| {
             if d >= 0 {

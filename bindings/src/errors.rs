@@ -5,7 +5,7 @@
 //!
 //! | Rust variant | Python exception |
 //! |---|---|
-//! | `ShapeMismatch`, `InvalidArgument`, `RepeatedAxis`, `SizeOverflow`, `EmptyReduction`, `DeviceMismatch`, `BadDeviceName`, `HostLength`, `DLPackStream` | `ValueError` |
+//! | `ShapeMismatch`, `InvalidArgument`, `RepeatedAxis`, `SizeOverflow`, `TooManyDims` (but `IndexError` from indexing, as NumPy), `EmptyReduction`, `DeviceMismatch`, `BadDeviceName`, `HostLength`, `DLPackStream` | `ValueError` |
 //! | `AxisOutOfRange` | `numpy.exceptions.AxisError` (a subclass of `ValueError` and `IndexError`) |
 //! | `IndexOutOfBounds` | `IndexError` |
 //! | `DTypeMismatch`, `UnsupportedDType` | `TypeError` |
@@ -40,7 +40,10 @@ pub(crate) fn to_pyerr(e: Error) -> PyErr {
         | Error::DLPackDevice { .. }
         | Error::DLPackMalformed { .. }
         | Error::DLPackExport { .. } => PyBufferError::new_err(msg),
+        // NumPy: IndexError when indexing would pass 64 dimensions, ValueError elsewhere.
+        Error::TooManyDims { op: "slice", .. } => PyIndexError::new_err(msg),
         Error::ShapeMismatch { .. }
+        | Error::TooManyDims { .. }
         | Error::InvalidArgument { .. }
         | Error::RepeatedAxis { .. }
         | Error::SizeOverflow { .. }

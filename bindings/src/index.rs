@@ -59,7 +59,7 @@ fn parse_item(py: Python<'_>, k: &Bound<'_, PyAny>, items: &mut Vec<Item>) -> Py
             if v.is_none() {
                 Ok(None)
             } else {
-                Ok(Some(index_int(&v)?))
+                Ok(Some(slice_bound(&v)?))
             }
         };
         let step = part("step")?.unwrap_or(1);
@@ -85,6 +85,18 @@ fn index_int(v: &Bound<'_, PyAny>) -> PyResult<isize> {
     }
     let i = v.py().import("operator")?.call_method1("index", (v,)).map_err(|_| invalid_index())?;
     i.extract()
+}
+
+/// A slice's start, stop or step: an index, clamped to `isize`'s range when the Python int is
+/// beyond it, as CPython's `PySlice_Unpack` does (`x[:2**70]` is `x[:]`, not an OverflowError).
+fn slice_bound(v: &Bound<'_, PyAny>) -> PyResult<isize> {
+    match index_int(v) {
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(v.py()) => {
+            let negative = v.py().import("operator")?.call_method1("index", (v,))?.lt(0)?;
+            Ok(if negative { isize::MIN } else { isize::MAX })
+        }
+        other => other,
+    }
 }
 
 fn has_numpy_array_type(py: Python<'_>, k: &Bound<'_, PyAny>) -> PyResult<bool> {

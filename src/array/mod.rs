@@ -46,9 +46,12 @@ impl Array {
         Array { storage, layout, dtype, read_only }
     }
 
-    /// A view of the same buffer with another layout (same dtype and read-only flag).
+    /// A view of the same buffer with another layout (same dtype). The view is read-only when
+    /// `self` is, for whatever reason: its own flag, or repeated elements in `self`'s layout. A
+    /// view that drops the zero-stride axes of a broadcast import (`x[1]`, `x[0, 0, 0]`) would
+    /// otherwise become writable and write through into memory the producer shares.
     pub(crate) fn with_layout(&self, layout: Layout) -> Array {
-        Array { storage: self.storage.clone(), layout, dtype: self.dtype, read_only: self.read_only }
+        Array { storage: self.storage.clone(), layout, dtype: self.dtype, read_only: self.is_read_only() }
     }
 
     /// The buffer.
@@ -150,7 +153,9 @@ impl Array {
     }
 
     /// True when writes through this array are refused: broadcast views (several indices share
-    /// one element) and arrays imported from read-only producers.
+    /// one element), arrays imported from read-only producers, arrays marked with
+    /// [`Array::into_read_only`], and every view taken from any of these (slices, reshapes,
+    /// transposes…, whatever their strides).
     ///
     /// ```
     /// use devarray::{Array, DType, Device};
@@ -162,7 +167,8 @@ impl Array {
         self.read_only || self.layout.has_internal_overlap()
     }
 
-    /// Marks this view read-only (other views of the buffer are unaffected).
+    /// Marks this view read-only (views taken from it later inherit that; views that already
+    /// exist are unaffected).
     ///
     /// ```
     /// let a = devarray::Array::zeros(&[3], devarray::DType::F32, &devarray::Device::Cpu).unwrap();

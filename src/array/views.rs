@@ -2,7 +2,7 @@
 
 use super::Array;
 use crate::error::{Error, Result};
-use crate::layout::{normalize_axis, AxisSlice};
+use crate::layout::{checked_numel, normalize_axis, AxisSlice};
 
 impl Array {
     /// The same elements in C order with a new shape.
@@ -124,6 +124,9 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn broadcast_to(&self, shape: &[usize]) -> Result<Array> {
+        // A view of 2^64 elements would report a wrapped size, and one whose bytes exceed
+        // isize::MAX could not be indexed by pointer offsets: both are refused, as NumPy does.
+        checked_numel("broadcast_to", shape, self.dtype().itemsize())?;
         Ok(self.with_layout(self.layout().broadcast_to(shape)?).into_read_only())
     }
 

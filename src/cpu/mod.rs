@@ -62,44 +62,41 @@ fn fill_typed<T: Element>(buf: &CpuBuffer, layout: &Layout, value: T) {
     }
 }
 
-/// Copies the elements of one view into another of the same shape and element size. The two
-/// views may share a buffer; overlapping ranges are staged through a temporary.
+/// Copies the elements of one view into another of the same shape and element size, as if the
+/// source were read completely before anything is written.
+///
+/// Overlap is decided by the addresses each view can touch, not by buffer identity: two imports
+/// of one memory (`from_dlpack` of an array, twice) are different buffers over the same bytes.
+/// Views whose byte ranges intersect are staged through a temporary, so the row kernels never
+/// see a destination that aliases their source (which would also be undefined behaviour once
+/// they form `&mut [T]` and `&[T]` over the same elements).
 pub(crate) fn copy(src: (&CpuBuffer, &Layout), dst: (&CpuBuffer, &Layout), itemsize: usize) -> Result<()> {
-    let same_buffer = std::ptr::eq(src.0, dst.0);
-    if same_buffer && spans_overlap(src.1, dst.1) {
-        let tmp = CpuBuffer::alloc(src.1.numel() * itemsize)?;
-        let tmp_layout = Layout::contiguous(src.1.shape());
-        copy_raw(
-            view_ptr(src.0, src.1, itemsize),
-            src.1.strides(),
-            view_ptr(&tmp, &tmp_layout, itemsize),
-            tmp_layout.strides(),
-            src.1.shape(),
-            itemsize,
-        );
-        copy_raw(
-            view_ptr(&tmp, &tmp_layout, itemsize),
-            tmp_layout.strides(),
-            view_ptr(dst.0, dst.1, itemsize),
-            dst.1.strides(),
-            dst.1.shape(),
-            itemsize,
-        );
+    let (src_ptr, dst_ptr) = (view_ptr(src.0, src.1, itemsize), view_ptr(dst.0, dst.1, itemsize));
+    if !ranges_overlap(byte_range(src.0, src.1, itemsize), byte_range(dst.0, dst.1, itemsize)) {
+        copy_raw(src_ptr, src.1.strides(), dst_ptr, dst.1.strides(), dst.1.shape(), itemsize);
         return Ok(());
     }
-    copy_raw(
-        view_ptr(src.0, src.1, itemsize),
-        src.1.strides(),
-        view_ptr(dst.0, dst.1, itemsize),
-        dst.1.strides(),
-        dst.1.shape(),
-        itemsize,
-    );
+    if src_ptr == dst_ptr && src.1.strides() == dst.1.strides() {
+        return Ok(()); // every element onto itself
+    }
+    let tmp = CpuBuffer::alloc(src.1.numel() * itemsize)?;
+    let tmp_layout = Layout::contiguous(src.1.shape());
+    let tmp_ptr = view_ptr(&tmp, &tmp_layout, itemsize);
+    copy_raw(src_ptr, src.1.strides(), tmp_ptr, tmp_layout.strides(), src.1.shape(), itemsize);
+    copy_raw(tmp_ptr, tmp_layout.strides(), dst_ptr, dst.1.strides(), dst.1.shape(), itemsize);
     Ok(())
 }
 
-fn spans_overlap(a: &Layout, b: &Layout) -> bool {
-    match (a.span(), b.span()) {
+/// The absolute addresses `[lo, hi)` a view can touch (every byte of its elements, gaps between
+/// strided elements included); `None` when it touches nothing.
+fn byte_range(buf: &CpuBuffer, layout: &Layout, itemsize: usize) -> Option<(usize, usize)> {
+    let (lo, hi) = layout.span()?;
+    let base = buf.as_ptr() as usize;
+    Some((base + lo * itemsize, base + hi * itemsize))
+}
+
+fn ranges_overlap(a: Option<(usize, usize)>, b: Option<(usize, usize)>) -> bool {
+    match (a, b) {
         (Some((a0, a1)), Some((b0, b1))) => a0 < b1 && b0 < a1,
         _ => false,
     }
