@@ -1,0 +1,128 @@
+"""Regression tests for hostile inputs to the Python bindings (issue 10 §2, items 4-10): each
+case is NumPy's answer or a typed error, never a silently wrong result."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import devarray as dv
+
+# ----- §2.4 boolean masks must match the shape they index ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "shape,mask",
+    [((6,), [True, False]), ((3, 4), np.ones((2, 3), bool)), ((3, 4), np.ones((3, 3), bool)), ((2,), [True] * 3)],
+)
+@pytest.mark.parametrize("form", ["list", "numpy", "device"])
+def test_wrong_shape_mask_is_index_error(shape, mask, form):
+    x = dv.reshape(dv.arange(int(np.prod(shape))), shape)
+    key = {"list": lambda m: np.asarray(m).tolist(), "numpy": np.asarray, "device": dv.asarray}[form](mask)
+    with pytest.raises(IndexError, match="boolean index did not match"):
+        x[key]
+    with pytest.raises(IndexError, match="boolean index did not match"):
+        x[key] = 100
+    assert x.get().tolist() == np.arange(int(np.prod(shape))).reshape(shape).tolist()  # untouched
+
+
+@pytest.mark.parametrize("value", [True, False])
+@pytest.mark.parametrize("form", ["device", "numpy", "python"])
+def test_zero_d_mask_adds_an_axis(value, form):
+    key = {"device": dv.asarray, "numpy": np.bool_, "python": bool}[form](value)
+    v, n = dv.arange(4), np.arange(4)
+    assert v[key].shape == n[np.bool_(value)].shape == ((1, 4) if value else (0, 4))
+    np.testing.assert_array_equal(v[key].get(), n[np.bool_(value)])
+    v[key] = 9
+    n[np.bool_(value)] = 9
+    np.testing.assert_array_equal(v.get(), n)
+
+
+def test_zero_d_mask_combined_with_other_indices():
+    x, n = dv.reshape(dv.arange(12), (3, 4)), np.arange(12).reshape(3, 4)
+    for key in [(0, True, slice(None)), (slice(None), True, 0), (True, slice(None), 0), (True, [0, 2]), (False, 1)]:
+        dkey = tuple(dv.asarray(k) if isinstance(k, bool) else k for k in key)
+        np.testing.assert_array_equal(x[dkey].get(), n[key])
+        assert x[dkey].shape == n[key].shape
+
+
+def test_right_shape_masks_still_select():
+    x, n = dv.reshape(dv.arange(12), (3, 4)), np.arange(12).reshape(3, 4)
+    m = n % 3 == 0
+    np.testing.assert_array_equal(x[dv.asarray(m)].get(), n[m])
+    np.testing.assert_array_equal(x[:, dv.asarray(m[0])].get(), n[:, m[0]])
+    x[dv.asarray(m)] = -1
+    n[m] = -1
+    np.testing.assert_array_equal(x.get(), n)
+
+
+# ----- §2.5 index arrays of every integer dtype are read exactly ------------------------------
+
+
+@pytest.mark.parametrize("form", ["device", "numpy", "list"])
+def test_uint64_index_beyond_int64_is_out_of_bounds(form):
+    idx = np.array([2**64 - 1], np.uint64)
+    key = {"device": dv.asarray, "numpy": lambda a: a, "list": lambda a: a.tolist()}[form](idx)
+    x = dv.arange(5)
+    with pytest.raises(IndexError, match="18446744073709551615 is out of bounds for axis 0 with size 5"):
+        x[key]
+    with pytest.raises(IndexError, match="out of bounds"):
+        x[key] = 1
+    assert x.get().tolist() == [0, 1, 2, 3, 4]
+    with pytest.raises(IndexError, match="out of bounds"):
+        dv.take(x, dv.asarray(idx))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64])
+def test_every_index_dtype_is_exact(dtype):
+    info = np.iinfo(dtype)
+    x = dv.arange(5)
+    assert x[dv.asarray(np.array([4, 0, 2], dtype))].get().tolist() == [4, 0, 2]
+    for bad in {info.max, info.min} - {0}:
+        with pytest.raises(IndexError, match="out of bounds"):
+            x[dv.asarray(np.array([bad], dtype))]
+    if info.min < 0:
+        assert x[dv.asarray(np.array([-1], dtype))].get().tolist() == [4]
+
+
+def test_huge_int_keys_are_index_errors():
+    x = dv.arange(3)
+    for key in [2**63, 2**70, -(2**63) - 1, (0, 2**64)]:
+        with pytest.raises(IndexError):
+            x[key]
+
+
+# ----- §2.6 advanced indices separated by a slice put the broadcast axes first ----------------
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        (0, slice(None), [1, 2]),
+        ([0, 1], slice(None), 0),
+        ([0, 1], slice(None), [1, 2]),
+        (slice(None), [0, 1], [1, 2]),
+        ([0, 1], [1, 2], slice(None)),
+        (0, [1, 2], slice(None)),
+        (slice(None), 0, [1, 2]),
+        ([1], Ellipsis, [1, 2]),
+        ([[0], [1]], None, [1, 2]),
+        (0, None, [0, 1]),
+        (slice(None), [[0, 1]], None, 1),
+    ],
+)
+def test_advanced_index_placement_matches_numpy(key):
+    n = np.arange(24).reshape(2, 3, 4)
+    x = dv.asarray(n)
+    assert x[key].shape == n[key].shape
+    np.testing.assert_array_equal(x[key].get(), n[key])
+    value = np.arange(np.size(n[key])).reshape(n[key].shape) + 100
+    x[key] = dv.asarray(value)
+    n[key] = value
+    np.testing.assert_array_equal(x.get(), n)
+
+
+def test_ellipsis_of_no_axes_still_separates_advanced_indices():
+    n = np.arange(30).reshape(5, 2, 3)
+    key = (slice(None), [0, 1], Ellipsis, [0, 1])
+    assert dv.asarray(n)[key].shape == n[key].shape == (2, 5)
