@@ -225,13 +225,48 @@ pub(crate) fn write_into(py: Python<'_>, op: &str, result: Array, out: &Array) -
     .py_err()
 }
 
+/// An integer argument: a Python int or anything with `__index__` (a NumPy integer, a 0-d
+/// devarray integer array). `Ok(None)` when `obj` is not an integer (`TypeError` from
+/// `__index__`); every other error propagates, so the transfer guard's refusal to read a 0-d
+/// device array is reported as itself, not as a confusing `TypeError`.
+pub(crate) fn int_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
+    match obj.extract::<i64>() {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_instance_of::<PyTypeError>(obj.py()) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Integers: one ([`int_arg`]) or a sequence of them; `Ok(None)` when `obj` is neither. Errors
+/// from the items' `__index__` other than `TypeError` propagate.
+pub(crate) fn ints_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<i64>>> {
+    if let Some(v) = int_arg(obj)? {
+        return Ok(Some(vec![v]));
+    }
+    if obj.is_instance_of::<pyo3::types::PyString>() {
+        return Ok(None);
+    }
+    let Ok(items) = obj.try_iter() else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Ok(item) => match int_arg(&item)? {
+                Some(v) => out.push(v),
+                None => return Ok(None),
+            },
+            Err(e) if e.is_instance_of::<PyTypeError>(obj.py()) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Some(out))
+}
+
 /// A shape argument: an int or a sequence of non-negative ints.
 pub(crate) fn extract_shape(obj: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
-    let dims: Vec<i64> = if let Ok(n) = obj.extract::<i64>() {
-        vec![n]
-    } else {
-        obj.extract().map_err(|_| PyTypeError::new_err("shape must be an int or a sequence of ints"))?
-    };
+    let dims: Vec<i64> =
+        ints_arg(obj)?.ok_or_else(|| PyTypeError::new_err("shape must be an int or a sequence of ints"))?;
     dims.into_iter()
         .map(|d| usize::try_from(d).map_err(|_| PyValueError::new_err("negative dimensions are not allowed")))
         .collect()
@@ -266,12 +301,10 @@ pub(crate) fn extract_axes(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Ve
         None => Ok(None),
         Some(o) if o.is_none() => Ok(None),
         Some(o) => {
-            if let Ok(a) = o.extract::<isize>() {
-                return Ok(Some(vec![a]));
-            }
-            o.extract::<Vec<isize>>()
-                .map(Some)
-                .map_err(|_| PyTypeError::new_err("axis must be None, an int or a tuple of ints"))
+            let axes =
+                ints_arg(o)?.ok_or_else(|| PyTypeError::new_err("axis must be None, an int or a tuple of ints"))?;
+            // An axis beyond isize is out of range for every array: isize::MAX says so.
+            Ok(Some(axes.into_iter().map(|a| isize::try_from(a).unwrap_or(isize::MAX)).collect()))
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `devarray.ndarray`: the Python array type, a thin handle on a core [`Array`].
 
-use crate::args::{binary, extract_arg, extract_axes, resolve_reshape, run_on, write_into, Arg};
+use crate::args::{binary, extract_arg, extract_axes, ints_arg, resolve_reshape, run_on, write_into, Arg};
 use crate::device::{extract_device, PyDevice};
 use crate::dtype::{dtype_object, extract_dtype, PyDType};
 use crate::errors::IntoPyResult;
@@ -235,11 +235,9 @@ impl PyNdarray {
     /// `copy=False`; always a copy with `copy=True`).
     #[pyo3(signature = (*shape, copy=None))]
     fn reshape(&self, py: Python<'_>, shape: &Bound<'_, PyTuple>, copy: Option<bool>) -> PyResult<PyNdarray> {
-        let dims: Vec<i64> = if shape.len() == 1 && shape.get_item(0)?.extract::<i64>().is_err() {
-            shape.get_item(0)?.extract()?
-        } else {
-            shape.extract()?
-        };
+        let target = if shape.len() == 1 { shape.get_item(0)? } else { shape.clone().into_any() };
+        let dims: Vec<i64> = ints_arg(&target)?
+            .ok_or_else(|| PyTypeError::new_err("reshape: the shape must be ints or one sequence of ints"))?;
         reshape(py, &self.inner, &dims, copy).map(PyNdarray::new)
     }
 

@@ -333,10 +333,8 @@ fn reshape(
     shape: &Bound<'_, PyAny>,
     copy: Option<bool>,
 ) -> PyResult<PyNdarray> {
-    let dims: Vec<i64> = match shape.extract::<i64>() {
-        Ok(n) => vec![n],
-        Err(_) => shape.extract()?,
-    };
+    let dims: Vec<i64> = crate::args::ints_arg(shape)?
+        .ok_or_else(|| PyTypeError::new_err("reshape: the shape must be an int or a sequence of ints"))?;
     reshape_array(py, &x.inner, &dims, copy).map(PyNdarray::new)
 }
 

@@ -126,3 +126,128 @@ def test_ellipsis_of_no_axes_still_separates_advanced_indices():
     n = np.arange(30).reshape(5, 2, 3)
     key = (slice(None), [0, 1], Ellipsis, [0, 1])
     assert dv.asarray(n)[key].shape == n[key].shape == (2, 5)
+
+
+# ----- §2.7 the transfer guard is context-local; its errors are not masked --------------------
+
+
+def test_interleaved_guards_in_two_threads_restore_their_own_level():
+    import threading
+
+    entered = [threading.Event(), threading.Event()]
+    t1_left = threading.Event()
+    levels: dict[str, str] = {}
+
+    def first():
+        with dv.transfer_guard("disallow"):
+            entered[0].set()
+            entered[1].wait(5)
+        t1_left.set()
+        levels["first after"] = dv.get_transfer_guard()
+
+    def second():
+        entered[0].wait(5)
+        with dv.transfer_guard("disallow"):
+            entered[1].set()
+            t1_left.wait(5)  # the first thread leaves its block while this one is inside
+            levels["second inside"] = dv.get_transfer_guard()
+        levels["second after"] = dv.get_transfer_guard()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert levels == {"first after": "allow", "second inside": "disallow", "second after": "allow"}
+    assert dv.get_transfer_guard() == "allow"
+    assert float(dv.asarray(1.5)) == 1.5
+
+
+def test_guard_in_one_thread_does_not_block_another():
+    import threading
+
+    inside, done = threading.Event(), threading.Event()
+    seen: list[object] = []
+
+    def guarded():
+        with dv.transfer_guard("disallow"):
+            inside.set()
+            done.wait(5)
+            try:
+                float(dv.asarray(2.0))
+            except dv.TransferGuardError as e:
+                seen.append(type(e))
+
+    t = threading.Thread(target=guarded)
+    t.start()
+    assert inside.wait(5)
+    try:
+        assert dv.get_transfer_guard() == "allow"
+        assert float(dv.asarray(2.0)) == 2.0  # this thread is not guarded
+        assert repr(dv.asarray([1, 2]))
+    finally:
+        done.set()
+        t.join(10)
+    assert seen == [dv.TransferGuardError]  # the guarded thread was
+
+
+def test_guard_is_task_local_in_asyncio():
+    import asyncio
+
+    async def guarded(started: asyncio.Event, release: asyncio.Event) -> str:
+        with dv.transfer_guard("disallow"):
+            started.set()
+            await release.wait()
+            with pytest.raises(dv.TransferGuardError):
+                float(dv.asarray(1.0))
+            return dv.get_transfer_guard()
+
+    async def main() -> tuple[str, float]:
+        started, release = asyncio.Event(), asyncio.Event()
+        task = asyncio.create_task(guarded(started, release))
+        await started.wait()
+        value = float(dv.asarray(3.0))  # another task: not guarded
+        release.set()
+        return await task, value
+
+    assert asyncio.run(main()) == ("disallow", 3.0)
+    assert dv.get_transfer_guard() == "allow"
+
+
+def test_context_level_overrides_the_global_default():
+    previous = dv.set_transfer_guard("log")
+    try:
+        assert dv.get_transfer_guard() == "log"
+        with dv.transfer_guard("disallow"):
+            assert dv.get_transfer_guard() == "disallow"
+            with dv.transfer_guard("allow"):
+                assert float(dv.asarray(1.0)) == 1.0
+            assert dv.get_transfer_guard() == "disallow"
+        assert dv.get_transfer_guard() == "log"
+    finally:
+        dv.set_transfer_guard(previous)
+    with pytest.raises(ValueError, match="transfer guard level"):
+        dv.transfer_guard("never")
+    with pytest.raises(ValueError, match="transfer guard level"):
+        dv.set_transfer_guard("never")
+
+
+GUARDED_INT_ARGS = [
+    ("zeros(i0)", lambda x, i0: dv.zeros(i0), (2,)),
+    ("zeros((i0, 1))", lambda x, i0: dv.zeros((i0, 1)), (2, 1)),
+    ("x.reshape(i0 + 1)", lambda x, i0: x.reshape(i0 + 1), (3,)),
+    ("x.reshape((i0 + 1,))", lambda x, i0: x.reshape((i0 + 1,)), (3,)),
+    ("reshape(x, i0 + 1)", lambda x, i0: dv.reshape(x, i0 + 1), (3,)),
+    ("x.sum(axis=i0 - 2)", lambda x, i0: x.sum(axis=i0 - 2), ()),
+    ("sum(x, axis=(i0 - 2,))", lambda x, i0: dv.sum(x, axis=(i0 - 2,)), ()),
+    ("broadcast_to(x, (i0, 3))", lambda x, i0: dv.broadcast_to(x, (i0, 3)), (2, 3)),
+]
+
+
+@pytest.mark.parametrize("name,call,shape", GUARDED_INT_ARGS, ids=[c[0] for c in GUARDED_INT_ARGS])
+def test_guard_error_is_not_masked_by_int_arguments(name, call, shape):
+    x, i0 = dv.arange(3), dv.asarray(2)
+    with dv.transfer_guard("disallow"):
+        with pytest.raises(dv.TransferGuardError, match="__index__"):
+            call(x, i0)
+    assert call(x, i0).shape == shape  # allowed: the 0-d int is read

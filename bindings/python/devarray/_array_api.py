@@ -396,39 +396,69 @@ def count_nonzero(x: ndarray, /, *, axis: int | tuple[int, ...] | None = None, k
 
 
 class transfer_guard:
-    """Guards implicit-looking device-to-host reads: ``np.array(x)``,
-    ``np.asarray(x, copy=True)``, ``bool/int/float/complex/operator.index(x)``, ``repr(x)``,
-    ``str(x)``, ``x.tolist()`` and indexing with device index arrays.
+    """Guards implicit-looking device-to-host reads inside a ``with`` block:
+    ``np.array(x)``, ``np.asarray(x, copy=True)``, ``bool/int/float/complex/operator.index(x)``,
+    ``repr(x)``, ``str(x)``, ``x.tolist()`` and indexing with device index arrays.
 
-    ``level`` is ``"allow"`` (the default: reads go through), ``"log"`` (they go through and
-    log a warning on the ``devarray`` logger) or ``"disallow"`` (they raise
-    ``devarray.TransferGuardError``). The explicit copies ``x.get()``, ``devarray.asnumpy(x)``,
-    ``x.item()``, ``x.to_device()`` and DLPack are never guarded.
+    ``level`` is ``"allow"`` (reads go through), ``"log"`` (they go through and log a warning
+    on the ``devarray`` logger) or ``"disallow"`` (they raise ``devarray.TransferGuardError``).
+    The explicit copies ``x.get()``, ``devarray.asnumpy(x)``, ``x.item()``, ``x.to_device()``
+    and DLPack are never guarded.
 
-    Calling it sets the process-wide level at once (a global setting); used as a context
-    manager, it restores the previous level on exit::
+    The level is context-local (a ``contextvars.ContextVar``, as JAX's configuration is): it
+    applies to the thread, or the asyncio task, that entered the block, until the block exits,
+    and overrides the process-wide default of :func:`set_transfer_guard` there. Other threads
+    and tasks keep their own level. Blocks nest, and each exit restores the level its entry
+    replaced::
 
-        devarray.transfer_guard("log")            # from now on
-        with devarray.transfer_guard("disallow"):  # inside the block only
+        devarray.set_transfer_guard("log")        # process-wide default, from now on
+        with devarray.transfer_guard("disallow"):  # this thread or task, inside the block only
             ...
+
+    Only the ``with`` statement sets a level: ``devarray.transfer_guard("disallow")`` on its own
+    changes nothing (and warns).
     """
 
     def __init__(self, level: str) -> None:
+        _core._check_transfer_guard_level(level)
         self.level = level
-        self._previous = _core._set_transfer_guard(level)
+        self._tokens: list[Any] = []
+        self._entered = False
 
     def __enter__(self) -> transfer_guard:
+        self._entered = True
+        self._tokens.append(_core._enter_transfer_guard(self.level))
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        _core._set_transfer_guard(self._previous)
+        _core._reset_transfer_guard(self._tokens.pop())
+
+    def __del__(self) -> None:
+        if not getattr(self, "_entered", True):
+            import warnings
+
+            warnings.warn(
+                f"devarray.transfer_guard({self.level!r}) was never used in a with statement, so it "
+                "changed nothing; use devarray.set_transfer_guard(level) to set the process-wide "
+                "default",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
     def __repr__(self) -> str:
         return f"transfer_guard({self.level!r})"
 
 
+def set_transfer_guard(level: str) -> str:
+    """Sets the process-wide default transfer-guard level (``"allow"``, ``"log"`` or
+    ``"disallow"``; see :class:`transfer_guard`) and returns the previous default. A
+    ``with devarray.transfer_guard(...)`` block overrides it in its own thread or task."""
+    return _core._set_transfer_guard(level)
+
+
 def get_transfer_guard() -> str:
-    """The current transfer-guard level: ``"allow"``, ``"log"`` or ``"disallow"``."""
+    """The transfer-guard level in force here: the innermost ``with transfer_guard(...)`` level
+    of this thread or task, else the process-wide default."""
     return _core._get_transfer_guard()
 
 
