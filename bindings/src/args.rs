@@ -167,6 +167,88 @@ fn numpy_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg<'static>>> {
     Ok(Some(Arg::Strong(s, dtype)))
 }
 
+/// The inclusive range of an integer dtype (`None` for bool and float dtypes).
+fn int_range(dtype: DType) -> Option<(i128, i128)> {
+    let bits = 8 * dtype.itemsize() as u32;
+    match dtype.kind() {
+        DTypeKind::SignedInt => Some((-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)),
+        DTypeKind::UnsignedInt => Some((0, (1i128 << bits) - 1)),
+        DTypeKind::Bool | DTypeKind::Float => None,
+    }
+}
+
+/// Whether the integer scalar `s` lies outside integer `dtype` (false for other scalars and
+/// dtypes).
+fn int_out_of_range(s: Scalar, dtype: DType) -> bool {
+    let v = match s {
+        Scalar::Int(v) => v as i128,
+        Scalar::UInt(v) => v as i128,
+        _ => return false,
+    };
+    int_range(dtype).is_some_and(|(lo, hi)| v < lo || v > hi)
+}
+
+/// A scalar to be stored into an array of `dtype` (`full`, `full_like`, `x[key] = value`),
+/// checked as NumPy 2 checks Python scalars (NEP 50): a Python int must fit an integer dtype
+/// (`OverflowError`); a float stored into an integer dtype must be finite (NaN: `ValueError`,
+/// infinity: `OverflowError`) and, truncated, fit it (`OverflowError`). `weak` is true for
+/// Python scalars; NumPy scalars (`weak == false`) convert as NumPy's unsafe casts do, except
+/// that NaN and infinity are refused for integer dtypes too.
+pub(crate) fn stored_scalar(s: Scalar, weak: bool, dtype: DType) -> PyResult<Scalar> {
+    let Some((lo, hi)) = int_range(dtype) else {
+        return Ok(s);
+    };
+    match s {
+        Scalar::Float(f) if f.is_nan() => Err(PyValueError::new_err(format!(
+            "cannot convert float NaN to integer: {dtype} has no NaN; use a float dtype or replace NaN first"
+        ))),
+        Scalar::Float(f) if f.is_infinite() => Err(PyOverflowError::new_err(format!(
+            "cannot convert float {} to integer: {dtype} has no infinity",
+            if f > 0.0 { "infinity" } else { "-infinity" }
+        ))),
+        Scalar::Float(f) if weak && !(lo..=hi).contains(&(f.trunc() as i128)) => {
+            Err(PyOverflowError::new_err(format!("Python float {f} is out of bounds for {dtype} (range {lo}..={hi})")))
+        }
+        _ if weak && int_out_of_range(s, dtype) => Err(PyOverflowError::new_err(format!(
+            "Python integer {s} is out of bounds for {dtype} (range {lo}..={hi}); use a wider dtype"
+        ))),
+        _ => Ok(s),
+    }
+}
+
+/// The Python exception for a core error of an op that had Python scalar operands `weak`
+/// next to arrays of `dtypes`: `OverflowError` when the core refused a Python int that does
+/// not fit the integer dtype it had to take (`uint8_array + 300`, as NumPy 2 raises), else the
+/// error's usual class.
+pub(crate) fn op_error(e: devarray::Error, weak: &[Scalar], dtypes: &[DType]) -> PyErr {
+    let overflow = matches!(e, devarray::Error::InvalidArgument { .. })
+        && weak.iter().any(|&s| dtypes.iter().any(|&d| int_out_of_range(s, d)));
+    if overflow {
+        PyOverflowError::new_err(e.to_string())
+    } else {
+        crate::errors::to_pyerr(e)
+    }
+}
+
+impl Arg<'_> {
+    /// The Python scalar, if this is one.
+    pub(crate) fn weak(&self) -> Option<Scalar> {
+        match self {
+            Arg::Weak(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// The dtype of an array or NumPy scalar.
+    pub(crate) fn dtype(&self) -> Option<DType> {
+        match self {
+            Arg::Array(a) => Some(a.dtype()),
+            Arg::Strong(_, d) => Some(*d),
+            Arg::Weak(_) => None,
+        }
+    }
+}
+
 /// The device of the first array among `args`; a `TypeError` when there is none.
 pub(crate) fn common_device(args: &[&Arg<'_>]) -> PyResult<Device> {
     args.iter()
@@ -180,7 +262,11 @@ pub(crate) fn binary(py: Python<'_>, op: BinaryOp, lhs: &Arg<'_>, rhs: &Arg<'_>)
     let device = common_device(&[lhs, rhs])?;
     let (l, r) = (lhs.ready(py, device)?, rhs.ready(py, device)?);
     let elements = output_elements(&l, &r);
-    run_on(py, device, elements, || Array::binary(op, l.operand(), r.operand())).py_err()
+    run_on(py, device, elements, || Array::binary(op, l.operand(), r.operand())).map_err(|e| {
+        let weak: Vec<Scalar> = [lhs, rhs].iter().filter_map(|a| a.weak()).collect();
+        let dtypes: Vec<DType> = [lhs, rhs].iter().filter_map(|a| a.dtype()).collect();
+        op_error(e, &weak, &dtypes)
+    })
 }
 
 /// About how many elements `l op r` writes: the broadcast size (`usize::MAX` when the shapes do

@@ -565,7 +565,8 @@ pub(crate) fn get(py: Python<'_>, x: &Array, key: &Key) -> PyResult<Array> {
 /// The value of `x[key] = value`: an array, or a scalar converted to `x`'s dtype.
 pub(crate) enum Value {
     Array(Array),
-    Scalar(Scalar),
+    /// A scalar, and whether it is a Python scalar (weak, NEP 50) rather than a NumPy one.
+    Scalar(Scalar, bool),
 }
 
 /// `x[key] = value` (releases the GIL). Array values are converted to `x`'s dtype (NumPy's
@@ -574,11 +575,15 @@ pub(crate) fn set(py: Python<'_>, x: &Array, key: &Key, value: Value) -> PyResul
     key.check(x.shape())?;
     let (dtype, device): (DType, Device) = (x.dtype(), x.device());
     let plan = if key.is_basic() { None } else { Some(key.plan(x)?) };
+    let value = match value {
+        Value::Scalar(s, weak) => Value::Scalar(crate::args::stored_scalar(s, weak, dtype)?, weak),
+        v => v,
+    };
     py.detach(|| -> devarray::Result<()> {
         let value = match value {
             Value::Array(a) if a.dtype() == dtype => a,
             Value::Array(a) => a.astype(dtype)?,
-            Value::Scalar(s) => Array::full(&[], s, dtype, &device)?,
+            Value::Scalar(s, _) => Array::full(&[], s, dtype, &device)?,
         };
         let Some(plan) = plan else {
             return x.slice(&key.basic())?.assign(&value);
@@ -611,9 +616,8 @@ pub(crate) fn set(py: Python<'_>, x: &Array, key: &Key, value: Value) -> PyResul
 pub(crate) fn extract_value(v: &Bound<'_, PyAny>) -> PyResult<Value> {
     match crate::args::extract_arg(v)? {
         Some(crate::args::Arg::Array(a)) => Ok(Value::Array(a.clone())),
-        Some(crate::args::Arg::Weak(s)) | Some(crate::args::Arg::Strong(s, _)) => {
-            Ok(Value::Scalar(s))
-        }
+        Some(crate::args::Arg::Weak(s)) => Ok(Value::Scalar(s, true)),
+        Some(crate::args::Arg::Strong(s, _)) => Ok(Value::Scalar(s, false)),
         None => Err(PyTypeError::new_err(format!(
             "cannot assign a {} to a devarray array: values must be devarray arrays or scalars; copy host data to the device explicitly with devarray.asarray(value, device=x.device)",
             v.get_type().name()?

@@ -251,3 +251,109 @@ def test_guard_error_is_not_masked_by_int_arguments(name, call, shape):
         with pytest.raises(dv.TransferGuardError, match="__index__"):
             call(x, i0)
     assert call(x, i0).shape == shape  # allowed: the 0-d int is read
+
+
+# ----- §2.8 out-of-range Python scalars raise, as NumPy 2 (NEP 50) does -----------------------
+
+
+def _u8():
+    return dv.zeros((2,), dtype=dv.uint8)
+
+
+def _i32():
+    return dv.zeros((2,), dtype=dv.int32)
+
+
+def _setitem(x, value):
+    x[:] = value
+    return x
+
+
+OUT_OF_RANGE = [
+    ("full(300, uint8)", lambda: dv.full((2,), 300, dtype=dv.uint8)),
+    ("full(-1, uint8)", lambda: dv.full((2,), -1, dtype=dv.uint8)),
+    ("full(2**63, int64)", lambda: dv.full((2,), 2**63, dtype=dv.int64)),
+    ("full(300.0, uint8)", lambda: dv.full((2,), 300.0, dtype=dv.uint8)),
+    ("full_like(u8, 300)", lambda: dv.full_like(_u8(), 300)),
+    ("u8[:] = 300", lambda: _setitem(_u8(), 300)),
+    ("u8[:] = -1", lambda: _setitem(_u8(), -1)),
+    ("u8[0] = 256", lambda: _u8().__setitem__(0, 256)),
+    ("u8[[0]] = 256", lambda: _u8().__setitem__([0], 256)),
+    ("i32[:] = 1e10", lambda: _setitem(_i32(), 1e10)),
+    ("i32[:] = inf", lambda: _setitem(_i32(), float("inf"))),
+    ("i32[:] = -inf", lambda: _setitem(_i32(), float("-inf"))),
+    ("u8 + 300", lambda: _u8() + 300),
+    ("300 - u8", lambda: 300 - _u8()),
+    ("u8 += 300", lambda: _u8().__iadd__(300)),
+    ("np.add(u8, 300)", lambda: np.add(_u8(), 300)),
+    ("add(u8, -1)", lambda: dv.add(_u8(), -1)),
+    ("where(c, u8, 300)", lambda: dv.where(dv.asarray([True, False]), _u8(), 300)),
+    ("clip(u8, 300, None)", lambda: dv.clip(_u8(), 300, None)),
+    ("clip(u8, None, -1)", lambda: dv.clip(_u8(), None, -1)),
+    ("asarray(300, dtype=uint8)", lambda: dv.asarray(300, dtype=dv.uint8)),
+    ("asarray([1, 300], dtype=uint8)", lambda: dv.asarray([1, 300], dtype=dv.uint8)),
+]
+
+
+@pytest.mark.parametrize("name,call", OUT_OF_RANGE, ids=[c[0] for c in OUT_OF_RANGE])
+def test_out_of_range_python_scalars_raise_overflow_error(name, call):
+    with pytest.raises(OverflowError):
+        call()
+
+
+NAN_INTO_INT = [
+    ("i32[:] = nan", lambda: _setitem(_i32(), float("nan"))),
+    ("i32[0] = nan", lambda: _i32().__setitem__(0, float("nan"))),
+    ("i32[:] = np.float32(nan)", lambda: _setitem(_i32(), np.float32("nan"))),
+    ("full(nan, int8)", lambda: dv.full((2,), float("nan"), dtype=dv.int8)),
+    ("full_like(i32, nan)", lambda: dv.full_like(_i32(), float("nan"))),
+    ("asarray(nan, dtype=int32)", lambda: dv.asarray(float("nan"), dtype=dv.int32)),
+]
+
+
+@pytest.mark.parametrize("name,call", NAN_INTO_INT, ids=[c[0] for c in NAN_INTO_INT])
+def test_nan_into_an_integer_array_raises_value_error(name, call):
+    with pytest.raises(ValueError, match="NaN"):
+        call()
+
+
+def test_in_range_scalars_still_store_as_numpy_does():
+    assert dv.full((2,), 255, dtype=dv.uint8).get().tolist() == [255, 255]
+    assert _setitem(_u8(), 2.9).get().tolist() == [2, 2]  # truncated, as NumPy
+    assert _setitem(_u8(), -0.5).get().tolist() == [0, 0]
+    assert _setitem(_u8(), True).get().tolist() == [1, 1]
+    assert _setitem(dv.zeros((2,), dtype=dv.bool), -1).get().tolist() == [True, True]
+    assert _setitem(dv.zeros((2,)), 2**64 - 1).get().tolist() == [2.0**64] * 2
+    # NumPy scalars convert with NumPy's unsafe casting (np.full(2, np.int64(300), np.uint8) is 44).
+    assert dv.full((2,), np.int64(300), dtype=dv.uint8).get().tolist() == [44, 44]
+    assert _setitem(_u8(), np.int64(300)).get().tolist() == [44, 44]
+    assert dv.result_type(dv.uint8, 300) == dv.uint8  # promotion does not depend on the value
+    # Comparisons compare mathematically; a clip bound that cannot bind is dropped.
+    assert (_u8() < 300).get().tolist() == [True, True]
+    assert dv.clip(_u8(), -1, 300).get().tolist() == [0, 0]
+
+
+@pytest.mark.parametrize("k", [10**19, -(10**19), 2**63, -(2**63) - 1, 2**63 - 1, -(2**63), 14, -14, 3])
+def test_eye_with_any_diagonal_matches_numpy(k):
+    np.testing.assert_array_equal(dv.eye(14, k=k).get(), np.eye(14, k=k))
+    np.testing.assert_array_equal(dv.eye(3, 5, k=k).get(), np.eye(3, 5, k=k))
+
+
+def test_eye_refuses_a_non_int_diagonal():
+    with pytest.raises(TypeError, match="k must be an int"):
+        dv.eye(3, k=1.5)
+
+
+def test_nested_lists_of_device_scalars_build_on_the_device():
+    x = dv.reshape(dv.arange(4, dtype=dv.float32), (2, 2))
+    with dv.transfer_guard("disallow"):  # no element goes through the host
+        y = dv.asarray([[x[0, 0], x[0, 1]], [x[1, 0], x[1, 1]]])
+        z = dv.asarray(([x[0], x[1]], [x[1], x[0]]))
+        w = dv.asarray([[x[0, 0]], [x[1, 1]]], dtype=dv.float64)
+    assert y.shape == (2, 2) and y.dtype == dv.float32
+    assert y.get().tolist() == [[0.0, 1.0], [2.0, 3.0]]
+    assert z.shape == (2, 2, 2) and z.get().tolist() == [[[0, 1], [2, 3]], [[2, 3], [0, 1]]]
+    assert w.dtype == dv.float64 and w.get().tolist() == [[0.0], [3.0]]
+    assert dv.asarray([[x[0, 0], 5.0]]).get().tolist() == [[0.0, 5.0]]  # scalars mix in
+    with pytest.raises(ValueError):
+        dv.asarray([[x[0, 0], x[0, 1]], [x[1, 0]]])  # ragged

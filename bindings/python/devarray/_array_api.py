@@ -290,15 +290,42 @@ def asarray(
                 raise ValueError(f"asarray: converting {out.dtype} to {want} needs a copy, but copy=False")
             out = out.astype(want)
         return out
-    if isinstance(obj, (list, tuple)) and obj and builtins.all(isinstance(e, ndarray) for e in obj):
-        out = _core.stack(list(obj), axis=0)
-        if target is not None:
-            out = out.to_device(target)
+    if isinstance(obj, (list, tuple)) and _holds_device_array(obj):
+        out = _stack_nested(obj, target if target is not None else _first_device(obj))
         return out if want is None else out.astype(want, copy=False)
     import numpy as np
 
     host = np.asarray(obj, dtype=None if want is None else _numpy_dtype(want))
     return _core._from_host(host, target)
+
+
+def _holds_device_array(obj: Any) -> builtins.bool:
+    """Whether a (nested) list or tuple holds a devarray array somewhere."""
+    if isinstance(obj, ndarray):
+        return True
+    return isinstance(obj, (list, tuple)) and builtins.any(_holds_device_array(e) for e in obj)
+
+
+def _first_device(obj: Any) -> Device:
+    """The device of the first devarray array in a (nested) list or tuple."""
+    for e in obj:
+        if isinstance(e, ndarray):
+            return e.device
+        if isinstance(e, (list, tuple)) and _holds_device_array(e):
+            return _first_device(e)
+    raise AssertionError("no devarray array in the sequence")
+
+
+def _stack_nested(obj: Any, device: Device) -> ndarray:
+    """A (nested) list of devarray arrays and scalars built on ``device``: each level stacked
+    on the device (the arrays never visit the host; ragged levels raise ``ValueError``)."""
+    if isinstance(obj, ndarray):
+        return obj if obj.device == device else obj.to_device(device)
+    if isinstance(obj, (list, tuple)):
+        if not obj:
+            raise ValueError("asarray: an empty sequence next to devarray arrays has no shape to stack with")
+        return _core.stack([_stack_nested(e, device) for e in obj], axis=0)
+    return asarray(obj, device=device)
 
 
 def asnumpy(x: Any, /) -> Any:
