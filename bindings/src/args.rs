@@ -249,6 +249,46 @@ impl Arg<'_> {
     }
 }
 
+/// The `TypeError` for another library's array (NumPy, PyTorch, JAX, CuPy, anything with
+/// `__array__`, `__array_interface__`, `__array_struct__`, `__dlpack__` or
+/// `__cuda_array_interface__`) or a Python list/tuple used as an operand of `op` next to a
+/// devarray array: devarray never converts them implicitly, so the message says how to convert
+/// explicitly. `Ok(None)` for other objects (operators answer those with `NotImplemented`).
+/// Never calls `repr` on either operand (that would read device memory).
+pub(crate) fn foreign_operand_error(op: &str, other: &Bound<'_, PyAny>) -> PyResult<Option<PyErr>> {
+    let py = other.py();
+    let ty = other.get_type();
+    let mut foreign = other.is_instance_of::<pyo3::types::PyList>() || other.is_instance_of::<pyo3::types::PyTuple>();
+    if !foreign && py.import("sys")?.getattr("modules")?.contains("numpy")? {
+        foreign = other.is_instance(&py.import("numpy")?.getattr("ndarray")?)?;
+    }
+    for attr in ["__array__", "__array_interface__", "__array_struct__", "__dlpack__", "__cuda_array_interface__"] {
+        if foreign {
+            break;
+        }
+        foreign = ty.hasattr(attr)?;
+    }
+    if !foreign {
+        return Ok(None);
+    }
+    let module: String = ty.getattr("__module__").and_then(|m| m.extract()).unwrap_or_default();
+    let name = ty.qualname()?;
+    let name = if module.is_empty() || module == "builtins" { name.to_string() } else { format!("{module}.{name}") };
+    Ok(Some(PyTypeError::new_err(format!(
+        "{op}: cannot mix a devarray.ndarray with a {name}: devarray never converts host data or other libraries' arrays implicitly; copy it to the device explicitly with devarray.asarray(value, device=x.device) (or copy the devarray array to the host with x.get())"
+    ))))
+}
+
+/// [`foreign_operand_error`] for Python (the ufunc dispatch): the exception to raise, or `None`.
+#[pyfunction]
+pub(crate) fn _foreign_operand_error(
+    py: Python<'_>,
+    op: &str,
+    other: &Bound<'_, PyAny>,
+) -> PyResult<Option<Py<PyAny>>> {
+    Ok(foreign_operand_error(op, other)?.map(|e| e.into_value(py).into_any()))
+}
+
 /// The device of the first array among `args`; a `TypeError` when there is none.
 pub(crate) fn common_device(args: &[&Arg<'_>]) -> PyResult<Device> {
     args.iter()

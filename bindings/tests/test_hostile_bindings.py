@@ -357,3 +357,44 @@ def test_nested_lists_of_device_scalars_build_on_the_device():
     assert dv.asarray([[x[0, 0], 5.0]]).get().tolist() == [[0.0, 5.0]]  # scalars mix in
     with pytest.raises(ValueError):
         dv.asarray([[x[0, 0], x[0, 1]], [x[1, 0]]])  # ragged
+
+
+# ----- §2.9 NumPy arrays mixed into ops: devarray's own TypeError, no repr ----------------------
+
+MIXED = [
+    ("x + np", lambda x, h: x + h),
+    ("np + x", lambda x, h: h + x),
+    ("x * np", lambda x, h: x * h),
+    ("np - x", lambda x, h: h - x),
+    ("x < np", lambda x, h: x < h),
+    ("np > x", lambda x, h: h > x),
+    ("x += np", lambda x, h: x.__iadd__(h)),
+    ("np += x", lambda x, h: h.__iadd__(x)),
+    ("np.add(x, np)", lambda x, h: np.add(x, h)),
+    ("np.add(np, x)", lambda x, h: np.add(h, x)),
+    ("np.add(x, 1, out=np)", lambda x, h: np.add(x, 1, out=h)),
+    ("np.maximum(np, x)", lambda x, h: np.maximum(h, x)),
+    ("x + list", lambda x, h: x + h.tolist()),
+    ("list + x", lambda x, h: h.tolist() + x),
+]
+
+
+@pytest.mark.parametrize("name,op", MIXED, ids=[m[0] for m in MIXED])
+@pytest.mark.parametrize("guard", ["allow", "disallow"])
+def test_mixing_a_host_array_raises_devarrays_type_error(name, op, guard):
+    x, h = dv.arange(3.0), np.ones(3)
+    with dv.transfer_guard(guard):
+        with pytest.raises(TypeError, match=r"devarray\.asarray") as info:
+            op(x, h)
+    message = str(info.value)
+    assert "devarray.ndarray(" not in message and "array([" not in message  # no repr of either
+    assert len(message) < 400
+    np.testing.assert_array_equal(h, np.ones(3))  # the NumPy array was not written
+
+
+def test_mixing_jax_array_raises_type_error():
+    jnp = pytest.importorskip("jax.numpy")
+    x = dv.arange(3.0)
+    with dv.transfer_guard("disallow"):
+        with pytest.raises(TypeError, match=r"devarray\.asarray"):
+            x + jnp.ones(3)
