@@ -398,3 +398,50 @@ def test_mixing_jax_array_raises_type_error():
     with dv.transfer_guard("disallow"):
         with pytest.raises(TypeError, match=r"devarray\.asarray"):
             x + jnp.ones(3)
+
+
+# ----- §2.10 asarray copies every host input the same way ---------------------------------------
+
+
+class _Producer:
+    """A DLPack producer that is not a NumPy array (wraps one)."""
+
+    def __init__(self, a: np.ndarray) -> None:
+        self._a = a
+
+    def __dlpack__(self, **kwargs):
+        return self._a.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self._a.__dlpack_device__()
+
+
+def _jax_array():
+    jnp = pytest.importorskip("jax.numpy")
+    return jnp.arange(4.0)
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dlpack producer", "jax"])
+@pytest.mark.parametrize("kwargs", [{}, {"copy": None}, {"copy": True}, {"dtype": dv.float64}, {"device": "cpu"}])
+def test_asarray_never_aliases_a_host_input(kind, kwargs):
+    host = np.arange(4.0)
+    obj = {"numpy": lambda: host, "dlpack producer": lambda: _Producer(host), "jax": _jax_array}[kind]()
+    x = dv.asarray(obj, **kwargs)
+    assert not x.is_readonly
+    x[0] = 42.0
+    assert np.asarray(obj if kind != "dlpack producer" else host)[0] == 0.0  # the input is untouched
+    assert x.get().tolist() == [42.0, 1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize("kind", ["numpy", "dlpack producer", "jax"])
+def test_asarray_copy_false_shares_memory_for_every_producer(kind):
+    host = np.arange(4.0)
+    obj = {"numpy": lambda: host, "dlpack producer": lambda: _Producer(host), "jax": _jax_array}[kind]()
+    x = dv.asarray(obj, copy=False)
+    y = dv.from_dlpack(obj)
+    assert x.get().tolist() == y.get().tolist() == [0.0, 1.0, 2.0, 3.0]
+    if kind != "jax":
+        host[1] = 7.0  # the memory is shared, as from_dlpack's
+        assert x[1].item() == 7.0
+    with pytest.raises(ValueError, match="copy=False"):
+        dv.asarray(obj, dtype=dv.int32, copy=False)

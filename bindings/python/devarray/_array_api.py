@@ -257,11 +257,29 @@ def asarray(
     """Converts ``obj`` to a devarray array: the explicit host-to-device path.
 
     ``obj`` is a devarray array, a Python scalar, a (nested) sequence of them, a NumPy array, or
-    any DLPack producer (PyTorch, JAX, CuPy). Host data is always copied to ``device`` (the
-    default device when ``None``); devarray arrays and DLPack producers are shared when no
-    copy is needed. ``copy=True`` always copies; ``copy=False`` never does and raises
-    ``ValueError`` when a copy would be needed. ``dtype`` defaults to the input's dtype (for
-    Python data: bool, int64 or float64).
+    another library's array (PyTorch, JAX, CuPy, any DLPack producer). ``dtype`` defaults to
+    the input's dtype (for Python data: bool, int64 or float64). ``device`` defaults to the
+    input's device for devarray arrays and for other libraries' GPU arrays, and to the default
+    device for host data (NumPy arrays, Python data, other libraries' CPU arrays alike).
+
+    Memory is decided by ``copy`` (NumPy's ``asarray`` semantics), the same way for every kind
+    of input that is not a devarray array:
+
+    - ``copy=None`` (default) and ``copy=True``: the result is a new, writable array that owns
+      its memory; it never aliases ``obj``. NumPy arrays, JAX and PyTorch arrays, CuPy arrays
+      and other DLPack producers are all copied, even when they are already on ``device``, so
+      writing to the result can never change ``obj`` (a JAX array, for example, is immutable).
+    - ``copy=False``: never copies. The result shares ``obj``'s memory through DLPack, exactly
+      as ``devarray.from_dlpack(obj, device=device, copy=False)`` does, or ``ValueError`` is
+      raised (Python data, another device, another dtype).
+
+    For a devarray array, ``copy=None`` returns ``obj`` itself when neither ``dtype`` nor
+    ``device`` changes, ``copy=True`` always copies and ``copy=False`` raises ``ValueError``
+    when a copy would be needed.
+
+    Zero-copy import is ``devarray.from_dlpack``. Note that JAX exports legacy DLPack capsules,
+    which carry no read-only flag: ``from_dlpack(jax_array)`` (or ``asarray(jax_array,
+    copy=False)``) gives a *writable* alias of an immutable JAX buffer. Do not write to it.
     """
     want = None if dtype is None else _as_dtype(dtype)
     target = None if device is None else (device if isinstance(device, Device) else Device(device))
@@ -278,18 +296,23 @@ def asarray(
         elif copy and out is obj:
             out = obj.copy()
         return out
-    if copy is False or (hasattr(obj, "__dlpack__") and not _is_numpy_array(obj)):
+    if copy is False:
         try:
-            out = _core.from_dlpack(obj, device=target, copy=copy)
+            out = _core.from_dlpack(obj, device=target, copy=False)
         except (AttributeError, BufferError, TypeError) as e:
-            if copy is False:
-                raise ValueError(f"asarray(copy=False): {type(obj).__name__} cannot be shared without a copy ({e})") from e
-            raise
+            raise ValueError(f"asarray(copy=False): {type(obj).__name__} cannot be shared without a copy ({e})") from e
         if want is not None and want != out.dtype:
-            if copy is False:
-                raise ValueError(f"asarray: converting {out.dtype} to {want} needs a copy, but copy=False")
-            out = out.astype(want)
+            raise ValueError(f"asarray: converting {out.dtype} to {want} needs a copy, but copy=False")
         return out
+    if hasattr(obj, "__dlpack__") and not _is_numpy_array(obj):
+        # Another library's array: imported through DLPack, then always a copy of our own
+        # (a dtype conversion is that copy).
+        if target is None and obj.__dlpack_device__()[0] in (1, 3):
+            target = _core._default_device()  # host memory (kDLCPU, kDLCUDAHost): as NumPy's
+        if want is None:
+            return _core.from_dlpack(obj, device=target, copy=True)
+        out = _core.from_dlpack(obj, device=target)
+        return out.astype(want) if want != out.dtype else out.copy()
     if isinstance(obj, (list, tuple)) and _holds_device_array(obj):
         out = _stack_nested(obj, target if target is not None else _first_device(obj))
         return out if want is None else out.astype(want, copy=False)
