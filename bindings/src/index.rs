@@ -6,6 +6,13 @@
 //! device copy per selected position (see the crate docs): correct for any size, efficient only
 //! for small selections. Index arrays that live on a device are read to the host first, an
 //! implicit transfer that the transfer guard checks.
+//!
+//! The rules are NumPy's (`tests/test_index_fuzz.py` compares get and set with NumPy): boolean
+//! masks must match the axes they cover, a 0-d mask adds an axis, ints next to index arrays are
+//! advanced indices, separated advanced indices put their broadcast axes first, and errors come
+//! in NumPy's order. One deliberate difference: index arrays of every integer dtype are read
+//! exactly, so a uint64 index above `i64::MAX` is out of bounds (NumPy wraps it to a negative
+//! index).
 
 use crate::array::PyNdarray;
 use crate::errors::IntoPyResult;
