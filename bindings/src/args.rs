@@ -251,14 +251,17 @@ impl Arg<'_> {
 
 /// The `TypeError` for another library's array (NumPy, PyTorch, JAX, CuPy, anything with
 /// `__array__`, `__array_interface__`, `__array_struct__`, `__dlpack__` or
-/// `__cuda_array_interface__`) or a Python list/tuple used as an operand of `op` next to a
-/// devarray array: devarray never converts them implicitly, so the message says how to convert
-/// explicitly. `Ok(None)` for other objects (operators answer those with `NotImplemented`).
-/// Never calls `repr` on either operand (that would read device memory).
-pub(crate) fn foreign_operand_error(op: &str, other: &Bound<'_, PyAny>) -> PyResult<Option<PyErr>> {
+/// `__cuda_array_interface__`), or with `sequences` a Python list/tuple, used as an operand of
+/// `op` next to a devarray array: devarray never converts them implicitly, so the message says
+/// how to convert explicitly. `Ok(None)` for other objects (operators answer those with
+/// `NotImplemented`; they leave lists and tuples to it too, so that `[0] * n` with a 0-d
+/// device int still repeats the list). Never calls `repr` on either operand (that would read
+/// device memory).
+pub(crate) fn foreign_operand_error(op: &str, other: &Bound<'_, PyAny>, sequences: bool) -> PyResult<Option<PyErr>> {
     let py = other.py();
     let ty = other.get_type();
-    let mut foreign = other.is_instance_of::<pyo3::types::PyList>() || other.is_instance_of::<pyo3::types::PyTuple>();
+    let mut foreign =
+        sequences && (other.is_instance_of::<pyo3::types::PyList>() || other.is_instance_of::<pyo3::types::PyTuple>());
     if !foreign && py.import("sys")?.getattr("modules")?.contains("numpy")? {
         foreign = other.is_instance(&py.import("numpy")?.getattr("ndarray")?)?;
     }
@@ -279,14 +282,15 @@ pub(crate) fn foreign_operand_error(op: &str, other: &Bound<'_, PyAny>) -> PyRes
     ))))
 }
 
-/// [`foreign_operand_error`] for Python (the ufunc dispatch): the exception to raise, or `None`.
+/// [`foreign_operand_error`] for Python (the ufunc dispatch, where lists and tuples are host
+/// data too): the exception to raise, or `None`.
 #[pyfunction]
 pub(crate) fn _foreign_operand_error(
     py: Python<'_>,
     op: &str,
     other: &Bound<'_, PyAny>,
 ) -> PyResult<Option<Py<PyAny>>> {
-    Ok(foreign_operand_error(op, other)?.map(|e| e.into_value(py).into_any()))
+    Ok(foreign_operand_error(op, other, true)?.map(|e| e.into_value(py).into_any()))
 }
 
 /// The device of the first array among `args`; a `TypeError` when there is none.

@@ -75,13 +75,13 @@ binary_operators! {
 }
 
 impl PyNdarray {
-    /// `self op other` (or `other op self`). Host data and other libraries' arrays (NumPy
-    /// arrays, lists, PyTorch/JAX tensors) raise devarray's `TypeError`, which names the
-    /// explicit conversion; other unknown operands get `NotImplemented`, so Python tries their
+    /// `self op other` (or `other op self`). Other libraries' arrays (NumPy arrays,
+    /// PyTorch/JAX tensors) raise devarray's `TypeError`, which names the explicit conversion;
+    /// other unknown operands (lists included) get `NotImplemented`, so Python tries their
     /// reflected operator.
     fn operator(&self, py: Python<'_>, op: BinaryOp, other: &Bound<'_, PyAny>, reflected: bool) -> PyResult<Py<PyAny>> {
         let Some(other) = extract_arg(other)? else {
-            if let Some(e) = foreign_operand_error(op.name(), other)? {
+            if let Some(e) = foreign_operand_error(op.name(), other, false)? {
                 return Err(e);
             }
             return Ok(py.NotImplemented());
@@ -96,7 +96,7 @@ impl PyNdarray {
     /// `same_kind` casting; the shape must not grow).
     fn inplace(&self, py: Python<'_>, op: BinaryOp, other: &Bound<'_, PyAny>) -> PyResult<()> {
         let Some(other) = extract_arg(other)? else {
-            if let Some(e) = foreign_operand_error(op.name(), other)? {
+            if let Some(e) = foreign_operand_error(op.name(), other, false)? {
                 return Err(e);
             }
             return Err(PyTypeError::new_err(format!(

@@ -241,6 +241,10 @@ GUARDED_INT_ARGS = [
     ("x.sum(axis=i0 - 2)", lambda x, i0: x.sum(axis=i0 - 2), ()),
     ("sum(x, axis=(i0 - 2,))", lambda x, i0: dv.sum(x, axis=(i0 - 2,)), ()),
     ("broadcast_to(x, (i0, 3))", lambda x, i0: dv.broadcast_to(x, (i0, 3)), (2, 3)),
+    ("moveaxis(x2, i0 - 2, 1)", lambda x, i0: dv.moveaxis(dv.ones((2, 3)), i0 - 2, 1), (3, 2)),
+    ("unstack(x2, axis=i0 - 1)", lambda x, i0: dv.unstack(dv.ones((2, 3)), axis=i0 - 1)[0], (2,)),
+    ("take(x, [0], axis=i0 - 2)", lambda x, i0: dv.take(x, dv.asarray([0]), axis=i0 - 2), (1,)),
+    ("np.expand_dims(x, i0 - 1)", lambda x, i0: np.expand_dims(x, i0 - 1), (3, 1)),
 ]
 
 
@@ -374,8 +378,8 @@ MIXED = [
     ("np.add(np, x)", lambda x, h: np.add(h, x)),
     ("np.add(x, 1, out=np)", lambda x, h: np.add(x, 1, out=h)),
     ("np.maximum(np, x)", lambda x, h: np.maximum(h, x)),
-    ("x + list", lambda x, h: x + h.tolist()),
-    ("list + x", lambda x, h: h.tolist() + x),
+    ("np.add(x, list)", lambda x, h: np.add(x, h.tolist())),
+    ("np.multiply(list, x)", lambda x, h: np.multiply(h.tolist(), x)),
 ]
 
 
@@ -390,6 +394,14 @@ def test_mixing_a_host_array_raises_devarrays_type_error(name, op, guard):
     assert "devarray.ndarray(" not in message and "array([" not in message  # no repr of either
     assert len(message) < 400
     np.testing.assert_array_equal(h, np.ones(3))  # the NumPy array was not written
+
+
+def test_lists_stay_python_sequences_for_operators():
+    n = dv.asarray(2)
+    assert [0] * n == [0, 0]  # list repetition through __index__, as before
+    assert (1, 2) * n == (1, 2, 1, 2)
+    with pytest.raises(TypeError):
+        dv.arange(3) + [1, 2, 3]  # no implicit upload either way
 
 
 def test_mixing_jax_array_raises_type_error():

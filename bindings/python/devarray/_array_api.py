@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from typing import Any, Callable
 
 from . import _devarray as _core
@@ -405,6 +406,7 @@ def take(x: ndarray, indices: ndarray, /, *, axis: int | None = None) -> ndarray
 
 
 def _normalize_axis(axis: int, ndim: int) -> int:
+    axis = operator.index(axis)  # a 0-d device int is read here (the transfer guard checks it)
     if not -ndim <= axis < ndim:
         import numpy as np
 
@@ -412,10 +414,19 @@ def _normalize_axis(axis: int, ndim: int) -> int:
     return axis % ndim
 
 
+def _int_or_ints(value: Any) -> list[int]:
+    """An int (anything with ``__index__``) or a sequence of them, as a list. Only a
+    ``TypeError`` from ``__index__`` means "not an int": the transfer guard's error for a 0-d
+    device int propagates."""
+    try:
+        return [operator.index(value)]
+    except TypeError:
+        return [operator.index(v) for v in value]
+
+
 def moveaxis(x: ndarray, source: int | tuple[int, ...], destination: int | tuple[int, ...], /) -> ndarray:
     """``x`` with the axes ``source`` moved to positions ``destination`` (a view)."""
-    src = [source] if isinstance(source, int) else list(source)
-    dst = [destination] if isinstance(destination, int) else list(destination)
+    src, dst = _int_or_ints(source), _int_or_ints(destination)
     if len(src) != len(dst):
         raise ValueError("moveaxis: source and destination must have the same number of axes")
     src = [_normalize_axis(a, x.ndim) for a in src]

@@ -359,7 +359,7 @@ def _squeeze(a, axis=None):
 
 @implements(np.expand_dims)
 def _expand_dims(a, axis):
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = _array_api._int_or_ints(axis)
     ndim = a.ndim + len(axes)
     for ax in sorted(_array_api._normalize_axis(x, ndim) for x in axes):
         a = _core.expand_dims(a, axis=ax)
