@@ -96,9 +96,14 @@ fn parse_item(py: Python<'_>, k: &Bound<'_, PyAny>) -> PyResult<Item> {
         Ok(Item::Mask { flat: vec![b.is_true()], shape: vec![] })
     } else if let Ok(a) = k.cast::<PyNdarray>() {
         device_index(py, &a.get().inner)
+    } else if k.is_instance_of::<PyList>() || has_numpy_type(py, k, "ndarray")? {
+        // NumPy arrays before `__index__`: a 0-d integer array is an index array of every
+        // integer dtype, read exactly and checked in order with the other items.
+        host_index(py, k)
     } else if let Some(i) = index_int(k)? {
         Ok(Item::Basic(AxisSlice::Index(i)))
-    } else if k.is_instance_of::<PyList>() || has_numpy_type(py, k)? {
+    } else if has_numpy_type(py, k, "generic")? {
+        // NumPy scalars without `__index__`: `numpy.bool_` (a 0-d mask), floats (refused).
         host_index(py, k)
     } else {
         Err(invalid_index())
@@ -136,14 +141,13 @@ fn slice_int(v: &Bound<'_, PyAny>) -> PyResult<isize> {
     }
 }
 
-/// Whether `k` is a NumPy array or a NumPy scalar (without importing NumPy).
-fn has_numpy_type(py: Python<'_>, k: &Bound<'_, PyAny>) -> PyResult<bool> {
+/// Whether `k` is an instance of `numpy.<name>` (without importing NumPy).
+fn has_numpy_type(py: Python<'_>, k: &Bound<'_, PyAny>, name: &str) -> PyResult<bool> {
     let loaded = py.import("sys")?.getattr("modules")?.contains("numpy")?;
     if !loaded {
         return Ok(false);
     }
-    let np = py.import("numpy")?;
-    Ok(k.is_instance(&np.getattr("ndarray")?)? || k.is_instance(&np.getattr("generic")?)?)
+    k.is_instance(&py.import("numpy")?.getattr(name)?)
 }
 
 fn index_dtype_error() -> PyErr {
