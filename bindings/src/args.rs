@@ -167,6 +167,132 @@ fn numpy_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg<'static>>> {
     Ok(Some(Arg::Strong(s, dtype)))
 }
 
+/// The inclusive range of an integer dtype (`None` for bool and float dtypes).
+fn int_range(dtype: DType) -> Option<(i128, i128)> {
+    let bits = 8 * dtype.itemsize() as u32;
+    match dtype.kind() {
+        DTypeKind::SignedInt => Some((-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)),
+        DTypeKind::UnsignedInt => Some((0, (1i128 << bits) - 1)),
+        DTypeKind::Bool | DTypeKind::Float => None,
+    }
+}
+
+/// Whether the integer scalar `s` lies outside integer `dtype` (false for other scalars and
+/// dtypes).
+fn int_out_of_range(s: Scalar, dtype: DType) -> bool {
+    let v = match s {
+        Scalar::Int(v) => v as i128,
+        Scalar::UInt(v) => v as i128,
+        _ => return false,
+    };
+    int_range(dtype).is_some_and(|(lo, hi)| v < lo || v > hi)
+}
+
+/// A scalar to be stored into an array of `dtype` (`full`, `full_like`, `x[key] = value`),
+/// checked as NumPy 2 checks Python scalars (NEP 50): a Python int must fit an integer dtype
+/// (`OverflowError`); a float stored into an integer dtype must be finite (NaN: `ValueError`,
+/// infinity: `OverflowError`) and, truncated, fit it (`OverflowError`). `weak` is true for
+/// Python scalars; NumPy scalars (`weak == false`) convert as NumPy's unsafe casts do, except
+/// that NaN and infinity are refused for integer dtypes too.
+pub(crate) fn stored_scalar(s: Scalar, weak: bool, dtype: DType) -> PyResult<Scalar> {
+    let Some((lo, hi)) = int_range(dtype) else {
+        return Ok(s);
+    };
+    match s {
+        Scalar::Float(f) if f.is_nan() => Err(PyValueError::new_err(format!(
+            "cannot convert float NaN to integer: {dtype} has no NaN; use a float dtype or replace NaN first"
+        ))),
+        Scalar::Float(f) if f.is_infinite() => Err(PyOverflowError::new_err(format!(
+            "cannot convert float {} to integer: {dtype} has no infinity",
+            if f > 0.0 { "infinity" } else { "-infinity" }
+        ))),
+        Scalar::Float(f) if weak && !(lo..=hi).contains(&(f.trunc() as i128)) => {
+            Err(PyOverflowError::new_err(format!("Python float {f} is out of bounds for {dtype} (range {lo}..={hi})")))
+        }
+        _ if weak && int_out_of_range(s, dtype) => Err(PyOverflowError::new_err(format!(
+            "Python integer {s} is out of bounds for {dtype} (range {lo}..={hi}); use a wider dtype"
+        ))),
+        _ => Ok(s),
+    }
+}
+
+/// The Python exception for a core error of an op that had Python scalar operands `weak`
+/// next to arrays of `dtypes`: `OverflowError` when the core refused a Python int that does
+/// not fit the integer dtype it had to take (`uint8_array + 300`, as NumPy 2 raises), else the
+/// error's usual class.
+pub(crate) fn op_error(e: devarray::Error, weak: &[Scalar], dtypes: &[DType]) -> PyErr {
+    let overflow = matches!(e, devarray::Error::InvalidArgument { .. })
+        && weak.iter().any(|&s| dtypes.iter().any(|&d| int_out_of_range(s, d)));
+    if overflow {
+        PyOverflowError::new_err(e.to_string())
+    } else {
+        crate::errors::to_pyerr(e)
+    }
+}
+
+impl Arg<'_> {
+    /// The Python scalar, if this is one.
+    pub(crate) fn weak(&self) -> Option<Scalar> {
+        match self {
+            Arg::Weak(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// The dtype of an array or NumPy scalar.
+    pub(crate) fn dtype(&self) -> Option<DType> {
+        match self {
+            Arg::Array(a) => Some(a.dtype()),
+            Arg::Strong(_, d) => Some(*d),
+            Arg::Weak(_) => None,
+        }
+    }
+}
+
+/// The `TypeError` for another library's array (NumPy, PyTorch, JAX, CuPy, anything with
+/// `__array__`, `__array_interface__`, `__array_struct__`, `__dlpack__` or
+/// `__cuda_array_interface__`), or with `sequences` a Python list/tuple, used as an operand of
+/// `op` next to a devarray array: devarray never converts them implicitly, so the message says
+/// how to convert explicitly. `Ok(None)` for other objects (operators answer those with
+/// `NotImplemented`; they leave lists and tuples to it too, so that `[0] * n` with a 0-d
+/// device int still repeats the list). Never calls `repr` on either operand (that would read
+/// device memory).
+pub(crate) fn foreign_operand_error(op: &str, other: &Bound<'_, PyAny>, sequences: bool) -> PyResult<Option<PyErr>> {
+    let py = other.py();
+    let ty = other.get_type();
+    let mut foreign =
+        sequences && (other.is_instance_of::<pyo3::types::PyList>() || other.is_instance_of::<pyo3::types::PyTuple>());
+    if !foreign && py.import("sys")?.getattr("modules")?.contains("numpy")? {
+        foreign = other.is_instance(&py.import("numpy")?.getattr("ndarray")?)?;
+    }
+    for attr in ["__array__", "__array_interface__", "__array_struct__", "__dlpack__", "__cuda_array_interface__"] {
+        if foreign {
+            break;
+        }
+        foreign = ty.hasattr(attr)?;
+    }
+    if !foreign {
+        return Ok(None);
+    }
+    let module: String = ty.getattr("__module__").and_then(|m| m.extract()).unwrap_or_default();
+    let name = ty.qualname()?;
+    let name = if module.is_empty() || module == "builtins" { name.to_string() } else { format!("{module}.{name}") };
+    Ok(Some(PyTypeError::new_err(format!(
+        "{op}: cannot mix a devarray.ndarray with a {name}: devarray never converts host data or other libraries' arrays implicitly; copy it to the device explicitly with devarray.asarray(value, device=x.device) (or copy the devarray array to the host with x.get())"
+    ))))
+}
+
+/// [`foreign_operand_error`] for Python (the ufunc dispatch, where lists and tuples are host
+/// data too): the exception to raise, or `None`.
+#[pyfunction]
+pub(crate) fn _foreign_operand_error(
+    py: Python<'_>,
+    op: &str,
+    other: &Bound<'_, PyAny>,
+) -> PyResult<Option<Py<PyAny>>> {
+    Ok(foreign_operand_error(op, other, true)?.map(|e| e.into_value(py).into_any()))
+}
+
 /// The device of the first array among `args`; a `TypeError` when there is none.
 pub(crate) fn common_device(args: &[&Arg<'_>]) -> PyResult<Device> {
     args.iter()
@@ -180,7 +306,11 @@ pub(crate) fn binary(py: Python<'_>, op: BinaryOp, lhs: &Arg<'_>, rhs: &Arg<'_>)
     let device = common_device(&[lhs, rhs])?;
     let (l, r) = (lhs.ready(py, device)?, rhs.ready(py, device)?);
     let elements = output_elements(&l, &r);
-    run_on(py, device, elements, || Array::binary(op, l.operand(), r.operand())).py_err()
+    run_on(py, device, elements, || Array::binary(op, l.operand(), r.operand())).map_err(|e| {
+        let weak: Vec<Scalar> = [lhs, rhs].iter().filter_map(|a| a.weak()).collect();
+        let dtypes: Vec<DType> = [lhs, rhs].iter().filter_map(|a| a.dtype()).collect();
+        op_error(e, &weak, &dtypes)
+    })
 }
 
 /// About how many elements `l op r` writes: the broadcast size (`usize::MAX` when the shapes do
@@ -225,13 +355,48 @@ pub(crate) fn write_into(py: Python<'_>, op: &str, result: Array, out: &Array) -
     .py_err()
 }
 
+/// An integer argument: a Python int or anything with `__index__` (a NumPy integer, a 0-d
+/// devarray integer array). `Ok(None)` when `obj` is not an integer (`TypeError` from
+/// `__index__`); every other error propagates, so the transfer guard's refusal to read a 0-d
+/// device array is reported as itself, not as a confusing `TypeError`.
+pub(crate) fn int_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
+    match obj.extract::<i64>() {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_instance_of::<PyTypeError>(obj.py()) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Integers: one ([`int_arg`]) or a sequence of them; `Ok(None)` when `obj` is neither. Errors
+/// from the items' `__index__` other than `TypeError` propagate.
+pub(crate) fn ints_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<Vec<i64>>> {
+    if let Some(v) = int_arg(obj)? {
+        return Ok(Some(vec![v]));
+    }
+    if obj.is_instance_of::<pyo3::types::PyString>() {
+        return Ok(None);
+    }
+    let Ok(items) = obj.try_iter() else {
+        return Ok(None);
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Ok(item) => match int_arg(&item)? {
+                Some(v) => out.push(v),
+                None => return Ok(None),
+            },
+            Err(e) if e.is_instance_of::<PyTypeError>(obj.py()) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Some(out))
+}
+
 /// A shape argument: an int or a sequence of non-negative ints.
 pub(crate) fn extract_shape(obj: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
-    let dims: Vec<i64> = if let Ok(n) = obj.extract::<i64>() {
-        vec![n]
-    } else {
-        obj.extract().map_err(|_| PyTypeError::new_err("shape must be an int or a sequence of ints"))?
-    };
+    let dims: Vec<i64> =
+        ints_arg(obj)?.ok_or_else(|| PyTypeError::new_err("shape must be an int or a sequence of ints"))?;
     dims.into_iter()
         .map(|d| usize::try_from(d).map_err(|_| PyValueError::new_err("negative dimensions are not allowed")))
         .collect()
@@ -271,12 +436,10 @@ pub(crate) fn extract_axes(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Ve
         None => Ok(None),
         Some(o) if o.is_none() => Ok(None),
         Some(o) => {
-            if let Ok(a) = o.extract::<isize>() {
-                return Ok(Some(vec![a]));
-            }
-            o.extract::<Vec<isize>>()
-                .map(Some)
-                .map_err(|_| PyTypeError::new_err("axis must be None, an int or a tuple of ints"))
+            let axes =
+                ints_arg(o)?.ok_or_else(|| PyTypeError::new_err("axis must be None, an int or a tuple of ints"))?;
+            // An axis beyond isize is out of range for every array: isize::MAX says so.
+            Ok(Some(axes.into_iter().map(|a| isize::try_from(a).unwrap_or(isize::MAX)).collect()))
         }
     }
 }

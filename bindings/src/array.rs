@@ -1,6 +1,8 @@
 //! `devarray.ndarray`: the Python array type, a thin handle on a core [`Array`].
 
-use crate::args::{binary, extract_arg, extract_axes, resolve_reshape, run_on, write_into, Arg};
+use crate::args::{
+    binary, extract_arg, extract_axes, foreign_operand_error, ints_arg, resolve_reshape, run_on, write_into, Arg,
+};
 use crate::device::{extract_device, PyDevice};
 use crate::dtype::{dtype_object, extract_dtype, PyDType};
 use crate::errors::IntoPyResult;
@@ -73,11 +75,15 @@ binary_operators! {
 }
 
 impl PyNdarray {
-    /// `self op other` (or `other op self`); `NotImplemented` for operands devarray does not mix
-    /// with (NumPy arrays, lists), so Python tries the other operand and then raises
-    /// `TypeError`.
+    /// `self op other` (or `other op self`). Other libraries' arrays (NumPy arrays,
+    /// PyTorch/JAX tensors) raise devarray's `TypeError`, which names the explicit conversion;
+    /// other unknown operands (lists included) get `NotImplemented`, so Python tries their
+    /// reflected operator.
     fn operator(&self, py: Python<'_>, op: BinaryOp, other: &Bound<'_, PyAny>, reflected: bool) -> PyResult<Py<PyAny>> {
         let Some(other) = extract_arg(other)? else {
+            if let Some(e) = foreign_operand_error(op.name(), other, false)? {
+                return Err(e);
+            }
             return Ok(py.NotImplemented());
         };
         let me = Arg::Array(&self.inner);
@@ -90,6 +96,9 @@ impl PyNdarray {
     /// `same_kind` casting; the shape must not grow).
     fn inplace(&self, py: Python<'_>, op: BinaryOp, other: &Bound<'_, PyAny>) -> PyResult<()> {
         let Some(other) = extract_arg(other)? else {
+            if let Some(e) = foreign_operand_error(op.name(), other, false)? {
+                return Err(e);
+            }
             return Err(PyTypeError::new_err(format!(
                 "unsupported operand type for in-place {}: devarray.ndarray and {}; devarray arrays combine with devarray arrays and Python scalars",
                 op.name(),
@@ -235,11 +244,9 @@ impl PyNdarray {
     /// `copy=False`; always a copy with `copy=True`).
     #[pyo3(signature = (*shape, copy=None))]
     fn reshape(&self, py: Python<'_>, shape: &Bound<'_, PyTuple>, copy: Option<bool>) -> PyResult<PyNdarray> {
-        let dims: Vec<i64> = if shape.len() == 1 && shape.get_item(0)?.extract::<i64>().is_err() {
-            shape.get_item(0)?.extract()?
-        } else {
-            shape.extract()?
-        };
+        let target = if shape.len() == 1 { shape.get_item(0)? } else { shape.clone().into_any() };
+        let dims: Vec<i64> = ints_arg(&target)?
+            .ok_or_else(|| PyTypeError::new_err("reshape: the shape must be ints or one sequence of ints"))?;
         reshape(py, &self.inner, &dims, copy).map(PyNdarray::new)
     }
 

@@ -287,7 +287,9 @@ fn source_device(device_type: i32, device_id: i32) -> PyResult<Device> {
 /// CUDA producer and `device="cpu"`, the producer is asked for a host copy). `copy=True` always
 /// copies, `copy=False` never does (an error when a copy is needed), `None` copies only when
 /// needed. The result shares memory with the producer otherwise, keeps it alive, and is
-/// read-only when the producer marks the tensor read-only.
+/// read-only when the producer marks the tensor read-only. JAX exports legacy capsules, which
+/// carry no read-only flag: the import of a JAX array is a writable alias of an immutable JAX
+/// buffer (do not write to it; `devarray.asarray(jax_array)` copies).
 #[pyfunction]
 #[pyo3(signature = (x, /, *, device=None, copy=None))]
 pub(crate) fn from_dlpack(

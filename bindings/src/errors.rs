@@ -12,7 +12,7 @@
 //! | `ReadOnly` | `ValueError("assignment destination is read-only ...")`, NumPy's text |
 //! | `OutOfMemory` | `MemoryError` |
 //! | `CudaUnavailable`, `Driver`, `Kernel` | `RuntimeError` |
-//! | `DLPackVersion`, `DLPackDType`, `DLPackDevice`, `DLPackMalformed`, `DLPackExport` | `BufferError` |
+//! | `DLPackVersion`, `DLPackDType`, `DLPackDevice`, `DLPackMalformed`, `DLPackExport`, `DLPackMemory` | `BufferError` |
 
 use devarray::Error;
 use pyo3::exceptions::{PyBufferError, PyIndexError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
@@ -39,7 +39,8 @@ pub(crate) fn to_pyerr(e: Error) -> PyErr {
         | Error::DLPackDType { .. }
         | Error::DLPackDevice { .. }
         | Error::DLPackMalformed { .. }
-        | Error::DLPackExport { .. } => PyBufferError::new_err(msg),
+        | Error::DLPackExport { .. }
+        | Error::DLPackMemory { .. } => PyBufferError::new_err(msg),
         // NumPy: IndexError when indexing would pass 64 dimensions, ValueError elsewhere.
         Error::TooManyDims { op: "slice", .. } => PyIndexError::new_err(msg),
         Error::ShapeMismatch { .. }

@@ -2,7 +2,7 @@
 //! elementwise dispatch by name, manipulation, reductions and dtype queries. (The pure-Python
 //! parts of the namespace are in `python/devarray/_array_api.py`.)
 
-use crate::args::{extract_arg, extract_axes, extract_shape, run_on, Arg, Ready};
+use crate::args::{extract_arg, extract_axes, extract_shape, op_error, run_on, stored_scalar, Arg, Ready};
 use crate::array::{reshape as reshape_array, PyNdarray};
 use crate::device::{extract_device, extract_opt_device, PyDevice};
 use crate::dtype::{dtype_object, extract_dtype, extract_opt_dtype, PyDType};
@@ -14,12 +14,12 @@ use pyo3::prelude::*;
 
 // ----- creation ------------------------------------------------------------------------------
 
-/// A fill value and the dtype it implies when none is given (bool, int64, float64, or a NumPy
-/// scalar's own dtype).
-fn parse_fill(value: &Bound<'_, PyAny>) -> PyResult<(Scalar, DType)> {
+/// A fill value, whether it is a Python scalar (weak), and the dtype it implies when none is
+/// given (bool, int64, float64, or a NumPy scalar's own dtype).
+fn parse_fill(value: &Bound<'_, PyAny>) -> PyResult<(Scalar, bool, DType)> {
     match extract_arg(value)? {
-        Some(Arg::Weak(s)) => Ok((s, default_dtype(s))),
-        Some(Arg::Strong(s, d)) => Ok((s, d)),
+        Some(Arg::Weak(s)) => Ok((s, true, default_dtype(s))),
+        Some(Arg::Strong(s, d)) => Ok((s, false, d)),
         _ => Err(PyTypeError::new_err(format!(
             "fill_value must be a Python or NumPy scalar, not {}",
             value.get_type().name()?
@@ -93,9 +93,10 @@ fn full(
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyNdarray> {
-    let (value, implied) = parse_fill(fill_value)?;
+    let (value, weak, implied) = parse_fill(fill_value)?;
     let (shape, dtype, device) =
         (extract_shape(shape)?, extract_opt_dtype(dtype)?.unwrap_or(implied), extract_device(device)?);
+    let value = stored_scalar(value, weak, dtype)?;
     created(py, || Array::full(&shape, value, dtype, &device))
 }
 
@@ -161,8 +162,9 @@ fn full_like(
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyNdarray> {
-    let (value, _) = parse_fill(fill_value)?;
+    let (value, weak, _) = parse_fill(fill_value)?;
     let (shape, dtype, device) = like(&x.inner, dtype, device)?;
+    let value = stored_scalar(value, weak, dtype)?;
     created(py, || Array::full(&shape, value, dtype, &device))
 }
 
@@ -222,18 +224,37 @@ fn linspace(
 
 /// A 2-D array with ones on diagonal `k` and zeros elsewhere (float64 unless given).
 #[pyfunction]
-#[pyo3(signature = (n_rows, n_cols=None, /, *, k=0, dtype=None, device=None))]
+#[pyo3(
+    signature = (n_rows, n_cols=None, /, *, k=None, dtype=None, device=None),
+    text_signature = "(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None)"
+)]
 fn eye(
     py: Python<'_>,
     n_rows: usize,
     n_cols: Option<usize>,
-    k: isize,
+    k: Option<&Bound<'_, PyAny>>,
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyNdarray> {
     let dtype = extract_opt_dtype(dtype)?.unwrap_or(DType::F64);
     let device = extract_device(device)?;
     let cols = n_cols.unwrap_or(n_rows);
+    // Any int is a valid diagonal (NumPy: zeros when it misses the matrix); one beyond isize
+    // misses it like isize::MIN/MAX does.
+    let Some(k) = k else {
+        return created(py, || Array::eye(n_rows, cols, 0, dtype, &device));
+    };
+    let k: isize = match k.extract::<isize>() {
+        Ok(k) => k,
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(py) => {
+            if k.lt(0)? {
+                isize::MIN
+            } else {
+                isize::MAX
+            }
+        }
+        Err(_) => return Err(PyTypeError::new_err(format!("eye: k must be an int, not {}", k.get_type().name()?))),
+    };
     created(py, || Array::eye(n_rows, cols, k, dtype, &device))
 }
 
@@ -286,9 +307,13 @@ fn where_(
 ) -> PyResult<PyNdarray> {
     let (a, b) = (operand(x1)?, operand(x2)?);
     let device = condition.inner.device();
+    let weak: Vec<Scalar> = [&a, &b].iter().filter_map(|o| o.weak()).collect();
+    let dtypes: Vec<DType> = [&a, &b].iter().filter_map(|o| o.dtype()).collect();
     let (a, b) = (a.ready(py, device)?, b.ready(py, device)?);
     let cond = &condition.inner;
-    created(py, || Array::where_(cond, a.operand(), b.operand()))
+    py.detach(|| Array::where_(cond, a.operand(), b.operand()))
+        .map(PyNdarray::new)
+        .map_err(|e| op_error(e, &weak, &dtypes))
 }
 
 /// `clip` with optional bounds (arrays or scalars).
@@ -298,14 +323,20 @@ pub(crate) fn clip_impl<'a>(
     min: Option<&'a Bound<'_, PyAny>>,
     max: Option<&'a Bound<'_, PyAny>>,
 ) -> PyResult<Array> {
-    let bound = |b: Option<&'a Bound<'_, PyAny>>| -> PyResult<Option<Ready<'a>>> {
+    let mut weak = Vec::new();
+    let mut bound = |b: Option<&'a Bound<'_, PyAny>>| -> PyResult<Option<Ready<'a>>> {
         match b {
-            Some(v) if !v.is_none() => Ok(Some(operand(v)?.ready(py, x.device())?)),
+            Some(v) if !v.is_none() => {
+                let arg = operand(v)?;
+                weak.extend(arg.weak());
+                Ok(Some(arg.ready(py, x.device())?))
+            }
             _ => Ok(None),
         }
     };
     let (lo, hi) = (bound(min)?, bound(max)?);
-    py.detach(|| x.clip_bounds(lo.as_ref().map(Ready::operand), hi.as_ref().map(Ready::operand))).py_err()
+    py.detach(|| x.clip_bounds(lo.as_ref().map(Ready::operand), hi.as_ref().map(Ready::operand)))
+        .map_err(|e| op_error(e, &weak, &[x.dtype()]))
 }
 
 /// Limits every element of `x` to `[min, max]` (either bound may be `None`, an array or a
@@ -333,10 +364,8 @@ fn reshape(
     shape: &Bound<'_, PyAny>,
     copy: Option<bool>,
 ) -> PyResult<PyNdarray> {
-    let dims: Vec<i64> = match shape.extract::<i64>() {
-        Ok(n) => vec![n],
-        Err(_) => shape.extract()?,
-    };
+    let dims: Vec<i64> = crate::args::ints_arg(shape)?
+        .ok_or_else(|| PyTypeError::new_err("reshape: the shape must be an int or a sequence of ints"))?;
     reshape_array(py, &x.inner, &dims, copy).map(PyNdarray::new)
 }
 
@@ -623,6 +652,12 @@ fn result_type(py: Python<'_>, arrays_and_dtypes: Vec<Bound<'_, PyAny>>) -> PyRe
     };
     // Weak scalars: the core's promotion of an (empty) array with the scalar.
     for s in weak {
+        // Promotion depends on the scalar's kind, not its value (NumPy: result_type(uint8, 300)
+        // is uint8): probe with an in-range value of the same kind.
+        let s = match s {
+            Scalar::Int(_) | Scalar::UInt(_) => Scalar::Int(0),
+            other => other,
+        };
         let probe = Array::empty(&[0], dtype, &Device::Cpu).py_err()?;
         dtype = Array::binary(BinaryOp::Maximum, &probe, Operand::Scalar(s)).py_err()?.dtype();
     }

@@ -40,6 +40,10 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_set_transfer_guard, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_get_transfer_guard, m)?)?;
+    m.add_function(wrap_pyfunction!(guard::_enter_transfer_guard, m)?)?;
+    m.add_function(wrap_pyfunction!(args::_foreign_operand_error, m)?)?;
+    m.add_function(wrap_pyfunction!(guard::_reset_transfer_guard, m)?)?;
+    m.add_function(wrap_pyfunction!(guard::_check_transfer_guard_level, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

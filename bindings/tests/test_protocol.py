@@ -222,14 +222,23 @@ def test_transfer_guard_disallow_blocks_implicit_reads(device):
     assert repr(x)  # allowed again
 
 
-def test_transfer_guard_is_a_global_setting():
-    dv.transfer_guard("disallow")  # no context manager: set until changed
+def test_set_transfer_guard_is_a_global_setting():
+    assert dv.set_transfer_guard("disallow") == "allow"  # the process-wide default, until changed
     try:
         with pytest.raises(dv.TransferGuardError):
             float(dv.asarray(1.0))
+        with dv.transfer_guard("allow"):  # a block overrides the default
+            assert float(dv.asarray(1.0)) == 1.0
+        assert dv.get_transfer_guard() == "disallow"
     finally:
-        dv.transfer_guard("allow")
+        assert dv.set_transfer_guard("allow") == "disallow"
     assert float(dv.asarray(1.0)) == 1.0
+
+
+def test_transfer_guard_outside_with_changes_nothing_and_warns():
+    with pytest.warns(RuntimeWarning, match="set_transfer_guard"):
+        dv.transfer_guard("disallow")
+    assert dv.get_transfer_guard() == "allow"
 
 
 def test_transfer_guard_nested_restores():

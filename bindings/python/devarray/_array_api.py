@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from typing import Any, Callable
 
 from . import _devarray as _core
@@ -257,11 +258,29 @@ def asarray(
     """Converts ``obj`` to a devarray array: the explicit host-to-device path.
 
     ``obj`` is a devarray array, a Python scalar, a (nested) sequence of them, a NumPy array, or
-    any DLPack producer (PyTorch, JAX, CuPy). Host data is always copied to ``device`` (the
-    default device when ``None``); devarray arrays and DLPack producers are shared when no
-    copy is needed. ``copy=True`` always copies; ``copy=False`` never does and raises
-    ``ValueError`` when a copy would be needed. ``dtype`` defaults to the input's dtype (for
-    Python data: bool, int64 or float64).
+    another library's array (PyTorch, JAX, CuPy, any DLPack producer). ``dtype`` defaults to
+    the input's dtype (for Python data: bool, int64 or float64). ``device`` defaults to the
+    input's device for devarray arrays and for other libraries' GPU arrays, and to the default
+    device for host data (NumPy arrays, Python data, other libraries' CPU arrays alike).
+
+    Memory is decided by ``copy`` (NumPy's ``asarray`` semantics), the same way for every kind
+    of input that is not a devarray array:
+
+    - ``copy=None`` (default) and ``copy=True``: the result is a new, writable array that owns
+      its memory; it never aliases ``obj``. NumPy arrays, JAX and PyTorch arrays, CuPy arrays
+      and other DLPack producers are all copied, even when they are already on ``device``, so
+      writing to the result can never change ``obj`` (a JAX array, for example, is immutable).
+    - ``copy=False``: never copies. The result shares ``obj``'s memory through DLPack, exactly
+      as ``devarray.from_dlpack(obj, device=device, copy=False)`` does, or ``ValueError`` is
+      raised (Python data, another device, another dtype).
+
+    For a devarray array, ``copy=None`` returns ``obj`` itself when neither ``dtype`` nor
+    ``device`` changes, ``copy=True`` always copies and ``copy=False`` raises ``ValueError``
+    when a copy would be needed.
+
+    Zero-copy import is ``devarray.from_dlpack``. Note that JAX exports legacy DLPack capsules,
+    which carry no read-only flag: ``from_dlpack(jax_array)`` (or ``asarray(jax_array,
+    copy=False)``) gives a *writable* alias of an immutable JAX buffer. Do not write to it.
     """
     want = None if dtype is None else _as_dtype(dtype)
     target = None if device is None else (device if isinstance(device, Device) else Device(device))
@@ -278,27 +297,59 @@ def asarray(
         elif copy and out is obj:
             out = obj.copy()
         return out
-    if copy is False or (hasattr(obj, "__dlpack__") and not _is_numpy_array(obj)):
+    if copy is False:
         try:
-            out = _core.from_dlpack(obj, device=target, copy=copy)
+            out = _core.from_dlpack(obj, device=target, copy=False)
         except (AttributeError, BufferError, TypeError) as e:
-            if copy is False:
-                raise ValueError(f"asarray(copy=False): {type(obj).__name__} cannot be shared without a copy ({e})") from e
-            raise
+            raise ValueError(f"asarray(copy=False): {type(obj).__name__} cannot be shared without a copy ({e})") from e
         if want is not None and want != out.dtype:
-            if copy is False:
-                raise ValueError(f"asarray: converting {out.dtype} to {want} needs a copy, but copy=False")
-            out = out.astype(want)
+            raise ValueError(f"asarray: converting {out.dtype} to {want} needs a copy, but copy=False")
         return out
-    if isinstance(obj, (list, tuple)) and obj and builtins.all(isinstance(e, ndarray) for e in obj):
-        out = _core.stack(list(obj), axis=0)
-        if target is not None:
-            out = out.to_device(target)
+    if hasattr(obj, "__dlpack__") and not _is_numpy_array(obj):
+        # Another library's array: imported through DLPack, then always a copy of our own
+        # (a dtype conversion is that copy).
+        if target is None and obj.__dlpack_device__()[0] in (1, 3):
+            target = _core._default_device()  # host memory (kDLCPU, kDLCUDAHost): as NumPy's
+        if want is None:
+            return _core.from_dlpack(obj, device=target, copy=True)
+        out = _core.from_dlpack(obj, device=target)
+        return out.astype(want) if want != out.dtype else out.copy()
+    if isinstance(obj, (list, tuple)) and _holds_device_array(obj):
+        out = _stack_nested(obj, target if target is not None else _first_device(obj))
         return out if want is None else out.astype(want, copy=False)
     import numpy as np
 
     host = np.asarray(obj, dtype=None if want is None else _numpy_dtype(want))
     return _core._from_host(host, target)
+
+
+def _holds_device_array(obj: Any) -> builtins.bool:
+    """Whether a (nested) list or tuple holds a devarray array somewhere."""
+    if isinstance(obj, ndarray):
+        return True
+    return isinstance(obj, (list, tuple)) and builtins.any(_holds_device_array(e) for e in obj)
+
+
+def _first_device(obj: Any) -> Device:
+    """The device of the first devarray array in a (nested) list or tuple."""
+    for e in obj:
+        if isinstance(e, ndarray):
+            return e.device
+        if isinstance(e, (list, tuple)) and _holds_device_array(e):
+            return _first_device(e)
+    raise AssertionError("no devarray array in the sequence")
+
+
+def _stack_nested(obj: Any, device: Device) -> ndarray:
+    """A (nested) list of devarray arrays and scalars built on ``device``: each level stacked
+    on the device (the arrays never visit the host; ragged levels raise ``ValueError``)."""
+    if isinstance(obj, ndarray):
+        return obj if obj.device == device else obj.to_device(device)
+    if isinstance(obj, (list, tuple)):
+        if not obj:
+            raise ValueError("asarray: an empty sequence next to devarray arrays has no shape to stack with")
+        return _core.stack([_stack_nested(e, device) for e in obj], axis=0)
+    return asarray(obj, device=device)
 
 
 def asnumpy(x: Any, /) -> Any:
@@ -355,6 +406,7 @@ def take(x: ndarray, indices: ndarray, /, *, axis: int | None = None) -> ndarray
 
 
 def _normalize_axis(axis: int, ndim: int) -> int:
+    axis = operator.index(axis)  # a 0-d device int is read here (the transfer guard checks it)
     if not -ndim <= axis < ndim:
         import numpy as np
 
@@ -362,10 +414,19 @@ def _normalize_axis(axis: int, ndim: int) -> int:
     return axis % ndim
 
 
+def _int_or_ints(value: Any) -> list[int]:
+    """An int (anything with ``__index__``) or a sequence of them, as a list. Only a
+    ``TypeError`` from ``__index__`` means "not an int": the transfer guard's error for a 0-d
+    device int propagates."""
+    try:
+        return [operator.index(value)]
+    except TypeError:
+        return [operator.index(v) for v in value]
+
+
 def moveaxis(x: ndarray, source: int | tuple[int, ...], destination: int | tuple[int, ...], /) -> ndarray:
     """``x`` with the axes ``source`` moved to positions ``destination`` (a view)."""
-    src = [source] if isinstance(source, int) else list(source)
-    dst = [destination] if isinstance(destination, int) else list(destination)
+    src, dst = _int_or_ints(source), _int_or_ints(destination)
     if len(src) != len(dst):
         raise ValueError("moveaxis: source and destination must have the same number of axes")
     src = [_normalize_axis(a, x.ndim) for a in src]
@@ -396,39 +457,69 @@ def count_nonzero(x: ndarray, /, *, axis: int | tuple[int, ...] | None = None, k
 
 
 class transfer_guard:
-    """Guards implicit-looking device-to-host reads: ``np.array(x)``,
-    ``np.asarray(x, copy=True)``, ``bool/int/float/complex/operator.index(x)``, ``repr(x)``,
-    ``str(x)``, ``x.tolist()`` and indexing with device index arrays.
+    """Guards implicit-looking device-to-host reads inside a ``with`` block:
+    ``np.array(x)``, ``np.asarray(x, copy=True)``, ``bool/int/float/complex/operator.index(x)``,
+    ``repr(x)``, ``str(x)``, ``x.tolist()`` and indexing with device index arrays.
 
-    ``level`` is ``"allow"`` (the default: reads go through), ``"log"`` (they go through and
-    log a warning on the ``devarray`` logger) or ``"disallow"`` (they raise
-    ``devarray.TransferGuardError``). The explicit copies ``x.get()``, ``devarray.asnumpy(x)``,
-    ``x.item()``, ``x.to_device()`` and DLPack are never guarded.
+    ``level`` is ``"allow"`` (reads go through), ``"log"`` (they go through and log a warning
+    on the ``devarray`` logger) or ``"disallow"`` (they raise ``devarray.TransferGuardError``).
+    The explicit copies ``x.get()``, ``devarray.asnumpy(x)``, ``x.item()``, ``x.to_device()``
+    and DLPack are never guarded.
 
-    Calling it sets the process-wide level at once (a global setting); used as a context
-    manager, it restores the previous level on exit::
+    The level is context-local (a ``contextvars.ContextVar``, as JAX's configuration is): it
+    applies to the thread, or the asyncio task, that entered the block, until the block exits,
+    and overrides the process-wide default of :func:`set_transfer_guard` there. Other threads
+    and tasks keep their own level. Blocks nest, and each exit restores the level its entry
+    replaced::
 
-        devarray.transfer_guard("log")            # from now on
-        with devarray.transfer_guard("disallow"):  # inside the block only
+        devarray.set_transfer_guard("log")        # process-wide default, from now on
+        with devarray.transfer_guard("disallow"):  # this thread or task, inside the block only
             ...
+
+    Only the ``with`` statement sets a level: ``devarray.transfer_guard("disallow")`` on its own
+    changes nothing (and warns).
     """
 
     def __init__(self, level: str) -> None:
+        _core._check_transfer_guard_level(level)
         self.level = level
-        self._previous = _core._set_transfer_guard(level)
+        self._tokens: list[Any] = []
+        self._entered = False
 
     def __enter__(self) -> transfer_guard:
+        self._entered = True
+        self._tokens.append(_core._enter_transfer_guard(self.level))
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        _core._set_transfer_guard(self._previous)
+        _core._reset_transfer_guard(self._tokens.pop())
+
+    def __del__(self) -> None:
+        if not getattr(self, "_entered", True):
+            import warnings
+
+            warnings.warn(
+                f"devarray.transfer_guard({self.level!r}) was never used in a with statement, so it "
+                "changed nothing; use devarray.set_transfer_guard(level) to set the process-wide "
+                "default",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
     def __repr__(self) -> str:
         return f"transfer_guard({self.level!r})"
 
 
+def set_transfer_guard(level: str) -> str:
+    """Sets the process-wide default transfer-guard level (``"allow"``, ``"log"`` or
+    ``"disallow"``; see :class:`transfer_guard`) and returns the previous default. A
+    ``with devarray.transfer_guard(...)`` block overrides it in its own thread or task."""
+    return _core._set_transfer_guard(level)
+
+
 def get_transfer_guard() -> str:
-    """The current transfer-guard level: ``"allow"``, ``"log"`` or ``"disallow"``."""
+    """The transfer-guard level in force here: the innermost ``with transfer_guard(...)`` level
+    of this thread or task, else the process-wide default."""
     return _core._get_transfer_guard()
 
 

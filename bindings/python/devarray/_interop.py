@@ -1,10 +1,11 @@
 """NumPy's dispatch protocols for ``devarray.ndarray``: ``__array_ufunc__`` (NEP 13) and
 ``__array_function__`` (NEP 18).
 
-NumPy calls on devarray arrays run on the device and return devarray arrays. Whatever devarray
-cannot do as NumPy would (a NumPy array among the inputs, an unsupported ufunc, method or
-keyword) returns ``NotImplemented``, so NumPy raises ``TypeError`` instead of converting to the
-host.
+NumPy calls on devarray arrays run on the device and return devarray arrays. A NumPy array (or
+another library's array, or a list) among a ufunc's inputs or outputs raises devarray's own
+``TypeError``, which names the explicit conversion (``devarray.asarray``). Whatever else
+devarray cannot do as NumPy would (an unsupported ufunc, method or keyword) returns
+``NotImplemented``, so NumPy raises ``TypeError`` instead of converting to the host.
 """
 
 from __future__ import annotations
@@ -127,6 +128,15 @@ def array_ufunc(self: ndarray, ufunc: Any, method: str, inputs: tuple[Any, ...],
     """``ndarray.__array_ufunc__``: runs supported ufuncs on the device."""
     out = kwargs.pop("out", None)
     outs = () if out is None else (out if isinstance(out, tuple) else (out,))
+    for x in (*[i for i in inputs if not _supported_input(i)], *outs):
+        if not isinstance(x, ndarray):
+            # A NumPy array (or list, or another library's array) next to a devarray array:
+            # devarray's own TypeError, naming the explicit conversion. (NotImplemented would
+            # make NumPy raise its generic error, whose message holds the repr of every
+            # operand: a device-to-host read.)
+            error = _core._foreign_operand_error(ufunc.__name__, x)
+            if error is not None:
+                raise error
     if not all(_supported_input(x) for x in inputs) or not all(isinstance(o, ndarray) for o in outs):
         return NotImplemented
     if len(outs) > 1:
@@ -349,7 +359,7 @@ def _squeeze(a, axis=None):
 
 @implements(np.expand_dims)
 def _expand_dims(a, axis):
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = _array_api._int_or_ints(axis)
     ndim = a.ndim + len(axes)
     for ax in sorted(_array_api._normalize_axis(x, ndim) for x in axes):
         a = _core.expand_dims(a, axis=ax)
