@@ -10,7 +10,7 @@
 //! - [`context`]: one [`CudaDevice`] per ordinal (primary context, one non-blocking stream,
 //!   stream-ordered pool allocations); [`stream`]: the safe stream layer (streams, events, the
 //!   event pool, the thread's current stream, per-buffer stream uses), which the public
-//!   [`Stream`](crate::Stream)/[`Event`](crate::Event) and DLPack's stream ordering sit on;
+//!   `Stream`/`Event` (`src/stream.rs`) and DLPack's stream ordering sit on;
 //!   [`buffer`]: [`CudaBuffer`], freed after every stream that used it.
 //! - [`launch`] (ABI structs, dimension collapsing, path selection, grid sizing),
 //!   [`elementwise`] and [`reduce`]: the launchers ops are written with; [`ops`] maps each op

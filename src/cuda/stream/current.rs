@@ -1,6 +1,6 @@
 //! This thread's current stream per CUDA device: where the backend queues the thread's work
 //! (launches, copies, allocations). A device without an entry uses its own stream. The public
-//! [`Stream::make_current`](crate::Stream::make_current) is a [`CurrentGuard`].
+//! `Stream::make_current` (`src/stream.rs`) is a [`CurrentGuard`].
 
 use super::CudaStream;
 use crate::cuda::context::CudaDevice;

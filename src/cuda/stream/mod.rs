@@ -13,7 +13,7 @@
 //! - [`StreamUses`] (`uses.rs`): the streams a buffer was used on, and the ordering of its free
 //!   after all of them.
 //!
-//! Everything above this module (the public [`Stream`](crate::Stream)/[`Event`](crate::Event),
+//! Everything above this module (the public `Stream`/`Event` of `src/stream.rs`,
 //! DLPack) holds these typed values; raw handles stay inside `src/cuda`, and every handle a safe
 //! method passes to the device is live, because the value that owns it is.
 
