@@ -236,7 +236,7 @@ impl CudaDevice {
     ///
     /// **Errors**: driver errors, including those of the work waited for.
     pub(crate) fn wait_current_stream(&self) -> Result<()> {
-        let event = self.events.take(&*self.api)?;
+        let event = self.pooled_event()?;
         // SAFETY: the pooled event is live while held; the current stream is live (this thread's
         // current-stream entry, or the device's own).
         unsafe { self.api.event_record(event.id(), self.current_stream()) }?;

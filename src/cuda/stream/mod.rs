@@ -114,7 +114,7 @@ impl CudaStream {
             return Ok(());
         }
         let api = self.device().api();
-        let event = self.device().events().take(api)?;
+        let event = self.device().pooled_event()?;
         // SAFETY: the pooled event is live while held; both streams are live (held by `self` and
         // `after`) and belong to this device (checked above).
         unsafe { api.event_record(event.id(), after.id()) }?;
@@ -133,7 +133,7 @@ impl CudaStream {
     /// per-thread default streams).
     pub(crate) unsafe fn order_foreign_after(&self, foreign: ForeignStreamId) -> Result<()> {
         let api = self.device().api();
-        let event = self.device().events().take(api)?;
+        let event = self.device().pooled_event()?;
         // SAFETY: the pooled event is live while held; `self`'s stream is live while `self` is.
         unsafe { api.event_record(event.id(), self.id()) }?;
         // SAFETY: the caller guarantees `foreign`; the event is live and this device's.

@@ -5,6 +5,7 @@
 //! streams, or orders a DLPack consumer, and goes back to the pool at once.
 
 use crate::cuda::api::{EventId, GpuApi, GpuResult};
+use crate::cuda::context::CudaDevice;
 use std::sync::{Mutex, MutexGuard};
 
 /// Free ordering-only events of one device.
@@ -30,8 +31,9 @@ impl EventPool {
     }
 
     /// A pooled event of `api`'s device, or a new one when the pool is empty. Every event in the
-    /// pool was made by `api`: a pool belongs to one device, whose `api` every caller passes.
-    pub(crate) fn take<'a>(&'a self, api: &'a dyn GpuApi) -> GpuResult<PooledEvent<'a>> {
+    /// pool was made by `api`: a pool belongs to one device, and only
+    /// [`CudaDevice::pooled_event`] calls this, with that device's `api`.
+    fn take<'a>(&'a self, api: &'a dyn GpuApi) -> GpuResult<PooledEvent<'a>> {
         let pooled = self.free_list().pop();
         let id = match pooled {
             Some(id) => id,
@@ -55,6 +57,17 @@ impl EventPool {
             // SAFETY: by the caller's contract; pending records and waits still complete.
             let _ = unsafe { api.event_destroy(id) };
         }
+    }
+}
+
+impl CudaDevice {
+    /// An ordering-only event of this device from its pool (made when the pool is empty), back in
+    /// the pool when dropped. Record it, make streams wait on it, synchronise on it: a wait
+    /// captures the event's state at the call, so it may go back at once.
+    ///
+    /// **Errors**: the driver's, when a new event cannot be made.
+    pub(crate) fn pooled_event(&self) -> GpuResult<PooledEvent<'_>> {
+        self.events().take(self.api())
     }
 }
 

@@ -75,7 +75,7 @@ fn another_librarys_stream_waits_on_a_pooled_event_recorded_on_ours() {
 fn the_pool_keeps_at_most_its_capacity() {
     let (fake, dev) = device();
     // Concurrent users each hold an event; when they all return, the surplus is destroyed.
-    let held: Vec<_> = (0..EventPool::CAPACITY + 2).map(|_| dev.events().take(dev.api()).unwrap()).collect();
+    let held: Vec<_> = (0..EventPool::CAPACITY + 2).map(|_| dev.pooled_event().unwrap()).collect();
     let ids: Vec<EventId> = held.iter().map(|e| e.id()).collect();
     let before = fake.state().log.len();
     drop(held);

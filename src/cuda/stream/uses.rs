@@ -101,7 +101,7 @@ impl StreamUses {
         let device = self.home.device();
         let api = device.api();
         let home = self.home.id();
-        let event = device.events().take(api)?;
+        let event = device.pooled_event()?;
         others.iter().try_for_each(|s| {
             // SAFETY: the pooled event is live while held; `s` and `home` are live streams of
             // this device (kept alive by the `CudaStream`s held here).
