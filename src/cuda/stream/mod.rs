@@ -39,23 +39,25 @@ use std::sync::Arc;
 /// when its last clone (including those buffers hold until their free) is dropped.
 #[derive(Clone)]
 pub(crate) struct CudaStream {
-    inner: Arc<StreamInner>,
-}
-
-struct StreamInner {
     device: Arc<CudaDevice>,
     id: StreamId,
-    /// Whether this value made the stream (and destroys it).
-    owned: bool,
+    /// For a stream [`CudaStream::new`] made: what destroys it with the last clone. `None` for
+    /// the device's own stream, which lives as long as the device (so taking it allocates
+    /// nothing: every allocation records its stream).
+    owned: Option<Arc<OwnedStream>>,
 }
 
-impl Drop for StreamInner {
+/// Destroys a stream this layer created when dropped.
+struct OwnedStream {
+    device: Arc<CudaDevice>,
+    id: StreamId,
+}
+
+impl Drop for OwnedStream {
     fn drop(&mut self) {
-        if self.owned {
-            // SAFETY: the stream was made by this device's `stream_create` and this is the last
-            // reference; work already queued on it still completes.
-            let _ = unsafe { self.device.api().stream_destroy(self.id) };
-        }
+        // SAFETY: the stream was made by this device's `stream_create` and this is the last
+        // reference; work already queued on it still completes.
+        let _ = unsafe { self.device.api().stream_destroy(self.id) };
     }
 }
 
@@ -65,27 +67,28 @@ impl CudaStream {
     /// **Errors**: driver errors.
     pub(crate) fn new(device: &Arc<CudaDevice>) -> Result<CudaStream> {
         let id = device.api().stream_create()?;
-        Ok(CudaStream { inner: Arc::new(StreamInner { device: device.clone(), id, owned: true }) })
+        let owned = Some(Arc::new(OwnedStream { device: device.clone(), id }));
+        Ok(CudaStream { device: device.clone(), id, owned })
     }
 
     /// The device's own stream, which lives as long as the device (not destroyed by this value).
     pub(crate) fn device_stream(device: &Arc<CudaDevice>) -> CudaStream {
-        CudaStream { inner: Arc::new(StreamInner { device: device.clone(), id: device.stream(), owned: false }) }
+        CudaStream { device: device.clone(), id: device.stream(), owned: None }
     }
 
     /// The device the stream belongs to.
     pub(crate) fn device(&self) -> &Arc<CudaDevice> {
-        &self.inner.device
+        &self.device
     }
 
     /// The stream's handle, live while `self` is.
     pub(crate) fn id(&self) -> StreamId {
-        self.inner.id
+        self.id
     }
 
     /// Whether `self` is a stream of `device` (the same opened device object).
     pub(crate) fn is_on(&self, device: &CudaDevice) -> bool {
-        std::ptr::eq(Arc::as_ptr(&self.inner.device), device)
+        std::ptr::eq(Arc::as_ptr(&self.device), device)
     }
 
     /// Refuses a stream of another device object: handles of one device mean nothing to another.
@@ -157,7 +160,8 @@ impl Eq for CudaStream {}
 
 impl fmt::Debug for CudaStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CudaStream(cuda:{}, {:#x})", self.device().ordinal(), self.id())
+        let kind = if self.owned.is_some() { "created" } else { "the device's own" };
+        write!(f, "CudaStream(cuda:{}, {:#x}, {kind})", self.device().ordinal(), self.id())
     }
 }
 
