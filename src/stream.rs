@@ -26,17 +26,12 @@
 //! # Ok::<(), devarray::Error>(())
 //! ```
 
+use crate::cuda::stream::{self as cuda_stream, CudaEvent, CudaStream, CurrentGuard};
 use crate::cuda::CudaDevice;
-use crate::dlpack::gpu;
-use crate::dlpack::sync::{self, GpuSync};
-use crate::dlpack::StreamArg;
 use crate::error::{Error, Result};
 use crate::Device;
-use std::cell::RefCell;
 use std::fmt;
-use std::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// An in-order queue of work on one device.
@@ -53,87 +48,16 @@ use std::time::{Duration, Instant};
 /// ```
 #[derive(Clone)]
 pub struct Stream {
-    inner: Arc<StreamInner>,
-}
-
-struct StreamInner {
-    device: Device,
     kind: Kind,
 }
 
+/// What a [`Stream`] is on each kind of device.
+#[derive(Clone)]
 enum Kind {
     /// The CPU device's single synchronous queue.
     Host,
-    /// A CUDA stream: its raw handle, and whether we created (and must destroy) it.
-    Gpu { sync: Arc<GpuSync>, raw: u64, owned: bool },
-}
-
-impl Drop for StreamInner {
-    fn drop(&mut self) {
-        if let Kind::Gpu { sync, raw, owned: true } = &self.kind {
-            // SAFETY: we created the stream and this is its last reference.
-            let _ = unsafe { sync.ops().stream_destroy(*raw) };
-        }
-    }
-}
-
-thread_local! {
-    /// This thread's current stream per device (devices without an entry use their default).
-    static CURRENT: RefCell<Vec<Stream>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Sets this thread's current stream for `device` (`None`: back to the default); returns the
-/// previous setting.
-fn set_current(device: Device, stream: Option<Stream>) -> Option<Stream> {
-    CURRENT.with(|c| {
-        let mut list = c.borrow_mut();
-        let previous = list.iter().position(|s| s.device() == device).map(|i| list.swap_remove(i));
-        list.extend(stream);
-        previous
-    })
-}
-
-fn get_current(device: Device) -> Option<Stream> {
-    CURRENT.with(|c| c.borrow().iter().find(|s| s.device() == device).cloned())
-}
-
-/// The raw handle of this thread's current stream on CUDA device `ordinal`, when a
-/// [`Stream::make_current`] guard set one. The CUDA backend's ops queue their work there
-/// (else on the device's own stream).
-pub(crate) fn current_cuda_stream(ordinal: usize) -> Option<u64> {
-    get_current(Device::Cuda(ordinal)).and_then(|s| s.raw())
-}
-
-/// [`current_cuda_stream`], with the stream's shared state: holding it keeps the stream alive
-/// (a buffer holds the streams it was used on until its free is ordered after their work).
-pub(crate) fn current_cuda_stream_owned(ordinal: usize) -> Option<(u64, Arc<dyn Send + Sync>)> {
-    let stream = get_current(Device::Cuda(ordinal))?;
-    let raw = stream.raw()?;
-    Some((raw, stream.inner))
-}
-
-/// Sets this thread's current stream for `stream`'s device without joining the streams, for
-/// tests that drive a fake device (`Stream::make_current` would look up the real device);
-/// returns the previous setting.
-#[cfg(test)]
-pub(crate) fn set_current_for_tests(device: Device, stream: Option<Stream>) -> Option<Stream> {
-    set_current(device, stream)
-}
-
-/// Orders the DLPack consumer's stream after the work devarray queued for `device` on this
-/// thread: on the current stream and, when that is not the device's own stream, on the device
-/// stream too (the array may have been written before the guard was made). Nothing blocks the
-/// host.
-pub(crate) fn order_consumer_after_our_work(device: Device, consumer: StreamArg) -> Result<()> {
-    if consumer.cuda_handle().is_none() {
-        return Ok(());
-    }
-    let own = Stream::device_default(&device)?;
-    own.order_consumer(consumer)?;
-    match get_current(device) {
-        Some(current) if current != own => current.order_consumer(consumer),
-        _ => Ok(()),
-    }
+    /// A CUDA stream of the backend's stream layer.
+    Cuda(CudaStream),
 }
 
 impl Stream {
@@ -150,11 +74,7 @@ impl Stream {
     pub fn new(device: &Device) -> Result<Stream> {
         match *device {
             Device::Cpu => Ok(Stream::host()),
-            Device::Cuda(i) => {
-                let sync = gpu::gpu_sync(i)?;
-                let raw = sync.ops().stream_create()?;
-                Ok(Stream::gpu(*device, sync, raw, true))
-            }
+            Device::Cuda(i) => Ok(Stream::cuda(CudaStream::new(&CudaDevice::get(i)?)?)),
         }
     }
 
@@ -173,9 +93,12 @@ impl Stream {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn current(device: &Device) -> Result<Stream> {
-        match get_current(*device) {
-            Some(s) => Ok(s),
-            None => Stream::device_default(device),
+        match *device {
+            Device::Cpu => Ok(Stream::host()),
+            Device::Cuda(i) => match cuda_stream::current(i) {
+                Some(s) => Ok(Stream::cuda(s)),
+                None => Stream::device_default(device),
+            },
         }
     }
 
@@ -189,28 +112,24 @@ impl Stream {
     pub fn device_default(device: &Device) -> Result<Stream> {
         match *device {
             Device::Cpu => Ok(Stream::host()),
-            Device::Cuda(i) => {
-                let sync = gpu::gpu_sync(i)?;
-                let raw = gpu::default_stream(i)?;
-                Ok(Stream::gpu(*device, sync, raw, false))
-            }
+            Device::Cuda(i) => Ok(Stream::cuda(CudaDevice::get(i)?.default_stream())),
         }
     }
 
     fn host() -> Stream {
-        Stream { inner: Arc::new(StreamInner { device: Device::Cpu, kind: Kind::Host }) }
+        Stream { kind: Kind::Host }
     }
 
-    /// Wraps a raw CUDA stream of `device` (`owned`: destroy it with the last clone).
-    pub(crate) fn gpu(device: Device, sync: Arc<GpuSync>, raw: u64, owned: bool) -> Stream {
-        Stream { inner: Arc::new(StreamInner { device, kind: Kind::Gpu { sync, raw, owned } }) }
+    /// Wraps a stream of the CUDA backend.
+    pub(crate) fn cuda(stream: CudaStream) -> Stream {
+        Stream { kind: Kind::Cuda(stream) }
     }
 
-    /// The raw driver handle (`None` on the CPU).
-    fn raw(&self) -> Option<u64> {
-        match &self.inner.kind {
+    /// The CUDA stream (`None` on the CPU).
+    pub(crate) fn as_cuda(&self) -> Option<&CudaStream> {
+        match &self.kind {
             Kind::Host => None,
-            Kind::Gpu { raw, .. } => Some(*raw),
+            Kind::Cuda(s) => Some(s),
         }
     }
 
@@ -222,7 +141,10 @@ impl Stream {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn device(&self) -> Device {
-        self.inner.device
+        match &self.kind {
+            Kind::Host => Device::Cpu,
+            Kind::Cuda(s) => s.device().device(),
+        }
     }
 
     /// Blocks the calling thread until all work queued on the stream has finished.
@@ -232,10 +154,9 @@ impl Stream {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn synchronize(&self) -> Result<()> {
-        match &self.inner.kind {
+        match &self.kind {
             Kind::Host => Ok(()),
-            // SAFETY: the stream is alive while `self` is.
-            Kind::Gpu { sync, raw, .. } => unsafe { sync.ops().stream_synchronize(*raw) },
+            Kind::Cuda(s) => s.synchronize(),
         }
     }
 
@@ -269,10 +190,11 @@ impl Stream {
     ///
     /// **Errors** when the CUDA event that orders the two streams cannot be recorded.
     pub fn make_current(&self) -> Result<StreamGuard> {
-        let before = Stream::current(&self.device())?;
-        join(self, &before)?;
-        let previous = set_current(self.device(), Some(self.clone()));
-        Ok(StreamGuard { device: self.device(), previous, _not_send: PhantomData })
+        let inner = match &self.kind {
+            Kind::Host => None,
+            Kind::Cuda(s) => Some(s.make_current()?),
+        };
+        Ok(StreamGuard { device: self.device(), _inner: inner })
     }
 
     /// Records a new event at the current end of this stream. Like [`Event::new`]'s, the event
@@ -290,21 +212,6 @@ impl Stream {
         Ok(e)
     }
 
-    /// Records a new ordering-only event (no timestamp: cheaper to record, cannot be timed) at
-    /// the current end of this stream. It is made through the stream's own device handle, so
-    /// streams of any device object (including test doubles) record their own events.
-    fn record_ordering_event(&self) -> Result<Event> {
-        let e = match &self.inner.kind {
-            Kind::Host => Event::host(),
-            Kind::Gpu { sync, .. } => {
-                let raw = sync.ops().event_create()?;
-                Event::gpu(self.device(), sync.clone(), raw, None)
-            }
-        };
-        e.record(self)?;
-        Ok(e)
-    }
-
     /// Makes work queued on this stream from now on wait for `event` (the host does not block).
     ///
     /// **Errors** with [`Error::DeviceMismatch`] when the event belongs to another device.
@@ -318,36 +225,16 @@ impl Stream {
     pub fn wait_event(&self, event: &Event) -> Result<()> {
         event.wait(self)
     }
-
-    /// This stream as the integer the Python DLPack protocol passes to a producer's
-    /// `__dlpack__(stream=...)`: `None` on the CPU, `1` for the legacy default stream, `2` for
-    /// the per-thread default stream, else the `CUstream` handle. This is what a devarray
-    /// consumer hands to another library before importing its tensor.
-    ///
-    /// ```
-    /// let s = devarray::Stream::current(&devarray::Device::Cpu)?;
-    /// assert_eq!(s.dlpack_stream_arg(), None);
-    /// # Ok::<(), devarray::Error>(())
-    /// ```
-    pub fn dlpack_stream_arg(&self) -> Option<i64> {
-        self.raw().and_then(|h| StreamArg::from_cuda_handle(h).to_python())
-    }
-
-    /// Orders the DLPack consumer's stream `consumer` after the work queued on this stream.
-    pub(crate) fn order_consumer(&self, consumer: StreamArg) -> Result<()> {
-        match &self.inner.kind {
-            Kind::Host => Ok(()),
-            // SAFETY: our stream is alive while `self` is; the consumer's handle is a live stream
-            // of this device by the contract of `ExportOptions::with_stream`.
-            Kind::Gpu { sync, raw, .. } => unsafe { sync.execute(sync::plan(*raw, consumer)) },
-        }
-    }
 }
 
 impl PartialEq for Stream {
     /// Same device and same underlying queue.
     fn eq(&self, other: &Stream) -> bool {
-        self.device() == other.device() && self.raw() == other.raw()
+        match (&self.kind, &other.kind) {
+            (Kind::Host, Kind::Host) => true,
+            (Kind::Cuda(a), Kind::Cuda(b)) => a == b,
+            _ => false,
+        }
     }
 }
 impl Eq for Stream {}
@@ -356,8 +243,8 @@ impl fmt::Debug for Stream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Stream");
         d.field("device", &format_args!("{}", self.device()));
-        if let Some(h) = self.raw() {
-            d.field("handle", &format_args!("{h:#x}"));
+        if let Kind::Cuda(s) = &self.kind {
+            d.field("handle", &format_args!("{:#x}", s.id()));
         }
         d.finish()
     }
@@ -374,32 +261,9 @@ impl fmt::Debug for Stream {
 /// ```
 pub struct StreamGuard {
     device: Device,
-    previous: Option<Stream>,
-    /// Thread-local state: the guard must be dropped on the thread that made it.
-    _not_send: PhantomData<*const ()>,
-}
-
-impl Drop for StreamGuard {
-    fn drop(&mut self) {
-        let inner = get_current(self.device);
-        set_current(self.device, self.previous.take());
-        // Work after the scope waits for the work queued inside it. Drop cannot report an
-        // error; a failed event record means the device is already in a sticky error state,
-        // which the next operation reports.
-        if let (Some(inner), Ok(outer)) = (inner, Stream::current(&self.device)) {
-            let joined = join(&outer, &inner);
-            debug_assert!(joined.is_ok(), "stream join at guard drop failed: {joined:?}");
-        }
-    }
-}
-
-/// Makes `waiter`'s later work wait for the work queued on `after` so far.
-fn join(waiter: &Stream, after: &Stream) -> Result<()> {
-    if waiter == after {
-        return Ok(());
-    }
-    let event = after.record_ordering_event()?;
-    waiter.wait_event(&event)
+    /// The CUDA layer's guard (`None` on the CPU, whose one queue is always current); it restores
+    /// the previous stream and joins the two when dropped, and cannot leave the thread.
+    _inner: Option<CurrentGuard>,
 }
 
 impl fmt::Debug for StreamGuard {
@@ -422,16 +286,15 @@ impl fmt::Debug for StreamGuard {
 /// # Ok::<(), devarray::Error>(())
 /// ```
 pub struct Event {
-    device: Device,
     kind: EventKind,
 }
 
+/// What an [`Event`] is on each kind of device.
 enum EventKind {
     /// A CPU event: when it was last recorded (CPU work before it had completed by then).
     Host { recorded_at: Mutex<Option<Instant>> },
-    /// A CUDA event: the device's stream operations, the raw handle, and, for events that take
-    /// timestamps, the device that measures them.
-    Gpu { sync: Arc<GpuSync>, raw: u64, timer: Option<Arc<CudaDevice>>, recorded: AtomicBool },
+    /// A CUDA event of the backend's stream layer.
+    Cuda(CudaEvent),
 }
 
 impl Event {
@@ -448,23 +311,17 @@ impl Event {
     pub fn new(device: &Device) -> Result<Event> {
         match *device {
             Device::Cpu => Ok(Event::host()),
-            Device::Cuda(i) => {
-                let sync = gpu::gpu_sync(i)?;
-                let timer = CudaDevice::get(i)?;
-                let raw = timer.create_timing_event()?;
-                Ok(Event::gpu(*device, sync, raw, Some(timer)))
-            }
+            Device::Cuda(i) => Ok(Event::cuda(CudaEvent::new(&CudaDevice::get(i)?, true)?)),
         }
     }
 
     fn host() -> Event {
-        Event { device: Device::Cpu, kind: EventKind::Host { recorded_at: Mutex::new(None) } }
+        Event { kind: EventKind::Host { recorded_at: Mutex::new(None) } }
     }
 
-    /// Wraps raw event `raw` of `device`, destroyed through `sync` on drop; `timer` is the
-    /// device that made it with timing enabled (`None`: an ordering-only event).
-    fn gpu(device: Device, sync: Arc<GpuSync>, raw: u64, timer: Option<Arc<CudaDevice>>) -> Event {
-        Event { device, kind: EventKind::Gpu { sync, raw, timer, recorded: AtomicBool::new(false) } }
+    /// Wraps an event of the CUDA backend.
+    pub(crate) fn cuda(event: CudaEvent) -> Event {
+        Event { kind: EventKind::Cuda(event) }
     }
 
     /// The device the event belongs to.
@@ -475,14 +332,17 @@ impl Event {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn device(&self) -> Device {
-        self.device
+        match &self.kind {
+            EventKind::Host { .. } => Device::Cpu,
+            EventKind::Cuda(e) => e.device().device(),
+        }
     }
 
     fn check_device(&self, op: &'static str, stream: &Stream) -> Result<()> {
-        if stream.device() == self.device {
+        if stream.device() == self.device() {
             Ok(())
         } else {
-            Err(Error::DeviceMismatch { op, lhs: self.device, rhs: stream.device() })
+            Err(Error::DeviceMismatch { op, lhs: self.device(), rhs: stream.device() })
         }
     }
 
@@ -498,21 +358,16 @@ impl Event {
     /// ```
     pub fn record(&self, stream: &Stream) -> Result<()> {
         self.check_device("Event::record", stream)?;
-        match (&self.kind, &stream.inner.kind) {
-            (EventKind::Gpu { sync, raw, recorded, .. }, Kind::Gpu { raw: s, .. }) => {
-                // SAFETY: both handles are alive while `self` and `stream` are, on one device.
-                unsafe { sync.ops().event_record(*raw, *s) }?;
-                recorded.store(true, Ordering::Release);
-                Ok(())
-            }
+        match (&self.kind, &stream.kind) {
+            (EventKind::Cuda(e), Kind::Cuda(s)) => e.record(s),
             (EventKind::Host { recorded_at }, _) => {
                 // CPU ops run synchronously: everything queued before this call has finished.
                 *recorded_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
                 Ok(())
             }
             // A CUDA event and the CPU stream: excluded by the device check above.
-            (EventKind::Gpu { .. }, Kind::Host) => {
-                Err(Error::DeviceMismatch { op: "Event::record", lhs: self.device, rhs: stream.device() })
+            (EventKind::Cuda(_), Kind::Host) => {
+                Err(Error::DeviceMismatch { op: "Event::record", lhs: self.device(), rhs: stream.device() })
             }
         }
     }
@@ -530,11 +385,8 @@ impl Event {
     /// ```
     pub fn wait(&self, stream: &Stream) -> Result<()> {
         self.check_device("Event::wait", stream)?;
-        match (&self.kind, &stream.inner.kind) {
-            // SAFETY: both handles are alive while `self` and `stream` are, on one device.
-            (EventKind::Gpu { sync, raw, .. }, Kind::Gpu { raw: s, .. }) => unsafe {
-                sync.ops().stream_wait_event(*s, *raw)
-            },
+        match (&self.kind, &stream.kind) {
+            (EventKind::Cuda(e), Kind::Cuda(s)) => e.wait(s),
             _ => Ok(()),
         }
     }
@@ -548,8 +400,7 @@ impl Event {
     pub fn synchronize(&self) -> Result<()> {
         match &self.kind {
             EventKind::Host { .. } => Ok(()),
-            // SAFETY: the event is alive while `self` is.
-            EventKind::Gpu { sync, raw, .. } => unsafe { sync.ops().event_synchronize(*raw) },
+            EventKind::Cuda(e) => e.synchronize(),
         }
     }
 
@@ -581,8 +432,8 @@ impl Event {
     /// ```
     pub fn elapsed_since(&self, start: &Event) -> Result<Duration> {
         const OP: &str = "Event::elapsed_since";
-        if start.device != self.device {
-            return Err(Error::DeviceMismatch { op: OP, lhs: start.device, rhs: self.device });
+        if start.device() != self.device() {
+            return Err(Error::DeviceMismatch { op: OP, lhs: start.device(), rhs: self.device() });
         }
         for (event, which) in [(start, "start"), (self, "end")] {
             if !event.is_recorded() {
@@ -597,22 +448,16 @@ impl Event {
                     .and_then(|(end, start)| end.checked_duration_since(start))
                     .ok_or_else(|| Error::invalid(OP, "the start event was recorded after the end event"))
             }
-            (EventKind::Gpu { raw: a, timer: Some(timer), .. }, EventKind::Gpu { raw: b, timer: Some(_), .. }) => {
-                start.synchronize()?;
-                self.synchronize()?;
-                // SAFETY: both events are live while `start` and `self` are, and belong to
-                // `timer`'s device (same device, checked above; made by that device's registry
-                // entry with timing).
-                unsafe { timer.event_elapsed(*a, *b) }
-            }
-            _ => Err(Error::invalid(OP, "devarray's internal ordering events cannot be timed; use Event::new")),
+            (EventKind::Cuda(a), EventKind::Cuda(b)) => b.elapsed_since(a),
+            // Different devices: excluded by the check above.
+            _ => Err(Error::DeviceMismatch { op: OP, lhs: start.device(), rhs: self.device() }),
         }
     }
 
     fn is_recorded(&self) -> bool {
         match &self.kind {
             EventKind::Host { recorded_at } => host_stamp(recorded_at).is_some(),
-            EventKind::Gpu { recorded, .. } => recorded.load(Ordering::Acquire),
+            EventKind::Cuda(e) => e.is_recorded(),
         }
     }
 }
@@ -621,155 +466,12 @@ fn host_stamp(recorded_at: &Mutex<Option<Instant>>) -> Option<Instant> {
     *recorded_at.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-impl Drop for Event {
-    fn drop(&mut self) {
-        if let EventKind::Gpu { sync, raw, .. } = &self.kind {
-            // SAFETY: the event is ours and this is its only owner.
-            let _ = unsafe { sync.ops().event_destroy(*raw) };
-        }
-    }
-}
-
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Event").field("device", &format_args!("{}", self.device)).finish()
+        f.debug_struct("Event").field("device", &format_args!("{}", self.device())).finish()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dlpack::sync::recording::{Call, Recorder};
-
-    fn fake_device() -> (Arc<Recorder>, Arc<GpuSync>) {
-        let rec = Arc::new(Recorder::default());
-        let sync = Arc::new(GpuSync::new(rec.clone()));
-        (rec, sync)
-    }
-
-    #[test]
-    fn guards_nest_restore_and_join_per_device() {
-        let (rec, sync) = fake_device();
-        let dev = Device::Cuda(7);
-        // A fake device has no real default stream: stand one in as this thread's base stream.
-        let base = Stream::gpu(dev, sync.clone(), 0xd0, false);
-        let a = Stream::gpu(dev, sync.clone(), 0xa0, false);
-        let b = Stream::gpu(dev, sync, 0xb0, false);
-        assert_eq!(current_cuda_stream(7), None);
-        set_current(dev, Some(base.clone()));
-        let ga = a.make_current().unwrap();
-        assert_eq!(current_cuda_stream(7), Some(0xa0));
-        {
-            let _gb = b.make_current().unwrap();
-            assert_eq!(Stream::current(&dev).unwrap(), b);
-            assert_eq!(current_cuda_stream(6), None, "other devices are unaffected");
-        }
-        assert_eq!(current_cuda_stream(7), Some(0xa0));
-        drop(ga);
-        assert_eq!(current_cuda_stream(7), Some(0xd0));
-        // Each switch joined the streams with an event, in program order: a after base, b after
-        // a, a after b (b's guard dropped), base after a (a's guard dropped).
-        let waiters: Vec<u64> = rec
-            .take()
-            .into_iter()
-            .filter_map(|c| match c {
-                Call::StreamWaitEvent { stream, .. } => Some(stream),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(waiters, vec![0xa0, 0xb0, 0xa0, 0xd0]);
-        // Another thread has its own current streams.
-        std::thread::spawn(|| assert_eq!(current_cuda_stream(7), None)).join().unwrap();
-        set_current(dev, None);
-    }
-
-    #[test]
-    fn events_record_wait_and_owned_streams_are_destroyed() {
-        let (rec, sync) = fake_device();
-        let dev = Device::Cuda(3);
-        let s = Stream::gpu(dev, sync.clone(), 0x50, true);
-        let t = Stream::gpu(dev, sync.clone(), 0x60, false);
-        let e = Event::gpu(dev, sync, 0xe0, None);
-        e.record(&s).unwrap();
-        t.wait_event(&e).unwrap();
-        e.synchronize().unwrap();
-        s.synchronize().unwrap();
-        drop((e, s, t));
-        assert_eq!(
-            rec.take(),
-            vec![
-                Call::EventRecord { event: 0xe0, stream: 0x50 },
-                Call::StreamWaitEvent { stream: 0x60, event: 0xe0 },
-                Call::EventSynchronize(0xe0),
-                Call::StreamSynchronize(0x50),
-                Call::EventDestroy(0xe0),
-                Call::StreamDestroy(0x50),
-            ]
-        );
-    }
-
-    #[test]
-    fn events_refuse_streams_of_other_devices() {
-        let (_rec, sync) = fake_device();
-        let e = Event::gpu(Device::Cuda(0), sync.clone(), 1, None);
-        let other = Stream::gpu(Device::Cuda(1), sync, 0x70, false);
-        assert!(matches!(e.record(&other), Err(Error::DeviceMismatch { .. })));
-        assert!(matches!(e.wait(&Stream::host()), Err(Error::DeviceMismatch { .. })));
-    }
-
-    #[test]
-    fn export_ordering_records_on_current_stream_and_consumer_waits() {
-        let (rec, sync) = fake_device();
-        let ours = Stream::gpu(Device::Cuda(0), sync, 0x90, false);
-        ours.order_consumer(StreamArg::Handle(0x91)).unwrap();
-        let calls = rec.take();
-        assert!(matches!(
-            calls.as_slice(),
-            [Call::EventCreate(e), Call::EventRecord { event: r, stream: 0x90 }, Call::ForeignWait { stream: 0x91, event: w }]
-                if e == r && r == w
-        ));
-        ours.order_consumer(StreamArg::Handle(0x90)).unwrap();
-        ours.order_consumer(StreamArg::NoSync).unwrap();
-        assert!(rec.take().is_empty(), "same stream or -1: no calls");
-        assert_eq!(ours.dlpack_stream_arg(), Some(0x90));
-    }
-
-    #[test]
-    fn cpu_events_time_the_host_clock_between_records() {
-        let dev = Device::Cpu;
-        let s = Stream::current(&dev).unwrap();
-        let (start, end) = (Event::new(&dev).unwrap(), Event::new(&dev).unwrap());
-        let never = Event::new(&dev).unwrap();
-        assert!(matches!(end.elapsed_since(&start), Err(Error::InvalidArgument { .. })), "neither recorded");
-        start.record(&s).unwrap();
-        std::thread::sleep(Duration::from_millis(2));
-        end.record(&s).unwrap();
-        let took = end.elapsed_since(&start).unwrap();
-        assert!(took >= Duration::from_millis(2) && took < Duration::from_secs(10), "{took:?}");
-        assert_eq!(start.elapsed_since(&start).unwrap(), Duration::ZERO);
-        assert!(matches!(end.elapsed_since(&never), Err(Error::InvalidArgument { .. })));
-        assert!(matches!(never.elapsed_since(&start), Err(Error::InvalidArgument { .. })));
-        assert!(matches!(start.elapsed_since(&end), Err(Error::InvalidArgument { .. })), "end before start");
-        let recorded = s.record_event().unwrap();
-        assert!(recorded.elapsed_since(&start).unwrap() >= took);
-    }
-
-    #[test]
-    fn elapsed_refuses_other_devices_and_ordering_events() {
-        let (_rec, sync) = fake_device();
-        let dev = Device::Cuda(5);
-        let s = Stream::gpu(dev, sync.clone(), 0x80, false);
-        let cpu = Stream::current(&Device::Cpu).unwrap().record_event().unwrap();
-        let ordering = s.record_ordering_event().unwrap();
-        assert!(matches!(
-            ordering.elapsed_since(&cpu),
-            Err(Error::DeviceMismatch { op: "Event::elapsed_since", lhs: Device::Cpu, rhs: Device::Cuda(5) })
-        ));
-        assert!(matches!(cpu.elapsed_since(&ordering), Err(Error::DeviceMismatch { .. })));
-        let unrecorded = Event::gpu(dev, sync, 0x81, None);
-        let err = ordering.elapsed_since(&unrecorded).unwrap_err();
-        assert!(err.to_string().contains("start event was never recorded"), "{err}");
-        let err = ordering.elapsed_since(&ordering).unwrap_err();
-        assert!(err.to_string().contains("cannot be timed"), "{err}");
-    }
-}
+#[path = "stream_tests.rs"]
+mod tests;

@@ -4,13 +4,13 @@
 //! when the host waits, every launch's pointers are checked against the live allocations, so a
 //! free that runs before a kernel still reading the memory is reported as a use after free. The
 //! exact event/wait/free call sequences are asserted on the recording fake GPU
-//! (`src/cuda/buffer_tests.rs`).
+//! (`src/cuda/buffer_tests.rs`, `src/cuda/stream/tests.rs`).
 
 mod common;
 mod cuda_support;
 
 use cuda_support::gpu;
-use devarray::{Array, BinaryOp, DType, Result, Stream};
+use devarray::{Array, BinaryOp, DType, Device, Error, Event, Result, Stream};
 use std::sync::mpsc;
 
 const N: usize = 4096;
@@ -94,5 +94,29 @@ fn readers_on_many_streams_all_finish_before_the_free() -> Result<()> {
     for (t, w) in workers.into_iter().enumerate() {
         assert_eq!(w.join().expect("no panic")?, expected(1.0, t as f32));
     }
+    Ok(())
+}
+
+/// Public events time device work (on the emulator: the emulated streams' clock), and refuse
+/// unrecorded, reversed and cross-device pairs.
+#[test]
+fn public_events_time_device_work() -> Result<()> {
+    let Some(dev) = gpu() else { return Ok(()) };
+    let stream = Stream::current(&dev)?;
+    let (start, end) = (Event::new(&dev)?, Event::new(&dev)?);
+    assert!(matches!(end.elapsed_since(&start), Err(Error::InvalidArgument { .. })), "unrecorded");
+    let a = Array::ones(&[4099], DType::F32, &dev)?;
+    start.record(&stream)?;
+    let b = a.add(&a)?.exp()?;
+    end.record(&stream)?;
+    let took = end.elapsed_since(&start)?;
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
+    assert!((b.to_vec::<f32>()?[4098] - 2f32.exp()).abs() < 1e-5);
+    let later = stream.record_event()?;
+    assert!(later.elapsed_since(&start)? >= took);
+    let cpu = Stream::current(&Device::Cpu)?.record_event()?;
+    assert!(matches!(end.elapsed_since(&cpu), Err(Error::DeviceMismatch { .. })));
+    assert!(matches!(cpu.elapsed_since(&end), Err(Error::DeviceMismatch { .. })));
+    assert!(matches!(start.elapsed_since(&end), Err(Error::InvalidArgument { .. })), "end before start");
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The DLPack `stream` argument (pure parsing, CPU and CUDA rules), how exports validate it,
 //! and the public Stream/Event API. The event/wait call sequence of a CUDA export is unit-tested
-//! against a recording implementation in `src/dlpack/sync.rs` and `src/stream.rs`.
+//! on the fake GPU (`src/cuda/fake.rs`) in `src/dlpack/sync_tests.rs` and `src/stream_tests.rs`.
 
 use devarray::dlpack::ffi::DLDevice;
 use devarray::dlpack::{current_stream_arg, ExportOptions, StreamArg};

@@ -10,7 +10,9 @@
 //!
 //! Design rules:
 //! - Device pointers are plain `u64` ([`DevPtr`]); streams, events, modules and functions are
-//!   opaque `u64` newtypes, meaningful only to the implementation that made them.
+//!   opaque `u64` newtypes, meaningful only to the implementation that made them (another
+//!   library's streams are [`ForeignStreamId`]s). Above this trait, streams and events are used
+//!   through the safe layer in [`stream`](super::stream), which owns these handles.
 //! - Methods whose misuse can corrupt memory (copies, frees, launches, destroying a handle that
 //!   is still in use) are `unsafe fn`, with the contract in a `# Safety` section; the callers
 //!   in this module tree uphold it with `// SAFETY:` comments.
@@ -29,12 +31,22 @@ macro_rules! opaque_handle {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub(crate) struct $name(pub(crate) u64);
+
+        impl fmt::LowerHex for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::LowerHex::fmt(&self.0, f)
+            }
+        }
     )*};
 }
 
 opaque_handle! {
     /// A stream (an in-order queue of device work) created by [`GpuApi::stream_create`].
     StreamId;
+    /// A stream this object did not create, for [`GpuApi::stream_wait_event_foreign`]: another
+    /// library's `CUstream` in the device's context, or the special handles `1` (legacy default
+    /// stream) and `2` (per-thread default stream).
+    ForeignStreamId;
     /// An event (a marker in a stream) created by [`GpuApi::event_create`].
     EventId;
     /// A loaded module created by [`GpuApi::module_load`].
@@ -243,7 +255,7 @@ pub(crate) trait GpuApi: Send + Sync {
     /// # Safety
     /// `stream` is such a handle and stays alive for the call; `event` is a live handle of this
     /// object.
-    unsafe fn stream_wait_event_foreign(&self, stream: u64, event: EventId) -> GpuResult<()>;
+    unsafe fn stream_wait_event_foreign(&self, stream: ForeignStreamId, event: EventId) -> GpuResult<()>;
     /// Blocks the calling thread until `event` has completed.
     ///
     /// # Safety

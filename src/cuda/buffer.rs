@@ -1,28 +1,15 @@
 //! [`CudaBuffer`]: device memory that goes back to the pool only after every stream that used it.
 //!
-//! The invariant kept here is devarray's own (it does not use cudarc's per-allocation events):
-//! a block is freed only once all work queued on it, on any stream, is ordered before the free.
-//! The stream-ordered pool hands a freed block to the next allocation on the freeing stream at
-//! once, and to other streams once the free has run, so a free that is not ordered after a kernel
-//! still reading the block lets a new allocation overwrite it under that kernel.
-//!
-//! How (PyTorch's `record_stream`, applied to every use):
-//! - A buffer's *home* is the stream it was allocated on (the allocating thread's current
-//!   stream); it is freed there.
-//! - Every piece of work queued on a buffer reports the stream it goes to
-//!   ([`CudaBuffer::record_use`]; the launchers do so when they check an operand). The home
-//!   stream is not recorded: a buffer used only there frees with no event and no lock.
-//! - Another stream is remembered once, with what keeps it alive until the free.
-//! - At drop, one event is recorded on each remembered stream and the home stream waits for it,
-//!   then the free is queued on the home stream. The host never blocks.
-//! - Memory exported through DLPack is freed after a device synchronisation instead: consumers
-//!   use it on streams devarray never sees, and release it without synchronising (README,
-//!   "DLPack": the release rule).
+//! The streams a buffer was used on, and the ordering of its free after all of them, are the
+//! stream layer's [`StreamUses`] (see its module doc for the invariant and how it is kept);
+//! memory exported through DLPack is freed after a device synchronisation (README, "DLPack":
+//! the release rule).
 
-use super::api::{DevPtr, GpuErrorKind, GpuResult};
-use super::context::{CudaDevice, StreamRef};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use super::api::{DevPtr, GpuErrorKind};
+use super::context::CudaDevice;
+use super::stream::{CudaStream, StreamUses};
+use crate::error::Result;
+use std::sync::Arc;
 
 /// Device memory holding array elements: `len_bytes` bytes at `device_ptr` on one device.
 ///
@@ -39,16 +26,6 @@ pub(crate) struct CudaBuffer {
     uses: StreamUses,
 }
 
-/// Where an owned buffer's work was queued.
-struct StreamUses {
-    /// The allocation stream, where the free is queued.
-    home: StreamRef,
-    /// Every other stream work on the buffer was queued on, once each.
-    others: Mutex<Vec<StreamRef>>,
-    /// Set when the memory was exported through DLPack: the free then waits for the device.
-    exported: AtomicBool,
-}
-
 impl std::fmt::Debug for CudaBuffer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let kind = if self.owner.is_some() { "foreign" } else { "owned" };
@@ -59,9 +36,8 @@ impl std::fmt::Debug for CudaBuffer {
 impl CudaBuffer {
     /// Wraps `bytes` bytes at `ptr` that `device` allocated on stream `home` (`ptr` 0 and
     /// `bytes` 0 for an empty buffer, which frees nothing).
-    pub(crate) fn owned(device: Arc<CudaDevice>, ptr: DevPtr, bytes: usize, home: StreamRef) -> CudaBuffer {
-        let uses = StreamUses { home, others: Mutex::new(Vec::new()), exported: AtomicBool::new(false) };
-        CudaBuffer { device, ptr, bytes, owner: None, uses }
+    pub(crate) fn owned(device: Arc<CudaDevice>, ptr: DevPtr, bytes: usize, home: CudaStream) -> CudaBuffer {
+        CudaBuffer { device, ptr, bytes, owner: None, uses: StreamUses::new(home) }
     }
 
     /// Wraps memory another library allocated (DLPack import). Dropping the buffer waits until
@@ -77,9 +53,33 @@ impl CudaBuffer {
         bytes: usize,
         owner: Box<dyn Send + Sync>,
     ) -> CudaBuffer {
-        let home = device.default_stream_ref();
-        let uses = StreamUses { home, others: Mutex::new(Vec::new()), exported: AtomicBool::new(false) };
+        let uses = StreamUses::new(device.default_stream());
         CudaBuffer { device, ptr, bytes, owner: Some(owner), uses }
+    }
+
+    /// Wraps foreign device memory of CUDA device `ordinal` (a DLPack import), after asking the
+    /// driver that it is memory of that device (`cuPointerGetAttributes`); dropping the buffer
+    /// waits for the device's queued work, then drops `owner`. On error `owner` has been
+    /// dropped.
+    ///
+    /// **Errors**: [`Error::CudaUnavailable`](crate::Error::CudaUnavailable) when the device
+    /// cannot be opened; [`Error::DLPackMemory`](crate::Error::DLPackMemory) when the memory is
+    /// not what the producer claimed (host memory, another device's or context's, unknown).
+    ///
+    /// # Safety
+    /// `ptr..ptr + bytes` is device memory of that device, valid until `owner` is dropped.
+    pub(crate) unsafe fn import(
+        ordinal: usize,
+        ptr: DevPtr,
+        bytes: usize,
+        owner: Box<dyn Send + Sync>,
+    ) -> Result<CudaBuffer> {
+        let device = CudaDevice::get(ordinal)?;
+        // The producer's word is all the caller's contract rests on; a wrong device would make
+        // kernels fault, or read another GPU's memory through peer mappings.
+        device.check_foreign_memory(ptr, bytes)?;
+        // SAFETY: forwarded contract, and the driver confirmed the range is this device's memory.
+        Ok(unsafe { CudaBuffer::foreign(device, ptr, bytes, owner) })
     }
 
     /// Size in bytes.
@@ -103,56 +103,19 @@ impl CudaBuffer {
             // nothing.
             return;
         }
-        self.record_stream(self.device.current_stream_ref());
-    }
-
-    /// Notes that work on this buffer is queued on `stream` (a live stream of its device).
-    pub(crate) fn record_stream(&self, stream: StreamRef) {
-        if stream.id() == self.uses.home.id() {
-            return;
-        }
-        let mut others = self.uses.others.lock().unwrap_or_else(|e| e.into_inner());
-        if others.iter().all(|s| s.id() != stream.id()) {
-            others.push(stream);
-        }
+        self.uses.record_current(&self.device);
     }
 
     /// Notes that the memory was handed to a DLPack consumer, whose work devarray cannot order
     /// against: the free then waits for the whole device (the release rule in README, "DLPack").
     pub(crate) fn mark_exported(&self) {
-        self.uses.exported.store(true, Ordering::Release);
+        self.uses.mark_exported();
     }
 
     /// The home stream, and each other stream this buffer was used on (for tests and asserts).
     #[cfg(test)]
     pub(crate) fn streams_used(&self) -> (super::api::StreamId, Vec<super::api::StreamId>) {
-        let others = self.uses.others.lock().unwrap_or_else(|e| e.into_inner());
-        (self.uses.home.id(), others.iter().map(StreamRef::id).collect())
-    }
-
-    /// Makes the home stream wait for the work queued so far on every other stream the buffer
-    /// was used on: one event, re-recorded on each (a wait captures the event's state at the
-    /// call, so re-recording it afterwards does not move what was waited for). No calls at all
-    /// when the buffer never left its home stream.
-    fn order_home_after_other_streams(&mut self) -> GpuResult<()> {
-        let others = std::mem::take(self.uses.others.get_mut().unwrap_or_else(|e| e.into_inner()));
-        if others.is_empty() {
-            return Ok(());
-        }
-        let api = self.device.api();
-        let home = self.uses.home.id();
-        let event = api.event_create()?;
-        let ordered = others.iter().try_for_each(|s| {
-            // SAFETY: `event` is live until destroyed below; `s` and `home` are live streams of
-            // this device (the device's own, or kept alive by the `StreamRef`s held here).
-            unsafe { api.event_record(event, s.id()) }?;
-            // SAFETY: as above.
-            unsafe { api.stream_wait_event(home, event) }
-        });
-        // SAFETY: the event is ours and not used again; pending records and waits still complete.
-        let _ = unsafe { api.event_destroy(event) };
-        // `others` (the streams' keep-alives) drops here: the waits are already queued.
-        ordered
+        self.uses.streams()
     }
 }
 
@@ -169,12 +132,7 @@ impl Drop for CudaBuffer {
         if self.bytes == 0 {
             return;
         }
-        let ordered = if *self.uses.exported.get_mut() {
-            // A DLPack consumer may have queued work on any of its streams before releasing.
-            self.device.api().device_synchronize()
-        } else {
-            self.order_home_after_other_streams()
-        };
+        let ordered = self.uses.order_free();
         // Without that ordering the pool could reuse the block under a running kernel: wait for
         // the whole device instead. If even that fails, the context is lost or the driver is
         // shutting down; leaking the block is then safer than freeing it.
@@ -183,9 +141,10 @@ impl Drop for CudaBuffer {
         }
         // SAFETY: `ptr` came from this device's `alloc` and is freed exactly once, here; no
         // `CudaBuffer` reference is left to queue new work, and every use queued so far is
-        // ordered before this point of the home stream: uses on the home stream by stream order,
-        // uses on other streams by the waits above (or the device synchronisation).
-        let r = unsafe { self.device.api().free(self.ptr, self.uses.home.id()) };
+        // ordered before this point of the home stream (live: `uses` holds it): uses on the home
+        // stream by stream order, uses on other streams by `order_free`'s waits (or the device
+        // synchronisation).
+        let r = unsafe { self.device.api().free(self.ptr, self.uses.home()) };
         // Errors are ignored (a drop cannot report them; at exit the driver may already be
         // gone), except that misuse of the API is a bug worth catching in debug builds.
         let misuse = matches!(&r, Err(e) if e.kind == GpuErrorKind::InvalidUsage);

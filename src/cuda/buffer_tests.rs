@@ -1,18 +1,15 @@
 //! The stream ordering of frees, on the recording fake GPU: the exact event/wait/free calls when a
-//! buffer is used on one stream, on several (another thread's current stream), allocated on a
-//! stream that is then dropped, and exported through DLPack.
+//! buffer is used on one stream, on several (another thread's current stream), and allocated on a
+//! stream that is then dropped. (Exported memory: `src/dlpack/sync_tests.rs`.) The drop-time
+//! events come from the device's event pool: a fresh device creates one, and keeps it.
 
 use super::*;
-use crate::array::Array;
 use crate::cuda::api::StreamId;
 use crate::cuda::elementwise::fill;
 use crate::cuda::fake::FakeGpu;
-use crate::dlpack::{gpu, ExportOptions};
+use crate::cuda::stream::replace_current;
 use crate::dtype::{DType, Scalar};
 use crate::layout::Layout;
-use crate::storage::Storage;
-use crate::stream::{set_current_for_tests, Stream};
-use crate::Device;
 
 fn device() -> (Arc<FakeGpu>, Arc<CudaDevice>) {
     let fake = FakeGpu::new(4);
@@ -20,19 +17,20 @@ fn device() -> (Arc<FakeGpu>, Arc<CudaDevice>) {
     (fake, dev)
 }
 
-/// A new stream of the fake device as a public [`Stream`] (`owned`: destroyed with its last
-/// clone), and its handle.
-fn stream(dev: &Arc<CudaDevice>, owned: bool) -> (Stream, u64) {
-    let raw = dev.api().stream_create().unwrap().0;
-    (Stream::gpu(Device::Cuda(0), gpu::sync_for(dev.clone()), raw, owned), raw)
+/// A new stream of the fake device (destroyed with its last clone), and its handle.
+fn stream(dev: &Arc<CudaDevice>) -> (CudaStream, u64) {
+    let s = CudaStream::new(dev).unwrap();
+    let raw = s.id().0;
+    (s, raw)
 }
 
-/// Runs `f` with `stream` current on this thread (the fake device is ordinal 0), restoring the
-/// previous setting after.
-fn on<T>(stream: &Stream, f: impl FnOnce() -> T) -> T {
-    let previous = set_current_for_tests(Device::Cuda(0), Some(stream.clone()));
+/// Runs `f` with `stream` current on this thread, restoring the previous setting after (without
+/// the joins of a `CurrentGuard`, so the log shows only the buffer's own calls).
+fn on<T>(stream: &CudaStream, f: impl FnOnce() -> T) -> T {
+    let ordinal = stream.device().ordinal();
+    let previous = replace_current(ordinal, Some(stream.clone()));
     let out = f();
-    set_current_for_tests(Device::Cuda(0), previous);
+    replace_current(ordinal, previous);
     out
 }
 
@@ -71,7 +69,7 @@ fn a_kernel_on_another_threads_stream_is_waited_for_before_the_free() {
     // block to D's next allocation while the kernel still runs.
     let (fake, dev) = device();
     let d = dev.stream().0;
-    let ((s, s_raw), (t, t_raw)) = (stream(&dev, false), stream(&dev, false));
+    let ((s, s_raw), (t, t_raw)) = (stream(&dev), stream(&dev));
     let buf = Arc::new(dev.alloc(64).unwrap());
     let ptr = buf.device_ptr();
     for st in [&s, &t, &s] {
@@ -90,17 +88,17 @@ fn a_kernel_on_another_threads_stream_is_waited_for_before_the_free() {
             format!("wait {d} for {e}"),
             format!("event_record {e} on {t_raw}"),
             format!("wait {d} for {e}"),
-            format!("event_destroy {e}"),
             format!("free {ptr:#x} on {d}"),
         ]
     );
+    assert_eq!(dev.events().len(), 1, "the event went back to the pool");
 }
 
 #[test]
 fn a_buffer_is_freed_on_its_allocation_stream_which_it_keeps_alive() {
     let (fake, dev) = device();
     let d = dev.stream().0;
-    let (s, s_raw) = stream(&dev, true);
+    let (s, s_raw) = stream(&dev);
     let buf = on(&s, || {
         let buf = dev.alloc(64).unwrap();
         write_kernel(&buf);
@@ -120,7 +118,6 @@ fn a_buffer_is_freed_on_its_allocation_stream_which_it_keeps_alive() {
         [
             format!("event_record {e} on {d}"),
             format!("wait {s_raw} for {e}"),
-            format!("event_destroy {e}"),
             format!("free {ptr:#x} on {s_raw}"),
             "stream_destroy".to_string(), // the free is queued first
         ]
@@ -130,7 +127,7 @@ fn a_buffer_is_freed_on_its_allocation_stream_which_it_keeps_alive() {
 #[test]
 fn a_buffer_used_only_on_a_guard_stream_it_was_allocated_on_needs_no_event() {
     let (fake, dev) = device();
-    let (s, s_raw) = stream(&dev, false);
+    let (s, s_raw) = stream(&dev);
     let before = log_len(&fake);
     on(&s, || {
         let buf = dev.alloc(64).unwrap();
@@ -146,7 +143,7 @@ fn a_buffer_used_only_on_a_guard_stream_it_was_allocated_on_needs_no_event() {
 fn when_events_fail_the_free_waits_for_the_device_and_when_that_fails_it_leaks() {
     let (fake, dev) = device();
     let d = dev.stream().0;
-    let (s, _) = stream(&dev, false);
+    let (s, _) = stream(&dev);
     for sync_fails in [false, true] {
         let buf = dev.alloc(64).unwrap();
         on(&s, || write_kernel(&buf));
@@ -164,49 +161,4 @@ fn when_events_fail_the_free_waits_for_the_device_and_when_that_fails_it_leaks()
             assert_eq!(log, ["device_synchronize".to_string(), format!("free {ptr:#x} on {d}")]);
         }
     }
-}
-
-/// A CUDA array over fake memory, as the op layer makes them.
-fn fake_array(dev: &Arc<CudaDevice>, n: usize) -> (Array, u64) {
-    let buf = dev.alloc(n * 4).unwrap();
-    let ptr = buf.device_ptr();
-    (Array::from_storage(Arc::new(Storage::Cuda(buf)), Layout::contiguous(&[n]), DType::F32, false), ptr)
-}
-
-fn export(a: &Array) -> crate::dlpack::RawDLPack {
-    // SAFETY: -1 asks for no synchronisation and names no stream (the fake device has no real
-    // default stream for the consumer to wait on).
-    let opts = unsafe { ExportOptions::versioned().with_stream(Some(-1)) };
-    a.to_dlpack(&opts).unwrap().into_raw()
-}
-
-fn release(raw: crate::dlpack::RawDLPack) {
-    let p = raw.versioned().unwrap();
-    // SAFETY: `p` is a live tensor from `export`, released once, as a consumer does.
-    unsafe { ((*p).deleter.unwrap())(p) };
-}
-
-#[test]
-fn exported_memory_released_by_the_consumer_is_freed_after_the_device_is_idle() {
-    let (fake, dev) = device();
-    let d = dev.stream().0;
-    // Deleter last: the consumer's release frees, after a device synchronisation (its work may
-    // still be queued on streams devarray never sees).
-    let (a, ptr) = fake_array(&dev, 16);
-    let raw = export(&a);
-    drop(a);
-    let before = log_len(&fake);
-    release(raw);
-    assert_eq!(log_since(&fake, before), vec!["device_synchronize".to_string(), format!("free {ptr:#x} on {d}")]);
-    // Deleter first: devarray's last array frees, with the same synchronisation.
-    let (a, ptr) = fake_array(&dev, 16);
-    release(export(&a));
-    let before = log_len(&fake);
-    drop(a);
-    assert_eq!(log_since(&fake, before), vec!["device_synchronize".to_string(), format!("free {ptr:#x} on {d}")]);
-    // Never exported: no synchronisation.
-    let (a, ptr) = fake_array(&dev, 16);
-    let before = log_len(&fake);
-    drop(a);
-    assert_eq!(log_since(&fake, before), vec![format!("free {ptr:#x} on {d}")]);
 }

@@ -1,14 +1,16 @@
-//! Devices: the process-wide platform probe, one [`CudaDevice`] per ordinal (its opened
-//! [`GpuApi`], default stream and module cache), and [`StreamRef`], a stream work is queued on.
-//! [`CudaBuffer`] (device memory freed in stream order on drop) lives in `buffer.rs`.
+//! Devices: the process-wide platform probe, and one [`CudaDevice`] per ordinal (its opened
+//! [`GpuApi`], default stream, event pool and module cache). [`CudaBuffer`] (device memory freed
+//! in stream order on drop) lives in `buffer.rs`; streams, events and the thread's current stream
+//! in [`stream`](super::stream).
 
 use super::api::{
-    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuErrorKind, GpuPlatform, LaunchDims, MemoryKind, StreamId,
+    DevPtr, DeviceProps, FunctionId, GpuApi, GpuErrorKind, GpuPlatform, LaunchDims, MemoryKind, StreamId,
 };
 pub(crate) use super::buffer::CudaBuffer;
 use super::driver::DriverPlatform;
 use super::launch::GridLimits;
 use super::module::ModuleCache;
+use super::stream::EventPool;
 use crate::device::Device;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -48,16 +50,17 @@ pub(crate) fn unusable(ordinal: usize) -> Option<String> {
 /// One CUDA device as the backend uses it: the opened device, its own stream, and its loaded
 /// kernels.
 ///
-/// All of a thread's work on the device goes to one in-order stream (the device's own, unless
-/// [`Stream::make_current`](crate::Stream::make_current) names another). That gives the
-/// ordering NumPy code expects (every op sees the results of the ops before it) without events
-/// between ops, and makes stream-ordered frees safe: a buffer dropped on the host is released
-/// only after the work already queued. Work queued on other streams (another thread's
-/// [`Stream::make_current`](crate::Stream::make_current)) is recorded on each buffer it uses, and
-/// the buffer's free is ordered after it (`buffer.rs`).
+/// All of a thread's work on the device goes to one in-order stream (the device's own, unless a
+/// [`CurrentGuard`](super::stream::CurrentGuard) names another). That gives the ordering NumPy
+/// code expects (every op sees the results of the ops before it) without events between ops,
+/// and makes stream-ordered frees safe: a buffer dropped on the host is released only after the
+/// work already queued. Work queued on other streams (another thread's current stream) is
+/// recorded on each buffer it uses, and the buffer's free is ordered after it
+/// ([`StreamUses`](super::stream::StreamUses)).
 pub(crate) struct CudaDevice {
     api: Arc<dyn GpuApi>,
     stream: StreamId,
+    events: EventPool,
     limits: GridLimits,
     modules: ModuleCache,
 }
@@ -107,7 +110,7 @@ impl CudaDevice {
             threads_per_multiprocessor: p.max_threads_per_multiprocessor,
             max_grid_x: p.max_grid_x,
         };
-        Ok(CudaDevice { api, stream, limits, modules: ModuleCache::default() })
+        Ok(CudaDevice { api, stream, events: EventPool::default(), limits, modules: ModuleCache::default() })
     }
 
     /// The device's ordinal.
@@ -130,34 +133,15 @@ impl CudaDevice {
         &*self.api
     }
 
-    /// The device's own stream: where devarray queues work unless a [`Stream::make_current`]
-    /// guard names another.
-    ///
-    /// [`Stream::make_current`]: crate::Stream::make_current
+    /// The device's own stream's handle, live as long as the device: where devarray queues work
+    /// unless this thread's current stream is another.
     pub(crate) fn stream(&self) -> StreamId {
         self.stream
     }
 
-    /// The stream work queued now on this thread goes to: the thread's current stream for this
-    /// device ([`Stream::make_current`]), else the device stream.
-    ///
-    /// [`Stream::make_current`]: crate::Stream::make_current
-    pub(crate) fn current_stream(&self) -> StreamId {
-        crate::stream::current_cuda_stream(self.ordinal()).map_or(self.stream, StreamId)
-    }
-
-    /// [`CudaDevice::current_stream`], with what keeps it alive: a buffer holds it until its
-    /// free is ordered after the work queued there.
-    pub(crate) fn current_stream_ref(&self) -> StreamRef {
-        match crate::stream::current_cuda_stream_owned(self.ordinal()) {
-            Some((raw, owner)) => StreamRef { id: StreamId(raw), _keep_alive: Some(owner) },
-            None => self.default_stream_ref(),
-        }
-    }
-
-    /// The device's own stream, which lives as long as the device.
-    pub(crate) fn default_stream_ref(&self) -> StreamRef {
-        StreamRef { id: self.stream, _keep_alive: None }
+    /// The pool of ordering events the stream layer records on this device.
+    pub(crate) fn events(&self) -> &EventPool {
+        &self.events
     }
 
     /// What bounds grids on this device.
@@ -176,12 +160,12 @@ impl CudaDevice {
     /// **Errors**: [`Error::OutOfMemory`] when the device is full, even after waiting for
     /// pending frees.
     pub(crate) fn alloc(self: &Arc<Self>, bytes: usize) -> Result<CudaBuffer> {
-        let home = self.current_stream_ref();
+        let home = self.current();
         if bytes == 0 {
             return Ok(CudaBuffer::owned(self.clone(), 0, 0, home));
         }
         let stream = home.id();
-        // SAFETY: the current stream is live (the device's, or one a guard keeps alive).
+        // SAFETY: the current stream is live (`home` holds it).
         let mut r = unsafe { self.api.alloc(bytes, stream) };
         if matches!(&r, Err(e) if e.kind == GpuErrorKind::OutOfMemory) {
             // Queued frees return memory only once their stream reaches them.
@@ -247,37 +231,17 @@ impl CudaDevice {
         Ok(unsafe { self.api.launch(function, dims, self.current_stream(), args) }?)
     }
 
-    /// Creates an event whose records take a timestamp, for the public
-    /// [`Event`](crate::Event)'s [`elapsed_since`](crate::Event::elapsed_since). Returns the raw
-    /// handle; destroy it with `api().event_destroy`.
-    pub(crate) fn create_timing_event(&self) -> Result<u64> {
-        Ok(self.api.event_create_with(true)?.0)
-    }
-
-    /// Time between the last records of timing events `start` and `end`, both completed.
+    /// Blocks until the work queued so far on this thread's current stream has finished (a
+    /// pooled event behind it, so work other threads queue later is not waited for).
     ///
-    /// **Errors**: [`Error::InvalidArgument`] when `end` completed before `start`; driver
-    /// errors (an event without timing, never recorded or not complete) as [`Error::Driver`].
-    ///
-    /// # Safety
-    /// `start` and `end` are live events of this device.
-    pub(crate) unsafe fn event_elapsed(&self, start: u64, end: u64) -> Result<std::time::Duration> {
-        // SAFETY: forwarded contract.
-        let ms = unsafe { self.api.event_elapsed_ms(EventId(start), EventId(end)) }?;
-        if !ms.is_finite() || ms < 0.0 {
-            let msg = format!("the end event completed {:.3} ms before the start event", -ms);
-            return Err(Error::invalid("Event::elapsed_since", msg));
-        }
-        Ok(std::time::Duration::from_secs_f64(f64::from(ms) / 1e3))
-    }
-
-    /// Records an event at the current end of the current stream.
-    pub(crate) fn record_event(&self) -> Result<Event<'_>> {
-        let id = self.api.event_create()?;
-        let event = Event { device: self, id };
-        // SAFETY: `id` and the current stream are live.
-        unsafe { self.api.event_record(id, self.current_stream()) }?;
-        Ok(event)
+    /// **Errors**: driver errors, including those of the work waited for.
+    pub(crate) fn wait_current_stream(&self) -> Result<()> {
+        let event = self.pooled_event()?;
+        // SAFETY: the pooled event is live while held; the current stream is live (this thread's
+        // current-stream entry, or the device's own).
+        unsafe { self.api.event_record(event.id(), self.current_stream()) }?;
+        // SAFETY: as above.
+        Ok(unsafe { self.api.event_synchronize(event.id()) }?)
     }
 }
 
@@ -286,55 +250,13 @@ impl Drop for CudaDevice {
         // Registry devices live until exit; this runs for emulated and test devices. Buffers
         // hold an `Arc` to their device, so none is alive here.
         // SAFETY: the stream is live; after synchronising no launch is pending, and none can be
-        // queued (nothing else references `self`); each handle is destroyed once.
+        // queued (nothing else references `self`); each handle is destroyed once; the pooled
+        // events are this device's and nothing holds them any more.
         unsafe {
             let _ = self.api.stream_synchronize(self.stream);
             self.modules.unload_all(&*self.api);
+            self.events.destroy_all(&*self.api);
             let _ = self.api.stream_destroy(self.stream);
         }
-    }
-}
-
-/// A stream of a device, kept alive while this is held.
-#[derive(Clone)]
-pub(crate) struct StreamRef {
-    id: StreamId,
-    /// What keeps a stream other than the device's own alive (the shared state of a
-    /// [`Stream`](crate::Stream), which destroys the stream with its last reference); `None`
-    /// for the device stream, which lives as long as the device.
-    _keep_alive: Option<Arc<dyn Send + Sync>>,
-}
-
-impl StreamRef {
-    /// The stream's handle.
-    pub(crate) fn id(&self) -> StreamId {
-        self.id
-    }
-}
-
-impl std::fmt::Debug for StreamRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "StreamRef({:#x})", self.id.0)
-    }
-}
-
-/// A recorded event on a device stream, destroyed on drop.
-pub(crate) struct Event<'a> {
-    device: &'a CudaDevice,
-    id: EventId,
-}
-
-impl Event<'_> {
-    /// Blocks until the work queued before the event has finished.
-    pub(crate) fn synchronize(&self) -> Result<()> {
-        // SAFETY: `self.id` is live until drop.
-        Ok(unsafe { self.device.api.event_synchronize(self.id) }?)
-    }
-}
-
-impl Drop for Event<'_> {
-    fn drop(&mut self) {
-        // SAFETY: the event is live and destroyed once; a pending record still completes.
-        let _ = unsafe { self.device.api.event_destroy(self.id) };
     }
 }

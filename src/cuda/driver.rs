@@ -14,8 +14,8 @@
 //!   fall back to `cuMemAlloc`/`cuMemFree`.
 
 use super::api::{
-    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuPlatform, GpuResult, LaunchDims,
-    MemoryKind, ModuleId, PointerInfo, StreamId,
+    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuPlatform, GpuResult,
+    LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
 };
 use cudarc::driver::result::{self, DriverError};
 use cudarc::driver::sys;
@@ -309,11 +309,11 @@ impl GpuApi for DriverDevice {
         // SAFETY: the caller guarantees live handles.
         wrap("cuStreamWaitEvent", unsafe { result::stream::wait_event(stream_of(stream), event_of(event), flags) })
     }
-    unsafe fn stream_wait_event_foreign(&self, stream: u64, event: EventId) -> GpuResult<()> {
+    unsafe fn stream_wait_event_foreign(&self, stream: ForeignStreamId, event: EventId) -> GpuResult<()> {
         // Same call: the driver takes any CUstream of the current context, including the special
         // handles 0/1 (legacy) and 2 (per-thread), which are plain pointer values.
         // SAFETY: forwarded contract (a live stream of this context, a live event).
-        unsafe { self.stream_wait_event(StreamId(stream), event) }
+        unsafe { self.stream_wait_event(StreamId(stream.0), event) }
     }
     unsafe fn event_synchronize(&self, event: EventId) -> GpuResult<()> {
         let _ctx = self.bind()?;

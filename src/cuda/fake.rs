@@ -4,8 +4,8 @@
 //! live allocation, `_vec` pointers are 16-byte aligned, frees match allocations.
 
 use super::api::{
-    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, MemoryKind,
-    ModuleId, PointerInfo, StreamId,
+    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims,
+    MemoryKind, ModuleId, PointerInfo, StreamId,
 };
 use super::launch::{decode_layout, offset_ptr, EwArgs, IndexPath};
 use std::collections::{BTreeMap, HashMap};
@@ -57,13 +57,19 @@ pub(crate) const FAKE_MS_PER_RECORD: f32 = 1.5;
 
 /// The fake device.
 pub(crate) struct FakeGpu {
+    ordinal: usize,
     props: DeviceProps,
     state: Mutex<State>,
 }
 
 impl FakeGpu {
-    /// A fake with `sms` multiprocessors.
+    /// A fake `cuda:0` with `sms` multiprocessors.
     pub(crate) fn new(sms: u32) -> Arc<FakeGpu> {
+        FakeGpu::with_ordinal(sms, 0)
+    }
+
+    /// A fake `cuda:{ordinal}` with `sms` multiprocessors (for tests of several devices).
+    pub(crate) fn with_ordinal(sms: u32, ordinal: usize) -> Arc<FakeGpu> {
         let props = DeviceProps {
             name: "fake GPU".into(),
             compute_capability: (9, 0),
@@ -74,7 +80,7 @@ impl FakeGpu {
             memory_pools: true,
         };
         let state = State { next_addr: 0x7f00_0000_0000, next_handle: 1, ..State::default() };
-        Arc::new(FakeGpu { props, state: Mutex::new(state) })
+        Arc::new(FakeGpu { ordinal, props, state: Mutex::new(state) })
     }
 
     /// The recorded state.
@@ -161,7 +167,7 @@ fn misuse(call: &'static str, msg: &str) -> GpuError {
 
 impl GpuApi for FakeGpu {
     fn ordinal(&self) -> usize {
-        0
+        self.ordinal
     }
     fn props(&self) -> &DeviceProps {
         &self.props
@@ -187,8 +193,12 @@ impl GpuApi for FakeGpu {
         s.log.push("device_synchronize".into());
         s.fails("device_synchronize", "cuCtxSynchronize")
     }
-    unsafe fn stream_wait_event_foreign(&self, stream: u64, _: EventId) -> GpuResult<()> {
-        self.state().log.push(format!("wait_foreign {stream}"));
+    unsafe fn stream_wait_event_foreign(&self, stream: ForeignStreamId, event: EventId) -> GpuResult<()> {
+        let mut s = self.state();
+        if !s.events.contains_key(&event.0) {
+            return Err(misuse("cuStreamWaitEvent", "unknown event"));
+        }
+        s.log.push(format!("wait_foreign {:#x} for {}", stream.0, event.0));
         Ok(())
     }
     fn event_create_with(&self, timing: bool) -> GpuResult<EventId> {

@@ -8,8 +8,10 @@
 //! - [`nvrtc`] compiles `kernels/*.cu` at run time for the device's exact architecture;
 //!   [`module`] caches images on disk and loaded modules per device.
 //! - [`context`]: one [`CudaDevice`] per ordinal (primary context, one non-blocking stream,
-//!   stream-ordered pool allocations); [`buffer`]: [`CudaBuffer`], freed after every stream that
-//!   used it.
+//!   stream-ordered pool allocations); [`stream`]: the safe stream layer (streams, events, the
+//!   event pool, the thread's current stream, per-buffer stream uses), which the public
+//!   `Stream`/`Event` (`src/stream.rs`) and DLPack's stream ordering sit on;
+//!   [`buffer`]: [`CudaBuffer`], freed after every stream that used it.
 //! - [`launch`] (ABI structs, dimension collapsing, path selection, grid sizing),
 //!   [`elementwise`] and [`reduce`]: the launchers ops are written with; [`ops`] maps each op
 //!   primitive of `src/ops/dispatch.rs` onto its kernel.
@@ -27,11 +29,12 @@ pub(crate) mod module;
 pub(crate) mod nvrtc;
 pub(crate) mod ops;
 pub(crate) mod reduce;
+pub(crate) mod stream;
 
 #[cfg(feature = "emulator")]
 pub(crate) mod emu;
 #[cfg(test)]
-mod fake;
+pub(crate) mod fake;
 
 pub(crate) use context::{CudaBuffer, CudaDevice};
 
@@ -147,13 +150,12 @@ pub(crate) fn download(src: &CudaBuffer, byte_offset: usize, dst: &mut [u8]) -> 
     wait_for_copy(dev)
 }
 
-/// Blocks until the copy just queued on `dev`'s stream has completed (an event behind it, so
-/// work other threads queue later is not waited for). If the event fails, falls back to
-/// synchronising the whole stream: the host buffer must not be released while the copy may
+/// Blocks until the copy just queued on `dev`'s current stream has completed (an event behind
+/// it, so work other threads queue later is not waited for). If the event fails, falls back to
+/// synchronising the whole device: the host buffer must not be released while the copy may
 /// still run.
 fn wait_for_copy(dev: &CudaDevice) -> Result<()> {
-    let waited = dev.record_event().and_then(|event| event.synchronize());
-    match waited {
+    match dev.wait_current_stream() {
         Ok(()) => Ok(()),
         Err(e) => dev.synchronize().and(Err(e)),
     }

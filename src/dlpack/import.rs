@@ -2,9 +2,10 @@
 
 use super::convert::{device_from_dl, dtype_from_dl};
 use super::ffi::{DLManagedTensor, DLManagedTensorVersioned};
-use super::{gpu, DLPackTensor, RawDLPack};
+use super::{DLPackTensor, RawDLPack};
 use crate::array::Array;
 use crate::cpu::CpuBuffer;
+use crate::cuda::CudaBuffer;
 use crate::error::{Error, Result};
 use crate::layout::{c_strides, checked_numel, Dims, Layout};
 use crate::storage::Storage;
@@ -76,7 +77,7 @@ impl Array {
                 Storage::Cpu(unsafe { CpuBuffer::foreign(ptr, bytes, Box::new(tensor)) })
             }
             // SAFETY: as above, for device memory of CUDA device `i`.
-            Device::Cuda(i) => Storage::Cuda(unsafe { gpu::foreign_buffer(i, start as u64, bytes, Box::new(tensor))? }),
+            Device::Cuda(i) => Storage::Cuda(unsafe { CudaBuffer::import(i, start as u64, bytes, Box::new(tensor))? }),
         };
         let layout = Layout::from_parts(view.shape, view.strides, view.offset);
         Ok(Array::from_storage(Arc::new(storage), layout, dtype, read_only))

@@ -59,7 +59,6 @@
 mod convert;
 mod export;
 pub mod ffi;
-pub(crate) mod gpu;
 mod import;
 mod stream_arg;
 pub(crate) mod sync;

@@ -1,6 +1,7 @@
 //! The `stream` argument of the Python DLPack protocol (`__dlpack__(stream=...)`), parsed into a
 //! Rust enum with the validity rules of the Array API standard.
 
+use crate::cuda::api::ForeignStreamId;
 use crate::error::{Error, Result};
 use crate::Device;
 
@@ -109,10 +110,16 @@ impl StreamArg {
         }
     }
 
-    /// The argument that names the driver stream `handle` (`0`, the NULL stream, is the legacy
+    /// The stream to order, as the CUDA backend takes another library's stream, or `None` when
+    /// there is nothing to wait on.
+    pub(crate) fn foreign_stream(self) -> Option<ForeignStreamId> {
+        self.cuda_handle().map(ForeignStreamId)
+    }
+
+    /// The argument that names the driver stream `stream` (`0`, the NULL stream, is the legacy
     /// default stream in the driver API).
-    pub(crate) fn from_cuda_handle(handle: u64) -> StreamArg {
-        match handle {
+    pub(crate) fn from_foreign(stream: ForeignStreamId) -> StreamArg {
+        match stream.0 {
             0 | CU_STREAM_LEGACY => StreamArg::LegacyDefault,
             CU_STREAM_PER_THREAD => StreamArg::PerThreadDefault,
             h => StreamArg::Handle(h),
@@ -127,7 +134,7 @@ mod tests {
     #[test]
     fn handles_round_trip_through_python_integers() {
         for h in [0u64, 1, 2, 3, 0x7fff_0000_1000] {
-            let arg = StreamArg::from_cuda_handle(h);
+            let arg = StreamArg::from_foreign(ForeignStreamId(h));
             let back = StreamArg::parse(arg.to_python(), Device::Cuda(0)).unwrap();
             assert_eq!(back, arg);
             assert_eq!(back.cuda_handle(), Some(h.max(1)));

@@ -12,8 +12,8 @@ use super::ffi::{self, Kernel};
 use super::memory::Memory;
 use super::queue::{HostPtr, LaunchOp, Next, Op, Queues};
 use crate::cuda::api::{
-    DevPtr, DeviceProps, EventId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, MemoryKind,
-    ModuleId, PointerInfo, StreamId,
+    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims,
+    MemoryKind, ModuleId, PointerInfo, StreamId,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -327,7 +327,7 @@ impl GpuApi for EmuDevice {
             _ => Ok(()), // never recorded, or recorded on this very stream: nothing to wait for
         }
     }
-    unsafe fn stream_wait_event_foreign(&self, _stream: u64, event: EventId) -> GpuResult<()> {
+    unsafe fn stream_wait_event_foreign(&self, _stream: ForeignStreamId, event: EventId) -> GpuResult<()> {
         // No other library's streams exist here: make the event's work complete, which is what
         // any consumer stream would wait for.
         // SAFETY: forwarded; `event` is a live handle of this object.
