@@ -70,6 +70,7 @@ mod layout;
 mod ops;
 mod storage;
 mod stream;
+mod vocab;
 
 pub use array::Array;
 pub use cpu::{cpu_cache_bytes, cpu_cache_trim};

@@ -19,8 +19,8 @@ use super::reduce::{launch_reduction, Reduction};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::ops::dispatch::{Input, ReduceDims};
-use crate::ops::{BinaryOp, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{BinaryOp, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{Input, ReduceDims};
 
 /// A primitive's input as a kernel operand of `dtype`.
 fn operand<'a>(input: &Input<'a, CudaBuffer>, dtype: DType) -> EwInput<'a> {

@@ -5,39 +5,14 @@
 //! are views already broadcast to the output's shape (or scalars already converted to the
 //! compute dtype), all in the compute dtype the op layer resolved.
 
-use super::{BinaryOp, ReduceOp, UnaryOp};
 use crate::cpu::{self, CpuBuffer};
 use crate::cuda::{ops as cuda_ops, CudaBuffer};
-use crate::dtype::{DType, Scalar};
+use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::storage::Storage;
-
-/// One input of an elementwise primitive, over buffers of type `B`.
-pub(crate) enum Input<'a, B> {
-    /// A view broadcast to the output's shape.
-    View(&'a B, &'a Layout),
-    /// A value of the compute dtype, held exactly (see `ops::scalar_as`).
-    Scalar(Scalar),
-}
-
-impl<B> Clone for Input<'_, B> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<B> Copy for Input<'_, B> {}
-
-/// The shape of a reduction over a contiguous input: `outer × r × inner`, reducing `r`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct ReduceDims {
-    /// Product of the kept axes before the reduced block.
-    pub(crate) outer: usize,
-    /// Product of the reduced axes.
-    pub(crate) r: usize,
-    /// Product of the kept axes after the reduced block.
-    pub(crate) inner: usize,
-}
+use crate::vocab::{BinaryOp, ReduceOp, UnaryOp};
+pub(crate) use crate::vocab::{Input, ReduceDims};
 
 fn mismatch(op: &'static str, out: &Storage, input: &Storage) -> Error {
     Error::DeviceMismatch { op, lhs: out.device(), rhs: input.device() }
