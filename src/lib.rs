@@ -59,6 +59,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod array;
+mod backend;
 mod cpu;
 mod cuda;
 mod device;

@@ -1,12 +1,22 @@
-//! The backend-neutral buffer behind every [`Array`](crate::Array): one enum over the
-//! per-backend buffers, so backend dispatch happens in one `match` per primitive.
+//! The storage dispatch: the backend-neutral buffer behind every [`Array`](crate::Array), one
+//! enum over the per-backend buffers. This module holds every `match` over storage kinds; each
+//! arm calls the same [`Backend`] primitive of the CPU or the CUDA backend.
+//!
+//! Every op primitive writes into `self`, a fresh contiguous output the op layer allocated;
+//! inputs are views already broadcast to the output's shape (or scalars already converted to
+//! the compute dtype), all in the compute dtype the op layer resolved, on the output's device
+//! (checked once, by the op layer).
 
-use crate::cpu::{self, CpuBuffer};
-use crate::cuda::{self, CudaBuffer};
+use crate::backend::{Backend, View};
+use crate::cpu::{self, Cpu, CpuBuffer};
+use crate::cuda::{self, Cuda, CudaBuffer};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
+use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, UnaryOp};
 use crate::Device;
+use std::ffi::c_void;
+use std::ptr::NonNull;
 
 /// Memory on one device.
 pub(crate) enum Storage {
@@ -16,12 +26,124 @@ pub(crate) enum Storage {
     Cuda(CudaBuffer),
 }
 
+/// A backend whose buffers a [`Storage`] variant holds.
+trait Kind: Backend {
+    /// The buffer, when `s` holds one of this backend.
+    fn buffer(s: &Storage) -> Option<&Self::Buffer>;
+}
+
+impl Kind for Cpu {
+    fn buffer(s: &Storage) -> Option<&CpuBuffer> {
+        match s {
+            Storage::Cpu(b) => Some(b),
+            Storage::Cuda(_) => None,
+        }
+    }
+}
+
+impl Kind for Cuda {
+    fn buffer(s: &Storage) -> Option<&CudaBuffer> {
+        match s {
+            Storage::Cuda(b) => Some(b),
+            Storage::Cpu(_) => None,
+        }
+    }
+}
+
+/// One op primitive and its inputs (the output is the storage it runs on).
+enum Primitive<'a> {
+    Unary { op: UnaryOp, dtype: DType, src: (&'a Storage, &'a Layout) },
+    Binary { op: BinaryOp, dtype: DType, lhs: Input<'a, Storage>, rhs: Input<'a, Storage> },
+    Where { dtype: DType, inputs: [Input<'a, Storage>; 3] },
+    Clip { dtype: DType, inputs: [Input<'a, Storage>; 3] },
+    Cast { from: DType, to: DType, src: (&'a Storage, &'a Layout) },
+    Reduce { op: ReduceOp, dtype: DType, src: (&'a Storage, &'a Layout), dims: ReduceDims, divisor: u64 },
+}
+
+impl Primitive<'_> {
+    /// The op name errors report.
+    fn name(&self) -> &'static str {
+        match self {
+            Primitive::Unary { op, .. } => op.name(),
+            Primitive::Binary { op, .. } => op.name(),
+            Primitive::Where { .. } => "where",
+            Primitive::Clip { .. } => "clip",
+            Primitive::Cast { .. } => "astype",
+            Primitive::Reduce { op, .. } => op.name(),
+        }
+    }
+}
+
+fn mismatch(op: &'static str, out: &Storage, input: &Storage) -> Error {
+    Error::DeviceMismatch { op, lhs: out.device(), rhs: input.device() }
+}
+
+/// Backend `K`'s view of an input view of an op writing into `out`.
+fn view_on<'a, K: Kind>(
+    op: &'static str,
+    out: &Storage,
+    src: (&'a Storage, &'a Layout),
+) -> Result<View<'a, K::Buffer>> {
+    K::buffer(src.0).map(|b| (b, src.1)).ok_or_else(|| mismatch(op, out, src.0))
+}
+
+/// Backend `K`'s view of an input of an op writing into `out`.
+fn input_on<'a, K: Kind>(op: &'static str, out: &Storage, input: Input<'a, Storage>) -> Result<Input<'a, K::Buffer>> {
+    match input {
+        Input::View(s, l) => view_on::<K>(op, out, (s, l)).map(|(b, l)| Input::View(b, l)),
+        Input::Scalar(v) => Ok(Input::Scalar(v)),
+    }
+}
+
+/// Runs `p` on backend `K`, writing into `out`, a view of `out_storage`.
+fn run<K: Kind>(out_storage: &Storage, out: View<'_, K::Buffer>, p: Primitive<'_>) -> Result<()> {
+    let name = p.name();
+    let input = |i| input_on::<K>(name, out_storage, i);
+    match p {
+        Primitive::Unary { op, dtype, src } => K::unary(op, dtype, view_on::<K>(name, out_storage, src)?, out),
+        Primitive::Binary { op, dtype, lhs, rhs } => K::binary(op, dtype, input(lhs)?, input(rhs)?, out),
+        Primitive::Where { dtype, inputs: [c, a, b] } => K::where_(dtype, [input(c)?, input(a)?, input(b)?], out),
+        Primitive::Clip { dtype, inputs: [x, lo, hi] } => K::clip(dtype, [input(x)?, input(lo)?, input(hi)?], out),
+        Primitive::Cast { from, to, src } => K::cast(from, to, view_on::<K>(name, out_storage, src)?, out),
+        Primitive::Reduce { op, dtype, src, dims, divisor } => {
+            K::reduce(op, dtype, view_on::<K>(name, out_storage, src)?, dims, divisor, out)
+        }
+    }
+}
+
 impl Storage {
     /// Allocates `bytes` bytes on `device`.
     pub(crate) fn alloc(device: Device, bytes: usize) -> Result<Storage> {
         match device {
             Device::Cpu => Ok(Storage::Cpu(CpuBuffer::alloc(bytes)?)),
             Device::Cuda(i) => Ok(Storage::Cuda(cuda::CudaDevice::get(i)?.alloc(bytes)?)),
+        }
+    }
+
+    /// Wraps memory another library owns (a DLPack import) on `device`: `bytes` bytes from
+    /// address `start`, released by dropping `owner`. A CUDA range is first checked with the
+    /// driver to be memory of that device.
+    ///
+    /// # Safety
+    /// `start..start + bytes` stays valid (host memory for the CPU, device memory for CUDA) for
+    /// every byte a view of it reaches, until `owner` is dropped.
+    pub(crate) unsafe fn foreign(
+        device: Device,
+        start: usize,
+        bytes: usize,
+        owner: Box<dyn Send + Sync>,
+    ) -> Result<Storage> {
+        match device {
+            Device::Cpu => {
+                // An empty view touches no memory (and its data may be NULL): any aligned,
+                // non-NULL pointer will do.
+                let ptr = NonNull::new(start as *mut u8).unwrap_or(NonNull::<u64>::dangling().cast());
+                // SAFETY: the caller's contract: the memory is valid until `owner` drops, and
+                // the buffer owns `owner`.
+                Ok(Storage::Cpu(unsafe { CpuBuffer::foreign(ptr, bytes, owner) }))
+            }
+            // SAFETY: as above, for device memory of CUDA device `i`.
+            Device::Cuda(i) => Ok(Storage::Cuda(unsafe { cuda::foreign_buffer(i, start as u64, bytes, owner)? })),
         }
     }
 
@@ -41,23 +163,40 @@ impl Storage {
         }
     }
 
+    /// Address of element `[0, …]` of a view of `itemsize`-byte elements, on the memory's
+    /// device (a host pointer on the CPU, a device address on CUDA).
+    pub(crate) fn view_address(&self, layout: &Layout, itemsize: usize) -> *mut c_void {
+        match self {
+            Storage::Cpu(b) => cpu::view_ptr(b, layout, itemsize).cast(),
+            Storage::Cuda(b) => {
+                b.device_ptr().wrapping_add((layout.offset() * itemsize) as u64) as usize as *mut c_void
+            }
+        }
+    }
+
+    /// Notes that the memory is handed to a DLPack consumer: a CUDA buffer's free then waits for
+    /// the whole device, since the consumer's work runs on streams devarray never sees.
+    pub(crate) fn mark_exported(&self) {
+        match self {
+            Storage::Cpu(_) => {}
+            Storage::Cuda(b) => b.mark_exported(),
+        }
+    }
+
     /// Writes `value` into every element of the view.
     pub(crate) fn fill(&self, layout: &Layout, dtype: DType, value: Scalar) -> Result<()> {
         match self {
-            Storage::Cpu(b) => {
-                cpu::fill(b, layout, dtype, value);
-                Ok(())
-            }
-            Storage::Cuda(b) => cuda::fill(b, layout, dtype, value),
+            Storage::Cpu(b) => Cpu::fill((b, layout), dtype, value),
+            Storage::Cuda(b) => Cuda::fill((b, layout), dtype, value),
         }
     }
 
     /// Copies a view of `self` into a view of `dst` (same device, same shape and element size).
     pub(crate) fn copy_to(&self, src: &Layout, dst: (&Storage, &Layout), itemsize: usize) -> Result<()> {
         match (self, dst.0) {
-            (Storage::Cpu(s), Storage::Cpu(d)) => cpu::copy((s, src), (d, dst.1), itemsize),
+            (Storage::Cpu(s), Storage::Cpu(d)) => Cpu::copy((s, src), (d, dst.1), itemsize),
             (Storage::Cuda(s), Storage::Cuda(d)) if s.device().ordinal() == d.device().ordinal() => {
-                cuda::copy((s, src), (d, dst.1), itemsize)
+                Cuda::copy((s, src), (d, dst.1), itemsize)
             }
             _ => Err(Error::DeviceMismatch { op: "copy", lhs: self.device(), rhs: dst.0.device() }),
         }
@@ -66,27 +205,71 @@ impl Storage {
     /// Copies a contiguous run of bytes from the host into the buffer.
     pub(crate) fn upload(&self, byte_offset: usize, src: &[u8]) -> Result<()> {
         match self {
-            Storage::Cpu(b) => {
-                let _q = cpu::queue();
-                // SAFETY: callers keep `byte_offset + src.len()` inside the buffer; `src` is host
-                // memory outside it; the queue excludes concurrent access.
-                unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), b.as_ptr().add(byte_offset), src.len()) };
-                Ok(())
-            }
-            Storage::Cuda(b) => cuda::upload(b, byte_offset, src),
+            Storage::Cpu(b) => Cpu::upload(b, byte_offset, src),
+            Storage::Cuda(b) => Cuda::upload(b, byte_offset, src),
         }
     }
 
     /// Copies a contiguous run of bytes from the buffer to the host.
     pub(crate) fn download(&self, byte_offset: usize, dst: &mut [u8]) -> Result<()> {
         match self {
-            Storage::Cpu(b) => {
-                let _q = cpu::queue();
-                // SAFETY: as in `upload`, with the roles swapped.
-                unsafe { std::ptr::copy_nonoverlapping(b.as_ptr().add(byte_offset), dst.as_mut_ptr(), dst.len()) };
-                Ok(())
-            }
-            Storage::Cuda(b) => cuda::download(b, byte_offset, dst),
+            Storage::Cpu(b) => Cpu::download(b, byte_offset, dst),
+            Storage::Cuda(b) => Cuda::download(b, byte_offset, dst),
         }
+    }
+
+    /// Runs an op primitive into the view `out` of `self`.
+    fn run(&self, out: &Layout, p: Primitive<'_>) -> Result<()> {
+        match self {
+            Storage::Cpu(o) => run::<Cpu>(self, (o, out), p),
+            Storage::Cuda(o) => run::<Cuda>(self, (o, out), p),
+        }
+    }
+
+    /// `out = op(src)`; `dtype` is the input's (compute) dtype.
+    pub(crate) fn unary(&self, out: &Layout, op: UnaryOp, dtype: DType, src: (&Storage, &Layout)) -> Result<()> {
+        self.run(out, Primitive::Unary { op, dtype, src })
+    }
+
+    /// `out = op(lhs, rhs)`; both inputs have dtype `dtype`.
+    pub(crate) fn binary(
+        &self,
+        out: &Layout,
+        op: BinaryOp,
+        dtype: DType,
+        lhs: Input<'_, Storage>,
+        rhs: Input<'_, Storage>,
+    ) -> Result<()> {
+        self.run(out, Primitive::Binary { op, dtype, lhs, rhs })
+    }
+
+    /// `out = cond ? a : b`; `cond` is `bool`, `a` and `b` have dtype `dtype`.
+    pub(crate) fn where_(&self, out: &Layout, dtype: DType, inputs: [Input<'_, Storage>; 3]) -> Result<()> {
+        self.run(out, Primitive::Where { dtype, inputs })
+    }
+
+    /// `out = minimum(maximum(x, lo), hi)`; all three have dtype `dtype`.
+    pub(crate) fn clip(&self, out: &Layout, dtype: DType, inputs: [Input<'_, Storage>; 3]) -> Result<()> {
+        self.run(out, Primitive::Clip { dtype, inputs })
+    }
+
+    /// `out = src` converted from dtype `from` to dtype `to`.
+    pub(crate) fn cast(&self, out: &Layout, from: DType, to: DType, src: (&Storage, &Layout)) -> Result<()> {
+        self.run(out, Primitive::Cast { from, to, src })
+    }
+
+    /// `out[o, i] = op over r of src[o, r, i]` for a contiguous `src` of dtype `dtype`; `out`
+    /// has `dims.outer * dims.inner` elements of `op.out_dtype(dtype)`. For `Mean`, the sum is
+    /// divided by `divisor` in the accumulator type.
+    pub(crate) fn reduce(
+        &self,
+        out: &Layout,
+        op: ReduceOp,
+        dtype: DType,
+        src: (&Storage, &Layout),
+        dims: ReduceDims,
+        divisor: u64,
+    ) -> Result<()> {
+        self.run(out, Primitive::Reduce { op, dtype, src, dims, divisor })
     }
 }

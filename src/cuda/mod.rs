@@ -34,6 +34,7 @@ pub(crate) mod emu;
 mod fake;
 
 pub(crate) use context::{CudaBuffer, CudaDevice};
+pub(crate) use ops::Cuda;
 
 use crate::device::{Device, DeviceInfo};
 use crate::dtype::{DType, Scalar};
@@ -100,6 +101,30 @@ pub(crate) fn fill(buf: &CudaBuffer, layout: &Layout, dtype: DType, value: Scala
 /// Copies view `src` into view `dst` (same device and shape); overlapping views are staged.
 pub(crate) fn copy(src: (&CudaBuffer, &Layout), dst: (&CudaBuffer, &Layout), itemsize: usize) -> Result<()> {
     elementwise::copy(src, dst, itemsize)
+}
+
+/// Wraps foreign device memory of CUDA device `ordinal`, after asking the driver that it is
+/// memory of that device (`cuPointerGetAttributes`); dropping the buffer waits for the device's
+/// queued work, then drops `owner`. On error `owner` has been dropped.
+///
+/// **Errors**: [`Error::CudaUnavailable`](crate::Error::CudaUnavailable) when the device cannot
+/// be opened; [`Error::DLPackMemory`](crate::Error::DLPackMemory) when the memory is not what
+/// the producer claimed (host memory, another device's or context's, unknown).
+///
+/// # Safety
+/// `ptr..ptr + bytes` is device memory of that device, valid until `owner` is dropped.
+pub(crate) unsafe fn foreign_buffer(
+    ordinal: usize,
+    ptr: u64,
+    bytes: usize,
+    owner: Box<dyn Send + Sync>,
+) -> Result<CudaBuffer> {
+    let device = CudaDevice::get(ordinal)?;
+    // The producer's word is all the caller's contract rests on; a wrong device would make
+    // kernels fault, or read another GPU's memory through peer mappings.
+    device.check_foreign_memory(ptr, bytes)?;
+    // SAFETY: forwarded contract, and the driver confirmed the range is this device's memory.
+    Ok(unsafe { CudaBuffer::foreign(device, ptr, bytes, owner) })
 }
 
 /// Checks that `len` bytes at `byte_offset` lie inside `buf`.

@@ -1,4 +1,4 @@
-//! The CUDA arm of the op primitives (`src/ops/dispatch.rs`): each maps one op onto its kernel
+//! The CUDA [`Backend`]: each op primitive of the storage dispatch maps onto its kernel
 //! (`kernels/ABI.md` names) through the launchers of [`elementwise`](super::elementwise) and
 //! [`reduce`](super::reduce).
 //!
@@ -6,7 +6,7 @@
 //! are views broadcast to the output's shape, or scalars holding their exact value in the
 //! compute dtype (so converting them to raw bits is exact).
 //!
-//! Which `(op, dtype)` kernels exist follows the op signatures in `src/ops/mod.rs` (the table in
+//! Which `(op, dtype)` kernels exist follows the op signatures in `src/vocab.rs` (the table in
 //! `kernels/ABI.md`): a unary or binary kernel `{op}_{T}` exists exactly when
 //! `op.signature(T)` computes in `T` and is not the identity; `where`, `clip`, `cast` and every
 //! reduction exist for all dtypes. Anything else is refused here with
@@ -16,9 +16,9 @@
 use super::context::CudaBuffer;
 use super::elementwise::{launch_elementwise, scalar_bits, EwInput};
 use super::reduce::{launch_reduction, Reduction};
-use crate::dtype::DType;
+use crate::backend::{Backend, View};
+use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
-use crate::layout::Layout;
 use crate::vocab::{BinaryOp, ReduceOp, Signature, UnaryOp};
 use crate::vocab::{Input, ReduceDims};
 
@@ -38,81 +38,99 @@ fn kernel_signature(op: &'static str, dtype: DType, sig: Result<Signature>) -> R
     }
 }
 
-/// `out = op(src)`; `dtype` is the input's (compute) dtype.
-pub(crate) fn unary(op: UnaryOp, dtype: DType, src: (&CudaBuffer, &Layout), out: (&CudaBuffer, &Layout)) -> Result<()> {
-    let out_dtype = kernel_signature(op.name(), dtype, op.signature(dtype))?.out;
-    let kernel = format!("{}_{}", op.name(), dtype.tag());
-    let input = [EwInput::Array(src.0, src.1, dtype.itemsize())];
-    launch_elementwise(out.0.device(), "unary", dtype, &kernel, (out.0, out.1, out_dtype.itemsize()), &input)
-}
+/// The CUDA backend (its buffers are [`CudaBuffer`]s of any CUDA device).
+pub(crate) struct Cuda;
 
-/// `out = op(lhs, rhs)`; both inputs have dtype `dtype`.
-pub(crate) fn binary(
-    op: BinaryOp,
-    dtype: DType,
-    lhs: Input<'_, CudaBuffer>,
-    rhs: Input<'_, CudaBuffer>,
-    out: (&CudaBuffer, &Layout),
-) -> Result<()> {
-    let out_dtype = kernel_signature(op.name(), dtype, op.signature(dtype))?.out;
-    let kernel = format!("{}_{}", op.name(), dtype.tag());
-    let inputs = [operand(&lhs, dtype), operand(&rhs, dtype)];
-    launch_elementwise(out.0.device(), "binary", dtype, &kernel, (out.0, out.1, out_dtype.itemsize()), &inputs)
-}
+impl Backend for Cuda {
+    type Buffer = CudaBuffer;
 
-/// `out = cond ? a : b`; `cond` is `bool`, `a` and `b` (and `out`) have dtype `dtype`.
-pub(crate) fn where_(dtype: DType, inputs: [Input<'_, CudaBuffer>; 3], out: (&CudaBuffer, &Layout)) -> Result<()> {
-    let [c, a, b] = inputs;
-    let operands = [operand(&c, DType::Bool), operand(&a, dtype), operand(&b, dtype)];
-    let kernel = format!("where_{}", dtype.tag());
-    launch_elementwise(out.0.device(), "ternary", dtype, &kernel, (out.0, out.1, dtype.itemsize()), &operands)
-}
-
-/// `out = minimum(maximum(x, lo), hi)`; all have dtype `dtype`.
-pub(crate) fn clip(dtype: DType, inputs: [Input<'_, CudaBuffer>; 3], out: (&CudaBuffer, &Layout)) -> Result<()> {
-    let operands = inputs.map(|i| operand(&i, dtype));
-    let kernel = format!("clip_{}", dtype.tag());
-    launch_elementwise(out.0.device(), "ternary", dtype, &kernel, (out.0, out.1, dtype.itemsize()), &operands)
-}
-
-/// `out = src` converted from dtype `from` to dtype `to` (the kernel lives in `from`'s module).
-pub(crate) fn cast(from: DType, to: DType, src: (&CudaBuffer, &Layout), out: (&CudaBuffer, &Layout)) -> Result<()> {
-    let kernel = format!("cast_{}_{}", from.tag(), to.tag());
-    let input = [EwInput::Array(src.0, src.1, from.itemsize())];
-    launch_elementwise(out.0.device(), "cast", from, &kernel, (out.0, out.1, to.itemsize()), &input)
-}
-
-/// `out[o, i] = op over r of src[o, r, i]` for a C-contiguous `src` of dtype `dtype`; `out` is
-/// C-contiguous with `dims.outer * dims.inner` elements of `op.out_dtype(dtype)`. `Mean` is the
-/// `sum` kernel dividing by `divisor` (the op layer passes float dtypes only).
-pub(crate) fn reduce(
-    op: ReduceOp,
-    dtype: DType,
-    src: (&CudaBuffer, &Layout),
-    dims: ReduceDims,
-    divisor: u64,
-    out: (&CudaBuffer, &Layout),
-) -> Result<()> {
-    if !src.1.is_c_contiguous() || !out.1.is_c_contiguous() {
-        return Err(Error::invalid(op.name(), "CUDA reductions need C-contiguous input and output views"));
+    fn unary(op: UnaryOp, dtype: DType, src: View<'_, CudaBuffer>, out: View<'_, CudaBuffer>) -> Result<()> {
+        let out_dtype = kernel_signature(op.name(), dtype, op.signature(dtype))?.out;
+        let kernel = format!("{}_{}", op.name(), dtype.tag());
+        let input = [EwInput::Array(src.0, src.1, dtype.itemsize())];
+        launch_elementwise(out.0.device(), "unary", dtype, &kernel, (out.0, out.1, out_dtype.itemsize()), &input)
     }
-    let kernel_op = match op {
-        ReduceOp::Mean => "sum",
-        _ => op.name(),
-    };
-    let red = Reduction {
-        op: kernel_op,
-        dtype,
-        input: src.0,
-        input_offset_bytes: src.1.offset() * dtype.itemsize(),
-        outer: dims.outer,
-        r: dims.r,
-        inner: dims.inner,
-        out: out.0,
-        out_offset_bytes: out.1.offset() * op.out_dtype(dtype).itemsize(),
-        divisor,
-    };
-    launch_reduction(out.0.device(), &red)
+
+    fn binary(
+        op: BinaryOp,
+        dtype: DType,
+        lhs: Input<'_, CudaBuffer>,
+        rhs: Input<'_, CudaBuffer>,
+        out: View<'_, CudaBuffer>,
+    ) -> Result<()> {
+        let out_dtype = kernel_signature(op.name(), dtype, op.signature(dtype))?.out;
+        let kernel = format!("{}_{}", op.name(), dtype.tag());
+        let inputs = [operand(&lhs, dtype), operand(&rhs, dtype)];
+        launch_elementwise(out.0.device(), "binary", dtype, &kernel, (out.0, out.1, out_dtype.itemsize()), &inputs)
+    }
+
+    fn where_(dtype: DType, inputs: [Input<'_, CudaBuffer>; 3], out: View<'_, CudaBuffer>) -> Result<()> {
+        let [c, a, b] = inputs;
+        let operands = [operand(&c, DType::Bool), operand(&a, dtype), operand(&b, dtype)];
+        let kernel = format!("where_{}", dtype.tag());
+        launch_elementwise(out.0.device(), "ternary", dtype, &kernel, (out.0, out.1, dtype.itemsize()), &operands)
+    }
+
+    fn clip(dtype: DType, inputs: [Input<'_, CudaBuffer>; 3], out: View<'_, CudaBuffer>) -> Result<()> {
+        let operands = inputs.map(|i| operand(&i, dtype));
+        let kernel = format!("clip_{}", dtype.tag());
+        launch_elementwise(out.0.device(), "ternary", dtype, &kernel, (out.0, out.1, dtype.itemsize()), &operands)
+    }
+
+    /// The kernel lives in `from`'s module.
+    fn cast(from: DType, to: DType, src: View<'_, CudaBuffer>, out: View<'_, CudaBuffer>) -> Result<()> {
+        let kernel = format!("cast_{}_{}", from.tag(), to.tag());
+        let input = [EwInput::Array(src.0, src.1, from.itemsize())];
+        launch_elementwise(out.0.device(), "cast", from, &kernel, (out.0, out.1, to.itemsize()), &input)
+    }
+
+    /// Views must be C-contiguous; `Mean` is the `sum` kernel dividing by `divisor` (the op
+    /// layer passes float dtypes only).
+    fn reduce(
+        op: ReduceOp,
+        dtype: DType,
+        src: View<'_, CudaBuffer>,
+        dims: ReduceDims,
+        divisor: u64,
+        out: View<'_, CudaBuffer>,
+    ) -> Result<()> {
+        if !src.1.is_c_contiguous() || !out.1.is_c_contiguous() {
+            return Err(Error::invalid(op.name(), "CUDA reductions need C-contiguous input and output views"));
+        }
+        let kernel_op = match op {
+            ReduceOp::Mean => "sum",
+            _ => op.name(),
+        };
+        let red = Reduction {
+            op: kernel_op,
+            dtype,
+            input: src.0,
+            input_offset_bytes: src.1.offset() * dtype.itemsize(),
+            outer: dims.outer,
+            r: dims.r,
+            inner: dims.inner,
+            out: out.0,
+            out_offset_bytes: out.1.offset() * op.out_dtype(dtype).itemsize(),
+            divisor,
+        };
+        launch_reduction(out.0.device(), &red)
+    }
+
+    fn fill(out: View<'_, CudaBuffer>, dtype: DType, value: Scalar) -> Result<()> {
+        super::fill(out.0, out.1, dtype, value)
+    }
+
+    fn copy(src: View<'_, CudaBuffer>, dst: View<'_, CudaBuffer>, itemsize: usize) -> Result<()> {
+        super::copy(src, dst, itemsize)
+    }
+
+    fn upload(dst: &CudaBuffer, byte_offset: usize, src: &[u8]) -> Result<()> {
+        super::upload(dst, byte_offset, src)
+    }
+
+    fn download(src: &CudaBuffer, byte_offset: usize, dst: &mut [u8]) -> Result<()> {
+        super::download(src, byte_offset, dst)
+    }
 }
 
 #[cfg(test)]

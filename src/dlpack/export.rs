@@ -2,7 +2,7 @@
 
 use super::convert::{device_to_dl, dtype_to_dl, export_target};
 use super::ffi::{self, DLDevice, DLManagedTensor, DLManagedTensorVersioned, DLPackVersion, DLTensor};
-use super::{gpu, DLPackTensor, RawDLPack, StreamArg};
+use super::{DLPackTensor, RawDLPack, StreamArg};
 use crate::array::Array;
 use crate::error::{Error, Result};
 use crate::storage::Storage;
@@ -188,10 +188,8 @@ impl Array {
         }
         let data = data_address(&source)?;
         crate::stream::order_consumer_after_our_work(source.device(), consumer)?;
-        if let Storage::Cuda(buf) = &**source.storage() {
-            // The consumer's later work and its deleter call are not ordered with ours.
-            gpu::mark_exported(buf);
-        }
+        // The consumer's later work and its deleter call are not ordered with ours.
+        source.storage().mark_exported();
         Ok(build(source, data, options.versioned, copied))
     }
 
@@ -231,11 +229,7 @@ impl Array {
 
 /// Address of element `[0, …, 0]` of `array` on its device.
 fn data_address(array: &Array) -> Result<*mut c_void> {
-    let itemsize = array.dtype().itemsize();
-    match &**array.storage() {
-        Storage::Cpu(buf) => Ok(crate::cpu::view_ptr(buf, array.layout(), itemsize).cast()),
-        Storage::Cuda(buf) => Ok(gpu::device_address(buf, array.layout().offset() * itemsize) as usize as *mut c_void),
-    }
+    Ok(array.storage().view_address(array.layout(), array.dtype().itemsize()))
 }
 
 /// The managed tensor for `array`, whose element `[0, …]` is at `data`.

@@ -13,7 +13,7 @@
 
 use super::sync::{GpuSync, StreamOps};
 use crate::cuda::api::{EventId, StreamId};
-use crate::cuda::{CudaBuffer, CudaDevice};
+use crate::cuda::CudaDevice;
 use crate::error::Result;
 use std::sync::{Arc, Mutex};
 
@@ -82,40 +82,4 @@ pub(crate) fn gpu_sync(ordinal: usize) -> Result<Arc<GpuSync>> {
 /// The raw handle of the stream the CUDA backend queues device `ordinal`'s work on.
 pub(crate) fn default_stream(ordinal: usize) -> Result<u64> {
     Ok(CudaDevice::get(ordinal)?.stream().0)
-}
-
-/// Device address `byte_offset` bytes into `buf`.
-pub(crate) fn device_address(buf: &CudaBuffer, byte_offset: usize) -> u64 {
-    buf.device_ptr() + byte_offset as u64
-}
-
-/// Notes that `buf` is handed to a DLPack consumer: whenever it is freed (the consumer's
-/// deleter dropping the last reference, or devarray's last array), the free first waits for the
-/// whole device, since the consumer's work runs on streams devarray never sees.
-pub(crate) fn mark_exported(buf: &CudaBuffer) {
-    buf.mark_exported();
-}
-
-/// Wraps foreign device memory of CUDA device `ordinal`, after asking the driver that it is
-/// memory of that device (`cuPointerGetAttributes`); dropping the buffer waits for the device's
-/// queued work, then drops `owner`. On error `owner` has been dropped.
-///
-/// **Errors**: [`Error::CudaUnavailable`](crate::Error::CudaUnavailable) when the device cannot
-/// be opened; [`Error::DLPackMemory`](crate::Error::DLPackMemory) when the memory is not what
-/// the producer claimed (host memory, another device's or context's, unknown).
-///
-/// # Safety
-/// `ptr..ptr + bytes` is device memory of that device, valid until `owner` is dropped.
-pub(crate) unsafe fn foreign_buffer(
-    ordinal: usize,
-    ptr: u64,
-    bytes: usize,
-    owner: Box<dyn Send + Sync>,
-) -> Result<CudaBuffer> {
-    let device = CudaDevice::get(ordinal)?;
-    // The producer's word is all the caller's contract rests on; a wrong device would make
-    // kernels fault, or read another GPU's memory through peer mappings.
-    device.check_foreign_memory(ptr, bytes)?;
-    // SAFETY: forwarded contract, and the driver confirmed the range is this device's memory.
-    Ok(unsafe { CudaBuffer::foreign(device, ptr, bytes, owner) })
 }
