@@ -4,6 +4,8 @@
 //! **For NumPy users:** the names and promotion follow NumPy 2 / the Array API: `DType::F32` is
 //! `numpy.float32`, `DType::Bool` is `numpy.bool`, `DType::BF16` is `ml_dtypes.bfloat16`.
 
+pub(crate) mod convert;
+
 use half::{bf16, f16};
 use std::fmt;
 
@@ -297,7 +299,7 @@ pub trait Element:
     fn to_repr(self) -> Self::Repr;
     /// From the byte-level representation (for `bool`, any non-zero byte is `true`).
     fn from_repr(r: Self::Repr) -> Self;
-    /// Converts a [`Scalar`] with NumPy's casting results.
+    /// Converts a [`Scalar`] with NumPy's casting results (the one rule `astype` also uses).
     fn from_scalar(s: Scalar) -> Self;
     /// The value as a [`Scalar`] (exact).
     fn to_scalar(self) -> Scalar;
@@ -315,12 +317,7 @@ macro_rules! impl_element_int {
             fn from_repr(r: $t) -> $t { r }
             #[inline]
             fn from_scalar(s: Scalar) -> $t {
-                match s {
-                    Scalar::Bool(b) => b as $t,
-                    Scalar::Int(i) => i as $t,
-                    Scalar::UInt(u) => u as $t,
-                    Scalar::Float(f) => f as $t,
-                }
+                convert::scalar_to(s)
             }
             #[inline]
             fn to_scalar(self) -> Scalar { Scalar::$variant(self as _) }
@@ -334,7 +331,7 @@ impl_element_int! {
 }
 
 macro_rules! impl_element_float {
-    ($($t:ty => $d:ident, $from_f64:expr, $to_f64:expr);* $(;)?) => {$(
+    ($($t:ty => $d:ident, $to_f64:expr);* $(;)?) => {$(
         impl sealed::Sealed for $t {}
         impl Element for $t {
             const DTYPE: DType = DType::$d;
@@ -345,13 +342,7 @@ macro_rules! impl_element_float {
             fn from_repr(r: $t) -> $t { r }
             #[inline]
             fn from_scalar(s: Scalar) -> $t {
-                let from_f64: fn(f64) -> $t = $from_f64;
-                match s {
-                    Scalar::Bool(b) => from_f64(b as u8 as f64),
-                    Scalar::Int(i) => from_f64(i as f64),
-                    Scalar::UInt(u) => from_f64(u as f64),
-                    Scalar::Float(f) => from_f64(f),
-                }
+                convert::scalar_to(s)
             }
             #[inline]
             fn to_scalar(self) -> Scalar {
@@ -363,10 +354,10 @@ macro_rules! impl_element_float {
 }
 
 impl_element_float! {
-    f16 => F16, f16::from_f64, |x| x.to_f64();
-    bf16 => BF16, bf16::from_f64, |x| x.to_f64();
-    f32 => F32, |x| x as f32, |x| x as f64;
-    f64 => F64, |x| x, |x| x;
+    f16 => F16, |x| x.to_f64();
+    bf16 => BF16, |x| x.to_f64();
+    f32 => F32, |x| x as f64;
+    f64 => F64, |x| x;
 }
 
 impl sealed::Sealed for bool {}
@@ -383,12 +374,7 @@ impl Element for bool {
     }
     #[inline]
     fn from_scalar(s: Scalar) -> bool {
-        match s {
-            Scalar::Bool(b) => b,
-            Scalar::Int(i) => i != 0,
-            Scalar::UInt(u) => u != 0,
-            Scalar::Float(f) => f != 0.0,
-        }
+        convert::scalar_to(s)
     }
     #[inline]
     fn to_scalar(self) -> Scalar {

@@ -155,7 +155,7 @@ pub(crate) fn scalar_as(op: &'static str, s: Scalar, dtype: DType) -> Result<Sca
             format!("the scalar {s} is out of bounds for {dtype}; cast the array with astype() to a wider dtype first"),
         ));
     }
-    Ok(crate::cpu::cast::scalar_to_dtype(s, dtype))
+    Ok(crate::dtype::convert::scalar_to_dtype(s, dtype))
 }
 
 #[cfg(test)]
