@@ -10,7 +10,7 @@
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::layout::Layout;
-use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, UnaryOp};
+use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 
 /// A view of a buffer of type `B`.
 pub(crate) type View<'a, B> = (&'a B, &'a Layout);
@@ -21,13 +21,15 @@ pub(crate) trait Backend {
     /// The backend's memory block.
     type Buffer;
 
-    /// `out = op(src)`; `dtype` is the input's (compute) dtype.
-    fn unary(op: UnaryOp, dtype: DType, src: View<'_, Self::Buffer>, out: View<'_, Self::Buffer>) -> Result<()>;
+    /// `out = op(src)`; `src` has `sig.compute`, `out` has `sig.out` (the signature the op
+    /// layer resolved with `op.signature`; never the identity, which the op layer copies).
+    fn unary(op: UnaryOp, sig: Signature, src: View<'_, Self::Buffer>, out: View<'_, Self::Buffer>) -> Result<()>;
 
-    /// `out = op(lhs, rhs)`; both inputs have dtype `dtype`.
+    /// `out = op(lhs, rhs)`; both inputs have `sig.compute`, `out` has `sig.out` (resolved by
+    /// the op layer with `op.signature`).
     fn binary(
         op: BinaryOp,
-        dtype: DType,
+        sig: Signature,
         lhs: Input<'_, Self::Buffer>,
         rhs: Input<'_, Self::Buffer>,
         out: View<'_, Self::Buffer>,

@@ -13,7 +13,7 @@ use crate::cuda::{self, Cuda, CudaBuffer};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, UnaryOp};
+use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 use crate::Device;
 use std::ffi::c_void;
 use std::ptr::NonNull;
@@ -52,8 +52,8 @@ impl Kind for Cuda {
 
 /// One op primitive and its inputs (the output is the storage it runs on).
 enum Primitive<'a> {
-    Unary { op: UnaryOp, dtype: DType, src: (&'a Storage, &'a Layout) },
-    Binary { op: BinaryOp, dtype: DType, lhs: Input<'a, Storage>, rhs: Input<'a, Storage> },
+    Unary { op: UnaryOp, sig: Signature, src: (&'a Storage, &'a Layout) },
+    Binary { op: BinaryOp, sig: Signature, lhs: Input<'a, Storage>, rhs: Input<'a, Storage> },
     Where { dtype: DType, inputs: [Input<'a, Storage>; 3] },
     Clip { dtype: DType, inputs: [Input<'a, Storage>; 3] },
     Cast { from: DType, to: DType, src: (&'a Storage, &'a Layout) },
@@ -100,8 +100,8 @@ fn run<K: Kind>(out_storage: &Storage, out: View<'_, K::Buffer>, p: Primitive<'_
     let name = p.name();
     let input = |i| input_on::<K>(name, out_storage, i);
     match p {
-        Primitive::Unary { op, dtype, src } => K::unary(op, dtype, view_on::<K>(name, out_storage, src)?, out),
-        Primitive::Binary { op, dtype, lhs, rhs } => K::binary(op, dtype, input(lhs)?, input(rhs)?, out),
+        Primitive::Unary { op, sig, src } => K::unary(op, sig, view_on::<K>(name, out_storage, src)?, out),
+        Primitive::Binary { op, sig, lhs, rhs } => K::binary(op, sig, input(lhs)?, input(rhs)?, out),
         Primitive::Where { dtype, inputs: [c, a, b] } => K::where_(dtype, [input(c)?, input(a)?, input(b)?], out),
         Primitive::Clip { dtype, inputs: [x, lo, hi] } => K::clip(dtype, [input(x)?, input(lo)?, input(hi)?], out),
         Primitive::Cast { from, to, src } => K::cast(from, to, view_on::<K>(name, out_storage, src)?, out),
@@ -226,21 +226,23 @@ impl Storage {
         }
     }
 
-    /// `out = op(src)`; `dtype` is the input's (compute) dtype.
-    pub(crate) fn unary(&self, out: &Layout, op: UnaryOp, dtype: DType, src: (&Storage, &Layout)) -> Result<()> {
-        self.run(out, Primitive::Unary { op, dtype, src })
+    /// `out = op(src)` with the signature the op layer resolved: `src` has `sig.compute`, `out`
+    /// has `sig.out`.
+    pub(crate) fn unary(&self, out: &Layout, op: UnaryOp, sig: Signature, src: (&Storage, &Layout)) -> Result<()> {
+        self.run(out, Primitive::Unary { op, sig, src })
     }
 
-    /// `out = op(lhs, rhs)`; both inputs have dtype `dtype`.
+    /// `out = op(lhs, rhs)` with the signature the op layer resolved: both inputs have
+    /// `sig.compute`, `out` has `sig.out`.
     pub(crate) fn binary(
         &self,
         out: &Layout,
         op: BinaryOp,
-        dtype: DType,
+        sig: Signature,
         lhs: Input<'_, Storage>,
         rhs: Input<'_, Storage>,
     ) -> Result<()> {
-        self.run(out, Primitive::Binary { op, dtype, lhs, rhs })
+        self.run(out, Primitive::Binary { op, sig, lhs, rhs })
     }
 
     /// `out = cond ? a : b`; `cond` is `bool`, `a` and `b` have dtype `dtype`.

@@ -4,7 +4,7 @@ use super::{binary, cast, ternary, unary, CpuBuffer};
 use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
-use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, UnaryOp};
+use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 
 /// The CPU backend (its buffers are [`CpuBuffer`]s).
 pub(crate) struct Cpu;
@@ -12,18 +12,18 @@ pub(crate) struct Cpu;
 impl Backend for Cpu {
     type Buffer = CpuBuffer;
 
-    fn unary(op: UnaryOp, dtype: DType, src: View<'_, CpuBuffer>, out: View<'_, CpuBuffer>) -> Result<()> {
-        unary::unary(op, dtype, src, out)
+    fn unary(op: UnaryOp, sig: Signature, src: View<'_, CpuBuffer>, out: View<'_, CpuBuffer>) -> Result<()> {
+        unary::unary(op, sig.compute, src, out)
     }
 
     fn binary(
         op: BinaryOp,
-        dtype: DType,
+        sig: Signature,
         lhs: Input<'_, CpuBuffer>,
         rhs: Input<'_, CpuBuffer>,
         out: View<'_, CpuBuffer>,
     ) -> Result<()> {
-        binary::binary(op, dtype, lhs, rhs, out)
+        binary::binary(op, sig.compute, lhs, rhs, out)
     }
 
     fn where_(dtype: DType, inputs: [Input<'_, CpuBuffer>; 3], out: View<'_, CpuBuffer>) -> Result<()> {
