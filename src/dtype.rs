@@ -391,6 +391,51 @@ macro_rules! impl_scalar_from {
 }
 impl_scalar_from!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f16, bf16, f32, f64);
 
+/// The dtype table: every [`DType`] variant with its Rust element type, grouped by kind. The
+/// one place this correspondence is written: [`dispatch_dtype!`](crate::dispatch_dtype) and the
+/// crate's `dispatch_int!`/`dispatch_float!` are generated from it by handing it to a callback
+/// macro (`$crate::name { args }` receives `{ args }` followed by the table).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dtype_table {
+    ($root:tt :: $callback:ident { $($args:tt)* }) => {
+        $root::$callback! { { $($args)* }
+            bool: [Bool => bool]
+            int: [I8 => i8, I16 => i16, I32 => i32, I64 => i64, U8 => u8, U16 => u16, U32 => u32, U64 => u64]
+            float: [F16 => $crate::half::f16, BF16 => $crate::half::bf16, F32 => f32, F64 => f64]
+        }
+    };
+}
+
+/// The `match` arms the dispatch macros expand to, from the table of [`__dtype_table!`]: every
+/// dtype (`all`), or only the integer or float ones with a fallback (`int`, `float`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dtype_arms {
+    ({ all, $dtype:expr, $T:ident, $body:expr }
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]) => {
+        match $dtype {
+            $($crate::DType::$bv => { type $T = $bt; $body })*
+            $($crate::DType::$iv => { type $T = $it; $body })*
+            $($crate::DType::$fv => { type $T = $ft; $body })*
+        }
+    };
+    ({ int, $dtype:expr, $T:ident, $body:expr, $other:expr }
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]) => {
+        match $dtype {
+            $($crate::DType::$iv => { type $T = $it; $body })*
+            _ => $other,
+        }
+    };
+    ({ float, $dtype:expr, $T:ident, $body:expr, $other:expr }
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]) => {
+        match $dtype {
+            $($crate::DType::$fv => { type $T = $ft; $body })*
+            _ => $other,
+        }
+    };
+}
+
 /// Runs `$body` with the type alias `$T` bound to the Rust element type of `$dtype`.
 ///
 /// This is the one place where a runtime [`DType`] becomes a compile-time type; backends call
@@ -404,62 +449,27 @@ impl_scalar_from!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f16, bf16, f32, f6
 #[macro_export]
 macro_rules! dispatch_dtype {
     ($dtype:expr, $T:ident => $body:expr) => {{
-        match $dtype {
-            $crate::DType::Bool => {
-                type $T = bool;
-                $body
-            }
-            $crate::DType::I8 => {
-                type $T = i8;
-                $body
-            }
-            $crate::DType::I16 => {
-                type $T = i16;
-                $body
-            }
-            $crate::DType::I32 => {
-                type $T = i32;
-                $body
-            }
-            $crate::DType::I64 => {
-                type $T = i64;
-                $body
-            }
-            $crate::DType::U8 => {
-                type $T = u8;
-                $body
-            }
-            $crate::DType::U16 => {
-                type $T = u16;
-                $body
-            }
-            $crate::DType::U32 => {
-                type $T = u32;
-                $body
-            }
-            $crate::DType::U64 => {
-                type $T = u64;
-                $body
-            }
-            $crate::DType::F16 => {
-                type $T = $crate::half::f16;
-                $body
-            }
-            $crate::DType::BF16 => {
-                type $T = $crate::half::bf16;
-                $body
-            }
-            $crate::DType::F32 => {
-                type $T = f32;
-                $body
-            }
-            $crate::DType::F64 => {
-                type $T = f64;
-                $body
-            }
-        }
+        $crate::__dtype_table!($crate::__dtype_arms { all, $dtype, $T, $body })
     }};
 }
+
+/// Runs `$body` with `$T` bound to the element type of integer `$dtype`; any other dtype
+/// evaluates `$other`.
+macro_rules! dispatch_int {
+    ($dtype:expr, $T:ident => $body:expr, else $other:expr) => {
+        $crate::__dtype_table!($crate::__dtype_arms { int, $dtype, $T, $body, $other })
+    };
+}
+pub(crate) use dispatch_int;
+
+/// Runs `$body` with `$T` bound to the element type of float `$dtype`; any other dtype
+/// evaluates `$other`.
+macro_rules! dispatch_float {
+    ($dtype:expr, $T:ident => $body:expr, else $other:expr) => {
+        $crate::__dtype_table!($crate::__dtype_arms { float, $dtype, $T, $body, $other })
+    };
+}
+pub(crate) use dispatch_float;
 
 #[cfg(test)]
 mod tests {
@@ -472,6 +482,8 @@ mod tests {
             assert_eq!(d.tag().parse::<DType>().unwrap(), d);
             assert_eq!(dispatch_dtype!(d, T => std::mem::size_of::<T>()), d.itemsize());
             assert_eq!(dispatch_dtype!(d, T => <T as Element>::DTYPE), d);
+            assert_eq!(dispatch_int!(d, T => Some(<T as Element>::DTYPE), else None), d.is_integer().then_some(d));
+            assert_eq!(dispatch_float!(d, T => Some(<T as Element>::DTYPE), else None), d.is_float().then_some(d));
         }
         assert!("float128".parse::<DType>().is_err());
     }
