@@ -63,7 +63,8 @@ macro_rules! op_enum {
 op_enum! {
     /// An elementwise function of one array, named as in the Array API.
     ///
-    /// Use the methods ([`Array::exp`](crate::Array::exp), [`Array::abs`](crate::Array::abs), …) or [`Array::unary`](crate::Array::unary).
+    /// Use the methods ([`Array::exp`](crate::Array::exp), [`Array::abs`](crate::Array::abs),
+    /// …) or [`Array::unary`](crate::Array::unary).
     ///
     /// ```
     /// use devarray::UnaryOp;
@@ -147,8 +148,8 @@ op_enum! {
 op_enum! {
     /// An elementwise function of two operands, named as in the Array API.
     ///
-    /// Use the methods ([`Array::add`](crate::Array::add), [`Array::less`](crate::Array::less), …) or [`Array::binary`](crate::Array::binary), which also
-    /// takes a scalar on the left.
+    /// Use the methods ([`Array::add`](crate::Array::add), [`Array::less`](crate::Array::less),
+    /// …) or [`Array::binary`](crate::Array::binary), which also takes a scalar on the left.
     ///
     /// ```
     /// use devarray::BinaryOp;
@@ -167,7 +168,8 @@ op_enum! {
         FloorDivide => "floor_divide",
         /// `a - floor(a / b) * b`, the sign of `b` (Python's `%`; integer `x % 0` gives 0).
         Remainder => "remainder",
-        /// `a ** b` (integers wrap; see [`Array::pow`](crate::Array::pow) for negative integer exponents).
+        /// `a ** b` (integers wrap; see [`Array::pow`](crate::Array::pow) for negative integer
+        /// exponents).
         Pow => "pow",
         /// Larger of the two; NaN propagates.
         Maximum => "maximum",
@@ -216,7 +218,8 @@ op_enum! {
 op_enum! {
     /// A reduction, named as in the Array API (and the kernel base names of `kernels/ABI.md`).
     ///
-    /// Use the methods ([`Array::sum`](crate::Array::sum), [`Array::argmax`](crate::Array::argmax), …) or [`Array::reduce`](crate::Array::reduce).
+    /// Use the methods ([`Array::sum`](crate::Array::sum),
+    /// [`Array::argmax`](crate::Array::argmax), …) or [`Array::reduce`](crate::Array::reduce).
     ///
     /// ```
     /// use devarray::ReduceOp;
