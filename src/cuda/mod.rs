@@ -11,8 +11,9 @@
 //!   stream-ordered pool allocations); [`buffer`]: [`CudaBuffer`], freed after every stream that
 //!   used it.
 //! - [`launch`] (ABI structs, dimension collapsing, path selection, grid sizing),
-//!   [`elementwise`] and [`reduce`]: the launchers ops are written with; [`ops`] maps each op
-//!   primitive of `src/ops/dispatch.rs` onto its kernel.
+//!   [`elementwise`] and [`reduce`]: the launchers ops are written with; [`ops`] implements the
+//!   [`Backend`](crate::backend::Backend) primitives of the storage dispatch (`src/storage.rs`)
+//!   on those kernels.
 //!
 //! Nothing here panics when the driver or NVRTC is missing: probing happens once, and every
 //! entry point returns [`Error::CudaUnavailable`] (or [`Error::Kernel`] for NVRTC) instead.

@@ -6,9 +6,13 @@
 //!    float64, comparisons write `bool`, …) and refuse unsupported dtypes before any work;
 //! 2. broadcast the operands to the output shape (views, no copies);
 //! 3. cast inputs whose dtype differs from the op's compute dtype;
-//! 4. allocate a fresh contiguous output and call one backend primitive on
-//!    [`Storage`](crate::storage::Storage) (`dispatch.rs`): the CPU loops in `src/cpu/` or the
-//!    CUDA kernels through `src/cuda/ops.rs`.
+//! 4. allocate a fresh contiguous output and call one primitive of the storage dispatch
+//!    ([`Storage`](crate::storage::Storage), `src/storage.rs`) with the resolved
+//!    [`Signature`](crate::vocab::Signature): the CPU loops in `src/cpu/` or the CUDA kernels
+//!    through `src/cuda/ops.rs`, both behind [`Backend`](crate::backend::Backend).
+//!
+//! The op enums and their dtype rules are the op vocabulary (`src/vocab.rs`, a leaf module the
+//! backends import too); this layer re-exports the public ones.
 //!
 //! **For NumPy users:** method names are the Array API's (`subtract`, `bitwise_invert`,
 //! `pow`…); scalars mix with arrays under NEP 50 rules ("weak" Python scalars: `uint8 + 3` stays
