@@ -50,30 +50,6 @@ impl Kind for Cuda {
     }
 }
 
-/// One op primitive and its inputs (the output is the storage it runs on).
-enum Primitive<'a> {
-    Unary { op: UnaryOp, sig: Signature, src: (&'a Storage, &'a Layout) },
-    Binary { op: BinaryOp, sig: Signature, lhs: Input<'a, Storage>, rhs: Input<'a, Storage> },
-    Where { dtype: DType, inputs: [Input<'a, Storage>; 3] },
-    Clip { dtype: DType, inputs: [Input<'a, Storage>; 3] },
-    Cast { from: DType, to: DType, src: (&'a Storage, &'a Layout) },
-    Reduce { op: ReduceOp, dtype: DType, src: (&'a Storage, &'a Layout), dims: ReduceDims, divisor: u64 },
-}
-
-impl Primitive<'_> {
-    /// The op name errors report.
-    fn name(&self) -> &'static str {
-        match self {
-            Primitive::Unary { op, .. } => op.name(),
-            Primitive::Binary { op, .. } => op.name(),
-            Primitive::Where { .. } => "where",
-            Primitive::Clip { .. } => "clip",
-            Primitive::Cast { .. } => "astype",
-            Primitive::Reduce { op, .. } => op.name(),
-        }
-    }
-}
-
 fn mismatch(op: &'static str, out: &Storage, input: &Storage) -> Error {
     Error::DeviceMismatch { op, lhs: out.device(), rhs: input.device() }
 }
@@ -95,20 +71,13 @@ fn input_on<'a, K: Kind>(op: &'static str, out: &Storage, input: Input<'a, Stora
     }
 }
 
-/// Runs `p` on backend `K`, writing into `out`, a view of `out_storage`.
-fn run<K: Kind>(out_storage: &Storage, out: View<'_, K::Buffer>, p: Primitive<'_>) -> Result<()> {
-    let name = p.name();
-    let input = |i| input_on::<K>(name, out_storage, i);
-    match p {
-        Primitive::Unary { op, sig, src } => K::unary(op, sig, view_on::<K>(name, out_storage, src)?, out),
-        Primitive::Binary { op, sig, lhs, rhs } => K::binary(op, sig, input(lhs)?, input(rhs)?, out),
-        Primitive::Where { dtype, inputs: [c, a, b] } => K::where_(dtype, [input(c)?, input(a)?, input(b)?], out),
-        Primitive::Clip { dtype, inputs: [x, lo, hi] } => K::clip(dtype, [input(x)?, input(lo)?, input(hi)?], out),
-        Primitive::Cast { from, to, src } => K::cast(from, to, view_on::<K>(name, out_storage, src)?, out),
-        Primitive::Reduce { op, dtype, src, dims, divisor } => {
-            K::reduce(op, dtype, view_on::<K>(name, out_storage, src)?, dims, divisor, out)
-        }
-    }
+/// Backend `K`'s views of the three inputs of a ternary op writing into `out`.
+fn inputs_on<'a, K: Kind>(
+    op: &'static str,
+    out: &Storage,
+    [a, b, c]: [Input<'a, Storage>; 3],
+) -> Result<[Input<'a, K::Buffer>; 3]> {
+    Ok([input_on::<K>(op, out, a)?, input_on::<K>(op, out, b)?, input_on::<K>(op, out, c)?])
 }
 
 impl Storage {
@@ -218,18 +187,13 @@ impl Storage {
         }
     }
 
-    /// Runs an op primitive into the view `out` of `self`.
-    fn run(&self, out: &Layout, p: Primitive<'_>) -> Result<()> {
-        match self {
-            Storage::Cpu(o) => run::<Cpu>(self, (o, out), p),
-            Storage::Cuda(o) => run::<Cuda>(self, (o, out), p),
-        }
-    }
-
     /// `out = op(src)` with the signature the op layer resolved: `src` has `sig.compute`, `out`
     /// has `sig.out`.
     pub(crate) fn unary(&self, out: &Layout, op: UnaryOp, sig: Signature, src: (&Storage, &Layout)) -> Result<()> {
-        self.run(out, Primitive::Unary { op, sig, src })
+        match self {
+            Storage::Cpu(o) => Cpu::unary(op, sig, view_on::<Cpu>(op.name(), self, src)?, (o, out)),
+            Storage::Cuda(o) => Cuda::unary(op, sig, view_on::<Cuda>(op.name(), self, src)?, (o, out)),
+        }
     }
 
     /// `out = op(lhs, rhs)` with the signature the op layer resolved: both inputs have
@@ -242,22 +206,39 @@ impl Storage {
         lhs: Input<'_, Storage>,
         rhs: Input<'_, Storage>,
     ) -> Result<()> {
-        self.run(out, Primitive::Binary { op, sig, lhs, rhs })
+        let name = op.name();
+        match self {
+            Storage::Cpu(o) => {
+                Cpu::binary(op, sig, input_on::<Cpu>(name, self, lhs)?, input_on::<Cpu>(name, self, rhs)?, (o, out))
+            }
+            Storage::Cuda(o) => {
+                Cuda::binary(op, sig, input_on::<Cuda>(name, self, lhs)?, input_on::<Cuda>(name, self, rhs)?, (o, out))
+            }
+        }
     }
 
     /// `out = cond ? a : b`; `cond` is `bool`, `a` and `b` have dtype `dtype`.
     pub(crate) fn where_(&self, out: &Layout, dtype: DType, inputs: [Input<'_, Storage>; 3]) -> Result<()> {
-        self.run(out, Primitive::Where { dtype, inputs })
+        match self {
+            Storage::Cpu(o) => Cpu::where_(dtype, inputs_on::<Cpu>("where", self, inputs)?, (o, out)),
+            Storage::Cuda(o) => Cuda::where_(dtype, inputs_on::<Cuda>("where", self, inputs)?, (o, out)),
+        }
     }
 
     /// `out = minimum(maximum(x, lo), hi)`; all three have dtype `dtype`.
     pub(crate) fn clip(&self, out: &Layout, dtype: DType, inputs: [Input<'_, Storage>; 3]) -> Result<()> {
-        self.run(out, Primitive::Clip { dtype, inputs })
+        match self {
+            Storage::Cpu(o) => Cpu::clip(dtype, inputs_on::<Cpu>("clip", self, inputs)?, (o, out)),
+            Storage::Cuda(o) => Cuda::clip(dtype, inputs_on::<Cuda>("clip", self, inputs)?, (o, out)),
+        }
     }
 
     /// `out = src` converted from dtype `from` to dtype `to`.
     pub(crate) fn cast(&self, out: &Layout, from: DType, to: DType, src: (&Storage, &Layout)) -> Result<()> {
-        self.run(out, Primitive::Cast { from, to, src })
+        match self {
+            Storage::Cpu(o) => Cpu::cast(from, to, view_on::<Cpu>("astype", self, src)?, (o, out)),
+            Storage::Cuda(o) => Cuda::cast(from, to, view_on::<Cuda>("astype", self, src)?, (o, out)),
+        }
     }
 
     /// `out[o, i] = op over r of src[o, r, i]` for a contiguous `src` of dtype `dtype`; `out`
@@ -272,6 +253,10 @@ impl Storage {
         dims: ReduceDims,
         divisor: u64,
     ) -> Result<()> {
-        self.run(out, Primitive::Reduce { op, dtype, src, dims, divisor })
+        let name = op.name();
+        match self {
+            Storage::Cpu(o) => Cpu::reduce(op, dtype, view_on::<Cpu>(name, self, src)?, dims, divisor, (o, out)),
+            Storage::Cuda(o) => Cuda::reduce(op, dtype, view_on::<Cuda>(name, self, src)?, dims, divisor, (o, out)),
+        }
     }
 }
