@@ -4,6 +4,8 @@
 //! **For NumPy users:** the names and promotion follow NumPy 2 / the Array API: `DType::F32` is
 //! `numpy.float32`, `DType::Bool` is `numpy.bool`, `DType::BF16` is `ml_dtypes.bfloat16`.
 
+pub(crate) mod convert;
+
 use half::{bf16, f16};
 use std::fmt;
 
@@ -297,7 +299,7 @@ pub trait Element:
     fn to_repr(self) -> Self::Repr;
     /// From the byte-level representation (for `bool`, any non-zero byte is `true`).
     fn from_repr(r: Self::Repr) -> Self;
-    /// Converts a [`Scalar`] with NumPy's casting results.
+    /// Converts a [`Scalar`] with NumPy's casting results (the one rule `astype` also uses).
     fn from_scalar(s: Scalar) -> Self;
     /// The value as a [`Scalar`] (exact).
     fn to_scalar(self) -> Scalar;
@@ -315,12 +317,7 @@ macro_rules! impl_element_int {
             fn from_repr(r: $t) -> $t { r }
             #[inline]
             fn from_scalar(s: Scalar) -> $t {
-                match s {
-                    Scalar::Bool(b) => b as $t,
-                    Scalar::Int(i) => i as $t,
-                    Scalar::UInt(u) => u as $t,
-                    Scalar::Float(f) => f as $t,
-                }
+                convert::scalar_to(s)
             }
             #[inline]
             fn to_scalar(self) -> Scalar { Scalar::$variant(self as _) }
@@ -334,7 +331,7 @@ impl_element_int! {
 }
 
 macro_rules! impl_element_float {
-    ($($t:ty => $d:ident, $from_f64:expr, $to_f64:expr);* $(;)?) => {$(
+    ($($t:ty => $d:ident, $to_f64:expr);* $(;)?) => {$(
         impl sealed::Sealed for $t {}
         impl Element for $t {
             const DTYPE: DType = DType::$d;
@@ -345,13 +342,7 @@ macro_rules! impl_element_float {
             fn from_repr(r: $t) -> $t { r }
             #[inline]
             fn from_scalar(s: Scalar) -> $t {
-                let from_f64: fn(f64) -> $t = $from_f64;
-                match s {
-                    Scalar::Bool(b) => from_f64(b as u8 as f64),
-                    Scalar::Int(i) => from_f64(i as f64),
-                    Scalar::UInt(u) => from_f64(u as f64),
-                    Scalar::Float(f) => from_f64(f),
-                }
+                convert::scalar_to(s)
             }
             #[inline]
             fn to_scalar(self) -> Scalar {
@@ -363,10 +354,10 @@ macro_rules! impl_element_float {
 }
 
 impl_element_float! {
-    f16 => F16, f16::from_f64, |x| x.to_f64();
-    bf16 => BF16, bf16::from_f64, |x| x.to_f64();
-    f32 => F32, |x| x as f32, |x| x as f64;
-    f64 => F64, |x| x, |x| x;
+    f16 => F16, |x| x.to_f64();
+    bf16 => BF16, |x| x.to_f64();
+    f32 => F32, |x| x as f64;
+    f64 => F64, |x| x;
 }
 
 impl sealed::Sealed for bool {}
@@ -383,12 +374,7 @@ impl Element for bool {
     }
     #[inline]
     fn from_scalar(s: Scalar) -> bool {
-        match s {
-            Scalar::Bool(b) => b,
-            Scalar::Int(i) => i != 0,
-            Scalar::UInt(u) => u != 0,
-            Scalar::Float(f) => f != 0.0,
-        }
+        convert::scalar_to(s)
     }
     #[inline]
     fn to_scalar(self) -> Scalar {
@@ -405,6 +391,51 @@ macro_rules! impl_scalar_from {
 }
 impl_scalar_from!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f16, bf16, f32, f64);
 
+/// The dtype table: every [`DType`] variant with its Rust element type, grouped by kind. The
+/// one place this correspondence is written: [`dispatch_dtype!`](crate::dispatch_dtype) and the
+/// crate's `dispatch_int!`/`dispatch_float!` are generated from it by handing it to a callback
+/// macro (`$crate::name { args }` receives `{ args }` followed by the table).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dtype_table {
+    ($root:tt :: $callback:ident { $($args:tt)* }) => {
+        $root::$callback! { { $($args)* }
+            bool: [Bool => bool]
+            int: [I8 => i8, I16 => i16, I32 => i32, I64 => i64, U8 => u8, U16 => u16, U32 => u32, U64 => u64]
+            float: [F16 => $crate::half::f16, BF16 => $crate::half::bf16, F32 => f32, F64 => f64]
+        }
+    };
+}
+
+/// The `match` arms the dispatch macros expand to, from the table of [`__dtype_table!`]: every
+/// dtype (`all`), or only the integer or float ones with a fallback (`int`, `float`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __dtype_arms {
+    ({ all, $dtype:expr, $T:ident, $body:expr }
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]) => {
+        match $dtype {
+            $($crate::DType::$bv => { type $T = $bt; $body })*
+            $($crate::DType::$iv => { type $T = $it; $body })*
+            $($crate::DType::$fv => { type $T = $ft; $body })*
+        }
+    };
+    ({ int, $dtype:expr, $T:ident, $body:expr, $other:expr }
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]) => {
+        match $dtype {
+            $($crate::DType::$iv => { type $T = $it; $body })*
+            _ => $other,
+        }
+    };
+    ({ float, $dtype:expr, $T:ident, $body:expr, $other:expr }
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]) => {
+        match $dtype {
+            $($crate::DType::$fv => { type $T = $ft; $body })*
+            _ => $other,
+        }
+    };
+}
+
 /// Runs `$body` with the type alias `$T` bound to the Rust element type of `$dtype`.
 ///
 /// This is the one place where a runtime [`DType`] becomes a compile-time type; backends call
@@ -418,62 +449,27 @@ impl_scalar_from!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f16, bf16, f32, f6
 #[macro_export]
 macro_rules! dispatch_dtype {
     ($dtype:expr, $T:ident => $body:expr) => {{
-        match $dtype {
-            $crate::DType::Bool => {
-                type $T = bool;
-                $body
-            }
-            $crate::DType::I8 => {
-                type $T = i8;
-                $body
-            }
-            $crate::DType::I16 => {
-                type $T = i16;
-                $body
-            }
-            $crate::DType::I32 => {
-                type $T = i32;
-                $body
-            }
-            $crate::DType::I64 => {
-                type $T = i64;
-                $body
-            }
-            $crate::DType::U8 => {
-                type $T = u8;
-                $body
-            }
-            $crate::DType::U16 => {
-                type $T = u16;
-                $body
-            }
-            $crate::DType::U32 => {
-                type $T = u32;
-                $body
-            }
-            $crate::DType::U64 => {
-                type $T = u64;
-                $body
-            }
-            $crate::DType::F16 => {
-                type $T = $crate::half::f16;
-                $body
-            }
-            $crate::DType::BF16 => {
-                type $T = $crate::half::bf16;
-                $body
-            }
-            $crate::DType::F32 => {
-                type $T = f32;
-                $body
-            }
-            $crate::DType::F64 => {
-                type $T = f64;
-                $body
-            }
-        }
+        $crate::__dtype_table!($crate::__dtype_arms { all, $dtype, $T, $body })
     }};
 }
+
+/// Runs `$body` with `$T` bound to the element type of integer `$dtype`; any other dtype
+/// evaluates `$other`.
+macro_rules! dispatch_int {
+    ($dtype:expr, $T:ident => $body:expr, else $other:expr) => {
+        $crate::__dtype_table!($crate::__dtype_arms { int, $dtype, $T, $body, $other })
+    };
+}
+pub(crate) use dispatch_int;
+
+/// Runs `$body` with `$T` bound to the element type of float `$dtype`; any other dtype
+/// evaluates `$other`.
+macro_rules! dispatch_float {
+    ($dtype:expr, $T:ident => $body:expr, else $other:expr) => {
+        $crate::__dtype_table!($crate::__dtype_arms { float, $dtype, $T, $body, $other })
+    };
+}
+pub(crate) use dispatch_float;
 
 #[cfg(test)]
 mod tests {
@@ -486,6 +482,8 @@ mod tests {
             assert_eq!(d.tag().parse::<DType>().unwrap(), d);
             assert_eq!(dispatch_dtype!(d, T => std::mem::size_of::<T>()), d.itemsize());
             assert_eq!(dispatch_dtype!(d, T => <T as Element>::DTYPE), d);
+            assert_eq!(dispatch_int!(d, T => Some(<T as Element>::DTYPE), else None), d.is_integer().then_some(d));
+            assert_eq!(dispatch_float!(d, T => Some(<T as Element>::DTYPE), else None), d.is_float().then_some(d));
         }
         assert!("float128".parse::<DType>().is_err());
     }

@@ -59,6 +59,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod array;
+mod backend;
 mod cpu;
 mod cuda;
 mod device;
@@ -70,6 +71,7 @@ mod layout;
 mod ops;
 mod storage;
 mod stream;
+mod vocab;
 
 pub use array::Array;
 pub use cpu::{cpu_cache_bytes, cpu_cache_trim};

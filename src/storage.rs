@@ -1,12 +1,22 @@
-//! The backend-neutral buffer behind every [`Array`](crate::Array): one enum over the
-//! per-backend buffers, so backend dispatch happens in one `match` per primitive.
+//! The storage dispatch: the backend-neutral buffer behind every [`Array`](crate::Array), one
+//! enum over the per-backend buffers. This module holds every `match` over storage kinds; each
+//! arm calls the same [`Backend`] primitive of the CPU or the CUDA backend.
+//!
+//! Every op primitive writes into `self`, a fresh contiguous output the op layer allocated;
+//! inputs are views already broadcast to the output's shape (or scalars already converted to
+//! the compute dtype), all in the compute dtype the op layer resolved, on the output's device
+//! (checked once, by the op layer).
 
-use crate::cpu::{self, CpuBuffer};
-use crate::cuda::{self, CudaBuffer};
+use crate::backend::{Backend, View};
+use crate::cpu::{self, Cpu, CpuBuffer};
+use crate::cuda::{self, Cuda, CudaBuffer};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
+use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 use crate::Device;
+use std::ffi::c_void;
+use std::ptr::NonNull;
 
 /// Memory on one device.
 pub(crate) enum Storage {
@@ -16,12 +26,93 @@ pub(crate) enum Storage {
     Cuda(CudaBuffer),
 }
 
+/// A backend whose buffers a [`Storage`] variant holds.
+trait Kind: Backend {
+    /// The buffer, when `s` holds one of this backend.
+    fn buffer(s: &Storage) -> Option<&Self::Buffer>;
+}
+
+impl Kind for Cpu {
+    fn buffer(s: &Storage) -> Option<&CpuBuffer> {
+        match s {
+            Storage::Cpu(b) => Some(b),
+            Storage::Cuda(_) => None,
+        }
+    }
+}
+
+impl Kind for Cuda {
+    fn buffer(s: &Storage) -> Option<&CudaBuffer> {
+        match s {
+            Storage::Cuda(b) => Some(b),
+            Storage::Cpu(_) => None,
+        }
+    }
+}
+
+fn mismatch(op: &'static str, out: &Storage, input: &Storage) -> Error {
+    Error::DeviceMismatch { op, lhs: out.device(), rhs: input.device() }
+}
+
+/// Backend `K`'s view of an input view of an op writing into `out`.
+fn view_on<'a, K: Kind>(
+    op: &'static str,
+    out: &Storage,
+    src: (&'a Storage, &'a Layout),
+) -> Result<View<'a, K::Buffer>> {
+    K::buffer(src.0).map(|b| (b, src.1)).ok_or_else(|| mismatch(op, out, src.0))
+}
+
+/// Backend `K`'s view of an input of an op writing into `out`.
+fn input_on<'a, K: Kind>(op: &'static str, out: &Storage, input: Input<'a, Storage>) -> Result<Input<'a, K::Buffer>> {
+    match input {
+        Input::View(s, l) => view_on::<K>(op, out, (s, l)).map(|(b, l)| Input::View(b, l)),
+        Input::Scalar(v) => Ok(Input::Scalar(v)),
+    }
+}
+
+/// Backend `K`'s views of the three inputs of a ternary op writing into `out`.
+fn inputs_on<'a, K: Kind>(
+    op: &'static str,
+    out: &Storage,
+    [a, b, c]: [Input<'a, Storage>; 3],
+) -> Result<[Input<'a, K::Buffer>; 3]> {
+    Ok([input_on::<K>(op, out, a)?, input_on::<K>(op, out, b)?, input_on::<K>(op, out, c)?])
+}
+
 impl Storage {
     /// Allocates `bytes` bytes on `device`.
     pub(crate) fn alloc(device: Device, bytes: usize) -> Result<Storage> {
         match device {
             Device::Cpu => Ok(Storage::Cpu(CpuBuffer::alloc(bytes)?)),
             Device::Cuda(i) => Ok(Storage::Cuda(cuda::CudaDevice::get(i)?.alloc(bytes)?)),
+        }
+    }
+
+    /// Wraps memory another library owns (a DLPack import) on `device`: `bytes` bytes from
+    /// address `start`, released by dropping `owner`. A CUDA range is first checked with the
+    /// driver to be memory of that device.
+    ///
+    /// # Safety
+    /// `start..start + bytes` stays valid (host memory for the CPU, device memory for CUDA) for
+    /// every byte a view of it reaches, until `owner` is dropped.
+    pub(crate) unsafe fn foreign(
+        device: Device,
+        start: usize,
+        bytes: usize,
+        owner: Box<dyn Send + Sync>,
+    ) -> Result<Storage> {
+        match device {
+            Device::Cpu => {
+                // An empty view touches no memory (and its data may be NULL): any aligned,
+                // non-NULL pointer will do.
+                let ptr = NonNull::new(start as *mut u8).unwrap_or(NonNull::<u64>::dangling().cast());
+                // SAFETY: the caller's contract: the memory is valid until `owner` drops, and
+                // the buffer owns `owner`.
+                Ok(Storage::Cpu(unsafe { CpuBuffer::foreign(ptr, bytes, owner) }))
+            }
+            // SAFETY: as above, for device memory of CUDA device `i`.
+            Device::Cuda(i) => Ok(Storage::Cuda(unsafe { CudaBuffer::import(i, start as u64, bytes, owner)? })),
         }
     }
 
@@ -41,23 +132,40 @@ impl Storage {
         }
     }
 
+    /// Address of element `[0, …]` of a view of `itemsize`-byte elements, on the memory's
+    /// device (a host pointer on the CPU, a device address on CUDA).
+    pub(crate) fn view_address(&self, layout: &Layout, itemsize: usize) -> *mut c_void {
+        match self {
+            Storage::Cpu(b) => cpu::view_ptr(b, layout, itemsize).cast(),
+            Storage::Cuda(b) => {
+                b.device_ptr().wrapping_add((layout.offset() * itemsize) as u64) as usize as *mut c_void
+            }
+        }
+    }
+
+    /// Notes that the memory is handed to a DLPack consumer: a CUDA buffer's free then waits for
+    /// the whole device, since the consumer's work runs on streams devarray never sees.
+    pub(crate) fn mark_exported(&self) {
+        match self {
+            Storage::Cpu(_) => {}
+            Storage::Cuda(b) => b.mark_exported(),
+        }
+    }
+
     /// Writes `value` into every element of the view.
     pub(crate) fn fill(&self, layout: &Layout, dtype: DType, value: Scalar) -> Result<()> {
         match self {
-            Storage::Cpu(b) => {
-                cpu::fill(b, layout, dtype, value);
-                Ok(())
-            }
-            Storage::Cuda(b) => cuda::fill(b, layout, dtype, value),
+            Storage::Cpu(b) => Cpu::fill((b, layout), dtype, value),
+            Storage::Cuda(b) => Cuda::fill((b, layout), dtype, value),
         }
     }
 
     /// Copies a view of `self` into a view of `dst` (same device, same shape and element size).
     pub(crate) fn copy_to(&self, src: &Layout, dst: (&Storage, &Layout), itemsize: usize) -> Result<()> {
         match (self, dst.0) {
-            (Storage::Cpu(s), Storage::Cpu(d)) => cpu::copy((s, src), (d, dst.1), itemsize),
+            (Storage::Cpu(s), Storage::Cpu(d)) => Cpu::copy((s, src), (d, dst.1), itemsize),
             (Storage::Cuda(s), Storage::Cuda(d)) if s.device().ordinal() == d.device().ordinal() => {
-                cuda::copy((s, src), (d, dst.1), itemsize)
+                Cuda::copy((s, src), (d, dst.1), itemsize)
             }
             _ => Err(Error::DeviceMismatch { op: "copy", lhs: self.device(), rhs: dst.0.device() }),
         }
@@ -66,27 +174,89 @@ impl Storage {
     /// Copies a contiguous run of bytes from the host into the buffer.
     pub(crate) fn upload(&self, byte_offset: usize, src: &[u8]) -> Result<()> {
         match self {
-            Storage::Cpu(b) => {
-                let _q = cpu::queue();
-                // SAFETY: callers keep `byte_offset + src.len()` inside the buffer; `src` is host
-                // memory outside it; the queue excludes concurrent access.
-                unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), b.as_ptr().add(byte_offset), src.len()) };
-                Ok(())
-            }
-            Storage::Cuda(b) => cuda::upload(b, byte_offset, src),
+            Storage::Cpu(b) => Cpu::upload(b, byte_offset, src),
+            Storage::Cuda(b) => Cuda::upload(b, byte_offset, src),
         }
     }
 
     /// Copies a contiguous run of bytes from the buffer to the host.
     pub(crate) fn download(&self, byte_offset: usize, dst: &mut [u8]) -> Result<()> {
         match self {
-            Storage::Cpu(b) => {
-                let _q = cpu::queue();
-                // SAFETY: as in `upload`, with the roles swapped.
-                unsafe { std::ptr::copy_nonoverlapping(b.as_ptr().add(byte_offset), dst.as_mut_ptr(), dst.len()) };
-                Ok(())
+            Storage::Cpu(b) => Cpu::download(b, byte_offset, dst),
+            Storage::Cuda(b) => Cuda::download(b, byte_offset, dst),
+        }
+    }
+
+    /// `out = op(src)` with the signature the op layer resolved: `src` has `sig.compute`, `out`
+    /// has `sig.out`.
+    pub(crate) fn unary(&self, out: &Layout, op: UnaryOp, sig: Signature, src: (&Storage, &Layout)) -> Result<()> {
+        match self {
+            Storage::Cpu(o) => Cpu::unary(op, sig, view_on::<Cpu>(op.name(), self, src)?, (o, out)),
+            Storage::Cuda(o) => Cuda::unary(op, sig, view_on::<Cuda>(op.name(), self, src)?, (o, out)),
+        }
+    }
+
+    /// `out = op(lhs, rhs)` with the signature the op layer resolved: both inputs have
+    /// `sig.compute`, `out` has `sig.out`.
+    pub(crate) fn binary(
+        &self,
+        out: &Layout,
+        op: BinaryOp,
+        sig: Signature,
+        lhs: Input<'_, Storage>,
+        rhs: Input<'_, Storage>,
+    ) -> Result<()> {
+        let name = op.name();
+        match self {
+            Storage::Cpu(o) => {
+                Cpu::binary(op, sig, input_on::<Cpu>(name, self, lhs)?, input_on::<Cpu>(name, self, rhs)?, (o, out))
             }
-            Storage::Cuda(b) => cuda::download(b, byte_offset, dst),
+            Storage::Cuda(o) => {
+                Cuda::binary(op, sig, input_on::<Cuda>(name, self, lhs)?, input_on::<Cuda>(name, self, rhs)?, (o, out))
+            }
+        }
+    }
+
+    /// `out = cond ? a : b`; `cond` is `bool`, `a` and `b` have dtype `dtype`.
+    pub(crate) fn where_(&self, out: &Layout, dtype: DType, inputs: [Input<'_, Storage>; 3]) -> Result<()> {
+        match self {
+            Storage::Cpu(o) => Cpu::where_(dtype, inputs_on::<Cpu>("where", self, inputs)?, (o, out)),
+            Storage::Cuda(o) => Cuda::where_(dtype, inputs_on::<Cuda>("where", self, inputs)?, (o, out)),
+        }
+    }
+
+    /// `out = minimum(maximum(x, lo), hi)`; all three have dtype `dtype`.
+    pub(crate) fn clip(&self, out: &Layout, dtype: DType, inputs: [Input<'_, Storage>; 3]) -> Result<()> {
+        match self {
+            Storage::Cpu(o) => Cpu::clip(dtype, inputs_on::<Cpu>("clip", self, inputs)?, (o, out)),
+            Storage::Cuda(o) => Cuda::clip(dtype, inputs_on::<Cuda>("clip", self, inputs)?, (o, out)),
+        }
+    }
+
+    /// `out = src` converted from dtype `from` to dtype `to`.
+    pub(crate) fn cast(&self, out: &Layout, from: DType, to: DType, src: (&Storage, &Layout)) -> Result<()> {
+        match self {
+            Storage::Cpu(o) => Cpu::cast(from, to, view_on::<Cpu>("astype", self, src)?, (o, out)),
+            Storage::Cuda(o) => Cuda::cast(from, to, view_on::<Cuda>("astype", self, src)?, (o, out)),
+        }
+    }
+
+    /// `out[o, i] = op over r of src[o, r, i]` for a contiguous `src` of dtype `dtype`; `out`
+    /// has `dims.outer * dims.inner` elements of `op.out_dtype(dtype)`. For `Mean`, the sum is
+    /// divided by `divisor` in the accumulator type.
+    pub(crate) fn reduce(
+        &self,
+        out: &Layout,
+        op: ReduceOp,
+        dtype: DType,
+        src: (&Storage, &Layout),
+        dims: ReduceDims,
+        divisor: u64,
+    ) -> Result<()> {
+        let name = op.name();
+        match self {
+            Storage::Cpu(o) => Cpu::reduce(op, dtype, view_on::<Cpu>(name, self, src)?, dims, divisor, (o, out)),
+            Storage::Cuda(o) => Cuda::reduce(op, dtype, view_on::<Cuda>(name, self, src)?, dims, divisor, (o, out)),
         }
     }
 }

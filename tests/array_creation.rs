@@ -41,6 +41,41 @@ fn full_converts_like_numpy(dev: &Device) -> devarray::Result<()> {
     Ok(())
 }
 
+/// One scalar → element rule: `full` (which converts its scalar on the host) and `astype` of the
+/// same value held in its natural dtype (the cast kernels) agree bit for bit, on values where
+/// plain `as` casts and NumPy's rule differ (double rounding through `f64` or `f32`, `half`'s
+/// truncating `from_f64`), and on saturation, wrapping and NaN.
+fn full_agrees_with_astype(dev: &Device) -> devarray::Result<()> {
+    let p = |e: i32| 2f64.powi(e);
+    let floats =
+        [1.0 + p(-11) + p(-40), 1.0 + p(-8) + p(-30), 1.0 / 3.0, -2.7, 300.5, 7e4, 1e20, -1e20, f64::NAN, -0.0];
+    let big = (1i64 << 60) + (1 << 36) + 1; // halfway for f32 only after rounding to f64 first
+    let ints = [big, -big, 300, -1, i64::MIN, (1 << 24) + 1];
+    let uints = [u64::MAX, (1u64 << 63) + (1 << 39) + 1];
+    let mut cases: Vec<(Scalar, Array)> = Vec::new();
+    for v in floats {
+        cases.push((Scalar::Float(v), Array::from_slice(&[v], &[1], dev)?));
+    }
+    for v in ints {
+        cases.push((Scalar::Int(v), Array::from_slice(&[v], &[1], dev)?));
+    }
+    for v in uints {
+        cases.push((Scalar::UInt(v), Array::from_slice(&[v], &[1], dev)?));
+    }
+    cases.push((Scalar::Bool(true), Array::from_slice(&[true], &[1], dev)?));
+    for dtype in DType::ALL {
+        dispatch_dtype!(dtype, T => {
+            for (s, src) in &cases {
+                let filled = Array::full(&[1], *s, dtype, dev)?.to_vec::<T>()?;
+                let cast = src.astype(dtype)?.to_vec::<T>()?;
+                assert_eq!(format!("{filled:?}"), format!("{cast:?}"), "{s:?} to {dtype}");
+                assert_eq!(format!("{:?}", [s.to_element::<T>()]), format!("{cast:?}"), "{s:?} to {dtype}");
+            }
+        });
+    }
+    Ok(())
+}
+
 fn arange_matches_ndarray(dev: &Device) -> devarray::Result<()> {
     let cases = [(0.0, 10.0, 1.0), (0.0, 1.0, 0.1), (5.0, -5.0, -1.5), (3.0, 3.0, 1.0), (0.0, 2.0, 3.0)];
     for (start, stop, step) in cases {
@@ -203,6 +238,7 @@ fn format_values_like_numpy(dev: &Device) -> devarray::Result<()> {
 test_on_devices!(
     zeros_ones_full_every_dtype,
     full_converts_like_numpy,
+    full_agrees_with_astype,
     arange_matches_ndarray,
     linspace_matches_ndarray,
     eye_matches_ndarray,

@@ -9,8 +9,8 @@ use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::ops::dispatch::Input;
-use crate::ops::{BinaryKind, BinaryOp};
+use crate::vocab::Input;
+use crate::vocab::{BinaryKind, BinaryOp};
 
 type Arg<'a> = Input<'a, CpuBuffer>;
 type View<'a> = (&'a CpuBuffer, &'a Layout);

@@ -49,7 +49,6 @@ impl CpuBuffer {
     /// # Safety
     /// `ptr` must be valid for reads (and writes, unless the array using it is read-only) of
     /// `bytes` bytes, initialised, and stay valid until `owner` is dropped.
-    #[allow(dead_code)]
     pub(crate) unsafe fn foreign(ptr: NonNull<u8>, bytes: usize, owner: Box<dyn Send + Sync>) -> CpuBuffer {
         CpuBuffer { ptr, bytes, owner: CpuOwner::Foreign(owner) }
     }

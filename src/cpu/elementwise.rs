@@ -9,7 +9,7 @@ use super::strided::{as_slice, as_slice_mut, for_each_row, for_each_row_grain, O
 use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::Element;
 use crate::layout::Layout;
-use crate::ops::dispatch::Input;
+use crate::vocab::Input;
 use std::borrow::Cow;
 
 /// One input resolved to a pointer and element strides; a scalar lives in a box that stays put

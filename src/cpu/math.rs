@@ -552,75 +552,8 @@ impl Classify for bool {
     }
 }
 
-/// Runs `$body` with `$T` bound to the element type of float `$dtype`; any other dtype
-/// evaluates `$other`.
-macro_rules! dispatch_float {
-    ($dtype:expr, $T:ident => $body:expr, else $other:expr) => {
-        match $dtype {
-            $crate::DType::F16 => {
-                type $T = half::f16;
-                $body
-            }
-            $crate::DType::BF16 => {
-                type $T = half::bf16;
-                $body
-            }
-            $crate::DType::F32 => {
-                type $T = f32;
-                $body
-            }
-            $crate::DType::F64 => {
-                type $T = f64;
-                $body
-            }
-            _ => $other,
-        }
-    };
-}
-pub(crate) use dispatch_float;
-
-/// Runs `$body` with `$T` bound to the element type of integer `$dtype`; any other dtype
-/// evaluates `$other`.
-macro_rules! dispatch_int {
-    ($dtype:expr, $T:ident => $body:expr, else $other:expr) => {
-        match $dtype {
-            $crate::DType::I8 => {
-                type $T = i8;
-                $body
-            }
-            $crate::DType::I16 => {
-                type $T = i16;
-                $body
-            }
-            $crate::DType::I32 => {
-                type $T = i32;
-                $body
-            }
-            $crate::DType::I64 => {
-                type $T = i64;
-                $body
-            }
-            $crate::DType::U8 => {
-                type $T = u8;
-                $body
-            }
-            $crate::DType::U16 => {
-                type $T = u16;
-                $body
-            }
-            $crate::DType::U32 => {
-                type $T = u32;
-                $body
-            }
-            $crate::DType::U64 => {
-                type $T = u64;
-                $body
-            }
-            _ => $other,
-        }
-    };
-}
-pub(crate) use dispatch_int;
+/// The partial dtype dispatchers, generated from the dtype table in `crate::dtype`.
+pub(crate) use crate::dtype::{dispatch_float, dispatch_int};
 
 #[cfg(test)]
 mod tests {

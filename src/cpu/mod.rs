@@ -6,6 +6,7 @@
 //! never race (a data race would be undefined behaviour in Rust). Primitives do not call each
 //! other while holding the queue.
 
+mod backend;
 pub(crate) mod binary;
 pub(crate) mod buffer;
 pub(crate) mod cast;
@@ -17,6 +18,7 @@ pub(crate) mod strided;
 pub(crate) mod ternary;
 pub(crate) mod unary;
 
+pub(crate) use backend::Cpu;
 pub(crate) use buffer::CpuBuffer;
 pub use buffer::{cpu_cache_bytes, cpu_cache_trim};
 

@@ -20,8 +20,8 @@ use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::ops::dispatch::ReduceDims;
-use crate::ops::ReduceOp;
+use crate::vocab::ReduceDims;
+use crate::vocab::ReduceOp;
 use half::{bf16, f16};
 use rayon::prelude::*;
 

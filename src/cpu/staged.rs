@@ -9,7 +9,7 @@ use super::math::{FloatElem, Real};
 use super::strided::{for_each_row, for_each_row_grain, PAR_CHUNK};
 use super::{queue, CpuBuffer};
 use crate::layout::Layout;
-use crate::ops::dispatch::Input;
+use crate::vocab::Input;
 
 type View<'a> = (&'a CpuBuffer, &'a Layout);
 

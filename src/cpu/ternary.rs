@@ -6,7 +6,7 @@ use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::layout::Layout;
-use crate::ops::dispatch::Input;
+use crate::vocab::Input;
 
 type Args<'a> = [Input<'a, CpuBuffer>; 3];
 type View<'a> = (&'a CpuBuffer, &'a Layout);

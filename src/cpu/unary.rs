@@ -10,7 +10,7 @@ use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::ops::{UnaryKind, UnaryOp};
+use crate::vocab::{UnaryKind, UnaryOp};
 
 type View<'a> = (&'a CpuBuffer, &'a Layout);
 

@@ -8,8 +8,8 @@
 use super::api::LaunchDims;
 use super::context::{CudaBuffer, CudaDevice};
 use super::launch::{
-    collapse, grid_size, offset_ptr, select_path, Collapsed, EwArgs, IndexPath, LayoutArg, EW_BLOCK, MAX_DIMS,
-    MAX_INPUTS, VEC_BYTES,
+    collapse, grid_size, kernel_name, offset_ptr, select_path, Collapsed, EwArgs, IndexPath, LayoutArg, EW_BLOCK,
+    MAX_DIMS, MAX_INPUTS, VEC_BYTES,
 };
 use crate::dtype::{DType, Element, Scalar};
 use crate::error::{Error, Result};
@@ -214,7 +214,7 @@ impl Plan<'_> {
         };
         let work = n.div_ceil(per_step * EW_UNROLL);
         let grid = grid_size(work, EW_BLOCK, self.dev.grid_limits());
-        let name = format!("{}_{}", self.kernel_base, path.suffix());
+        let name = kernel_name(self.kernel_base, &[path.suffix()]);
         let f = self.dev.function(self.family, self.module_tag, &name)?;
         // SAFETY: `f` is this device's kernel with the elementwise ABI (EwArgs, layout struct
         // of `path`); every array operand was checked by `check_view` to lie, for all indices of
@@ -251,7 +251,7 @@ pub(crate) fn fill(buf: &CudaBuffer, layout: &Layout, dtype: DType, value: Scala
         return Ok(r?);
     }
     let tag = tag_for_itemsize("fill", isz)?;
-    let kernel = format!("fill_{}", tag.tag());
+    let kernel = kernel_name("fill", &[tag.tag()]);
     launch_elementwise(&dev, COPY_FAMILY, tag, &kernel, (buf, layout, isz), &[EwInput::Scalar(bits)])
 }
 
@@ -282,7 +282,7 @@ pub(crate) fn copy(src: (&CudaBuffer, &Layout), dst: (&CudaBuffer, &Layout), ite
         // SAFETY: both views are contiguous, inside their live buffers, and do not overlap.
         return Ok(unsafe { dev.api().copy_dtod(d_base, s_base, numel * itemsize, dev.current_stream()) }?);
     }
-    let kernel = format!("copy_{}", tag.tag());
+    let kernel = kernel_name("copy", &[tag.tag()]);
     launch_elementwise(
         &dev,
         COPY_FAMILY,

@@ -17,6 +17,19 @@ pub(crate) const MAX_INPUTS: usize = 3;
 /// Bytes one `_vec` thread moves per operand per step (a 128-bit access).
 pub(crate) const VEC_BYTES: usize = 16;
 
+/// A kernel's name as `kernels/ABI.md` spells it: the base name, then each part joined by `_`
+/// (`add` + `f32` → `add_f32`; `cast` + `f16`, `i8` → `cast_f16_i8`; `add_f32` + `vec` →
+/// `add_f32_vec`). Every kernel name the launchers look up is built here.
+pub(crate) fn kernel_name(base: &str, parts: &[&str]) -> String {
+    let mut name = String::with_capacity(base.len() + parts.iter().map(|p| p.len() + 1).sum::<usize>());
+    name.push_str(base);
+    for part in parts {
+        name.push('_');
+        name.push_str(part);
+    }
+    name
+}
+
 /// `struct EwArgs` (parameter 1 of every elementwise kernel). Pointers already include the
 /// view offset.
 #[repr(C)]

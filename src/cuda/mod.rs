@@ -13,8 +13,9 @@
 //!   `Stream`/`Event` (`src/stream.rs`) and DLPack's stream ordering sit on;
 //!   [`buffer`]: [`CudaBuffer`], freed after every stream that used it.
 //! - [`launch`] (ABI structs, dimension collapsing, path selection, grid sizing),
-//!   [`elementwise`] and [`reduce`]: the launchers ops are written with; [`ops`] maps each op
-//!   primitive of `src/ops/dispatch.rs` onto its kernel.
+//!   [`elementwise`] and [`reduce`]: the launchers ops are written with; [`ops`] implements the
+//!   [`Backend`](crate::backend::Backend) primitives of the storage dispatch (`src/storage.rs`)
+//!   on those kernels.
 //!
 //! Nothing here panics when the driver or NVRTC is missing: probing happens once, and every
 //! entry point returns [`Error::CudaUnavailable`] (or [`Error::Kernel`] for NVRTC) instead.
@@ -37,6 +38,7 @@ pub(crate) mod emu;
 pub(crate) mod fake;
 
 pub(crate) use context::{CudaBuffer, CudaDevice};
+pub(crate) use ops::Cuda;
 
 use crate::device::{Device, DeviceInfo};
 use crate::dtype::{DType, Scalar};

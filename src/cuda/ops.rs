@@ -1,4 +1,4 @@
-//! The CUDA arm of the op primitives (`src/ops/dispatch.rs`): each maps one op onto its kernel
+//! The CUDA [`Backend`]: each op primitive of the storage dispatch maps onto its kernel
 //! (`kernels/ABI.md` names) through the launchers of [`elementwise`](super::elementwise) and
 //! [`reduce`](super::reduce).
 //!
@@ -6,21 +6,22 @@
 //! are views broadcast to the output's shape, or scalars holding their exact value in the
 //! compute dtype (so converting them to raw bits is exact).
 //!
-//! Which `(op, dtype)` kernels exist follows the op signatures in `src/ops/mod.rs` (the table in
-//! `kernels/ABI.md`): a unary or binary kernel `{op}_{T}` exists exactly when
-//! `op.signature(T)` computes in `T` and is not the identity; `where`, `clip`, `cast` and every
-//! reduction exist for all dtypes. Anything else is refused here with
-//! [`Error::UnsupportedDType`] before a launch, so a call that slipped past the op layer cannot
-//! reach a missing kernel.
+//! Unary and binary ops get the [`Signature`] the op layer resolved (`src/vocab.rs`), not a
+//! dtype to re-resolve: the kernel is `{op}_{compute}` (`kernels/ABI.md`), which exists for
+//! every signature `op.signature(T)` returns except the identity (the op layer copies then),
+//! refused here with [`Error::UnsupportedDType`] before a launch. `where`, `clip`, `cast` and
+//! every reduction exist for all dtypes. Every kernel name is built by
+//! [`kernel_name`](super::launch::kernel_name).
 
 use super::context::CudaBuffer;
 use super::elementwise::{launch_elementwise, scalar_bits, EwInput};
+use super::launch::kernel_name;
 use super::reduce::{launch_reduction, Reduction};
-use crate::dtype::DType;
+use crate::backend::{Backend, View};
+use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
-use crate::layout::Layout;
-use crate::ops::dispatch::{Input, ReduceDims};
-use crate::ops::{BinaryOp, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{BinaryOp, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{Input, ReduceDims};
 
 /// A primitive's input as a kernel operand of `dtype`.
 fn operand<'a>(input: &Input<'a, CudaBuffer>, dtype: DType) -> EwInput<'a> {
@@ -30,89 +31,111 @@ fn operand<'a>(input: &Input<'a, CudaBuffer>, dtype: DType) -> EwInput<'a> {
     }
 }
 
-/// Refuses `(op, dtype)` unless a kernel computes it directly (see the module doc).
-fn kernel_signature(op: &'static str, dtype: DType, sig: Result<Signature>) -> Result<Signature> {
-    match sig? {
-        sig if sig.compute == dtype && !sig.identity => Ok(sig),
-        _ => Err(Error::UnsupportedDType { op, dtype, hint: "; no CUDA kernel computes this op in this dtype".into() }),
+/// The kernel `{op}_{compute}` of a resolved signature; an identity signature (the op layer
+/// copies instead) has no kernel and is refused.
+fn kernel_for(op: &'static str, sig: Signature) -> Result<String> {
+    if sig.identity {
+        return Err(Error::UnsupportedDType {
+            op,
+            dtype: sig.compute,
+            hint: "; no CUDA kernel computes this op in this dtype".into(),
+        });
     }
+    Ok(kernel_name(op, &[sig.compute.tag()]))
 }
 
-/// `out = op(src)`; `dtype` is the input's (compute) dtype.
-pub(crate) fn unary(op: UnaryOp, dtype: DType, src: (&CudaBuffer, &Layout), out: (&CudaBuffer, &Layout)) -> Result<()> {
-    let out_dtype = kernel_signature(op.name(), dtype, op.signature(dtype))?.out;
-    let kernel = format!("{}_{}", op.name(), dtype.tag());
-    let input = [EwInput::Array(src.0, src.1, dtype.itemsize())];
-    launch_elementwise(out.0.device(), "unary", dtype, &kernel, (out.0, out.1, out_dtype.itemsize()), &input)
-}
+/// The CUDA backend (its buffers are [`CudaBuffer`]s of any CUDA device).
+pub(crate) struct Cuda;
 
-/// `out = op(lhs, rhs)`; both inputs have dtype `dtype`.
-pub(crate) fn binary(
-    op: BinaryOp,
-    dtype: DType,
-    lhs: Input<'_, CudaBuffer>,
-    rhs: Input<'_, CudaBuffer>,
-    out: (&CudaBuffer, &Layout),
-) -> Result<()> {
-    let out_dtype = kernel_signature(op.name(), dtype, op.signature(dtype))?.out;
-    let kernel = format!("{}_{}", op.name(), dtype.tag());
-    let inputs = [operand(&lhs, dtype), operand(&rhs, dtype)];
-    launch_elementwise(out.0.device(), "binary", dtype, &kernel, (out.0, out.1, out_dtype.itemsize()), &inputs)
-}
+impl Backend for Cuda {
+    type Buffer = CudaBuffer;
 
-/// `out = cond ? a : b`; `cond` is `bool`, `a` and `b` (and `out`) have dtype `dtype`.
-pub(crate) fn where_(dtype: DType, inputs: [Input<'_, CudaBuffer>; 3], out: (&CudaBuffer, &Layout)) -> Result<()> {
-    let [c, a, b] = inputs;
-    let operands = [operand(&c, DType::Bool), operand(&a, dtype), operand(&b, dtype)];
-    let kernel = format!("where_{}", dtype.tag());
-    launch_elementwise(out.0.device(), "ternary", dtype, &kernel, (out.0, out.1, dtype.itemsize()), &operands)
-}
-
-/// `out = minimum(maximum(x, lo), hi)`; all have dtype `dtype`.
-pub(crate) fn clip(dtype: DType, inputs: [Input<'_, CudaBuffer>; 3], out: (&CudaBuffer, &Layout)) -> Result<()> {
-    let operands = inputs.map(|i| operand(&i, dtype));
-    let kernel = format!("clip_{}", dtype.tag());
-    launch_elementwise(out.0.device(), "ternary", dtype, &kernel, (out.0, out.1, dtype.itemsize()), &operands)
-}
-
-/// `out = src` converted from dtype `from` to dtype `to` (the kernel lives in `from`'s module).
-pub(crate) fn cast(from: DType, to: DType, src: (&CudaBuffer, &Layout), out: (&CudaBuffer, &Layout)) -> Result<()> {
-    let kernel = format!("cast_{}_{}", from.tag(), to.tag());
-    let input = [EwInput::Array(src.0, src.1, from.itemsize())];
-    launch_elementwise(out.0.device(), "cast", from, &kernel, (out.0, out.1, to.itemsize()), &input)
-}
-
-/// `out[o, i] = op over r of src[o, r, i]` for a C-contiguous `src` of dtype `dtype`; `out` is
-/// C-contiguous with `dims.outer * dims.inner` elements of `op.out_dtype(dtype)`. `Mean` is the
-/// `sum` kernel dividing by `divisor` (the op layer passes float dtypes only).
-pub(crate) fn reduce(
-    op: ReduceOp,
-    dtype: DType,
-    src: (&CudaBuffer, &Layout),
-    dims: ReduceDims,
-    divisor: u64,
-    out: (&CudaBuffer, &Layout),
-) -> Result<()> {
-    if !src.1.is_c_contiguous() || !out.1.is_c_contiguous() {
-        return Err(Error::invalid(op.name(), "CUDA reductions need C-contiguous input and output views"));
+    fn unary(op: UnaryOp, sig: Signature, src: View<'_, CudaBuffer>, out: View<'_, CudaBuffer>) -> Result<()> {
+        let kernel = kernel_for(op.name(), sig)?;
+        let input = [EwInput::Array(src.0, src.1, sig.compute.itemsize())];
+        launch_elementwise(out.0.device(), "unary", sig.compute, &kernel, (out.0, out.1, sig.out.itemsize()), &input)
     }
-    let kernel_op = match op {
-        ReduceOp::Mean => "sum",
-        _ => op.name(),
-    };
-    let red = Reduction {
-        op: kernel_op,
-        dtype,
-        input: src.0,
-        input_offset_bytes: src.1.offset() * dtype.itemsize(),
-        outer: dims.outer,
-        r: dims.r,
-        inner: dims.inner,
-        out: out.0,
-        out_offset_bytes: out.1.offset() * op.out_dtype(dtype).itemsize(),
-        divisor,
-    };
-    launch_reduction(out.0.device(), &red)
+
+    fn binary(
+        op: BinaryOp,
+        sig: Signature,
+        lhs: Input<'_, CudaBuffer>,
+        rhs: Input<'_, CudaBuffer>,
+        out: View<'_, CudaBuffer>,
+    ) -> Result<()> {
+        let kernel = kernel_for(op.name(), sig)?;
+        let inputs = [operand(&lhs, sig.compute), operand(&rhs, sig.compute)];
+        let out = (out.0, out.1, sig.out.itemsize());
+        launch_elementwise(out.0.device(), "binary", sig.compute, &kernel, out, &inputs)
+    }
+
+    fn where_(dtype: DType, inputs: [Input<'_, CudaBuffer>; 3], out: View<'_, CudaBuffer>) -> Result<()> {
+        let [c, a, b] = inputs;
+        let operands = [operand(&c, DType::Bool), operand(&a, dtype), operand(&b, dtype)];
+        let kernel = kernel_name("where", &[dtype.tag()]);
+        launch_elementwise(out.0.device(), "ternary", dtype, &kernel, (out.0, out.1, dtype.itemsize()), &operands)
+    }
+
+    fn clip(dtype: DType, inputs: [Input<'_, CudaBuffer>; 3], out: View<'_, CudaBuffer>) -> Result<()> {
+        let operands = inputs.map(|i| operand(&i, dtype));
+        let kernel = kernel_name("clip", &[dtype.tag()]);
+        launch_elementwise(out.0.device(), "ternary", dtype, &kernel, (out.0, out.1, dtype.itemsize()), &operands)
+    }
+
+    /// The kernel lives in `from`'s module.
+    fn cast(from: DType, to: DType, src: View<'_, CudaBuffer>, out: View<'_, CudaBuffer>) -> Result<()> {
+        let kernel = kernel_name("cast", &[from.tag(), to.tag()]);
+        let input = [EwInput::Array(src.0, src.1, from.itemsize())];
+        launch_elementwise(out.0.device(), "cast", from, &kernel, (out.0, out.1, to.itemsize()), &input)
+    }
+
+    /// Views must be C-contiguous; `Mean` is the `sum` kernel dividing by `divisor` (the op
+    /// layer passes float dtypes only).
+    fn reduce(
+        op: ReduceOp,
+        dtype: DType,
+        src: View<'_, CudaBuffer>,
+        dims: ReduceDims,
+        divisor: u64,
+        out: View<'_, CudaBuffer>,
+    ) -> Result<()> {
+        if !src.1.is_c_contiguous() || !out.1.is_c_contiguous() {
+            return Err(Error::invalid(op.name(), "CUDA reductions need C-contiguous input and output views"));
+        }
+        let kernel_op = match op {
+            ReduceOp::Mean => "sum",
+            _ => op.name(),
+        };
+        let red = Reduction {
+            op: kernel_op,
+            dtype,
+            input: src.0,
+            input_offset_bytes: src.1.offset() * dtype.itemsize(),
+            outer: dims.outer,
+            r: dims.r,
+            inner: dims.inner,
+            out: out.0,
+            out_offset_bytes: out.1.offset() * op.out_dtype(dtype).itemsize(),
+            divisor,
+        };
+        launch_reduction(out.0.device(), &red)
+    }
+
+    fn fill(out: View<'_, CudaBuffer>, dtype: DType, value: Scalar) -> Result<()> {
+        super::fill(out.0, out.1, dtype, value)
+    }
+
+    fn copy(src: View<'_, CudaBuffer>, dst: View<'_, CudaBuffer>, itemsize: usize) -> Result<()> {
+        super::copy(src, dst, itemsize)
+    }
+
+    fn upload(dst: &CudaBuffer, byte_offset: usize, src: &[u8]) -> Result<()> {
+        super::upload(dst, byte_offset, src)
+    }
+
+    fn download(src: &CudaBuffer, byte_offset: usize, dst: &mut [u8]) -> Result<()> {
+        super::download(src, byte_offset, dst)
+    }
 }
 
 #[cfg(test)]
@@ -120,17 +143,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_kernels_that_exist_are_launched() {
-        let sig = |op: UnaryOp, d| kernel_signature(op.name(), d, op.signature(d));
-        assert!(sig(UnaryOp::Exp, DType::F16).is_ok());
-        assert!(sig(UnaryOp::Exp, DType::I32).is_err(), "the op layer casts integers to float first");
-        assert!(sig(UnaryOp::Floor, DType::I8).is_err(), "an identity: the op layer copies");
-        assert!(sig(UnaryOp::Negative, DType::Bool).is_err());
-        assert_eq!(sig(UnaryOp::IsNan, DType::U8).unwrap().out, DType::Bool);
-        let bsig = |op: BinaryOp, d| kernel_signature(op.name(), d, op.signature(d));
-        assert!(bsig(BinaryOp::Divide, DType::I32).is_err(), "integer division runs in float64");
-        assert!(bsig(BinaryOp::BitwiseLeftShift, DType::Bool).is_err());
-        assert!(bsig(BinaryOp::Atan2, DType::U16).is_err());
-        assert_eq!(bsig(BinaryOp::Less, DType::BF16).unwrap().out, DType::Bool);
+    fn kernels_follow_the_resolved_signature() {
+        let kernel = |op: UnaryOp, d| kernel_for(op.name(), op.signature(d).unwrap());
+        assert_eq!(kernel(UnaryOp::Exp, DType::F16).unwrap(), "exp_f16");
+        assert_eq!(kernel(UnaryOp::Exp, DType::I32).unwrap(), "exp_f64", "integers compute in float64");
+        assert!(kernel(UnaryOp::Floor, DType::I8).is_err(), "an identity: the op layer copies");
+        assert!(kernel(UnaryOp::Positive, DType::F32).is_err());
+        assert_eq!(kernel(UnaryOp::IsNan, DType::U8).unwrap(), "isnan_u8");
+        let bkernel = |op: BinaryOp, d| kernel_for(op.name(), op.signature(d).unwrap());
+        assert_eq!(bkernel(BinaryOp::Divide, DType::I32).unwrap(), "divide_f64", "integer division runs in float64");
+        assert_eq!(bkernel(BinaryOp::Atan2, DType::U16).unwrap(), "atan2_f32");
+        assert_eq!(bkernel(BinaryOp::Less, DType::BF16).unwrap(), "less_bf16");
+    }
+
+    #[test]
+    fn kernel_names_follow_the_abi() {
+        assert_eq!(kernel_name("cast", &[DType::F16.tag(), DType::I8.tag()]), "cast_f16_i8");
+        assert_eq!(kernel_name("add_f32", &["vec"]), "add_f32_vec");
+        assert_eq!(kernel_name("sum", &["f64", "full1"]), "sum_f64_full1");
     }
 }

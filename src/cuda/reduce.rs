@@ -10,7 +10,7 @@
 
 use super::api::LaunchDims;
 use super::context::{CudaBuffer, CudaDevice};
-use super::launch::{grid_size, RedArgs, RED_BLOCK};
+use super::launch::{grid_size, kernel_name, RedArgs, RED_BLOCK};
 use crate::dtype::{DType, DTypeKind};
 use crate::error::{Error, Result};
 use std::sync::Arc;
@@ -222,7 +222,7 @@ fn check_range(
 
 /// One reduction kernel launch, `{op}_{tag}_{path}` with `grid` blocks of [`RED_BLOCK`].
 fn launch(dev: &Arc<CudaDevice>, red: &Reduction<'_>, path: &str, grid: u32, args: &RedArgs) -> Result<()> {
-    let name = format!("{}_{}_{path}", red.op, red.dtype.tag());
+    let name = kernel_name(red.op, &[red.dtype.tag(), path]);
     let f = dev.function(REDUCE_FAMILY, red.dtype, &name)?;
     // SAFETY: `f` has the reduction ABI (one RedArgs); `check_range` verified that the whole
     // input and output ranges lie in live buffers on this device, and `args` (the whole problem,

@@ -188,10 +188,8 @@ impl Array {
         }
         let data = data_address(&source)?;
         sync::order_consumer_after_our_work(source.device(), consumer)?;
-        if let Storage::Cuda(buf) = &**source.storage() {
-            // The consumer's later work and its deleter call are not ordered with ours.
-            buf.mark_exported();
-        }
+        // The consumer's later work and its deleter call are not ordered with ours.
+        source.storage().mark_exported();
         Ok(build(source, data, options.versioned, copied))
     }
 
@@ -231,13 +229,7 @@ impl Array {
 
 /// Address of element `[0, …, 0]` of `array` on its device.
 fn data_address(array: &Array) -> Result<*mut c_void> {
-    let itemsize = array.dtype().itemsize();
-    match &**array.storage() {
-        Storage::Cpu(buf) => Ok(crate::cpu::view_ptr(buf, array.layout(), itemsize).cast()),
-        Storage::Cuda(buf) => {
-            Ok((buf.device_ptr() + (array.layout().offset() * itemsize) as u64) as usize as *mut c_void)
-        }
-    }
+    Ok(array.storage().view_address(array.layout(), array.dtype().itemsize()))
 }
 
 /// The managed tensor for `array`, whose element `[0, …]` is at `data`.

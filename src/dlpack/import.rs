@@ -4,13 +4,9 @@ use super::convert::{device_from_dl, dtype_from_dl};
 use super::ffi::{DLManagedTensor, DLManagedTensorVersioned};
 use super::{DLPackTensor, RawDLPack};
 use crate::array::Array;
-use crate::cpu::CpuBuffer;
-use crate::cuda::CudaBuffer;
 use crate::error::{Error, Result};
 use crate::layout::{c_strides, checked_numel, Dims, Layout};
 use crate::storage::Storage;
-use crate::Device;
-use std::ptr::NonNull;
 use std::sync::Arc;
 
 /// Where an imported view lies: its layout relative to the first byte it touches, and that
@@ -66,19 +62,10 @@ impl Array {
         let view = read_view(&tensor, dtype.itemsize())?;
         let read_only = tensor.is_read_only();
         let (start, bytes) = (view.start, view.bytes);
-        let storage = match device {
-            Device::Cpu => {
-                // An empty view touches no memory (and its data may be NULL): any aligned,
-                // non-NULL pointer will do.
-                let ptr = NonNull::new(start as *mut u8).unwrap_or(NonNull::<u64>::dangling().cast());
-                // SAFETY: by the `DLPackTensor::from_raw` contract the producer's host memory is
-                // valid for every byte the view reaches, i.e. `start..start + bytes`, until the
-                // deleter runs; the tensor (whose drop runs the deleter) is the buffer's owner.
-                Storage::Cpu(unsafe { CpuBuffer::foreign(ptr, bytes, Box::new(tensor)) })
-            }
-            // SAFETY: as above, for device memory of CUDA device `i`.
-            Device::Cuda(i) => Storage::Cuda(unsafe { CudaBuffer::import(i, start as u64, bytes, Box::new(tensor))? }),
-        };
+        // SAFETY: by the `DLPackTensor::from_raw` contract the producer's memory on `device` is
+        // valid for every byte the view reaches, i.e. `start..start + bytes`, until the deleter
+        // runs; the tensor (whose drop runs the deleter) is the buffer's owner.
+        let storage = unsafe { Storage::foreign(device, start, bytes, Box::new(tensor))? };
         let layout = Layout::from_parts(view.shape, view.strides, view.offset);
         Ok(Array::from_storage(Arc::new(storage), layout, dtype, read_only))
     }

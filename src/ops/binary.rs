@@ -53,7 +53,7 @@ impl Array {
         let b = prepare(name, rhs, sig.compute, &shape)?;
         let out = Array::empty(&shape, sig.out, &device)?;
         if out.numel() > 0 {
-            out.storage().binary(out.layout(), op, sig.compute, a.input(), b.input())?;
+            out.storage().binary(out.layout(), op, sig, a.input(), b.input())?;
         }
         Ok(out)
     }

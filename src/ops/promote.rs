@@ -106,17 +106,6 @@ pub fn can_cast(from: DType, to: DType) -> bool {
     result_type(from, to) == to
 }
 
-/// The float dtype a float function (`sqrt`, `exp`, `atan2`, …) computes in for `dtype`: floats
-/// keep their type, integers and `bool` get the smallest float that holds them (NumPy:
-/// `int8 → float16`, `int16 → float32`, `int32 → float64`).
-pub(crate) fn float_result(dtype: DType) -> DType {
-    if dtype.is_float() {
-        dtype
-    } else {
-        result_type(dtype, DType::F16)
-    }
-}
-
 /// The dtype of `array_dtype` combined with the weak scalar `s` (NEP 50).
 pub(crate) fn weak_result(array_dtype: DType, s: Scalar) -> DType {
     match (s, array_dtype.kind()) {
@@ -166,7 +155,7 @@ pub(crate) fn scalar_as(op: &'static str, s: Scalar, dtype: DType) -> Result<Sca
             format!("the scalar {s} is out of bounds for {dtype}; cast the array with astype() to a wider dtype first"),
         ));
     }
-    Ok(crate::cpu::cast::scalar_to_dtype(s, dtype))
+    Ok(crate::dtype::convert::scalar_to_dtype(s, dtype))
 }
 
 #[cfg(test)]
@@ -182,6 +171,14 @@ mod tests {
                 let r = result_type(a, b);
                 assert!(can_cast(a, r) && can_cast(b, r), "{a} {b} -> {r}");
             }
+        }
+    }
+
+    #[test]
+    fn float_result_is_promotion_with_float16() {
+        for d in DType::ALL {
+            let expected = if d.is_float() { d } else { result_type(d, DType::F16) };
+            assert_eq!(crate::vocab::float_result(d), expected, "{d}");
         }
     }
 

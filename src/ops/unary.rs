@@ -43,7 +43,7 @@ impl Array {
         };
         let out = Array::empty(x.shape(), sig.out, &x.device())?;
         if out.numel() > 0 {
-            out.storage().unary(out.layout(), op, sig.compute, (x.storage(), x.layout()))?;
+            out.storage().unary(out.layout(), op, sig, (x.storage(), x.layout()))?;
         }
         Ok(out)
     }

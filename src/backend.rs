@@ -1,0 +1,71 @@
+//! The primitives every backend implements, over its own buffer type: the interface between
+//! the storage dispatch (`src/storage.rs`, the one `match` over storage kinds) and the backends
+//! (`src/cpu`, `src/cuda`).
+//!
+//! Contracts from the op layer: every primitive writes into `out`, a fresh contiguous view of
+//! the right shape and dtype; inputs are views broadcast to the output's shape, or scalars
+//! holding their exact value in the compute dtype, all in the compute dtype the op layer
+//! resolved; every view lies on the output's device (the op layer checked it once).
+
+use crate::dtype::{DType, Scalar};
+use crate::error::Result;
+use crate::layout::Layout;
+use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
+
+/// A view of a buffer of type `B`.
+pub(crate) type View<'a, B> = (&'a B, &'a Layout);
+
+/// One backend: its buffer type and the op and memory primitives on it, all fallible (a CPU
+/// primitive that cannot fail still returns `Ok`, so the dispatch arms line up).
+pub(crate) trait Backend {
+    /// The backend's memory block.
+    type Buffer;
+
+    /// `out = op(src)`; `src` has `sig.compute`, `out` has `sig.out` (the signature the op
+    /// layer resolved with `op.signature`; never the identity, which the op layer copies).
+    fn unary(op: UnaryOp, sig: Signature, src: View<'_, Self::Buffer>, out: View<'_, Self::Buffer>) -> Result<()>;
+
+    /// `out = op(lhs, rhs)`; both inputs have `sig.compute`, `out` has `sig.out` (resolved by
+    /// the op layer with `op.signature`).
+    fn binary(
+        op: BinaryOp,
+        sig: Signature,
+        lhs: Input<'_, Self::Buffer>,
+        rhs: Input<'_, Self::Buffer>,
+        out: View<'_, Self::Buffer>,
+    ) -> Result<()>;
+
+    /// `out = cond ? a : b`; `cond` is `bool`, `a` and `b` (and `out`) have dtype `dtype`.
+    fn where_(dtype: DType, inputs: [Input<'_, Self::Buffer>; 3], out: View<'_, Self::Buffer>) -> Result<()>;
+
+    /// `out = minimum(maximum(x, lo), hi)` with NumPy's rules; all have dtype `dtype`.
+    fn clip(dtype: DType, inputs: [Input<'_, Self::Buffer>; 3], out: View<'_, Self::Buffer>) -> Result<()>;
+
+    /// `out = src` converted from dtype `from` to dtype `to`.
+    fn cast(from: DType, to: DType, src: View<'_, Self::Buffer>, out: View<'_, Self::Buffer>) -> Result<()>;
+
+    /// `out[o, i] = op over r of src[o, r, i]` for a contiguous `src` of dtype `dtype`; `out`
+    /// has `dims.outer * dims.inner` elements of `op.out_dtype(dtype)`. For `Mean`, the sum is
+    /// divided by `divisor` in the accumulator type.
+    fn reduce(
+        op: ReduceOp,
+        dtype: DType,
+        src: View<'_, Self::Buffer>,
+        dims: ReduceDims,
+        divisor: u64,
+        out: View<'_, Self::Buffer>,
+    ) -> Result<()>;
+
+    /// Writes `value` (converted to `dtype`) into every element of the view `out`.
+    fn fill(out: View<'_, Self::Buffer>, dtype: DType, value: Scalar) -> Result<()>;
+
+    /// Copies view `src` into view `dst` (same shape, `itemsize`-byte elements), as if `src`
+    /// were read completely before anything is written.
+    fn copy(src: View<'_, Self::Buffer>, dst: View<'_, Self::Buffer>, itemsize: usize) -> Result<()>;
+
+    /// Copies host bytes into `dst` at `byte_offset`; returns once `src` may be reused.
+    fn upload(dst: &Self::Buffer, byte_offset: usize, src: &[u8]) -> Result<()>;
+
+    /// Copies bytes of `src` from `byte_offset` into host `dst`; returns once `dst` is filled.
+    fn download(src: &Self::Buffer, byte_offset: usize, dst: &mut [u8]) -> Result<()>;
+}
