@@ -46,6 +46,7 @@ pub(crate) const COMMON_HEADER: (&str, &str) = ("common.cuh", include_str!("../.
 /// The single table of kernel families. Adding a `.cu` file means adding one line here.
 pub(crate) static FAMILIES: &[Family] = &[
     Family { name: "copy", file: "copy.cu", source: include_str!("../../kernels/copy.cu") },
+    Family { name: "gather", file: "gather.cu", source: include_str!("../../kernels/gather.cu") },
     Family { name: "unary", file: "unary.cu", source: include_str!("../../kernels/unary.cu") },
     Family { name: "binary", file: "binary.cu", source: include_str!("../../kernels/binary.cu") },
     Family { name: "ternary", file: "ternary.cu", source: include_str!("../../kernels/ternary.cu") },
