@@ -8,6 +8,9 @@ use super::strided::{for_each_row, for_each_row_grain, Operand};
 use super::{queue, view_ptr};
 use crate::layout::Layout;
 
+/// A grain no work reaches: the row engine runs everything as one task, in order.
+const SEQUENTIAL: usize = usize::MAX / 4;
+
 /// One view taking part: its buffer and its layout.
 pub(crate) type View<'a> = (&'a CpuBuffer, &'a Layout);
 
@@ -48,14 +51,14 @@ pub(crate) unsafe fn scatter(values: View<'_>, table: View<'_>, dst: View<'_>, i
         Operand { ptr: view_ptr(table.0, table.1, 8), strides: table.1.strides(), itemsize: 8 },
     ];
     let _q = queue();
-    // One task (grain usize::MAX): repeated offsets are written in order, never concurrently.
+    // One task: repeated offsets are written in order, never concurrently.
     // SAFETY: the caller's contract.
     unsafe {
         match itemsize {
-            1 => for_each_row_grain(dst.1.shape(), ops, usize::MAX, scatter_row::<u8>),
-            2 => for_each_row_grain(dst.1.shape(), ops, usize::MAX, scatter_row::<u16>),
-            4 => for_each_row_grain(dst.1.shape(), ops, usize::MAX, scatter_row::<u32>),
-            _ => for_each_row_grain(dst.1.shape(), ops, usize::MAX, scatter_row::<u64>),
+            1 => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<u8>),
+            2 => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<u16>),
+            4 => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<u32>),
+            _ => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<u64>),
         }
     }
 }
