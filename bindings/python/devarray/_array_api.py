@@ -396,13 +396,16 @@ def meshgrid(*arrays: ndarray, indexing: str = "xy") -> list[ndarray]:
 
 def take(x: ndarray, indices: ndarray, /, *, axis: int | None = None) -> ndarray:
     """Elements of ``x`` at integer ``indices`` along ``axis`` (``x`` must be 1-D when ``axis``
-    is ``None``). Same as ``x[..., indices, ...]``; the indices are read to the host."""
+    is ``None``): the core's ``take``, one gather on ``x``'s device; the indices are read to the
+    host for their bounds. Indices that are not a devarray array index as in ``x[..., indices]``."""
     if axis is None:
         if x.ndim != 1:
             raise ValueError("take: axis=None needs a 1-D array")
         axis = 0
     axis = _normalize_axis(axis, x.ndim)
-    return x[(slice(None),) * axis + (indices,)]
+    if not isinstance(indices, ndarray):
+        return x[(slice(None),) * axis + (indices,)]
+    return _core._take(x, indices, axis)
 
 
 def _normalize_axis(axis: int, ndim: int) -> int:
