@@ -3,6 +3,7 @@
 mod creation;
 mod gather;
 mod index;
+mod join;
 mod transfer;
 mod views;
 

@@ -446,9 +446,9 @@ def matrix_transpose(x: ndarray, /) -> ndarray:
 
 
 def unstack(x: ndarray, /, *, axis: int = 0) -> tuple[ndarray, ...]:
-    """The views of ``x`` along ``axis``, as a tuple."""
+    """The views of ``x`` along ``axis``, as a tuple (the core's ``unstack``)."""
     axis = _normalize_axis(axis, x.ndim)
-    return tuple(x[(slice(None),) * axis + (i,)] for i in range(x.shape[axis]))
+    return tuple(_core._unstack(x, axis=axis))
 
 
 def count_nonzero(x: ndarray, /, *, axis: int | tuple[int, ...] | None = None, keepdims: builtins.bool = False) -> ndarray:
