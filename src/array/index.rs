@@ -120,15 +120,11 @@ fn out_of_bounds(v: i128, axis: usize, size: usize) -> Error {
 fn normalize(idx: &[i128], axis: usize, size: usize) -> Result<Vec<usize>> {
     let dim = size as i128;
     idx.iter()
-        .map(
-            |&v| {
-                if (-dim..dim).contains(&v) {
-                    Ok(v.rem_euclid(dim) as usize)
-                } else {
-                    Err(out_of_bounds(v, axis, size))
-                }
-            },
-        )
+        .map(|&v| match v {
+            v if (0..dim).contains(&v) => Ok(v as usize),
+            v if (-dim..0).contains(&v) => Ok((v + dim) as usize),
+            v => Err(out_of_bounds(v, axis, size)),
+        })
         .collect()
 }
 
