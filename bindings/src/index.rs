@@ -12,7 +12,7 @@ use crate::guard;
 use devarray::{Array, AxisSlice, DType, Device, IndexItem, Scalar};
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyEllipsis, PyList, PyNone, PySlice, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyEllipsis, PyList, PyNone, PySlice, PyTuple};
 
 type Item = IndexItem;
 
@@ -125,15 +125,33 @@ fn index_dtype_error() -> PyErr {
 fn host_index(py: Python<'_>, k: &Bound<'_, PyAny>) -> PyResult<Item> {
     let np = py.import("numpy")?;
     let arr = np.call_method1("asarray", (k,))?;
-    let kind: String = arr.getattr("dtype")?.getattr("kind")?.extract()?;
+    let dtype = arr.getattr("dtype")?;
+    let kind: String = dtype.getattr("kind")?.extract()?;
+    let itemsize: usize = dtype.getattr("itemsize")?.extract()?;
     let shape: Vec<usize> = arr.getattr("shape")?.extract()?;
-    let flat = arr.call_method0("ravel")?.call_method0("tolist")?;
+    // The values in C order as raw bytes of one dtype: exact for every integer dtype (int64
+    // holds all but uint64, which stays uint64).
+    let raw = |target: &str| -> PyResult<Vec<u8>> {
+        let c = np.call_method1("ascontiguousarray", (&arr, target))?;
+        Ok(c.call_method0("tobytes")?.cast::<PyBytes>()?.as_bytes().to_vec())
+    };
+    let words =
+        |bytes: Vec<u8>| -> Vec<[u8; 8]> { bytes.chunks_exact(8).map(|w| std::array::from_fn(|i| w[i])).collect() };
+    let cpu = &Device::Cpu;
     match kind.as_str() {
-        "b" => mask_item(flat.extract()?, &shape),
-        // Python ints from `tolist()`: exact for every integer dtype, uint64 included.
-        "i" | "u" => ints_item(flat.extract()?, &shape),
+        "b" => mask_item(raw("bool")?.iter().map(|&b| b != 0).collect(), &shape),
+        "u" if itemsize == 8 => {
+            let v: Vec<u64> = words(raw("uint64")?).into_iter().map(u64::from_ne_bytes).collect();
+            Ok(Item::Ints(Array::from_slice(&v, &shape, cpu).py_err()?))
+        }
+        "i" | "u" => {
+            let v: Vec<i64> = words(raw("int64")?).into_iter().map(i64::from_ne_bytes).collect();
+            Ok(Item::Ints(Array::from_slice(&v, &shape, cpu).py_err()?))
+        }
         // An empty list has dtype float64 in NumPy; it selects nothing.
-        "f" if shape.iter().product::<usize>() == 0 => ints_item(vec![], &shape),
+        "f" if shape.iter().product::<usize>() == 0 => {
+            Ok(Item::Ints(Array::from_slice::<i64>(&[], &shape, cpu).py_err()?))
+        }
         _ => Err(index_dtype_error()),
     }
 }
@@ -141,19 +159,6 @@ fn host_index(py: Python<'_>, k: &Bound<'_, PyAny>) -> PyResult<Item> {
 /// A host boolean mask as a CPU index array.
 fn mask_item(flat: Vec<bool>, shape: &[usize]) -> PyResult<Item> {
     Ok(Item::Mask(Array::from_slice(&flat, shape, &Device::Cpu).py_err()?))
-}
-
-/// Host integer indices as a CPU index array: int64, or uint64 when a value needs it (NumPy
-/// arrays of one dtype never mix negative values with values above `i64::MAX`).
-fn ints_item(idx: Vec<i128>, shape: &[usize]) -> PyResult<Item> {
-    let a = match idx.iter().map(|&v| i64::try_from(v)).collect::<Result<Vec<i64>, _>>() {
-        Ok(v) => Array::from_slice(&v, shape, &Device::Cpu),
-        Err(_) => {
-            let v: Vec<u64> = idx.iter().map(|&v| u64::try_from(v).unwrap_or(u64::MAX)).collect();
-            Array::from_slice(&v, shape, &Device::Cpu)
-        }
-    };
-    Ok(Item::Ints(a.py_err()?))
 }
 
 /// A devarray array used as an index: passed to the core, which reads it to the host (the

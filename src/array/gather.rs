@@ -3,7 +3,7 @@
 //! pass over the selected elements (`Storage::gather`/`Storage::scatter`) through a table of
 //! element offsets computed on the host from bounds-checked indices.
 
-use super::index::{Gather, IndexItem, Item, Key};
+use super::index::{Gather, IndexItem, Item, Key, Values};
 use super::Array;
 use crate::error::{Error, Result};
 use crate::layout::{c_strides, normalize_axis, AxisSlice, Layout};
@@ -239,7 +239,7 @@ impl Array {
     /// broadcast with this array's.
     ///
     /// ```
-    /// use devarray::{Array, DType, Device};
+    /// use devarray::{Array, Device};
     /// let x = Array::from_slice(&[10.0f32, 30.0, 20.0, 60.0, 40.0, 50.0], &[2, 3], &Device::Cpu)?;
     /// let i = Array::from_slice(&[1i64, 0], &[2, 1], &Device::Cpu)?; // argmax per row
     /// assert_eq!(x.take_along_axis(&i, 1)?.to_vec::<f32>()?, vec![30.0, 60.0]);
@@ -265,7 +265,7 @@ impl Array {
                 }
                 let mut s = vec![1; n];
                 s[d] = self.shape()[d];
-                Item::Ints { idx: (0..self.shape()[d] as i128).collect(), shape: s }
+                Item::Ints { idx: Values::I64((0..self.shape()[d] as i64).collect()), shape: s }
             })
             .collect();
         self.select_key(&Key { items })?.get()
@@ -297,7 +297,7 @@ impl Array {
         if v.numel() == 0 {
             return Ok(());
         }
-        let flat = super::index::normalize_flat(&idx, self.numel())?;
+        let flat = idx.normalize(0, self.numel())?;
         // The flat positions as element offsets in this (possibly strided) view.
         let cs = c_strides(self.shape());
         let table: Vec<i64> = flat

@@ -49,7 +49,7 @@ pub(crate) enum Item {
     Basic(AxisSlice),
     /// Flat index values (exact, whatever the index dtype) and their shape.
     Ints {
-        idx: Vec<i128>,
+        idx: Values,
         shape: Vec<usize>,
     },
     /// Flat mask values and their shape.
@@ -80,14 +80,13 @@ impl Item {
             IndexItem::Mask(a) if a.dtype() == DType::Bool => {
                 Ok(Item::Mask { flat: a.to_vec::<bool>()?, shape: a.shape().to_vec() })
             }
-            IndexItem::Ints(a) if a.dtype() == DType::U64 => Ok(Item::Ints {
-                idx: a.to_vec::<u64>()?.into_iter().map(i128::from).collect(),
-                shape: a.shape().to_vec(),
-            }),
+            IndexItem::Ints(a) if a.dtype() == DType::U64 => {
+                Ok(Item::Ints { idx: Values::U64(a.to_vec::<u64>()?), shape: a.shape().to_vec() })
+            }
             IndexItem::Ints(a) if a.dtype().is_integer() => {
                 // Every other integer dtype converts to int64 exactly.
                 let v = if a.dtype() == DType::I64 { a.to_vec::<i64>()? } else { a.astype(DType::I64)?.to_vec()? };
-                Ok(Item::Ints { idx: v.into_iter().map(i128::from).collect(), shape: a.shape().to_vec() })
+                Ok(Item::Ints { idx: Values::I64(v), shape: a.shape().to_vec() })
             }
             IndexItem::Ints(a) | IndexItem::Mask(a) => Err(not_int(a)),
         }
@@ -116,21 +115,32 @@ fn out_of_bounds(v: i128, axis: usize, size: usize) -> Error {
     }
 }
 
-/// Checks integer indices against an axis of `size` and makes them non-negative.
-fn normalize(idx: &[i128], axis: usize, size: usize) -> Result<Vec<usize>> {
-    let dim = size as i128;
-    idx.iter()
-        .map(|&v| match v {
-            v if (0..dim).contains(&v) => Ok(v as usize),
-            v if (-dim..0).contains(&v) => Ok((v + dim) as usize),
-            v => Err(out_of_bounds(v, axis, size)),
-        })
-        .collect()
+/// Index values read exactly: int64 (every integer dtype but uint64 converts to it) or uint64.
+#[derive(Clone)]
+pub(crate) enum Values {
+    I64(Vec<i64>),
+    U64(Vec<u64>),
 }
 
-/// Checks flat indices against an array of `numel` elements (axis 0 of its flattening).
-pub(crate) fn normalize_flat(idx: &[i128], numel: usize) -> Result<Vec<usize>> {
-    normalize(idx, 0, numel)
+impl Values {
+    /// Checks the indices against an axis of `size` and makes them non-negative.
+    pub(crate) fn normalize(&self, axis: usize, size: usize) -> Result<Vec<usize>> {
+        match self {
+            Values::I64(v) => normalize(v.iter().map(|&i| i128::from(i)), axis, size),
+            Values::U64(v) => normalize(v.iter().map(|&i| i128::from(i)), axis, size),
+        }
+    }
+}
+
+/// Checks integer indices against an axis of `size` and makes them non-negative.
+fn normalize(idx: impl Iterator<Item = i128>, axis: usize, size: usize) -> Result<Vec<usize>> {
+    let dim = size as i128;
+    idx.map(|v| match v {
+        v if (0..dim).contains(&v) => Ok(v as usize),
+        v if (-dim..0).contains(&v) => Ok((v + dim) as usize),
+        v => Err(out_of_bounds(v, axis, size)),
+    })
+    .collect()
 }
 
 /// A key read to the host.
@@ -209,7 +219,7 @@ impl Key {
                 }
                 Item::Basic(AxisSlice::NewAxis) => out.push(Entry::Basic(AxisSlice::NewAxis)),
                 Item::Basic(AxisSlice::Index(i)) => {
-                    let idx = normalize(&[*i as i128], axis, shape[axis])?;
+                    let idx = normalize(std::iter::once(*i as i128), axis, shape[axis])?;
                     out.push(Entry::Adv { idx, shape: vec![], axis: Some(axis) });
                     axis += 1;
                 }
@@ -222,7 +232,7 @@ impl Key {
                 }
                 Item::Ints { idx, shape: ishape } => {
                     // A 0-d index array is an int to NumPy: checked at once.
-                    let idx = match normalize(idx, axis, shape[axis]) {
+                    let idx = match idx.normalize(axis, shape[axis]) {
                         Ok(idx) => idx,
                         Err(e) if ishape.is_empty() => return Err(e),
                         Err(e) => {
