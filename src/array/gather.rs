@@ -43,9 +43,10 @@ fn block_layout(bshape: &[usize], block: &Layout) -> Layout {
 
 /// The range of the table's values (`(0, 0)` when empty).
 fn reach(table: &[i64]) -> (i64, i64) {
-    let lo = table.iter().copied().min().unwrap_or(0);
-    let hi = table.iter().copied().max().unwrap_or(0);
-    (lo, hi)
+    match table.first() {
+        None => (0, 0),
+        Some(&t) => table.iter().fold((t, t), |(lo, hi), &v| (lo.min(v), hi.max(v))),
+    }
 }
 
 /// The permutation from the "broadcast axes first" order to the result's: the `nb` broadcast

@@ -377,15 +377,14 @@ fn broadcast_all(entries: &[Entry], adv: &[usize]) -> Result<Vec<usize>> {
 /// part's indices (of `shape`) broadcast to `bshape`.
 pub(crate) fn offsets_table(bshape: &[usize], parts: &[(&[usize], &[usize], isize)]) -> Vec<i64> {
     let count: usize = bshape.iter().product();
+    if let [(idx, [n], stride)] = parts {
+        if *n == count {
+            // One 1-D index over the whole selection: the common case, a straight map.
+            return idx.iter().map(|&i| i as i64 * *stride as i64).collect();
+        }
+    }
     let mut table = vec![0i64; count];
     for &(idx, shape, stride) in parts {
-        if let [n] = shape {
-            if bshape.last() == Some(n) && *n == count {
-                // One 1-D index over the whole selection: the common case, a straight map.
-                table.iter_mut().zip(idx).for_each(|(t, &i)| *t += i as i64 * stride as i64);
-                continue;
-            }
-        }
         // The part's strides over `bshape` (0 on broadcast axes), then an odometer walk.
         let lead = bshape.len() - shape.len();
         let mut pstrides = vec![0usize; bshape.len()];
