@@ -578,8 +578,9 @@ mod nvrtc_tests {
         assert!(has("copy", DType::U64, "fill_u64") && has("ternary", DType::BF16, "where_bf16"));
         assert!(!has("unary", DType::I32, "exp_i32") && !has("binary", DType::Bool, "subtract_bool"));
         assert!(units.iter().all(|(fam, tag, _)| fam.tags().contains(tag)));
-        // 267 unary + 280 binary + 26 ternary + 169 cast + 8 copy + 104 reduce
-        assert_eq!(units.len(), 854);
+        assert!(has("gather", DType::U16, "gather_u16") && has("gather", DType::U64, "scatter_u64"));
+        // 267 unary + 280 binary + 26 ternary + 169 cast + 8 copy + 8 gather + 104 reduce
+        assert_eq!(units.len(), 862);
         assert_eq!(kernel_prefix("cast_f32_f16_s64"), "cast_f32_f16");
         assert_eq!(kernel_prefix("sum_f32_full1"), "sum_f32");
     }
