@@ -27,6 +27,11 @@ Sections
    float32 elements; ratio = devarray / NumPy.
 4. Accuracy: float32 sums of 10^7 elements (all 0.1f; uniform [0, 1)) against the exact value
    (math.fsum of the float64 values): absolute and relative error of devarray and NumPy.
+6. Advanced indexing: a (10^6,) float32 array indexed with 10^5 random int64 indices (a
+   devarray index array; a NumPy index array; dv.take), assigned through them (x[i] = v), and
+   selected by a boolean mask of 10^5 true values, against the same NumPy expression;
+   ratio = NumPy time / devarray time. In --short mode (10^3 elements, 10^2 indices) the
+   results are only checked, not timed.
 5. GPU: the section 1 ops on the first CUDA device with its stream synchronised inside the
    timed region, next to CuPy and PyTorch when importable; one line
    "GPU: skipped: no CUDA device" otherwise.
@@ -603,6 +608,58 @@ def accuracy_section(device: Any, settings: Settings, checker: Checker) -> list[
     return ["", "### Accuracy of float32 sum", ""] + table(headers, rows)
 
 
+# ----- section 6: advanced indexing ---------------------------------------------------------
+
+
+def indexing_pairs(n: int, k: int) -> list[tuple[str, Fn, Fn, Callable[[], tuple[Any, Any]]]]:
+    """(label, devarray call, NumPy call, (devarray result, NumPy result) after one call each)."""
+    rng = np.random.default_rng(7)
+    xh = rng.random(n, dtype=F32)
+    ih = rng.integers(-n, n, k, dtype=np.int64)
+    mh = np.zeros(n, dtype=bool)
+    mh[rng.choice(n, k, replace=False)] = True
+    vh = rng.random(k, dtype=F32)
+    x, i, m, v = dv.asarray(xh), dv.asarray(ih), dv.asarray(mh), dv.asarray(vh)
+    xs, xhs = dv.asarray(xh), xh.copy()
+
+    def assign_dv() -> None:
+        xs[i] = v
+
+    def assign_np() -> None:
+        xhs[ih] = vh
+
+    def assigned() -> tuple[Any, Any]:
+        assign_dv()
+        assign_np()
+        return xs, xhs
+
+    return [
+        ("x[i] (i: devarray int64)", lambda: x[i], lambda: xh[ih], lambda: (x[i], xh[ih])),
+        ("x[i] (i: NumPy int64)", lambda: x[ih], lambda: xh[ih], lambda: (x[ih], xh[ih])),
+        ("take(x, i)", lambda: dv.take(x, i), lambda: np.take(xh, ih), lambda: (dv.take(x, i), np.take(xh, ih))),
+        ("x[i] = v", assign_dv, assign_np, assigned),
+        ("x[mask]", lambda: x[m], lambda: xh[mh], lambda: (x[m], xh[mh])),
+    ]
+
+
+def indexing_section(device: Any, settings: Settings, checker: Checker) -> list[str]:
+    """Section 6: advanced indexing of a (10^6,) float32 array with 10^5 random int64 indices."""
+    n, k = (10**3, 10**2) if settings.short else (10**6, 10**5)
+    rows = []
+    for label, dv_fn, np_fn, results in indexing_pairs(n, k):
+        got, expected = results()
+        checker.run(f"indexing {label}", lambda: assert_matches(to_host(got), expected, None))
+        if settings.short:
+            continue
+        dv_ns = time_ns(dv_fn, device.synchronize, settings)
+        np_ns = time_ns(np_fn, None, settings)
+        rows.append([label, f"{dv_ns / 1000:.1f}", f"{np_ns / 1000:.1f}", fmt_ratio(np_ns, dv_ns)])
+    if settings.short:
+        return ["", "### Advanced indexing", "", f"short mode: {len(indexing_pairs(n, k))} results checked, not timed"]
+    headers = ["(10^6,) float32, 10^5 int64 indices", "devarray µs", "NumPy µs", "ratio"]
+    return ["", "### Advanced indexing", ""] + table(headers, rows)
+
+
 # ----- section 5: GPU -------------------------------------------------------------------------
 
 
@@ -686,6 +743,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit(overhead_section(cpu, settings, checker), out)
         emit(dlpack_section(cpu, settings, checker), out)
         emit(accuracy_section(cpu, settings, checker), out)
+        emit(indexing_section(cpu, settings, checker), out)
         emit(gpu_section(settings, checker), out)
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as f:

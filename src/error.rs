@@ -289,6 +289,17 @@ pub enum Error {
         /// What the memory really is.
         found: String,
     },
+    /// An index key that does not fit the array (NumPy's `IndexError`s other than an index out
+    /// of bounds): too many indices, more than one `...`, a boolean mask whose shape differs from
+    /// the axes it covers, index arrays that do not broadcast together, an index array of a
+    /// non-integer dtype, or an integer index beyond the `isize` range.
+    #[error("{op}: {msg}")]
+    InvalidIndex {
+        /// The operation.
+        op: &'static str,
+        /// What was wrong.
+        msg: String,
+    },
 }
 
 impl Error {

@@ -73,7 +73,7 @@ mod storage;
 mod stream;
 mod vocab;
 
-pub use array::Array;
+pub use array::{Array, IndexItem, Selection};
 pub use cpu::{cpu_cache_bytes, cpu_cache_trim};
 pub use device::{devices_report, Device, DeviceInfo, DevicesReport, DEVICE_ENV};
 pub use dlpack::{DLPackTensor, ExportOptions};

@@ -260,3 +260,64 @@ impl Storage {
         }
     }
 }
+
+/// A view of a storage taking part in a gather or scatter.
+pub(crate) type StorageView<'a> = (&'a Storage, &'a Layout);
+
+fn gather_device_mismatch(op: &'static str, a: &Storage, b: &Storage) -> Error {
+    Error::DeviceMismatch { op, lhs: a.device(), rhs: b.device() }
+}
+
+impl Storage {
+    /// `out[i] = src[src_basic(i) + table[i]]` over `out`'s shape (`table`: `i64` element
+    /// offsets; all three layouts have `out`'s shape).
+    ///
+    /// # Safety
+    /// Every value of `table` lies in `reach`, and `src`'s view shifted by any offset in `reach`
+    /// stays inside `src`'s buffer (the CUDA backend checks the latter, the CPU one trusts it);
+    /// `out` does not overlap `src` or `table`.
+    pub(crate) unsafe fn gather(
+        src: StorageView<'_>,
+        table: StorageView<'_>,
+        reach: (i64, i64),
+        out: StorageView<'_>,
+        itemsize: usize,
+    ) -> Result<()> {
+        // SAFETY (both arms): the caller's contract, passed down unchanged.
+        match (src.0, table.0, out.0) {
+            (Storage::Cpu(s), Storage::Cpu(t), Storage::Cpu(o)) => {
+                unsafe { cpu::gather::gather((s, src.1), (t, table.1), (o, out.1), itemsize) };
+                Ok(())
+            }
+            (Storage::Cuda(s), Storage::Cuda(t), Storage::Cuda(o)) => unsafe {
+                cuda::gather::gather((s, src.1), (t, table.1), reach, (o, out.1), itemsize)
+            },
+            (s, t, o) => Err(gather_device_mismatch("gather", o, if s.device() != o.device() { s } else { t })),
+        }
+    }
+
+    /// `dst[dst_basic(i) + table[i]] = values[i]` over `dst`'s shape.
+    ///
+    /// # Safety
+    /// As [`Storage::gather`], with `dst` in the role of `src`; `values` and `table` do not
+    /// overlap `dst`.
+    pub(crate) unsafe fn scatter(
+        values: StorageView<'_>,
+        table: StorageView<'_>,
+        reach: (i64, i64),
+        dst: StorageView<'_>,
+        itemsize: usize,
+    ) -> Result<()> {
+        // SAFETY (both arms): the caller's contract, passed down unchanged.
+        match (values.0, table.0, dst.0) {
+            (Storage::Cpu(v), Storage::Cpu(t), Storage::Cpu(d)) => {
+                unsafe { cpu::gather::scatter((v, values.1), (t, table.1), (d, dst.1), itemsize) };
+                Ok(())
+            }
+            (Storage::Cuda(v), Storage::Cuda(t), Storage::Cuda(d)) => unsafe {
+                cuda::gather::scatter((v, values.1), (t, table.1), reach, (d, dst.1), itemsize)
+            },
+            (v, t, d) => Err(gather_device_mismatch("scatter", d, if v.device() != d.device() { v } else { t })),
+        }
+    }
+}

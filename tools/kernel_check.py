@@ -329,6 +329,8 @@ def main():
                 continue
             if fam == "reduce":
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("full1", "full2", "inner", "outer")}
+            elif fam == "gather":
+                want |= {"%s_%s_%s" % (op, tag, p) for p in ("s32", "s64")}
             elif fam == "cast":
                 want |= {"%s_%s_%s_%s" % (op, tag, d, p) for d in ALL_TAGS for p in ("vec", "s32", "s64")}
             else:

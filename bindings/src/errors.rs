@@ -30,7 +30,7 @@ pub(crate) fn to_pyerr(e: Error) -> PyErr {
     let msg = e.to_string();
     match e {
         Error::AxisOutOfRange { .. } => axis_error(msg),
-        Error::IndexOutOfBounds { .. } => PyIndexError::new_err(msg),
+        Error::IndexOutOfBounds { .. } | Error::InvalidIndex { .. } => PyIndexError::new_err(msg),
         Error::DTypeMismatch { .. } | Error::UnsupportedDType { .. } => PyTypeError::new_err(msg),
         Error::ReadOnly { .. } => PyValueError::new_err(format!("assignment destination is read-only ({msg})")),
         Error::OutOfMemory { .. } => PyMemoryError::new_err(msg),

@@ -8,7 +8,7 @@ use crate::device::{extract_device, extract_opt_device, PyDevice};
 use crate::dtype::{dtype_object, extract_dtype, extract_opt_dtype, PyDType};
 use crate::errors::IntoPyResult;
 use crate::{host, reduce};
-use devarray::{Array, AxisSlice, BinaryOp, DType, Device, Operand, ReduceOp, Scalar, UnaryOp};
+use devarray::{Array, BinaryOp, DType, Device, Operand, ReduceOp, Scalar, UnaryOp};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -389,87 +389,27 @@ fn broadcast_arrays(arrays: Vec<PyRef<'_, PyNdarray>>) -> PyResult<Vec<PyNdarray
 }
 
 /// Joins arrays along an existing axis (`axis=None` flattens them first). The result has the
-/// arrays' promoted dtype; all must be on one device.
+/// arrays' promoted dtype; all must be on one device (the core's `Array::concat`).
 #[pyfunction]
 #[pyo3(signature = (arrays, /, *, axis=Some(0)), text_signature = "(arrays, /, *, axis=0)")]
 pub(crate) fn concat(py: Python<'_>, arrays: Vec<PyRef<'_, PyNdarray>>, axis: Option<isize>) -> PyResult<PyNdarray> {
     let parts: Vec<Array> = arrays.iter().map(|a| a.inner.clone()).collect();
-    concat_arrays(py, parts, axis).map(PyNdarray::new)
+    py.detach(|| Array::concat(&parts, axis)).py_err().map(PyNdarray::new)
 }
 
-/// `concat` on core arrays: allocate the result, then copy each part into its slice.
-fn concat_arrays(py: Python<'_>, parts: Vec<Array>, axis: Option<isize>) -> PyResult<Array> {
-    let Some(first) = parts.first() else {
-        return Err(PyValueError::new_err("need at least one array to concatenate"));
-    };
-    let (parts, axis) = match axis {
-        None => {
-            // Flattening copies non-contiguous parts: device work, without the GIL.
-            let flat =
-                py.detach(|| parts.iter().map(|p| p.reshape(&[p.numel()])).collect::<devarray::Result<Vec<_>>>());
-            (flat.py_err()?, 0)
-        }
-        Some(a) => {
-            if first.ndim() == 0 {
-                return Err(PyValueError::new_err("zero-dimensional arrays cannot be concatenated"));
-            }
-            let nd = first.ndim() as isize;
-            if a < -nd || a >= nd {
-                return Err(devarray::Error::AxisOutOfRange { op: "concat", axis: a, ndim: first.ndim() }).py_err();
-            }
-            (parts, a.rem_euclid(nd) as usize)
-        }
-    };
-    let device = parts[0].device();
-    let dtype = parts.iter().map(Array::dtype).reduce(devarray::result_type).expect("non-empty");
-    let mut shape = parts[0].shape().to_vec();
-    shape[axis] = 0;
-    for p in &parts {
-        let same = p.ndim() == shape.len() && (0..shape.len()).all(|i| i == axis || p.shape()[i] == shape[i]);
-        if !same {
-            return Err(PyValueError::new_err(format!(
-                "concat: all arrays must have the same shape except along axis {axis}; got {:?} and {:?}",
-                parts[0].shape(),
-                p.shape()
-            )));
-        }
-        if p.device() != device {
-            return Err(devarray::Error::DeviceMismatch { op: "concat", lhs: device, rhs: p.device() }).py_err();
-        }
-        shape[axis] += p.shape()[axis];
-    }
-    py.detach(|| {
-        let out = Array::empty(&shape, dtype, &device)?;
-        let mut start = 0isize;
-        for p in &parts {
-            let len = p.shape()[axis] as isize;
-            let mut index = vec![AxisSlice::FULL; shape.len()];
-            index[axis] = AxisSlice::range(start, start + len, 1);
-            let src = if p.dtype() == dtype { p.clone() } else { p.astype(dtype)? };
-            out.slice(&index)?.assign(&src)?;
-            start += len;
-        }
-        Ok(out)
-    })
-    .py_err()
-}
-
-/// Joins arrays of one shape along a new axis.
+/// Joins arrays of one shape along a new axis (the core's `Array::stack`).
 #[pyfunction]
 #[pyo3(signature = (arrays, /, *, axis=0))]
 fn stack(py: Python<'_>, arrays: Vec<PyRef<'_, PyNdarray>>, axis: isize) -> PyResult<PyNdarray> {
-    let Some(first) = arrays.first() else {
-        return Err(PyValueError::new_err("need at least one array to stack"));
-    };
-    let shape = first.inner.shape().to_vec();
-    if let Some(bad) = arrays.iter().find(|a| a.inner.shape() != shape.as_slice()) {
-        return Err(PyValueError::new_err(format!(
-            "stack: all input arrays must have the same shape; got {shape:?} and {:?}",
-            bad.inner.shape()
-        )));
-    }
-    let parts = arrays.iter().map(|a| a.inner.expand_dims(axis)).collect::<devarray::Result<Vec<_>>>().py_err()?;
-    concat_arrays(py, parts, Some(axis)).map(PyNdarray::new)
+    let parts: Vec<Array> = arrays.iter().map(|a| a.inner.clone()).collect();
+    py.detach(|| Array::stack(&parts, axis)).py_err().map(PyNdarray::new)
+}
+
+/// The views of `x` along `axis` (the core's `Array::unstack`).
+#[pyfunction]
+#[pyo3(signature = (x, /, *, axis=0))]
+fn _unstack(x: PyRef<'_, PyNdarray>, axis: isize) -> PyResult<Vec<PyNdarray>> {
+    Ok(x.inner.unstack(axis).py_err()?.into_iter().map(PyNdarray::new).collect())
 }
 
 /// Removes the given length-1 axes (all of them when `axis` is `None`).
@@ -728,6 +668,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         broadcast_arrays,
         concat,
         stack,
+        _unstack,
         squeeze,
         expand_dims,
         permute_dims,

@@ -17,6 +17,7 @@ mod dlpack;
 mod dtype;
 mod errors;
 mod functions;
+mod gather;
 mod guard;
 mod host;
 mod index;
@@ -38,6 +39,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     functions::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
+    m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_set_transfer_guard, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_get_transfer_guard, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_enter_transfer_guard, m)?)?;

@@ -1,8 +1,14 @@
 //! The [`Array`] type: a dtype, a [`Layout`] and a reference-counted buffer on one device.
 
 mod creation;
+mod gather;
+mod index;
+mod join;
 mod transfer;
 mod views;
+
+pub use gather::Selection;
+pub use index::IndexItem;
 
 use crate::dtype::DType;
 use crate::error::{Error, Result};

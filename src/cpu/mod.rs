@@ -11,6 +11,7 @@ pub(crate) mod binary;
 pub(crate) mod buffer;
 pub(crate) mod cast;
 pub(crate) mod elementwise;
+pub(crate) mod gather;
 pub(crate) mod math;
 pub(crate) mod reduce;
 pub(crate) mod staged;

@@ -64,7 +64,7 @@ pub(crate) fn tag_for_itemsize(op: &'static str, itemsize: usize) -> Result<DTyp
 ///
 /// Every operand of queued work passes here, so this is also where the buffer records the
 /// stream the work goes to ([`CudaBuffer::record_use`]): its free is ordered after it.
-fn check_view(
+pub(crate) fn check_view(
     op: &'static str,
     dev: &Arc<CudaDevice>,
     buf: &CudaBuffer,
@@ -117,6 +117,18 @@ pub(crate) fn launch_elementwise(
     out: (&CudaBuffer, &Layout, usize),
     inputs: &[EwInput<'_>],
 ) -> Result<()> {
+    launch_with_paths(dev, (family, module_tag, kernel_base), out, inputs, true)
+}
+
+/// [`launch_elementwise`] for kernels that may lack the `_vec` path (`with_vec` false: only
+/// `_s32`/`_s64` are launched, as for `gather_*`/`scatter_*`).
+pub(crate) fn launch_with_paths(
+    dev: &Arc<CudaDevice>,
+    (family, module_tag, kernel_base): (&str, DType, &str),
+    out: (&CudaBuffer, &Layout, usize),
+    inputs: &[EwInput<'_>],
+    with_vec: bool,
+) -> Result<()> {
     const OP: &str = "elementwise kernel";
     if inputs.len() > MAX_INPUTS {
         return Err(Error::invalid(OP, format!("{} inputs given, at most {MAX_INPUTS} supported", inputs.len())));
@@ -146,7 +158,7 @@ pub(crate) fn launch_elementwise(
     if olayout.numel() == 0 {
         return Ok(());
     }
-    let plan = Plan { dev, family, module_tag, kernel_base, slots: &slots, itemsizes: &itemsizes };
+    let plan = Plan { dev, family, module_tag, kernel_base, slots: &slots, itemsizes: &itemsizes, with_vec };
     plan.run(args, &collapse(olayout.shape(), &strides))
 }
 
@@ -160,6 +172,8 @@ struct Plan<'a> {
     slots: &'a [usize],
     /// Element size of each stride row's operand.
     itemsizes: &'a [usize],
+    /// Whether the kernel has a `_vec` path.
+    with_vec: bool,
 }
 
 impl Plan<'_> {
@@ -202,7 +216,8 @@ impl Plan<'_> {
     /// One launch over at most [`MAX_DIMS`] dimensions.
     fn launch(&self, args: &EwArgs, c: &Collapsed) -> Result<()> {
         let mut args = *args;
-        let aligned = self.slots.iter().all(|&slot| *operand_ptr(&mut args, slot) % VEC_BYTES as u64 == 0);
+        let aligned =
+            self.with_vec && self.slots.iter().all(|&slot| *operand_ptr(&mut args, slot) % VEC_BYTES as u64 == 0);
         let path = select_path(c, aligned);
         let layout = LayoutArg::build(path, c, self.slots);
         let n = c.numel() as u64;

@@ -25,6 +25,7 @@ pub(crate) mod buffer;
 pub(crate) mod context;
 pub(crate) mod driver;
 pub(crate) mod elementwise;
+pub(crate) mod gather;
 pub(crate) mod launch;
 pub(crate) mod module;
 pub(crate) mod nvrtc;

@@ -46,6 +46,7 @@ pub(crate) const COMMON_HEADER: (&str, &str) = ("common.cuh", include_str!("../.
 /// The single table of kernel families. Adding a `.cu` file means adding one line here.
 pub(crate) static FAMILIES: &[Family] = &[
     Family { name: "copy", file: "copy.cu", source: include_str!("../../kernels/copy.cu") },
+    Family { name: "gather", file: "gather.cu", source: include_str!("../../kernels/gather.cu") },
     Family { name: "unary", file: "unary.cu", source: include_str!("../../kernels/unary.cu") },
     Family { name: "binary", file: "binary.cu", source: include_str!("../../kernels/binary.cu") },
     Family { name: "ternary", file: "ternary.cu", source: include_str!("../../kernels/ternary.cu") },
@@ -577,8 +578,9 @@ mod nvrtc_tests {
         assert!(has("copy", DType::U64, "fill_u64") && has("ternary", DType::BF16, "where_bf16"));
         assert!(!has("unary", DType::I32, "exp_i32") && !has("binary", DType::Bool, "subtract_bool"));
         assert!(units.iter().all(|(fam, tag, _)| fam.tags().contains(tag)));
-        // 267 unary + 280 binary + 26 ternary + 169 cast + 8 copy + 104 reduce
-        assert_eq!(units.len(), 854);
+        assert!(has("gather", DType::U16, "gather_u16") && has("gather", DType::U64, "scatter_u64"));
+        // 267 unary + 280 binary + 26 ternary + 169 cast + 8 copy + 8 gather + 104 reduce
+        assert_eq!(units.len(), 862);
         assert_eq!(kernel_prefix("cast_f32_f16_s64"), "cast_f32_f16");
         assert_eq!(kernel_prefix("sum_f32_full1"), "sum_f32");
     }

@@ -396,13 +396,16 @@ def meshgrid(*arrays: ndarray, indexing: str = "xy") -> list[ndarray]:
 
 def take(x: ndarray, indices: ndarray, /, *, axis: int | None = None) -> ndarray:
     """Elements of ``x`` at integer ``indices`` along ``axis`` (``x`` must be 1-D when ``axis``
-    is ``None``). Same as ``x[..., indices, ...]``; the indices are read to the host."""
+    is ``None``): the core's ``take``, one gather on ``x``'s device; the indices are read to the
+    host for their bounds. Indices that are not a devarray array index as in ``x[..., indices]``."""
     if axis is None:
         if x.ndim != 1:
             raise ValueError("take: axis=None needs a 1-D array")
         axis = 0
     axis = _normalize_axis(axis, x.ndim)
-    return x[(slice(None),) * axis + (indices,)]
+    if not isinstance(indices, ndarray):
+        return x[(slice(None),) * axis + (indices,)]
+    return _core._take(x, indices, axis)
 
 
 def _normalize_axis(axis: int, ndim: int) -> int:
@@ -443,9 +446,9 @@ def matrix_transpose(x: ndarray, /) -> ndarray:
 
 
 def unstack(x: ndarray, /, *, axis: int = 0) -> tuple[ndarray, ...]:
-    """The views of ``x`` along ``axis``, as a tuple."""
+    """The views of ``x`` along ``axis``, as a tuple (the core's ``unstack``)."""
     axis = _normalize_axis(axis, x.ndim)
-    return tuple(x[(slice(None),) * axis + (i,)] for i in range(x.shape[axis]))
+    return tuple(_core._unstack(x, axis=axis))
 
 
 def count_nonzero(x: ndarray, /, *, axis: int | tuple[int, ...] | None = None, keepdims: builtins.bool = False) -> ndarray:
