@@ -7,6 +7,7 @@
 
 use super::context::{CudaBuffer, CudaDevice};
 use super::elementwise::{check_view, launch_with_paths, tag_for_itemsize, EwInput};
+use super::launch::kernel_name;
 use crate::error::{Error, Result};
 use crate::layout::Layout;
 use std::sync::Arc;
@@ -48,7 +49,7 @@ pub(crate) unsafe fn gather(
     let dev = out.0.device().clone();
     check_reach(OP, &dev, src, reach, itemsize)?;
     let tag = tag_for_itemsize(OP, itemsize)?;
-    let kernel = format!("gather_{}", tag.tag());
+    let kernel = kernel_name("gather", &[tag.tag()]);
     let inputs = [EwInput::Array(src.0, src.1, itemsize), EwInput::Array(table.0, table.1, 8)];
     launch_with_paths(&dev, (FAMILY, tag, &kernel), (out.0, out.1, itemsize), &inputs, false)
 }
@@ -69,7 +70,7 @@ pub(crate) unsafe fn scatter(
     let dev = dst.0.device().clone();
     check_reach(OP, &dev, dst, reach, itemsize)?;
     let tag = tag_for_itemsize(OP, itemsize)?;
-    let kernel = format!("scatter_{}", tag.tag());
+    let kernel = kernel_name("scatter", &[tag.tag()]);
     let inputs = [EwInput::Array(values.0, values.1, itemsize), EwInput::Array(table.0, table.1, 8)];
     launch_with_paths(&dev, (FAMILY, tag, &kernel), (dst.0, dst.1, itemsize), &inputs, false)
 }
