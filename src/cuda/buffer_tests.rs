@@ -7,15 +7,10 @@ use super::*;
 use crate::cuda::api::StreamId;
 use crate::cuda::elementwise::fill;
 use crate::cuda::fake::FakeGpu;
+use crate::cuda::fake::{fake_device as device, log_since};
 use crate::cuda::stream::replace_current;
 use crate::dtype::{DType, Scalar};
 use crate::layout::Layout;
-
-fn device() -> (Arc<FakeGpu>, Arc<CudaDevice>) {
-    let fake = FakeGpu::new(4);
-    let dev = Arc::new(CudaDevice::with_api(fake.clone()).expect("fake device opens"));
-    (fake, dev)
-}
 
 /// A new stream of the fake device (destroyed with its last clone), and its handle.
 fn stream(dev: &Arc<CudaDevice>) -> (CudaStream, u64) {
@@ -40,10 +35,6 @@ fn write_kernel(buf: &CudaBuffer) {
 }
 
 /// The log entries after the first `from`.
-fn log_since(fake: &FakeGpu, from: usize) -> Vec<String> {
-    fake.state().log[from..].to_vec()
-}
-
 fn log_len(fake: &FakeGpu) -> usize {
     fake.state().log.len()
 }

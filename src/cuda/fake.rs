@@ -89,6 +89,18 @@ impl FakeGpu {
     }
 }
 
+/// A fake `cuda:0` with 4 multiprocessors, opened as a device: where the fake-GPU tests start.
+pub(crate) fn fake_device() -> (Arc<FakeGpu>, Arc<super::context::CudaDevice>) {
+    let fake = FakeGpu::new(4);
+    let dev = Arc::new(super::context::CudaDevice::with_api(fake.clone()).expect("fake device opens"));
+    (fake, dev)
+}
+
+/// The fake's log entries from `from` on.
+pub(crate) fn log_since(fake: &FakeGpu, from: usize) -> Vec<String> {
+    fake.state().log[from..].to_vec()
+}
+
 impl State {
     fn handle(&mut self) -> u64 {
         self.next_handle += 1;

@@ -5,6 +5,7 @@
 use super::*;
 use crate::cuda::context::CudaDevice;
 use crate::cuda::elementwise::{copy, fill, launch_elementwise, EwInput};
+use crate::cuda::fake::fake_device as device;
 use crate::cuda::launch::{self, RedArgs};
 use crate::cuda::reduce::{launch_reduction, Reduction, SINGLE_BLOCK_MAX};
 use crate::cuda::{download, upload, CudaBuffer};
@@ -15,12 +16,6 @@ use crate::layout::Layout;
 /// Tests that set the process-wide launch overrides, or assert kernel paths, hold this.
 fn lock() -> MutexGuard<'static, ()> {
     launch::test_lock()
-}
-
-fn device() -> (Arc<FakeGpu>, Arc<CudaDevice>) {
-    let fake = FakeGpu::new(4);
-    let dev = Arc::new(CudaDevice::with_api(fake.clone()).expect("fake device opens"));
-    (fake, dev)
 }
 
 fn upload_u32(dev: &Arc<CudaDevice>, values: &[u32]) -> CudaBuffer {

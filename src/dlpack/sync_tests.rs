@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::array::Array;
-use crate::cuda::fake::FakeGpu;
+use crate::cuda::fake::{fake_device as device, log_since};
 use crate::dlpack::{ExportOptions, RawDLPack};
 use crate::dtype::DType;
 use crate::layout::Layout;
@@ -11,17 +11,6 @@ use crate::storage::Storage;
 use std::sync::Arc;
 
 const OURS: ForeignStreamId = ForeignStreamId(0xabc0);
-
-fn device() -> (Arc<FakeGpu>, Arc<CudaDevice>) {
-    let fake = FakeGpu::new(4);
-    let dev = Arc::new(CudaDevice::with_api(fake.clone()).expect("fake device opens"));
-    (fake, dev)
-}
-
-/// The log entries from `from` on.
-fn log_since(fake: &FakeGpu, from: usize) -> Vec<String> {
-    fake.state().log[from..].to_vec()
-}
 
 #[test]
 fn plan_waits_only_when_streams_differ() {

@@ -3,19 +3,9 @@
 
 use super::*;
 use crate::cuda::api::EventId;
-use crate::cuda::fake::{FakeGpu, FAKE_MS_PER_RECORD};
+use crate::cuda::fake::FAKE_MS_PER_RECORD;
+use crate::cuda::fake::{fake_device as device, log_since};
 use std::time::Duration;
-
-fn device() -> (Arc<FakeGpu>, Arc<CudaDevice>) {
-    let fake = FakeGpu::new(4);
-    let dev = Arc::new(CudaDevice::with_api(fake.clone()).expect("fake device opens"));
-    (fake, dev)
-}
-
-/// The log entries from `from` on.
-fn log_since(fake: &FakeGpu, from: usize) -> Vec<String> {
-    fake.state().log[from..].to_vec()
-}
 
 /// The event of the first `event_create E` entry.
 fn created(log: &[String]) -> String {
