@@ -69,18 +69,20 @@ mod error;
 pub mod kernels;
 mod layout;
 mod ops;
+mod probe;
 mod storage;
 mod stream;
 mod vocab;
 
 pub use array::{Array, IndexItem, Selection};
 pub use cpu::{cpu_cache_bytes, cpu_cache_trim};
-pub use device::{devices_report, Device, DeviceInfo, DevicesReport, DEVICE_ENV};
+pub use device::{Device, DeviceInfo, DEVICE_ENV};
 pub use dlpack::{DLPackTensor, ExportOptions};
 pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
 pub use ops::{can_cast, result_type, BinaryOp, Operand, ReduceOp, UnaryOp};
+pub use probe::{devices_report, DevicesReport};
 pub use stream::{Event, Stream, StreamGuard};
 
 /// The CUDA emulator (feature `emulator`, selected by `DEVARRAY_DEVICE=cuda-emu`).
