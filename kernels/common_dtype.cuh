@@ -1,6 +1,6 @@
 // Module dtype selection: turns the one -DDA_DTYPE_<TAG> of a compilation into DA_T, DA_TAG
-// and the DA_IS_* flags. Separate because it is the only part that depends on per-module
-// compile options; everything else is the same text for every module.
+// and the DA_IS_* flags. Separate because the parts before it are generic over dtypes; this
+// is where a module's one dtype is fixed.
 // Part of common.cuh, which includes the parts in order; each part relies on the ones before
 // it and includes nothing itself (NVRTC gets every part by name from src/cuda/module.rs).
 #ifndef DA_COMMON_DTYPE_CUH

@@ -1,6 +1,6 @@
 // The elementwise engine (functor contract, scalar/vector/strided paths), the emulator hooks
-// and kernel selection (DA_WHEN_WANTED). Separate because it is the largest piece and the one
-// whose code generation the register/spill checks (ci/kernels.sh) mostly watch.
+// and kernel selection (DA_WHEN_WANTED). Separate because it is the largest part, and the one
+// the elementwise, cast, where/clip, copy and fill kernels are built from.
 // Part of common.cuh, which includes the parts in order; each part relies on the ones before
 // it and includes nothing itself (NVRTC gets every part by name from src/cuda/module.rs).
 #ifndef DA_COMMON_ELEMENTWISE_CUH

@@ -1,6 +1,6 @@
 // The 16-bit float storage types (da_f16, da_bf16) and their conversions.
 // Separate because the portable branch is also the emulator's and the host tests' reference
-// conversion (kernels/emu/runtime.cpp, src/cuda/emu/ffi.rs), so it is reviewed on its own.
+// conversion (kernels/emu/runtime.cpp, src/cuda/emu/ffi.rs): a change here changes those too.
 // Part of common.cuh, which includes the parts in order; each part relies on the ones before
 // it and includes nothing itself (NVRTC gets every part by name from src/cuda/module.rs).
 #ifndef DA_COMMON_F16_CUH

@@ -1,6 +1,6 @@
 // Global memory loads and stores (read-only path, 16-byte vector access).
-// Separate because the aliasing contract of kernel inputs and outputs is stated and kept here,
-// in one place every kernel's memory traffic goes through.
+// Separate because the contract these loads rely on (how an output may alias an input) is
+// stated here, next to them.
 // Part of common.cuh, which includes the parts in order; each part relies on the ones before
 // it and includes nothing itself (NVRTC gets every part by name from src/cuda/module.rs).
 #ifndef DA_COMMON_MEMORY_CUH

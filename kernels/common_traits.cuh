@@ -1,6 +1,6 @@
 // dtype traits: kind, compute type, same-size unsigned type, ABI scalar bits.
-// Separate because it is the single table that maps each storage type to its properties; every
-// generic piece below (chunks, engine, dtype selection) reads types only through it.
+// Separate because it is the single table that maps each storage type to its properties; the
+// generic parts after it (chunks, engine, dtype selection) build on it.
 // Part of common.cuh, which includes the parts in order; each part relies on the ones before
 // it and includes nothing itself (NVRTC gets every part by name from src/cuda/module.rs).
 #ifndef DA_COMMON_TRAITS_CUH
