@@ -108,7 +108,7 @@ DA_UFUNCTOR(op_bitwise_invert, T) {
     else return (T)~x;
 }
 
-// Large bodies: emitted once per kernel (see DA_HEAVY in common.cuh).
+// Large bodies: emitted once per kernel (see DA_HEAVY in common_elementwise.cuh).
 DA_HEAVY(op_sin)
 DA_HEAVY(op_cos)
 DA_HEAVY(op_tan)

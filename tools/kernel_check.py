@@ -89,11 +89,21 @@ def family_tags(path):
     return ALL_TAGS
 
 
-def compile_module(lib, src, header, name, opts):
+def common_headers():
+    """[(include name, text)] of common.cuh and its common_*.cuh parts: NVRTC resolves #include
+    only against the headers it is given, so every one is passed by name (as src/cuda/module.rs does)."""
+    out = []
+    for name in sorted(f for f in os.listdir(KDIR) if f.startswith("common") and f.endswith(".cuh")):
+        with open(os.path.join(KDIR, name), "rb") as f:
+            out.append((name.encode(), f.read()))
+    return out
+
+
+def compile_module(lib, src, headers, name, opts):
     prog = ctypes.c_void_p()
-    hdrs = (ctypes.c_char_p * 1)(header)
-    names = (ctypes.c_char_p * 1)(b"common.cuh")
-    rc = lib.nvrtcCreateProgram(ctypes.byref(prog), src, name.encode(), 1, hdrs, names)
+    hdrs = (ctypes.c_char_p * len(headers))(*[h[1] for h in headers])
+    names = (ctypes.c_char_p * len(headers))(*[h[0] for h in headers])
+    rc = lib.nvrtcCreateProgram(ctypes.byref(prog), src, name.encode(), len(headers), hdrs, names)
     if rc != 0:
         return rc, "nvrtcCreateProgram: %s" % lib.nvrtcGetErrorString(rc).decode(), None, None
     copts = (ctypes.c_char_p * len(opts))(*[o.encode() for o in opts])
@@ -207,11 +217,10 @@ def run_job_(job):
         return res
     with open(os.path.join(KDIR, family + ".cu"), "rb") as f:
         src = f.read()
-    with open(os.path.join(KDIR, "common.cuh"), "rb") as f:
-        header = f.read()
+    headers = common_headers()
     opts = ["--gpu-architecture=" + arch, "-std=c++17", "-default-device", "--ptxas-options=-v",
             "-DDA_DTYPE_" + tag.upper()]
-    rc, log, cubin, ptx = compile_module(lib, src, header, family + ".cu", opts)
+    rc, log, cubin, ptx = compile_module(lib, src, headers, family + ".cu", opts)
     if rc != 0:
         res["errors"].append("%s %s %s: compile error (NVRTC %s):\n%s" % (family, tag, arch, ver, log))
         return res

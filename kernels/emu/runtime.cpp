@@ -27,7 +27,7 @@ uint3 threadIdx, blockIdx;
 dim3 blockDim, gridDim;
 
 // ------------------------------------------------------------------------------------------
-// half / bfloat16 conversions for the shim: common.cuh's portable code (the same code kernels use)
+// half / bfloat16 conversions for the shim: common_f16.cuh's portable code (the same code kernels use)
 // ------------------------------------------------------------------------------------------
 extern "C" float da_emu_half_to_float(unsigned short h) { return da_h2f(h); }
 extern "C" unsigned short da_emu_float_to_half(float f) { return (unsigned short)da_f2h(f); }

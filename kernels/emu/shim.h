@@ -11,7 +11,7 @@
 //   each warp (full-warp masks only; a barrier or warp operation that a thread of the block or
 //   a lane of the warp has exited before is reported as an error, like a deadlock);
 // - atomics, vector types (uint4, float2...), bit/float reinterpretation intrinsics, __ldg, the C
-//   math library, half/bfloat16 conversions (through common.cuh's portable code);
+//   math library, half/bfloat16 conversions (through common_f16.cuh's portable code);
 // - DA_EMU_REGISTER: a per-translation-unit kernel registry (kernels/emu/module_table.h collects it).
 // One kernel runs at a time per process (the runtime serialises launches).
 #pragma once

@@ -7,7 +7,7 @@ module_table.h), built the way build.rs builds them for the `emulator` cargo fea
 family x dtype is its own translation unit, like the NVRTC modules, and a generated registry lists
 them. launcher.cpp adds the C entry point test_kernels.py calls.
 """
-import os, re, subprocess, sys
+import glob, os, re, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -66,7 +66,7 @@ def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".cache/hosttest/libdaemu.so")
     objdir = os.path.join(os.path.dirname(out), "obj")
     os.makedirs(objdir, exist_ok=True)
-    common = [os.path.join(KDIR, "common.cuh")] + [os.path.join(EMU, h) for h in ("shim.h", "module_table.h")]
+    common = glob.glob(os.path.join(KDIR, "common*.cuh")) + [os.path.join(EMU, h) for h in ("shim.h", "module_table.h")]
 
     def build(unit):
         src, deps = unit

@@ -40,8 +40,29 @@ impl Family {
     }
 }
 
-/// The shared header every family includes as `"common.cuh"`.
-pub(crate) const COMMON_HEADER: (&str, &str) = ("common.cuh", include_str!("../../kernels/common.cuh"));
+/// Shared header: `(include name, text)`.
+macro_rules! header {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../kernels/", $name)))
+    };
+}
+
+/// The shared headers: `common.cuh`, which every family includes, and the parts it includes.
+/// NVRTC resolves `#include` only against the headers it is given, so every one is passed by name,
+/// and every one is hashed into the cache key (a change to any part must invalidate cached
+/// modules). A new `common_*.cuh` needs a line here (`every_common_part_is_listed` checks).
+pub(crate) const COMMON_HEADERS: [(&str, &str); 10] = [
+    header!("common.cuh"),
+    header!("common_port.cuh"),
+    header!("common_memory.cuh"),
+    header!("common_f16.cuh"),
+    header!("common_traits.cuh"),
+    header!("common_chunk.cuh"),
+    header!("common_index.cuh"),
+    header!("common_elementwise.cuh"),
+    header!("common_dtype.cuh"),
+    header!("common_math.cuh"),
+];
 
 /// The single table of kernel families. Adding a `.cu` file means adding one line here.
 pub(crate) static FAMILIES: &[Family] = &[
@@ -72,8 +93,8 @@ fn module_name(family: &Family, tag: DType) -> String {
 }
 
 /// NVRTC options besides the architecture (ABI.md: no fast math, NumPy semantics). `select`
-/// (a kernel prefix, `add_f32`) limits the module to that op's kernels (common.cuh, "Kernel
-/// selection"); `None` builds the whole family.
+/// (a kernel prefix, `add_f32`) limits the module to that op's kernels (common_elementwise.cuh,
+/// "Kernel selection"); `None` builds the whole family.
 pub(crate) fn compile_options(tag: DType, select: Option<&str>) -> Vec<String> {
     let mut options =
         vec!["-std=c++17".into(), "-default-device".into(), format!("-DDA_DTYPE_{}", tag.tag().to_ascii_uppercase())];
@@ -113,7 +134,7 @@ fn compile(fam: &Family, tag: DType, target: Target, select: Option<&str>) -> Re
             log: format!("family {} has no {} module", fam.name, tag.tag()),
         });
     }
-    nvrtc::compile(fam.file, fam.source, &[COMMON_HEADER], target, &compile_options(tag, select))
+    nvrtc::compile(fam.file, fam.source, &COMMON_HEADERS, target, &compile_options(tag, select))
         .map_err(|f| Error::Kernel { module: module_name(fam, tag), stage: "compile", log: f.log })
 }
 
@@ -156,12 +177,15 @@ pub(crate) fn cache_key(
 }
 
 /// The hash of what every module of `fam` shares (cache format, crate version, the family's
-/// source and the common header, ~60 KB), computed once per family: hashing it per key was most
+/// source and the common headers, ~60 KB), computed once per family: hashing it per key was most
 /// of the cost of a warm load of the whole kernel set.
 fn source_hash(fam: &Family) -> u64 {
     let hash = |f: &Family| {
-        let h = Fnv::new().str("devarray kernel cache v2").str(env!("CARGO_PKG_VERSION")).str(f.name);
-        h.str(COMMON_HEADER.1).str(f.source).0
+        let mut h = Fnv::new().str("devarray kernel cache v2").str(env!("CARGO_PKG_VERSION")).str(f.name);
+        for (name, text) in COMMON_HEADERS {
+            h = h.str(name).str(text);
+        }
+        h.str(f.source).0
     };
     static KNOWN: OnceLock<Vec<u64>> = OnceLock::new();
     match FAMILIES.iter().position(|f| std::ptr::eq(f, fam)) {
@@ -420,6 +444,29 @@ mod tests {
             assert!(!f.tags().is_empty());
         }
         assert!(family("nope").is_err());
+    }
+
+    #[test]
+    fn every_common_part_is_listed() {
+        // Each part common.cuh includes is passed to NVRTC and hashed, and nothing else is listed.
+        let (main, parts) = COMMON_HEADERS.split_first().unwrap();
+        assert_eq!(main.0, "common.cuh");
+        let included: Vec<&str> =
+            main.1.lines().filter_map(|l| l.strip_prefix("#include \"")?.strip_suffix('"')).collect();
+        assert_eq!(included, parts.iter().map(|p| p.0).collect::<Vec<_>>());
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/kernels");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|f| f.starts_with("common_") && f.ends_with(".cuh"))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<&str> = parts.iter().map(|p| p.0).collect();
+        listed.sort();
+        assert_eq!(on_disk, listed);
+        for (name, text) in parts {
+            assert!(!text.contains("#include"), "{name} includes nothing");
+        }
     }
 
     #[test]

@@ -50,7 +50,7 @@ extern "C" {
 }
 
 /// What a kernel's parameters are, as far as the host checks them (`abi`/`abi_info` written by
-/// the `DA_EMU_EW`/`DA_EMU_RED` hooks in `kernels/common.cuh`).
+/// the `DA_EMU_EW`/`DA_EMU_RED` hooks in `kernels/common_elementwise.cuh`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Abi {
     /// `(EwArgs, layout)`: `inputs` operands, element sizes of the output and inputs 0..2, and the
@@ -190,7 +190,7 @@ pub(crate) unsafe fn run(
     }
 }
 
-/// The float16/bfloat16 conversions of `kernels/common.cuh`'s portable (`#else`) branch, which
+/// The float16/bfloat16 conversions of `kernels/common_f16.cuh`'s portable (`#else`) branch, which
 /// the emulated kernels use; for tests against the `half` crate.
 #[cfg(test)]
 pub(crate) mod half_bits {
