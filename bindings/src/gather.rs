@@ -1,4 +1,5 @@
-//! Gather functions of the array API namespace: thin wrappers over the core's `take`.
+//! Gather, scatter and split functions of the namespace: thin wrappers over the core's `take`,
+//! `take_along_axis`, `put` and `split`.
 
 use crate::array::PyNdarray;
 use crate::errors::IntoPyResult;
@@ -17,4 +18,39 @@ pub(crate) fn _take(
     let (x, i) = (x.get().inner.clone(), indices.get().inner.clone());
     guard::check(py, "take", &i)?;
     py.detach(|| x.take(&i, axis)).py_err().map(PyNdarray::new)
+}
+
+/// `take_along_axis(x, indices, axis)`: the core's `take_along_axis`. The indices are read to
+/// the host by the core (an implicit transfer the transfer guard checks).
+#[pyfunction]
+pub(crate) fn _take_along_axis(
+    py: Python<'_>,
+    x: &Bound<'_, PyNdarray>,
+    indices: &Bound<'_, PyNdarray>,
+    axis: isize,
+) -> PyResult<PyNdarray> {
+    let (x, i) = (x.get().inner.clone(), indices.get().inner.clone());
+    guard::check(py, "take_along_axis", &i)?;
+    py.detach(|| x.take_along_axis(&i, axis)).py_err().map(PyNdarray::new)
+}
+
+/// `put(x, indices, values)`: the core's `put` (flat C-order positions, `values` already of
+/// `x`'s dtype and device). The indices are read to the host, as for `_take`.
+#[pyfunction]
+pub(crate) fn _put(
+    py: Python<'_>,
+    x: &Bound<'_, PyNdarray>,
+    indices: &Bound<'_, PyNdarray>,
+    values: &Bound<'_, PyNdarray>,
+) -> PyResult<()> {
+    let (x, i, v) = (x.get().inner.clone(), indices.get().inner.clone(), values.get().inner.clone());
+    guard::check(py, "put", &i)?;
+    py.detach(|| x.put(&i, &v)).py_err()
+}
+
+/// `split(x, indices, axis)` with non-negative, already normalised split points: the core's
+/// `split` (views, no copy).
+#[pyfunction]
+pub(crate) fn _split(x: &Bound<'_, PyNdarray>, indices: Vec<usize>, axis: isize) -> PyResult<Vec<PyNdarray>> {
+    Ok(x.get().inner.split(&indices, axis).py_err()?.into_iter().map(PyNdarray::new).collect())
 }

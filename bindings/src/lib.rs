@@ -40,6 +40,9 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     functions::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
+    m.add_function(wrap_pyfunction!(gather::_take_along_axis, m)?)?;
+    m.add_function(wrap_pyfunction!(gather::_put, m)?)?;
+    m.add_function(wrap_pyfunction!(gather::_split, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_set_transfer_guard, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_get_transfer_guard, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_enter_transfer_guard, m)?)?;

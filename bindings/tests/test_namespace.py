@@ -386,3 +386,51 @@ def test_where_clip_take_count_nonzero(device):
     assert_matches(dv.take(x, dv.asarray([1], device=device), axis=1), np.take(a, [1], axis=1))
     assert_matches(dv.count_nonzero(x), np.count_nonzero(a))
     assert_matches(dv.count_nonzero(x, axis=0), np.count_nonzero(a, axis=0))
+
+
+def test_take_along_axis_put_and_split_match_numpy(device):
+    a = np.array([[10.0, 30.0, 20.0], [60.0, 40.0, 50.0]], dtype=np.float32)
+    x = dv.asarray(a, device=device)
+    order = np.argsort(a, axis=1)
+    i = dv.asarray(order, device=device)
+    assert_matches(dv.take_along_axis(x, i, axis=1), np.take_along_axis(a, order, axis=1))
+    assert_matches(dv.take_along_axis(x, i, axis=-1), np.take_along_axis(a, order, axis=-1))
+    col = np.array([[1], [0]])
+    assert_matches(np.take_along_axis(x, dv.asarray(col, device=device), axis=1), np.take_along_axis(a, col, axis=1))
+    with pytest.raises(IndexError):
+        dv.take_along_axis(x, dv.asarray([[3]], device=device), axis=1)
+    with pytest.raises(ValueError):  # indices need x's number of dimensions
+        dv.take_along_axis(x, dv.asarray([0], device=device), axis=1)
+
+    b = np.zeros((2, 3), dtype=np.float32)
+    y = dv.asarray(b, device=device)
+    np.put(b, [5, 0, -1], [1.0, 2.0, 3.0])  # NumPy's -1 is the last element, like ours
+    dv.put(y, [5, 0, -1], [1.0, 2.0, 3.0])
+    assert_matches(y, b)
+    np.put(y, dv.asarray([1], device=device), 7.0)
+    np.put(b, [1], 7.0)
+    assert_matches(y, b)
+    with pytest.raises(IndexError):
+        dv.put(y, [6], [1.0])
+    with pytest.raises(ValueError, match="read-only|writ"):
+        dv.put(dv.broadcast_to(dv.asarray([1.0], device=device), (3,)), [0], [1.0])
+
+    c = np.arange(10.0)
+    z = dv.asarray(c, device=device)
+    for points in ([3, 7], [-2], [0, 20], [5, 2], []):
+        got = dv.split(z, points)
+        want = np.split(c, points)
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            assert_matches(g, w)
+    assert [p.shape for p in dv.split(z, 5)] == [(2,)] * 5
+    assert [p.shape for p in np.split(z, 2)] == [(5,)] * 2
+    with pytest.raises(ValueError, match="equal division"):
+        dv.split(z, 3)
+    assert [p.shape for p in dv.array_split(z, 3)] == [q.shape for q in np.array_split(c, 3)]
+    assert [p.shape for p in np.array_split(z, 4)] == [q.shape for q in np.array_split(c, 4)]
+    m = dv.asarray(a, device=device)
+    for g, w in zip(dv.split(m, [1], axis=-1), np.split(a, [1], axis=-1)):
+        assert_matches(g, w)
+    with pytest.raises(ValueError):
+        dv.array_split(z, 0)

@@ -5,7 +5,8 @@
 //! Row loops take a slice fast path when operands are contiguous (or, for `map2`, when one
 //! operand is a broadcast value), so LLVM can vectorise them.
 
-use super::strided::{as_slice, as_slice_mut, for_each_row, for_each_row_grain, Operand, PAR_CHUNK};
+use super::parallel::PAR_CHUNK;
+use super::strided::{as_slice, as_slice_mut, for_each_row, for_each_row_grain, Operand};
 use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::Element;
 use crate::layout::Layout;

@@ -14,8 +14,8 @@
 //! fixed order: results are deterministic.
 
 use super::math::{Classify, FloatElem};
+use super::parallel::{self, worth_parallel, SendPtr, PAR_CHUNK};
 use super::staged::CHUNK;
-use super::strided::{SendPtr, PAR_CHUNK};
 use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
@@ -23,7 +23,6 @@ use crate::layout::Layout;
 use crate::vocab::ReduceDims;
 use crate::vocab::ReduceOp;
 use half::{bf16, f16};
-use rayon::prelude::*;
 
 type View<'a> = (&'a CpuBuffer, &'a Layout);
 
@@ -158,21 +157,13 @@ fn run<R: Reducer>(r: &R, src: View<'_>, dims: ReduceDims, dst: View<'_>) {
 }
 
 /// Runs `f(t)` for `t in 0..tasks`, in parallel when the total `work` is worth it.
-fn for_tasks(tasks: usize, work: usize, f: impl Fn(usize) + Sync + Send) {
-    if tasks > 1 && work >= 2 * PAR_CHUNK && rayon::current_num_threads() > 1 {
-        (0..tasks).into_par_iter().for_each(f);
-    } else {
-        (0..tasks).for_each(f);
-    }
+fn for_tasks(tasks: usize, work: usize, f: impl Fn(usize) + Sync) {
+    parallel::for_tasks(tasks, worth_parallel(tasks, work, PAR_CHUNK), f);
 }
 
 /// `f(t)` for `t in 0..tasks` collected in order, in parallel when worth it.
-fn map_tasks<T: Send>(tasks: usize, work: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
-    if tasks > 1 && work >= 2 * PAR_CHUNK && rayon::current_num_threads() > 1 {
-        (0..tasks).into_par_iter().map(f).collect()
-    } else {
-        (0..tasks).map(f).collect()
-    }
+fn map_tasks<T: Send>(tasks: usize, work: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    parallel::map_tasks(tasks, worth_parallel(tasks, work, PAR_CHUNK), f)
 }
 
 /// Combines partials pairwise (recursive halving), in index order.

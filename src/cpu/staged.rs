@@ -6,7 +6,8 @@
 
 use super::elementwise::{bind, load, map1_grain, map2, out_operand, store};
 use super::math::{FloatElem, Real};
-use super::strided::{for_each_row, for_each_row_grain, PAR_CHUNK};
+use super::parallel::PAR_CHUNK;
+use super::strided::{for_each_row, for_each_row_grain};
 use super::{queue, CpuBuffer};
 use crate::layout::Layout;
 use crate::vocab::Input;

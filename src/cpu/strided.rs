@@ -4,19 +4,7 @@
 //! Every CPU op is a "row kernel" given to [`for_each_row`]: a function of K row pointers, K
 //! byte strides and a row length. Row kernels take a slice fast path when all strides are unit.
 
-use rayon::prelude::*;
-
-/// Elements per parallel task: below this, threads cost more than they save.
-pub(crate) const PAR_CHUNK: usize = 1 << 15;
-
-/// A raw pointer that may cross to worker threads: the engine hands disjoint output rows to
-/// different threads, so sharing the base pointer is sound.
-#[derive(Clone, Copy)]
-pub(crate) struct SendPtr(pub(crate) *mut u8);
-// SAFETY: see the type's doc; the pointer is only offset and passed to row kernels.
-unsafe impl Send for SendPtr {}
-// SAFETY: as above.
-unsafe impl Sync for SendPtr {}
+use super::parallel::{for_tasks, worth_parallel, SendPtr, PAR_CHUNK};
 
 /// One operand: pointer to its element `[0, 0, …]`, element strides, element size.
 #[derive(Clone, Copy)]
@@ -75,7 +63,10 @@ fn plan<const K: usize>(shape: &[usize], ops: &[Operand<'_>; K]) -> Plan<K> {
         if n == 1 {
             continue;
         }
-        let s: [isize; K] = std::array::from_fn(|k| ops[k].strides[d] * ops[k].itemsize as isize);
+        let mut s = [0isize; K];
+        for (s, op) in s.iter_mut().zip(ops) {
+            *s = op.strides[d] * op.itemsize as isize;
+        }
         if let Some((pn, ps)) = p.last_mut() {
             // Merge with the previous (outer) dim when, for every operand, stepping the outer dim
             // equals stepping over a whole inner row.
@@ -121,10 +112,19 @@ where
     }
     let p = plan(shape, &ops);
     let dims = p.dims();
-    let base: [SendPtr; K] = std::array::from_fn(|k| SendPtr(ops[k].ptr));
+    // Plain loops over K instead of `std::array::from_fn`: each `from_fn` closure is its own
+    // type, instantiated again for every row kernel, which added ~6% to the crate's IR.
+    let mut base = [SendPtr(std::ptr::null_mut()); K];
+    for (b, op) in base.iter_mut().zip(&ops) {
+        b.0 = op.ptr;
+    }
     let ndim = dims.len();
     if ndim == 0 {
-        row(base.map(|b| b.0), [0; K], 1);
+        let mut ptrs = [std::ptr::null_mut(); K];
+        for (p, b) in ptrs.iter_mut().zip(base) {
+            *p = b.0;
+        }
+        row(ptrs, [0; K], 1);
         return;
     }
     let (inner, inner_strides) = dims[ndim - 1];
@@ -147,23 +147,25 @@ where
                 *o += i as isize * s;
             }
         }
-        std::array::from_fn(|k| base[k].0.wrapping_offset(off[k]))
+        let mut start = [std::ptr::null_mut(); K];
+        for ((p, b), o) in start.iter_mut().zip(base).zip(off) {
+            *p = b.0.wrapping_offset(o);
+        }
+        start
     };
     let run_task = |t: usize| {
         let (group, piece) = (t / pieces_per_row, t % pieces_per_row);
         let lo = piece * piece_len;
         let len = piece_len.min(inner - lo);
         for r in group * rows_per_task..((group + 1) * rows_per_task).min(rows) {
-            let start = row_start(r);
-            let ptrs = std::array::from_fn(|k| start[k].wrapping_offset(lo as isize * inner_strides[k]));
+            let mut ptrs = row_start(r);
+            for (p, s) in ptrs.iter_mut().zip(inner_strides) {
+                *p = p.wrapping_offset(lo as isize * s);
+            }
             row(ptrs, inner_strides, len);
         }
     };
-    if total >= 2 * grain && tasks > 1 && rayon::current_num_threads() > 1 {
-        (0..tasks).into_par_iter().for_each(run_task);
-    } else {
-        (0..tasks).for_each(run_task);
-    }
+    for_tasks(tasks, worth_parallel(tasks, total, grain), run_task);
 }
 
 /// Reads `len` elements at `ptr` with byte stride `stride` as a slice when contiguous.

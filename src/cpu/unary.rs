@@ -4,8 +4,8 @@
 
 use super::elementwise::map1;
 use super::math::{dispatch_float, dispatch_int, Classify, FloatElem, IntElem, Real};
+use super::parallel::PAR_CHUNK;
 use super::staged::{map1_float, HEAVY_GRAIN};
-use super::strided::PAR_CHUNK;
 use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};

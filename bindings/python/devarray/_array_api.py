@@ -408,6 +408,65 @@ def take(x: ndarray, indices: ndarray, /, *, axis: int | None = None) -> ndarray
     return _core._take(x, indices, axis)
 
 
+def take_along_axis(x: ndarray, indices: ndarray, /, *, axis: int = -1) -> ndarray:
+    """Elements of ``x`` at ``indices`` along ``axis``, position by position (the core's
+    ``take_along_axis``): ``indices`` has ``x``'s number of dimensions and broadcasts with it on
+    the other axes. The indices are read to the host for their bounds."""
+    if not isinstance(indices, ndarray):
+        raise TypeError(f"take_along_axis: indices must be a devarray array, not {type(indices).__name__}")
+    return _core._take_along_axis(x, indices, operator.index(axis))
+
+
+def put(a: ndarray, ind: Any, v: Any, /) -> None:
+    """Writes ``v`` at the flat (C-order) positions ``ind`` of ``a``, in place, like NumPy's
+    ``put`` with ``mode="raise"``: out-of-bounds positions raise ``IndexError``. ``v`` must
+    broadcast to ``ind``'s shape (NumPy would also repeat a shorter ``v`` cyclically).
+    ``ind`` and ``v`` may be host values; they are copied to ``a``'s device first."""
+    if not isinstance(ind, ndarray):
+        ind = asarray(ind, device=a.device)
+    if not isinstance(v, ndarray) or v.dtype != a.dtype:
+        v = asarray(v, dtype=a.dtype, device=a.device)
+    _core._put(a, ind, v)
+
+
+def split(x: ndarray, indices_or_sections: Any, /, axis: int = 0) -> list[ndarray]:
+    """Views of ``x`` split along ``axis`` (NumPy's ``split``): an int gives that many equal
+    pieces (``ValueError`` when the length does not divide), a sequence gives the split
+    points, which may be negative or past the end as slice bounds may."""
+    axis = _normalize_axis(axis, x.ndim)
+    length = x.shape[axis]
+    if isinstance(indices_or_sections, ndarray):
+        raise TypeError("split: pass the split points as a host sequence, not a device array")
+    try:
+        sections = operator.index(indices_or_sections)
+    except TypeError:
+        return _split_at(x, [operator.index(i) for i in indices_or_sections], axis)
+    if sections <= 0 or length % sections:
+        raise ValueError(f"split: array split does not result in an equal division: {length} into {sections}")
+    return _split_at(x, [k * (length // sections) for k in range(1, sections)], axis)
+
+
+def array_split(x: ndarray, indices_or_sections: Any, /, axis: int = 0) -> list[ndarray]:
+    """As ``split``, but an int ``n`` need not divide the length: the first ``length % n``
+    pieces get one element more (NumPy's ``array_split``)."""
+    axis = _normalize_axis(axis, x.ndim)
+    try:
+        sections = operator.index(indices_or_sections)
+    except TypeError:
+        return split(x, indices_or_sections, axis)
+    if sections <= 0:
+        raise ValueError("array_split: number of sections must be larger than 0")
+    base, extra = divmod(x.shape[axis], sections)
+    sizes = [base + 1] * extra + [base] * (sections - extra)
+    return _split_at(x, [sum(sizes[:k]) for k in range(1, sections)], axis)
+
+
+def _split_at(x: ndarray, points: list[int], axis: int) -> list[ndarray]:
+    """The core's ``split`` after resolving negative split points as slice bounds."""
+    length = x.shape[axis]
+    return _core._split(x, [builtins.max(p + length, 0) if p < 0 else p for p in points], axis)
+
+
 def _normalize_axis(axis: int, ndim: int) -> int:
     axis = operator.index(axis)  # a 0-d device int is read here (the transfer guard checks it)
     if not -ndim <= axis < ndim:

@@ -437,6 +437,30 @@ def _take(a, indices, axis=None, out=None, mode="raise"):
     return _array_api.take(a, indices, axis=axis)
 
 
+@implements(np.take_along_axis)
+def _take_along_axis(arr, indices, axis=-1):
+    if axis is None:
+        return NotImplemented  # NumPy's flattening form: spell it arr.ravel()
+    return _array_api.take_along_axis(arr, indices, axis=axis)
+
+
+@implements(np.put)
+def _put(a, ind, v, mode="raise"):
+    if mode != "raise":
+        return NotImplemented
+    return _array_api.put(a, ind, v)
+
+
+@implements(np.split)
+def _split(ary, indices_or_sections, axis=0):
+    return _array_api.split(ary, indices_or_sections, axis)
+
+
+@implements(np.array_split)
+def _array_split(ary, indices_or_sections, axis=0):
+    return _array_api.array_split(ary, indices_or_sections, axis)
+
+
 @implements(np.shape)
 def _shape(a):
     return a.shape
