@@ -57,6 +57,14 @@ pub(crate) trait Backend {
     ) -> Result<()>;
 
     /// Writes `value` (converted to `dtype`) into every element of the view `out`.
+    /// `out[p] = a[p] @ b[p]` for every batch position `p`: `a`, `b` and `out` are 3-D views
+    /// of shapes `(batch, m, k)`, `(batch, k, n)` and `(batch, m, n)`, all of `dtype`. `out` is
+    /// C-contiguous; the inputs may have any strides (zero for broadcast batches or rows, and
+    /// negative). Integer products wrap like NumPy's; `bool` is the logical or of ands;
+    /// float16/bfloat16 accumulate in float32 and round once. `k == 0` writes zeros.
+    fn matmul(dtype: DType, a: View<'_, Self::Buffer>, b: View<'_, Self::Buffer>, out: View<'_, Self::Buffer>)
+        -> Result<()>;
+
     fn fill(out: View<'_, Self::Buffer>, dtype: DType, value: Scalar) -> Result<()>;
 
     /// Copies view `src` into view `dst` (same shape, `itemsize`-byte elements), as if `src`

@@ -50,6 +50,10 @@ impl Backend for Cpu {
         super::reduce::reduce(op, dtype, src, dims, divisor, out)
     }
 
+    fn matmul(dtype: DType, a: View<'_, CpuBuffer>, b: View<'_, CpuBuffer>, out: View<'_, CpuBuffer>) -> Result<()> {
+        super::matmul::matmul(dtype, a, b, out)
+    }
+
     fn fill(out: View<'_, CpuBuffer>, dtype: DType, value: Scalar) -> Result<()> {
         super::fill(out.0, out.1, dtype, value);
         Ok(())

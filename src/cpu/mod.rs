@@ -13,6 +13,7 @@ pub(crate) mod cast;
 pub(crate) mod elementwise;
 pub(crate) mod gather;
 pub(crate) mod math;
+pub(crate) mod matmul;
 pub(crate) mod parallel;
 pub(crate) mod reduce;
 pub(crate) mod staged;

@@ -27,6 +27,7 @@ pub(crate) mod driver;
 pub(crate) mod elementwise;
 pub(crate) mod gather;
 pub(crate) mod launch;
+pub(crate) mod matmul;
 pub(crate) mod module;
 pub(crate) mod nvrtc;
 pub(crate) mod ops;

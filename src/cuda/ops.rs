@@ -121,6 +121,10 @@ impl Backend for Cuda {
         launch_reduction(out.0.device(), &red)
     }
 
+    fn matmul(dtype: DType, a: View<'_, CudaBuffer>, b: View<'_, CudaBuffer>, out: View<'_, CudaBuffer>) -> Result<()> {
+        super::matmul::matmul(dtype, a, b, out)
+    }
+
     fn fill(out: View<'_, CudaBuffer>, dtype: DType, value: Scalar) -> Result<()> {
         super::fill(out.0, out.1, dtype, value)
     }
