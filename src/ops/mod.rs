@@ -20,6 +20,7 @@
 
 mod binary;
 mod cast;
+mod matmul;
 pub(crate) mod dispatch;
 mod promote;
 mod reduce;
