@@ -186,7 +186,37 @@ fn tensordot_vecdot_outer(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+fn diagonal_and_trace(dev: &Device) -> Result<()> {
+    let m = iota(&[3, 4], DType::I32, dev)?;
+    for (offset, want) in
+        [(0, vec![0, 5, 10]), (1, vec![1, 6, 11]), (3, vec![3]), (4, vec![]), (-1, vec![4, 9]), (-3, vec![])]
+    {
+        assert_eq!(m.diagonal(offset, 0, 1)?.to_vec::<i32>()?, want, "offset {offset}");
+    }
+    // Axes in either order, a stack, and a flipped (negative-stride) view.
+    assert_eq!(m.diagonal(0, 1, 0)?.to_vec::<i32>()?, vec![0, 5, 10]);
+    let s = iota(&[2, 2, 3], DType::I32, dev)?;
+    let d = s.diagonal(0, -2, -1)?;
+    assert_eq!((d.shape(), d.to_vec::<i32>()?), (&[2, 2][..], vec![0, 4, 6, 10]));
+    assert_eq!(s.diagonal(0, 0, 2)?.to_vec::<i32>()?, vec![0, 7, 3, 10]); // d[j, i] = s[i, j, i]
+    let f = m.slice(&[AxisSlice::range(None, None, -1)])?;
+    assert_eq!(f.diagonal(0, 0, 1)?.to_vec::<i32>()?, vec![8, 5, 2]);
+    assert!(matches!(m.diagonal(0, 1, -1), Err(Error::InvalidArgument { .. })));
+    assert!(matches!(m.diagonal(0, 0, 2), Err(Error::AxisOutOfRange { .. })));
+    // The view writes through, and stays read-only when its source is.
+    let w = Array::zeros(&[2, 2], DType::F32, dev)?;
+    w.diagonal(0, 0, 1)?.assign(&Array::ones(&[2], DType::F32, dev)?)?;
+    assert_eq!(w.to_vec::<f32>()?, vec![1.0, 0.0, 0.0, 1.0]);
+    assert!(w.broadcast_to(&[2, 2])?.diagonal(0, 0, 1)?.is_read_only());
+    let t = m.trace(0)?;
+    assert_eq!((t.dtype(), t.to_vec::<i64>()?), (DType::I64, vec![15]));
+    assert_eq!(s.trace(1)?.to_vec::<i64>()?, vec![1 + 5, 7 + 11]);
+    assert!(matches!(iota(&[3], DType::I32, dev)?.trace(0), Err(Error::InvalidArgument { .. })));
+    Ok(())
+}
+
 test_on_devices!(
+    diagonal_and_trace,
     float_products,
     strided_operands,
     batches_broadcast,

@@ -2,7 +2,7 @@
 
 use super::Array;
 use crate::error::{Error, Result};
-use crate::layout::{checked_numel, normalize_axis, AxisSlice};
+use crate::layout::{checked_numel, normalize_axis, AxisSlice, Layout};
 
 impl Array {
     /// The same elements in C order with a new shape.
@@ -225,5 +225,59 @@ impl Array {
         }
         let src = src.broadcast_to(self.shape())?;
         src.storage().copy_to(src.layout(), (self.storage(), self.layout()), self.dtype().itemsize())
+    }
+}
+
+impl Array {
+    /// The diagonal of the matrices in axes `axis1` and `axis2`, as a view: those two axes are
+    /// removed and one axis of the diagonal's length is appended (NumPy's `diagonal`; the Array
+    /// API's `linalg.diagonal` is `diagonal(offset, -2, -1)`). `offset > 0` is above the main
+    /// diagonal, `offset < 0` below; an offset past the edge gives an empty diagonal.
+    ///
+    /// **Errors:** [`Error::AxisOutOfRange`], and [`Error::InvalidArgument`] when the two axes
+    /// are the same.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let m = Array::arange(0.0, 9.0, 1.0, DType::F32, &Device::Cpu)?.reshape(&[3, 3])?;
+    /// assert_eq!(m.diagonal(0, -2, -1)?.to_vec::<f32>()?, vec![0.0, 4.0, 8.0]);
+    /// assert_eq!(m.diagonal(1, -2, -1)?.to_vec::<f32>()?, vec![1.0, 5.0]);
+    /// assert_eq!(m.diagonal(-2, -2, -1)?.to_vec::<f32>()?, vec![6.0]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn diagonal(&self, offset: isize, axis1: isize, axis2: isize) -> Result<Array> {
+        const OP: &str = "diagonal";
+        let (a1, a2) = (normalize_axis(OP, axis1, self.ndim())?, normalize_axis(OP, axis2, self.ndim())?);
+        if a1 == a2 {
+            return Err(Error::invalid(OP, format!("axis1 and axis2 are the same axis ({a1})")));
+        }
+        let l = self.layout();
+        let (n1, n2) = (l.shape()[a1] as isize, l.shape()[a2] as isize);
+        let (s1, s2) = (l.strides()[a1], l.strides()[a2]);
+        // Row `r0`, column `c0` of the first diagonal element; length clipped at both edges.
+        let (r0, c0) = if offset >= 0 { (0, offset) } else { (offset.saturating_neg(), 0) };
+        let len = (n1 - r0).min(n2 - c0).max(0);
+        let start = if len > 0 { l.offset() as isize + r0 * s1 + c0 * s2 } else { l.offset() as isize };
+        let keep = (0..self.ndim()).filter(|&d| d != a1 && d != a2);
+        let shape: Vec<usize> = keep.clone().map(|d| l.shape()[d]).chain([len as usize]).collect();
+        let strides: Vec<isize> = keep.map(|d| l.strides()[d]).chain([s1 + s2]).collect();
+        Ok(self.with_layout(Layout::from_parts(shape, strides, start as usize)))
+    }
+
+    /// The sum along the diagonal of the last two axes (`offset` as in [`Array::diagonal`]),
+    /// in `sum`'s result dtype: the Array API's `linalg.trace`, NumPy's `trace` over the last
+    /// two axes.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let m = Array::arange(0.0, 9.0, 1.0, DType::I32, &Device::Cpu)?.reshape(&[3, 3])?;
+    /// assert_eq!(m.trace(0)?.to_vec::<i64>()?, vec![12]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn trace(&self, offset: isize) -> Result<Array> {
+        if self.ndim() < 2 {
+            return Err(Error::invalid("trace", format!("needs at least 2 dimensions, got {}", self.ndim())));
+        }
+        self.diagonal(offset, -2, -1)?.sum(Some(&[-1]), false)
     }
 }

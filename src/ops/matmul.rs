@@ -62,7 +62,10 @@ impl Array {
                 op: OP,
                 lhs: self.shape().to_vec(),
                 rhs: other.shape().to_vec(),
-                hint: format!("; the first operand's last axis ({k}) must equal the second's {}", contracted_name(other)),
+                hint: format!(
+                    "; the first operand's last axis ({k}) must equal the second's {}",
+                    contracted_name(other)
+                ),
             });
         }
         let batch = broadcast_shapes(&sa[..sa.len() - 2], &sb[..sb.len() - 2]).map_err(|_| Error::ShapeMismatch {
@@ -74,7 +77,11 @@ impl Array {
         let full = |rows: usize, cols: usize| [batch.as_slice(), &[rows, cols]].concat();
         let a = a.cast_to(dtype)?.broadcast_to(&full(m, k))?;
         let b = b.cast_to(dtype)?.broadcast_to(&full(k, n))?;
-        let out = if k == 0 { Array::zeros(&full(m, n), dtype, &self.device())? } else { Array::empty(&full(m, n), dtype, &self.device())? };
+        let out = if k == 0 {
+            Array::zeros(&full(m, n), dtype, &self.device())?
+        } else {
+            Array::empty(&full(m, n), dtype, &self.device())?
+        };
         if k > 0 && out.numel() > 0 {
             run_batched(&a, &b, &out)?;
         }
@@ -105,7 +112,10 @@ impl Array {
     pub fn tensordot(&self, other: &Array, axes: (&[isize], &[isize])) -> Result<Array> {
         const OP: &str = "tensordot";
         if axes.0.len() != axes.1.len() {
-            return Err(Error::invalid(OP, format!("{} axes of the first operand paired with {}", axes.0.len(), axes.1.len())));
+            return Err(Error::invalid(
+                OP,
+                format!("{} axes of the first operand paired with {}", axes.0.len(), axes.1.len()),
+            ));
         }
         let ca = contracted_axes(OP, axes.0, self.ndim())?;
         let cb = contracted_axes(OP, axes.1, other.ndim())?;
@@ -126,7 +136,8 @@ impl Array {
         // As matrices: a -> (free_a, contracted), b -> (contracted, free_b); `reshape` copies
         // only when the permuted view cannot be viewed that way.
         let a = self.permute_dims(&as_isize(&[free_a.as_slice(), &ca].concat()))?.reshape(&[len(self, &free_a), k])?;
-        let b = other.permute_dims(&as_isize(&[cb.as_slice(), &free_b].concat()))?.reshape(&[k, len(other, &free_b)])?;
+        let b =
+            other.permute_dims(&as_isize(&[cb.as_slice(), &free_b].concat()))?.reshape(&[k, len(other, &free_b)])?;
         let shape: Vec<usize> =
             free_a.iter().map(|&d| self.shape()[d]).chain(free_b.iter().map(|&d| other.shape()[d])).collect();
         a.matmul(&b)?.reshape(&shape)

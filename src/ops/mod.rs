@@ -20,8 +20,8 @@
 
 mod binary;
 mod cast;
-mod matmul;
 pub(crate) mod dispatch;
+mod matmul;
 mod promote;
 mod reduce;
 mod ternary;
