@@ -21,6 +21,7 @@ mod gather;
 mod guard;
 mod host;
 mod index;
+mod linalg;
 mod reduce;
 
 use pyo3::prelude::*;
@@ -38,6 +39,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add(d.name(), dtype::dtype_object(py, d)?)?;
     }
     functions::register(m)?;
+    linalg::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take_along_axis, m)?)?;

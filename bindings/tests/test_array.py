@@ -177,7 +177,9 @@ def test_operators_refuse_host_arrays(device):
         with pytest.raises(TypeError):
             other - x
     with pytest.raises(TypeError):
-        x @ x  # no matmul in the core: absent, not a stub
+        x @ np.arange(3)
+    with pytest.raises(TypeError):
+        np.arange(3) @ x
 
 
 def test_comparison_with_unsupported_is_identity_based(device):

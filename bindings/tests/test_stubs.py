@@ -33,6 +33,8 @@ def _module_names(tree: ast.Module) -> dict[str, ast.AST]:
             names[node.name] = node
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names[node.target.id] = node
+        elif isinstance(node, ast.ImportFrom):  # `from . import linalg as linalg`: a re-export
+            names.update({a.asname: node for a in node.names if a.asname is not None and a.asname == a.name})
     return names
 
 

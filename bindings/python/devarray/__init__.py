@@ -23,7 +23,7 @@ libraries without copies.
 
 from __future__ import annotations
 
-from . import _devarray
+from . import _devarray, linalg
 from ._array_api import (
     ELEMENTWISE as _ELEMENTWISE,
     __array_namespace_info__,
@@ -88,6 +88,7 @@ from ._devarray import (
     int32,
     int64,
     linspace,
+    matmul,
     max,
     mean,
     min,
@@ -107,11 +108,13 @@ from ._devarray import (
     uint32,
     uint64,
     var,
+    vecdot,
     where,
     zeros,
     zeros_like,
 )
 from ._dlpack import DLDeviceType
+from .linalg import tensordot
 
 __array_api_version__ = "2024.12"
 
@@ -190,6 +193,10 @@ __all__ = sorted(
         "sum",
         "take",
         "take_along_axis",
+        "matmul",
+        "tensordot",
+        "vecdot",
+        "linalg",
         "put",
         "split",
         "array_split",

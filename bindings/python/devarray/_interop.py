@@ -99,6 +99,13 @@ REDUCE_UFUNCS: dict[Any, Callable[..., ndarray]] = {
     np.logical_or: _core.any,
 }
 
+# The generalized ufuncs of matrix products (NumPy 2 has vecdot as one; with their `axes`/`axis`
+# keywords at defaults only, which `_defaults_only` checks).
+PRODUCT_UFUNCS: dict[Any, Callable[[ndarray, ndarray], ndarray]] = {
+    np.matmul: _core.matmul,
+    **({np.vecdot: _core.vecdot} if hasattr(np, "vecdot") else {}),
+}
+
 _SCALARS = (bool, int, float, np.generic)
 
 
@@ -168,6 +175,8 @@ def _call(ufunc: Any, inputs: tuple[Any, ...], dtype: Any, kwargs: dict[str, Any
         return NotImplemented
     if len(inputs) == 2 and ufunc in BINARY_UFUNCS:
         return _core._binary(BINARY_UFUNCS[ufunc], inputs[0], inputs[1])
+    if len(inputs) == 2 and ufunc in PRODUCT_UFUNCS and all(isinstance(x, ndarray) for x in inputs):
+        return PRODUCT_UFUNCS[ufunc](inputs[0], inputs[1])
     return NotImplemented
 
 
@@ -459,6 +468,87 @@ def _split(ary, indices_or_sections, axis=0):
 @implements(np.array_split)
 def _array_split(ary, indices_or_sections, axis=0):
     return _array_api.array_split(ary, indices_or_sections, axis)
+
+
+@implements(np.dot)
+def _dot(a, b, out=None):
+    if out is not None or not (isinstance(a, ndarray) and isinstance(b, ndarray)):
+        return NotImplemented
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    # NumPy's dot: the last axis of `a` with the second-to-last of `b` (the only one if 1-D).
+    return _core._tensordot(a, b, ([-1], [0 if b.ndim == 1 else -2]))
+
+
+@implements(np.inner)
+def _inner(a, b, /):
+    if not (isinstance(a, ndarray) and isinstance(b, ndarray)):
+        return NotImplemented
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return _core._tensordot(a, b, ([-1], [-1]))
+
+
+@implements(np.tensordot, getattr(np.linalg, "tensordot", None))
+def _np_tensordot(a, b, axes=2):
+    if not (isinstance(a, ndarray) and isinstance(b, ndarray)):
+        return NotImplemented
+    return _core._tensordot(a, b, axes)
+
+
+@implements(np.outer)
+def _outer(a, b, out=None):
+    if out is not None or not (isinstance(a, ndarray) and isinstance(b, ndarray)):
+        return NotImplemented
+    return _core.outer(a, b)
+
+
+@implements(np.diagonal)
+def _diagonal(a, offset=0, axis1=0, axis2=1):
+    return _core.diagonal(a, offset, axis1, axis2)
+
+
+@implements(np.trace)
+def _np_trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    if out is not None:
+        return NotImplemented
+    return _core.sum(_core.diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
+
+
+@implements(getattr(np.linalg, "matmul", None))
+def _linalg_matmul(x1, x2, /):
+    return _core.matmul(x1, x2)
+
+
+@implements(getattr(np.linalg, "vecdot", None))
+def _linalg_vecdot(x1, x2, /, *, axis=-1):
+    return _core.vecdot(x1, x2, axis=axis)
+
+
+@implements(getattr(np.linalg, "outer", None))
+def _linalg_outer(x1, x2, /):
+    return _linalg_namespace().outer(x1, x2)
+
+
+@implements(getattr(np.linalg, "diagonal", None))
+def _linalg_diagonal(x, /, *, offset=0):
+    return _core.diagonal(x, offset, -2, -1)
+
+
+@implements(getattr(np.linalg, "trace", None))
+def _linalg_trace(x, /, *, offset=0, dtype=None):
+    return _linalg_namespace().trace(x, offset=offset, dtype=dtype)
+
+
+@implements(getattr(np.linalg, "matrix_transpose", None))
+def _linalg_matrix_transpose(x, /):
+    return x.mT
+
+
+def _linalg_namespace():
+    from . import linalg
+
+    return linalg
 
 
 @implements(np.shape)

@@ -43,7 +43,55 @@ binary_operators! {
     BitwiseRightShift: __rshift__, __rrshift__, __irshift__;
 }
 
+/// The matrix-product operators, over the core's `matmul`.
+#[pymethods]
 impl PyNdarray {
+    fn __matmul__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.matmul_operator(py, other, false)
+    }
+
+    fn __rmatmul__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.matmul_operator(py, other, true)
+    }
+
+    /// `self @= other`: NumPy allows it when the product has `self`'s shape (a square
+    /// `other`), and writes the product into `self` with `same_kind` casting.
+    fn __imatmul__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<()> {
+        let Ok(other) = other.cast::<PyNdarray>() else {
+            return Err(foreign_operand_error("matmul", other, false)?
+                .unwrap_or_else(|| PyTypeError::new_err("in-place matmul needs a devarray array on the right")));
+        };
+        let (a, b) = (&self.inner, &other.get().inner);
+        let result = run_on(py, a.device(), a.numel().saturating_add(b.numel()), || a.matmul(b)).py_err()?;
+        if result.shape() != a.shape() {
+            return Err(PyValueError::new_err(format!(
+                "matmul: in-place product of shape {:?} does not fit the array's shape {:?}",
+                result.shape(),
+                a.shape()
+            )));
+        }
+        write_into(py, "matmul", result, a)
+    }
+}
+
+impl PyNdarray {
+    /// `self @ other` (or `other @ self`). Only devarray arrays multiply as matrices: NumPy
+    /// arrays and other libraries' tensors raise devarray's `TypeError` naming the explicit
+    /// conversion; anything else (scalars included, as in the Array API) gets
+    /// `NotImplemented`, so Python raises its own `TypeError`.
+    fn matmul_operator(&self, py: Python<'_>, other: &Bound<'_, PyAny>, reflected: bool) -> PyResult<Py<PyAny>> {
+        let Ok(other) = other.cast::<PyNdarray>() else {
+            if let Some(e) = foreign_operand_error("matmul", other, false)? {
+                return Err(e);
+            }
+            return Ok(py.NotImplemented());
+        };
+        let (me, other) = (&self.inner, &other.get().inner);
+        let (a, b) = if reflected { (other, me) } else { (me, other) };
+        let out = run_on(py, a.device(), a.numel().saturating_add(b.numel()), || a.matmul(b)).py_err()?;
+        PyNdarray::new(out).into_py_any(py)
+    }
+
     /// `self op other` (or `other op self`). Other libraries' arrays (NumPy arrays,
     /// PyTorch/JAX tensors) raise devarray's `TypeError`, which names the explicit conversion;
     /// other unknown operands (lists included) get `NotImplemented`, so Python tries their
