@@ -3,7 +3,7 @@
 
 mod common;
 
-use devarray::{Array, AxisSlice, DType, Device, Error, Result};
+use devarray::{einsum, Array, AxisSlice, DType, Device, Error, Result};
 
 fn iota(shape: &[usize], dtype: DType, dev: &Device) -> Result<Array> {
     let n: usize = shape.iter().product();
@@ -215,7 +215,30 @@ fn diagonal_and_trace(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+fn einsum_lowers_onto_products(dev: &Device) -> Result<()> {
+    let a = values(&[2, 3], DType::F64, dev)?;
+    let b = values(&[3, 4], DType::F64, dev)?;
+    let c = values(&[4, 5], DType::F64, dev)?;
+    let ab = a.matmul(&b)?;
+    assert_close(&einsum("ij,jk->ik", &[&a, &b])?, &ab.to_vec::<f64>()?, 1e-13)?;
+    assert_close(&einsum("ij,jk,kl->il", &[&a, &b, &c])?, &ab.matmul(&c)?.to_vec::<f64>()?, 1e-13)?;
+    assert_close(&einsum("ij->ji", &[&a])?, &a.transpose().copy()?.to_vec::<f64>()?, 0.0)?;
+    let sq = values(&[4, 4], DType::F64, dev)?;
+    assert_close(&einsum("ii", &[&sq])?, &sq.trace(0)?.to_vec::<f64>()?, 1e-13)?;
+    assert_close(&einsum("ii->i", &[&sq])?, &sq.diagonal(0, 0, 1)?.copy()?.to_vec::<f64>()?, 0.0)?;
+    let batched = einsum("...ij,...jk", &[&values(&[5, 2, 3], DType::F64, dev)?, &b])?;
+    assert_eq!(batched.shape(), &[5, 2, 4]);
+    let ints = iota(&[2, 3], DType::I32, dev)?;
+    let total = einsum("ij->", &[&ints])?;
+    assert_eq!((total.dtype(), total.to_vec::<i32>()?), (DType::I32, vec![15]));
+    assert!(matches!(einsum("ij,jk->ik", &[&a]), Err(Error::InvalidArgument { .. })));
+    assert!(matches!(einsum("ij,ij->", &[&a, &b]), Err(Error::ShapeMismatch { .. })));
+    assert!(matches!(einsum("ij->q", &[&a]), Err(Error::InvalidArgument { .. })));
+    Ok(())
+}
+
 test_on_devices!(
+    einsum_lowers_onto_products,
     diagonal_and_trace,
     float_products,
     strided_operands,

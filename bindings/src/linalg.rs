@@ -1,5 +1,6 @@
 //! Matrix products and the matrix views of the namespace and of `devarray.linalg`: thin
-//! wrappers over the core's `matmul`, `tensordot`, `vecdot`, `outer`, `diagonal` and `trace`.
+//! wrappers over the core's `matmul`, `tensordot`, `vecdot`, `outer`, `einsum`, `diagonal` and
+//! `trace`.
 
 use crate::args::{extract_axes, run_on};
 use crate::array::PyNdarray;
@@ -69,6 +70,18 @@ fn outer(py: Python<'_>, x1: PyRef<'_, PyNdarray>, x2: PyRef<'_, PyNdarray>) -> 
     run_on(py, a.device(), work(a, b), || a.outer(b)).py_err().map(PyNdarray::new)
 }
 
+/// Einstein summation over the operands (the core's `einsum`: greedy pairwise contraction
+/// onto batched matmul).
+#[pyfunction]
+#[pyo3(signature = (subscripts, /, *operands))]
+fn einsum(py: Python<'_>, subscripts: &str, operands: Vec<PyRef<'_, PyNdarray>>) -> PyResult<PyNdarray> {
+    let arrays: Vec<Array> = operands.iter().map(|o| o.inner.clone()).collect();
+    let refs: Vec<&Array> = arrays.iter().collect();
+    let elements = arrays.iter().fold(0usize, |n, a| n.saturating_add(a.numel()));
+    let device = arrays.first().map(Array::device).unwrap_or(devarray::Device::Cpu);
+    run_on(py, device, elements, || devarray::einsum(subscripts, &refs)).py_err().map(PyNdarray::new)
+}
+
 /// The diagonal over `axis1` and `axis2` as a view, appended as the last axis.
 #[pyfunction]
 #[pyo3(signature = (x, /, offset=0, axis1=-2, axis2=-1), text_signature = "(x, /, offset=0, axis1=-2, axis2=-1)")]
@@ -91,6 +104,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(_tensordot, m)?,
         wrap_pyfunction!(vecdot, m)?,
         wrap_pyfunction!(outer, m)?,
+        wrap_pyfunction!(einsum, m)?,
         wrap_pyfunction!(diagonal, m)?,
         wrap_pyfunction!(_trace, m)?,
     ] {

@@ -193,3 +193,59 @@ def test_diagonal_trace_and_namespace(device):
     # The extension holds what is built, and nothing that is not.
     assert {"matmul", "tensordot", "vecdot", "outer", "diagonal", "trace", "matrix_transpose"} <= set(dir(dv.linalg))
     assert not hasattr(dv.linalg, "cholesky")
+
+
+EINSUM_CASES = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),  # implicit output
+    ("ij->ji", [(2, 3)]),
+    ("ij->", [(2, 3)]),
+    ("ii->i", [(4, 4)]),
+    ("ii", [(4, 4)]),  # trace
+    ("iij->ji", [(3, 3, 2)]),
+    ("i,i->", [(5,), (5,)]),
+    ("i,j->ij", [(3,), (4,)]),
+    ("ij,ij->ij", [(2, 3), (2, 3)]),
+    ("ij,ij->i", [(2, 3), (2, 3)]),
+    ("bij,bjk->bik", [(5, 2, 3), (5, 3, 4)]),
+    ("bij,jk->bik", [(5, 2, 3), (3, 4)]),
+    ("...ij,...jk->...ik", [(2, 1, 2, 3), (4, 3, 2)]),
+    ("...ij,...jk", [(2, 2, 3), (3, 2)]),
+    ("i...->...", [(3, 2, 4)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 5)]),
+    ("ab,bc,cd,de->ae", [(8, 2), (2, 8), (8, 2), (2, 8)]),  # the order matters for cost
+    ("ijk,jl,kl->il", [(2, 3, 4), (3, 5), (4, 5)]),
+    ("ij,kl->ijkl", [(2, 3), (4, 5)]),
+    ("ij,j->i", [(3, 4), (4,)]),
+    ("ij,i->", [(1, 4), (3,)]),  # a length-1 axis broadcasts against its label
+    ("ba,ab->", [(3, 2), (2, 3)]),
+]
+
+
+@pytest.mark.parametrize("subscripts, shapes", EINSUM_CASES, ids=[c[0] for c in EINSUM_CASES])
+def test_einsum_matches_numpy(device, subscripts, shapes):
+    arrays = [host(s) for s in shapes]
+    xs = [dv.asarray(a, device=device) for a in arrays]
+    want = np.einsum(subscripts, *arrays)
+    assert_matches(dv.einsum(subscripts, *xs), want)
+    assert_matches(np.einsum(subscripts, *xs, optimize=True), want)
+
+
+def test_einsum_dtypes_and_errors(device):
+    a = np.arange(6, dtype=np.int32).reshape(2, 3)
+    x = dv.asarray(a, device=device)
+    assert_matches(dv.einsum("ij->", x), np.einsum("ij->", a))  # int32 stays int32, as NumPy
+    assert_matches(dv.einsum("ij,jk->ik", x, dv.asarray(a.T.astype(np.float32), device=device)), np.einsum("ij,jk->ik", a, a.T.astype(np.float32)))
+    for bad, operands in [
+        ("ij,jk->ik", [x]),  # two subscripts, one operand
+        ("ijk->", [x]),  # three labels for two axes
+        ("ij->k", [x]),  # output label from nowhere
+        ("ij->ii", [x]),  # repeated output label
+        ("i1->", [x]),
+    ]:
+        with pytest.raises(ValueError):
+            dv.einsum(bad, *operands)
+    with pytest.raises(ValueError):
+        dv.einsum("ij,ij->", x, dv.ones((2, 4), device=device))  # j: 3 and 4
+    with pytest.raises(ValueError):
+        dv.einsum("ii->i", x)  # a diagonal of a non-square pair

@@ -21,6 +21,7 @@
 mod binary;
 mod cast;
 pub(crate) mod dispatch;
+mod einsum;
 mod matmul;
 mod promote;
 mod reduce;
@@ -29,6 +30,7 @@ mod unary;
 
 pub(crate) use crate::vocab::BinaryKind;
 pub use crate::vocab::{BinaryOp, ReduceOp, UnaryOp};
+pub use einsum::einsum;
 pub use promote::{can_cast, result_type};
 pub(crate) use promote::{scalar_as, weak_result};
 

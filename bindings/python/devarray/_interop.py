@@ -496,6 +496,16 @@ def _np_tensordot(a, b, axes=2):
     return _core._tensordot(a, b, axes)
 
 
+@implements(np.einsum)
+def _einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe", optimize=False):
+    # `optimize` only chooses NumPy's contraction order; devarray always plans greedily.
+    if out is not None or dtype is not None or not isinstance(subscripts, str):
+        return NotImplemented
+    if not all(isinstance(x, ndarray) for x in operands):
+        return NotImplemented
+    return _core.einsum(subscripts, *operands)
+
+
 @implements(np.outer)
 def _outer(a, b, out=None):
     if out is not None or not (isinstance(a, ndarray) and isinstance(b, ndarray)):
