@@ -23,6 +23,7 @@ mod cast;
 pub(crate) mod dispatch;
 mod einsum;
 mod matmul;
+mod operators;
 mod promote;
 mod reduce;
 mod ternary;
