@@ -9,7 +9,8 @@
 //! let sigma = x.std(None, 0.0, true)?;
 //! let z = (&(&x - &mu)? / &sigma)?;
 //! assert!((z.sum(None, false)?.to_vec::<f64>()?[0]).abs() < 1e-12);
-//! let y = (1.0 - &x)?; // scalars on either side, with NEP 50's weak-scalar rule
+//! // Scalars go on either side (NEP 50 weak scalars); a literal needs its type suffix.
+//! let y = (1.0f64 - &x)?;
 //! assert_eq!(y.to_vec::<f64>()?, vec![0.0, -1.0, -2.0, -5.0]);
 //! # Ok::<(), devarray::Error>(())
 //! ```
