@@ -70,6 +70,7 @@ pub mod kernels;
 mod layout;
 mod ops;
 mod probe;
+mod slicing;
 mod storage;
 mod stream;
 mod vocab;
@@ -83,6 +84,7 @@ pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
 pub use ops::{can_cast, einsum, result_type, BinaryOp, Operand, ReduceOp, UnaryOp};
 pub use probe::{devices_report, DevicesReport};
+pub use slicing::{IntoAxisSlice, SteppedRange};
 pub use stream::{Event, Stream, StreamGuard};
 
 /// The CUDA emulator (feature `emulator`, selected by `DEVARRAY_DEVICE=cuda-emu`).
