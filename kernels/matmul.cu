@@ -61,33 +61,56 @@ template <class S> struct mm_stage {
     S bs[DA_MM_TK][DA_MM_TN];
 };
 
-// Stages a[p][row0 .. row0+64, k0 .. k0+16] and b[p][k0 .. k0+16, col0 .. col0+64], zero outside
-// the matrices (a zero pad in k meets a zero pad, so padding never adds inf * 0). Consecutive
-// threads walk k in A and columns in B: coalesced for C-contiguous operands.
-template <class T>
-DA_DEV void mm_load(const MatmulArgs& p, const char* pa, const char* pb, long long row0, long long col0,
-                    long long k0, mm_stage<typename mm_tr<T>::S>& st) {
-    typedef mm_tr<T> Tr;
-    typedef typename Tr::S S;
+// What one thread stages of each k step. Because the block (256) is a multiple of both tile
+// widths, a thread's 4 elements of the A tile share one k (tid % 16) and lie 16 rows apart, and
+// its 4 of the B tile share one column (tid % 64) and lie 4 k apart: one byte offset per operand,
+// advanced by a fixed step per stage, addresses them all (64-bit index math once, not per load).
+// Consecutive threads walk k in A and columns in B: coalesced for C-contiguous operands.
+struct mm_loader {
+    long long ia, ka, jb, kb;  // A: row and k within the tile; B: column and k within the tile
+    long long oa, ob;          // byte offsets of this thread's first A and B element this stage
+    long long da, db;          // byte steps between a thread's A elements (16 rows), B's (4 k)
+    long long sta, stb;        // byte steps from one stage to the next (16 k)
+};
+
+template <class T> DA_DEV mm_loader mm_loader_at(const MatmulArgs& p, long long row0, long long col0) {
     const long long sz = (long long)sizeof(T);
     const unsigned int tid = da_tid();
+    mm_loader l;
+    l.ka = tid % DA_MM_TK;
+    l.ia = tid / DA_MM_TK;
+    l.jb = tid % DA_MM_TN;
+    l.kb = tid / DA_MM_TN;
+    l.oa = ((row0 + l.ia) * p.sa[1] + l.ka * p.sa[2]) * sz;
+    l.ob = (l.kb * p.sb[1] + (col0 + l.jb) * p.sb[2]) * sz;
+    l.da = (DA_MM_BLOCK / DA_MM_TK) * p.sa[1] * sz;
+    l.db = (DA_MM_BLOCK / DA_MM_TN) * p.sb[1] * sz;
+    l.sta = DA_MM_TK * p.sa[2] * sz;
+    l.stb = DA_MM_TK * p.sb[1] * sz;
+    return l;
+}
+
+// Stages a[p][row0 .. row0+64, k0 .. k0+16] and b[p][k0 .. k0+16, col0 .. col0+64], zero outside
+// the matrices (a zero pad in k meets a zero pad, so padding never adds inf * 0).
+template <class T>
+DA_DEV void mm_load(const MatmulArgs& p, const char* pa, const char* pb, long long row0, long long col0,
+                    long long k0, const mm_loader& l, mm_stage<typename mm_tr<T>::S>& st) {
+    typedef mm_tr<T> Tr;
+    typedef typename Tr::S S;
+    const bool ka_in = k0 + l.ka < p.k, jb_in = col0 + l.jb < p.n;
     DA_UNROLL
     for (int r = 0; r < (DA_MM_TM * DA_MM_TK) / DA_MM_BLOCK; ++r) {
-        const unsigned int e = tid + (unsigned int)r * DA_MM_BLOCK;
-        const unsigned int kk = e % DA_MM_TK, i = e / DA_MM_TK;
-        const long long gi = row0 + i, gk = k0 + kk;
+        const long long i = l.ia + (DA_MM_BLOCK / DA_MM_TK) * r;
         S v = (S)0;
-        if (gi < p.m && gk < p.k) v = Tr::load(da_ld<T>(pa + (gi * p.sa[1] + gk * p.sa[2]) * sz));
-        st.as[kk][i] = v;
+        if (ka_in && row0 + i < p.m) v = Tr::load(da_ld<T>(pa + l.oa + r * l.da));
+        st.as[l.ka][i] = v;
     }
     DA_UNROLL
     for (int r = 0; r < (DA_MM_TK * DA_MM_TN) / DA_MM_BLOCK; ++r) {
-        const unsigned int e = tid + (unsigned int)r * DA_MM_BLOCK;
-        const unsigned int j = e % DA_MM_TN, kk = e / DA_MM_TN;
-        const long long gj = col0 + j, gk = k0 + kk;
+        const long long kk = l.kb + (DA_MM_BLOCK / DA_MM_TN) * r;
         S v = (S)0;
-        if (gj < p.n && gk < p.k) v = Tr::load(da_ld<T>(pb + (gk * p.sb[1] + gj * p.sb[2]) * sz));
-        st.bs[kk][j] = v;
+        if (jb_in && k0 + kk < p.k) v = Tr::load(da_ld<T>(pb + l.ob + r * l.db));
+        st.bs[kk][l.jb] = v;
     }
 }
 
@@ -108,8 +131,9 @@ DA_DEV void mm_tile(const MatmulArgs& p, long long bz, long long row0, long long
         DA_UNROLL
         for (int c = 0; c < DA_MM_C; ++c) acc[r][c] = (S)0;
     }
-    for (long long k0 = 0; k0 < p.k; k0 += DA_MM_TK) {
-        mm_load<T>(p, pa, pb, row0, col0, k0, st);
+    mm_loader l = mm_loader_at<T>(p, row0, col0);
+    for (long long k0 = 0; k0 < p.k; k0 += DA_MM_TK, l.oa += l.sta, l.ob += l.stb) {
+        mm_load<T>(p, pa, pb, row0, col0, k0, l, st);
         da_sync();
         DA_UNROLL
         for (int kk = 0; kk < DA_MM_TK; ++kk) {
