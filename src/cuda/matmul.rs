@@ -193,6 +193,6 @@ mod unit_tests {
     }
 }
 
-#[cfg(all(test, feature = "emulator"))]
+#[cfg(test)]
 #[path = "matmul_tests.rs"]
 mod tests;
