@@ -62,12 +62,8 @@ pub(crate) trait Backend {
     /// C-contiguous; the inputs may have any strides (zero for broadcast batches or rows, and
     /// negative). Integer products wrap like NumPy's; `bool` is the logical or of ands;
     /// float16/bfloat16 accumulate in float32 and round once. `k == 0` writes zeros.
-    fn matmul(
-        dtype: DType,
-        a: View<'_, Self::Buffer>,
-        b: View<'_, Self::Buffer>,
-        out: View<'_, Self::Buffer>,
-    ) -> Result<()>;
+    fn matmul(dtype: DType, a: View<'_, Self::Buffer>, b: View<'_, Self::Buffer>, out: View<'_, Self::Buffer>)
+        -> Result<()>;
 
     fn fill(out: View<'_, Self::Buffer>, dtype: DType, value: Scalar) -> Result<()>;
 

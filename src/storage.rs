@@ -264,17 +264,9 @@ impl Storage {
 impl Storage {
     /// `out = a @ b` over a batch: 3-D views `(batch, m, k) @ (batch, k, n) -> (batch, m, n)`,
     /// all of `dtype`, `out` C-contiguous (see [`Backend::matmul`]).
-    pub(crate) fn matmul(
-        &self,
-        out: &Layout,
-        dtype: DType,
-        a: (&Storage, &Layout),
-        b: (&Storage, &Layout),
-    ) -> Result<()> {
+    pub(crate) fn matmul(&self, out: &Layout, dtype: DType, a: (&Storage, &Layout), b: (&Storage, &Layout)) -> Result<()> {
         match self {
-            Storage::Cpu(o) => {
-                Cpu::matmul(dtype, view_on::<Cpu>("matmul", self, a)?, view_on::<Cpu>("matmul", self, b)?, (o, out))
-            }
+            Storage::Cpu(o) => Cpu::matmul(dtype, view_on::<Cpu>("matmul", self, a)?, view_on::<Cpu>("matmul", self, b)?, (o, out)),
             Storage::Cuda(o) => {
                 Cuda::matmul(dtype, view_on::<Cuda>("matmul", self, a)?, view_on::<Cuda>("matmul", self, b)?, (o, out))
             }
