@@ -570,6 +570,64 @@ def t_reduce(tag, op):
         check(got, want.reshape(o, i), "%s_%s_%s(%d,%d,%d)" % (op, tag, mode, o, r, i), ulps)
 
 
+# ---------------------------------------------------------------- matmul
+class MatmulArgs(ctypes.Structure):
+    _fields_ = [("a", ctypes.c_void_p), ("b", ctypes.c_void_p), ("out", ctypes.c_void_p),
+                ("m", ctypes.c_int64), ("n", ctypes.c_int64), ("k", ctypes.c_int64), ("batch", ctypes.c_int64),
+                ("sa", ctypes.c_int64 * 3), ("sb", ctypes.c_int64 * 3)]
+
+
+assert ctypes.sizeof(MatmulArgs) == 104
+
+
+def run_matmul(tag, a, b, grid=3):
+    """a (batch, m, k) @ b (batch, k, n), both views with any strides (read in place)."""
+    batch, m, k = a.shape
+    n = b.shape[2]
+    out = aligned_empty(batch * m * n, NP[tag]).reshape(batch, m, n)
+    args = MatmulArgs()
+    args.a, args.b, args.out = a.ctypes.data, b.ctypes.data, out.ctypes.data
+    args.m, args.n, args.k, args.batch = m, n, k, batch
+    args.sa[:] = [s // a.itemsize for s in a.strides]
+    args.sb[:] = [s // b.itemsize for s in b.strides]
+    launch("matmul_%s_tile" % tag, args, None, grid, 256)
+    return out
+
+
+def np_matmul(a, b, tag):
+    """NumPy's results: integer products wrap, bool is OR of ANDs; 16-bit floats accumulate in
+    float32 and round once."""
+    if tag in ("f16", "bf16"):
+        return np.matmul(a.astype(np.float32), b.astype(np.float32)).astype(NP[tag])
+    return np.matmul(a, b)
+
+
+def check_matmul(tag, a, b, what):
+    got, want = run_matmul(tag, a, b), np_matmul(a, b, tag)
+    if tag in ("f32", "f64"):
+        # Summation order differs from NumPy's BLAS: bound the error by k * eps * (|a| @ |b|).
+        bound = np.matmul(np.abs(a).astype(np.float64), np.abs(b).astype(np.float64))
+        eps = np.finfo(NP[tag]).eps
+        err = np.abs(got.astype(np.float64) - want.astype(np.float64))
+        if (err > 2 * (a.shape[2] + 1) * eps * bound).any():
+            raise Fail("%s: max error %g" % (what, err.max()))
+    else:
+        check(got, want, what, ulps=1 if tag in ("f16", "bf16") else 0)
+
+
+def t_matmul(tag):
+    kind = "unit" if tag in FLOATS else "any"
+    rnd = lambda *shape: sample(tag, int(np.prod(shape)), kind).reshape(shape)
+    a, b = rnd(2, 33, 65), rnd(2, 65, 17)  # tails in m, n and k of the 64 x 64 x 16 tile
+    check_matmul(tag, a, b, "matmul_%s contiguous" % tag)
+    check_matmul(tag, rnd(2, 65, 33).swapaxes(1, 2), rnd(2, 17, 65).swapaxes(1, 2), "matmul_%s transposed" % tag)
+    check_matmul(tag, np.broadcast_to(rnd(1, 33, 65), (3, 33, 65)), rnd(3, 65, 70), "matmul_%s broadcast" % tag)
+    check_matmul(tag, a[:, ::-1, :], b[::-1, :, ::-1], "matmul_%s flipped" % tag)
+    check_matmul(tag, rnd(3, 130, 20), rnd(3, 20, 129), "matmul_%s several tiles" % tag)
+    zero = run_matmul(tag, rnd(2, 3, 0), rnd(2, 0, 4))
+    check(zero, np.zeros((2, 3, 4), NP[tag]), "matmul_%s k = 0" % tag)
+
+
 # ---------------------------------------------------------------- driver
 def tests():
     for tag in TAGS:
@@ -586,6 +644,7 @@ def tests():
                 yield "cast %s %s" % (tag, dst), (lambda s=tag, d=dst: t_cast(s, d))
         for op in RED_OPS:
             yield "reduce %s %s" % (op, tag), (lambda t=tag, o=op: t_reduce(t, o))
+        yield "matmul %s" % tag, (lambda t=tag: t_matmul(t))
     for tag in ("u8", "u16", "u32", "u64"):
         yield "copy %s" % tag, (lambda t=tag: t_copy(t))
 

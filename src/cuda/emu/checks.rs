@@ -5,6 +5,7 @@
 
 use super::ffi::{Abi, Kernel};
 use crate::cuda::launch::{decode_layout, EwArgs, IndexPath, RedArgs, VEC_BYTES};
+use crate::cuda::matmul::MatmulArgs;
 
 /// One range of device memory a launch reads or writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +31,7 @@ pub(crate) fn accesses(kernel: &Kernel, grid_x: u32, params: &[Vec<u8>]) -> Resu
             let path = kernel.name.rsplit('_').next().unwrap_or("");
             reduction(path, &params[0], grid_x, [input, partial, out])
         }
+        Abi::Matmul { item } => matmul(&params[0], item),
         Abi::Unknown => Ok(Vec::new()),
     }
 }
@@ -107,6 +109,37 @@ fn reduction(path: &str, args: &[u8], grid_x: u32, sizes: [usize; 3]) -> Result<
     Ok(list.into_iter().flatten().collect())
 }
 
+/// `a` walks `(batch, m, k)` and `b` `(batch, k, n)` with their strides; `out` is `batch * m * n`
+/// contiguous elements. An operand with no elements is not touched (`k == 0`: only `out`).
+fn matmul(args: &[u8], item: usize) -> Result<Vec<Access>, String> {
+    let a: MatmulArgs = bytemuck::pod_read_unaligned(args);
+    let sizes = [a.batch, a.m, a.n, a.k];
+    let [batch, m, n, k] = sizes.map(|d| usize::try_from(d).ok());
+    let (Some(batch), Some(m), Some(n), Some(k)) = (batch, m, n, k) else {
+        return Err(format!("negative sizes (batch, m, n, k) = {sizes:?}"));
+    };
+    let outputs = batch.checked_mul(m).and_then(|v| v.checked_mul(n)).ok_or("batch * m * n overflows")?;
+    if outputs == 0 {
+        return Ok(Vec::new());
+    }
+    let operand = |ptr: u64, shape: [usize; 3], strides: [i64; 3], what: &str| -> Result<Option<Access>, String> {
+        if shape.contains(&0) {
+            return Ok(None);
+        }
+        let (lo, hi) = extent(&shape, &strides.map(|s| s as isize));
+        let first = i128::from(ptr) + lo * item as i128;
+        let addr = u64::try_from(first).map_err(|_| format!("{what}: offsets reach below address 0"))?;
+        let bytes = u64::try_from((hi - lo + 1) * item as i128).map_err(|_| format!("{what}: size overflows"))?;
+        Ok(Some(Access { addr, bytes, what: what.to_string() }))
+    };
+    let list = [
+        operand(a.a, [batch, m, k], a.sa, "input a")?,
+        operand(a.b, [batch, k, n], a.sb, "input b")?,
+        operand(a.out, [1, 1, outputs], [0, 0, 1], "output")?,
+    ];
+    Ok(list.into_iter().flatten().collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +176,30 @@ mod tests {
         assert_eq!(bytes("full1", 1), vec![120, 8, 2]);
         assert_eq!(bytes("full2", 1), vec![40, 2], "r partials");
         assert!(reduction("inner", bytemuck::bytes_of(&a), 1, [4, 8, 2]).is_err(), "inner must be 1");
+    }
+
+    #[test]
+    fn matmul_ranges_follow_each_operands_strides() {
+        // a: 2 x (3 x 4) transposed in its matrix (row stride 1, k stride 3), b broadcast over the
+        // batch with flipped rows (k stride -5), 4-byte elements.
+        let args = MatmulArgs {
+            a: 0x1000,
+            b: 0x2000,
+            out: 0x3000,
+            m: 3,
+            n: 5,
+            k: 4,
+            batch: 2,
+            sa: [12, 1, 3],
+            sb: [0, -5, 1],
+        };
+        let acc = matmul(bytemuck::bytes_of(&args), 4).unwrap();
+        assert_eq!(acc[0], Access { addr: 0x1000, bytes: 24 * 4, what: "input a".into() });
+        assert_eq!((acc[1].addr, acc[1].bytes), (0x2000 - 15 * 4, 20 * 4));
+        assert_eq!((acc[2].addr, acc[2].bytes), (0x3000, 30 * 4));
+        let no_k = MatmulArgs { k: 0, ..args };
+        assert_eq!(matmul(bytemuck::bytes_of(&no_k), 4).unwrap().len(), 1, "k = 0 only writes out");
+        assert!(matmul(bytemuck::bytes_of(&MatmulArgs { n: 0, ..args }), 4).unwrap().is_empty());
+        assert!(matmul(bytemuck::bytes_of(&MatmulArgs { m: -1, ..args }), 4).is_err());
     }
 }
