@@ -3,7 +3,7 @@
 //! Creates arrays on the device, takes views, runs a computation there, and copies results
 //! to the host only through explicit calls.
 
-use devarray::{devices_report, Array, AxisSlice, DType, Device};
+use devarray::{devices_report, einsum, s, Array, DType, Device};
 
 fn main() -> std::process::ExitCode {
     // Print errors with their Display text (what was wrong and what to do), not `Debug`.
@@ -29,12 +29,12 @@ fn tour() -> devarray::Result<()> {
 
     // Views share the buffer: no copies, no host traffic.
     let xt = x.transpose();
-    let every_other = x.slice(&[AxisSlice::FULL, AxisSlice::range(None, None, 2)])?;
+    let every_other = x.slice(s![.., ..;2])?;
     println!("x.T has shape {:?} and strides {:?} (elements)", xt.shape(), xt.strides());
     println!("x[:, ::2] has shape {:?}", every_other.shape());
 
-    // A computation on the device.
-    let y = x.multiply(2.0)?.add(&eye)?.exp()?;
+    // A computation on the device: operators return Result, so they chain with `?`.
+    let y = (&(&x * 2.0f32)? + &eye)?.exp()?;
     let row_sums = y.sum(Some(&[1]), false)?;
     let col_max = y.max(Some(&[0]), true)?;
     let total = y.mean(None, false)?;
@@ -46,6 +46,18 @@ fn tour() -> devarray::Result<()> {
     println!("mean of all elements         = {}", total.item::<f32>()?);
     let host = y.to_ndarray::<f32>()?;
     println!("copied to an ndarray on the host: shape {:?}", host.shape());
+
+    // Matrix products on the device: the Gram matrix y @ y.T, and the same by einsum.
+    let gram = y.matmul(&y.transpose())?;
+    let same = einsum("ik,jk->ij", &[&y, &y])?;
+    let gap = (&gram - &same)?.abs()?.max(None, false)?.item::<f32>()?;
+    println!(
+        "
+y @ y.T:
+{}",
+        gram.format_values()?
+    );
+    println!("largest |y @ y.T - einsum(\"ik,jk->ij\")| = {gap}");
 
     // Errors, not panics.
     match x.reshape(&[5, 5]) {
