@@ -385,3 +385,57 @@ fn norms_on_device(dev: &Device) -> Result<()> {
 }
 
 test_on_devices!(norms_on_device);
+
+#[test]
+fn empty_matrices_follow_numpy() -> Result<()> {
+    for shape in [[0usize, 0], [3, 0], [0, 3]] {
+        let a = Array::zeros(&shape, DType::F64, &CPU)?;
+        let (m, n) = (shape[0], shape[1]);
+        let (q, r) = linalg::qr(&a, QrMode::Complete)?;
+        assert_eq!((q.shape(), r.shape()), (&[m, m][..], &[m, n][..]));
+        assert_close(&q, &Array::eye(m, m, 0, DType::F64, &CPU)?, 0.0, "complete Q of an empty matrix")?;
+        let (u, s, vh) = linalg::svd(&a, true)?;
+        assert_eq!(s.shape(), &[0]);
+        assert_close(&u, &Array::eye(m, m, 0, DType::F64, &CPU)?, 0.0, "U")?;
+        assert_close(&vh, &Array::eye(n, n, 0, DType::F64, &CPU)?, 0.0, "Vh")?;
+        assert_eq!(linalg::pinv(&a, None)?.shape(), &[n, m]);
+        assert_eq!(linalg::matrix_rank(&a, None)?.to_vec::<i64>()?, vec![0]);
+        assert_eq!(linalg::matrix_norm(&a, false, MatrixNorm::Nuc)?.to_vec::<f64>()?, vec![0.0]);
+    }
+    let e = Array::zeros(&[0, 0], DType::F64, &CPU)?;
+    assert_eq!(linalg::cholesky(&e, false)?.shape(), &[0, 0]);
+    assert_eq!(linalg::inv(&e)?.shape(), &[0, 0]);
+    assert_eq!(linalg::eigh(&e)?.1.shape(), &[0, 0]);
+    let (sign, log) = linalg::slogdet(&e)?;
+    assert_eq!((sign.to_vec::<f64>()?, log.to_vec::<f64>()?), (vec![1.0], vec![0.0]));
+    Ok(())
+}
+
+#[test]
+fn non_finite_input() -> Result<()> {
+    let a = Array::from_slice(&[1.0, f64::NAN, f64::NAN, 1.0], &[2, 2], &CPU)?;
+    assert!(matches!(linalg::svdvals(&a), Err(Error::NoConvergence { op: "svdvals", index: 0 })));
+    assert!(matches!(linalg::cholesky(&a, false), Err(Error::NotPositiveDefinite { .. })));
+    // NaN propagates through the LU, as in NumPy: not reported as singular.
+    assert!(linalg::inv(&a)?.to_vec::<f64>()?.iter().all(|v| v.is_nan()));
+    Ok(())
+}
+
+/// Many small matrices take the parallel-over-batch path; results and the first failing
+/// position are the same as serially.
+#[test]
+fn large_batches_of_small_matrices() -> Result<()> {
+    let a = dominant(&[4096, 3, 3], DType::F64, 18)?;
+    let ai = linalg::inv(&a)?;
+    assert_close(&a.matmul(&ai)?, &eye_like(&a)?, tol(DType::F64, 3, 10.0), "A @ inv(A), batched")?;
+    let (q, r) = linalg::qr(&a, QrMode::Reduced)?;
+    assert_close(&q.matmul(&r)?, &a, tol(DType::F64, 3, 4.0), "Q @ R, batched")?;
+    // Make positions 3000 and 100 singular: the error names the first, 100.
+    let mut data = host(&a)?;
+    for p in [3000, 100] {
+        data[p * 9..p * 9 + 9].fill(1.0);
+    }
+    let s = Array::from_slice(&data, &[4096, 3, 3], &CPU)?;
+    assert!(matches!(linalg::inv(&s), Err(Error::SingularMatrix { index: 100, .. })));
+    Ok(())
+}

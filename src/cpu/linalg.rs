@@ -109,6 +109,11 @@ fn run<T: Real>(op: Decomp, batch: usize, ins: &[Operand], outs: &[Operand]) -> 
 /// `p` is a batch position of every operand; only this call touches position `p` of the
 /// outputs.
 unsafe fn one<T: Real>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand]) -> Result<()> {
+    if ins[0].rows == 0 || ins[0].cols == 0 {
+        // SAFETY: the function's contract.
+        unsafe { empty_input::<T>(op, p, outs) };
+        return Ok(());
+    }
     let name = op.name();
     // SAFETY (every `input`/`output` below): the function's contract.
     let a = unsafe { ins[0].input::<T>(p) };
@@ -157,6 +162,32 @@ unsafe fn one<T: Real>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand]) 
             out(0)[(0, 0)] = sign;
             out(1)[(0, 0)] = log;
             Ok(())
+        }
+    }
+}
+
+/// Matrices without elements, answered here rather than by faer (some of whose routines assume
+/// a non-empty matrix): NumPy's answers are identity `Q` (complete QR) and `U`, `Vh` (full
+/// SVD), determinant 1 (`slogdet`: sign 1, log 0), and empty or zero everything else.
+///
+/// # Safety
+/// As [`one`].
+unsafe fn empty_input<T: Real>(op: Decomp, p: usize, outs: &[Operand]) {
+    for (i, o) in outs.iter().enumerate() {
+        // SAFETY: the caller's contract.
+        let mut m = unsafe { o.output::<T>(p) };
+        m.fill(T::zero());
+        let identity = match op {
+            Decomp::Qr { complete: true } => i == 0,
+            Decomp::Svd { full: true } => i != 1,
+            Decomp::Det => true,
+            Decomp::Slogdet => i == 0,
+            _ => false,
+        };
+        if identity {
+            for d in 0..m.nrows().min(m.ncols()) {
+                m[(d, d)] = T::one();
+            }
         }
     }
 }
