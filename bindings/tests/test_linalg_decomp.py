@@ -64,6 +64,11 @@ def test_cholesky(dtype, shape):
     close(lo, np.linalg.cholesky(a), dtype)
     close(LA.cholesky(dev(a), upper=True), mT(np.linalg.cholesky(a)), dtype)
     close(np.linalg.cholesky(dev(a)), np.linalg.cholesky(a), dtype)  # __array_function__
+    # Each form reads only its own triangle, as NumPy's does.
+    junk = (rand(shape) + 7).astype(dtype)
+    lower_only, upper_only = np.tril(a) + np.triu(junk, 1), np.triu(a) + np.tril(junk, -1)
+    close(LA.cholesky(dev(lower_only)), np.linalg.cholesky(lower_only), dtype)
+    close(LA.cholesky(dev(upper_only), upper=True), np.linalg.cholesky(upper_only, upper=True), dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -113,6 +118,9 @@ def test_eigh(dtype, shape):
     close(LA.eigvalsh(dev(a)), ww, dtype)
     close(np.linalg.eigvalsh(dev(a)), ww, dtype)
     assert isinstance(np.linalg.eigh(dev(a)), LA.EighResult)
+    # Only the lower triangle is read, as NumPy's default UPLO='L'.
+    g = np.tril(a) + np.triu(rand(shape, dtype) + 5, 1)
+    close(LA.eigvalsh(dev(g)), np.linalg.eigvalsh(g), dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -229,6 +237,14 @@ def test_empty_batches():
     assert (u.shape, s.shape, vh.shape) == ((0, 4, 4), (0, 2), (0, 2, 2))
     w, v = LA.eigh(dev(z))
     assert (w.shape, v.shape) == ((0, 3), (0, 3, 3))
+    # Empty matrices: NumPy's identity factors and unit determinant.
+    for shape in [(3, 0), (0, 3), (0, 0)]:
+        e = np.zeros(shape)
+        for got, want in zip(LA.svd(dev(e)), np.linalg.svd(e)):
+            np.testing.assert_array_equal(got.get(), want)
+        for got, want in zip(LA.qr(dev(e), mode="complete"), np.linalg.qr(e, mode="complete")):
+            np.testing.assert_array_equal(got.get(), want)
+        assert LA.pinv(dev(e)).shape == np.linalg.pinv(e).shape
 
 
 def test_errors():
