@@ -115,7 +115,7 @@ pub enum Error {
 
     // ----- linear algebra (Python: numpy.linalg.LinAlgError, a ValueError) ----------------
     /// A matrix operation that needs square matrices got a stack of non-square ones.
-    #[error("{op}: the last two dimensions must be square, but the input has shape {shape:?}; pass a square matrix (or a stack of them), or use pinv/lstsq-style methods for rectangular ones")]
+    #[error("{op}: the last two dimensions must be square, but the input has shape {shape:?}; pass a square matrix (or a stack of them), or use pinv or svd for rectangular ones")]
     NotSquare {
         /// The operation.
         op: &'static str,
@@ -124,7 +124,7 @@ pub enum Error {
     },
     /// `inv` or `solve` met a matrix with no inverse (an exactly-zero pivot in its LU
     /// factorization, or a factorization that overflowed).
-    #[error("{op}: matrix {index} of the batch is singular (its LU factorization has a zero pivot); the system has no unique solution: check the input, or use pinv for a least-squares answer")]
+    #[error("{op}: matrix {index} of the batch is singular (its LU factorization has a zero pivot, or overflowed on finite input); the system has no unique solution: check the input, or use pinv for a least-squares answer")]
     SingularMatrix {
         /// The operation.
         op: &'static str,
