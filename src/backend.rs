@@ -10,6 +10,7 @@
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::layout::Layout;
+use crate::linalg::Decomp;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 
 /// A view of a buffer of type `B`.
@@ -67,6 +68,18 @@ pub(crate) trait Backend {
         a: View<'_, Self::Buffer>,
         b: View<'_, Self::Buffer>,
         out: View<'_, Self::Buffer>,
+    ) -> Result<()>;
+
+    /// Runs the matrix decomposition or solver `op` over a batch (see [`Decomp`] for each op's
+    /// inputs and outputs): every input is a C-contiguous 3-D view `(batch, rows, cols)` and
+    /// every output a fresh C-contiguous view of the shape `Decomp` documents, all of `dtype`
+    /// (float32 or float64; the op layer converts other dtypes), `batch > 0`. A failure in one
+    /// matrix (singular, not positive definite) is a typed error naming its batch position.
+    fn linalg(
+        op: Decomp,
+        dtype: DType,
+        inputs: &[View<'_, Self::Buffer>],
+        outputs: &[View<'_, Self::Buffer>],
     ) -> Result<()>;
 
     fn fill(out: View<'_, Self::Buffer>, dtype: DType, value: Scalar) -> Result<()>;

@@ -113,6 +113,53 @@ pub enum Error {
         what: &'static str,
     },
 
+    // ----- linear algebra (Python: numpy.linalg.LinAlgError, a ValueError) ----------------
+    /// A matrix operation that needs square matrices got a stack of non-square ones.
+    #[error("{op}: the last two dimensions must be square, but the input has shape {shape:?}; pass a square matrix (or a stack of them), or use pinv or svd for rectangular ones")]
+    NotSquare {
+        /// The operation.
+        op: &'static str,
+        /// The input's shape.
+        shape: Vec<usize>,
+    },
+    /// `inv` or `solve` met a matrix with no inverse (an exactly-zero pivot in its LU
+    /// factorization, or a factorization that overflowed).
+    #[error("{op}: matrix {index} of the batch is singular (its LU factorization has a zero pivot, or overflowed on finite input); the system has no unique solution: check the input, or use pinv for a least-squares answer")]
+    SingularMatrix {
+        /// The operation.
+        op: &'static str,
+        /// The batch position (C order over the batch axes; 0 for a single matrix).
+        index: usize,
+    },
+    /// `cholesky` met a matrix that is not (numerically) symmetric positive definite.
+    #[error("{op}: matrix {index} of the batch is not positive definite (a non-positive or NaN pivot at step {pivot}); Cholesky needs a symmetric positive-definite matrix: use eigh, or add a multiple of the identity")]
+    NotPositiveDefinite {
+        /// The operation.
+        op: &'static str,
+        /// The batch position (C order over the batch axes; 0 for a single matrix).
+        index: usize,
+        /// The failing pivot's row.
+        pivot: usize,
+    },
+    /// An iterative decomposition (SVD, symmetric eigensolver) did not converge.
+    #[error("{op}: matrix {index} of the batch did not converge (the input may hold NaN or infinite values); check the input for non-finite values")]
+    NoConvergence {
+        /// The operation.
+        op: &'static str,
+        /// The batch position (C order over the batch axes; 0 for a single matrix).
+        index: usize,
+    },
+    /// An operation this device's backend does not provide yet.
+    #[error("{op}: not yet available for arrays on {device}{hint}")]
+    UnsupportedOnDevice {
+        /// The operation.
+        op: &'static str,
+        /// The device the input lives on.
+        device: Device,
+        /// Why and what to do, starting with "; ".
+        hint: String,
+    },
+
     // ----- dtypes ------------------------------------------------------------------------
     /// The array's dtype is not the one a typed call asked for.
     #[error("{op}: array has dtype {actual}, but {expected} was requested; use astype() to convert explicitly")]

@@ -68,6 +68,7 @@ mod dtype;
 mod error;
 pub mod kernels;
 mod layout;
+pub mod linalg;
 mod ops;
 mod probe;
 mod slicing;

@@ -13,6 +13,7 @@ use crate::cuda::{self, Cuda, CudaBuffer};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
+use crate::linalg::Decomp;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 use crate::Device;
 use std::ffi::c_void;
@@ -278,6 +279,40 @@ impl Storage {
             Storage::Cuda(o) => {
                 Cuda::matmul(dtype, view_on::<Cuda>("matmul", self, a)?, view_on::<Cuda>("matmul", self, b)?, (o, out))
             }
+        }
+    }
+}
+
+/// Backend `K`'s views of the inputs (or outputs) of an op writing into `out`.
+fn views_on<'a, K: Kind>(
+    op: &'static str,
+    out: &Storage,
+    views: &[(&'a Storage, &'a Layout)],
+) -> Result<Vec<View<'a, K::Buffer>>> {
+    views.iter().map(|&v| view_on::<K>(op, out, v)).collect()
+}
+
+impl Storage {
+    /// The decomposition or solver `op` over a batch of contiguous 3-D views, all of `dtype`
+    /// (see [`Backend::linalg`]); the first output decides the backend.
+    pub(crate) fn linalg(
+        op: Decomp,
+        dtype: DType,
+        inputs: &[(&Storage, &Layout)],
+        outputs: &[(&Storage, &Layout)],
+    ) -> Result<()> {
+        let Some(&(first, _)) = outputs.first() else { return Ok(()) };
+        let name = op.name();
+        match first {
+            Storage::Cpu(_) => {
+                Cpu::linalg(op, dtype, &views_on::<Cpu>(name, first, inputs)?, &views_on::<Cpu>(name, first, outputs)?)
+            }
+            Storage::Cuda(_) => Cuda::linalg(
+                op,
+                dtype,
+                &views_on::<Cuda>(name, first, inputs)?,
+                &views_on::<Cuda>(name, first, outputs)?,
+            ),
         }
     }
 }

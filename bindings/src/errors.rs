@@ -12,10 +12,14 @@
 //! | `ReadOnly` | `ValueError("assignment destination is read-only ...")`, NumPy's text |
 //! | `OutOfMemory` | `MemoryError` |
 //! | `CudaUnavailable`, `Driver`, `Kernel` | `RuntimeError` |
+//! | `NotSquare`, `SingularMatrix`, `NotPositiveDefinite`, `NoConvergence` | `numpy.linalg.LinAlgError` (a subclass of `ValueError`; plain `ValueError` without NumPy) |
+//! | `UnsupportedOnDevice` | `NotImplementedError` (a subclass of `RuntimeError`) |
 //! | `DLPackVersion`, `DLPackDType`, `DLPackDevice`, `DLPackMalformed`, `DLPackExport`, `DLPackMemory` | `BufferError` |
 
 use devarray::Error;
-use pyo3::exceptions::{PyBufferError, PyIndexError, PyMemoryError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyBufferError, PyIndexError, PyMemoryError, PyNotImplementedError, PyRuntimeError, PyTypeError, PyValueError,
+};
 use pyo3::prelude::*;
 
 pyo3::create_exception!(
@@ -35,6 +39,11 @@ pub(crate) fn to_pyerr(e: Error) -> PyErr {
         Error::ReadOnly { .. } => PyValueError::new_err(format!("assignment destination is read-only ({msg})")),
         Error::OutOfMemory { .. } => PyMemoryError::new_err(msg),
         Error::CudaUnavailable { .. } | Error::Driver { .. } | Error::Kernel { .. } => PyRuntimeError::new_err(msg),
+        Error::NotSquare { .. }
+        | Error::SingularMatrix { .. }
+        | Error::NotPositiveDefinite { .. }
+        | Error::NoConvergence { .. } => linalg_error(msg),
+        Error::UnsupportedOnDevice { .. } => PyNotImplementedError::new_err(msg),
         Error::DLPackVersion { .. }
         | Error::DLPackDType { .. }
         | Error::DLPackDevice { .. }
@@ -68,6 +77,21 @@ fn axis_error(msg: String) -> PyErr {
         {
             Ok(exc) => PyErr::from_value(exc),
             Err(_) => PyIndexError::new_err(msg),
+        }
+    })
+}
+
+/// `numpy.linalg.LinAlgError(msg)` (what NumPy users catch; it subclasses `ValueError`) when
+/// NumPy is importable, else `ValueError(msg)`.
+fn linalg_error(msg: String) -> PyErr {
+    Python::attach(|py| {
+        match py
+            .import("numpy.linalg")
+            .and_then(|m| m.getattr("LinAlgError"))
+            .and_then(|cls| cls.call1((msg.as_str(),)))
+        {
+            Ok(exc) => PyErr::from_value(exc),
+            Err(_) => PyValueError::new_err(msg),
         }
     })
 }

@@ -22,6 +22,7 @@ mod guard;
 mod host;
 mod index;
 mod linalg;
+mod linalg_decomp;
 mod reduce;
 
 use pyo3::prelude::*;
@@ -40,6 +41,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     functions::register(m)?;
     linalg::register(m)?;
+    linalg_decomp::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take_along_axis, m)?)?;

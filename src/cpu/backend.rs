@@ -4,6 +4,7 @@ use super::{binary, cast, ternary, unary, CpuBuffer};
 use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
+use crate::linalg::Decomp;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 
 /// The CPU backend (its buffers are [`CpuBuffer`]s).
@@ -52,6 +53,10 @@ impl Backend for Cpu {
 
     fn matmul(dtype: DType, a: View<'_, CpuBuffer>, b: View<'_, CpuBuffer>, out: View<'_, CpuBuffer>) -> Result<()> {
         super::matmul::matmul(dtype, a, b, out)
+    }
+
+    fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_, CpuBuffer>], outputs: &[View<'_, CpuBuffer>]) -> Result<()> {
+        super::linalg::linalg(op, dtype, inputs, outputs)
     }
 
     fn fill(out: View<'_, CpuBuffer>, dtype: DType, value: Scalar) -> Result<()> {

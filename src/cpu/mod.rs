@@ -12,6 +12,7 @@ pub(crate) mod buffer;
 pub(crate) mod cast;
 pub(crate) mod elementwise;
 pub(crate) mod gather;
+pub(crate) mod linalg;
 pub(crate) mod math;
 pub(crate) mod matmul;
 pub(crate) mod parallel;

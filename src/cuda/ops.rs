@@ -20,6 +20,7 @@ use super::reduce::{launch_reduction, Reduction};
 use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
+use crate::linalg::Decomp;
 use crate::vocab::{BinaryOp, ReduceOp, Signature, UnaryOp};
 use crate::vocab::{Input, ReduceDims};
 
@@ -123,6 +124,25 @@ impl Backend for Cuda {
 
     fn matmul(dtype: DType, a: View<'_, CudaBuffer>, b: View<'_, CudaBuffer>, out: View<'_, CudaBuffer>) -> Result<()> {
         super::matmul::matmul(dtype, a, b, out)
+    }
+
+    /// Not yet: the decompositions wait for the cuSOLVER integration. Refused with a typed
+    /// error rather than copied to the host and back behind the caller's back (devarray never
+    /// moves data implicitly).
+    fn linalg(
+        op: Decomp,
+        _dtype: DType,
+        _inputs: &[View<'_, CudaBuffer>],
+        outputs: &[View<'_, CudaBuffer>],
+    ) -> Result<()> {
+        let device = crate::Device::Cuda(outputs.first().map_or(0, |o| o.0.device().ordinal()));
+        Err(Error::UnsupportedOnDevice {
+            op: op.name(),
+            device,
+            hint: "; the matrix decompositions and solvers are computed on the CPU for now (cuSOLVER \
+                   integration pending): move the input with to_device(&Device::Cpu) and move the result back"
+                .into(),
+        })
     }
 
     fn fill(out: View<'_, CudaBuffer>, dtype: DType, value: Scalar) -> Result<()> {

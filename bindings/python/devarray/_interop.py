@@ -600,3 +600,116 @@ def _empty_like(prototype, dtype=None, order="K", subok=True, shape=None, *, dev
 @implements(np.full_like)
 def _full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, device=None):
     return _like(_core.full_like, a, dtype, order, subok, shape, device, fill_value)
+
+
+# ----- np.linalg decompositions, solvers and norms (devarray.linalg) ---------------------------
+
+
+@implements(getattr(np.linalg, "cholesky", None))
+def _linalg_cholesky(a, /, *, upper=False):
+    return _linalg_namespace().cholesky(a, upper=upper)
+
+
+@implements(getattr(np.linalg, "qr", None))
+def _linalg_qr(a, mode="reduced"):
+    if mode not in ("reduced", "complete"):
+        return NotImplemented  # 'r' and 'raw' are NumPy-only
+    return _linalg_namespace().qr(a, mode=mode)
+
+
+@implements(getattr(np.linalg, "svd", None))
+def _linalg_svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+    if hermitian:
+        return NotImplemented
+    if not compute_uv:
+        return _linalg_namespace().svdvals(a)
+    return _linalg_namespace().svd(a, full_matrices=full_matrices)
+
+
+@implements(getattr(np.linalg, "svdvals", None))
+def _linalg_svdvals(x, /):
+    return _linalg_namespace().svdvals(x)
+
+
+@implements(getattr(np.linalg, "eigh", None))
+def _linalg_eigh(a, UPLO="L"):
+    if UPLO != "L":
+        return NotImplemented
+    return _linalg_namespace().eigh(a)
+
+
+@implements(getattr(np.linalg, "eigvalsh", None))
+def _linalg_eigvalsh(a, UPLO="L"):
+    if UPLO != "L":
+        return NotImplemented
+    return _linalg_namespace().eigvalsh(a)
+
+
+@implements(getattr(np.linalg, "inv", None))
+def _linalg_inv(a):
+    return _linalg_namespace().inv(a)
+
+
+@implements(getattr(np.linalg, "solve", None))
+def _linalg_solve(a, b):
+    if not (isinstance(a, ndarray) and isinstance(b, ndarray)):
+        return NotImplemented
+    return _linalg_namespace().solve(a, b)
+
+
+@implements(getattr(np.linalg, "det", None))
+def _linalg_det(a):
+    return _linalg_namespace().det(a)
+
+
+@implements(getattr(np.linalg, "slogdet", None))
+def _linalg_slogdet(a):
+    return _linalg_namespace().slogdet(a)
+
+
+@implements(getattr(np.linalg, "pinv", None))
+def _linalg_pinv(a, rcond=None, hermitian=False, *, rtol=_NO):
+    if hermitian:
+        return NotImplemented
+    # NumPy's cutoff: rtol, else rcond, else 1e-15 (not the Array API's max(m, n) * eps).
+    cutoff = rtol if rtol is not _NO and rtol is not None else (1e-15 if rcond is None else rcond)
+    return _linalg_namespace().pinv(a, rtol=cutoff)
+
+
+@implements(getattr(np.linalg, "matrix_rank", None))
+def _linalg_matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
+    if tol is not None or hermitian or A.ndim < 2:
+        return NotImplemented  # an absolute tol, and NumPy's 0-D/1-D forms, are NumPy-only
+    return _linalg_namespace().matrix_rank(A, rtol=rtol)
+
+
+@implements(getattr(np.linalg, "vector_norm", None))
+def _linalg_vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+    return _linalg_namespace().vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+
+
+@implements(getattr(np.linalg, "matrix_norm", None))
+def _linalg_matrix_norm(x, /, *, keepdims=False, ord="fro"):
+    return _linalg_namespace().matrix_norm(x, keepdims=keepdims, ord=ord)
+
+
+@implements(getattr(np.linalg, "norm", None))
+def _linalg_norm(x, ord=None, axis=None, keepdims=False):
+    la = _linalg_namespace()
+    if isinstance(axis, tuple) and len(axis) == 1:
+        axis = axis[0]
+    if axis is None and ord is None:
+        return la.vector_norm(x, keepdims=keepdims)  # every element as one vector
+    if axis is None:
+        if x.ndim not in (1, 2):
+            return NotImplemented  # NumPy refuses an ord with no axis beyond 2-D
+        axis = 0 if x.ndim == 1 else (0, 1)
+    if isinstance(axis, int):
+        if isinstance(ord, str):
+            return NotImplemented
+        return la.vector_norm(x, axis=axis, keepdims=keepdims, ord=2 if ord is None else ord)
+    if isinstance(axis, tuple) and len(axis) == 2 and x.ndim >= 2:
+        if sorted(a % x.ndim for a in axis) != [x.ndim - 2, x.ndim - 1] or axis[0] % x.ndim > axis[1] % x.ndim:
+            return NotImplemented  # matrix axes other than the last two, in order
+        return la.matrix_norm(x, keepdims=keepdims, ord="fro" if ord is None else ord)
+    return NotImplemented
