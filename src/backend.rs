@@ -10,7 +10,7 @@
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::layout::Layout;
-use crate::linalg::Decomp;
+use crate::vocab::Decomp;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 
 /// A view of a buffer of type `B`.

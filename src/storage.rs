@@ -13,7 +13,7 @@ use crate::cuda::{self, Cuda, CudaBuffer};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::linalg::Decomp;
+use crate::vocab::Decomp;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 use crate::Device;
 use std::ffi::c_void;

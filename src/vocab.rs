@@ -450,3 +450,57 @@ pub(crate) struct ReduceDims {
     /// Product of the kept axes after the reduced block.
     pub(crate) inner: usize,
 }
+
+/// A decomposition or solver as the backends see it (`Backend::linalg`). Inputs are
+/// C-contiguous `(batch, m, n)`; each op's outputs, with `k = min(m, n)`:
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Decomp {
+    /// `L (batch, n, n)`, lower; its transpose when `upper`.
+    Cholesky {
+        /// Return `U = Lᵀ`, reading the upper triangle.
+        upper: bool,
+    },
+    /// `Q (batch, m, q)`, `R (batch, q, n)`: `q = m` when `complete`, else `k`.
+    Qr {
+        /// NumPy's `mode='complete'`.
+        complete: bool,
+    },
+    /// `U (batch, m, p)`, `S (batch, k)`, `Vh (batch, r, n)`: `p = m, r = n` when `full`, else
+    /// both `k`.
+    Svd {
+        /// NumPy's `full_matrices`.
+        full: bool,
+    },
+    /// `S (batch, k)`, descending.
+    SvdVals,
+    /// `w (batch, n)` ascending, `V (batch, n, n)`.
+    Eigh,
+    /// `w (batch, n)` ascending.
+    EigvalsH,
+    /// `inv (batch, n, n)`.
+    Inv,
+    /// Inputs `A (batch, n, n)`, `B (batch, n, k)`; output `X (batch, n, k)`.
+    Solve,
+    /// `det (batch,)`.
+    Det,
+    /// `sign (batch,)`, `logabsdet (batch,)`.
+    Slogdet,
+}
+
+impl Decomp {
+    /// The public name, for errors.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Decomp::Cholesky { .. } => "cholesky",
+            Decomp::Qr { .. } => "qr",
+            Decomp::Svd { .. } => "svd",
+            Decomp::SvdVals => "svdvals",
+            Decomp::Eigh => "eigh",
+            Decomp::EigvalsH => "eigvalsh",
+            Decomp::Inv => "inv",
+            Decomp::Solve => "solve",
+            Decomp::Det => "det",
+            Decomp::Slogdet => "slogdet",
+        }
+    }
+}

@@ -4,7 +4,7 @@ use super::{binary, cast, ternary, unary, CpuBuffer};
 use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
-use crate::linalg::Decomp;
+use crate::vocab::Decomp;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 
 /// The CPU backend (its buffers are [`CpuBuffer`]s).

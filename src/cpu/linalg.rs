@@ -13,7 +13,7 @@ use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::linalg::Decomp;
+use crate::vocab::Decomp;
 use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, Solve};
 use faer::{MatMut, MatRef, Side};
 

@@ -20,7 +20,7 @@ use super::reduce::{launch_reduction, Reduction};
 use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
-use crate::linalg::Decomp;
+use crate::vocab::Decomp;
 use crate::vocab::{BinaryOp, ReduceOp, Signature, UnaryOp};
 use crate::vocab::{Input, ReduceDims};
 
