@@ -79,11 +79,14 @@ fn unreachable_dtype() {
     debug_assert!(false, "matmul: a dtype without a CPU loop");
 }
 
-/// Whether to run the batch's products in parallel, each on one thread (many small products),
-/// rather than one after another, each on every thread (faer splits large products itself).
+/// Whether to run the batch's products in parallel, each on one thread, rather than one after
+/// another, each on every thread (faer splits a large product itself). Whole products per
+/// thread win whenever there are products enough to keep every thread busy: no product is
+/// split, so nothing is synchronised inside one (measured on (64, 256, 256): 1.5x faster).
 fn parallel_over_batch(d: Dims) -> bool {
     let per_product = d.m * d.n * d.k.max(1);
-    d.batch > 1 && per_product < 64 * 64 * 64 && worth_parallel(d.batch, d.batch * per_product, PAR_CHUNK)
+    let enough = d.batch >= 2 * rayon::current_num_threads() || per_product < 64 * 64 * 64;
+    d.batch > 1 && enough && worth_parallel(d.batch, d.batch * per_product, PAR_CHUNK)
 }
 
 /// Runs `product(p, par)` for every batch position, choosing where the parallelism goes.
