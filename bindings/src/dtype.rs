@@ -2,16 +2,21 @@
 //! arguments and NumPy dtypes.
 
 use devarray::{DType, DTypeKind};
+use pyo3::basic::CompareOp;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyString, PyType};
+use pyo3::types::{PyBool, PyString, PyType};
 
 /// A devarray data type. The module attributes `devarray.bool`, `devarray.int8`, …,
-/// `devarray.float64` are the only instances; a dtype compares equal only to itself (not to
-/// NumPy dtypes or strings), as the Array API requires.
-#[pyclass(name = "DType", module = "devarray", frozen, eq, hash)]
-#[derive(PartialEq, Eq, Hash)]
+/// `devarray.float64` are the only instances.
+///
+/// Equality: a devarray dtype equals itself, and the NumPy dtype of the same name (and NumPy's
+/// scalar type, as `np.dtype("float32") == np.float32` does), in both orders; never another
+/// devarray dtype and never a string. NumPy reads the `dtype` attribute, so `np.dtype(x.dtype)`
+/// works and NumPy's side of the comparison agrees with ours; the hash is the NumPy dtype's, so
+/// equal objects hash equal.
+#[pyclass(name = "DType", module = "devarray", frozen)]
 pub struct PyDType {
     pub(crate) dtype: DType,
 }
@@ -42,6 +47,32 @@ impl PyDType {
         }
     }
 
+    /// The NumPy dtype of the same name (`ml_dtypes.bfloat16` for bfloat16), so that
+    /// `np.dtype(devarray.float32)` is `np.dtype("float32")`: NumPy reads a `dtype` attribute
+    /// of the objects it is given, and Dask and other NumPy-based code call `np.dtype(x.dtype)`.
+    /// The devarray dtype still compares equal only to itself, as the Array API requires.
+    #[getter]
+    fn dtype<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        numpy_dtype(py, self.dtype)
+    }
+
+    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        let equal = match op {
+            CompareOp::Eq => self.equals(other)?,
+            CompareOp::Ne => !self.equals(other)?,
+            _ => return Ok(py.NotImplemented()),
+        };
+        Ok(PyBool::new(py, equal).to_owned().into_any().unbind())
+    }
+
+    fn __hash__(&self, py: Python<'_>) -> PyResult<isize> {
+        match numpy_dtype(py, self.dtype) {
+            Ok(d) => d.hash(),
+            Err(_) => PyString::new(py, self.dtype.name()).hash(),
+        }
+    }
+
     fn __repr__(&self) -> String {
         format!("devarray.{}", self.dtype.name())
     }
@@ -53,6 +84,31 @@ impl PyDType {
     /// Pickles as the module attribute of the same name, so unpickling gives the singleton.
     fn __reduce__(&self) -> &'static str {
         self.dtype.name()
+    }
+}
+
+impl PyDType {
+    /// See the type's docs: the same devarray dtype, or a NumPy dtype or scalar type that
+    /// `np.dtype` maps to the NumPy dtype of the same name.
+    fn equals(&self, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        if let Ok(d) = other.cast::<PyDType>() {
+            return Ok(d.get().dtype == self.dtype);
+        }
+        let py = other.py();
+        if other.is_instance_of::<PyString>() || !py.import("sys")?.getattr("modules")?.contains("numpy")? {
+            return Ok(false); // no NumPy object can exist before NumPy is imported
+        }
+        let np = py.import("numpy")?;
+        let is_numpy_dtype = other.is_instance(&np.getattr("dtype")?)?;
+        let is_scalar_type =
+            other.is_instance_of::<PyType>() && other.cast::<PyType>()?.is_subclass(&np.getattr("generic")?)?;
+        if !(is_numpy_dtype || is_scalar_type) {
+            return Ok(false);
+        }
+        match numpy_dtype(py, self.dtype) {
+            Ok(mine) => mine.eq(np.getattr("dtype")?.call1((other,))?),
+            Err(_) => Ok(false), // bfloat16 without ml_dtypes: nothing NumPy has can equal it
+        }
     }
 }
 

@@ -38,7 +38,10 @@ def test_attributes(device):
 
 def test_dtype_objects():
     assert dv.float32 == dv.float32 and dv.float32 != dv.float64
-    assert dv.float32 != np.float32 and dv.float32 != "float32" and dv.float32 != np.dtype("float32")
+    # Equal to NumPy's dtype and scalar type of the same name, in both orders; never a string.
+    assert dv.float32 == np.float32 and dv.float32 == np.dtype("float32") and np.dtype("float32") == dv.float32
+    assert dv.float32 != np.float64 and np.dtype("float64") != dv.float32 and dv.float32 != "float32"
+    assert hash(dv.float32) == hash(np.dtype("float32")) and {np.dtype("float32"): 1}[dv.float32] == 1
     assert dv.int64 is dv.arange(3).dtype
     assert {dv.int8: 1}[dv.int8] == 1
     assert dv.float32.name == "float32" and dv.float32.itemsize == 4 and str(dv.bfloat16) == "bfloat16"

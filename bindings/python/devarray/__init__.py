@@ -27,6 +27,7 @@ from . import _devarray, linalg
 from ._array_api import (
     ELEMENTWISE as _ELEMENTWISE,
     __array_namespace_info__,
+    _rebuild,
     asarray,
     asnumpy,
     count_nonzero,

@@ -467,6 +467,11 @@ def _split_at(x: ndarray, points: list[int], axis: int) -> list[ndarray]:
     return _core._split(x, [builtins.max(p + length, 0) if p < 0 else p for p in points], axis)
 
 
+def _rebuild(values: Any, device: str) -> ndarray:
+    """Unpickles an array (see ``ndarray.__reduce__``): the host values copied to ``device``."""
+    return asarray(values, device=Device(device), copy=True)
+
+
 def _normalize_axis(axis: int, ndim: int) -> int:
     axis = operator.index(axis)  # a 0-d device int is read here (the transfer guard checks it)
     if not -ndim <= axis < ndim:

@@ -165,6 +165,16 @@ impl PyNdarray {
         host::to_numpy(py, &self.inner)
     }
 
+    /// Pickling copies the values to the host (a transfer the transfer guard checks, under
+    /// the name "pickle") and records the device; unpickling copies them to that device of
+    /// the unpickling process (`devarray._rebuild`). Dask's multi-process schedulers move
+    /// chunks this way.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>, String))> {
+        guard::check(py, "pickle", &self.inner)?;
+        let rebuild = py.import("devarray")?.getattr("_rebuild")?;
+        Ok((rebuild, (host::to_numpy(py, &self.inner)?, self.inner.device().to_string())))
+    }
+
     /// The one element of a size-1 array as a Python `bool`, `int` or `float` (an explicit
     /// scalar read, never refused by the transfer guard).
     fn item<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
