@@ -169,7 +169,7 @@ impl PyNdarray {
     /// the name "pickle") and records the device; unpickling copies them to that device of
     /// the unpickling process (`devarray._rebuild`). Dask's multi-process schedulers move
     /// chunks this way.
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyAny>, String))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         guard::check(py, "pickle", &self.inner)?;
         let rebuild = py.import("devarray")?.getattr("_rebuild")?;
         Ok((rebuild, (host::to_numpy(py, &self.inner)?, self.inner.device().to_string())))
@@ -261,6 +261,9 @@ impl PyNdarray {
         py.detach(|| a.format_values()).py_err()
     }
 }
+
+/// What `__reduce__` returns: the rebuilding function and its arguments (host values, device).
+type Reduced<'py> = (Bound<'py, PyAny>, (Bound<'py, PyAny>, String));
 
 /// Arrays with more elements than this show no values in `repr`/`str` (NumPy summarises
 /// above 1000 elements; the core has no summarising formatter yet).
