@@ -56,3 +56,13 @@ def test_pickle_is_a_guarded_transfer():
             pickle.dumps(x)
         pickle.dumps(dv.float32)  # dtypes pickle as names, no transfer
     assert pickle.loads(pickle.dumps(dv.float32)) is dv.float32
+
+
+@pytest.mark.parametrize("func", [np.zeros_like, np.ones_like, np.empty_like])
+def test_like_functions_take_numpy_shape_keyword(device, func):
+    meta = dv.zeros((0, 0), dtype=dv.float32, device=device)
+    out = func(meta, shape=(1, 2), dtype=np.float64)
+    assert isinstance(out, dv.ndarray) and out.shape == (1, 2) and out.dtype == dv.float64 and out.device == meta.device
+    assert func(meta, shape=3).shape == (3,) and func(meta, shape=3).dtype == dv.float32
+    full = np.full_like(meta, 7, shape=(2,))
+    np.testing.assert_array_equal(full.get(), np.full(2, 7, dtype=np.float32))

@@ -10,6 +10,7 @@ devarray cannot do as NumPy would (an unsupported ufunc, method or keyword) retu
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable
 
 import numpy as np
@@ -576,10 +577,19 @@ def _size(a, axis=None):
     return a.size if axis is None else a.shape[axis]
 
 
+# The `*_like` functions and the creation functions they become when NumPy's `shape=` is given
+# (Dask asks for `np.zeros_like(meta, shape=(1, 1), dtype=...)` to infer a block's type).
+_SHAPED = {"zeros_like": "zeros", "ones_like": "ones", "empty_like": "empty", "full_like": "full"}
+
+
 def _like(func, a, dtype, order, subok, shape, device, *extra):
-    if order not in ("K", "C") or shape is not None or device is not None:
+    if order not in ("K", "C") or device is not None:
         return NotImplemented
-    return func(a, *extra, dtype=dtype)
+    if shape is None:
+        return func(a, *extra, dtype=dtype)
+    create = getattr(_core, _SHAPED[func.__name__])
+    shape = (operator.index(shape),) if not isinstance(shape, (tuple, list)) else tuple(shape)
+    return create(shape, *extra, dtype=a.dtype if dtype is None else dtype, device=a.device)
 
 
 @implements(np.zeros_like)
