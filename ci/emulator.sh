@@ -36,7 +36,7 @@ export DEVARRAY_DEVICE=cuda-emu DEVARRAY_REQUIRE_CUDA=1 DEVARRAY_MAX_GRID=3
 test_start=$SECONDS
 TIMEFORMAT="emulated suites: %R s wall, %U s user + %S s system CPU"
 time {
-    cargo test --quiet --features emulator --lib -- cuda::emu cuda::matmul 2>&1 | tee -a "$log"
+    cargo test --quiet --features emulator --lib -- cuda::emu cuda::matmul cuda::gemm cuda::cublas 2>&1 | tee -a "$log"
     cargo test --quiet --features emulator "${args[@]}" 2>&1 | tee -a "$log"
 }
 awk '/^test result:/ { passed += $4; failed += $6 }

@@ -225,6 +225,14 @@ pub enum Error {
         /// The driver's own description of the error.
         message: String,
     },
+    /// A vendor library an operation needs (cuBLAS for float matmul on CUDA) cannot be loaded.
+    #[error("{library} is not available: {reason}")]
+    LibraryUnavailable {
+        /// The library (`"cuBLAS"`).
+        library: &'static str,
+        /// Why, what was searched for, and what to install.
+        reason: String,
+    },
     /// A kernel failed to compile or to load.
     #[error("kernel module {module}: {stage} failed: {log}")]
     Kernel {

@@ -11,7 +11,7 @@
 //! | `DTypeMismatch`, `UnsupportedDType` | `TypeError` |
 //! | `ReadOnly` | `ValueError("assignment destination is read-only ...")`, NumPy's text |
 //! | `OutOfMemory` | `MemoryError` |
-//! | `CudaUnavailable`, `Driver`, `Kernel` | `RuntimeError` |
+//! | `CudaUnavailable`, `LibraryUnavailable`, `Driver`, `Kernel` | `RuntimeError` |
 //! | `NotSquare`, `SingularMatrix`, `NotPositiveDefinite`, `NoConvergence` | `numpy.linalg.LinAlgError` (a subclass of `ValueError`; plain `ValueError` without NumPy) |
 //! | `UnsupportedOnDevice` | `NotImplementedError` (a subclass of `RuntimeError`) |
 //! | `DLPackVersion`, `DLPackDType`, `DLPackDevice`, `DLPackMalformed`, `DLPackExport`, `DLPackMemory` | `BufferError` |
@@ -38,7 +38,10 @@ pub(crate) fn to_pyerr(e: Error) -> PyErr {
         Error::DTypeMismatch { .. } | Error::UnsupportedDType { .. } => PyTypeError::new_err(msg),
         Error::ReadOnly { .. } => PyValueError::new_err(format!("assignment destination is read-only ({msg})")),
         Error::OutOfMemory { .. } => PyMemoryError::new_err(msg),
-        Error::CudaUnavailable { .. } | Error::Driver { .. } | Error::Kernel { .. } => PyRuntimeError::new_err(msg),
+        Error::CudaUnavailable { .. }
+        | Error::LibraryUnavailable { .. }
+        | Error::Driver { .. }
+        | Error::Kernel { .. } => PyRuntimeError::new_err(msg),
         Error::NotSquare { .. }
         | Error::SingularMatrix { .. }
         | Error::NotPositiveDefinite { .. }

@@ -133,6 +133,9 @@ pub(crate) enum GpuErrorKind {
     Unsupported,
     /// A module image or kernel name was rejected (wrong arch, missing symbol, bad PTX).
     KernelImage,
+    /// A vendor library the operation needs (cuBLAS) cannot be loaded: becomes
+    /// [`Error::LibraryUnavailable`], whose message says what to install.
+    LibraryMissing,
     /// Anything else, including sticky errors after a faulting kernel.
     Other,
 }
@@ -165,8 +168,71 @@ impl From<GpuError> for Error {
     /// Generic conversion; call sites that know better (allocation → `OutOfMemory`, module
     /// load → `Kernel`) convert explicitly first.
     fn from(e: GpuError) -> Error {
+        if e.kind == GpuErrorKind::LibraryMissing {
+            return Error::LibraryUnavailable { library: e.call, reason: e.message };
+        }
         Error::Driver { call: e.call, message: e.message }
     }
+}
+
+/// Whether cuBLAS reads a matrix as stored (`CUBLAS_OP_N`) or transposed (`CUBLAS_OP_T`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GemmOp {
+    N,
+    T,
+}
+
+/// The element type of all three GEMM matrices (`CUDA_R_32F`, `CUDA_R_64F`, `CUDA_R_16F`,
+/// `CUDA_R_16BF`). The compute type follows from it: `CUBLAS_COMPUTE_64F` for f64,
+/// `CUBLAS_COMPUTE_32F` otherwise (the 16-bit types accumulate in f32, as the CPU backend does).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GemmType {
+    F32,
+    F64,
+    F16,
+    BF16,
+}
+
+impl GemmType {
+    /// Bytes per element.
+    pub(crate) fn itemsize(self) -> usize {
+        match self {
+            GemmType::F64 => 8,
+            GemmType::F32 => 4,
+            GemmType::F16 | GemmType::BF16 => 2,
+        }
+    }
+}
+
+/// One matrix of a strided-batched GEMM, column-major: element `(i, j)` of batch `p` is at
+/// element offset `p * stride + i + j * ld` from `ptr`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct GemmMatrix {
+    pub(crate) ptr: DevPtr,
+    /// Leading dimension, in elements.
+    pub(crate) ld: i32,
+    /// Batch stride, in elements (0: every batch position reads the same matrix).
+    pub(crate) stride: i64,
+}
+
+/// `cublasGemmStridedBatchedEx` in cuBLAS's own terms (column-major): for each batch position
+/// `p < batch`, `C[p] = alpha * op(A[p]) @ op(B[p]) + beta * C[p]` with `op(A)` of `m × k`,
+/// `op(B)` of `k × n` and `C` of `m × n`. With `beta == 0`, `C` is not read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Gemm {
+    pub(crate) transa: GemmOp,
+    pub(crate) transb: GemmOp,
+    pub(crate) m: i32,
+    pub(crate) n: i32,
+    pub(crate) k: i32,
+    /// Converted to the compute type (f32 unless `dtype` is f64).
+    pub(crate) alpha: f64,
+    pub(crate) beta: f64,
+    pub(crate) a: GemmMatrix,
+    pub(crate) b: GemmMatrix,
+    pub(crate) c: GemmMatrix,
+    pub(crate) batch: i32,
+    pub(crate) dtype: GemmType,
 }
 
 /// Result of a [`GpuApi`] call.
@@ -333,4 +399,15 @@ pub(crate) trait GpuApi: Send + Sync {
     /// memory the kernel may access (live allocations, in bounds for the indices the kernel
     /// computes from the other arguments) until `stream` completes the launch.
     unsafe fn launch(&self, function: FunctionId, dims: LaunchDims, stream: StreamId, args: &[&[u8]]) -> GpuResult<()>;
+
+    /// Queues one `cublasGemmStridedBatchedEx` (see [`Gemm`]) on `stream`. Arguments cuBLAS
+    /// rejects (negative sizes, a leading dimension below the rows of a matrix's storage) fail at
+    /// once with [`GpuErrorKind::InvalidUsage`] (`CUBLAS_STATUS_INVALID_VALUE`); a missing
+    /// cuBLAS library with [`GpuErrorKind::LibraryMissing`].
+    ///
+    /// # Safety
+    /// `stream` is a live handle of this object; every element the call reads (`A`, `B`, and `C`
+    /// unless `beta == 0`) or writes (`C`) lies in live allocations of this device until
+    /// `stream` completes the call; `C` overlaps neither `A` nor `B`.
+    unsafe fn gemm_strided_batched(&self, gemm: &Gemm, stream: StreamId) -> GpuResult<()>;
 }

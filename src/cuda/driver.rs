@@ -12,15 +12,18 @@
 //!   `u64::MAX` so freed memory stays cached instead of being unmapped at every synchronisation
 //!   (the driver default of 0 costs hundreds of µs per free/alloc cycle). Devices without pools
 //!   fall back to `cuMemAlloc`/`cuMemFree`.
+//! - cuBLAS (float matmul) is loaded only when first used, after [`cublas::probe`] has seen
+//!   libcublas load; each device creates its handle then and keeps it until it closes.
 
 use super::api::{
-    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuPlatform, GpuResult,
-    LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
+    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi, GpuError, GpuErrorKind, GpuPlatform,
+    GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
 };
+use super::cublas;
 use cudarc::driver::result::{self, DriverError};
 use cudarc::driver::sys;
 use std::ffi::{c_void, CStr, CString};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Oldest driver accepted: every entry point used here (`cuMemAllocFromPoolAsync` is the
 /// newest) exists from CUDA 11.2 on. cudarc panics when a symbol is missing, so an older driver
@@ -183,6 +186,9 @@ pub(crate) struct DriverDevice {
     /// The default pool allocations come from; `None` when the device has no pools.
     pool: Option<sys::CUmemoryPool>,
     props: DeviceProps,
+    /// The device's cuBLAS handle, created at the first GEMM; the lock also keeps calls through
+    /// it (stream binding, then the GEMM) from interleaving across threads.
+    blas: Mutex<Option<cublas::Handle>>,
 }
 
 // SAFETY: the context and pool handles are process-wide driver objects, valid on any thread
@@ -196,7 +202,7 @@ impl DriverDevice {
     fn open(ordinal: usize, dev: sys::CUdevice, props: DeviceProps) -> GpuResult<DriverDevice> {
         // SAFETY: `dev` came from cuDeviceGet; the reference is released in `Drop`.
         let ctx = wrap("cuDevicePrimaryCtxRetain", unsafe { result::primary_ctx::retain(dev) })?;
-        let mut this = DriverDevice { ordinal, dev, ctx, pool: None, props };
+        let mut this = DriverDevice { ordinal, dev, ctx, pool: None, props, blas: Mutex::new(None) };
         let _ctx = this.bind()?;
         if this.props.memory_pools {
             this.pool = Some(this.default_pool_caching()?);
@@ -250,6 +256,12 @@ impl Drop for CtxGuard {
 
 impl Drop for DriverDevice {
     fn drop(&mut self) {
+        // The cuBLAS handle belongs to the context: destroy it while the context is alive and
+        // current.
+        if let Some(handle) = self.blas.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ctx = self.bind();
+            drop(handle);
+        }
         // SAFETY: releases the one reference `open` retained; errors (e.g. at process exit,
         // when the driver is already deinitialised) are ignored because nothing can be done.
         let _ = unsafe { result::primary_ctx::release(self.dev) };
@@ -466,6 +478,18 @@ impl GpuApi for DriverDevice {
             )
         };
         wrap("cuLaunchKernel", r)
+    }
+    unsafe fn gemm_strided_batched(&self, gemm: &Gemm, stream: StreamId) -> GpuResult<()> {
+        cublas::probe()?;
+        let _ctx = self.bind()?;
+        let mut blas = self.blas.lock().unwrap_or_else(|e| e.into_inner());
+        if blas.is_none() {
+            *blas = Some(cublas::Handle::create()?);
+        }
+        let handle = blas.as_mut().expect("created above");
+        // SAFETY: the context is current (bound above); the caller guarantees a live stream of
+        // it and matrices that satisfy the call's contract.
+        unsafe { handle.gemm(gemm, stream) }
     }
 }
 

@@ -4,8 +4,8 @@
 //! live allocation, `_vec` pointers are 16-byte aligned, frees match allocations.
 
 use super::api::{
-    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims,
-    MemoryKind, ModuleId, PointerInfo, StreamId,
+    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi, GpuError, GpuErrorKind, GpuResult,
+    LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
 };
 use super::launch::{decode_layout, offset_ptr, EwArgs, IndexPath};
 use std::collections::{BTreeMap, HashMap};
@@ -29,6 +29,9 @@ pub(crate) struct State {
     functions: HashMap<u64, String>,
     /// Launches in order.
     pub(crate) launches: Vec<Launch>,
+    /// `cublasGemmStridedBatchedEx` calls in order, with their streams (each also logged as
+    /// `"gemm on 2"`); the fake computes nothing.
+    pub(crate) gemms: Vec<(Gemm, StreamId)>,
     /// Other calls in order (`"alloc 64 on 2"`, `"memset"`, `"dtod"`, `"event_record 5 on 7"`,
     /// `"wait 2 for 5"`, `"free 0x7f0000000000 on 2"`, ...: numbers are handles, addresses hex).
     pub(crate) log: Vec<String>,
@@ -337,6 +340,21 @@ impl GpuApi for FakeGpu {
         let args: Vec<Vec<u8>> = args.iter().map(|a| a.to_vec()).collect();
         s.run_elementwise(&name, &args);
         s.launches.push(Launch { name, dims, args });
+        Ok(())
+    }
+    unsafe fn gemm_strided_batched(&self, gemm: &Gemm, stream: StreamId) -> GpuResult<()> {
+        let mut s = self.state();
+        s.fails("gemm", "cublasGemmStridedBatchedEx")?;
+        if s.failing.contains(&"cublas") {
+            // As the driver reports a libcublas it could not load.
+            return Err(GpuError::new(
+                "cuBLAS",
+                GpuErrorKind::LibraryMissing,
+                "libcublas could not be loaded (made to fail)",
+            ));
+        }
+        s.log.push(format!("gemm on {}", stream.0));
+        s.gemms.push((*gemm, stream));
         Ok(())
     }
 }

@@ -1,11 +1,19 @@
-//! Batched matrix products on a CUDA device: `matmul_{T}_tile` of `kernels/matmul.cu`, our own
-//! tiled shared-memory GEMM (kernels/ABI.md, "Matmul ABI").
+//! Batched matrix products on a CUDA device.
 //!
-//! The inputs are passed as base pointers plus signed element strides, so transposed, broadcast
-//! (stride 0) and flipped (negative stride) views are multiplied in place, without a copy. Every
-//! view is checked against its buffer first: the kernel trusts the pointers and strides it gets.
+//! - f32, f64, f16 and bf16 go to cuBLAS (`cublasGemmStridedBatchedEx`, mapped in
+//!   [`gemm`](super::gemm)): vendor GEMMs are several times faster than any portable kernel on
+//!   tensor-core GPUs. Without libcublas they fail with [`Error::LibraryUnavailable`] rather
+//!   than silently running slower; `DEVARRAY_MATMUL=kernel` opts out.
+//! - Integers and bool (and every dtype under `DEVARRAY_MATMUL=kernel`, and products too large
+//!   for cuBLAS's 32-bit sizes) use `matmul_{T}_tile` of `kernels/matmul.cu`, our own tiled
+//!   shared-memory GEMM (kernels/ABI.md, "Matmul ABI"). Its inputs are passed as base pointers
+//!   plus signed element strides, so transposed, broadcast (stride 0) and flipped (negative
+//!   stride) views are multiplied in place, without a copy.
+//!
+//! Every view is checked against its buffer first: neither the kernel nor cuBLAS checks the
+//! pointers and strides it gets.
 
-use super::api::LaunchDims;
+use super::api::{GemmType, LaunchDims};
 use super::context::{CudaBuffer, CudaDevice};
 use super::elementwise::check_view;
 use super::launch::{kernel_name, max_grid_override};
@@ -54,11 +62,11 @@ const _: () = assert!(std::mem::size_of::<MatmulArgs>() == 104);
 
 /// The problem: `batch` products of `(m, k) @ (k, n)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Dims {
-    batch: usize,
-    m: usize,
-    k: usize,
-    n: usize,
+pub(crate) struct Dims {
+    pub(crate) batch: usize,
+    pub(crate) m: usize,
+    pub(crate) k: usize,
+    pub(crate) n: usize,
 }
 
 /// The problem the three layouts describe, or why they do not describe one.
@@ -111,18 +119,76 @@ fn strides3(layout: &Layout) -> [i64; 3] {
 
 /// Checks a view against its buffer and device; returns the address of its element `[0, 0, 0]`
 /// and the byte range `[lo, hi)` it spans (empty for a view without elements).
-fn checked(op: &'static str, dev: &Arc<CudaDevice>, view: View<'_>, itemsize: usize) -> Result<(u64, u64, u64)> {
+pub(crate) fn checked(
+    op: &'static str,
+    dev: &Arc<CudaDevice>,
+    view: View<'_>,
+    itemsize: usize,
+) -> Result<(u64, u64, u64)> {
     let (base, lo, hi) = check_view(op, dev, view.0, view.1, itemsize)?;
     Ok(if view.1.numel() == 0 { (base, lo, lo) } else { (base, lo, hi) })
 }
 
-/// `out[p] = a[p] @ b[p]` (see `Backend::matmul`).
+/// The environment variable that picks the implementation of float products.
+pub(crate) const MATMUL_ENV: &str = "DEVARRAY_MATMUL";
+
+/// Which implementation float products use (`DEVARRAY_MATMUL`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Path {
+    /// cuBLAS for f32/f64/f16/bf16, our kernel for the other dtypes (the default).
+    Auto,
+    /// Our kernel for every dtype (`DEVARRAY_MATMUL=kernel`): for machines without libcublas,
+    /// and for comparing the two.
+    Kernel,
+}
+
+/// The path a value of `DEVARRAY_MATMUL` selects: `kernel` (any case) forces our kernel;
+/// anything else, or no value, is the default.
+pub(crate) fn path_from(value: Option<&str>) -> Path {
+    match value.map(str::trim) {
+        Some(v) if v.eq_ignore_ascii_case("kernel") => Path::Kernel,
+        _ => Path::Auto,
+    }
+}
+
+/// The path this process's environment selects (read at each product, so a program may switch).
+fn path() -> Path {
+    path_from(std::env::var(MATMUL_ENV).ok().as_deref())
+}
+
+/// The cuBLAS element type of `dtype`, for the dtypes cuBLAS multiplies.
+fn gemm_type(dtype: DType) -> Option<GemmType> {
+    match dtype {
+        DType::F32 => Some(GemmType::F32),
+        DType::F64 => Some(GemmType::F64),
+        DType::F16 => Some(GemmType::F16),
+        DType::BF16 => Some(GemmType::BF16),
+        _ => None,
+    }
+}
+
+/// Addresses of the three operands' element `[0, 0, 0]`, after the checks.
+#[derive(Clone, Copy)]
+pub(crate) struct Ptrs {
+    pub(crate) a: u64,
+    pub(crate) b: u64,
+    pub(crate) out: u64,
+}
+
+/// `out[p] = a[p] @ b[p]` (see `Backend::matmul`): through cuBLAS for f32, f64, f16 and bf16
+/// (unless `DEVARRAY_MATMUL=kernel`), through our `matmul_{T}_tile` kernel otherwise.
 ///
 /// **Errors**: operands that are not 3-D, do not chain, or whose output is not C-contiguous,
 /// views outside their buffers, on another device, or an output overlapping an input
-/// ([`Error::ShapeMismatch`], [`Error::InvalidArgument`], [`Error::DeviceMismatch`]); kernel
-/// compilation and launch failures.
+/// ([`Error::ShapeMismatch`], [`Error::InvalidArgument`], [`Error::DeviceMismatch`]); a float
+/// product without libcublas ([`Error::LibraryUnavailable`]); kernel compilation, launch and
+/// cuBLAS failures.
 pub(crate) fn matmul(dtype: DType, a: View<'_>, b: View<'_>, out: View<'_>) -> Result<()> {
+    matmul_on(path(), dtype, a, b, out)
+}
+
+/// [`matmul`] on a given path.
+pub(crate) fn matmul_on(path: Path, dtype: DType, a: View<'_>, b: View<'_>, out: View<'_>) -> Result<()> {
     const OP: &str = "matmul";
     let d = dims(OP, a.1, b.1, out.1)?;
     let dev = out.0.device().clone();
@@ -138,11 +204,26 @@ pub(crate) fn matmul(dtype: DType, a: View<'_>, b: View<'_>, out: View<'_>) -> R
     if d.batch == 0 || d.m == 0 || d.n == 0 {
         return Ok(());
     }
+    let ptrs = Ptrs { a: pa, b: pb, out: po };
+    match gemm_type(dtype) {
+        Some(t) if path == Path::Auto && fits_cublas(d) => super::gemm::matmul(&dev, t, d, a, b, ptrs),
+        _ => launch_kernel(&dev, dtype, d, a, b, ptrs),
+    }
+}
+
+/// Whether cuBLAS's 32-bit sizes can express the product (its output's leading dimension is `n`;
+/// larger problems take our kernel, whose indices are 64-bit).
+fn fits_cublas(d: Dims) -> bool {
+    [d.batch, d.m, d.k, d.n].iter().all(|&x| i32::try_from(x).is_ok())
+}
+
+/// Runs our `matmul_{T}_tile` kernel on checked operands.
+fn launch_kernel(dev: &Arc<CudaDevice>, dtype: DType, d: Dims, a: View<'_>, b: View<'_>, p: Ptrs) -> Result<()> {
     // Every size and stride fits in i64: the views lie inside allocations (checked above).
     let args = MatmulArgs {
-        a: pa,
-        b: pb,
-        out: po,
+        a: p.a,
+        b: p.b,
+        out: p.out,
         m: d.m as i64,
         n: d.n as i64,
         k: d.k as i64,

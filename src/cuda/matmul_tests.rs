@@ -312,3 +312,146 @@ fn bad_views_are_typed_errors() {
     let err = matmul(DType::F32, (&big, &l), (&other, &wide), (&small, &l)).unwrap_err();
     assert!(matches!(err, Error::ShapeMismatch { .. }), "{err:?}");
 }
+
+/// [`check`] on a given path.
+fn check_on(dev: &Arc<CudaDevice>, path: Path, dtype: DType, (shape_a, strides_a): Spec, (shape_b, strides_b): Spec) {
+    let mut rng = Rng(0x5151 ^ (shape_a[1] * 1000 + shape_b[2]) as u64);
+    let a = operand(dtype, shape_a, strides_a, &mut rng);
+    let b = operand(dtype, shape_b, strides_b, &mut rng);
+    let out_shape = [shape_a[0], shape_a[1], shape_b[2]];
+    let want = cpu_product(dtype, &a, &b, out_shape);
+    let store = |bytes: &[u8]| {
+        let buf = dev.alloc(bytes.len().max(1)).unwrap();
+        crate::cuda::upload(&buf, 0, bytes).unwrap();
+        buf
+    };
+    let len = out_shape.iter().product::<usize>() * dtype.itemsize();
+    let (ba, bb, bo) = (store(&a.data), store(&b.data), store(&vec![0xab; len]));
+    let out = Layout::contiguous(&out_shape);
+    matmul_on(path, dtype, (&ba, &a.layout), (&bb, &b.layout), (&bo, &out)).unwrap();
+    let mut got = vec![0u8; len];
+    crate::cuda::download(&bo, 0, &mut got).unwrap();
+    let case = format!("{path:?} {shape_a:?}{strides_a:?} @ {shape_b:?}{strides_b:?}");
+    close(dtype, &got, &want, shape_a[2]).unwrap_or_else(|e| panic!("{case}: {e}"));
+}
+
+const FLOATS: [DType; 4] = [DType::F32, DType::F64, DType::F16, DType::BF16];
+
+#[test]
+fn float_products_through_cublas_match_the_cpu_for_every_layout() {
+    let Some(dev) = device() else { return };
+    let (sa, sb) = ([3, 13, 9], [3, 9, 11]);
+    let cases: [(Spec, Spec); 7] = [
+        ((sa, contig(sa)), (sb, contig(sb))),
+        ((sa, transposed(sa)), (sb, transposed(sb))),
+        // Rows padded (a slice of wider matrices): read in place with lda > extent.
+        ((sa, [13 * 20, 20, 1]), (sb, [9 * 16, 1, 12])),
+        // Stepped columns: copied once.
+        ((sa, [13 * 18, 18, 2]), (sb, contig(sb))),
+        // One matrix broadcast over the batch, and rows broadcast inside b (copied).
+        ((sa, [0, 9, 1]), (sb, [0, 0, 1])),
+        // Flipped rows, flipped batch: copied.
+        ((sa, [13 * 9, -9, 1]), (sb, [-(9 * 11), 11, 1])),
+        ((sa, [-(13 * 9), -1, -13]), (sb, [9 * 11, -11, -1])),
+    ];
+    for dtype in FLOATS {
+        for &(a, b) in &cases {
+            check_on(&dev, Path::Auto, dtype, a, b);
+        }
+    }
+}
+
+#[test]
+fn the_kernel_path_still_multiplies_floats() {
+    let Some(dev) = device() else { return };
+    let (sa, sb) = ([2, 21, 17], [2, 17, 30]);
+    for dtype in FLOATS {
+        check_on(&dev, Path::Kernel, dtype, (sa, transposed(sa)), (sb, contig(sb)));
+        check_on(&dev, Path::Kernel, dtype, (sa, [0, 17, 1]), (sb, [-(17 * 30), 30, -1]));
+    }
+}
+
+#[test]
+fn the_environment_switch_selects_the_kernel() {
+    assert_eq!(path_from(None), Path::Auto);
+    assert_eq!(path_from(Some("kernel")), Path::Kernel);
+    assert_eq!(path_from(Some(" KERNEL ")), Path::Kernel);
+    assert_eq!(path_from(Some("cublas")), Path::Auto);
+    assert_eq!(path_from(Some("")), Path::Auto);
+}
+
+/// Matmul on the recording fake GPU: which GEMMs and launches a product queues.
+mod on_the_fake {
+    use super::*;
+    use crate::cuda::api::{GemmMatrix, GemmOp, GemmType};
+    use crate::cuda::fake::fake_device;
+
+    /// Runs `a @ b` of `dtype` on the fake, returning `(gemm calls, launched kernel names)`.
+    fn product(
+        path: Path,
+        dtype: DType,
+        a: &Layout,
+        b: &Layout,
+        out: &Layout,
+    ) -> (Vec<crate::cuda::api::Gemm>, Vec<String>) {
+        let (fake, dev) = fake_device();
+        let isz = dtype.itemsize();
+        let buf = |l: &Layout| dev.alloc((l.offset() + l.numel().max(1) * 4) * isz).unwrap();
+        let (ba, bb, bo) = (buf(a), buf(b), buf(out));
+        matmul_on(path, dtype, (&ba, a), (&bb, b), (&bo, out)).unwrap();
+        let s = fake.state();
+        (s.gemms.iter().map(|g| g.0).collect(), s.launches.iter().map(|l| l.name.clone()).collect())
+    }
+
+    #[test]
+    fn one_gemm_per_product_of_contiguous_operands() {
+        let (a, b, out) =
+            (Layout::contiguous(&[2, 3, 4]), Layout::contiguous(&[2, 4, 5]), Layout::contiguous(&[2, 3, 5]));
+        let (gemms, launches) = product(Path::Auto, DType::F32, &a, &b, &out);
+        assert!(launches.is_empty(), "{launches:?}");
+        let [g] = gemms[..] else { panic!("{gemms:?}") };
+        // Cᵀ (5 × 3) = Bᵀ (5 × 4) @ Aᵀ (4 × 3), column-major, each read as stored.
+        assert_eq!((g.transa, g.transb, g.m, g.n, g.k, g.batch), (GemmOp::N, GemmOp::N, 5, 3, 4, 2));
+        assert_eq!((g.a.ld, g.a.stride, g.b.ld, g.b.stride), (5, 20, 4, 12));
+        assert_eq!((g.c.ld, g.c.stride, g.dtype), (5, 15, GemmType::F32));
+        assert_eq!((g.alpha, g.beta), (1.0, 0.0));
+    }
+
+    #[test]
+    fn transposed_and_broadcast_operands_need_no_copy() {
+        let a = Layout::contiguous(&[1, 4, 3]).permuted(&[0, 2, 1]).unwrap();
+        let b = Layout::from_parts(vec![2, 4, 5], vec![0, 5, 1], 0);
+        let (gemms, launches) =
+            product(Path::Auto, DType::F64, &a.broadcast_to(&[2, 3, 4]).unwrap(), &b, &Layout::contiguous(&[2, 3, 5]));
+        assert!(launches.is_empty(), "{launches:?}");
+        let [g] = gemms[..] else { panic!("{gemms:?}") };
+        assert_eq!((g.transa, g.transb), (GemmOp::N, GemmOp::T));
+        assert_eq!((g.a.stride, g.b.stride, g.b.ld), (0, 0, 3));
+        assert!(matches!(g.b, GemmMatrix { ld: 3, .. }));
+    }
+
+    #[test]
+    fn without_cublas_float_products_are_a_typed_error_unless_the_kernel_is_forced() {
+        let (fake, dev) = fake_device();
+        fake.state().failing.push("cublas");
+        let l = Layout::contiguous(&[1, 2, 2]);
+        let (a, b, out) = (dev.alloc(16).unwrap(), dev.alloc(16).unwrap(), dev.alloc(16).unwrap());
+        let err = matmul_on(Path::Auto, DType::F32, (&a, &l), (&b, &l), (&out, &l)).unwrap_err();
+        assert!(matches!(err, Error::LibraryUnavailable { library: "cuBLAS", .. }), "{err:?}");
+        matmul_on(Path::Kernel, DType::F32, (&a, &l), (&b, &l), (&out, &l)).unwrap();
+        assert_eq!(fake.state().launches.len(), 1);
+    }
+
+    #[test]
+    fn stepped_operands_are_copied_once_and_integers_use_the_kernel() {
+        let a = Layout::from_parts(vec![1, 3, 4], vec![24, 8, 2], 0);
+        let (b, out) = (Layout::contiguous(&[1, 4, 5]), Layout::contiguous(&[1, 3, 5]));
+        let (gemms, launches) = product(Path::Auto, DType::F16, &a, &b, &out);
+        assert_eq!((gemms.len(), launches.len()), (1, 1), "{launches:?}");
+        assert!(launches[0].starts_with("copy_u16"), "{launches:?}");
+        let (gemms, launches) = product(Path::Auto, DType::I32, &Layout::contiguous(&[1, 3, 4]), &b, &out);
+        assert!(gemms.is_empty() && launches == ["matmul_i32_tile"], "{launches:?}");
+        let (gemms, launches) = product(Path::Kernel, DType::F32, &Layout::contiguous(&[1, 3, 4]), &b, &out);
+        assert!(gemms.is_empty() && launches == ["matmul_f32_tile"], "{launches:?}");
+    }
+}

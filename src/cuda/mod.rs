@@ -23,9 +23,11 @@
 pub(crate) mod api;
 pub(crate) mod buffer;
 pub(crate) mod context;
+pub(crate) mod cublas;
 pub(crate) mod driver;
 pub(crate) mod elementwise;
 pub(crate) mod gather;
+pub(crate) mod gemm;
 pub(crate) mod launch;
 pub(crate) mod matmul;
 pub(crate) mod module;

@@ -7,13 +7,14 @@
 //! error, guard bytes overwritten) are printed, kept on the stream and returned by the next
 //! synchronisation that covers it, like a CUDA error from asynchronous work.
 
+use super::blas;
 use super::checks;
 use super::ffi::{self, Kernel};
 use super::memory::Memory;
 use super::queue::{HostPtr, LaunchOp, Next, Op, Queues};
 use crate::cuda::api::{
-    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims,
-    MemoryKind, ModuleId, PointerInfo, StreamId,
+    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi, GpuError, GpuErrorKind, GpuResult,
+    LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -148,6 +149,7 @@ impl EmuDevice {
     fn execute(&self, op: Op) -> Result<(), String> {
         match op {
             Op::Launch(l) => self.execute_launch(&l),
+            Op::Gemm(g) => self.execute_gemm(&g),
             Op::HtoD { dst, src, bytes } => {
                 self.check("copy to device", dst, bytes)?;
                 // SAFETY: the destination lies in a live allocation (checked; frees only run on
@@ -231,6 +233,30 @@ impl EmuDevice {
             Some(b) => Err(format!("{name} wrote outside allocation {b:#x}: its guard bytes were overwritten")),
             None => Ok(()),
         }
+    }
+}
+
+impl EmuDevice {
+    /// Runs the cuBLAS stand-in after checking that every matrix, over the whole batch, lies in
+    /// one live allocation (a real cuBLAS would read or corrupt whatever is there).
+    fn execute_gemm(&self, g: &Gemm) -> Result<(), String> {
+        const NAME: &str = "cublasGemmStridedBatchedEx";
+        let accesses = blas::accesses(g);
+        {
+            let memory = self.memory();
+            for &(what, lo, hi) in &accesses {
+                memory.check(lo, hi - lo).map_err(|e| format!("{NAME}: matrix {what} {e}"))?;
+            }
+        }
+        let (c_lo, c_hi) = accesses.iter().find(|a| a.0 == "C").map_or((0, 0), |a| (a.1, a.2));
+        if accesses.iter().any(|&(what, lo, hi)| what != "C" && lo < c_hi && c_lo < hi) {
+            return Err(format!("{NAME}: C overlaps an input matrix"));
+        }
+        // SAFETY: validated when queued; every range lies in a live allocation (checked above)
+        // that stays live while this runs (frees run only on this thread, under `exec`), and C
+        // overlaps no input.
+        unsafe { blas::run(g) };
+        Ok(())
     }
 }
 
@@ -416,6 +442,17 @@ impl GpuApi for EmuDevice {
         check_launch(kernel, &dims, args)?;
         let op = LaunchOp { kernel, dims, params: args.iter().map(|a| a.to_vec()).collect() };
         self.enqueue("cuLaunchKernel", stream, Op::Launch(op))
+    }
+    unsafe fn gemm_strided_batched(&self, gemm: &Gemm, stream: StreamId) -> GpuResult<()> {
+        const CALL: &str = "cublasGemmStridedBatchedEx";
+        blas::validate(gemm).map_err(|e| {
+            GpuError::new(CALL, GpuErrorKind::InvalidUsage, format!("CUBLAS_STATUS_INVALID_VALUE: {e}"))
+        })?;
+        // cuBLAS returns at once, queuing nothing, when there is no output element.
+        if gemm.m == 0 || gemm.n == 0 || gemm.batch == 0 {
+            return Ok(());
+        }
+        self.enqueue(CALL, stream, Op::Gemm(*gemm))
     }
 }
 

@@ -10,9 +10,12 @@
 //!   ([`memory`]); every launch's pointers are checked against the live allocations first
 //!   ([`checks`]);
 //! - streams: queues of deferred work, run when the host waits; events order them ([`queue`]);
+//! - cuBLAS: `cublasGemmStridedBatchedEx` is a host stand-in with cuBLAS's documented
+//!   semantics and argument checks ([`blas`]), so matmul's mapping onto cuBLAS is tested here;
 //! - kernels: looked up by name in a registry generated with the host build, run block by block
 //!   with a fiber per CUDA thread ([`ffi`], `kernels/emu/runtime.cpp`).
 
+mod blas;
 mod checks;
 mod device;
 mod ffi;

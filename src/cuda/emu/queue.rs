@@ -7,7 +7,7 @@
 //! waited for, and a result read before waiting is not there yet.
 
 use super::ffi::Kernel;
-use crate::cuda::api::LaunchDims;
+use crate::cuda::api::{Gemm, LaunchDims};
 use std::collections::{HashMap, VecDeque};
 
 /// A host address handed to an asynchronous copy.
@@ -31,6 +31,8 @@ pub(crate) struct LaunchOp {
 #[derive(Debug)]
 pub(crate) enum Op {
     Launch(LaunchOp),
+    /// The `cublasGemmStridedBatchedEx` stand-in (validated when queued).
+    Gemm(Gemm),
     HtoD {
         dst: u64,
         src: HostPtr,
