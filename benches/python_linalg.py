@@ -97,15 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     checker = po.Checker(enabled=settings.short)
     lines = po.header(settings)[:8] + run(settings, checker)
     print("\n".join(lines))
-    if args.markdown:
-        with open(args.markdown, "w", encoding="utf-8") as f:
-            f.write("\n".join(lines) + "\n")
-    if not checker.enabled:
-        return 0
-    for failure in checker.failures:
-        print(f"MISMATCH {failure}", file=sys.stderr)
-    print(f"\nshort mode: {checker.passed} checks passed, {len(checker.failures)} failed")
-    return 1 if checker.failures else 0
+    return po.finish(lines, args.markdown, checker)
 
 
 if __name__ == "__main__":

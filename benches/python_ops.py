@@ -745,9 +745,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit(accuracy_section(cpu, settings, checker), out)
         emit(indexing_section(cpu, settings, checker), out)
         emit(gpu_section(settings, checker), out)
-    if args.markdown:
-        with open(args.markdown, "w", encoding="utf-8") as f:
-            f.write("\n".join(out) + "\n")
+    return finish(out, args.markdown, checker)
+
+
+def finish(lines: list[str], markdown: str | None, checker: Checker) -> int:
+    """Writes the tables to `markdown` when given; in short mode, reports the checks and
+    returns the exit status (1 when any failed)."""
+    if markdown:
+        with open(markdown, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
     if not checker.enabled:
         return 0
     for failure in checker.failures:

@@ -258,6 +258,14 @@ pub(crate) fn normalize_axis(op: &'static str, axis: isize, ndim: usize) -> Resu
 /// Normalises a set of axes, refusing repeats; `None` means every axis. Sorted ascending.
 pub(crate) fn normalize_axes(op: &'static str, axes: Option<&[isize]>, ndim: usize) -> Result<Vec<usize>> {
     let Some(axes) = axes else { return Ok((0..ndim).collect()) };
+    let mut out = normalize_axes_in_order(op, axes, ndim)?;
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Normalises a list of axes, refusing repeats, keeping the caller's order (axes that pair
+/// with another list's, as `tensordot`'s do).
+pub(crate) fn normalize_axes_in_order(op: &'static str, axes: &[isize], ndim: usize) -> Result<Vec<usize>> {
     let mut out = Vec::with_capacity(axes.len());
     for &a in axes {
         let a = normalize_axis(op, a, ndim)?;
@@ -266,7 +274,6 @@ pub(crate) fn normalize_axes(op: &'static str, axes: Option<&[isize]>, ndim: usi
         }
         out.push(a);
     }
-    out.sort_unstable();
     Ok(out)
 }
 

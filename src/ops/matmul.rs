@@ -9,7 +9,7 @@
 
 use super::result_type;
 use crate::error::{Error, Result};
-use crate::layout::{broadcast_shapes, normalize_axis, Dims, Layout};
+use crate::layout::{broadcast_shapes, normalize_axes_in_order, normalize_axis, Dims, Layout};
 use crate::Array;
 
 /// One batch dimension after merging: its extent and the element strides of `a`, `b` and the
@@ -117,8 +117,8 @@ impl Array {
                 format!("{} axes of the first operand paired with {}", axes.0.len(), axes.1.len()),
             ));
         }
-        let ca = contracted_axes(OP, axes.0, self.ndim())?;
-        let cb = contracted_axes(OP, axes.1, other.ndim())?;
+        let ca = normalize_axes_in_order(OP, axes.0, self.ndim())?;
+        let cb = normalize_axes_in_order(OP, axes.1, other.ndim())?;
         for (&i, &j) in ca.iter().zip(&cb) {
             if self.shape()[i] != other.shape()[j] {
                 return Err(Error::ShapeMismatch {
@@ -239,19 +239,6 @@ fn contracted_name(other: &Array) -> String {
         1 => format!("length ({})", other.shape()[0]),
         d => format!("second-to-last axis ({})", other.shape()[d - 2]),
     }
-}
-
-/// Normalised, distinct contracted axes.
-fn contracted_axes(op: &'static str, axes: &[isize], ndim: usize) -> Result<Vec<usize>> {
-    let mut out = Vec::with_capacity(axes.len());
-    for &a in axes {
-        let d = normalize_axis(op, a, ndim)?;
-        if out.contains(&d) {
-            return Err(Error::RepeatedAxis { op, axis: d });
-        }
-        out.push(d);
-    }
-    Ok(out)
 }
 
 /// Calls the backend's batched product over `out`'s batch axes: merged into one strided batch
