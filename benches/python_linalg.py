@@ -70,6 +70,51 @@ def check(case: Case, got: np.ndarray, hosts: Sequence[np.ndarray]) -> None:
     np.testing.assert_allclose(got.astype(np.float64), want, rtol=0, atol=tol * scale * (k if subscripts else 1), err_msg=label)
 
 
+def spd(n: int, dt: Any) -> np.ndarray:
+    """A well-conditioned symmetric positive definite matrix."""
+    a = np.random.default_rng(5).random((n, n))
+    return (a @ a.T / n + np.eye(n)).astype(dt)
+
+
+def solver_cases(short: bool) -> list[tuple[str, Callable[[], Any], Callable[[], Any], Callable[[Any], None]]]:
+    """(label, devarray call, NumPy call, check of devarray's result) for the solvers."""
+    n = 48 if short else 1024
+    a = spd(n, np.float64)
+    b = np.random.default_rng(6).random((n, 4))
+    x, y = dv.asarray(a), dv.asarray(b)
+
+    def solved(r: Any) -> None:
+        np.testing.assert_allclose(a @ r.get(), b, rtol=1e-8, atol=1e-8)
+
+    def factored(r: Any) -> None:
+        low = r.get()
+        np.testing.assert_allclose(low @ low.T, a, rtol=1e-10, atol=1e-10)
+
+    def singular_values(r: Any) -> None:
+        np.testing.assert_allclose(r.get(), np.linalg.svd(a, compute_uv=False), rtol=1e-10)
+
+    return [
+        (f"solve float64 {n}x{n}, 4 right-hand sides", lambda: dv.linalg.solve(x, y), lambda: np.linalg.solve(a, b), solved),
+        (f"cholesky float64 {n}x{n}", lambda: dv.linalg.cholesky(x), lambda: np.linalg.cholesky(a), factored),
+        (f"svdvals float64 {n}x{n}", lambda: dv.linalg.svdvals(x), lambda: np.linalg.svd(a, compute_uv=False), singular_values),
+    ]
+
+
+def run_solvers(settings: po.Settings, checker: po.Checker) -> list[str]:
+    rows = []
+    for label, dv_fn, np_fn, check in solver_cases(settings.short):
+        result = dv_fn()
+        checker.run(f"linalg {label}", lambda: check(result))
+        if settings.short:
+            continue
+        dv_ns = po.time_ns(dv_fn, None, settings)
+        np_ns = po.time_ns(np_fn, None, settings)
+        rows.append([label, f"{dv_ns / 1e6:.2f}", f"{np_ns / 1e6:.2f}", po.fmt_ratio(np_ns, dv_ns)])
+    if settings.short:
+        return ["", "### Solvers", "", "short mode: results checked, not timed"]
+    return ["", "### Solvers", ""] + po.table(["case (CPU device)", "devarray ms", "NumPy ms", "ratio"], rows)
+
+
 def run(settings: po.Settings, checker: po.Checker) -> list[str]:
     rows = []
     for case in cases(settings.short):
@@ -95,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = po.SHORT if args.short else po.FULL
     checker = po.Checker(enabled=settings.short)
-    lines = po.header(settings)[:8] + run(settings, checker)
+    lines = po.header(settings)[:8] + run(settings, checker) + run_solvers(settings, checker)
     print("\n".join(lines))
     return po.finish(lines, args.markdown, checker)
 
