@@ -326,23 +326,11 @@ fn output_elements(l: &Ready<'_>, r: &Ready<'_>) -> usize {
     devarray::broadcast_shapes(ls, rs).map_or(usize::MAX, |s| s.iter().product())
 }
 
-/// NumPy's `same_kind` casting rule: safe casts, or casts that do not go down in kind
-/// (bool < unsigned < signed < float). In-place operators and `out=` use it.
-pub(crate) fn same_kind(from: DType, to: DType) -> bool {
-    let rank = |d: DType| match d.kind() {
-        DTypeKind::Bool => 0,
-        DTypeKind::UnsignedInt => 1,
-        DTypeKind::SignedInt => 2,
-        DTypeKind::Float => 3,
-    };
-    devarray::can_cast(from, to) || rank(from) <= rank(to)
-}
-
 /// Writes `result` into `out` (NumPy's `out=` and in-place operators): casts with the
-/// `same_kind` rule, broadcasts to `out`'s shape, refuses read-only `out`.
+/// `same_kind` rule (`devarray::can_cast_same_kind`), broadcasts to `out`'s shape, refuses read-only `out`.
 pub(crate) fn write_into(py: Python<'_>, op: &str, result: Array, out: &Array) -> PyResult<()> {
     let target = out.dtype();
-    if result.dtype() != target && !same_kind(result.dtype(), target) {
+    if result.dtype() != target && !devarray::can_cast_same_kind(result.dtype(), target) {
         return Err(PyTypeError::new_err(format!(
             "Cannot cast {op} output from dtype {} to dtype {target} with casting rule 'same_kind'",
             result.dtype()

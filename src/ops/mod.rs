@@ -22,6 +22,7 @@ mod binary;
 mod cast;
 pub(crate) mod dispatch;
 mod einsum;
+mod inplace;
 mod matmul;
 mod operators;
 mod promote;
@@ -32,7 +33,7 @@ mod unary;
 pub(crate) use crate::vocab::BinaryKind;
 pub use crate::vocab::{BinaryOp, ReduceOp, UnaryOp};
 pub use einsum::einsum;
-pub use promote::{can_cast, result_type};
+pub use promote::{can_cast, can_cast_same_kind, result_type};
 pub(crate) use promote::{scalar_as, weak_result};
 
 use crate::dtype::{DType, Scalar};

@@ -106,6 +106,27 @@ pub fn can_cast(from: DType, to: DType) -> bool {
     result_type(from, to) == to
 }
 
+/// NumPy's `can_cast(from, to, "same_kind")`: a safe cast, or one that does not move to a
+/// lower kind in the order bool < unsigned < signed < float (`float64 -> float32` and
+/// `int64 -> int8` are allowed, `float -> int` and `int -> bool` are not).
+///
+/// ```
+/// use devarray::{can_cast_same_kind, DType};
+/// assert!(can_cast_same_kind(DType::F64, DType::F32));
+/// assert!(can_cast_same_kind(DType::I64, DType::I8));
+/// assert!(!can_cast_same_kind(DType::I64, DType::U8)); // signed to unsigned goes down a kind
+/// assert!(!can_cast_same_kind(DType::F32, DType::I64));
+/// ```
+pub fn can_cast_same_kind(from: DType, to: DType) -> bool {
+    let rank = |d: DType| match d.kind() {
+        DTypeKind::Bool => 0,
+        DTypeKind::UnsignedInt => 1,
+        DTypeKind::SignedInt => 2,
+        DTypeKind::Float => 3,
+    };
+    can_cast(from, to) || rank(from) <= rank(to)
+}
+
 /// The dtype of `array_dtype` combined with the weak scalar `s` (NEP 50).
 pub(crate) fn weak_result(array_dtype: DType, s: Scalar) -> DType {
     match (s, array_dtype.kind()) {
