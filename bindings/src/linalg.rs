@@ -18,8 +18,12 @@ fn work(a: &Array, b: &Array) -> usize {
 #[pyfunction]
 #[pyo3(signature = (x1, x2, /))]
 pub(crate) fn matmul(py: Python<'_>, x1: PyRef<'_, PyNdarray>, x2: PyRef<'_, PyNdarray>) -> PyResult<PyNdarray> {
-    let (a, b) = (&x1.inner, &x2.inner);
-    run_on(py, a.device(), work(a, b), || a.matmul(b)).py_err().map(PyNdarray::new)
+    product(py, &x1.inner, &x2.inner).map(PyNdarray::new)
+}
+
+/// `a @ b`, releasing the GIL for work worth it (the `@` operators use this too).
+pub(crate) fn product(py: Python<'_>, a: &Array, b: &Array) -> PyResult<Array> {
+    run_on(py, a.device(), work(a, b), || a.matmul(b)).py_err()
 }
 
 /// Contracts axes of `x1` with axes of `x2`: `axes` is an int `n` (the last `n` of `x1` with the

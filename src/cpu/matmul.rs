@@ -10,7 +10,7 @@ use super::math::FloatElem;
 use super::parallel::{for_tasks, worth_parallel, SendPtr, PAR_CHUNK};
 use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::{DType, Element};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layout::Layout;
 use faer::{Accum, MatMut, MatRef, Par};
 use half::{bf16, f16};
@@ -68,15 +68,13 @@ pub(crate) fn matmul(dtype: DType, a: View<'_>, b: View<'_>, out: View<'_>) -> R
             DType::F16 => widened_batches::<f16>(d, a, b, c),
             DType::BF16 => widened_batches::<bf16>(d, a, b, c),
             DType::Bool => bool_batches(d, a, b, c),
-            _ => crate::dtype::dispatch_int!(dtype, T => int_batches::<T>(d, a, b, c), else unreachable_dtype()),
+            _ => crate::dtype::dispatch_int!(dtype, T => int_batches::<T>(d, a, b, c), else {
+                let hint = "; the CPU backend has no matmul loop for it".into();
+                return Err(Error::UnsupportedDType { op: "matmul", dtype, hint });
+            }),
         }
     }
     Ok(())
-}
-
-/// Only reached if a dtype is added to the table without a matmul arm here.
-fn unreachable_dtype() {
-    debug_assert!(false, "matmul: a dtype without a CPU loop");
 }
 
 /// Whether to run the batch's products in parallel, each on one thread, rather than one after
@@ -138,16 +136,10 @@ unsafe fn widened_batches<T: FloatElem<C = f32>>(d: Dims, a: Operand, b: Operand
 
 /// Matrix `p` of `op` (`rows × cols`), widened to a row-major float32 vector.
 fn widen<T: FloatElem<C = f32>>(op: Operand, p: usize, rows: usize, cols: usize) -> Vec<f32> {
-    let base = op.matrix::<T>(p);
-    let mut v = Vec::with_capacity(rows * cols);
-    for i in 0..rows {
-        for j in 0..cols {
-            let at = base.wrapping_offset(i as isize * op.strides[1] + j as isize * op.strides[2]);
-            // SAFETY: `(i, j)` lies inside the view (see `matmul`'s contract).
-            v.push(unsafe { at.read() }.to_c());
-        }
-    }
-    v
+    let elements = gather::<T>(op, p, rows, cols);
+    let mut wide = vec![0f32; elements.len()];
+    T::widen(&elements, &mut wide);
+    wide
 }
 
 /// Matrix `p` of `op` (`rows × cols`) as a row-major vector of its elements.

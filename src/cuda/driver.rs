@@ -483,10 +483,10 @@ impl GpuApi for DriverDevice {
         cublas::probe()?;
         let _ctx = self.bind()?;
         let mut blas = self.blas.lock().unwrap_or_else(|e| e.into_inner());
-        if blas.is_none() {
-            *blas = Some(cublas::Handle::create()?);
-        }
-        let handle = blas.as_mut().expect("created above");
+        let handle = match &mut *blas {
+            Some(handle) => handle,
+            empty => empty.insert(cublas::Handle::create()?),
+        };
         // SAFETY: the context is current (bound above); the caller guarantees a live stream of
         // it and matrices that satisfy the call's contract.
         unsafe { handle.gemm(gemm, stream) }

@@ -11,7 +11,7 @@
 use super::api::{Gemm, GemmMatrix, GemmOp, GemmType};
 use super::context::{CudaBuffer, CudaDevice};
 use super::matmul::{checked, Dims, Ptrs, View};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layout::Layout;
 use std::sync::Arc;
 
@@ -59,7 +59,11 @@ fn prepared(
     super::elementwise::copy(view, (&tmp, &layout), isz)?;
     // Records the temporary's use on the current stream, as for every operand.
     let (base, _, _) = checked("matmul", dev, (&tmp, &layout), isz)?;
-    let (op, m) = operand(&layout, base).expect("a C-contiguous operand of cuBLAS-sized dims maps in place");
+    // A C-contiguous operand always maps in place once its sizes fit cuBLAS's `int`s (the
+    // caller checked them); the error only guards that reasoning.
+    let (op, m) = operand(&layout, base).ok_or_else(|| {
+        Error::invalid("matmul", "a contiguous operand has no cuBLAS layout (leading dimension too large)")
+    })?;
     Ok((op, m, Some(tmp)))
 }
 
@@ -76,19 +80,21 @@ pub(crate) fn matmul(dev: &Arc<CudaDevice>, t: GemmType, d: Dims, a: View<'_>, b
     }
     let (opb, mb, _tmp_b) = prepared(dev, b, p.b, isz)?;
     let (opa, ma, _tmp_a) = prepared(dev, a, p.a, isz)?;
-    let int = |x: usize| i32::try_from(x).expect("sizes checked by the caller");
+    let int = |x: usize| {
+        i32::try_from(x).map_err(|_| Error::invalid("matmul", format!("size {x} exceeds cuBLAS's 32-bit sizes")))
+    };
     let gemm = Gemm {
         transa: opb,
         transb: opa,
-        m: int(d.n),
-        n: int(d.m),
-        k: int(d.k),
+        m: int(d.n)?,
+        n: int(d.m)?,
+        k: int(d.k)?,
         alpha: 1.0,
         beta: 0.0,
         a: mb,
         b: ma,
-        c: GemmMatrix { ptr: p.out, ld: int(d.n), stride: (d.m * d.n) as i64 },
-        batch: int(d.batch),
+        c: GemmMatrix { ptr: p.out, ld: int(d.n)?, stride: (d.m * d.n) as i64 },
+        batch: int(d.batch)?,
         dtype: t,
     };
     // SAFETY: every matrix lies in a live buffer of this device over the whole batch: the

@@ -62,7 +62,7 @@ impl PyNdarray {
                 .unwrap_or_else(|| PyTypeError::new_err("in-place matmul needs a devarray array on the right")));
         };
         let (a, b) = (&self.inner, &other.get().inner);
-        let result = run_on(py, a.device(), a.numel().saturating_add(b.numel()), || a.matmul(b)).py_err()?;
+        let result = crate::linalg::product(py, a, b)?;
         if result.shape() != a.shape() {
             return Err(PyValueError::new_err(format!(
                 "matmul: in-place product of shape {:?} does not fit the array's shape {:?}",
@@ -88,7 +88,7 @@ impl PyNdarray {
         };
         let (me, other) = (&self.inner, &other.get().inner);
         let (a, b) = if reflected { (other, me) } else { (me, other) };
-        let out = run_on(py, a.device(), a.numel().saturating_add(b.numel()), || a.matmul(b)).py_err()?;
+        let out = crate::linalg::product(py, a, b)?;
         PyNdarray::new(out).into_py_any(py)
     }
 
