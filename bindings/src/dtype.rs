@@ -11,11 +11,14 @@ use pyo3::types::{PyBool, PyString, PyType};
 /// A devarray data type. The module attributes `devarray.bool`, `devarray.int8`, …,
 /// `devarray.float64` are the only instances.
 ///
-/// Equality: a devarray dtype equals itself, and the NumPy dtype of the same name (and NumPy's
-/// scalar type, as `np.dtype("float32") == np.float32` does), in both orders; never another
-/// devarray dtype and never a string. NumPy reads the `dtype` attribute, so `np.dtype(x.dtype)`
-/// works and NumPy's side of the comparison agrees with ours; the hash is the NumPy dtype's, so
-/// equal objects hash equal.
+/// Equality: a devarray dtype equals itself, and the NumPy dtype of the same name (and the
+/// types NumPy's dtype equals: its scalar type, as `np.dtype("float32") == np.float32` does, and
+/// Python's `bool`, `int` and `float` for bool, int64 and float64), in both orders; never
+/// another devarray dtype and never a string. NumPy reads the `dtype` attribute, so
+/// `np.dtype(x.dtype)` works and NumPy's side of the comparison agrees with ours; the hash is
+/// the NumPy dtype's, so a devarray dtype and its NumPy dtype hash equal (Python's `float` type
+/// does not, as with NumPy's own dtypes). Dask reads a chunk's dtype this way: `kind`, `type`
+/// and NumPy's other dtype attributes are there too.
 #[pyclass(name = "DType", module = "devarray", frozen)]
 pub struct PyDType {
     pub(crate) dtype: DType,
@@ -35,16 +38,35 @@ impl PyDType {
         self.dtype.itemsize()
     }
 
-    /// The Array API kind: `"bool"`, `"signed integer"`, `"unsigned integer"` or
-    /// `"real floating"`.
+    /// NumPy's one-letter kind code: `"b"` (bool), `"i"` (signed integer), `"u"` (unsigned
+    /// integer) or `"f"` (floating, bfloat16 included, although NumPy reports ml_dtypes'
+    /// bfloat16 as `"V"`). NumPy-based code such as Dask reads `x.dtype.kind` of chunks and metas;
+    /// the Array API's kind names are what `devarray.isdtype` takes.
     #[getter]
     fn kind(&self) -> &'static str {
         match self.dtype.kind() {
-            DTypeKind::Bool => "bool",
-            DTypeKind::SignedInt => "signed integer",
-            DTypeKind::UnsignedInt => "unsigned integer",
-            DTypeKind::Float => "real floating",
+            DTypeKind::Bool => "b",
+            DTypeKind::SignedInt => "i",
+            DTypeKind::UnsignedInt => "u",
+            DTypeKind::Float => "f",
         }
+    }
+
+    /// NumPy's scalar type for this dtype (`numpy.float32`, `ml_dtypes.bfloat16`), as NumPy's
+    /// `dtype.type` is; code such as `issubclass(x.dtype.type, np.floating)` reads it.
+    #[getter(r#type)]
+    fn scalar_type<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        numpy_dtype(py, self.dtype)?.getattr("type")
+    }
+
+    /// Every other attribute of NumPy's dtype of the same name (`char`, `str`, `num`,
+    /// `byteorder`, `alignment`, …), read from it, so a devarray dtype reads as a NumPy dtype
+    /// wherever NumPy-based code inspects one.
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        if name.starts_with("__") {
+            return Err(pyo3::exceptions::PyAttributeError::new_err(name.to_owned()));
+        }
+        numpy_dtype(py, self.dtype)?.getattr(name)
     }
 
     /// The NumPy dtype of the same name (`ml_dtypes.bfloat16` for bfloat16), so that
@@ -100,13 +122,15 @@ impl PyDType {
         }
         let np = py.import("numpy")?;
         let is_numpy_dtype = other.is_instance(&np.getattr("dtype")?)?;
-        let is_scalar_type =
-            other.is_instance_of::<PyType>() && other.cast::<PyType>()?.is_subclass(&np.getattr("generic")?)?;
-        if !(is_numpy_dtype || is_scalar_type) {
+        let is_type = other.is_instance_of::<PyType>();
+        if !(is_numpy_dtype || is_type) {
             return Ok(false);
         }
+        let Ok(theirs) = np.getattr("dtype")?.call1((other,)) else {
+            return Ok(false); // a type NumPy has no dtype for
+        };
         match numpy_dtype(py, self.dtype) {
-            Ok(mine) => mine.eq(np.getattr("dtype")?.call1((other,))?),
+            Ok(mine) => mine.eq(theirs),
             Err(_) => Ok(false), // bfloat16 without ml_dtypes: nothing NumPy has can equal it
         }
     }

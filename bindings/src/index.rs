@@ -209,6 +209,34 @@ pub(crate) fn set(py: Python<'_>, x: &Array, key: &Key, value: Value) -> PyResul
     .py_err()
 }
 
+/// The key of `x[mask] = value` when it is one devarray bool array of `x`'s shape, which
+/// [`set_where`] can assign without reading the mask.
+pub(crate) fn full_mask(key: &Bound<'_, PyAny>, x: &Array) -> Option<Array> {
+    let a = key.cast::<PyNdarray>().ok()?;
+    let mask = &a.get().inner;
+    (mask.dtype() == DType::Bool && mask.shape() == x.shape() && mask.device() == x.device()).then(|| mask.clone())
+}
+
+/// `x[mask] = value` on the device (`Array::assign_where`) when `value` is a scalar or a
+/// size-1 array: no host read of the mask, so the transfer guard has nothing to check. `None`
+/// when the value has another form (the general path then reads the mask).
+pub(crate) fn set_where(py: Python<'_>, x: &Array, mask: &Array, value: &Bound<'_, PyAny>) -> PyResult<Option<()>> {
+    let dtype = x.dtype();
+    let value = match extract_value(value)? {
+        Value::Scalar(s, weak) => {
+            Array::full(&[], crate::args::stored_scalar(s, weak, dtype)?, dtype, &x.device()).py_err()?
+        }
+        Value::Array(a) if a.numel() == 1 && a.device() == x.device() => a,
+        Value::Array(_) => return Ok(None),
+    };
+    py.detach(|| {
+        let value = if value.dtype() == dtype { value } else { value.astype(dtype)? };
+        x.assign_where(mask, &value)
+    })
+    .py_err()
+    .map(Some)
+}
+
 /// Parses the value of `x[key] = value`: a devarray array or a Python/NumPy scalar. Host
 /// arrays and lists are refused: upload them explicitly with `devarray.asarray`.
 pub(crate) fn extract_value(v: &Bound<'_, PyAny>) -> PyResult<Value> {

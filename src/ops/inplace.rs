@@ -50,6 +50,58 @@ impl Array {
     }
 }
 
+impl Array {
+    /// `self[mask] = value` for a boolean `mask` of `self`'s shape and one value for every
+    /// selected element (a scalar or a size-1 array), written in place on the device without
+    /// reading the mask: a `where` merge, so no count of the selected elements is needed.
+    /// `value` is converted to `self`'s dtype as NumPy's assignment does (unsafe casting:
+    /// `1.5` stored into an integer array is `1`).
+    ///
+    /// **Errors:** [`Error::ReadOnly`], [`Error::UnsupportedDType`] for a mask that is not
+    /// `bool`, [`Error::ShapeMismatch`] for a mask of another shape or a value with more than
+    /// one element, and [`Error::DeviceMismatch`] across devices.
+    ///
+    /// For NumPy users: `x[x < 0] = 0` in NumPy. General masks (other shapes, several values)
+    /// go through [`Array::index_assign`].
+    ///
+    /// ```
+    /// use devarray::{Array, BinaryOp, Device};
+    /// let x = Array::from_slice(&[1.0f32, -2.0, 3.0, -4.0], &[4], &Device::Cpu)?;
+    /// let negative = Array::binary(BinaryOp::Less, &x, 0.0)?;
+    /// x.assign_where(&negative, 0.0)?;
+    /// assert_eq!(x.to_vec::<f32>()?, vec![1.0, 0.0, 3.0, 0.0]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn assign_where<'a>(&'a self, mask: &'a Array, value: impl Into<Operand<'a>>) -> Result<()> {
+        const OP: &str = "assign_where";
+        self.check_writable(OP)?;
+        if mask.dtype() != crate::DType::Bool {
+            return Err(Error::UnsupportedDType {
+                op: OP,
+                dtype: mask.dtype(),
+                hint: "; the mask must be a bool array (compare, or astype(bool))".into(),
+            });
+        }
+        let value = value.into();
+        let value_elements = match value {
+            Operand::Array(a) => a.numel(),
+            Operand::Scalar(_) => 1,
+        };
+        if mask.shape() != self.shape() || value_elements != 1 {
+            return Err(Error::ShapeMismatch {
+                op: OP,
+                lhs: self.shape().to_vec(),
+                rhs: mask.shape().to_vec(),
+                hint: "; the mask must have the array's shape and the value one element (use index_assign for other masks)"
+                    .into(),
+            });
+        }
+        let merged = Array::where_(mask, value, self)?;
+        let merged = if merged.dtype() == self.dtype() { merged } else { merged.astype(self.dtype())? };
+        self.assign(&merged)
+    }
+}
+
 /// One documented `{op}_assign` method per in-place operator, each a [`Array::binary_assign`].
 macro_rules! assign_methods {
     ($($method:ident => $op:ident, $numpy:literal;)*) => {

@@ -116,6 +116,7 @@ from ._devarray import (
     zeros_like,
 )
 from ._dlpack import DLDeviceType
+from ._nanfunctions import nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar
 from .linalg import tensordot
 
 __array_api_version__ = "2024.12"
@@ -125,6 +126,15 @@ globals().update(_ELEMENTWISE)
 
 __all__ = sorted(
     [
+        "nanargmax",
+        "nanargmin",
+        "nanmax",
+        "nanmean",
+        "nanmin",
+        "nanprod",
+        "nanstd",
+        "nansum",
+        "nanvar",
         "Device",
         "DLDeviceType",
         "DType",
@@ -216,3 +226,9 @@ __all__ = sorted(
         *_ELEMENTWISE,
     ]
 )
+
+# Dask: registers devarray's chunk type, dispatch functions and serializers with Dask's modules
+# once they are imported (devarray/_dask.py); imports nothing now.
+from . import _dask as _dask_integration
+
+_dask_integration.install()

@@ -198,10 +198,10 @@ class iinfo:
 
     def __init__(self, type: Any, /) -> None:
         dtype = _as_dtype(type)
-        if dtype.kind not in ("signed integer", "unsigned integer"):
+        if dtype.kind not in ("i", "u"):
             raise ValueError(f"iinfo needs an integer dtype, not {dtype}")
         self.bits = dtype.itemsize * 8
-        if dtype.kind == "signed integer":
+        if dtype.kind == "i":
             self.min, self.max = -(2 ** (self.bits - 1)), 2 ** (self.bits - 1) - 1
         else:
             self.min, self.max = 0, 2**self.bits - 1
@@ -211,14 +211,15 @@ class iinfo:
         return f"iinfo(bits={self.bits}, max={self.max}, min={self.min}, dtype={self.dtype!r})"
 
 
+# The Array API's kind names, as the NumPy kind codes of DType.kind they cover.
 _KINDS = {
-    "bool": ("bool",),
-    "signed integer": ("signed integer",),
-    "unsigned integer": ("unsigned integer",),
-    "integral": ("signed integer", "unsigned integer"),
-    "real floating": ("real floating",),
+    "bool": ("b",),
+    "signed integer": ("i",),
+    "unsigned integer": ("u",),
+    "integral": ("i", "u"),
+    "real floating": ("f",),
     "complex floating": (),
-    "numeric": ("signed integer", "unsigned integer", "real floating"),
+    "numeric": ("i", "u", "f"),
 }
 
 

@@ -222,9 +222,12 @@ def array_function(self: ndarray, func: Any, types: Any, args: tuple[Any, ...], 
     if not all(issubclass(t, ndarray) for t in types):
         return NotImplemented
     impl = FUNCTIONS.get(func)
-    if impl is None:
+    if impl is not None:
+        return impl(*args, **kwargs)
+    like_impl = LIKE_FUNCTIONS.get(func)  # np.zeros(..., like=self) and the like
+    if like_impl is None:
         return NotImplemented
-    return impl(*args, **kwargs)
+    return like_impl(self, *args, **kwargs)
 
 
 def _given(*values: Any) -> bool:
@@ -424,13 +427,6 @@ def _astype(x, dtype, /, *, copy=True, device=None):
     if device is not None:
         return NotImplemented
     return x.astype(dtype, copy=copy)
-
-
-@implements(np.round, getattr(np, "around", None))
-def _round(a, decimals=0, out=None):
-    if decimals != 0 or out is not None:
-        return NotImplemented
-    return _core._unary("round", a)
 
 
 @implements(np.count_nonzero)
@@ -723,3 +719,8 @@ def _linalg_norm(x, ord=None, axis=None, keepdims=False):
             return NotImplemented  # matrix axes other than the last two, in order
         return la.matrix_norm(x, keepdims=keepdims, ord="fro" if ord is None else ord)
     return NotImplemented
+
+
+# More NumPy functions (creation with like=, index arithmetic, NaN reductions, ...), registered
+# into FUNCTIONS and LIKE_FUNCTIONS when this module is first imported.
+from ._interop_more import LIKE_FUNCTIONS  # noqa: E402

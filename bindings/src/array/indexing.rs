@@ -16,6 +16,11 @@ impl PyNdarray {
     }
 
     fn __setitem__(&self, py: Python<'_>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        if let Some(mask) = index::full_mask(key, &self.inner) {
+            if let Some(done) = index::set_where(py, &self.inner, &mask, value)? {
+                return Ok(done);
+            }
+        }
         let key = index::parse_key(py, key)?;
         let value = index::extract_value(value)?;
         index::set(py, &self.inner, &key, value)

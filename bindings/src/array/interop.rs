@@ -85,6 +85,14 @@ impl PyNdarray {
         interop(slf.py(), "array_function")?.call1((slf, func, types, args, kwargs))
     }
 
+    /// NumPy's priority of this type in mixed operations: above NumPy's arrays (0.0), as
+    /// CuPy's (100.0). Dask's `tensordot` picks the operand with the highest priority to choose
+    /// whose `tensordot` runs a block product.
+    #[classattr]
+    fn __array_priority__() -> f64 {
+        100.0
+    }
+
     /// NEP 30: a devarray array is its own duck array.
     fn __duckarray__<'py>(slf: &Bound<'py, Self>) -> Bound<'py, Self> {
         slf.clone()
