@@ -26,4 +26,6 @@ python -m pytest bindings/tests -p no:cacheprovider -q -rs --durations=5
 # benches/python_ops.py's short mode: tiny sizes, every devarray result checked against NumPy.
 python benches/python_ops.py --short
 python benches/python_linalg.py --short
+# A Dask graph on a 1- and a 2-process LocalCluster, devarray against NumPy chunks (checked).
+python benches/python_dask.py --short
 echo "python: done in $((SECONDS - started))s"
