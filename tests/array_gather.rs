@@ -219,6 +219,44 @@ fn large_gather_uses_every_path(dev: &Device) -> devarray::Result<()> {
     Ok(())
 }
 
+fn index_arrays_on_the_device(dev: &Device) -> devarray::Result<()> {
+    // Index arrays on the indexed array's device, strided and reversed, resolved there.
+    let x = iota(&[4, 5], dev)?;
+    let rows = Array::from_slice(&[3i32, -4, 1, 0], &[4], dev)?.flip(None)?; // [0, 1, -4, 3]
+    let cols = Array::from_slice(&[4i64, 0, 2, -1, 1, 1], &[2, 3], dev)?.transpose(); // (3, 2)
+    let got = x.index(&[
+        IndexItem::Ints(rows.slice(&[AxisSlice::range(0, 3, 1)])?.reshape(&[3, 1])?),
+        IndexItem::Ints(cols),
+    ])?;
+    // rows [0, 1, -4] (as a column) with cols [[4, -1], [0, 1], [2, 1]]
+    assert_eq!(got.to_vec::<i64>()?, vec![4, 4, 5, 6, 2, 1]);
+    // A boolean mask (read to the host) next to a device index array.
+    let mask = Array::from_slice(&[true, false, true, false], &[4], dev)?;
+    let got = x.index(&[IndexItem::Mask(mask), IndexItem::Ints(Array::from_slice(&[1i64, -1], &[2], dev)?)])?;
+    assert_eq!(got.to_vec::<i64>()?, vec![1, 14]);
+    // Out-of-bounds indices in an empty selection are not reported (NumPy checks only
+    // non-empty ones); a 0-d index is checked at once.
+    let bad = Array::from_slice(&[9i64], &[1], dev)?;
+    let none = Array::from_slice::<i64>(&[], &[0], dev)?;
+    assert_eq!(x.index(&[IndexItem::Ints(bad.clone()), IndexItem::Ints(none.clone())])?.shape(), &[0]);
+    assert!(matches!(
+        x.index(&[IndexItem::Ints(bad)]),
+        Err(Error::IndexOutOfBounds { index: 9, axis: 0, size: 4, .. })
+    ));
+    let bad0 = Array::from_slice(&[-5i64], &[], dev)?;
+    assert!(matches!(
+        x.index(&[IndexItem::Ints(bad0), IndexItem::Ints(none)]),
+        Err(Error::IndexOutOfBounds { index: -5, .. })
+    ));
+    // put through a transposed (non-contiguous) view: flat C-order positions of the view.
+    let y = Array::zeros(&[2, 3], DType::I64, dev)?;
+    let yt = y.transpose(); // (3, 2)
+    yt.put(&Array::from_slice(&[1u8, 4], &[2], dev)?, &Array::from_slice(&[7i64, 8], &[2], dev)?)?;
+    // yt[0, 1] = 7 is y[1, 0]; yt[2, 0] = 8 is y[0, 2]
+    assert_eq!(y.to_vec::<i64>()?, vec![0, 0, 8, 7, 0, 0]);
+    Ok(())
+}
+
 test_on_devices!(
     take_every_dtype_and_layout,
     take_edges_and_errors,
@@ -227,4 +265,5 @@ test_on_devices!(
     advanced_indexing_placement_and_masks,
     advanced_assignment,
     large_gather_uses_every_path,
+    index_arrays_on_the_device,
 );

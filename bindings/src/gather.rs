@@ -3,11 +3,11 @@
 
 use crate::array::PyNdarray;
 use crate::errors::IntoPyResult;
-use crate::guard;
 use pyo3::prelude::*;
 
-/// `take(x, indices, axis)` with `axis` already normalised by the Python layer. The indices are
-/// read to the host by the core (an implicit transfer the transfer guard checks).
+/// `take(x, indices, axis)` with `axis` already normalised by the Python layer. The core
+/// resolves the indices on `x`'s device: no index data is read to the host (only a bounds
+/// flag), so the transfer guard has nothing to check.
 #[pyfunction]
 pub(crate) fn _take(
     py: Python<'_>,
@@ -16,12 +16,11 @@ pub(crate) fn _take(
     axis: Option<isize>,
 ) -> PyResult<PyNdarray> {
     let (x, i) = (x.get().inner.clone(), indices.get().inner.clone());
-    guard::check(py, "take", &i)?;
     py.detach(|| x.take(&i, axis)).py_err().map(PyNdarray::new)
 }
 
-/// `take_along_axis(x, indices, axis)`: the core's `take_along_axis`. The indices are read to
-/// the host by the core (an implicit transfer the transfer guard checks).
+/// `take_along_axis(x, indices, axis)`: the core's `take_along_axis`, on the device (as
+/// `_take`).
 #[pyfunction]
 pub(crate) fn _take_along_axis(
     py: Python<'_>,
@@ -30,12 +29,11 @@ pub(crate) fn _take_along_axis(
     axis: isize,
 ) -> PyResult<PyNdarray> {
     let (x, i) = (x.get().inner.clone(), indices.get().inner.clone());
-    guard::check(py, "take_along_axis", &i)?;
     py.detach(|| x.take_along_axis(&i, axis)).py_err().map(PyNdarray::new)
 }
 
 /// `put(x, indices, values)`: the core's `put` (flat C-order positions, `values` already of
-/// `x`'s dtype and device). The indices are read to the host, as for `_take`.
+/// `x`'s dtype and device), on the device as `_take`.
 #[pyfunction]
 pub(crate) fn _put(
     py: Python<'_>,
@@ -44,7 +42,6 @@ pub(crate) fn _put(
     values: &Bound<'_, PyNdarray>,
 ) -> PyResult<()> {
     let (x, i, v) = (x.get().inner.clone(), indices.get().inner.clone(), values.get().inner.clone());
-    guard::check(py, "put", &i)?;
     py.detach(|| x.put(&i, &v)).py_err()
 }
 

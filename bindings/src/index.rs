@@ -2,9 +2,11 @@
 //! ([`devarray::IndexItem`]); the core resolves them with NumPy's rules (a view for basic keys,
 //! one gather or scatter for keys with index arrays; see `devarray::Array::select`).
 //!
-//! Index arrays that live on a device are read to the host by the core, an implicit transfer
-//! that the transfer guard checks here, while parsing. Lists and NumPy arrays become CPU index
-//! arrays (`tests/test_index_fuzz.py` compares get and set with NumPy).
+//! Boolean masks that live on a device are read to the host by the core (the selection's size
+//! depends on them), an implicit transfer that the transfer guard checks here, while parsing.
+//! Integer index arrays are resolved on the device (only a bounds flag comes back), so the
+//! guard has nothing to check. Lists and NumPy arrays become CPU index arrays
+//! (`tests/test_index_fuzz.py` compares get and set with NumPy).
 
 use crate::array::PyNdarray;
 use crate::errors::IntoPyResult;
@@ -161,18 +163,16 @@ fn mask_item(flat: Vec<bool>, shape: &[usize]) -> PyResult<Item> {
     Ok(Item::Mask(Array::from_slice(&flat, shape, &Device::Cpu).py_err()?))
 }
 
-/// A devarray array used as an index: passed to the core, which reads it to the host (the
-/// transfer guard checks that here, in key order). Every integer dtype is read exactly.
+/// A devarray array used as an index: passed to the core, which reads a boolean mask to the
+/// host (the transfer guard checks that here, in key order) and resolves integer indices of
+/// every dtype exactly on the device.
 fn device_index(py: Python<'_>, a: &Array) -> PyResult<Item> {
     match a.dtype() {
         DType::Bool => {
             guard::check(py, "boolean-array indexing", a)?;
             Ok(Item::Mask(a.clone()))
         }
-        d if d.is_integer() => {
-            guard::check(py, "integer-array indexing", a)?;
-            Ok(Item::Ints(a.clone()))
-        }
+        d if d.is_integer() => Ok(Item::Ints(a.clone())),
         _ => Err(index_dtype_error()),
     }
 }

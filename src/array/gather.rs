@@ -1,9 +1,10 @@
 //! Gather and scatter on arrays: NumPy indexing with index arrays ([`Array::index`],
 //! [`Array::index_assign`], [`Selection`]), `take`, `take_along_axis` and `put`. Each is one
 //! pass over the selected elements (`Storage::gather`/`Storage::scatter`) through a table of
-//! element offsets computed on the host from bounds-checked indices.
+//! element offsets from bounds-checked indices: computed on the array's device for index
+//! arrays (`index_device`), on the host for ints and boolean masks.
 
-use super::index::{Gather, IndexItem, Item, Key, Values};
+use super::index::{Gather, IndexItem, Indices, Item, Key, Table};
 use super::Array;
 use crate::error::{Error, Result};
 use crate::layout::{c_strides, normalize_axis, AxisSlice, Layout};
@@ -57,13 +58,27 @@ fn placement(nb: usize, p: usize, n: usize) -> Vec<usize> {
 
 /// Uploads `table` to `x`'s device as a view broadcast over the block axes.
 fn upload_table(x: &Array, table: &[i64], bshape: &[usize], block_ndim: usize) -> Result<Array> {
-    let t = Array::from_slice(table, &[table.len()], &x.device())?;
+    table_view(Array::from_slice(table, &[table.len()], &x.device())?, bshape, block_ndim)
+}
+
+/// The contiguous table `t` (one offset per position of `bshape`) as a view broadcast over the
+/// block axes.
+fn table_view(t: Array, bshape: &[usize], block_ndim: usize) -> Result<Array> {
     let layout = table_layout(bshape, block_ndim);
     let shape: Vec<usize> = bshape.iter().copied().chain(std::iter::repeat_n(1, block_ndim)).collect();
     Ok(t.with_layout(Layout::from_parts(shape, layout.strides().to_vec(), 0)))
 }
 
 impl Gather {
+    /// The table as a view on `x`'s device broadcast over the block axes, and the range of its
+    /// values.
+    fn table_on(&self, x: &Array) -> Result<(Array, (i64, i64))> {
+        match &self.table {
+            Table::Host(t) => Ok((upload_table(x, t, &self.bshape, self.block.ndim())?, reach(t))),
+            Table::Device(t, range) => Ok((table_view(t.clone(), &self.bshape, self.block.ndim())?, *range)),
+        }
+    }
+
     /// The shape of `x[key]` and its permutation from the broadcast-first order.
     fn result_shape(&self) -> (Vec<usize>, Vec<usize>) {
         let sel: Vec<usize> = self.bshape.iter().chain(self.block.shape()).copied().collect();
@@ -85,16 +100,17 @@ impl Gather {
         let sel_shape: Vec<usize> = self.bshape.iter().chain(self.block.shape()).copied().collect();
         let out_view = Layout::from_parts(sel_shape.clone(), strides, 0);
         let src = block_layout(&self.bshape, self.block.layout());
-        let table = upload_table(&self.block, &self.table, &self.bshape, self.block.ndim())?;
+        let (table, range) = self.table_on(&self.block)?;
         let tlayout = table.layout().broadcast_to(&sel_shape)?;
         // SAFETY: every table value is the offset, within `x`, of indices checked against their
         // axes (`Gather::plan`), so `src` shifted by any of them addresses an element of the
-        // array's buffer, and `reach` is the table's exact range; `out` is a new buffer.
+        // array's buffer, and `range` holds every table value (the host table's exact range, or
+        // the bound from the axis sizes of a device table); `out` is a new buffer.
         unsafe {
             Storage::gather(
                 (self.block.storage(), &src),
                 (table.storage(), &tlayout),
-                reach(&self.table),
+                range,
                 (out.storage(), &out_view),
                 out.dtype().itemsize(),
             )?;
@@ -117,7 +133,7 @@ impl Gather {
         }
         let sel_shape = v.shape().to_vec();
         let dst = block_layout(&self.bshape, self.block.layout());
-        let table = upload_table(x, &self.table, &self.bshape, self.block.ndim())?;
+        let (table, range) = self.table_on(x)?;
         let tlayout = table.layout().broadcast_to(&sel_shape)?;
         // SAFETY: as in `get`, with `x`'s buffer written; `v` does not share `x`'s buffer (copied
         // above) and the table is a new buffer.
@@ -125,7 +141,7 @@ impl Gather {
             Storage::scatter(
                 (v.storage(), v.layout()),
                 (table.storage(), &tlayout),
-                reach(&self.table),
+                range,
                 (x.storage(), &dst),
                 x.dtype().itemsize(),
             )
@@ -259,16 +275,18 @@ impl Array {
             return Err(Error::invalid(OP, "integer indices expected"));
         };
         let n = self.ndim();
+        let device = self.device();
         let items = (0..n)
             .map(|d| {
                 if d == axis {
-                    return Item::Ints { idx: idx.clone(), shape: shape.clone() };
+                    return Ok(Item::Ints { idx: idx.clone(), shape: shape.clone() });
                 }
                 let mut s = vec![1; n];
                 s[d] = self.shape()[d];
-                Item::Ints { idx: Values::I64((0..self.shape()[d] as i64).collect()), shape: s }
+                let positions = Array::arange(0.0, self.shape()[d] as f64, 1.0, crate::DType::I64, &device)?;
+                Ok(Item::Ints { idx: positions.reshape(&s)?, shape: s })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.select_key(&Key { items })?.get()
     }
 
@@ -298,34 +316,35 @@ impl Array {
         if v.numel() == 0 {
             return Ok(());
         }
-        let flat = idx.normalize(0, self.numel())?;
-        // The flat positions as element offsets in this (possibly strided) view.
-        let cs = c_strides(self.shape());
-        let table: Vec<i64> = flat
-            .iter()
-            .map(|&f| {
-                let mut rem = f;
-                let mut off = 0i64;
-                for (&c, &s) in cs.iter().zip(self.strides()) {
-                    let c = c.max(1) as usize;
-                    off += (rem / c) as i64 * s as i64;
-                    rem %= c;
-                }
-                off
-            })
-            .collect();
+        let (flat, error) = super::index_device::resolve(&idx, 0, self.numel(), &self.device())?;
+        if let Some(e) = error {
+            return Err(e);
+        }
         if Arc::ptr_eq(v.storage(), self.storage()) {
             v = v.copy()?;
         }
-        let t = upload_table(self, &table, &shape, 0)?;
+        // The flat positions as element offsets in this (possibly strided) view.
+        let (t, range) = match flat {
+            Indices::Host(flat) => {
+                let table = super::index_device::host_flat_offsets(&flat, self.shape(), self.strides());
+                (upload_table(self, &table, &shape, 0)?, reach(&table))
+            }
+            Indices::Device(flat) => {
+                let (offsets, range) = super::index_device::flat_offsets(&flat, self.shape(), self.strides())?;
+                let count = offsets.numel();
+                (table_view(offsets.reshape(&[count])?, &shape, 0)?, range)
+            }
+        };
         let dst = Layout::from_parts(shape.clone(), vec![0isize; shape.len()], self.layout().offset());
         // SAFETY: every table value is the offset in this view of a flat index checked against
-        // its size, so it addresses an element of this array; `v` and the table are other buffers.
+        // its size, so it addresses an element of this array, and `range` (the host table's
+        // exact range, or the bound from the view's shape and strides) holds every such offset;
+        // `v` and the table are other buffers.
         unsafe {
             Storage::scatter(
                 (v.storage(), v.layout()),
                 (t.storage(), t.layout()),
-                reach(&table),
+                range,
                 (self.storage(), &dst),
                 self.dtype().itemsize(),
             )

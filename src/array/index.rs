@@ -11,9 +11,13 @@
 //! selection is not empty). One deliberate difference: index arrays of every integer dtype are
 //! read exactly, so a `uint64` index above `i64::MAX` is out of bounds (NumPy wraps it).
 //!
-//! Index arrays are read to the host (for their bounds and a boolean mask's positions); the
-//! table of offsets then goes to the array's device in one copy.
+//! Integer index arrays stay on the device: bounds checks and the table of offsets are device
+//! ops (`index_device`), with one flag per index array read back for NumPy's `IndexError` (on
+//! the CPU device, where the host is the device, they are read directly).
+//! Boolean masks are read to the host (the selection's size depends on them); their table is
+//! computed there and goes to the device in one copy.
 
+use super::index_device::TablePart;
 use super::Array;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -37,19 +41,20 @@ const OP: &str = "index";
 pub enum IndexItem {
     /// An int, a slice, `NewAxis` or `Ellipsis`.
     Basic(AxisSlice),
-    /// An integer index array of any integer dtype, on any device (read to the host).
+    /// An integer index array of any integer dtype, on any device (resolved on the indexed
+    /// array's device; only a flag for NumPy's bounds error is read back).
     Ints(Array),
     /// A boolean mask, on any device (read to the host): it indexes as many axes as it has
     /// dimensions; a 0-d mask indexes none and adds an axis of length 1 (true) or 0 (false).
     Mask(Array),
 }
 
-/// One key item with its index values read to the host.
+/// One key item, boolean masks read to the host.
 pub(crate) enum Item {
     Basic(AxisSlice),
-    /// Flat index values (exact, whatever the index dtype) and their shape.
+    /// An integer index array (any integer dtype, on any device, not read) and its shape.
     Ints {
-        idx: Values,
+        idx: Array,
         shape: Vec<usize>,
     },
     /// Flat mask values and their shape.
@@ -69,7 +74,7 @@ impl Item {
         }
     }
 
-    /// Reads an [`IndexItem`]'s values to the host.
+    /// An [`IndexItem`], a boolean mask's values read to the host.
     pub(crate) fn read(item: &IndexItem) -> Result<Item> {
         let not_int = |a: &Array| Error::InvalidIndex {
             op: OP,
@@ -80,13 +85,8 @@ impl Item {
             IndexItem::Mask(a) if a.dtype() == DType::Bool => {
                 Ok(Item::Mask { flat: a.to_vec::<bool>()?, shape: a.shape().to_vec() })
             }
-            IndexItem::Ints(a) if a.dtype() == DType::U64 => {
-                Ok(Item::Ints { idx: Values::U64(a.to_vec::<u64>()?), shape: a.shape().to_vec() })
-            }
             IndexItem::Ints(a) if a.dtype().is_integer() => {
-                // Every other integer dtype converts to int64 exactly.
-                let v = if a.dtype() == DType::I64 { a.to_vec::<i64>()? } else { a.astype(DType::I64)?.to_vec()? };
-                Ok(Item::Ints { idx: Values::I64(v), shape: a.shape().to_vec() })
+                Ok(Item::Ints { idx: a.clone(), shape: a.shape().to_vec() })
             }
             IndexItem::Ints(a) | IndexItem::Mask(a) => Err(not_int(a)),
         }
@@ -101,33 +101,23 @@ enum Entry {
     Ellipsis(usize),
     /// An advanced index: indices checked and made non-negative, their shape, and the array
     /// axis they index (`None` for a 0-d boolean mask, which indexes no axis).
-    Adv { idx: Vec<usize>, shape: Vec<usize>, axis: Option<usize> },
+    Adv { idx: Indices, shape: Vec<usize>, axis: Option<usize> },
+}
+
+/// Checked, non-negative indices of one advanced entry: on the host (from ints and boolean
+/// masks) or on the indexed array's device (from index arrays; int64).
+pub(crate) enum Indices {
+    Host(Vec<usize>),
+    Device(Array),
 }
 
 /// An index out of bounds: [`Error::IndexOutOfBounds`], or [`Error::InvalidIndex`] with the same
 /// message for values beyond `isize` (a `uint64` index above `i64::MAX`).
-fn out_of_bounds(v: i128, axis: usize, size: usize) -> Error {
+pub(crate) fn out_of_bounds(v: i128, axis: usize, size: usize) -> Error {
     match isize::try_from(v) {
         Ok(index) => Error::IndexOutOfBounds { op: OP, index, axis, size },
         Err(_) => {
             Error::InvalidIndex { op: OP, msg: format!("index {v} is out of bounds for axis {axis} with size {size}") }
-        }
-    }
-}
-
-/// Index values read exactly: int64 (every integer dtype but uint64 converts to it) or uint64.
-#[derive(Clone)]
-pub(crate) enum Values {
-    I64(Vec<i64>),
-    U64(Vec<u64>),
-}
-
-impl Values {
-    /// Checks the indices against an axis of `size` and makes them non-negative.
-    pub(crate) fn normalize(&self, axis: usize, size: usize) -> Result<Vec<usize>> {
-        match self {
-            Values::I64(v) => normalize(v.iter().map(|&i| i128::from(i)), axis, size),
-            Values::U64(v) => normalize(v.iter().map(|&i| i128::from(i)), axis, size),
         }
     }
 }
@@ -143,13 +133,13 @@ fn normalize(idx: impl Iterator<Item = i128>, axis: usize, size: usize) -> Resul
     .collect()
 }
 
-/// A key read to the host.
+/// A key, boolean masks read to the host.
 pub(crate) struct Key {
     pub(crate) items: Vec<Item>,
 }
 
 impl Key {
-    /// Reads the index arrays of `key`.
+    /// Reads the boolean masks of `key` (integer index arrays stay where they are).
     pub(crate) fn read(key: &[IndexItem]) -> Result<Key> {
         Ok(Key { items: key.iter().map(Item::read).collect::<Result<_>>()? })
     }
@@ -204,9 +194,10 @@ impl Key {
 
     /// The entries of an advanced key for an array of `shape`: ellipsis expanded, ints made 0-d
     /// advanced indices, boolean masks turned into one integer index per mask axis (NumPy's
-    /// `nonzero`), every integer index checked against its axis. Out-of-bounds index arrays are
-    /// reported in the second result: NumPy checks them only for a non-empty selection.
-    fn entries(&self, shape: &[usize]) -> Result<(Vec<Entry>, Option<Error>)> {
+    /// `nonzero`), every integer index checked against its axis (index arrays on `device`).
+    /// Out-of-bounds index arrays are reported in the second result: NumPy checks them only for
+    /// a non-empty selection.
+    fn entries(&self, shape: &[usize], device: &crate::Device) -> Result<(Vec<Entry>, Option<Error>)> {
         let mut axis = 0;
         let mut out = Vec::new();
         let mut bounds_error = None;
@@ -220,7 +211,7 @@ impl Key {
                 Item::Basic(AxisSlice::NewAxis) => out.push(Entry::Basic(AxisSlice::NewAxis)),
                 Item::Basic(AxisSlice::Index(i)) => {
                     let idx = normalize(std::iter::once(*i as i128), axis, shape[axis])?;
-                    out.push(Entry::Adv { idx, shape: vec![], axis: Some(axis) });
+                    out.push(Entry::Adv { idx: Indices::Host(idx), shape: vec![], axis: Some(axis) });
                     axis += 1;
                 }
                 Item::Basic(AxisSlice::Range { step: 0, .. }) => {
@@ -231,15 +222,15 @@ impl Key {
                     axis += 1;
                 }
                 Item::Ints { idx, shape: ishape } => {
-                    // A 0-d index array is an int to NumPy: checked at once.
-                    let idx = match idx.normalize(axis, shape[axis]) {
-                        Ok(idx) => idx,
-                        Err(e) if ishape.is_empty() => return Err(e),
-                        Err(e) => {
+                    let (idx, error) = super::index_device::resolve(idx, axis, shape[axis], device)?;
+                    match error {
+                        // A 0-d index array is an int to NumPy: checked at once.
+                        Some(e) if ishape.is_empty() => return Err(e),
+                        Some(e) => {
                             bounds_error.get_or_insert(e);
-                            Vec::new()
                         }
-                    };
+                        None => {}
+                    }
                     out.push(Entry::Adv { idx, shape: ishape.clone(), axis: Some(axis) });
                     axis += 1;
                 }
@@ -258,7 +249,7 @@ impl Key {
 fn mask_entries(flat: &[bool], mshape: &[usize], axis: usize) -> Vec<Entry> {
     if mshape.is_empty() {
         let n = usize::from(flat.first().copied().unwrap_or(false));
-        return vec![Entry::Adv { idx: vec![0; n], shape: vec![n], axis: None }];
+        return vec![Entry::Adv { idx: Indices::Host(vec![0; n]), shape: vec![n], axis: None }];
     }
     let mut coords: Vec<Vec<usize>> = vec![Vec::new(); mshape.len()];
     for (flat_i, _) in flat.iter().enumerate().filter(|(_, &b)| b) {
@@ -273,7 +264,7 @@ fn mask_entries(flat: &[bool], mshape: &[usize], axis: usize) -> Vec<Entry> {
         .enumerate()
         .map(|(k, idx)| {
             let n = idx.len();
-            Entry::Adv { idx, shape: vec![n], axis: Some(axis + k) }
+            Entry::Adv { idx: Indices::Host(idx), shape: vec![n], axis: Some(axis + k) }
         })
         .collect()
 }
@@ -287,7 +278,7 @@ pub(crate) struct Gather {
     /// The view of the array over the axes that are not indexed (indexed axes at 0).
     pub(crate) block: Array,
     /// Element offsets of the indexed axes, one per position of `bshape` (C order).
-    pub(crate) table: Vec<i64>,
+    pub(crate) table: Table,
     /// Where the broadcast axes go in the result: after the first `position` block axes.
     pub(crate) position: usize,
 }
@@ -295,7 +286,7 @@ pub(crate) struct Gather {
 impl Gather {
     /// The plan of an advanced key for `x` (already [`Key::check`]ed).
     pub(crate) fn plan(key: &Key, x: &Array) -> Result<Gather> {
-        let (entries, bounds_error) = key.entries(x.shape())?;
+        let (entries, bounds_error) = key.entries(x.shape(), &x.device())?;
         let adv: Vec<usize> = (0..entries.len()).filter(|&i| matches!(entries[i], Entry::Adv { .. })).collect();
         let bshape = broadcast_all(&entries, &adv)?;
         let dims_before = |end: usize| -> usize {
@@ -341,14 +332,16 @@ impl Gather {
         if let Some(e) = bounds_error.filter(|_| count > 0) {
             return Err(e);
         }
-        let parts: Vec<(&[usize], &[usize], isize)> = indexed
+        let parts: Vec<TablePart<'_>> = indexed
             .iter()
             .filter_map(|&(p, e)| match e {
-                Entry::Adv { idx, shape, .. } => Some((idx.as_slice(), shape.as_slice(), view.strides()[p])),
+                Entry::Adv { idx, shape, axis: Some(axis) } => {
+                    Some(TablePart { idx, shape, stride: view.strides()[p], size: x.shape()[*axis] })
+                }
                 _ => None,
             })
             .collect();
-        let table = offsets_table(&bshape, &parts);
+        let table = Table::build(&bshape, &parts, &x.device())?;
         Ok(Gather { bshape, block, table, position })
     }
 }
@@ -373,9 +366,40 @@ fn broadcast_all(entries: &[Entry], adv: &[usize]) -> Result<Vec<usize>> {
     Ok(bshape)
 }
 
+/// A gather table: element offsets on the host (every index came from an int or a boolean
+/// mask), or already on the array's device (some came from an index array) with a range that
+/// holds every value.
+pub(crate) enum Table {
+    Host(Vec<i64>),
+    Device(Array, (i64, i64)),
+}
+
+impl Table {
+    fn build(bshape: &[usize], parts: &[TablePart<'_>], device: &crate::Device) -> Result<Table> {
+        let on_host: Option<Vec<HostPart<'_>>> = parts
+            .iter()
+            .map(|p| match p.idx {
+                Indices::Host(v) => Some((v.as_slice(), p.shape, p.stride)),
+                Indices::Device(_) => None,
+            })
+            .collect();
+        match on_host {
+            Some(host) => Ok(Table::Host(offsets_table(bshape, &host))),
+            None if bshape.contains(&0) => Ok(Table::Host(Vec::new())),
+            None => {
+                let (t, reach) = super::index_device::table(bshape, parts, device)?;
+                Ok(Table::Device(t, reach))
+            }
+        }
+    }
+}
+
+/// One indexed axis of a host table: its indices, their shape, and the axis's element stride.
+pub(crate) type HostPart<'a> = (&'a [usize], &'a [usize], isize);
+
 /// For each position of `bshape` (C order), the sum over `parts` of `index × stride`, each
 /// part's indices (of `shape`) broadcast to `bshape`.
-pub(crate) fn offsets_table(bshape: &[usize], parts: &[(&[usize], &[usize], isize)]) -> Vec<i64> {
+pub(crate) fn offsets_table(bshape: &[usize], parts: &[HostPart<'_>]) -> Vec<i64> {
     let count: usize = bshape.iter().product();
     if let [(idx, [n], stride)] = parts {
         if *n == count {

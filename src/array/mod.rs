@@ -3,6 +3,7 @@
 mod creation;
 mod gather;
 mod index;
+mod index_device;
 mod join;
 mod transfer;
 mod views;
