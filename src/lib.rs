@@ -94,3 +94,8 @@ pub use cuda::emu::public as emulator;
 
 /// Re-export of the `half` crate, whose `f16` and `bf16` are devarray's 16-bit float elements.
 pub use half;
+
+/// The README's Rust examples, compiled and run as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
