@@ -10,6 +10,7 @@ from typing import Any, Final, Literal, SupportsIndex, TypeAlias, final
 import numpy
 
 from . import linalg as linalg
+from . import random as random
 
 __all__ = [
     "DLDeviceType",
@@ -146,6 +147,7 @@ __all__ = [
     "tensordot",
     "vecdot",
     "linalg",
+    "random",
     "put",
     "split",
     "array_split",
