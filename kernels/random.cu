@@ -17,6 +17,8 @@
 //   device rounds the same way. Then loc + scale * z in double, rounded once (f16/bf16 via float).
 // - exponential: -log(u) * scale, u as for the normal's u1 (V = 4, f64 V = 2).
 // - bernoulli (bool): word * 2^-32 < p (V = 4).
+// - gamma: Marsaglia-Tsang per element (V = 1; da_rng_gamma documents the counters), times
+//   scale; beta: X / (X + Y) with X, Y gamma variates of sub-streams 0 and 1 (V = 1).
 // - integers: Lemire's multiply-and-reject per element (V = 1): attempt j uses counter
 //   (block, j); a block yields four 32-bit candidates (spans below 2^32) or two 64-bit ones,
 //   tried in order until one is accepted. Unbiased, and each element consumes exactly one block.
@@ -33,7 +35,8 @@ struct RandArgs {
     unsigned int key[2];       // Philox key
     unsigned long long lo;     // integers: low (two's complement bits)
     unsigned long long span;   // integers: high - low, inclusive (2^64 - 1: the full range)
-    double a, b;               // uniform: low, scale; normal: loc, scale; exponential: scale; bernoulli: p
+    double a, b;               // uniform: low, scale; normal: loc, scale; exponential: -, scale;
+                               // bernoulli: p; gamma: shape, scale; beta: a, b
 };
 
 struct da_x4 { unsigned int w[4]; };
@@ -79,6 +82,22 @@ DA_DEV double da_rng_log(double x) {
     return da_rs(da_rm(dk, ln2_hi), da_rs(da_rs(hfsq, da_ra(da_rm(s, da_ra(hfsq, R)), da_rm(dk, ln2_lo))), f));
 }
 
+// exp(x) for x <= 0 (fdlibm's e_exp.c algorithm, < 1 ulp; 0 below the subnormal range).
+DA_DEV double da_rng_exp(double x) {
+    if (x < -745.1332191019411) return 0.0;
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    const double inv_ln2 = 1.44269504088896338700e+00;
+    const double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03, P3 = 6.61375632143793436117e-05;
+    const double P4 = -1.65339022054652515390e-06, P5 = 4.13813679705723846039e-08;
+    const int k = (int)da_rs(da_rm(inv_ln2, x), 0.5);  // round to nearest (x <= 0)
+    const double hi = da_rs(x, da_rm((double)k, ln2_hi)), lo = da_rm((double)k, ln2_lo);
+    const double r = da_rs(hi, lo), t = da_rm(r, r);
+    const double c = da_rs(r, da_rm(t, da_ra(P1, da_rm(t, da_ra(P2, da_rm(t, da_ra(P3, da_rm(t, da_ra(P4, da_rm(t, P5))))))))));
+    const double y = da_rs(1.0, da_rs(da_rs(lo, da_rm(r, c) / da_rs(2.0, c)), hi));
+    if (k >= -1021) return da_u2d(da_d2u(y) + ((da_u64)(long long)k << 52));
+    return da_rm(da_u2d(da_d2u(y) + ((da_u64)(long long)(k + 1000) << 52)), 0x1p-1000);
+}
+
 // sin and cos of |x| <= pi/4 (fdlibm's __kernel_sin/__kernel_cos with no tail).
 DA_DEV double da_rng_ksin(double x) {
     const double S1 = -0x1.5555555555549p-3, S2 = 0x1.111111110f8a6p-7, S3 = -0x1.a01a019c161d5p-13;
@@ -119,9 +138,12 @@ DA_DEV void da_rng_sincos2pi(double u, double& s, double& c) {
 #define DA_RNG_EXPONENTIAL 2
 #define DA_RNG_INTEGERS 3
 #define DA_RNG_BERNOULLI 4
+#define DA_RNG_GAMMA 5
+#define DA_RNG_BETA 6
 
 template <class T, int D> struct da_rng_per_block {
-    static constexpr int value = D == DA_RNG_INTEGERS ? 1 : (D == DA_RNG_BERNOULLI || sizeof(T) < 8) ? 4 : 2;
+    static constexpr int value =
+        (D == DA_RNG_INTEGERS || D == DA_RNG_GAMMA || D == DA_RNG_BETA) ? 1 : (D == DA_RNG_BERNOULLI || sizeof(T) < 8) ? 4 : 2;
 };
 
 DA_DEV da_u64 da_rng_pair(const da_x4& x, int s) { return (da_u64)x.w[2 * s] | ((da_u64)x.w[2 * s + 1] << 32); }
@@ -198,6 +220,37 @@ DA_DEV da_u64 da_rng_bounded(const RandArgs& p, da_u64 block) {
     }
 }
 
+// A standard gamma variate of shape `alpha` (> 0) for the element of `block`, from sub-stream
+// `sub` (counter word 3): Marsaglia-Tsang (2000) for shape >= 1, attempt j using block
+// (block, j, sub): words 0-1 a Box-Muller normal (cosine branch), words 2-3 the uniform of the
+// squeeze test. Shape < 1 draws shape + 1 and multiplies by U^(1 / shape), U from attempt word
+// 0xffffffff (Marsaglia-Tsang's boost).
+DA_DEV double da_rng_gamma(const RandArgs& p, da_u64 block, double alpha, unsigned int sub) {
+    const unsigned int b0 = (unsigned int)block, b1 = (unsigned int)(block >> 32);
+    const bool boost = alpha < 1.0;
+    const double d = da_rs(boost ? da_ra(alpha, 1.0) : alpha, 1.0 / 3.0);
+    const double c = 1.0 / sqrt(da_rm(9.0, d));
+    double g = 0.0;
+    for (unsigned int j = 0; j < 0xffffffffu; ++j) {
+        const da_x4 x = da_philox(b0, b1, j, sub, p.key[0], p.key[1]);
+        const double r = sqrt(da_rm(-2.0, da_rng_log(da_rng_open32(x.w[0]))));
+        double sn, cs;
+        da_rng_sincos2pi(da_rng_open32(x.w[1]), sn, cs);
+        const double z = da_rm(r, cs), t = da_ra(1.0, da_rm(c, z));
+        const double v = da_rm(da_rm(t, t), t);
+        if (!(v >= 0x1p-1022)) continue;  // t <= 0 (or so small that log(v) would be subnormal)
+        const double u = da_rng_open52(da_rng_pair(x, 1));
+        const double lhs = da_rng_log(u);
+        const double rhs = da_ra(da_ra(da_rm(da_rm(0.5, z), z), d), da_rs(da_rm(d, da_rng_log(v)), da_rm(d, v)));
+        if (lhs < rhs) { g = da_rm(d, v); break; }
+    }
+    if (boost) {
+        const da_x4 x = da_philox(b0, b1, 0xffffffffu, sub, p.key[0], p.key[1]);
+        g = da_rm(g, da_rng_exp(da_rng_log(da_rng_open52(da_rng_pair(x, 0))) / alpha));
+    }
+    return g;
+}
+
 template <class T, int D> DA_DEV void da_rng(const RandArgs& p) {
     constexpr int V = da_rng_per_block<T, D>::value;
     const da_u64 blocks = (p.n + V - 1) / V;
@@ -208,6 +261,11 @@ template <class T, int D> DA_DEV void da_rng(const RandArgs& p) {
         const int m = (p.n - first < (da_u64)V) ? (int)(p.n - first) : V;
         if constexpr (D == DA_RNG_INTEGERS) {
             da_st<T>(out + first * sizeof(T), da_tr<T>::from_bits(p.lo + da_rng_bounded(p, block)));
+        } else if constexpr (D == DA_RNG_GAMMA) {
+            da_st<T>(out + first * sizeof(T), da_rng_round<T>(da_rm(p.b, da_rng_gamma(p, block, p.a, 0u))));
+        } else if constexpr (D == DA_RNG_BETA) {
+            const double x = da_rng_gamma(p, block, p.a, 0u), y = da_rng_gamma(p, block, p.b, 1u);
+            da_st<T>(out + first * sizeof(T), da_rng_round<T>(x / da_ra(x, y)));
         } else if constexpr (D == DA_RNG_BERNOULLI) {
             const da_x4 x = da_rng_block(p, block, 0u);
             for (int s = 0; s < m; ++s) da_st<T>(out + (first + s) * sizeof(T), da_rm((double)x.w[s], 0x1p-32) < p.a);
@@ -240,6 +298,8 @@ template <class T, int D> DA_DEV void da_rng(const RandArgs& p) {
 DA_RNG_DEFINE(DA_OPNAME(uniform), DA_RNG_UNIFORM)
 DA_RNG_DEFINE(DA_OPNAME(normal), DA_RNG_NORMAL)
 DA_RNG_DEFINE(DA_OPNAME(exponential), DA_RNG_EXPONENTIAL)
+DA_RNG_DEFINE(DA_OPNAME(gamma), DA_RNG_GAMMA)
+DA_RNG_DEFINE(DA_OPNAME(beta), DA_RNG_BETA)
 #else
 DA_RNG_DEFINE(DA_OPNAME(integers), DA_RNG_INTEGERS)
 #endif

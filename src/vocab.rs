@@ -520,6 +520,10 @@ pub(crate) enum RandomDist {
     Integers { low: u64, span: u64 },
     /// `true` with probability `p` (bool output).
     Bernoulli { p: f64 },
+    /// `scale * g`, `g` standard gamma of shape `shape > 0` (Marsaglia–Tsang).
+    Gamma { shape: f64, scale: f64 },
+    /// `x / (x + y)`, `x` and `y` standard gamma of shapes `a` and `b` (both > 0).
+    Beta { a: f64, b: f64 },
 }
 
 impl RandomDist {
@@ -531,6 +535,8 @@ impl RandomDist {
             RandomDist::Exponential { .. } => "exponential",
             RandomDist::Integers { .. } => "integers",
             RandomDist::Bernoulli { .. } => "bernoulli",
+            RandomDist::Gamma { .. } => "gamma",
+            RandomDist::Beta { .. } => "beta",
         }
     }
 
@@ -538,7 +544,7 @@ impl RandomDist {
     /// block `offset + i / per_block` (a draw of `n` values consumes `ceil(n / per_block)`).
     pub(crate) fn per_block(self, dtype: DType) -> u64 {
         match self {
-            RandomDist::Integers { .. } => 1,
+            RandomDist::Integers { .. } | RandomDist::Gamma { .. } | RandomDist::Beta { .. } => 1,
             RandomDist::Bernoulli { .. } => 4,
             _ if dtype.itemsize() == 8 => 2,
             _ => 4,

@@ -53,6 +53,8 @@ fn draws() -> Vec<(&'static str, &'static [DType], Draw)> {
             g.integers(lo + i as i128, hi / 3 + 1, s, d, false, dev)
         }),
         ("bernoulli", &[DType::Bool], |g, i, s, _, dev| g.bernoulli(0.1 * (i + 1) as f64, s, dev)),
+        ("gamma", &FLOATS, |g, i, s, d, dev| g.gamma([0.3, 2.5, 1.0, 40.0][i % 4], 1.5, s, d, dev)),
+        ("beta", &FLOATS, |g, i, s, d, dev| g.beta([0.5, 2.0][i % 2], [3.0, 0.2][i % 2], s, d, dev)),
     ]
 }
 
@@ -109,6 +111,10 @@ fn values_lie_in_their_ranges_on(dev: &Device) -> Result<()> {
         assert!(e.iter().all(|&v| v >= 0.0 && v.is_finite()), "{dtype}");
         let z = g.standard_normal(&[4099], dtype, dev)?.astype(DType::F64)?.to_vec::<f64>()?;
         assert!(z.iter().all(|&v| v.abs() < 10.0), "{dtype}");
+        let gm = g.gamma(0.5, 2.0, &[4099], dtype, dev)?.astype(DType::F64)?.to_vec::<f64>()?;
+        assert!(gm.iter().all(|&v| v >= 0.0 && v.is_finite()), "{dtype}");
+        let b = g.beta(0.5, 0.5, &[4099], dtype, dev)?.astype(DType::F64)?.to_vec::<f64>()?;
+        assert!(b.iter().all(|&v| (0.0..=1.0).contains(&v)), "{dtype}");
     }
     let d = g.integers(-3, 3, &[5000], DType::I8, true, dev)?.to_vec::<i8>()?;
     assert!(d.iter().all(|v| (-3..=3).contains(v)));
@@ -206,6 +212,10 @@ fn bad_arguments_are_typed_errors() {
     assert!(invalid(g.normal(f64::NAN, 1.0, &[2], DType::F32, &cpu)));
     assert!(invalid(g.exponential(f64::NAN, &[2], DType::F32, &cpu)));
     assert!(invalid(g.bernoulli(1.5, &[2], &cpu)));
+    assert!(invalid(g.gamma(-1.0, 1.0, &[2], DType::F32, &cpu)));
+    assert!(invalid(g.gamma(1.0, f64::INFINITY, &[2], DType::F32, &cpu)));
+    assert!(invalid(g.beta(0.0, 1.0, &[2], DType::F32, &cpu)));
+    assert!(unsupported(g.beta(1.0, 1.0, &[2], DType::I64, &cpu)));
     assert!(matches!(g.random(&[usize::MAX, 2], DType::F32, &cpu), Err(Error::SizeOverflow { .. })));
     assert_eq!(g.offset(), 0, "a refused draw consumes nothing");
     // A full-width range is valid.

@@ -133,6 +133,36 @@ impl PyPhilox {
         self.draw(py, |g| g.integers(low, high, &shape, dtype, endpoint, &device))
     }
 
+    /// Gamma floats of shape `shape` and scale `scale`.
+    #[pyo3(signature = (shape, scale, size, dtype, device))]
+    fn gamma(
+        &self,
+        py: Python<'_>,
+        shape: f64,
+        scale: f64,
+        size: &Bound<'_, PyAny>,
+        dtype: &Bound<'_, PyAny>,
+        device: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyNdarray> {
+        let ((dims, device), dtype) = (target(size, device)?, extract_dtype(dtype)?);
+        self.draw(py, |g| g.gamma(shape, scale, &dims, dtype, &device))
+    }
+
+    /// Beta floats of shapes `a` and `b`.
+    #[pyo3(signature = (a, b, size, dtype, device))]
+    fn beta(
+        &self,
+        py: Python<'_>,
+        a: f64,
+        b: f64,
+        size: &Bound<'_, PyAny>,
+        dtype: &Bound<'_, PyAny>,
+        device: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyNdarray> {
+        let ((dims, device), dtype) = (target(size, device)?, extract_dtype(dtype)?);
+        self.draw(py, |g| g.beta(a, b, &dims, dtype, &device))
+    }
+
     /// Booleans, `True` with probability `p`.
     #[pyo3(signature = (p, shape, device))]
     fn bernoulli(

@@ -79,6 +79,24 @@ def test_exponential_follows_the_exponential_cdf(dtype):
     assert stats.kstest(s, "expon").pvalue > P_MIN
 
 
+@pytest.mark.parametrize("shape", [0.3, 1.0, 2.5, 40.0])
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_gamma_follows_the_gamma_cdf(shape, dtype):
+    g = host(dv.random.default_rng(17).gamma(shape, 2.0, size=N, dtype=dtype)).astype(np.float64)
+    assert g.min() >= 0.0
+    assert stats.kstest(g, stats.gamma(shape, scale=2.0).cdf).pvalue > P_MIN
+    assert abs(g.mean() - 2.0 * shape) < 5 * 2.0 * math.sqrt(shape / N)
+    s = host(dv.random.default_rng(18).standard_gamma(shape, N, dtype=dtype)).astype(np.float64)
+    assert stats.kstest(s, stats.gamma(shape).cdf).pvalue > P_MIN
+
+
+@pytest.mark.parametrize("a,b", [(0.5, 0.5), (2.0, 5.0), (0.2, 3.0)])
+def test_beta_follows_the_beta_cdf(a, b):
+    x = host(dv.random.default_rng(19).beta(a, b, size=N))
+    assert x.min() >= 0.0 and x.max() <= 1.0
+    assert stats.kstest(x, stats.beta(a, b).cdf).pvalue > P_MIN
+
+
 @pytest.mark.parametrize("dtype", INT_DTYPES)
 def test_small_integer_ranges_pass_chi_square(dtype):
     low = -3 if dtype.startswith("int") else 2
@@ -195,6 +213,10 @@ def test_bad_parameters_raise_numpys_errors():
         rng.uniform(0.0, math.inf)
     with pytest.raises(ValueError):
         rng.bernoulli(1.5)
+    with pytest.raises(ValueError):
+        rng.gamma(-1.0)
+    with pytest.raises(ValueError):
+        rng.beta(0.0, 1.0)
     with pytest.raises(TypeError):
         rng.random(dtype="int32")
     with pytest.raises(ValueError):

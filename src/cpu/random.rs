@@ -69,6 +69,33 @@ pub(crate) fn rng_log(x: f64) -> f64 {
     dk * LN2_HI - ((hfsq - (s * (hfsq + r) + dk * LN2_LO)) - f)
 }
 
+/// `exp(x)` for `x <= 0`: fdlibm's `e_exp.c` algorithm (< 1 ulp), as in the kernel.
+pub(crate) fn rng_exp(x: f64) -> f64 {
+    const LN2_HI: f64 = 0.6931471803691238;
+    const LN2_LO: f64 = 1.9082149292705877e-10;
+    const INV_LN2: f64 = std::f64::consts::LOG2_E;
+    const P: [f64; 5] = [
+        0.16666666666666602,
+        -0.0027777777777015593,
+        6.613756321437934e-5,
+        -1.6533902205465252e-6,
+        4.1381367970572385e-8,
+    ];
+    if x < -745.1332191019411 {
+        return 0.0;
+    }
+    let k = (INV_LN2 * x - 0.5) as i32; // round to nearest (x <= 0)
+    let (hi, lo) = (x - f64::from(k) * LN2_HI, f64::from(k) * LN2_LO);
+    let r = hi - lo;
+    let t = r * r;
+    let c = r - t * (P[0] + t * (P[1] + t * (P[2] + t * (P[3] + t * P[4]))));
+    let y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
+    if k >= -1021 {
+        return f64::from_bits(y.to_bits().wrapping_add((i64::from(k) as u64) << 52));
+    }
+    f64::from_bits(y.to_bits().wrapping_add((i64::from(k + 1000) as u64) << 52)) * f64::from_bits(0x0170_0000_0000_0000)
+}
+
 fn ksin(x: f64) -> f64 {
     const S: [u64; 6] = [
         0xbfc5_5555_5555_5549,
@@ -167,7 +194,7 @@ fn float_values(dist: RandomDist, dtype: DType, w: &[u32; 4]) -> [f64; 4] {
                 *slot = scale * -rng_log(u);
             }
         }
-        RandomDist::Integers { .. } | RandomDist::Bernoulli { .. } => {}
+        _ => {}
     }
     v
 }
@@ -204,6 +231,38 @@ fn bounded(ctr: Counter, block: u64, span: u64) -> u64 {
     }
 }
 
+/// A standard gamma variate of shape `alpha` for the element of `block`, from sub-stream `sub`
+/// (counter word 3): Marsaglia–Tsang, as `da_rng_gamma` in the kernel.
+fn gamma(ctr: Counter, block: u64, alpha: f64, sub: u32) -> f64 {
+    let (b0, b1) = (block as u32, (block >> 32) as u32);
+    let boost = alpha < 1.0;
+    let d = (if boost { alpha + 1.0 } else { alpha }) - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    let mut g = 0.0;
+    for j in 0..u32::MAX {
+        let x = philox4x32_10([b0, b1, j, sub], ctr.key);
+        let r = (-2.0 * rng_log(open32(x[0]))).sqrt();
+        let (_, cs) = sincos_2pi(open32(x[1]));
+        let z = r * cs;
+        let t = 1.0 + c * z;
+        let v = t * t * t;
+        if !(v >= f64::MIN_POSITIVE) {
+            continue;
+        }
+        let lhs = rng_log(open52(pair(&x, 1)));
+        let rhs = (0.5 * z * z + d) + (d * rng_log(v) - d * v);
+        if lhs < rhs {
+            g = d * v;
+            break;
+        }
+    }
+    if boost {
+        let x = philox4x32_10([b0, b1, u32::MAX, sub], ctr.key);
+        g *= rng_exp(rng_log(open52(pair(&x, 0))) / alpha);
+    }
+    g
+}
+
 /// The raw bits (zero-extended) of the values of one block, in slot order.
 fn block_bits(dist: RandomDist, dtype: DType, ctr: Counter, block: u64) -> [u64; 4] {
     match dist {
@@ -215,15 +274,25 @@ fn block_bits(dist: RandomDist, dtype: DType, ctr: Counter, block: u64) -> [u64;
             let w = block_words(ctr, block, 0);
             w.map(|x| u64::from(f64::from(x) * f64::from_bits(0x3df0_0000_0000_0000) < p))
         }
+        RandomDist::Gamma { shape, scale } => [float_bits(dtype, scale * gamma(ctr, block, shape, 0)), 0, 0, 0],
+        RandomDist::Beta { a, b } => {
+            let (x, y) = (gamma(ctr, block, a, 0), gamma(ctr, block, b, 1));
+            [float_bits(dtype, x / (x + y)), 0, 0, 0]
+        }
         _ => {
             let v = float_values(dist, dtype, &block_words(ctr, block, 0));
-            v.map(|x| match dtype {
-                DType::F64 => x.to_bits(),
-                DType::F32 => u64::from((x as f32).to_bits()),
-                DType::F16 => u64::from(half::f16::from_f32(x as f32).to_bits()),
-                _ => u64::from(half::bf16::from_f32(x as f32).to_bits()),
-            })
+            v.map(|x| float_bits(dtype, x))
         }
+    }
+}
+
+/// The bits of `x` rounded once to float `dtype` (16-bit floats through float32, as the kernel).
+fn float_bits(dtype: DType, x: f64) -> u64 {
+    match dtype {
+        DType::F64 => x.to_bits(),
+        DType::F32 => u64::from((x as f32).to_bits()),
+        DType::F16 => u64::from(half::f16::from_f32(x as f32).to_bits()),
+        _ => u64::from(half::bf16::from_f32(x as f32).to_bits()),
     }
 }
 
@@ -307,6 +376,13 @@ mod tests {
             assert!((s - t.sin()).abs() <= 1.5e-15 && (c - t.cos()).abs() <= 1.5e-15, "sincos({u})");
         }
         assert_eq!(rng_log(1.0), 0.0);
+        for i in 0..20_000u64 {
+            let x = -745.0 * open32((i as u32).wrapping_mul(2_654_435_761));
+            assert!(ulps(rng_exp(x), x.exp()) <= 1, "exp({x})");
+            let small = -open32((i as u32).wrapping_mul(2_654_435_761));
+            assert!(ulps(rng_exp(small), small.exp()) <= 1, "exp({small})");
+        }
+        assert_eq!((rng_exp(0.0), rng_exp(-746.0), rng_exp(-f64::MAX)), (1.0, 0.0, 0.0));
         assert_eq!(sincos_2pi(0.0), (0.0, 1.0));
     }
 

@@ -33,9 +33,9 @@ pub(crate) struct RandArgs {
     pub(crate) lo: u64,
     /// Integers: `high - low` inclusive.
     pub(crate) span: u64,
-    /// First float parameter (uniform low, normal loc, bernoulli p).
+    /// First float parameter (uniform low, normal loc, bernoulli p, gamma shape, beta a).
     pub(crate) a: f64,
-    /// Second float parameter (uniform and normal scale, exponential scale).
+    /// Second float parameter (uniform, normal, exponential and gamma scale, beta b).
     pub(crate) b: f64,
 }
 
@@ -51,6 +51,8 @@ fn args_of(dist: RandomDist, ctr: Counter) -> RandArgs {
         RandomDist::Exponential { scale } => RandArgs { b: scale, ..base },
         RandomDist::Integers { low, span } => RandArgs { lo: low, span, ..base },
         RandomDist::Bernoulli { p } => RandArgs { a: p, ..base },
+        RandomDist::Gamma { shape, scale } => RandArgs { a: shape, b: scale, ..base },
+        RandomDist::Beta { a, b } => RandArgs { a, b, ..base },
     }
 }
 

@@ -15,7 +15,9 @@
 //!   bit-identical on the CPU and the CUDA backends;
 //! - integers: Lemire's multiply-and-reject (unbiased); a rejected candidate is redrawn from
 //!   the same counter block with the next "attempt" word, so each element uses one block;
-//! - exponential: `-log(u)` with `u` in `(0, 1)`; bernoulli: `u < p`.
+//! - exponential: `-log(u)` with `u` in `(0, 1)`; bernoulli: `u < p`;
+//! - gamma: Marsaglia–Tsang (rejection, each attempt from the element's own block), with
+//!   devarray's own `exp` for the shape < 1 boost; beta: `x / (x + y)` of two gammas.
 //!
 //! **For NumPy users:** the API follows `numpy.random.Generator`, but the streams are not
 //! NumPy's: the same seed gives different numbers than `numpy.random.default_rng(seed)`.

@@ -2,7 +2,8 @@
 
 ``default_rng(seed)`` returns a :class:`Generator` with the method names and keywords of
 ``numpy.random.Generator``: ``random``, ``uniform``, ``standard_normal``, ``normal``,
-``integers``, ``exponential``, ``standard_exponential``, plus ``bernoulli`` (NumPy has none)
+``integers``, ``exponential``, ``standard_exponential``, ``gamma``, ``standard_gamma``,
+``beta``, plus ``bernoulli`` (NumPy has none)
 and ``spawn(n)``. Every draw fills a new devarray array on the generator's device (or the
 ``device=`` given to the call); nothing is computed on or copied through the host.
 
@@ -22,8 +23,8 @@ Differences from NumPy:
 - ``size=None`` returns a 0-d devarray array, not a Python float.
 - Distribution parameters are Python scalars (no array broadcasting yet).
 - ``standard_normal`` uses Box-Muller and ``exponential`` inversion (NumPy: ziggurat).
-- ``permutation``, ``shuffle``, ``choice``, ``gamma``, ``beta``, ``binomial`` and ``poisson`` are
-  not implemented yet.
+- ``permutation``, ``shuffle``, ``choice`` (they wait for a device sort), ``binomial`` and
+  ``poisson`` are not implemented yet.
 """
 
 from __future__ import annotations
@@ -131,6 +132,22 @@ class Generator:
             low, high = 0, low
         return self._philox.integers(operator.index(low), operator.index(high), _shape(size), dtype,
                                      bool(endpoint), self._dev(device))
+
+    def standard_gamma(self, shape: float, size: _Size = None, dtype: Any = "float64",
+                       out: ndarray | None = None, *, device: Any = None) -> ndarray:
+        """Gamma floats of shape ``shape`` and scale 1 (Marsaglia-Tsang)."""
+        k = float(shape)
+        return self._fill(out, size, dtype, device, lambda s, d, dev: self._philox.gamma(k, 1.0, s, d, dev))
+
+    def gamma(self, shape: float, scale: float = 1.0, size: _Size = None, *, dtype: Any = "float64",
+              device: Any = None) -> ndarray:
+        """Gamma floats of shape ``shape`` (>= 0) and scale ``scale`` (>= 0)."""
+        return self._philox.gamma(float(shape), float(scale), _shape(size), dtype, self._dev(device))
+
+    def beta(self, a: float, b: float, size: _Size = None, *, dtype: Any = "float64",
+             device: Any = None) -> ndarray:
+        """Beta floats of shapes ``a`` and ``b`` (both > 0), as ``X / (X + Y)`` of two gammas."""
+        return self._philox.beta(float(a), float(b), _shape(size), dtype, self._dev(device))
 
     def bernoulli(self, p: float = 0.5, size: _Size = None, *, device: Any = None) -> ndarray:
         """Booleans, ``True`` with probability ``p`` (a devarray extension)."""
