@@ -296,29 +296,47 @@ fn float_bits(dtype: DType, x: f64) -> u64 {
     }
 }
 
-/// Fills counter blocks `blocks` of a draw of `n` elements into `out` (element 0 at `out`).
+/// Fills counter blocks `blocks` of a draw of `n` elements into `out` (element 0 at `out`),
+/// writing each value as the `E`-sized low bits of its raw bits (one typed store, not a
+/// byte copy of run-time length).
 ///
 /// # Safety
-/// `out` points at `n` writable elements of `dtype`, and no other thread writes the elements of
-/// these blocks.
-unsafe fn fill_blocks(
+/// `out` points at `n` writable elements of `dtype` (whose size is `size_of::<E>()`), and no
+/// other thread writes the elements of these blocks.
+unsafe fn fill_blocks<E: Copy>(
     dist: RandomDist,
     dtype: DType,
     ctr: Counter,
     n: u64,
     blocks: std::ops::Range<u64>,
     out: *mut u8,
+    narrow: impl Fn(u64) -> E,
 ) {
     let per = dist.per_block(dtype);
-    let isz = dtype.itemsize();
+    let out = out.cast::<E>();
     for k in blocks {
         let bits = block_bits(dist, dtype, ctr, ctr.offset.wrapping_add(k));
         let first = k * per;
         for (s, &b) in bits.iter().enumerate().take((n - first).min(per) as usize) {
-            let bytes = b.to_le_bytes();
-            // SAFETY: element `first + s < n` lies in the output (the caller's contract); the
-            // source is a local array of 8 bytes and `isz <= 8`.
-            unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), out.add((first as usize + s) * isz), isz) };
+            // SAFETY: element `first + s < n` lies in the output (the caller's contract);
+            // unaligned, since a foreign view needs no alignment.
+            unsafe { out.add(first as usize + s).write_unaligned(narrow(b)) };
+        }
+    }
+}
+
+/// [`fill_blocks`] with the store width of `dtype`.
+///
+/// # Safety
+/// As [`fill_blocks`].
+unsafe fn fill_range(dist: RandomDist, dtype: DType, ctr: Counter, n: u64, blocks: std::ops::Range<u64>, out: *mut u8) {
+    // SAFETY (every arm): the caller's contract; the store type has the dtype's size.
+    unsafe {
+        match dtype.itemsize() {
+            1 => fill_blocks(dist, dtype, ctr, n, blocks, out, |b| b as u8),
+            2 => fill_blocks(dist, dtype, ctr, n, blocks, out, |b| b as u16),
+            4 => fill_blocks(dist, dtype, ctr, n, blocks, out, |b| b as u32),
+            _ => fill_blocks(dist, dtype, ctr, n, blocks, out, |b| b),
         }
     }
 }
@@ -344,7 +362,7 @@ pub(crate) fn random(dist: RandomDist, dtype: DType, ctr: Counter, out: View<'_,
         // SAFETY: the view is contiguous with `n` elements in a live buffer (the op layer
         // allocated it); tasks cover disjoint block ranges, hence disjoint elements; the queue
         // excludes other access to the buffer.
-        unsafe { fill_blocks(dist, dtype, ctr, n, lo..(lo + chunk).min(blocks), ptr.get()) };
+        unsafe { fill_range(dist, dtype, ctr, n, lo..(lo + chunk).min(blocks), ptr.get()) };
     });
     Ok(())
 }
