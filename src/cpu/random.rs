@@ -246,7 +246,7 @@ fn gamma(ctr: Counter, block: u64, alpha: f64, sub: u32) -> f64 {
         let z = r * cs;
         let t = 1.0 + c * z;
         let v = t * t * t;
-        if !(v >= f64::MIN_POSITIVE) {
+        if v.is_nan() || v < f64::MIN_POSITIVE {
             continue;
         }
         let lhs = rng_log(open52(pair(&x, 1)));
