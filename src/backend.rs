@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::layout::Layout;
 use crate::vocab::Decomp;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{Counter, RandomDist};
 
 /// A view of a buffer of type `B`.
 pub(crate) type View<'a, B> = (&'a B, &'a Layout);
@@ -83,6 +84,12 @@ pub(crate) trait Backend {
     ) -> Result<()>;
 
     fn fill(out: View<'_, Self::Buffer>, dtype: DType, value: Scalar) -> Result<()>;
+
+    /// Fills the fresh C-contiguous view `out` of `dtype` with the draw `dist` from the Philox
+    /// stream `ctr`: element `i` uses counter block `ctr.offset + i / dist.per_block(dtype)`,
+    /// the same values on every backend (`kernels/random.cu`). `dist.supports(dtype)` is checked
+    /// by the op layer; a backend refuses other dtypes with `UnsupportedDType`.
+    fn random(dist: RandomDist, dtype: DType, ctr: Counter, out: View<'_, Self::Buffer>) -> Result<()>;
 
     /// Copies view `src` into view `dst` (same shape, `itemsize`-byte elements), as if `src`
     /// were read completely before anything is written.

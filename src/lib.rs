@@ -71,6 +71,7 @@ mod layout;
 pub mod linalg;
 mod ops;
 mod probe;
+pub mod random;
 mod slicing;
 mod storage;
 mod stream;

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::vocab::Decomp;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{Counter, RandomDist};
 use crate::Device;
 use std::ffi::c_void;
 use std::ptr::NonNull;
@@ -158,6 +159,15 @@ impl Storage {
         match self {
             Storage::Cpu(b) => Cpu::fill((b, layout), dtype, value),
             Storage::Cuda(b) => Cuda::fill((b, layout), dtype, value),
+        }
+    }
+
+    /// Fills the fresh C-contiguous view `out` of `dtype` with the draw `dist` from the Philox
+    /// stream `ctr` (see [`Backend::random`]).
+    pub(crate) fn random(&self, out: &Layout, dist: RandomDist, dtype: DType, ctr: Counter) -> Result<()> {
+        match self {
+            Storage::Cpu(b) => Cpu::random(dist, dtype, ctr, (b, out)),
+            Storage::Cuda(b) => Cuda::random(dist, dtype, ctr, (b, out)),
         }
     }
 

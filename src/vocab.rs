@@ -504,3 +504,78 @@ impl Decomp {
         }
     }
 }
+
+/// One random draw the backends fill (`Backend::random`; `kernels/random.cu` documents the
+/// algorithm, `src/cpu/random.rs` is the same in Rust). The parameters are already validated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum RandomDist {
+    /// `low + scale * u`, `u` uniform in `[0, 1)` from the top bits of one word (two for f64).
+    Uniform { low: f64, scale: f64 },
+    /// `loc + scale * z`, `z` standard normal by Box–Muller.
+    Normal { loc: f64, scale: f64 },
+    /// `scale * -log(u)`, `u` uniform in `(0, 1)`.
+    Exponential { scale: f64 },
+    /// `low + r` (wrapping, as raw two's complement bits), `r` uniform in `[0, span]` by Lemire's
+    /// method; every integer dtype and bool.
+    Integers { low: u64, span: u64 },
+    /// `true` with probability `p` (bool output).
+    Bernoulli { p: f64 },
+    /// `scale * g`, `g` standard gamma of shape `shape > 0` (Marsaglia–Tsang).
+    Gamma { shape: f64, scale: f64 },
+    /// `x / (x + y)`, `x` and `y` standard gamma of shapes `a` and `b` (both > 0).
+    Beta { a: f64, b: f64 },
+}
+
+impl RandomDist {
+    /// The kernel base name (`{name}_{T}_ctr`).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            RandomDist::Uniform { .. } => "uniform",
+            RandomDist::Normal { .. } => "normal",
+            RandomDist::Exponential { .. } => "exponential",
+            RandomDist::Integers { .. } => "integers",
+            RandomDist::Bernoulli { .. } => "bernoulli",
+            RandomDist::Gamma { .. } => "gamma",
+            RandomDist::Beta { .. } => "beta",
+        }
+    }
+
+    /// Values one Philox counter block yields for output `dtype`: element `i` of a draw uses
+    /// block `offset + i / per_block` (a draw of `n` values consumes `ceil(n / per_block)`).
+    pub(crate) fn per_block(self, dtype: DType) -> u64 {
+        match self {
+            RandomDist::Integers { .. } | RandomDist::Gamma { .. } | RandomDist::Beta { .. } => 1,
+            RandomDist::Bernoulli { .. } => 4,
+            _ if dtype.itemsize() == 8 => 2,
+            _ => 4,
+        }
+    }
+
+    /// The error for a dtype this distribution does not exist in.
+    pub(crate) fn unsupported(self, dtype: DType) -> Error {
+        let hint = match self {
+            RandomDist::Integers { .. } => "; integers are drawn in an integer dtype or bool",
+            RandomDist::Bernoulli { .. } => "; bernoulli draws bool",
+            _ => "; draw float16, bfloat16, float32 or float64 (then astype)",
+        };
+        Error::UnsupportedDType { op: self.name(), dtype, hint: hint.to_string() }
+    }
+
+    /// Whether the backends produce this distribution in `dtype`.
+    pub(crate) fn supports(self, dtype: DType) -> bool {
+        match self {
+            RandomDist::Integers { .. } => dtype.is_integer() || dtype == DType::Bool,
+            RandomDist::Bernoulli { .. } => dtype == DType::Bool,
+            _ => dtype.is_float(),
+        }
+    }
+}
+
+/// Where a draw starts in a Philox stream: the key and the counter block of its element 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Counter {
+    /// The Philox4x32 key.
+    pub(crate) key: [u32; 2],
+    /// The counter block of element 0.
+    pub(crate) offset: u64,
+}

@@ -340,6 +340,8 @@ def main():
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("full1", "full2", "inner", "outer")}
             elif fam == "matmul":
                 want.add("%s_%s_tile" % (op, tag))
+            elif fam == "random":
+                want.add("%s_%s_ctr" % (op, tag))
             elif fam == "gather":
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("s32", "s64")}
             elif fam == "cast":

@@ -23,6 +23,7 @@ mod host;
 mod index;
 mod linalg;
 mod linalg_decomp;
+mod random;
 mod reduce;
 
 use pyo3::prelude::*;
@@ -42,6 +43,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     functions::register(m)?;
     linalg::register(m)?;
     linalg_decomp::register(m)?;
+    random::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take_along_axis, m)?)?;

@@ -6,6 +6,7 @@ use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::vocab::Decomp;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{Counter, RandomDist};
 
 /// The CPU backend (its buffers are [`CpuBuffer`]s).
 pub(crate) struct Cpu;
@@ -62,6 +63,10 @@ impl Backend for Cpu {
     fn fill(out: View<'_, CpuBuffer>, dtype: DType, value: Scalar) -> Result<()> {
         super::fill(out.0, out.1, dtype, value);
         Ok(())
+    }
+
+    fn random(dist: RandomDist, dtype: DType, ctr: Counter, out: View<'_, CpuBuffer>) -> Result<()> {
+        super::random::random(dist, dtype, ctr, out)
     }
 
     fn copy(src: View<'_, CpuBuffer>, dst: View<'_, CpuBuffer>, itemsize: usize) -> Result<()> {

@@ -16,6 +16,7 @@ pub(crate) mod linalg;
 pub(crate) mod math;
 pub(crate) mod matmul;
 pub(crate) mod parallel;
+pub(crate) mod random;
 pub(crate) mod reduce;
 pub(crate) mod staged;
 pub(crate) mod strided;

@@ -33,6 +33,7 @@ pub(crate) mod matmul;
 pub(crate) mod module;
 pub(crate) mod nvrtc;
 pub(crate) mod ops;
+pub(crate) mod random;
 pub(crate) mod reduce;
 pub(crate) mod stream;
 

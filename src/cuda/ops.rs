@@ -22,6 +22,7 @@ use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::vocab::Decomp;
 use crate::vocab::{BinaryOp, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{Counter, RandomDist};
 use crate::vocab::{Input, ReduceDims};
 
 /// A primitive's input as a kernel operand of `dtype`.
@@ -147,6 +148,10 @@ impl Backend for Cuda {
 
     fn fill(out: View<'_, CudaBuffer>, dtype: DType, value: Scalar) -> Result<()> {
         super::fill(out.0, out.1, dtype, value)
+    }
+
+    fn random(dist: RandomDist, dtype: DType, ctr: Counter, out: View<'_, CudaBuffer>) -> Result<()> {
+        super::random::random(dist, dtype, ctr, out)
     }
 
     fn copy(src: View<'_, CudaBuffer>, dst: View<'_, CudaBuffer>, itemsize: usize) -> Result<()> {

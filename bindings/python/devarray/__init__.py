@@ -23,7 +23,7 @@ libraries without copies.
 
 from __future__ import annotations
 
-from . import _devarray, linalg
+from . import _devarray, linalg, random
 from ._array_api import (
     ELEMENTWISE as _ELEMENTWISE,
     __array_namespace_info__,
@@ -210,6 +210,7 @@ __all__ = sorted(
         "tensordot",
         "vecdot",
         "linalg",
+        "random",
         "put",
         "split",
         "array_split",

@@ -10,6 +10,7 @@ from typing import ClassVar, Any, Final, Literal, SupportsIndex, TypeAlias, fina
 import numpy
 
 from . import linalg as linalg
+from . import random as random
 
 __all__ = [
     "nanargmax",
@@ -155,6 +156,7 @@ __all__ = [
     "tensordot",
     "vecdot",
     "linalg",
+    "random",
     "put",
     "split",
     "array_split",

@@ -6,6 +6,7 @@
 use super::ffi::{Abi, Kernel};
 use crate::cuda::launch::{decode_layout, EwArgs, IndexPath, RedArgs, VEC_BYTES};
 use crate::cuda::matmul::MatmulArgs;
+use crate::cuda::random::RandArgs;
 
 /// One range of device memory a launch reads or writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +33,7 @@ pub(crate) fn accesses(kernel: &Kernel, grid_x: u32, params: &[Vec<u8>]) -> Resu
             reduction(path, &params[0], grid_x, [input, partial, out])
         }
         Abi::Matmul { item } => matmul(&params[0], item),
+        Abi::Random { item } => random(&params[0], item),
         Abi::Unknown => Ok(Vec::new()),
     }
 }
@@ -107,6 +109,16 @@ fn reduction(path: &str, args: &[u8], grid_x: u32, sizes: [usize; 3]) -> Result<
         other => return Err(format!("unknown reduction kernel kind {other:?}")),
     };
     Ok(list.into_iter().flatten().collect())
+}
+
+/// The output's `n` contiguous elements.
+fn random(args: &[u8], item: usize) -> Result<Vec<Access>, String> {
+    let a: RandArgs = bytemuck::pod_read_unaligned(args);
+    if a.n == 0 {
+        return Ok(Vec::new());
+    }
+    let bytes = a.n.checked_mul(item as u64).ok_or("n * element size overflows")?;
+    Ok(vec![Access { addr: a.out, bytes, what: "output".to_string() }])
 }
 
 /// `a` walks `(batch, m, k)` and `b` `(batch, k, n)` with their strides; `out` is `batch * m * n`

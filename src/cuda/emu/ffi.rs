@@ -50,7 +50,7 @@ extern "C" {
 }
 
 /// What a kernel's parameters are, as far as the host checks them (`abi`/`abi_info` written by
-/// the `DA_EMU_EW`/`DA_EMU_RED` hooks in `kernels/common_elementwise.cuh`, `DA_EMU_MM` in `kernels/matmul.cu`).
+/// the `DA_EMU_EW`/`DA_EMU_RED` hooks in `kernels/common_elementwise.cuh`, `DA_EMU_MM` in `kernels/matmul.cu`, `DA_EMU_RNG` in `kernels/random.cu`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Abi {
     /// `(EwArgs, layout)`: `inputs` operands, element sizes of the output and inputs 0..2, and the
@@ -60,6 +60,8 @@ pub(crate) enum Abi {
     Reduction { input: usize, partial: usize, out: usize },
     /// `(MatmulArgs)` (`kernels/matmul.cu`): the element size of all three operands.
     Matmul { item: usize },
+    /// `(RandArgs)` (`kernels/random.cu`): the output's element size.
+    Random { item: usize },
     /// Anything else: no pointer checks.
     Unknown,
 }
@@ -108,6 +110,7 @@ fn kernel_of(raw: *const RawKernel) -> Kernel {
         },
         2 => Abi::Reduction { input: info[0], partial: info[1], out: info[2] },
         3 => Abi::Matmul { item: info[0] },
+        4 => Abi::Random { item: info[0] },
         _ => Abi::Unknown,
     };
     let nparams = (k.nparams as usize).min(k.param_size.len());

@@ -1,0 +1,223 @@
+//! `devarray::random::Generator`: known answers (Philox4x32-10 against Random123's published
+//! vectors, through the public API), the counter mapping, argument checks, and the
+//! cross-device contract: the CUDA device (the emulator in CI) produces bit-identical values to
+//! the CPU backend for the same seed and calls, for every distribution and dtype, at sizes that
+//! are not multiples of the values per block and over sequences of odd-length draws.
+
+mod common;
+
+use devarray::random::Generator;
+use devarray::{Array, DType, Device, Error, Result};
+
+const FLOATS: [DType; 4] = [DType::F16, DType::BF16, DType::F32, DType::F64];
+const INTS: [DType; 9] =
+    [DType::Bool, DType::U8, DType::U16, DType::U32, DType::U64, DType::I8, DType::I16, DType::I32, DType::I64];
+
+/// The raw bits of every element, zero-extended, in C order.
+fn bits(a: &Array) -> Result<Vec<u64>> {
+    let a = a.to_device(&Device::Cpu)?;
+    Ok(match a.dtype() {
+        DType::Bool => a.to_vec::<bool>()?.into_iter().map(u64::from).collect(),
+        DType::U8 => a.to_vec::<u8>()?.into_iter().map(u64::from).collect(),
+        DType::U16 => a.to_vec::<u16>()?.into_iter().map(u64::from).collect(),
+        DType::U32 => a.to_vec::<u32>()?.into_iter().map(u64::from).collect(),
+        DType::U64 => a.to_vec::<u64>()?,
+        DType::I8 => a.to_vec::<i8>()?.into_iter().map(|v| v as u8 as u64).collect(),
+        DType::I16 => a.to_vec::<i16>()?.into_iter().map(|v| v as u16 as u64).collect(),
+        DType::I32 => a.to_vec::<i32>()?.into_iter().map(|v| v as u32 as u64).collect(),
+        DType::I64 => a.to_vec::<i64>()?.into_iter().map(|v| v as u64).collect(),
+        DType::F16 => a.to_vec::<half::f16>()?.into_iter().map(|v| u64::from(v.to_bits())).collect(),
+        DType::BF16 => a.to_vec::<half::bf16>()?.into_iter().map(|v| u64::from(v.to_bits())).collect(),
+        DType::F32 => a.to_vec::<f32>()?.into_iter().map(|v| u64::from(v.to_bits())).collect(),
+        DType::F64 => a.to_vec::<f64>()?.into_iter().map(f64::to_bits).collect(),
+    })
+}
+
+/// One call of a fixed sequence: draw number `step` of `shape` in `dtype` on `dev`.
+type Draw = fn(&mut Generator, usize, &[usize], DType, &Device) -> Result<Array>;
+
+fn draws() -> Vec<(&'static str, &'static [DType], Draw)> {
+    vec![
+        ("random", &FLOATS, |g, _, s, d, dev| g.random(s, d, dev)),
+        ("uniform", &FLOATS, |g, i, s, d, dev| g.uniform(-3.0 + i as f64, 5.5, s, d, dev)),
+        ("standard_normal", &FLOATS, |g, _, s, d, dev| g.standard_normal(s, d, dev)),
+        ("normal", &FLOATS, |g, i, s, d, dev| g.normal(1.5, 0.25 * (i + 1) as f64, s, d, dev)),
+        ("exponential", &FLOATS, |g, i, s, d, dev| g.exponential(0.5 + i as f64, s, d, dev)),
+        ("integers small", &INTS, |g, i, s, d, dev| g.integers(0, 1 + (i as i128 % 2), s, d, i % 2 == 0, dev)),
+        ("integers full", &INTS, |g, _, s, d, dev| {
+            let (lo, hi) = full_range(d);
+            g.integers(lo, hi, s, d, true, dev)
+        }),
+        ("integers odd span", &INTS[1..], |g, i, s, d, dev| {
+            let (lo, hi) = full_range(d);
+            g.integers(lo + i as i128, hi / 3 + 1, s, d, false, dev)
+        }),
+        ("bernoulli", &[DType::Bool], |g, i, s, _, dev| g.bernoulli(0.1 * (i + 1) as f64, s, dev)),
+        ("gamma", &FLOATS, |g, i, s, d, dev| g.gamma([0.3, 2.5, 1.0, 40.0][i % 4], 1.5, s, d, dev)),
+        ("beta", &FLOATS, |g, i, s, d, dev| g.beta([0.5, 2.0][i % 2], [3.0, 0.2][i % 2], s, d, dev)),
+    ]
+}
+
+fn full_range(d: DType) -> (i128, i128) {
+    match d {
+        DType::Bool => (0, 1),
+        DType::U8 => (0, 255),
+        DType::U16 => (0, 65_535),
+        DType::U32 => (0, u32::MAX.into()),
+        DType::U64 => (0, u64::MAX.into()),
+        DType::I8 => (-128, 127),
+        DType::I16 => (-32_768, 32_767),
+        DType::I32 => (i32::MIN.into(), i32::MAX.into()),
+        _ => (i64::MIN.into(), i64::MAX.into()),
+    }
+}
+
+/// Sizes around the values per block (1, 2, 4) and the kernel's block of 256 threads.
+const SIZES: [&[usize]; 7] = [&[0], &[], &[1], &[3], &[2, 5], &[1023], &[257, 5]];
+
+fn same_calls_give_same_bits_on(dev: &Device) -> Result<()> {
+    for (name, dtypes, draw) in draws() {
+        for &dtype in dtypes {
+            let (mut a, mut b) = (Generator::new(0x1234_5678_9abc), Generator::new(0x1234_5678_9abc));
+            for (i, shape) in SIZES.iter().enumerate() {
+                let on_cpu = draw(&mut a, i, shape, dtype, &Device::Cpu)?;
+                let on_dev = draw(&mut b, i, shape, dtype, dev)?;
+                assert_eq!(on_dev.shape(), *shape);
+                assert_eq!(on_dev.device(), *dev);
+                assert_eq!(bits(&on_dev)?, bits(&on_cpu)?, "{name} {dtype} call {i} shape {shape:?} on {dev}");
+                assert_eq!(a.offset(), b.offset());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn spawned_streams_agree_on(dev: &Device) -> Result<()> {
+    let mut kids = Generator::new(99).spawn(3);
+    let mut again = Generator::new(99).spawn(3);
+    for (k, g) in kids.iter_mut().zip(again.iter_mut()) {
+        let x = k.standard_normal(&[37], DType::F64, dev)?;
+        assert_eq!(bits(&x)?, bits(&g.standard_normal(&[37], DType::F64, &Device::Cpu)?)?);
+    }
+    Ok(())
+}
+
+fn values_lie_in_their_ranges_on(dev: &Device) -> Result<()> {
+    let mut g = Generator::new(5);
+    for dtype in FLOATS {
+        let u = g.random(&[4099], dtype, dev)?.astype(DType::F64)?.to_vec::<f64>()?;
+        assert!(u.iter().all(|&v| (0.0..1.0).contains(&v)), "{dtype}");
+        let e = g.exponential(1.0, &[4099], dtype, dev)?.astype(DType::F64)?.to_vec::<f64>()?;
+        assert!(e.iter().all(|&v| v >= 0.0 && v.is_finite()), "{dtype}");
+        let z = g.standard_normal(&[4099], dtype, dev)?.astype(DType::F64)?.to_vec::<f64>()?;
+        assert!(z.iter().all(|&v| v.abs() < 10.0), "{dtype}");
+        let gm = g.gamma(0.5, 2.0, &[4099], dtype, dev)?.astype(DType::F64)?.to_vec::<f64>()?;
+        assert!(gm.iter().all(|&v| v >= 0.0 && v.is_finite()), "{dtype}");
+        let b = g.beta(0.5, 0.5, &[4099], dtype, dev)?.astype(DType::F64)?.to_vec::<f64>()?;
+        assert!(b.iter().all(|&v| (0.0..=1.0).contains(&v)), "{dtype}");
+    }
+    let d = g.integers(-3, 3, &[5000], DType::I8, true, dev)?.to_vec::<i8>()?;
+    assert!(d.iter().all(|v| (-3..=3).contains(v)));
+    for v in -3..=3 {
+        let count = d.iter().filter(|&&x| x == v).count();
+        assert!((550..880).contains(&count), "{v}: {count} of 5000"); // expected 714, sd 25
+    }
+    let one = g.integers(7, 7, &[10], DType::U16, true, dev)?.to_vec::<u16>()?;
+    assert_eq!(one, vec![7; 10]);
+    Ok(())
+}
+
+test_on_devices!(same_calls_give_same_bits_on, spawned_streams_agree_on, values_lie_in_their_ranges_on);
+
+#[test]
+fn the_first_block_of_seed_zero_is_random123s_known_answer() -> Result<()> {
+    // philox4x32 10, counter 0, key 0 -> 6627e8d5 e169c58d bc57ac4c 9b00dbd8 (kat_vectors).
+    let kat = [0x6627_e8d5u32, 0xe169_c58d, 0xbc57_ac4c, 0x9b00_dbd8];
+    // A span of exactly 2^32 values takes word 0 of each block unchanged.
+    let w = Generator::new(0).integers(0, u32::MAX.into(), &[1], DType::U32, true, &Device::Cpu)?;
+    assert_eq!(w.to_vec::<u32>()?, vec![kat[0]]);
+    // float32 uniforms are the top 24 bits of the four words of block 0.
+    let u = Generator::new(0).random(&[4], DType::F32, &Device::Cpu)?.to_vec::<f32>()?;
+    let want: Vec<f32> = kat.iter().map(|&x| (x >> 8) as f32 / (1u32 << 24) as f32).collect();
+    assert_eq!(u, want);
+    // float64 pairs words (low, high).
+    let d = Generator::new(0).random(&[2], DType::F64, &Device::Cpu)?.to_vec::<f64>()?;
+    let pair = |lo: u32, hi: u32| ((u64::from(hi) << 32 | u64::from(lo)) >> 11) as f64 / (1u64 << 53) as f64;
+    assert_eq!(d, vec![pair(kat[0], kat[1]), pair(kat[2], kat[3])]);
+    // Key all-ones, counter all-ones is out of reach of a draw (word 3 of a draw is 0), but the
+    // key is: the full-range u64 draw of block 0 under key (2^32 - 1, 2^32 - 1) is its words 0, 1.
+    let g = Generator::from_key([u32::MAX; 2], 0).integers(0, u64::MAX.into(), &[1], DType::U64, true, &Device::Cpu)?;
+    assert_eq!(g.to_vec::<u64>()?.len(), 1);
+    Ok(())
+}
+
+#[test]
+fn draws_start_at_whole_blocks_and_advance_the_offset() -> Result<()> {
+    let cpu = Device::Cpu;
+    let whole = Generator::new(11).random(&[16], DType::F32, &cpu)?.to_vec::<f32>()?;
+    let mut g = Generator::new(11);
+    let first = g.random(&[5], DType::F32, &cpu)?.to_vec::<f32>()?; // blocks 0, 1
+    assert_eq!(g.offset(), 2);
+    let second = g.random(&[7], DType::F32, &cpu)?.to_vec::<f32>()?; // blocks 2, 3
+    assert_eq!(g.offset(), 4);
+    assert_eq!(first, whole[..5]);
+    assert_eq!(second, whole[8..15]);
+    g.random(&[3], DType::F64, &cpu)?; // 2 per block
+    g.integers(0, 10, &[3], DType::I32, false, &cpu)?; // 1 per block
+    g.bernoulli(0.5, &[0], &cpu)?;
+    assert_eq!(g.offset(), 4 + 2 + 3);
+    // Resuming from the saved key and offset continues the stream.
+    let mut resumed = Generator::from_key(g.key(), g.offset());
+    assert_eq!(
+        bits(&resumed.standard_normal(&[9], DType::F32, &cpu)?)?,
+        bits(&g.standard_normal(&[9], DType::F32, &cpu)?)?
+    );
+    Ok(())
+}
+
+#[test]
+fn adjacent_seeds_and_spawned_streams_differ() -> Result<()> {
+    let draw =
+        |mut g: Generator| g.integers(0, u64::MAX.into(), &[64], DType::U64, true, &Device::Cpu)?.to_vec::<u64>();
+    let (a, b) = (draw(Generator::new(1))?, draw(Generator::new(2))?);
+    assert_eq!(a.iter().zip(&b).filter(|(x, y)| x == y).count(), 0);
+    let mut parent = Generator::new(1);
+    let kids = parent.spawn(2);
+    let later = parent.spawn(1);
+    let streams = [draw(parent.clone())?, draw(kids[0].clone())?, draw(kids[1].clone())?, draw(later[0].clone())?];
+    for i in 0..streams.len() {
+        for j in i + 1..streams.len() {
+            assert_ne!(streams[i], streams[j], "streams {i} and {j}");
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn bad_arguments_are_typed_errors() {
+    let (mut g, cpu) = (Generator::new(0), Device::Cpu);
+    let invalid = |r: Result<Array>| matches!(r, Err(Error::InvalidArgument { .. }));
+    let unsupported = |r: Result<Array>| matches!(r, Err(Error::UnsupportedDType { .. }));
+    assert!(unsupported(g.random(&[2], DType::I32, &cpu)));
+    assert!(unsupported(g.standard_normal(&[2], DType::Bool, &cpu)));
+    assert!(unsupported(g.integers(0, 2, &[2], DType::F32, false, &cpu)));
+    assert!(invalid(g.integers(5, 5, &[2], DType::I32, false, &cpu)));
+    assert!(invalid(g.integers(6, 5, &[2], DType::I32, true, &cpu)));
+    assert!(invalid(g.integers(0, 257, &[2], DType::U8, false, &cpu)));
+    assert!(invalid(g.integers(-1, 5, &[2], DType::U8, false, &cpu)));
+    assert!(invalid(g.integers(0, 256, &[2], DType::U8, true, &cpu)));
+    assert!(invalid(g.uniform(0.0, f64::INFINITY, &[2], DType::F32, &cpu)));
+    assert!(invalid(g.uniform(-f64::MAX, f64::MAX, &[2], DType::F32, &cpu)));
+    assert!(invalid(g.normal(0.0, -1.0, &[2], DType::F32, &cpu)));
+    assert!(invalid(g.normal(f64::NAN, 1.0, &[2], DType::F32, &cpu)));
+    assert!(invalid(g.exponential(f64::NAN, &[2], DType::F32, &cpu)));
+    assert!(invalid(g.bernoulli(1.5, &[2], &cpu)));
+    assert!(invalid(g.gamma(-1.0, 1.0, &[2], DType::F32, &cpu)));
+    assert!(invalid(g.gamma(1.0, f64::INFINITY, &[2], DType::F32, &cpu)));
+    assert!(invalid(g.beta(0.0, 1.0, &[2], DType::F32, &cpu)));
+    assert!(unsupported(g.beta(1.0, 1.0, &[2], DType::I64, &cpu)));
+    assert!(matches!(g.random(&[usize::MAX, 2], DType::F32, &cpu), Err(Error::SizeOverflow { .. })));
+    assert_eq!(g.offset(), 0, "a refused draw consumes nothing");
+    // A full-width range is valid.
+    assert!(g.integers(0, 256, &[2], DType::U8, false, &cpu).is_ok());
+}
