@@ -27,11 +27,12 @@ mod matmul;
 mod operators;
 mod promote;
 mod reduce;
+mod scan;
 mod ternary;
 mod unary;
 
 pub(crate) use crate::vocab::BinaryKind;
-pub use crate::vocab::{BinaryOp, ReduceOp, UnaryOp};
+pub use crate::vocab::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
 pub use einsum::einsum;
 pub use promote::{can_cast, can_cast_same_kind, result_type};
 pub(crate) use promote::{scalar_as, weak_result};

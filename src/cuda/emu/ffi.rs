@@ -60,6 +60,8 @@ pub(crate) enum Abi {
     Reduction { input: usize, partial: usize, out: usize },
     /// `(MatmulArgs)` (`kernels/matmul.cu`): the element size of all three operands.
     Matmul { item: usize },
+    /// `(ScanArgs)` (`kernels/scan.cu`): the element size of input, output and partials.
+    Scan { item: usize },
     /// Anything else: no pointer checks.
     Unknown,
 }
@@ -108,6 +110,7 @@ fn kernel_of(raw: *const RawKernel) -> Kernel {
         },
         2 => Abi::Reduction { input: info[0], partial: info[1], out: info[2] },
         3 => Abi::Matmul { item: info[0] },
+        4 => Abi::Scan { item: info[0] },
         _ => Abi::Unknown,
     };
     let nparams = (k.nparams as usize).min(k.param_size.len());
