@@ -24,6 +24,7 @@ mod index;
 mod linalg;
 mod linalg_decomp;
 mod reduce;
+mod scan;
 
 use pyo3::prelude::*;
 
@@ -42,6 +43,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     functions::register(m)?;
     linalg::register(m)?;
     linalg_decomp::register(m)?;
+    scan::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take_along_axis, m)?)?;

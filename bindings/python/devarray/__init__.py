@@ -71,6 +71,10 @@ from ._devarray import (
     can_cast,
     clip,
     concat,
+    cumprod,
+    cumsum,
+    cumulative_prod,
+    cumulative_sum,
     devices,
     devices_report,
     empty,
@@ -116,6 +120,7 @@ from ._devarray import (
     zeros_like,
 )
 from ._dlpack import DLDeviceType
+from ._scan import diff
 from .linalg import tensordot
 
 __array_api_version__ = "2024.12"
@@ -147,6 +152,11 @@ __all__ = sorted(
         "clip",
         "concat",
         "count_nonzero",
+        "cumprod",
+        "cumsum",
+        "cumulative_prod",
+        "cumulative_sum",
+        "diff",
         "devices",
         "devices_report",
         "duckarray",

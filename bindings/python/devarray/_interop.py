@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _devarray as _core
-from . import _array_api
+from . import _array_api, _scan
 from ._devarray import ndarray
 
 # ----- __array_ufunc__ ------------------------------------------------------------------------
@@ -431,6 +431,41 @@ def _round(a, decimals=0, out=None):
     if decimals != 0 or out is not None:
         return NotImplemented
     return _core._unary("round", a)
+
+
+@implements(np.cumsum)
+def _cumsum(a, axis=None, dtype=None, out=None):
+    if out is not None:
+        return NotImplemented
+    return _core.cumsum(a, axis, dtype)
+
+
+@implements(np.cumprod)
+def _cumprod(a, axis=None, dtype=None, out=None):
+    if out is not None:
+        return NotImplemented
+    return _core.cumprod(a, axis, dtype)
+
+
+@implements(getattr(np, "cumulative_sum", None))
+def _cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    if out is not None:
+        return NotImplemented
+    return _core.cumulative_sum(x, axis=axis, dtype=dtype, include_initial=include_initial)
+
+
+@implements(getattr(np, "cumulative_prod", None))
+def _cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    if out is not None:
+        return NotImplemented
+    return _core.cumulative_prod(x, axis=axis, dtype=dtype, include_initial=include_initial)
+
+
+@implements(np.diff)
+def _diff(a, n=1, axis=-1, prepend=_NO, append=_NO):
+    return _scan.diff(
+        a, n=n, axis=axis, prepend=None if prepend is _NO else prepend, append=None if append is _NO else append
+    )
 
 
 @implements(np.count_nonzero)

@@ -1,0 +1,97 @@
+//! Scans with Python's argument conventions: the Array API's `cumulative_sum` and
+//! `cumulative_prod`, NumPy's `cumsum`/`cumprod` (functions and `ndarray` methods).
+
+use crate::array::PyNdarray;
+use crate::dtype::extract_opt_dtype;
+use crate::errors::IntoPyResult;
+use devarray::{Array, ScanOp};
+use pyo3::prelude::*;
+
+/// The Array API form: `axis` may be `None` only for arrays of at most one dimension.
+fn cumulative(
+    py: Python<'_>,
+    x: &Array,
+    op: ScanOp,
+    axis: Option<isize>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    include_initial: bool,
+) -> PyResult<PyNdarray> {
+    let dtype = extract_opt_dtype(dtype)?;
+    py.detach(|| x.scan(op, axis, dtype, include_initial)).py_err().map(PyNdarray::new)
+}
+
+/// NumPy's form: `axis=None` scans the flattened array.
+pub(crate) fn numpy_scan(
+    py: Python<'_>,
+    x: &Array,
+    op: ScanOp,
+    axis: Option<isize>,
+    dtype: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyNdarray> {
+    let dtype = extract_opt_dtype(dtype)?;
+    let run = || match op {
+        ScanOp::Prod => x.cumprod(axis, dtype),
+        _ => x.cumsum(axis, dtype),
+    };
+    py.detach(run).py_err().map(PyNdarray::new)
+}
+
+/// Cumulative sum along `axis` (required above one dimension); `include_initial` starts with 0.
+#[pyfunction]
+#[pyo3(signature = (x, /, *, axis=None, dtype=None, include_initial=false))]
+fn cumulative_sum(
+    py: Python<'_>,
+    x: PyRef<'_, PyNdarray>,
+    axis: Option<isize>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    include_initial: bool,
+) -> PyResult<PyNdarray> {
+    cumulative(py, &x.inner, ScanOp::Sum, axis, dtype, include_initial)
+}
+
+/// Cumulative product along `axis` (required above one dimension); `include_initial` starts
+/// with 1.
+#[pyfunction]
+#[pyo3(signature = (x, /, *, axis=None, dtype=None, include_initial=false))]
+fn cumulative_prod(
+    py: Python<'_>,
+    x: PyRef<'_, PyNdarray>,
+    axis: Option<isize>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    include_initial: bool,
+) -> PyResult<PyNdarray> {
+    cumulative(py, &x.inner, ScanOp::Prod, axis, dtype, include_initial)
+}
+
+/// NumPy's `cumsum`: along `axis`, or over the flattened array when `None`.
+#[pyfunction]
+#[pyo3(signature = (a, axis=None, dtype=None))]
+fn cumsum(
+    py: Python<'_>,
+    a: PyRef<'_, PyNdarray>,
+    axis: Option<isize>,
+    dtype: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyNdarray> {
+    numpy_scan(py, &a.inner, ScanOp::Sum, axis, dtype)
+}
+
+/// NumPy's `cumprod`: along `axis`, or over the flattened array when `None`.
+#[pyfunction]
+#[pyo3(signature = (a, axis=None, dtype=None))]
+fn cumprod(
+    py: Python<'_>,
+    a: PyRef<'_, PyNdarray>,
+    axis: Option<isize>,
+    dtype: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyNdarray> {
+    numpy_scan(py, &a.inner, ScanOp::Prod, axis, dtype)
+}
+
+/// Registers the scan functions.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(cumulative_sum, m)?)?;
+    m.add_function(wrap_pyfunction!(cumulative_prod, m)?)?;
+    m.add_function(wrap_pyfunction!(cumsum, m)?)?;
+    m.add_function(wrap_pyfunction!(cumprod, m)?)?;
+    Ok(())
+}
