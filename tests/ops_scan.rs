@@ -308,6 +308,60 @@ fn float32_sums_are_as_accurate_as_numpy(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+/// The flat indices of the non-zero elements, from the host values.
+fn nonzero_reference(x: &Array) -> Result<Vec<i64>> {
+    let v = values(&x.to_device(&Device::Cpu)?.astype(DType::F64)?)?;
+    Ok(v.iter().enumerate().filter(|(_, e)| **e != 0.0).map(|(i, _)| i as i64).collect())
+}
+
+fn nonzero_matches_the_host(dev: &Device) -> Result<()> {
+    let mut failures = Vec::new();
+    for dtype in DType::ALL {
+        for n in LENGTHS.iter().copied().chain([LONG]) {
+            if n == LONG && !matches!(dtype, DType::Bool | DType::F32) {
+                continue;
+            }
+            let x = data(n, dtype, dev)?;
+            let want = nonzero_reference(&x)?;
+            let got = x.flatnonzero()?.to_vec::<i64>()?;
+            if got != want {
+                failures.push(format!("flatnonzero {dtype} n={n}: {} indices, expected {}", got.len(), want.len()));
+            }
+            assert_eq!(x.count_nonzero(None, false)?.item::<i64>()?, want.len() as i64);
+        }
+    }
+    // Every axis of a view; NaN non-zero, -0.0 zero; all zero; all non-zero.
+    let x = data(3 * 33 * 5, DType::F32, dev)?.reshape(&[3, 33, 5])?.permute_dims(&[2, 0, 1])?.flip(Some(&[2]))?;
+    let flat = nonzero_reference(&x)?;
+    let coords = x.nonzero()?;
+    let shape = x.shape().to_vec();
+    let rebuilt: Vec<i64> = {
+        let c: Vec<Vec<i64>> = coords.iter().map(|a| a.to_vec::<i64>()).collect::<Result<_>>()?;
+        (0..flat.len()).map(|k| (c[0][k] * shape[1] as i64 + c[1][k]) * shape[2] as i64 + c[2][k]).collect()
+    };
+    if rebuilt != flat {
+        failures.push("nonzero of a permuted, flipped view".into());
+    }
+    let w = x.argwhere()?;
+    assert_eq!(w.shape(), &[flat.len(), 3]);
+    assert_eq!(
+        w.slice(&[AxisSlice::range(None, None, 1), AxisSlice::Index(1)])?.to_vec::<i64>()?,
+        coords[1].to_vec::<i64>()?
+    );
+    let special = Array::from_slice(&[f64::NAN, -0.0, 0.0, f64::INFINITY, 1e-300], &[5], dev)?;
+    assert_eq!(special.flatnonzero()?.to_vec::<i64>()?, vec![0, 3, 4]);
+    assert_eq!(Array::zeros(&[4097], DType::I8, dev)?.flatnonzero()?.numel(), 0);
+    assert_eq!(Array::ones(&[4097], DType::U16, dev)?.flatnonzero()?.to_vec::<i64>()?, (0..4097).collect::<Vec<_>>());
+    let scalar = Array::full(&[], 3, DType::I32, dev)?;
+    assert_eq!(scalar.argwhere()?.shape(), &[1, 0]);
+    assert_eq!(Array::zeros(&[], DType::I32, dev)?.argwhere()?.shape(), &[0, 0]);
+    assert_eq!(scalar.flatnonzero()?.to_vec::<i64>()?, vec![0]);
+    failures.extend(expect_error(scalar.nonzero().map(|mut v| v.remove(0)), "InvalidArgument").err());
+    assert_eq!(Array::zeros(&[0, 3], DType::F32, dev)?.argwhere()?.shape(), &[0, 2]);
+    report("nonzero", failures);
+    Ok(())
+}
+
 test_on_devices!(
     scans_match_the_sequential_reference,
     cuda_matches_cpu,
@@ -316,4 +370,5 @@ test_on_devices!(
     integer_wraparound,
     dtypes_initial_values_and_errors,
     float32_sums_are_as_accurate_as_numpy,
+    nonzero_matches_the_host,
 );

@@ -1,5 +1,10 @@
 //! Scans with Python's argument conventions: the Array API's `cumulative_sum` and
-//! `cumulative_prod`, NumPy's `cumsum`/`cumprod` (functions and `ndarray` methods).
+//! `cumulative_prod`, NumPy's `cumsum`/`cumprod` (functions and `ndarray` methods), and the
+//! searching functions built on them (`nonzero`, `argwhere`, `flatnonzero`).
+//!
+//! The searching functions read the number of non-zero elements back to the host (8 bytes)
+//! before their result exists: that read goes through the transfer guard, like every other
+//! implicit-looking device-to-host read (`"disallow"` raises `TransferGuardError`).
 
 use crate::array::PyNdarray;
 use crate::dtype::extract_opt_dtype;
@@ -87,11 +92,49 @@ fn cumprod(
     numpy_scan(py, &a.inner, ScanOp::Prod, axis, dtype)
 }
 
+/// What the guard reports for the size read of the searching functions.
+const SIZE_READ: &str = "nonzero (reading the number of non-zero elements)";
+
+/// The indices of the non-zero elements, one int64 array per axis (a list; the Python layer
+/// makes it a tuple). Reads the count to the host (guarded).
+pub(crate) fn nonzero_impl(py: Python<'_>, x: &Array) -> PyResult<Vec<PyNdarray>> {
+    crate::guard::check(py, SIZE_READ, x)?;
+    let parts = py.detach(|| x.nonzero()).py_err()?;
+    Ok(parts.into_iter().map(PyNdarray::new).collect())
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, /))]
+fn _nonzero(py: Python<'_>, x: PyRef<'_, PyNdarray>) -> PyResult<Vec<PyNdarray>> {
+    nonzero_impl(py, &x.inner)
+}
+
+/// The indices of the non-zero elements as one `(count, ndim)` int64 array.
+#[pyfunction]
+#[pyo3(signature = (a, /))]
+fn argwhere(py: Python<'_>, a: PyRef<'_, PyNdarray>) -> PyResult<PyNdarray> {
+    let a = &a.inner;
+    crate::guard::check(py, SIZE_READ, a)?;
+    py.detach(|| a.argwhere()).py_err().map(PyNdarray::new)
+}
+
+/// The flat (C-order) indices of the non-zero elements, int64.
+#[pyfunction]
+#[pyo3(signature = (a, /))]
+fn flatnonzero(py: Python<'_>, a: PyRef<'_, PyNdarray>) -> PyResult<PyNdarray> {
+    let a = &a.inner;
+    crate::guard::check(py, SIZE_READ, a)?;
+    py.detach(|| a.flatnonzero()).py_err().map(PyNdarray::new)
+}
+
 /// Registers the scan functions.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cumulative_sum, m)?)?;
     m.add_function(wrap_pyfunction!(cumulative_prod, m)?)?;
     m.add_function(wrap_pyfunction!(cumsum, m)?)?;
     m.add_function(wrap_pyfunction!(cumprod, m)?)?;
+    m.add_function(wrap_pyfunction!(_nonzero, m)?)?;
+    m.add_function(wrap_pyfunction!(argwhere, m)?)?;
+    m.add_function(wrap_pyfunction!(flatnonzero, m)?)?;
     Ok(())
 }

@@ -162,3 +162,75 @@ def test_numpy_dispatch(device):
         assert_matches(got, want)
     with pytest.raises(TypeError):
         np.cumsum(x, out=dv.zeros((50,), device=device))
+
+
+# ----- nonzero and friends (scan + scatter on the device; the count is read to the host) ------
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+@pytest.mark.parametrize("n", [0, 1, 33, 257, 4097])
+def test_flatnonzero_matches_numpy(device, dtype, n):
+    a = _data(n, "float32" if dtype == "bfloat16" else dtype)
+    x = dv.asarray(a, device=device)
+    if dtype == "bfloat16":
+        x = dv.astype(x, dv.bfloat16)
+    assert_matches(dv.flatnonzero(x), np.flatnonzero(a))
+    assert_matches(dv.count_nonzero(x), np.count_nonzero(a))
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 3, 4), (0, 3), (4, 0, 2)])
+def test_nonzero_argwhere_where(device, shape):
+    a = _data(int(np.prod(shape)), "int32").reshape(shape) % 3
+    x = dv.asarray(a, device=device)
+    got, want = dv.nonzero(x), np.nonzero(a)
+    assert isinstance(got, tuple) and len(got) == len(want)
+    for g, w in zip(got, want):
+        assert_matches(g, w)
+    for g, w in zip(dv.where(x), np.where(a)):
+        assert_matches(g, w)
+    for g, w in zip(x.nonzero(), a.nonzero()):
+        assert_matches(g, w)
+    assert_matches(dv.argwhere(x), np.argwhere(a))
+    t = x.mT if x.ndim >= 2 else x[::-1]
+    ta = np.swapaxes(a, -1, -2) if a.ndim >= 2 else a[::-1]
+    for g, w in zip(dv.nonzero(t), np.nonzero(ta)):
+        assert_matches(g, w)
+
+
+def test_nonzero_special_values_and_scalars(device):
+    f = np.array([np.nan, -0.0, 0.0, np.inf, 1e-30], dtype=np.float32)
+    assert_matches(dv.flatnonzero(dv.asarray(f, device=device)), np.flatnonzero(f))
+    s = dv.asarray(np.int32(4), device=device)
+    assert_matches(dv.argwhere(s), np.argwhere(np.int32(4)))
+    assert_matches(dv.flatnonzero(s), np.flatnonzero(np.int32(4)))
+    with pytest.raises(ValueError):
+        dv.nonzero(s)
+    with pytest.raises(TypeError):
+        dv.where(s > 0, 1)
+
+
+def test_nonzero_size_read_is_guarded(device):
+    x = dv.asarray(np.array([0, 3, 0, 5]), device=device)
+    with dv.transfer_guard("disallow"):
+        with pytest.raises(dv.TransferGuardError):
+            dv.nonzero(x)
+        with pytest.raises(dv.TransferGuardError):
+            dv.argwhere(x)
+        with pytest.raises(dv.TransferGuardError):
+            dv.flatnonzero(x)
+        dv.count_nonzero(x)  # a device result: no read
+        dv.cumsum(x)
+    with dv.transfer_guard("allow"):
+        assert_matches(dv.flatnonzero(x), [1, 3])
+
+
+def test_nonzero_numpy_dispatch(device):
+    a = _data(60, "int16").reshape(3, 4, 5) % 4
+    x = dv.asarray(a, device=device)
+    for g, w in zip(np.nonzero(x), np.nonzero(a)):
+        assert_matches(g, w)
+    for g, w in zip(np.where(x), np.where(a)):
+        assert_matches(g, w)
+    assert_matches(np.argwhere(x), np.argwhere(a))
+    assert_matches(np.flatnonzero(x), np.flatnonzero(a))
+    assert_matches(np.count_nonzero(x, axis=1), np.count_nonzero(a, axis=1))

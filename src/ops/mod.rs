@@ -28,6 +28,7 @@ mod operators;
 mod promote;
 mod reduce;
 mod scan;
+mod search;
 mod ternary;
 mod unary;
 

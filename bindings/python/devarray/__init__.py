@@ -62,6 +62,7 @@ from ._devarray import (
     any,
     arange,
     argmax,
+    argwhere,
     argmin,
     astype,
     bfloat16,
@@ -82,6 +83,7 @@ from ._devarray import (
     empty_like,
     expand_dims,
     eye,
+    flatnonzero,
     flip,
     float16,
     float32,
@@ -115,12 +117,11 @@ from ._devarray import (
     uint64,
     var,
     vecdot,
-    where,
     zeros,
     zeros_like,
 )
 from ._dlpack import DLDeviceType
-from ._scan import diff
+from ._scan import diff, nonzero, where
 from .linalg import tensordot
 
 __array_api_version__ = "2024.12"
@@ -141,6 +142,7 @@ __all__ = sorted(
         "arange",
         "argmax",
         "argmin",
+        "argwhere",
         "asarray",
         "asnumpy",
         "astype",
@@ -166,6 +168,7 @@ __all__ = sorted(
         "expand_dims",
         "eye",
         "finfo",
+        "flatnonzero",
         "flip",
         "float16",
         "float32",
@@ -191,6 +194,7 @@ __all__ = sorted(
         "nan",
         "ndarray",
         "newaxis",
+        "nonzero",
         "ones",
         "ones_like",
         "permute_dims",

@@ -314,9 +314,26 @@ def _any(a, axis=None, out=None, keepdims=False, *, where=_NO):
 
 @implements(np.where)
 def _where(condition, x=_NO, y=_NO):
+    if x is _NO and y is _NO and isinstance(condition, ndarray):
+        return _scan.nonzero(condition)  # reads the count to the host (guarded)
     if x is _NO or y is _NO or not isinstance(condition, ndarray):
-        return NotImplemented  # np.where(cond) is nonzero: a data-dependent shape
+        return NotImplemented
     return _core.where(condition, x, y)
+
+
+@implements(np.nonzero)
+def _nonzero(a):
+    return _scan.nonzero(a)
+
+
+@implements(np.argwhere)
+def _argwhere(a):
+    return _core.argwhere(a)
+
+
+@implements(np.flatnonzero)
+def _flatnonzero(a):
+    return _core.flatnonzero(a)
 
 
 @implements(np.clip)

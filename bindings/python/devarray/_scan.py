@@ -15,6 +15,24 @@ from ._array_api import _normalize_axis
 from ._devarray import ndarray
 
 
+def nonzero(x: ndarray, /) -> tuple[ndarray, ...]:
+    """The indices of the non-zero elements, one int64 array per axis, in C order (NaN is
+    non-zero). The number of non-zero elements is read back to the host first (8 bytes, a
+    synchronisation point); the transfer guard applies to that read. A 0-d input raises
+    ``ValueError`` (use ``argwhere``)."""
+    return tuple(_core._nonzero(x))
+
+
+def where(condition: ndarray, x1: Any = None, x2: Any = None, /) -> Any:
+    """``x1`` where ``condition`` is true, ``x2`` elsewhere; with ``condition`` alone,
+    ``nonzero(condition)`` (NumPy's one-argument ``where``)."""
+    if x1 is None and x2 is None:
+        return nonzero(condition)
+    if x1 is None or x2 is None:
+        raise TypeError("where: pass both x1 and x2, or only the condition (which is nonzero(condition))")
+    return _core.where(condition, x1, x2)
+
+
 def _along(ndim: int, axis: int, index: Any) -> tuple[Any, ...]:
     """The indexing tuple selecting ``index`` along ``axis`` and everything elsewhere."""
     return (slice(None),) * axis + (index,)

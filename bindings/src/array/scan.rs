@@ -1,9 +1,10 @@
-//! Scan methods of `devarray.ndarray`: NumPy's `cumsum` and `cumprod`.
+//! Scan methods of `devarray.ndarray`: NumPy's `cumsum`, `cumprod` and `nonzero`.
 
 use super::PyNdarray;
-use crate::scan::numpy_scan;
+use crate::scan::{nonzero_impl, numpy_scan};
 use devarray::ScanOp;
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 #[pymethods]
 impl PyNdarray {
@@ -17,5 +18,11 @@ impl PyNdarray {
     #[pyo3(signature = (axis=None, dtype=None))]
     fn cumprod(&self, py: Python<'_>, axis: Option<isize>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<PyNdarray> {
         numpy_scan(py, &self.inner, ScanOp::Prod, axis, dtype)
+    }
+
+    /// The indices of the non-zero elements, a tuple of int64 arrays (one per axis). Reads the
+    /// number of non-zero elements to the host (the transfer guard applies).
+    fn nonzero<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, nonzero_impl(py, &self.inner)?)
     }
 }
