@@ -6,7 +6,7 @@
 mod common;
 mod ops_support;
 
-use devarray::{Array, AxisSlice, DType, DTypeKind, Device, Result, ScanOp};
+use devarray::{Array, AxisSlice, DType, DTypeKind, Device, IndexItem, Result, ScanOp};
 use ops_support::{compare_arrays, expect_error, report, Tolerance};
 
 /// Lengths around the CUDA kernels' tile (2048 elements, 8 per thread, 256 threads) and chunk
@@ -362,6 +362,44 @@ fn nonzero_matches_the_host(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+/// `x[mask]` over the leading axes (the device path of `Array::index`) against the general
+/// path (`select`, which reads the mask to the host).
+fn mask_selection_on_the_device(dev: &Device) -> Result<()> {
+    let mut failures = Vec::new();
+    let shapes: [&[usize]; 6] = [&[0], &[1], &[4097], &[3, 33, 5], &[2, 0, 3], &[7, 1, 4]];
+    for shape in shapes {
+        let n: usize = shape.iter().product();
+        for dtype in [DType::Bool, DType::I8, DType::F32, DType::F64] {
+            let x = data(n, dtype, dev)?.reshape(shape)?;
+            let views = [("c", x.clone()), ("flipped", x.flip(None)?)];
+            for (name, v) in views {
+                for k in 1..=shape.len() {
+                    let lead: usize = shape[..k].iter().product();
+                    let mask = data(lead, DType::Bool, dev)?.reshape(&shape[..k])?;
+                    let mask = if k > 1 { mask.flip(Some(&[0]))? } else { mask };
+                    let key = [IndexItem::Mask(mask)];
+                    let got = v.index(&key)?;
+                    let want = v.select(&key)?.get()?;
+                    if got.shape() != want.shape() {
+                        failures.push(format!(
+                            "{shape:?} {dtype} {name} k={k}: {:?} vs {:?}",
+                            got.shape(),
+                            want.shape()
+                        ));
+                    } else if let Err(e) = compare_arrays(&got, &want, Tolerance::Exact) {
+                        failures.push(format!("{shape:?} {dtype} {name} k={k}: {e}"));
+                    }
+                }
+            }
+        }
+    }
+    let x = data(4, DType::I32, dev)?;
+    let wrong = Array::from_slice(&[true, false], &[2], dev)?;
+    failures.extend(expect_error(x.index(&[IndexItem::Mask(wrong)]), "InvalidIndex").err());
+    report("mask selection", failures);
+    Ok(())
+}
+
 test_on_devices!(
     scans_match_the_sequential_reference,
     cuda_matches_cpu,
@@ -371,4 +409,5 @@ test_on_devices!(
     dtypes_initial_values_and_errors,
     float32_sums_are_as_accurate_as_numpy,
     nonzero_matches_the_host,
+    mask_selection_on_the_device,
 );

@@ -234,3 +234,14 @@ def test_nonzero_numpy_dispatch(device):
     assert_matches(np.argwhere(x), np.argwhere(a))
     assert_matches(np.flatnonzero(x), np.flatnonzero(a))
     assert_matches(np.count_nonzero(x, axis=1), np.count_nonzero(a, axis=1))
+
+
+def test_nancumsum_nancumprod(device):
+    a = np.array([[1.0, np.nan, 2.0], [np.nan, np.nan, -3.0]], dtype=np.float32)
+    x = dv.asarray(a, device=device)
+    assert_matches(dv.nancumsum(x), np.nancumsum(a))
+    assert_matches(dv.nancumprod(x, axis=1), np.nancumprod(a, axis=1))
+    assert_matches(np.nancumsum(x, axis=0), np.nancumsum(a, axis=0))
+    assert_matches(np.nancumprod(x), np.nancumprod(a))
+    i = np.array([3, 0, 2], dtype=np.int8)
+    assert_matches(dv.nancumsum(dv.asarray(i, device=device)), np.nancumsum(i))

@@ -37,6 +37,7 @@ pub use crate::vocab::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
 pub use einsum::einsum;
 pub use promote::{can_cast, can_cast_same_kind, result_type};
 pub(crate) use promote::{scalar_as, weak_result};
+pub(crate) use search::mask_select;
 
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};

@@ -7,6 +7,10 @@
 //! last running count, which is the one value read back to the host: an explicit, documented
 //! synchronisation point (as in CuPy), 8 bytes, stream-ordered after the scan. Nothing else
 //! leaves the device.
+//!
+//! Boolean-mask selection `x[mask]` of the leading axes ([`mask_select`], used by
+//! [`Array::index`]) takes the same path, then gathers the selected rows: no host round trip of
+//! the mask.
 
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -136,4 +140,48 @@ pub(crate) fn compact_positions(mask: &Array) -> Result<Array> {
         }
     }
     out.slice(&[AxisSlice::range(0, total as isize, 1)])
+}
+
+/// `x[mask]` for a `bool` mask covering `x`'s leading axes on `x`'s device: the positions of the
+/// true values (as [`compact_positions`]), then one gather of the selected rows. `None` when the
+/// key is anything else (the general indexing path then handles it, errors included).
+pub(crate) fn mask_select(x: &Array, mask: &Array) -> Result<Option<Array>> {
+    let k = mask.ndim();
+    let fits = mask.dtype() == DType::Bool && k > 0 && k <= x.ndim() && mask.shape() == &x.shape()[..k];
+    if !fits || mask.device() != x.device() {
+        return Ok(None);
+    }
+    let m = mask.numel();
+    let rest = &x.shape()[k..];
+    let r: usize = rest.iter().product();
+    let positions = compact_positions(&mask.reshape(&[m])?)?;
+    let count = positions.numel();
+    let mut shape = vec![count];
+    shape.extend_from_slice(rest);
+    let out = Array::empty(&shape, x.dtype(), &x.device())?;
+    if count == 0 || r == 0 {
+        return Ok(Some(out));
+    }
+    let src = x.contiguous()?;
+    let table = positions.multiply(r as i64)?;
+    let mut src_strides = vec![0isize];
+    src_strides.extend_from_slice(&c_strides(rest));
+    let mut table_strides = vec![table.strides()[0]];
+    table_strides.resize(shape.len(), 0);
+    let src_view = Layout::from_parts(shape.clone(), src_strides, src.layout().offset());
+    let table_view = Layout::from_parts(shape, table_strides, table.layout().offset());
+    let reach = (0, ((m - 1) * r) as i64);
+    // SAFETY: every table value is a selected row's position `p < m` times the row length `r`,
+    // so it lies in `reach`, and `src` (C-contiguous, `m * r` elements from its offset) shifted
+    // by it plus any offset within a row stays inside `src`'s buffer; `out` is a new buffer.
+    unsafe {
+        Storage::gather(
+            (src.storage(), &src_view),
+            (table.storage(), &table_view),
+            reach,
+            (out.storage(), out.layout()),
+            x.dtype().itemsize(),
+        )?;
+    }
+    Ok(Some(out))
 }

@@ -121,7 +121,7 @@ from ._devarray import (
     zeros_like,
 )
 from ._dlpack import DLDeviceType
-from ._scan import diff, nonzero, where
+from ._scan import diff, nancumprod, nancumsum, nonzero, where
 from .linalg import tensordot
 
 __array_api_version__ = "2024.12"
@@ -193,6 +193,8 @@ __all__ = sorted(
         "moveaxis",
         "nan",
         "ndarray",
+        "nancumprod",
+        "nancumsum",
         "newaxis",
         "nonzero",
         "ones",

@@ -321,6 +321,20 @@ def _where(condition, x=_NO, y=_NO):
     return _core.where(condition, x, y)
 
 
+@implements(np.nancumsum)
+def _nancumsum(a, axis=None, dtype=None, out=None):
+    if out is not None:
+        return NotImplemented
+    return _scan.nancumsum(a, axis, dtype)
+
+
+@implements(np.nancumprod)
+def _nancumprod(a, axis=None, dtype=None, out=None):
+    if out is not None:
+        return NotImplemented
+    return _scan.nancumprod(a, axis, dtype)
+
+
 @implements(np.nonzero)
 def _nonzero(a):
     return _scan.nonzero(a)

@@ -33,6 +33,23 @@ def where(condition: ndarray, x1: Any = None, x2: Any = None, /) -> Any:
     return _core.where(condition, x1, x2)
 
 
+def _nan_to(a: ndarray, value: int) -> ndarray:
+    """``a`` with NaNs replaced by ``value`` (floats only; other dtypes have no NaN)."""
+    if a.dtype not in (_core.float16, _core.bfloat16, _core.float32, _core.float64):
+        return a
+    return _core.where(_core._unary("isnan", a), value, a)
+
+
+def nancumsum(a: ndarray, axis: int | None = None, dtype: Any = None) -> ndarray:
+    """NumPy's ``nancumsum``: ``cumsum`` with NaNs counted as zero (``axis=None`` flattens)."""
+    return _core.cumsum(_nan_to(a, 0), axis, dtype)
+
+
+def nancumprod(a: ndarray, axis: int | None = None, dtype: Any = None) -> ndarray:
+    """NumPy's ``nancumprod``: ``cumprod`` with NaNs counted as one (``axis=None`` flattens)."""
+    return _core.cumprod(_nan_to(a, 1), axis, dtype)
+
+
 def _along(ndim: int, axis: int, index: Any) -> tuple[Any, ...]:
     """The indexing tuple selecting ``index`` along ``axis`` and everything elsewhere."""
     return (slice(None),) * axis + (index,)
