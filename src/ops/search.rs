@@ -2,8 +2,8 @@
 //! [`Array::argwhere`] and [`Array::count_nonzero`].
 //!
 //! The positions of the non-zero elements are found on the array's device: a running count of
-//! the mask (an int64 cumulative sum), then a scatter of every position to its slot (the count
-//! minus one; positions of zeros go to one spare slot past the end). The result's length is the
+//! the mask (an int64 cumulative sum), then a scatter of every position to its slot (its running
+//! count; positions of zeros go to one spare slot past the end). The result's length is the
 //! last running count, which is the one value read back to the host: an explicit, documented
 //! synchronisation point (as in CuPy), 8 bytes, stream-ordered after the scan. Nothing else
 //! leaves the device.
@@ -120,26 +120,28 @@ pub(crate) fn compact_positions(mask: &Array) -> Result<Array> {
     // The one host read: the number of selected elements.
     let total = counts.slice(&[AxisSlice::Index(-1)])?.item::<i64>()?;
     let count = usize::try_from(total).map_err(|_| Error::invalid("nonzero", format!("negative count {total}")))?;
-    // One spare slot past the end receives the positions of the zeros.
-    let out = Array::empty(&[count + 1], DType::I64, &device)?;
+    // Slot 0 is unused (the running counts start at 1) and one spare slot past the end
+    // receives the positions of the zeros: the counts index the slots directly.
+    let out = Array::empty(&[count + 2], DType::I64, &device)?;
     if count > 0 {
-        let table = Array::where_(mask, &counts.subtract(1)?, total)?;
+        let spare = total + 1;
+        let table = Array::where_(mask, &counts, spare)?;
         let positions = Array::arange(0.0, n as f64, 1.0, DType::I64, &device)?;
         let dst = Layout::from_parts(vec![n], vec![0], out.layout().offset());
-        // SAFETY: every table value is a running count minus one (at most `total - 1`) or
-        // `total`, so it lies in `[0, total]`, and `out` holds `total + 1` elements from its
-        // base; `positions` and `table` are other, fresh buffers.
+        // SAFETY: every table value is a running count (1 to `total`) or `total + 1`, so it
+        // lies in `[0, total + 1]`, and `out` holds `total + 2` elements from its base;
+        // `positions` and `table` are other, fresh buffers.
         unsafe {
             Storage::scatter(
                 (positions.storage(), positions.layout()),
                 (table.storage(), table.layout()),
-                (0, total),
+                (0, spare),
                 (out.storage(), &dst),
                 DType::I64.itemsize(),
             )?;
         }
     }
-    out.slice(&[AxisSlice::range(0, total as isize, 1)])
+    out.slice(&[AxisSlice::range(1, (total + 1) as isize, 1)])
 }
 
 /// `x[mask]` for a `bool` mask covering `x`'s leading axes on `x`'s device: the positions of the
