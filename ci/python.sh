@@ -29,4 +29,5 @@ python benches/python_linalg.py --short
 # A Dask graph on a 1- and a 2-process LocalCluster, devarray against NumPy chunks (checked).
 python benches/python_dask.py --short
 python benches/python_random.py --short
+python benches/python_scan.py --short
 echo "python: done in $((SECONDS - started))s"

@@ -11,7 +11,7 @@ use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::layout::Layout;
 use crate::vocab::Decomp;
-use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, ScanOp, Signature, UnaryOp};
 use crate::vocab::{Counter, RandomDist};
 
 /// A view of a buffer of type `B`.
@@ -58,7 +58,18 @@ pub(crate) trait Backend {
         out: View<'_, Self::Buffer>,
     ) -> Result<()>;
 
-    /// Writes `value` (converted to `dtype`) into every element of the view `out`.
+    /// `out[o, k, i] = op over j <= k of src[o, j, i]` (an inclusive scan along the middle
+    /// axis): `src` and `out` are C-contiguous views of `dims.outer * dims.r * dims.inner`
+    /// elements, both of `dtype`, which is `bool`, an integer, float32 or float64 (the op layer
+    /// scans 16-bit floats in float32). Integers wrap; `bool` scans with or (sum) / and (prod).
+    fn scan(
+        op: ScanOp,
+        dtype: DType,
+        src: View<'_, Self::Buffer>,
+        dims: ReduceDims,
+        out: View<'_, Self::Buffer>,
+    ) -> Result<()>;
+
     /// `out[p] = a[p] @ b[p]` for every batch position `p`: `a`, `b` and `out` are 3-D views
     /// of shapes `(batch, m, k)`, `(batch, k, n)` and `(batch, m, n)`, all of `dtype`. `out` is
     /// C-contiguous; the inputs may have any strides (zero for broadcast batches or rows, and

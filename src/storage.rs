@@ -14,7 +14,7 @@ use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::vocab::Decomp;
-use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, ScanOp, Signature, UnaryOp};
 use crate::vocab::{Counter, RandomDist};
 use crate::Device;
 use std::ffi::c_void;
@@ -268,6 +268,25 @@ impl Storage {
         match self {
             Storage::Cpu(o) => Cpu::reduce(op, dtype, view_on::<Cpu>(name, self, src)?, dims, divisor, (o, out)),
             Storage::Cuda(o) => Cuda::reduce(op, dtype, view_on::<Cuda>(name, self, src)?, dims, divisor, (o, out)),
+        }
+    }
+}
+
+impl Storage {
+    /// `out` = the inclusive scan `op` of `src` along the middle axis of `dims` (see
+    /// [`Backend::scan`]); both contiguous, of `dtype`.
+    pub(crate) fn scan(
+        &self,
+        out: &Layout,
+        op: ScanOp,
+        dtype: DType,
+        src: (&Storage, &Layout),
+        dims: ReduceDims,
+    ) -> Result<()> {
+        let name = op.name();
+        match self {
+            Storage::Cpu(o) => Cpu::scan(op, dtype, view_on::<Cpu>(name, self, src)?, dims, (o, out)),
+            Storage::Cuda(o) => Cuda::scan(op, dtype, view_on::<Cuda>(name, self, src)?, dims, (o, out)),
         }
     }
 }

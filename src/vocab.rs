@@ -247,6 +247,35 @@ op_enum! {
     }
 }
 
+op_enum! {
+    /// A cumulative (scan) op, named as in the Array API.
+    ///
+    /// Use the methods ([`Array::cumulative_sum`](crate::Array::cumulative_sum),
+    /// [`Array::cumulative_prod`](crate::Array::cumulative_prod)) or
+    /// [`Array::scan`](crate::Array::scan).
+    ///
+    /// ```
+    /// use devarray::ScanOp;
+    /// assert_eq!(ScanOp::Sum.name(), "cumulative_sum");
+    /// ```
+    ScanOp {
+        /// Running sum (`bool` scanned as `bool`: a running logical or).
+        Sum => "cumulative_sum",
+        /// Running product (`bool` scanned as `bool`: a running logical and).
+        Prod => "cumulative_prod",
+    }
+}
+
+impl ScanOp {
+    /// The kernel base name (`kernels/ABI.md`, "Scan ABI").
+    pub(crate) const fn kernel(self) -> &'static str {
+        match self {
+            ScanOp::Sum => "cumsum",
+            ScanOp::Prod => "cumprod",
+        }
+    }
+}
+
 /// How an op treats dtypes; one entry per group of ops with the same rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum UnaryKind {

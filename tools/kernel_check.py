@@ -338,6 +338,8 @@ def main():
                 continue
             if fam == "reduce":
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("full1", "full2", "inner", "outer")}
+            elif fam == "scan":
+                want |= {"%s_%s_%s" % (op, tag, p) for p in ("rows", "up", "mid", "down", "cols")}
             elif fam == "matmul":
                 want.add("%s_%s_tile" % (op, tag))
             elif fam == "random":

@@ -23,18 +23,43 @@ pub(crate) struct Key {
     items: Vec<Item>,
 }
 
+/// How a key will be used: whether a lone boolean mask over `x`'s leading axes is selected on
+/// the device (`x[mask]` reads only the count of true values, which is not a transfer of array
+/// data and so not the transfer guard's to refuse), or read to the host.
+pub(crate) enum Use<'a> {
+    Get(&'a Array),
+    Set,
+}
+
 /// Parses a `__getitem__`/`__setitem__` key.
-pub(crate) fn parse_key(py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<Key> {
+pub(crate) fn parse_key(py: Python<'_>, key: &Bound<'_, PyAny>, used: Use<'_>) -> PyResult<Key> {
     let mut items = Vec::new();
     match key.cast::<PyTuple>() {
         Ok(t) => {
             for k in t.iter() {
-                items.push(parse_item(py, &k)?);
+                items.push(parse_item(py, &k, false)?);
             }
         }
-        Err(_) => items.push(parse_item(py, key)?),
+        Err(_) => {
+            let on_device = match used {
+                Use::Get(x) => key.cast::<PyNdarray>().is_ok_and(|m| masks_on_device(&m.get().inner, x)),
+                Use::Set => false,
+            };
+            items.push(parse_item(py, key, on_device)?);
+        }
     }
     Ok(Key { items })
+}
+
+/// Whether `x[mask]` with this lone key selects on the device (`devarray::Array::index`'s
+/// mask path: a bool mask over `x`'s leading axes, on `x`'s device).
+fn masks_on_device(mask: &Array, x: &Array) -> bool {
+    let k = mask.ndim();
+    mask.dtype() == DType::Bool
+        && k > 0
+        && k <= x.ndim()
+        && mask.shape() == &x.shape()[..k]
+        && mask.device() == x.device()
 }
 
 fn invalid_index() -> PyErr {
@@ -43,7 +68,9 @@ fn invalid_index() -> PyErr {
     )
 }
 
-fn parse_item(py: Python<'_>, k: &Bound<'_, PyAny>) -> PyResult<Item> {
+/// One key item; `mask_on_device`: a devarray bool mask that the core selects with on the
+/// device (no transfer to check).
+fn parse_item(py: Python<'_>, k: &Bound<'_, PyAny>, mask_on_device: bool) -> PyResult<Item> {
     if k.is_instance_of::<PyNone>() {
         Ok(Item::Basic(AxisSlice::NewAxis))
     } else if k.is_instance_of::<PyEllipsis>() {
@@ -64,7 +91,7 @@ fn parse_item(py: Python<'_>, k: &Bound<'_, PyAny>) -> PyResult<Item> {
         // A Python bool is a 0-d boolean mask, as in NumPy (not the integer 0 or 1).
         mask_item(vec![b.is_true()], &[])
     } else if let Ok(a) = k.cast::<PyNdarray>() {
-        device_index(py, &a.get().inner)
+        device_index(py, &a.get().inner, mask_on_device)
     } else if k.is_instance_of::<PyList>() || has_numpy_type(py, k, "ndarray")? {
         // NumPy arrays before `__index__`: a 0-d integer array is an index array of every
         // integer dtype, read exactly and checked in order with the other items.
@@ -166,10 +193,12 @@ fn mask_item(flat: Vec<bool>, shape: &[usize]) -> PyResult<Item> {
 /// A devarray array used as an index: passed to the core, which reads a boolean mask to the
 /// host (the transfer guard checks that here, in key order) and resolves integer indices of
 /// every dtype exactly on the device.
-fn device_index(py: Python<'_>, a: &Array) -> PyResult<Item> {
+fn device_index(py: Python<'_>, a: &Array, mask_on_device: bool) -> PyResult<Item> {
     match a.dtype() {
         DType::Bool => {
-            guard::check(py, "boolean-array indexing", a)?;
+            if !mask_on_device {
+                guard::check(py, "boolean-array indexing", a)?;
+            }
             Ok(Item::Mask(a.clone()))
         }
         d if d.is_integer() => Ok(Item::Ints(a.clone())),

@@ -25,6 +25,7 @@ mod linalg;
 mod linalg_decomp;
 mod random;
 mod reduce;
+mod scan;
 
 use pyo3::prelude::*;
 
@@ -44,6 +45,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     linalg::register(m)?;
     linalg_decomp::register(m)?;
     random::register(m)?;
+    scan::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take_along_axis, m)?)?;

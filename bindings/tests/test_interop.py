@@ -162,10 +162,9 @@ def test_manipulation_through_numpy(device):
 def test_unsupported_functions_raise_typeerror(device):
     a, x = _pair(device)
     for call in (
-        lambda: np.cumsum(x),
+        lambda: np.cumsum(x, out=dv.zeros((12,))),
         lambda: np.sort(x),
         lambda: np.sum(x, out=dv.zeros(())),
-        lambda: np.where(x > 1),  # nonzero: data-dependent shape
         lambda: np.concatenate([x, a]),  # mixed with NumPy
         lambda: np.reshape(x, (4, 3), order="F"),
         lambda: np.round(dv.arange(3, device=device), -1),  # integers to tens: not supported

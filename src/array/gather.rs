@@ -204,6 +204,12 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn index(&self, key: &[IndexItem]) -> Result<Array> {
+        // One mask over the leading axes: found on the device (scan + gather), no host copy.
+        if let [IndexItem::Mask(mask)] = key {
+            if let Some(out) = crate::ops::mask_select(self, mask)? {
+                return Ok(out);
+            }
+        }
         self.select(key)?.get()
     }
 

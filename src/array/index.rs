@@ -44,8 +44,10 @@ pub enum IndexItem {
     /// An integer index array of any integer dtype, on any device (resolved on the indexed
     /// array's device; only a flag for NumPy's bounds error is read back).
     Ints(Array),
-    /// A boolean mask, on any device (read to the host): it indexes as many axes as it has
-    /// dimensions; a 0-d mask indexes none and adds an axis of length 1 (true) or 0 (false).
+    /// A boolean mask: it indexes as many axes as it has dimensions; a 0-d mask indexes none
+    /// and adds an axis of length 1 (true) or 0 (false). `x.index(&[Mask(m)])` with `m` on
+    /// `x`'s device is resolved there (a scan and a gather; only the count is read back);
+    /// other keys read the mask to the host.
     Mask(Array),
 }
 

@@ -5,7 +5,7 @@ use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::vocab::Decomp;
-use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, ScanOp, Signature, UnaryOp};
 use crate::vocab::{Counter, RandomDist};
 
 /// The CPU backend (its buffers are [`CpuBuffer`]s).
@@ -50,6 +50,16 @@ impl Backend for Cpu {
         out: View<'_, CpuBuffer>,
     ) -> Result<()> {
         super::reduce::reduce(op, dtype, src, dims, divisor, out)
+    }
+
+    fn scan(
+        op: ScanOp,
+        dtype: DType,
+        src: View<'_, CpuBuffer>,
+        dims: ReduceDims,
+        out: View<'_, CpuBuffer>,
+    ) -> Result<()> {
+        super::scan::scan(op, dtype, src, dims, out)
     }
 
     fn matmul(dtype: DType, a: View<'_, CpuBuffer>, b: View<'_, CpuBuffer>, out: View<'_, CpuBuffer>) -> Result<()> {

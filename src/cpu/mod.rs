@@ -18,6 +18,7 @@ pub(crate) mod matmul;
 pub(crate) mod parallel;
 pub(crate) mod random;
 pub(crate) mod reduce;
+pub(crate) mod scan;
 pub(crate) mod staged;
 pub(crate) mod strided;
 pub(crate) mod ternary;

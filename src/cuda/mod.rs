@@ -35,6 +35,7 @@ pub(crate) mod nvrtc;
 pub(crate) mod ops;
 pub(crate) mod random;
 pub(crate) mod reduce;
+pub(crate) mod scan;
 pub(crate) mod stream;
 
 #[cfg(feature = "emulator")]

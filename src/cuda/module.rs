@@ -75,6 +75,7 @@ pub(crate) static FAMILIES: &[Family] = &[
     Family { name: "reduce", file: "reduce.cu", source: include_str!("../../kernels/reduce.cu") },
     Family { name: "matmul", file: "matmul.cu", source: include_str!("../../kernels/matmul.cu") },
     Family { name: "random", file: "random.cu", source: include_str!("../../kernels/random.cu") },
+    Family { name: "scan", file: "scan.cu", source: include_str!("../../kernels/scan.cu") },
 ];
 
 /// The family called `name`.
@@ -630,9 +631,11 @@ mod nvrtc_tests {
         assert!(has("gather", DType::U16, "gather_u16") && has("gather", DType::U64, "scatter_u64"));
         assert!(has("matmul", DType::Bool, "matmul_bool") && has("matmul", DType::BF16, "matmul_bf16"));
         assert!(has("random", DType::F16, "normal_f16") && has("random", DType::Bool, "bernoulli_bool"));
+        assert!(has("scan", DType::F64, "cumsum_f64") && has("scan", DType::Bool, "cumprod_bool"));
+        assert!(!has("scan", DType::F16, "cumsum_f16"), "16-bit floats scan in float32");
         // 267 unary + 280 binary + 26 ternary + 169 cast + 8 copy + 8 gather + 104 reduce + 13 matmul
-        // + 30 random
-        assert_eq!(units.len(), 905);
+        // + 30 random + 22 scan
+        assert_eq!(units.len(), 927);
         assert_eq!(kernel_prefix("cast_f32_f16_s64"), "cast_f32_f16");
         assert_eq!(kernel_prefix("sum_f32_full1"), "sum_f32");
         assert_eq!(kernel_prefix("matmul_f32_tile"), "matmul_f32");

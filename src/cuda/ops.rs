@@ -21,7 +21,7 @@ use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::vocab::Decomp;
-use crate::vocab::{BinaryOp, ReduceOp, Signature, UnaryOp};
+use crate::vocab::{BinaryOp, ReduceOp, ScanOp, Signature, UnaryOp};
 use crate::vocab::{Counter, RandomDist};
 use crate::vocab::{Input, ReduceDims};
 
@@ -121,6 +121,28 @@ impl Backend for Cuda {
             divisor,
         };
         launch_reduction(out.0.device(), &red)
+    }
+
+    /// Views must be C-contiguous (`kernels/ABI.md`, "Scan ABI").
+    fn scan(
+        op: ScanOp,
+        dtype: DType,
+        src: View<'_, CudaBuffer>,
+        dims: ReduceDims,
+        out: View<'_, CudaBuffer>,
+    ) -> Result<()> {
+        if !src.1.is_c_contiguous() || !out.1.is_c_contiguous() {
+            return Err(Error::invalid(op.name(), "CUDA scans need C-contiguous input and output views"));
+        }
+        let item = dtype.itemsize();
+        let scan = super::scan::Scan {
+            op: op.kernel(),
+            dtype,
+            input: (src.0, src.1.offset() * item),
+            out: (out.0, out.1.offset() * item),
+            dims: (dims.outer, dims.r, dims.inner),
+        };
+        super::scan::launch_scan(out.0.device(), &scan)
     }
 
     fn matmul(dtype: DType, a: View<'_, CudaBuffer>, b: View<'_, CudaBuffer>, out: View<'_, CudaBuffer>) -> Result<()> {

@@ -192,7 +192,7 @@ fn launch_full(dev: &Arc<CudaDevice>, red: &Reduction<'_>, args: &RedArgs) -> Re
 
 /// Checks that `count` elements of `itemsize` bytes from `offset` lie in `buf` on `dev`;
 /// returns the device address of the first.
-fn check_range(
+pub(crate) fn check_range(
     op: &'static str,
     dev: &Arc<CudaDevice>,
     buf: &CudaBuffer,

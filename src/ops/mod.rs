@@ -27,14 +27,17 @@ mod matmul;
 mod operators;
 mod promote;
 mod reduce;
+mod scan;
+mod search;
 mod ternary;
 mod unary;
 
 pub(crate) use crate::vocab::BinaryKind;
-pub use crate::vocab::{BinaryOp, ReduceOp, UnaryOp};
+pub use crate::vocab::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
 pub use einsum::einsum;
 pub use promote::{can_cast, can_cast_same_kind, result_type};
 pub(crate) use promote::{scalar_as, weak_result};
+pub(crate) use search::mask_select;
 
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};

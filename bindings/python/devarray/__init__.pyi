@@ -5,7 +5,7 @@ import builtins
 import enum
 from collections.abc import Iterator, Sequence
 from types import ModuleType, TracebackType
-from typing import ClassVar, Any, Final, Literal, SupportsIndex, TypeAlias, final
+from typing import Any, ClassVar, Final, Literal, SupportsIndex, TypeAlias, final, overload
 
 import numpy
 
@@ -37,6 +37,7 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
+    "argwhere",
     "asarray",
     "asin",
     "asinh",
@@ -63,6 +64,11 @@ __all__ = [
     "cos",
     "cosh",
     "count_nonzero",
+    "cumprod",
+    "cumsum",
+    "cumulative_prod",
+    "cumulative_sum",
+    "diff",
     "devices",
     "devices_report",
     "divide",
@@ -76,6 +82,7 @@ __all__ = [
     "expm1",
     "eye",
     "finfo",
+    "flatnonzero",
     "flip",
     "float16",
     "float32",
@@ -123,7 +130,10 @@ __all__ = [
     "nan",
     "ndarray",
     "negative",
+    "nancumprod",
+    "nancumsum",
     "newaxis",
+    "nonzero",
     "not_equal",
     "ones",
     "ones_like",
@@ -275,6 +285,9 @@ class ndarray:
     def clip(self, min: _Operand | None = None, max: _Operand | None = None) -> ndarray: ...
     def sum(self, axis: _Axes = None, dtype: _DTypeLike | None = None, keepdims: builtins.bool = False) -> ndarray: ...
     def prod(self, axis: _Axes = None, dtype: _DTypeLike | None = None, keepdims: builtins.bool = False) -> ndarray: ...
+    def cumsum(self, axis: int | None = None, dtype: _DTypeLike | None = None) -> ndarray: ...
+    def cumprod(self, axis: int | None = None, dtype: _DTypeLike | None = None) -> ndarray: ...
+    def nonzero(self) -> tuple[ndarray, ...]: ...
     def min(self, axis: _Axes = None, keepdims: builtins.bool = False) -> ndarray: ...
     def max(self, axis: _Axes = None, keepdims: builtins.bool = False) -> ndarray: ...
     def mean(self, axis: _Axes = None, keepdims: builtins.bool = False) -> ndarray: ...
@@ -502,9 +515,34 @@ def take_along_axis(x: ndarray, indices: ndarray, /, *, axis: int = -1) -> ndarr
 def put(a: ndarray, ind: Any, v: Any, /) -> None: ...
 def split(x: ndarray, indices_or_sections: int | Sequence[int], /, axis: int = 0) -> list[ndarray]: ...
 def array_split(x: ndarray, indices_or_sections: int | Sequence[int], /, axis: int = 0) -> list[ndarray]: ...
+@overload
+def where(condition: ndarray, x1: None = None, x2: None = None, /) -> tuple[ndarray, ...]: ...
+@overload
 def where(condition: ndarray, x1: _Operand, x2: _Operand, /) -> ndarray: ...
+def nonzero(x: ndarray, /) -> tuple[ndarray, ...]: ...
+def nancumsum(a: ndarray, axis: int | None = None, dtype: _DTypeLike | None = None) -> ndarray: ...
+def nancumprod(a: ndarray, axis: int | None = None, dtype: _DTypeLike | None = None) -> ndarray: ...
+def argwhere(a: ndarray, /) -> ndarray: ...
+def flatnonzero(a: ndarray, /) -> ndarray: ...
 def clip(x: ndarray, /, min: _Operand | None = None, max: _Operand | None = None) -> ndarray: ...
 def count_nonzero(x: ndarray, /, *, axis: _Axes = None, keepdims: builtins.bool = False) -> ndarray: ...
+def cumulative_sum(
+    x: ndarray, /, *, axis: int | None = None, dtype: _DTypeLike | None = None, include_initial: builtins.bool = False
+) -> ndarray: ...
+def cumulative_prod(
+    x: ndarray, /, *, axis: int | None = None, dtype: _DTypeLike | None = None, include_initial: builtins.bool = False
+) -> ndarray: ...
+def cumsum(a: ndarray, axis: int | None = None, dtype: _DTypeLike | None = None) -> ndarray: ...
+def cumprod(a: ndarray, axis: int | None = None, dtype: _DTypeLike | None = None) -> ndarray: ...
+def diff(
+    x: ndarray,
+    /,
+    *,
+    axis: int = -1,
+    n: int = 1,
+    prepend: ndarray | int | float | builtins.bool | None = None,
+    append: ndarray | int | float | builtins.bool | None = None,
+) -> ndarray: ...
 
 # ----- reductions -----------------------------------------------------------------------------
 

@@ -600,9 +600,10 @@ class _Info:
     __module__ = "devarray"
 
     def capabilities(self) -> dict[str, Any]:
-        """Optional features: boolean indexing is supported (the mask is read to the host);
-        data-dependent output shapes (``nonzero``, ``unique_*``) are not."""
-        return {"boolean indexing": True, "data-dependent shapes": False, "max dimensions": None}
+        """Optional features: boolean indexing is supported (``x[mask]`` on the device, other
+        mask keys through the host); so are data-dependent output shapes (``nonzero``: the
+        count is read to the host)."""
+        return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": None}
 
     def default_device(self) -> Device:
         """The default device (``DEVARRAY_DEVICE``, else CUDA device 0 when usable, else the

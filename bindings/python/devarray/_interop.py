@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _devarray as _core
-from . import _array_api
+from . import _array_api, _scan
 from ._devarray import ndarray
 
 # ----- __array_ufunc__ ------------------------------------------------------------------------
@@ -317,9 +317,40 @@ def _any(a, axis=None, out=None, keepdims=False, *, where=_NO):
 
 @implements(np.where)
 def _where(condition, x=_NO, y=_NO):
+    if x is _NO and y is _NO and isinstance(condition, ndarray):
+        return _scan.nonzero(condition)  # reads the count to the host (guarded)
     if x is _NO or y is _NO or not isinstance(condition, ndarray):
-        return NotImplemented  # np.where(cond) is nonzero: a data-dependent shape
+        return NotImplemented
     return _core.where(condition, x, y)
+
+
+@implements(np.nancumsum)
+def _nancumsum(a, axis=None, dtype=None, out=None):
+    if out is not None:
+        return NotImplemented
+    return _scan.nancumsum(a, axis, dtype)
+
+
+@implements(np.nancumprod)
+def _nancumprod(a, axis=None, dtype=None, out=None):
+    if out is not None:
+        return NotImplemented
+    return _scan.nancumprod(a, axis, dtype)
+
+
+@implements(np.nonzero)
+def _nonzero(a):
+    return _scan.nonzero(a)
+
+
+@implements(np.argwhere)
+def _argwhere(a):
+    return _core.argwhere(a)
+
+
+@implements(np.flatnonzero)
+def _flatnonzero(a):
+    return _core.flatnonzero(a)
 
 
 @implements(np.clip)
@@ -427,6 +458,41 @@ def _astype(x, dtype, /, *, copy=True, device=None):
     if device is not None:
         return NotImplemented
     return x.astype(dtype, copy=copy)
+
+
+@implements(np.cumsum)
+def _cumsum(a, axis=None, dtype=None, out=None):
+    if out is not None:
+        return NotImplemented
+    return _core.cumsum(a, axis, dtype)
+
+
+@implements(np.cumprod)
+def _cumprod(a, axis=None, dtype=None, out=None):
+    if out is not None:
+        return NotImplemented
+    return _core.cumprod(a, axis, dtype)
+
+
+@implements(getattr(np, "cumulative_sum", None))
+def _cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    if out is not None:
+        return NotImplemented
+    return _core.cumulative_sum(x, axis=axis, dtype=dtype, include_initial=include_initial)
+
+
+@implements(getattr(np, "cumulative_prod", None))
+def _cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+    if out is not None:
+        return NotImplemented
+    return _core.cumulative_prod(x, axis=axis, dtype=dtype, include_initial=include_initial)
+
+
+@implements(np.diff)
+def _diff(a, n=1, axis=-1, prepend=_NO, append=_NO):
+    return _scan.diff(
+        a, n=n, axis=axis, prepend=None if prepend is _NO else prepend, append=None if append is _NO else append
+    )
 
 
 @implements(np.count_nonzero)

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 #[pymethods]
 impl PyNdarray {
     fn __getitem__(&self, py: Python<'_>, key: &Bound<'_, PyAny>) -> PyResult<PyNdarray> {
-        let key = index::parse_key(py, key)?;
+        let key = index::parse_key(py, key, index::Use::Get(&self.inner))?;
         index::get(py, &self.inner, &key).map(PyNdarray::new)
     }
 
@@ -21,7 +21,7 @@ impl PyNdarray {
                 return Ok(done);
             }
         }
-        let key = index::parse_key(py, key)?;
+        let key = index::parse_key(py, key, index::Use::Set)?;
         let value = index::extract_value(value)?;
         index::set(py, &self.inner, &key, value)
     }

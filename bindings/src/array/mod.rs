@@ -9,6 +9,7 @@ mod indexing;
 mod interop;
 mod operators;
 mod reductions;
+mod scan;
 mod views;
 
 pub use indexing::ArrayIterator;

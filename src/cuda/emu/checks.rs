@@ -7,6 +7,7 @@ use super::ffi::{Abi, Kernel};
 use crate::cuda::launch::{decode_layout, EwArgs, IndexPath, RedArgs, VEC_BYTES};
 use crate::cuda::matmul::MatmulArgs;
 use crate::cuda::random::RandArgs;
+use crate::cuda::scan::ScanArgs;
 
 /// One range of device memory a launch reads or writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +35,10 @@ pub(crate) fn accesses(kernel: &Kernel, grid_x: u32, params: &[Vec<u8>]) -> Resu
         }
         Abi::Matmul { item } => matmul(&params[0], item),
         Abi::Random { item } => random(&params[0], item),
+        Abi::Scan { item } => {
+            let path = kernel.name.rsplit('_').next().unwrap_or("");
+            scan(path, &params[0], item as u64)
+        }
         Abi::Unknown => Ok(Vec::new()),
     }
 }
@@ -121,6 +126,33 @@ fn random(args: &[u8], item: usize) -> Result<Vec<Access>, String> {
     Ok(vec![Access { addr: a.out, bytes, what: "output".to_string() }])
 }
 
+/// Input and output hold `outer * r * inner` elements; the three-phase kernels also touch
+/// `outer * ceil(r / chunk)` partials (`kernels/scan.cu`).
+fn scan(path: &str, args: &[u8], item: u64) -> Result<Vec<Access>, String> {
+    let a: ScanArgs = bytemuck::pod_read_unaligned(args);
+    let n = a.outer.checked_mul(a.r).and_then(|v| v.checked_mul(a.inner)).ok_or("outer * r * inner overflows")?;
+    let range = |addr: u64, count: u64, what: &str| -> Result<Option<Access>, String> {
+        let bytes = count.checked_mul(item).ok_or_else(|| format!("{what}: size overflows"))?;
+        Ok((bytes > 0).then(|| Access { addr, bytes, what: what.to_string() }))
+    };
+    let three_phase = matches!(path, "up" | "mid" | "down");
+    if three_phase && (a.inner != 1 || a.chunk == 0) {
+        return Err(format!("_{path} launch with inner = {} and chunk = {}", a.inner, a.chunk));
+    }
+    if path == "rows" && a.inner != 1 {
+        return Err(format!("_rows launch with inner = {} (must be 1)", a.inner));
+    }
+    let partials = if three_phase { a.outer * a.r.div_ceil(a.chunk.max(1)) } else { 0 };
+    let list = match path {
+        "rows" | "cols" => [range(a.input, n, "input")?, range(a.out, n, "output")?, None],
+        "up" => [range(a.input, n, "input")?, range(a.partials, partials, "partials")?, None],
+        "mid" => [range(a.partials, partials, "partials")?, None, None],
+        "down" => [range(a.input, n, "input")?, range(a.out, n, "output")?, range(a.partials, partials, "partials")?],
+        other => return Err(format!("unknown scan kernel kind {other:?}")),
+    };
+    Ok(list.into_iter().flatten().collect())
+}
+
 /// `a` walks `(batch, m, k)` and `b` `(batch, k, n)` with their strides; `out` is `batch * m * n`
 /// contiguous elements. An operand with no elements is not touched (`k == 0`: only `out`).
 fn matmul(args: &[u8], item: usize) -> Result<Vec<Access>, String> {
@@ -188,6 +220,21 @@ mod tests {
         assert_eq!(bytes("full1", 1), vec![120, 8, 2]);
         assert_eq!(bytes("full2", 1), vec![40, 2], "r partials");
         assert!(reduction("inner", bytemuck::bytes_of(&a), 1, [4, 8, 2]).is_err(), "inner must be 1");
+    }
+
+    #[test]
+    fn scan_ranges_cover_partials_on_the_three_phase_path() {
+        let a = ScanArgs { input: 0x100, out: 0x200, partials: 0x300, outer: 2, r: 20, inner: 1, chunk: 8 };
+        let bytes =
+            |p: &str| -> Vec<u64> { scan(p, bytemuck::bytes_of(&a), 4).unwrap().iter().map(|x| x.bytes).collect() };
+        assert_eq!(bytes("rows"), vec![160, 160]);
+        assert_eq!(bytes("up"), vec![160, 24], "2 rows x 3 chunks of partials");
+        assert_eq!(bytes("mid"), vec![24]);
+        assert_eq!(bytes("down"), vec![160, 160, 24]);
+        let cols = ScanArgs { inner: 3, ..a };
+        assert!(scan("rows", bytemuck::bytes_of(&cols), 4).is_err(), "rows need inner == 1");
+        assert!(scan("up", bytemuck::bytes_of(&ScanArgs { chunk: 0, ..a }), 4).is_err());
+        assert_eq!(scan("cols", bytemuck::bytes_of(&cols), 4).unwrap()[0].bytes, 480);
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub(crate) enum Abi {
     Matmul { item: usize },
     /// `(RandArgs)` (`kernels/random.cu`): the output's element size.
     Random { item: usize },
+    /// `(ScanArgs)` (`kernels/scan.cu`): the element size of input, output and partials.
+    Scan { item: usize },
     /// Anything else: no pointer checks.
     Unknown,
 }
@@ -111,6 +113,7 @@ fn kernel_of(raw: *const RawKernel) -> Kernel {
         2 => Abi::Reduction { input: info[0], partial: info[1], out: info[2] },
         3 => Abi::Matmul { item: info[0] },
         4 => Abi::Random { item: info[0] },
+        5 => Abi::Scan { item: info[0] },
         _ => Abi::Unknown,
     };
     let nparams = (k.nparams as usize).min(k.param_size.len());
