@@ -11,6 +11,7 @@ use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::layout::Layout;
 use crate::vocab::Decomp;
+use crate::vocab::SortSpec;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 
 /// A view of a buffer of type `B`.
@@ -83,6 +84,12 @@ pub(crate) trait Backend {
     ) -> Result<()>;
 
     fn fill(out: View<'_, Self::Buffer>, dtype: DType, value: Scalar) -> Result<()>;
+
+    /// Sorts every row of the C-contiguous `(spec.rows, spec.len)` view `src` of `dtype`
+    /// stably by the order-preserving key (`src/cpu/sort.rs`; NaNs last, `-0.0 == +0.0`,
+    /// reversed when `spec.descending`) into the C-contiguous `out`: the values (`dtype`), or
+    /// with `spec.indices` the `int64` index of each sorted element within its row.
+    fn sort(dtype: DType, src: View<'_, Self::Buffer>, spec: SortSpec, out: View<'_, Self::Buffer>) -> Result<()>;
 
     /// Copies view `src` into view `dst` (same shape, `itemsize`-byte elements), as if `src`
     /// were read completely before anything is written.

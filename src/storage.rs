@@ -14,6 +14,7 @@ use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::vocab::Decomp;
+use crate::vocab::SortSpec;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 use crate::Device;
 use std::ffi::c_void;
@@ -263,6 +264,15 @@ impl Storage {
 }
 
 impl Storage {
+    /// Sorts every row of the contiguous `(spec.rows, spec.len)` view `src` of `dtype` into
+    /// this output (see [`Backend::sort`]): values of `dtype`, or `int64` indices.
+    pub(crate) fn sort(&self, out: &Layout, dtype: DType, src: (&Storage, &Layout), spec: SortSpec) -> Result<()> {
+        match self {
+            Storage::Cpu(o) => Cpu::sort(dtype, view_on::<Cpu>("sort", self, src)?, spec, (o, out)),
+            Storage::Cuda(o) => Cuda::sort(dtype, view_on::<Cuda>("sort", self, src)?, spec, (o, out)),
+        }
+    }
+
     /// `out = a @ b` over a batch: 3-D views `(batch, m, k) @ (batch, k, n) -> (batch, m, n)`,
     /// all of `dtype`, `out` C-contiguous (see [`Backend::matmul`]).
     pub(crate) fn matmul(

@@ -340,6 +340,9 @@ def main():
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("full1", "full2", "inner", "outer")}
             elif fam == "matmul":
                 want.add("%s_%s_tile" % (op, tag))
+            elif fam == "sort":
+                paths = ("keys", "take") if op == "sortprep" else ("hist", "scan", "scatter", "index")
+                want |= {"%s_%s_%s" % (op, tag, p) for p in paths}
             elif fam == "gather":
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("s32", "s64")}
             elif fam == "cast":

@@ -5,6 +5,7 @@ use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::vocab::Decomp;
+use crate::vocab::SortSpec;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, Signature, UnaryOp};
 
 /// The CPU backend (its buffers are [`CpuBuffer`]s).
@@ -53,6 +54,10 @@ impl Backend for Cpu {
 
     fn matmul(dtype: DType, a: View<'_, CpuBuffer>, b: View<'_, CpuBuffer>, out: View<'_, CpuBuffer>) -> Result<()> {
         super::matmul::matmul(dtype, a, b, out)
+    }
+
+    fn sort(dtype: DType, src: View<'_, CpuBuffer>, spec: SortSpec, out: View<'_, CpuBuffer>) -> Result<()> {
+        super::sort::sort(dtype, src, spec, out)
     }
 
     fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_, CpuBuffer>], outputs: &[View<'_, CpuBuffer>]) -> Result<()> {

@@ -17,6 +17,7 @@ pub(crate) mod math;
 pub(crate) mod matmul;
 pub(crate) mod parallel;
 pub(crate) mod reduce;
+pub(crate) mod sort;
 pub(crate) mod staged;
 pub(crate) mod strided;
 pub(crate) mod ternary;

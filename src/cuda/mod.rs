@@ -34,6 +34,7 @@ pub(crate) mod module;
 pub(crate) mod nvrtc;
 pub(crate) mod ops;
 pub(crate) mod reduce;
+pub(crate) mod sort;
 pub(crate) mod stream;
 
 #[cfg(feature = "emulator")]

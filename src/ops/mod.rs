@@ -27,6 +27,7 @@ mod matmul;
 mod operators;
 mod promote;
 mod reduce;
+mod sort;
 mod ternary;
 mod unary;
 

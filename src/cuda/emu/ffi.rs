@@ -60,6 +60,9 @@ pub(crate) enum Abi {
     Reduction { input: usize, partial: usize, out: usize },
     /// `(MatmulArgs)` (`kernels/matmul.cu`): the element size of all three operands.
     Matmul { item: usize },
+    /// `(SortArgs)` (`kernels/sort.cu`): the key/element size and the kernel kind (0 keys,
+    /// 1 take, 2 hist, 3 scan, 4 scatter, 5 index).
+    Sort { item: usize, path: u32 },
     /// Anything else: no pointer checks.
     Unknown,
 }
@@ -108,6 +111,7 @@ fn kernel_of(raw: *const RawKernel) -> Kernel {
         },
         2 => Abi::Reduction { input: info[0], partial: info[1], out: info[2] },
         3 => Abi::Matmul { item: info[0] },
+        4 => Abi::Sort { item: info[0], path: k.abi_info[1] },
         _ => Abi::Unknown,
     };
     let nparams = (k.nparams as usize).min(k.param_size.len());
