@@ -9,6 +9,7 @@
 //   radix_{K}_scan:     exclusive scan of counts in place (digit-major, then tile): one block
 //   radix_{K}_scatter:  per tile, stable scatter to counts[d * tiles + tile] + rank
 //   radix_{K}_index:    out[i] = vals[i] % len                    (argsort: indices in the row)
+//   searchsorted_{T}_{left,right}: a binary search per query over a sorted array
 // Keys (K = the unsigned integer of T's width): bool 0/1; unsigned ints as they are; signed
 // ints with the sign bit flipped; floats with the sign bit set when positive and every bit
 // inverted when negative, -0.0 mapped to +0.0's key and every NaN to all ones (NaNs sort last,
@@ -218,8 +219,29 @@ DA_DEV void da_radix_index(const SortArgs& a) {
     }
 }
 
+// searchsorted_{T}_{left,right}: out[i] = the first position p of the sorted `in` (len elements)
+// where key(in[p]) >= key(v[i]) (left) or > key(v[i]) (right); a binary search per query.
+template <class T, bool RIGHT> DA_DEV void da_searchsorted(const SortArgs& a) {
+    typedef typename da_sort_uint<sizeof(T)>::U U;
+    const U* __restrict__ sorted = (const U*)a.in;
+    const U* __restrict__ v = (const U*)a.vals_in;
+    long long* __restrict__ out = (long long*)a.out;
+    const da_u64 step = (da_u64)da_gdim() * da_bdim();
+    for (da_u64 i = (da_u64)da_bid() * da_bdim() + da_tid(); i < a.n; i += step) {
+        const U k = da_sort_key<U>(v[i]);
+        da_u64 lo = 0, hi = a.len;
+        while (lo < hi) {
+            const da_u64 mid = lo + (hi - lo) / 2;
+            const U m = da_sort_key<U>(sorted[mid]);
+            if (RIGHT ? m <= k : m < k) lo = mid + 1; else hi = mid;
+        }
+        out[i] = (long long)lo;
+    }
+}
+
 // Emulator registry entry: ABI 4 (sort), abi_info = {key or element size, path: 0 keys, 1 take,
-// 2 hist, 3 scan, 4 scatter, 5 index}.
+// 2 hist, 3 scan, 4 scatter, 5 index,
+// 6 searchsorted}.
 #ifdef DA_EMULATOR
 #  define DA_EMU_ABI_SORT 4u
 #  define DA_EMU_SORT(NAME, SIZE, PATH)                                                          \
@@ -241,6 +263,13 @@ DA_DEV void da_radix_index(const SortArgs& a) {
     DA_SORT_KERNEL(PREFIX, _take, da_sortprep_take<DA_T>, sizeof(DA_T), 1)
 
 DA_SORTPREP_DEFINE(DA_OPNAME(sortprep))
+
+#define DA_SEARCH_DEFINE(PREFIX) DA_WHEN_WANTED(PREFIX, DA_SEARCH_DEFINE_ALL(PREFIX))
+#define DA_SEARCH_DEFINE_ALL(PREFIX)                                                              \
+    DA_SORT_KERNEL(PREFIX, _left, (da_searchsorted<DA_T, false>), sizeof(DA_T), 6)               \
+    DA_SORT_KERNEL(PREFIX, _right, (da_searchsorted<DA_T, true>), sizeof(DA_T), 6)
+
+DA_SEARCH_DEFINE(DA_OPNAME(searchsorted))
 
 #if defined(DA_DTYPE_U8) || defined(DA_DTYPE_U16) || defined(DA_DTYPE_U32) || defined(DA_DTYPE_U64)
 #  define DA_RADIX_DEFINE(PREFIX) DA_WHEN_WANTED(PREFIX, DA_RADIX_DEFINE_ALL(PREFIX))

@@ -91,6 +91,18 @@ pub(crate) trait Backend {
     /// with `spec.indices` the `int64` index of each sorted element within its row.
     fn sort(dtype: DType, src: View<'_, Self::Buffer>, spec: SortSpec, out: View<'_, Self::Buffer>) -> Result<()>;
 
+    /// `out[i]` = the insertion point of `values[i]` in `sorted` (a C-contiguous 1-D view,
+    /// ascending by the sort key): the first position whose key is `>=` (or with `right`, `>`)
+    /// the value's key. `sorted` and `values` have `dtype`, both C-contiguous; `out` is a
+    /// C-contiguous `int64` view with as many elements as `values`.
+    fn searchsorted(
+        dtype: DType,
+        sorted: View<'_, Self::Buffer>,
+        values: View<'_, Self::Buffer>,
+        right: bool,
+        out: View<'_, Self::Buffer>,
+    ) -> Result<()>;
+
     /// Copies view `src` into view `dst` (same shape, `itemsize`-byte elements), as if `src`
     /// were read completely before anything is written.
     fn copy(src: View<'_, Self::Buffer>, dst: View<'_, Self::Buffer>, itemsize: usize) -> Result<()>;

@@ -273,6 +273,35 @@ impl Storage {
         }
     }
 
+    /// `out[i]` = the insertion point of `values[i]` in the sorted 1-D `sorted`, both of
+    /// `dtype` and contiguous, into this `int64` output (see [`Backend::searchsorted`]).
+    pub(crate) fn searchsorted(
+        &self,
+        out: &Layout,
+        dtype: DType,
+        sorted: (&Storage, &Layout),
+        values: (&Storage, &Layout),
+        right: bool,
+    ) -> Result<()> {
+        const OP: &str = "searchsorted";
+        match self {
+            Storage::Cpu(o) => Cpu::searchsorted(
+                dtype,
+                view_on::<Cpu>(OP, self, sorted)?,
+                view_on::<Cpu>(OP, self, values)?,
+                right,
+                (o, out),
+            ),
+            Storage::Cuda(o) => Cuda::searchsorted(
+                dtype,
+                view_on::<Cuda>(OP, self, sorted)?,
+                view_on::<Cuda>(OP, self, values)?,
+                right,
+                (o, out),
+            ),
+        }
+    }
+
     /// `out = a @ b` over a batch: 3-D views `(batch, m, k) @ (batch, k, n) -> (batch, m, n)`,
     /// all of `dtype`, `out` C-contiguous (see [`Backend::matmul`]).
     pub(crate) fn matmul(

@@ -8,7 +8,7 @@
 mod common;
 
 use devarray::half::{bf16, f16};
-use devarray::{Array, AxisSlice, DType, Device, Element, Result};
+use devarray::{Array, AxisSlice, DType, Device, Element, Result, Side};
 use std::cmp::Ordering;
 
 /// A test element: conversion from a pattern value and NumPy's comparison.
@@ -249,7 +249,58 @@ fn empty_and_scalar(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+/// `searchsorted` of `values` in the sorted `a`, against `partition_point` with NumPy's order.
+fn search_one<T: Val>(dev: &Device, len: usize, queries: usize) -> Result<()> {
+    let mut a: Vec<T> = pattern("specials", len, len as u64).into_iter().map(T::from_f64).collect();
+    a.sort_by(|x, y| x.cmp_np(y));
+    let v: Vec<T> =
+        pattern("specials", queries, 99).into_iter().chain(pattern("dups", 6, 1)).map(T::from_f64).collect();
+    let (da, dv) = (Array::from_slice(&a, &[len], dev)?, Array::from_slice(&v, &[2, v.len() / 2], dev)?);
+    for side in [Side::Left, Side::Right] {
+        let got = da.searchsorted(&dv, side, None)?;
+        assert_eq!(got.shape(), dv.shape());
+        let want: Vec<i64> = v
+            .iter()
+            .map(|q| {
+                a.partition_point(|x| match side {
+                    Side::Left => x.cmp_np(q) == Ordering::Less,
+                    Side::Right => x.cmp_np(q) != Ordering::Greater,
+                }) as i64
+            })
+            .collect();
+        assert_eq!(got.to_vec::<i64>()?, want, "{:?} len {len} {side:?}", T::DTYPE);
+    }
+    Ok(())
+}
+
+fn searchsorted_every_dtype(dev: &Device) -> Result<()> {
+    for len in [0, 1, 7, 300] {
+        for_every_dtype!(search_one, dev, len, 40);
+    }
+    Ok(())
+}
+
+fn searchsorted_sorter_and_promotion(dev: &Device) -> Result<()> {
+    let a = Array::from_slice(&[30i32, 10, 20, 10], &[4], dev)?;
+    let sorter = a.argsort(0, false, true)?;
+    let q = Array::from_slice(&[10.5f64, 10.0, 35.0, -1.0], &[4], dev)?;
+    assert_eq!(a.searchsorted(&q, Side::Left, Some(&sorter))?.to_vec::<i64>()?, vec![2, 0, 4, 0]);
+    assert_eq!(a.searchsorted(&q, Side::Right, Some(&sorter))?.to_vec::<i64>()?, vec![2, 2, 4, 0]);
+    let scalar = Array::full(&[], 20, DType::I32, dev)?;
+    let s = a.searchsorted(&scalar, Side::Right, Some(&sorter))?;
+    assert_eq!((s.shape().len(), s.to_vec::<i64>()?), (0, vec![3]));
+    let zeros = Array::from_slice(&[-0.0f32, 0.0], &[2], dev)?;
+    let z = Array::from_slice(&[0.0f32, -0.0], &[2], dev)?;
+    assert_eq!(zeros.searchsorted(&z, Side::Left, None)?.to_vec::<i64>()?, vec![0, 0], "-0.0 == +0.0");
+    assert_eq!(zeros.searchsorted(&z, Side::Right, None)?.to_vec::<i64>()?, vec![2, 2]);
+    assert!(a.reshape(&[2, 2])?.searchsorted(&q, Side::Left, None).is_err(), "a must be 1-D");
+    assert!(a.searchsorted(&q, Side::Left, Some(&q)).is_err(), "sorter must be integer");
+    Ok(())
+}
+
 test_on_devices!(
+    searchsorted_every_dtype,
+    searchsorted_sorter_and_promotion,
     every_dtype_length_and_pattern,
     tile_boundaries,
     integer_extremes,

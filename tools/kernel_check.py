@@ -341,7 +341,8 @@ def main():
             elif fam == "matmul":
                 want.add("%s_%s_tile" % (op, tag))
             elif fam == "sort":
-                paths = ("keys", "take") if op == "sortprep" else ("hist", "scan", "scatter", "index")
+                paths = {"sortprep": ("keys", "take"), "searchsorted": ("left", "right")}.get(
+                    op, ("hist", "scan", "scatter", "index"))
                 want |= {"%s_%s_%s" % (op, tag, p) for p in paths}
             elif fam == "gather":
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("s32", "s64")}

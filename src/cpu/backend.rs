@@ -60,6 +60,16 @@ impl Backend for Cpu {
         super::sort::sort(dtype, src, spec, out)
     }
 
+    fn searchsorted(
+        dtype: DType,
+        sorted: View<'_, CpuBuffer>,
+        values: View<'_, CpuBuffer>,
+        right: bool,
+        out: View<'_, CpuBuffer>,
+    ) -> Result<()> {
+        super::sort::searchsorted(dtype, sorted, values, right, out)
+    }
+
     fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_, CpuBuffer>], outputs: &[View<'_, CpuBuffer>]) -> Result<()> {
         super::linalg::linalg(op, dtype, inputs, outputs)
     }

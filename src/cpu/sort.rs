@@ -148,6 +148,68 @@ pub(crate) fn sort(dtype: DType, src: View<'_>, spec: SortSpec, out: View<'_>) -
     Ok(())
 }
 
+/// `out[i]` = the insertion point of `values[i]` in the sorted 1-D `sorted` (left: first
+/// position whose key is `>=` the value's key, right: `>`), in parallel over the values.
+pub(crate) fn searchsorted(dtype: DType, sorted: View<'_>, values: View<'_>, right: bool, out: View<'_>) -> Result<()> {
+    let (n, len) = (values.1.numel(), sorted.1.numel());
+    if out.1.numel() != n || !values.1.is_c_contiguous() || !sorted.1.is_c_contiguous() || !out.1.is_c_contiguous() {
+        return Err(Error::invalid(
+            "searchsorted",
+            "sorted, values and out must be contiguous, out as large as values",
+        ));
+    }
+    let isz = dtype.itemsize();
+    let (s, v, o) = (
+        SendPtr(view_ptr(sorted.0, sorted.1, isz)),
+        SendPtr(view_ptr(values.0, values.1, isz)),
+        SendPtr(view_ptr(out.0, out.1, 8)),
+    );
+    let map = KeyMap::new(dtype, false);
+    let _q = queue();
+    let search = move |i: usize| -> i64 {
+        // SAFETY: `i < n` and `mid < len`: elements of the contiguous views checked above.
+        let key = |p: *mut u8, j: usize| map.key(unsafe { read_bits_sized(p, j, isz) });
+        let k = key(v.get(), i);
+        let (mut lo, mut hi) = (0usize, len);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let m = key(s.get(), mid);
+            if if right { m <= k } else { m < k } {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo as i64
+    };
+    let tasks = n.div_ceil(PAR_CHUNK / 16).max(1);
+    let per = n.div_ceil(tasks);
+    for_tasks(tasks, worth_parallel(tasks, n * 16, PAR_CHUNK), |t| {
+        for i in t * per..((t + 1) * per).min(n) {
+            // SAFETY: `out` is a contiguous int64 view of `n` elements; each `i` written once.
+            unsafe { o.get().cast::<i64>().add(i).write_unaligned(search(i)) };
+        }
+    });
+    Ok(())
+}
+
+/// The raw bits of element `i` of the `isz`-byte elements at `p`, zero-extended.
+///
+/// # Safety
+/// Element `i` lies in readable memory.
+#[inline(always)]
+unsafe fn read_bits_sized(p: *const u8, i: usize, isz: usize) -> u64 {
+    // SAFETY: the caller's contract.
+    unsafe {
+        match isz {
+            1 => read_bits::<u8>(p, i),
+            2 => read_bits::<u16>(p, i),
+            4 => read_bits::<u32>(p, i),
+            _ => read_bits::<u64>(p, i),
+        }
+    }
+}
+
 /// One sort: where the rows are and what to write.
 #[derive(Clone, Copy)]
 struct Job {

@@ -630,8 +630,8 @@ mod nvrtc_tests {
         assert!(has("gather", DType::U16, "gather_u16") && has("gather", DType::U64, "scatter_u64"));
         assert!(has("matmul", DType::Bool, "matmul_bool") && has("matmul", DType::BF16, "matmul_bf16"));
         // 267 unary + 280 binary + 26 ternary + 169 cast + 8 copy + 8 gather + 104 reduce + 13 matmul
-        // + 13 sortprep + 4 radix
-        assert_eq!(units.len(), 892);
+        // + 13 sortprep + 13 searchsorted + 4 radix
+        assert_eq!(units.len(), 905);
         assert_eq!(kernel_prefix("cast_f32_f16_s64"), "cast_f32_f16");
         assert_eq!(kernel_prefix("sum_f32_full1"), "sum_f32");
         assert_eq!(kernel_prefix("matmul_f32_tile"), "matmul_f32");

@@ -134,6 +134,16 @@ impl Backend for Cuda {
         super::sort::sort(dtype, src, spec, out)
     }
 
+    fn searchsorted(
+        dtype: DType,
+        sorted: View<'_, CudaBuffer>,
+        values: View<'_, CudaBuffer>,
+        right: bool,
+        out: View<'_, CudaBuffer>,
+    ) -> Result<()> {
+        super::sort::searchsorted(dtype, sorted, values, right, out)
+    }
+
     fn linalg(
         op: Decomp,
         _dtype: DType,

@@ -142,6 +142,37 @@ pub(crate) fn sort(dtype: DType, src: View<'_>, spec: SortSpec, out: View<'_>) -
     // `s` is freed here, in stream order after the launches.
 }
 
+/// `out[i]` = the insertion point of `values[i]` in the sorted 1-D `sorted` (left: first
+/// position whose key is `>=` the value's, right: `>`); one binary search per value.
+pub(crate) fn searchsorted(dtype: DType, sorted: View<'_>, values: View<'_>, right: bool, out: View<'_>) -> Result<()> {
+    const OP: &str = "searchsorted";
+    let dev = out.0.device().clone();
+    let (n, len) = (values.1.numel(), sorted.1.numel());
+    if out.1.numel() != n || !values.1.is_c_contiguous() || !sorted.1.is_c_contiguous() || !out.1.is_c_contiguous() {
+        return Err(Error::invalid(OP, "sorted, values and out must be contiguous, out as large as values"));
+    }
+    let (ps, _, _) = check_view(OP, &dev, sorted.0, sorted.1, dtype.itemsize())?;
+    let (pv, _, _) = check_view(OP, &dev, values.0, values.1, dtype.itemsize())?;
+    let (po, _, _) = check_view(OP, &dev, out.0, out.1, 8)?;
+    if n == 0 {
+        return Ok(());
+    }
+    if len == 0 {
+        return super::fill(out.0, out.1, DType::I64, crate::dtype::Scalar::Int(0));
+    }
+    let args = SortArgs {
+        input: ps,
+        vals_in: pv,
+        out: po,
+        n: n as u64,
+        len: len as u64,
+        tiles: (n as u64).div_ceil(SORT_TILE),
+        ..SortArgs::default()
+    };
+    let path = if right { "right" } else { "left" };
+    launch(&dev, dtype, "searchsorted", path, elementwise_grid(&dev, n), &args)
+}
+
 /// One stable pass: histogram, scan, scatter.
 fn radix_pass(dev: &Arc<CudaDevice>, kdt: DType, tiles: u64, args: &SortArgs) -> Result<()> {
     let grid = tile_grid(dev, tiles);
@@ -176,7 +207,8 @@ fn launch(dev: &Arc<CudaDevice>, tag: DType, op: &str, path: &str, grid: u32, ar
     // views are contiguous `n`-element ranges in live buffers of this device; the scratch
     // buffers hold `n` keys and positions each and 256 counts per tile, and live until after
     // the last launch (freed in stream order). Positions written by `_keys` are `0..n`, and
-    // every pass permutes them, so `_take` reads inside the input.
+    // every pass permutes them, so `_take` reads inside the input. `searchsorted` reads `len`
+    // sorted elements and `n` values, all checked.
     unsafe { dev.launch(f, dims, &[bytemuck::bytes_of(args)]) }
 }
 

@@ -36,6 +36,7 @@ pub use crate::vocab::{BinaryOp, ReduceOp, UnaryOp};
 pub use einsum::einsum;
 pub use promote::{can_cast, can_cast_same_kind, result_type};
 pub(crate) use promote::{scalar_as, weak_result};
+pub use sort::Side;
 
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};

@@ -1,4 +1,5 @@
-//! Sorting: [`Array::sort`] and [`Array::argsort`] along any axis.
+//! Sorting and searching: [`Array::sort`] and [`Array::argsort`] along any axis, and
+//! [`Array::searchsorted`].
 //!
 //! The axis is moved last and the input copied to a contiguous `(rows, len)` array when it is
 //! not one already; one backend primitive sorts every row (a parallel radix or merge sort on the
@@ -7,10 +8,31 @@
 //! stable, so they agree bit for bit.
 
 use crate::dtype::DType;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::layout::normalize_axis;
 use crate::vocab::SortSpec;
 use crate::Array;
+
+/// Which insertion point [`Array::searchsorted`] returns for values equal to elements of the
+/// sorted array.
+///
+/// ```
+/// use devarray::{Array, Device, Side};
+/// let a = Array::from_slice(&[1i64, 2, 2, 3], &[4], &Device::Cpu)?;
+/// let v = Array::from_slice(&[2i64], &[1], &Device::Cpu)?;
+/// assert_eq!(Side::default(), Side::Left);
+/// assert_eq!(a.searchsorted(&v, Side::Left, None)?.to_vec::<i64>()?, vec![1]);
+/// assert_eq!(a.searchsorted(&v, Side::Right, None)?.to_vec::<i64>()?, vec![3]);
+/// # Ok::<(), devarray::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// Before the equal elements: the first `i` with `value <= a[i]` (NumPy's `side="left"`).
+    #[default]
+    Left,
+    /// After the equal elements: the first `i` with `value < a[i]` (`side="right"`).
+    Right,
+}
 
 impl Array {
     /// A sorted copy along `axis` (negative counts from the end), smallest first, or largest
@@ -86,5 +108,74 @@ impl Array {
             out.storage().sort(out.layout(), self.dtype(), (moved.storage().as_ref(), moved.layout()), spec)?;
         }
         out.permute_dims(&back)
+    }
+
+    /// For every element of `values`, the index (`int64`) at which inserting it into this
+    /// sorted 1-D array keeps it sorted: before equal elements with [`Side::Left`], after them
+    /// with [`Side::Right`]. The result has `values`' shape. With `sorter` (integer indices that
+    /// sort this array, as [`Array::argsort`] returns), the array is read in that order.
+    ///
+    /// Both are compared in their promoted dtype ([`crate::result_type`]), in the order of
+    /// [`Array::sort`]: NaNs after everything else, `-0.0 == +0.0`. One binary search per value,
+    /// on the device. The array must be sorted in that order; otherwise the result is some
+    /// position, as in NumPy.
+    ///
+    /// **Errors:** [`Error::InvalidArgument`] when this array is not 1-D or `sorter` is not a
+    /// 1-D integer array of its length; [`Error::DeviceMismatch`]; index errors from `sorter`.
+    ///
+    /// **For NumPy users:** `np.searchsorted(a, v, side, sorter)`.
+    ///
+    /// ```
+    /// use devarray::{Array, Device, Side};
+    /// let a = Array::from_slice(&[1.0f32, 2.0, 2.0, 3.0, f32::NAN], &[5], &Device::Cpu)?;
+    /// let v = Array::from_slice(&[2.0f32, 0.0, 9.0, f32::NAN], &[4], &Device::Cpu)?;
+    /// assert_eq!(a.searchsorted(&v, Side::Left, None)?.to_vec::<i64>()?, vec![1, 0, 4, 4]);
+    /// assert_eq!(a.searchsorted(&v, Side::Right, None)?.to_vec::<i64>()?, vec![3, 0, 4, 5]);
+    /// let b = Array::from_slice(&[3i32, 1, 2], &[3], &Device::Cpu)?;
+    /// let order = b.argsort(0, false, true)?;
+    /// let q = Array::from_slice(&[2i32], &[1], &Device::Cpu)?;
+    /// assert_eq!(b.searchsorted(&q, Side::Left, Some(&order))?.to_vec::<i64>()?, vec![1]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn searchsorted(&self, values: &Array, side: Side, sorter: Option<&Array>) -> Result<Array> {
+        const OP: &str = "searchsorted";
+        if self.ndim() != 1 {
+            return Err(Error::invalid(OP, format!("the sorted array must be 1-D, got shape {:?}", self.shape())));
+        }
+        self.check_same_device(OP, values)?;
+        let sorted = match sorter {
+            None => self.clone(),
+            Some(s) => {
+                self.check_same_device(OP, s)?;
+                if s.ndim() != 1 || s.shape()[0] != self.shape()[0] || !s.dtype().is_integer() {
+                    let msg = format!(
+                        "sorter must be 1-D integer indices of length {}, got {} of shape {:?}",
+                        self.shape()[0],
+                        s.dtype(),
+                        s.shape()
+                    );
+                    return Err(Error::invalid(OP, msg));
+                }
+                self.take(s, None)?
+            }
+        };
+        let dtype = crate::result_type(self.dtype(), values.dtype());
+        let sorted = sorted.astype_if(dtype)?.contiguous()?;
+        let values = values.astype_if(dtype)?.contiguous()?;
+        let out = Array::empty(values.shape(), DType::I64, &self.device())?;
+        if values.numel() > 0 {
+            let (s, v) = ((sorted.storage().as_ref(), sorted.layout()), (values.storage().as_ref(), values.layout()));
+            out.storage().searchsorted(out.layout(), dtype, s, v, side == Side::Right)?;
+        }
+        Ok(out)
+    }
+
+    /// This array in `dtype`: itself when it has it already, else a converted copy.
+    fn astype_if(&self, dtype: DType) -> Result<Array> {
+        if self.dtype() == dtype {
+            Ok(self.clone())
+        } else {
+            self.astype(dtype)
+        }
     }
 }

@@ -182,6 +182,11 @@ fn sort(args: &[u8], item: usize, path: u32) -> Result<Vec<Access>, String> {
         }
         3 => vec![range(a.counts, 256 * a.tiles, 8, "counts")?],
         5 => vec![range(a.vals_in, n, 8, "positions")?, range(a.out, n, 8, "output")?],
+        6 => vec![
+            range(a.input, a.len, isz, "sorted")?,
+            range(a.vals_in, n, isz, "values")?,
+            range(a.out, n, 8, "output")?,
+        ],
         other => return Err(format!("unknown sort kernel kind {other}")),
     };
     Ok(list)
