@@ -298,7 +298,66 @@ fn searchsorted_sorter_and_promotion(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+/// `unique` against a host reference: runs of equal values in the stable sorted order (NaNs
+/// equal to each other only with `equal_nan`).
+fn unique_one<T: Val>(dev: &Device, kind: &str, len: usize) -> Result<()> {
+    let host: Vec<T> = pattern(kind, len, len as u64 + 5).into_iter().map(T::from_f64).collect();
+    let x = Array::from_slice(&host, &[len], dev)?;
+    for equal_nan in [false, true] {
+        let order = reference(&host, len, false);
+        let same = |a: &T, b: &T| a.cmp_np(b) == Ordering::Equal && (equal_nan || !is_nan(a));
+        let mut starts: Vec<usize> = Vec::new();
+        for i in 0..order.len() {
+            if i == 0 || !same(&host[order[i] as usize], &host[order[i - 1] as usize]) {
+                starts.push(i);
+            }
+        }
+        let values: Vec<T> = starts.iter().map(|&s| host[order[s] as usize]).collect();
+        let first: Vec<i64> = starts.iter().map(|&s| order[s]).collect();
+        let ends: Vec<usize> = starts.iter().skip(1).copied().chain([order.len()]).collect();
+        let counts: Vec<i64> = starts.iter().zip(&ends).map(|(s, e)| (e - s) as i64).collect();
+        let mut inverse = vec![0i64; len];
+        for (g, (&s, &e)) in starts.iter().zip(&ends).enumerate() {
+            order[s..e].iter().for_each(|&j| inverse[j as usize] = g as i64);
+        }
+        let u = x.unique(equal_nan)?;
+        let what = format!("{:?} {kind} len {len} equal_nan {equal_nan}", T::DTYPE);
+        assert_eq!(bits(&u.values.to_vec::<T>()?), bits(&values), "{what} values");
+        assert_eq!(u.indices.to_vec::<i64>()?, first, "{what} indices");
+        assert_eq!(u.counts.to_vec::<i64>()?, counts, "{what} counts");
+        assert_eq!(u.inverse_indices.to_vec::<i64>()?, inverse, "{what} inverse");
+    }
+    Ok(())
+}
+
+#[allow(clippy::eq_op)] // the NaN test
+fn is_nan<T: Val>(a: &T) -> bool {
+    // NaN is the only value that is not equal to itself under `==`.
+    a != a
+}
+
+fn unique_every_dtype(dev: &Device) -> Result<()> {
+    for kind in ["dups", "specials", "random"] {
+        for len in [0, 1, 33, 300] {
+            for_every_dtype!(unique_one, dev, kind, len);
+        }
+    }
+    let x = Array::from_slice(&[2i8, 1, 2, 1, 1, 0], &[2, 3], dev)?;
+    let (v, inv) = x.unique_inverse()?;
+    assert_eq!((v.to_vec::<i8>()?, inv.shape().to_vec()), (vec![0, 1, 2], vec![2, 3]));
+    assert_eq!(inv.to_vec::<i64>()?, vec![2, 1, 2, 1, 1, 0]);
+    let (v, c) = x.unique_counts()?;
+    assert_eq!((v.to_vec::<i8>()?, c.to_vec::<i64>()?), (vec![0, 1, 2], vec![1, 3, 2]));
+    let nan = Array::from_slice(&[f32::NAN, -0.0, 0.0, f32::NAN], &[4], dev)?;
+    assert_eq!(nan.unique_values()?.numel(), 3, "each NaN distinct, -0.0 == +0.0");
+    let z = Array::zeros(&[0, 3], DType::U16, dev)?;
+    let u = z.unique_all()?;
+    assert_eq!((u.values.shape(), u.inverse_indices.shape()), (&[0usize][..], &[0usize, 3][..]));
+    Ok(())
+}
+
 test_on_devices!(
+    unique_every_dtype,
     searchsorted_every_dtype,
     searchsorted_sorter_and_promotion,
     every_dtype_length_and_pattern,

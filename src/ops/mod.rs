@@ -30,6 +30,7 @@ mod reduce;
 mod sort;
 mod ternary;
 mod unary;
+mod unique;
 
 pub(crate) use crate::vocab::BinaryKind;
 pub use crate::vocab::{BinaryOp, ReduceOp, UnaryOp};
@@ -37,6 +38,7 @@ pub use einsum::einsum;
 pub use promote::{can_cast, can_cast_same_kind, result_type};
 pub(crate) use promote::{scalar_as, weak_result};
 pub use sort::Side;
+pub use unique::Unique;
 
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
