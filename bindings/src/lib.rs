@@ -24,6 +24,7 @@ mod index;
 mod linalg;
 mod linalg_decomp;
 mod reduce;
+mod sort;
 
 use pyo3::prelude::*;
 
@@ -43,6 +44,10 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     linalg::register(m)?;
     linalg_decomp::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
+    m.add_function(wrap_pyfunction!(sort::sort, m)?)?;
+    m.add_function(wrap_pyfunction!(sort::argsort, m)?)?;
+    m.add_function(wrap_pyfunction!(sort::_searchsorted, m)?)?;
+    m.add_function(wrap_pyfunction!(sort::_unique, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take_along_axis, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_put, m)?)?;

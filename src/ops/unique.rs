@@ -138,6 +138,20 @@ impl Array {
         self.unique_parts(equal_nan, true)
     }
 
+    /// [`Array::unique`] that computes the inverse indices only when `inverse` is set (they
+    /// cost one more sort and a search); without it, `inverse_indices` is an uninitialised array of this
+    /// array's shape.
+    ///
+    /// ```
+    /// use devarray::{Array, Device};
+    /// let x = Array::from_slice(&[1u8, 1, 0], &[3], &Device::Cpu)?;
+    /// assert_eq!(x.unique_with(true, false)?.counts.to_vec::<i64>()?, vec![1, 2]);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn unique_with(&self, equal_nan: bool, inverse: bool) -> Result<Unique> {
+        self.unique_parts(equal_nan, inverse)
+    }
+
     /// Every output but the inverse indices, which only `inverse` computes (else empty).
     fn unique_parts(&self, equal_nan: bool, inverse: bool) -> Result<Unique> {
         let dev = self.device();
