@@ -26,4 +26,5 @@ python -m pytest bindings/tests -p no:cacheprovider -q -rs --durations=5
 # benches/python_ops.py's short mode: tiny sizes, every devarray result checked against NumPy.
 python benches/python_ops.py --short
 python benches/python_linalg.py --short
+python benches/python_sort.py --short
 echo "python: done in $((SECONDS - started))s"

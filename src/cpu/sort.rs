@@ -12,7 +12,8 @@
 //!
 //! Rows run in parallel when there are several; a single long row runs a parallel LSD radix
 //! sort (per-chunk histograms, one prefix over chunks, per-chunk scatters: the GPU algorithm).
-//! Short rows use the standard library's stable merge sort on the keys.
+//! Short rows use the standard library's stable merge sort on the keys. Integers and `bool`
+//! sorted by value carry no positions: their keys are sorted alone and turned back into values.
 
 use super::buffer::CpuBuffer;
 use super::parallel::{for_tasks, worth_parallel, SendPtr, PAR_CHUNK};
@@ -82,6 +83,23 @@ impl KeyMap {
             _ => KeyKind::Unsigned,
         };
         KeyMap { bits: 8 * dtype.itemsize() as u32, kind, descending }
+    }
+
+    /// Whether [`KeyMap::unkey`] recovers the element from its key: integers and bool (0/1),
+    /// not floats (`-0.0` and every NaN share keys).
+    pub(crate) fn invertible(self) -> bool {
+        !matches!(self.kind, KeyKind::Float(_))
+    }
+
+    /// The raw bits of the (integer or bool) element whose key is `k`.
+    #[inline(always)]
+    pub(crate) fn unkey(self, k: u64) -> u64 {
+        let all = u64::MAX >> (64 - self.bits);
+        let k = if self.descending { !k & all } else { k };
+        match self.kind {
+            KeyKind::Signed => k ^ (1u64 << (self.bits - 1)),
+            _ => k,
+        }
     }
 
     /// The key of an element whose raw bits (zero-extended) are `b`.
@@ -242,27 +260,28 @@ impl Job {
         // SAFETY: `sort` checked that `src` is a contiguous (rows, len) view of `isz`-byte
         // elements; row `r < rows` lies inside it, and elements are read with unaligned loads.
         let keys: Vec<K> = (0..len).map(|i| K::from_u64(self.map.key(unsafe { read_bits::<K>(row, i) }))).collect();
-        let order = argsort_keys(keys, threads);
-        self.write_row(r, &order);
-    }
-
-    /// Writes row `r` of the output from the sorted order of its elements.
-    fn write_row(self, r: usize, order: &[u32]) {
-        let len = self.spec.len;
-        if self.spec.indices {
-            let out = self.out.get().cast::<i64>().wrapping_add(r * len);
-            for (j, &i) in order.iter().enumerate() {
-                // SAFETY: `out` is a contiguous (rows, len) int64 view; row `r`, column `j < len`.
-                unsafe { out.add(j).write_unaligned(i64::from(i)) };
+        let out = self.out.get().wrapping_add(r * len * if self.spec.indices { 8 } else { self.isz });
+        if !self.spec.indices && self.map.invertible() {
+            // Integers and bool: equal keys are equal values, so the keys alone are sorted and
+            // turned back into values (no positions to carry).
+            let sorted = sort_keys(keys, threads);
+            for (j, k) in sorted.into_iter().enumerate() {
+                // SAFETY: `out` is row `r` of a contiguous (rows, len) view; `j < len`.
+                unsafe { write_bits::<K>(out, j, self.map.unkey(k.bits())) };
             }
             return;
         }
-        let (src, out) =
-            (self.src.get().wrapping_add(r * len * self.isz), self.out.get().wrapping_add(r * len * self.isz));
+        let order = argsort_keys(keys, threads);
         for (j, &i) in order.iter().enumerate() {
-            // SAFETY: both are contiguous (rows, len) views of `isz`-byte elements, `i, j < len`;
-            // `out` is a fresh output, so it does not overlap `src`.
-            unsafe { std::ptr::copy_nonoverlapping(src.add(i as usize * self.isz), out.add(j * self.isz), self.isz) };
+            // SAFETY: `out` is row `r` of a contiguous (rows, len) view of int64 indices or of
+            // `K`-wide values, `i, j < len`; `out` is fresh, so it does not overlap `src`.
+            unsafe {
+                if self.spec.indices {
+                    out.cast::<i64>().add(j).write_unaligned(i64::from(i));
+                } else {
+                    write_bits::<K>(out, j, read_bits::<K>(row, i as usize));
+                }
+            }
         }
     }
 }
@@ -284,6 +303,23 @@ unsafe fn read_bits<K: Key>(row: *const u8, i: usize) -> u64 {
     }
 }
 
+/// Writes the low `K::BYTES` bytes of `v` as element `i` of the `K`-wide elements at `row`.
+///
+/// # Safety
+/// Element `i` lies in memory writable for `K::BYTES` bytes.
+#[inline(always)]
+unsafe fn write_bits<K: Key>(row: *mut u8, i: usize, v: u64) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        match K::BYTES {
+            1 => row.add(i).write(v as u8),
+            2 => row.add(2 * i).cast::<u16>().write_unaligned(v as u16),
+            4 => row.add(4 * i).cast::<u32>().write_unaligned(v as u32),
+            _ => row.add(8 * i).cast::<u64>().write_unaligned(v),
+        }
+    }
+}
+
 /// The stable sorted order of `keys` (positions of the elements, smallest key first).
 fn argsort_keys<K: Key>(keys: Vec<K>, threads: usize) -> Vec<u32> {
     let len = keys.len();
@@ -296,56 +332,88 @@ fn argsort_keys<K: Key>(keys: Vec<K>, threads: usize) -> Vec<u32> {
     radix_sort(keys, order, threads).1
 }
 
-/// A stable LSD radix sort of `(keys, vals)` by key, 8 bits per pass; a pass whose digit is the
-/// same for every key is skipped. With `threads > 1`, each pass splits the array into chunks:
-/// per-chunk histograms in parallel, one prefix over (digit, chunk), per-chunk scatters in
-/// parallel (every chunk writes its own disjoint slots).
-fn radix_sort<K: Key>(mut keys: Vec<K>, mut vals: Vec<u32>, threads: usize) -> (Vec<K>, Vec<u32>) {
+/// `keys` sorted (no positions carried).
+fn sort_keys<K: Key>(mut keys: Vec<K>, threads: usize) -> Vec<K> {
+    if keys.len() < RADIX_MIN {
+        keys.sort_unstable();
+        return keys;
+    }
+    let none = vec![(); keys.len()];
+    radix_sort(keys, none, threads).0
+}
+
+/// Bits per digit: 11 for 32- and 64-bit keys (3 and 6 passes instead of 4 and 8; 2048
+/// counters fit the L1 cache), 8 for narrower ones.
+fn digit_bits<K: Key>() -> u32 {
+    if K::BYTES >= 4 {
+        11
+    } else {
+        8
+    }
+}
+
+/// A stable LSD radix sort of `(keys, vals)` by key ([`digit_bits`] per pass); a pass whose
+/// digit is the same for every key is skipped. With `threads > 1`, each pass splits the array
+/// into chunks: per-chunk histograms in parallel, one prefix over (digit, chunk), per-chunk
+/// scatters in parallel (every chunk writes its own disjoint slots).
+fn radix_sort<K: Key, V: Copy + Send + Sync>(mut keys: Vec<K>, mut vals: Vec<V>, threads: usize) -> (Vec<K>, Vec<V>) {
     let len = keys.len();
     let chunks = if threads > 1 { (threads * 4).min(len.div_ceil(PAR_CHUNK)).max(1) } else { 1 };
     let chunk = len.div_ceil(chunks);
+    let bits = digit_bits::<K>();
+    let buckets = 1usize << bits;
     let mut tmp_k = keys.clone();
     let mut tmp_v = vals.clone();
-    for pass in 0..K::BYTES {
-        let shift = 8 * pass as u32;
-        let digit = move |k: K| ((k.bits() >> shift) & 0xff) as usize;
-        let hists: Vec<[usize; 256]> = super::parallel::map_tasks(chunks, chunks > 1, |c| {
-            let mut h = [0usize; 256];
+    for shift in (0..8 * K::BYTES as u32).step_by(bits as usize) {
+        let digit = move |k: K| ((k.bits() >> shift) as usize) & (buckets - 1);
+        let hists: Vec<Vec<usize>> = super::parallel::map_tasks(chunks, chunks > 1, |c| {
+            let mut h = vec![0usize; buckets];
             keys[c * chunk..((c + 1) * chunk).min(len)].iter().for_each(|&k| h[digit(k)] += 1);
             h
         });
         let total = |d: usize| hists.iter().map(|h| h[d]).sum::<usize>();
-        if (0..256).any(|d| total(d) == len) {
+        if (0..buckets).any(|d| total(d) == len) {
             continue;
         }
-        let mut offsets = vec![[0usize; 256]; chunks];
+        let mut offsets = vec![vec![0usize; buckets]; chunks];
         let mut run = 0;
-        for d in 0..256 {
+        for d in 0..buckets {
             for c in 0..chunks {
                 offsets[c][d] = run;
                 run += hists[c][d];
             }
         }
-        let (ko, vo) = (SendPtr(tmp_k.as_mut_ptr().cast()), SendPtr(tmp_v.as_mut_ptr().cast()));
-        let (keys_ref, vals_ref, offsets_ref) = (&keys, &vals, &offsets);
-        for_tasks(chunks, chunks > 1, |c| {
-            let mut at = offsets_ref[c];
-            let range = c * chunk..((c + 1) * chunk).min(len);
-            for (&k, &v) in keys_ref[range.clone()].iter().zip(&vals_ref[range]) {
-                let slot = &mut at[digit(k)];
-                // SAFETY: the prefix gives every (digit, chunk) pair a disjoint range of slots
-                // inside `0..len` sized by its count, so each slot is written once, by one task.
-                unsafe {
-                    ko.get().cast::<K>().add(*slot).write(k);
-                    vo.get().cast::<u32>().add(*slot).write(v);
-                }
-                *slot += 1;
-            }
-        });
+        scatter_pass((&keys, &vals), (&mut tmp_k, &mut tmp_v), &offsets, chunk, digit);
         std::mem::swap(&mut keys, &mut tmp_k);
         std::mem::swap(&mut vals, &mut tmp_v);
     }
     (keys, vals)
+}
+
+/// One radix pass's scatter: chunk `c` of `src` goes to the slots `offsets[c]` start, by digit.
+fn scatter_pass<K: Key, V: Copy + Send + Sync>(
+    src: (&[K], &[V]),
+    dst: (&mut [K], &mut [V]),
+    offsets: &[Vec<usize>],
+    chunk: usize,
+    digit: impl Fn(K) -> usize + Sync,
+) {
+    let len = src.0.len();
+    let (ko, vo) = (SendPtr(dst.0.as_mut_ptr().cast()), SendPtr(dst.1.as_mut_ptr().cast()));
+    for_tasks(offsets.len(), offsets.len() > 1, |c| {
+        let mut at = offsets[c].clone();
+        let range = c * chunk..((c + 1) * chunk).min(len);
+        for (&k, &v) in src.0[range.clone()].iter().zip(&src.1[range]) {
+            let slot = &mut at[digit(k)];
+            // SAFETY: the prefix gives every (digit, chunk) pair a disjoint range of slots
+            // inside `0..len` sized by its count, so each slot is written once, by one task.
+            unsafe {
+                ko.get().cast::<K>().add(*slot).write(k);
+                vo.get().cast::<V>().add(*slot).write(v);
+            }
+            *slot += 1;
+        }
+    });
 }
 
 #[cfg(test)]
