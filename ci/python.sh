@@ -30,4 +30,5 @@ python benches/python_linalg.py --short
 python benches/python_dask.py --short
 python benches/python_random.py --short
 python benches/python_scan.py --short
+python benches/python_sort.py --short
 echo "python: done in $((SECONDS - started))s"

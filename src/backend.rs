@@ -11,6 +11,7 @@ use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::layout::Layout;
 use crate::vocab::Decomp;
+use crate::vocab::SortSpec;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, ScanOp, Signature, UnaryOp};
 use crate::vocab::{Counter, RandomDist};
 
@@ -101,6 +102,23 @@ pub(crate) trait Backend {
     /// the same values on every backend (`kernels/random.cu`). `dist.supports(dtype)` is checked
     /// by the op layer; a backend refuses other dtypes with `UnsupportedDType`.
     fn random(dist: RandomDist, dtype: DType, ctr: Counter, out: View<'_, Self::Buffer>) -> Result<()>;
+    /// Sorts every row of the C-contiguous `(spec.rows, spec.len)` view `src` of `dtype`
+    /// stably by the order-preserving key (`src/cpu/sort.rs`; NaNs last, `-0.0 == +0.0`,
+    /// reversed when `spec.descending`) into the C-contiguous `out`: the values (`dtype`), or
+    /// with `spec.indices` the `int64` index of each sorted element within its row.
+    fn sort(dtype: DType, src: View<'_, Self::Buffer>, spec: SortSpec, out: View<'_, Self::Buffer>) -> Result<()>;
+
+    /// `out[i]` = the insertion point of `values[i]` in `sorted` (a C-contiguous 1-D view,
+    /// ascending by the sort key): the first position whose key is `>=` (or with `right`, `>`)
+    /// the value's key. `sorted` and `values` have `dtype`, both C-contiguous; `out` is a
+    /// C-contiguous `int64` view with as many elements as `values`.
+    fn searchsorted(
+        dtype: DType,
+        sorted: View<'_, Self::Buffer>,
+        values: View<'_, Self::Buffer>,
+        right: bool,
+        out: View<'_, Self::Buffer>,
+    ) -> Result<()>;
 
     /// Copies view `src` into view `dst` (same shape, `itemsize`-byte elements), as if `src`
     /// were read completely before anything is written.

@@ -84,7 +84,9 @@ pub use dlpack::{DLPackTensor, ExportOptions};
 pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
-pub use ops::{can_cast, can_cast_same_kind, einsum, result_type, BinaryOp, Operand, ReduceOp, ScanOp, UnaryOp};
+pub use ops::{
+    can_cast, can_cast_same_kind, einsum, result_type, BinaryOp, Operand, ReduceOp, ScanOp, Side, UnaryOp, Unique,
+};
 pub use probe::{devices_report, DevicesReport};
 pub use slicing::{IntoAxisSlice, SteppedRange};
 pub use stream::{Event, Stream, StreamGuard};

@@ -14,6 +14,7 @@ use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::vocab::Decomp;
+use crate::vocab::SortSpec;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, ScanOp, Signature, UnaryOp};
 use crate::vocab::{Counter, RandomDist};
 use crate::Device;
@@ -292,6 +293,44 @@ impl Storage {
 }
 
 impl Storage {
+    /// Sorts every row of the contiguous `(spec.rows, spec.len)` view `src` of `dtype` into
+    /// this output (see [`Backend::sort`]): values of `dtype`, or `int64` indices.
+    pub(crate) fn sort(&self, out: &Layout, dtype: DType, src: (&Storage, &Layout), spec: SortSpec) -> Result<()> {
+        match self {
+            Storage::Cpu(o) => Cpu::sort(dtype, view_on::<Cpu>("sort", self, src)?, spec, (o, out)),
+            Storage::Cuda(o) => Cuda::sort(dtype, view_on::<Cuda>("sort", self, src)?, spec, (o, out)),
+        }
+    }
+
+    /// `out[i]` = the insertion point of `values[i]` in the sorted 1-D `sorted`, both of
+    /// `dtype` and contiguous, into this `int64` output (see [`Backend::searchsorted`]).
+    pub(crate) fn searchsorted(
+        &self,
+        out: &Layout,
+        dtype: DType,
+        sorted: (&Storage, &Layout),
+        values: (&Storage, &Layout),
+        right: bool,
+    ) -> Result<()> {
+        const OP: &str = "searchsorted";
+        match self {
+            Storage::Cpu(o) => Cpu::searchsorted(
+                dtype,
+                view_on::<Cpu>(OP, self, sorted)?,
+                view_on::<Cpu>(OP, self, values)?,
+                right,
+                (o, out),
+            ),
+            Storage::Cuda(o) => Cuda::searchsorted(
+                dtype,
+                view_on::<Cuda>(OP, self, sorted)?,
+                view_on::<Cuda>(OP, self, values)?,
+                right,
+                (o, out),
+            ),
+        }
+    }
+
     /// `out = a @ b` over a batch: 3-D views `(batch, m, k) @ (batch, k, n) -> (batch, m, n)`,
     /// all of `dtype`, `out` C-contiguous (see [`Backend::matmul`]).
     pub(crate) fn matmul(

@@ -480,6 +480,22 @@ pub(crate) struct ReduceDims {
     pub(crate) inner: usize,
 }
 
+/// A sort of every row of a contiguous `(rows, len)` array (`Backend::sort`): stable, by the
+/// order-preserving key of `src/cpu/sort.rs` (NaNs last, `-0.0 == +0.0`), reversed when
+/// `descending` (equal keys still keep their order). Writes the sorted values, or with
+/// `indices` the `int64` position of each sorted element within its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct SortSpec {
+    /// Rows sorted independently.
+    pub(crate) rows: usize,
+    /// Elements per row.
+    pub(crate) len: usize,
+    /// Largest first (NaNs first too: the exact reverse of the ascending key order).
+    pub(crate) descending: bool,
+    /// Write `int64` indices (argsort) instead of values (sort).
+    pub(crate) indices: bool,
+}
+
 /// A decomposition or solver as the backends see it (`Backend::linalg`). Inputs are
 /// C-contiguous `(batch, m, n)`; each op's outputs, with `k = min(m, n)`:
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -344,6 +344,10 @@ def main():
                 want.add("%s_%s_tile" % (op, tag))
             elif fam == "random":
                 want.add("%s_%s_ctr" % (op, tag))
+            elif fam == "sort":
+                paths = {"sortprep": ("keys", "take"), "searchsorted": ("left", "right")}.get(
+                    op, ("hist", "scan", "scatter", "index"))
+                want |= {"%s_%s_%s" % (op, tag, p) for p in paths}
             elif fam == "gather":
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("s32", "s64")}
             elif fam == "cast":

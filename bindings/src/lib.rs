@@ -26,6 +26,7 @@ mod linalg_decomp;
 mod random;
 mod reduce;
 mod scan;
+mod sort;
 
 use pyo3::prelude::*;
 
@@ -47,6 +48,10 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     random::register(m)?;
     scan::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
+    m.add_function(wrap_pyfunction!(sort::sort, m)?)?;
+    m.add_function(wrap_pyfunction!(sort::argsort, m)?)?;
+    m.add_function(wrap_pyfunction!(sort::_searchsorted, m)?)?;
+    m.add_function(wrap_pyfunction!(sort::_unique, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take_along_axis, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_put, m)?)?;

@@ -5,6 +5,7 @@ use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
 use crate::vocab::Decomp;
+use crate::vocab::SortSpec;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, ScanOp, Signature, UnaryOp};
 use crate::vocab::{Counter, RandomDist};
 
@@ -64,6 +65,20 @@ impl Backend for Cpu {
 
     fn matmul(dtype: DType, a: View<'_, CpuBuffer>, b: View<'_, CpuBuffer>, out: View<'_, CpuBuffer>) -> Result<()> {
         super::matmul::matmul(dtype, a, b, out)
+    }
+
+    fn sort(dtype: DType, src: View<'_, CpuBuffer>, spec: SortSpec, out: View<'_, CpuBuffer>) -> Result<()> {
+        super::sort::sort(dtype, src, spec, out)
+    }
+
+    fn searchsorted(
+        dtype: DType,
+        sorted: View<'_, CpuBuffer>,
+        values: View<'_, CpuBuffer>,
+        right: bool,
+        out: View<'_, CpuBuffer>,
+    ) -> Result<()> {
+        super::sort::searchsorted(dtype, sorted, values, right, out)
     }
 
     fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_, CpuBuffer>], outputs: &[View<'_, CpuBuffer>]) -> Result<()> {

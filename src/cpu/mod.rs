@@ -19,6 +19,7 @@ pub(crate) mod parallel;
 pub(crate) mod random;
 pub(crate) mod reduce;
 pub(crate) mod scan;
+pub(crate) mod sort;
 pub(crate) mod staged;
 pub(crate) mod strided;
 pub(crate) mod ternary;

@@ -36,6 +36,7 @@ pub(crate) mod ops;
 pub(crate) mod random;
 pub(crate) mod reduce;
 pub(crate) mod scan;
+pub(crate) mod sort;
 pub(crate) mod stream;
 
 #[cfg(feature = "emulator")]

@@ -21,6 +21,7 @@ use crate::backend::{Backend, View};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::vocab::Decomp;
+use crate::vocab::SortSpec;
 use crate::vocab::{BinaryOp, ReduceOp, ScanOp, Signature, UnaryOp};
 use crate::vocab::{Counter, RandomDist};
 use crate::vocab::{Input, ReduceDims};
@@ -152,6 +153,20 @@ impl Backend for Cuda {
     /// Not yet: the decompositions wait for the cuSOLVER integration. Refused with a typed
     /// error rather than copied to the host and back behind the caller's back (devarray never
     /// moves data implicitly).
+    fn sort(dtype: DType, src: View<'_, CudaBuffer>, spec: SortSpec, out: View<'_, CudaBuffer>) -> Result<()> {
+        super::sort::sort(dtype, src, spec, out)
+    }
+
+    fn searchsorted(
+        dtype: DType,
+        sorted: View<'_, CudaBuffer>,
+        values: View<'_, CudaBuffer>,
+        right: bool,
+        out: View<'_, CudaBuffer>,
+    ) -> Result<()> {
+        super::sort::searchsorted(dtype, sorted, values, right, out)
+    }
+
     fn linalg(
         op: Decomp,
         _dtype: DType,

@@ -29,8 +29,10 @@ mod promote;
 mod reduce;
 mod scan;
 mod search;
+mod sort;
 mod ternary;
 mod unary;
+mod unique;
 
 pub(crate) use crate::vocab::BinaryKind;
 pub use crate::vocab::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
@@ -38,6 +40,8 @@ pub use einsum::einsum;
 pub use promote::{can_cast, can_cast_same_kind, result_type};
 pub(crate) use promote::{scalar_as, weak_result};
 pub(crate) use search::mask_select;
+pub use sort::Side;
+pub use unique::Unique;
 
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};

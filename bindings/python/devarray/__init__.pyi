@@ -37,6 +37,7 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
+    "argsort",
     "argwhere",
     "asarray",
     "asin",
@@ -146,12 +147,14 @@ __all__ = [
     "remainder",
     "reshape",
     "result_type",
+    "searchsorted",
     "set_transfer_guard",
     "round",
     "sign",
     "signbit",
     "sin",
     "sinh",
+    "sort",
     "sqrt",
     "square",
     "squeeze",
@@ -164,6 +167,10 @@ __all__ = [
     "matmul",
     "einsum",
     "tensordot",
+    "unique_all",
+    "unique_counts",
+    "unique_inverse",
+    "unique_values",
     "vecdot",
     "linalg",
     "random",
@@ -299,6 +306,24 @@ class ndarray:
     ) -> ndarray: ...
     def argmin(self, axis: int | None = None, keepdims: builtins.bool = False) -> ndarray: ...
     def argmax(self, axis: int | None = None, keepdims: builtins.bool = False) -> ndarray: ...
+    def sort(
+        self,
+        axis: int = -1,
+        kind: str | None = None,
+        order: None = None,
+        *,
+        descending: builtins.bool = False,
+        stable: builtins.bool | None = None,
+    ) -> None: ...
+    def argsort(
+        self,
+        axis: int = -1,
+        kind: str | None = None,
+        order: None = None,
+        *,
+        descending: builtins.bool = False,
+        stable: builtins.bool | None = None,
+    ) -> ndarray: ...
     def all(self, axis: _Axes = None, keepdims: builtins.bool = False) -> ndarray: ...
     def any(self, axis: _Axes = None, keepdims: builtins.bool = False) -> ndarray: ...
     def get(self) -> numpy.ndarray[Any, Any]: ...
@@ -557,6 +582,20 @@ def argmin(x: ndarray, /, *, axis: int | None = None, keepdims: builtins.bool = 
 def argmax(x: ndarray, /, *, axis: int | None = None, keepdims: builtins.bool = False) -> ndarray: ...
 def all(x: ndarray, /, *, axis: _Axes = None, keepdims: builtins.bool = False) -> ndarray: ...
 def any(x: ndarray, /, *, axis: _Axes = None, keepdims: builtins.bool = False) -> ndarray: ...
+
+# ----- sorting, searching, sets ---------------------------------------------------------------
+
+def sort(x: ndarray, /, *, axis: int = -1, descending: builtins.bool = False, stable: builtins.bool = True) -> ndarray: ...
+def argsort(
+    x: ndarray, /, *, axis: int = -1, descending: builtins.bool = False, stable: builtins.bool = True
+) -> ndarray: ...
+def searchsorted(
+    x1: ndarray, x2: Any, /, *, side: Literal["left", "right"] = "left", sorter: ndarray | None = None
+) -> ndarray: ...
+def unique_all(x: ndarray, /) -> tuple[ndarray, ndarray, ndarray, ndarray]: ...
+def unique_counts(x: ndarray, /) -> tuple[ndarray, ndarray]: ...
+def unique_inverse(x: ndarray, /) -> tuple[ndarray, ndarray]: ...
+def unique_values(x: ndarray, /) -> ndarray: ...
 
 # ----- elementwise functions ------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 import math
 import operator
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from . import _devarray as _core
 from ._devarray import Device, DType, ndarray
@@ -430,6 +430,68 @@ def put(a: ndarray, ind: Any, v: Any, /) -> None:
     _core._put(a, ind, v)
 
 
+def searchsorted(x1: ndarray, x2: Any, /, *, side: str = "left", sorter: ndarray | None = None) -> ndarray:
+    """Indices (int64) where inserting the elements of ``x2`` into the sorted 1-D ``x1`` keeps
+    it sorted (Array API / NumPy ``searchsorted``): ``side="left"`` before equal elements,
+    ``"right"`` after them; ``sorter`` holds indices that sort ``x1``. Compared in the promoted
+    dtype, in the sort's order (NaNs last, ``-0.0 == +0.0``); one binary search per element on
+    the device. ``x2`` may be a host value (copied to ``x1``'s device first); ``sorter`` is gathered
+    through on the device (one bounds flag is read back)."""
+    if not isinstance(x2, ndarray):
+        x2 = asarray(x2, device=x1.device)
+    return _core._searchsorted(x1, x2, side, sorter)
+
+
+class UniqueAllResult(NamedTuple):
+    """``unique_all``'s result."""
+
+    values: ndarray
+    indices: ndarray
+    inverse_indices: ndarray
+    counts: ndarray
+
+
+class UniqueCountsResult(NamedTuple):
+    """``unique_counts``'s result."""
+
+    values: ndarray
+    counts: ndarray
+
+
+class UniqueInverseResult(NamedTuple):
+    """``unique_inverse``'s result."""
+
+    values: ndarray
+    inverse_indices: ndarray
+
+
+def unique_all(x: ndarray, /) -> UniqueAllResult:
+    """The unique values of ``x`` (flattened, ascending, NaNs last and each NaN distinct), the
+    index of each value's first occurrence, the inverse indices (``x``'s shape) and the counts.
+    Runs on the device; the number of unique values is read to the host (a synchronisation;
+    an output size, which the transfer guard allows at every level, as for ``nonzero``)."""
+    return UniqueAllResult(*_core._unique(x, False, True))
+
+
+def unique_counts(x: ndarray, /) -> UniqueCountsResult:
+    """The unique values of ``x`` and how often each occurs (see ``unique_all``)."""
+    values, _, _, counts = _core._unique(x, False, False)
+    return UniqueCountsResult(values, counts)
+
+
+def unique_inverse(x: ndarray, /) -> UniqueInverseResult:
+    """The unique values of ``x`` and, for every element, the index of its value (see
+    ``unique_all``)."""
+    values, _, inverse, _ = _core._unique(x, False, True)
+    return UniqueInverseResult(values, inverse)
+
+
+def unique_values(x: ndarray, /) -> ndarray:
+    """The unique values of ``x``, ascending, NaNs last and each NaN distinct (see
+    ``unique_all``)."""
+    return _core._unique(x, False, False)[0]
+
+
 def split(x: ndarray, indices_or_sections: Any, /, axis: int = 0) -> list[ndarray]:
     """Views of ``x`` split along ``axis`` (NumPy's ``split``): an int gives that many equal
     pieces (``ValueError`` when the length does not divide), a sequence gives the split
@@ -601,8 +663,8 @@ class _Info:
 
     def capabilities(self) -> dict[str, Any]:
         """Optional features: boolean indexing is supported (``x[mask]`` on the device, other
-        mask keys through the host); so are data-dependent output shapes (``nonzero``: the
-        count is read to the host)."""
+        mask keys through the host); so are data-dependent output shapes (``nonzero`` and
+        ``unique_*``: the output size is read to the host)."""
         return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": None}
 
     def default_device(self) -> Device:

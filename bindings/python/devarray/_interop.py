@@ -10,6 +10,7 @@ devarray cannot do as NumPy would (an unsupported ufunc, method or keyword) retu
 
 from __future__ import annotations
 
+import builtins
 import operator
 from typing import Any, Callable
 
@@ -299,6 +300,54 @@ def _argmin(a, axis=None, out=None, *, keepdims=False):
     if out is not None:
         return NotImplemented
     return _core.argmin(a, axis=axis, keepdims=keepdims)
+
+
+# ----- sorting, searching, sets ---------------------------------------------------------------
+
+_SORT_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
+
+
+def _sort_args(a, axis, kind, order):
+    """``(array, axis)`` for NumPy's sort functions (``axis=None`` sorts the flattened array), or
+    ``None`` when an option devarray does not have was given."""
+    if order is not None or kind not in _SORT_KINDS:
+        return None
+    if axis is None:
+        return _core.reshape(a, (-1,)), -1
+    return a, operator.index(axis)
+
+
+@implements(np.sort)
+def _sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    args = _sort_args(a, axis, kind, order)
+    if args is None:
+        return NotImplemented
+    return _core.sort(args[0], axis=args[1])
+
+
+@implements(np.argsort)
+def _argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+    args = _sort_args(a, axis, kind, order)
+    if args is None:
+        return NotImplemented
+    return _core.argsort(args[0], axis=args[1])
+
+
+@implements(np.searchsorted)
+def _searchsorted(a, v, side="left", sorter=None):
+    if not isinstance(a, ndarray) or (sorter is not None and not isinstance(sorter, ndarray)):
+        return NotImplemented
+    return _array_api.searchsorted(a, v, side=side, sorter=sorter)
+
+
+@implements(np.unique)
+def _unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *, equal_nan=True,
+            sorted=True):
+    if axis is not None or not isinstance(ar, ndarray):
+        return NotImplemented
+    values, index, inverse, counts = _core._unique(ar, builtins.bool(equal_nan), builtins.bool(return_inverse))
+    extra = [r for r, want in ((index, return_index), (inverse, return_inverse), (counts, return_counts)) if want]
+    return (values, *extra) if extra else values
 
 
 @implements(np.all)

@@ -8,6 +8,7 @@ use crate::cuda::launch::{decode_layout, EwArgs, IndexPath, RedArgs, VEC_BYTES};
 use crate::cuda::matmul::MatmulArgs;
 use crate::cuda::random::RandArgs;
 use crate::cuda::scan::ScanArgs;
+use crate::cuda::sort::{SortArgs, SORT_TILE};
 
 /// One range of device memory a launch reads or writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +40,7 @@ pub(crate) fn accesses(kernel: &Kernel, grid_x: u32, params: &[Vec<u8>]) -> Resu
             let path = kernel.name.rsplit('_').next().unwrap_or("");
             scan(path, &params[0], item as u64)
         }
+        Abi::Sort { item, path } => sort(&params[0], item, path),
         Abi::Unknown => Ok(Vec::new()),
     }
 }
@@ -182,6 +184,56 @@ fn matmul(args: &[u8], item: usize) -> Result<Vec<Access>, String> {
         operand(a.out, [1, 1, outputs], [0, 0, 1], "output")?,
     ];
     Ok(list.into_iter().flatten().collect())
+}
+
+/// The ranges of a sort kernel (`kernels/sort.cu`): `n` keys or elements of `item` bytes, `n`
+/// 8-byte positions, `256 * tiles` 8-byte counts, per kernel kind.
+fn sort(args: &[u8], item: usize, path: u32) -> Result<Vec<Access>, String> {
+    let a: SortArgs = bytemuck::pod_read_unaligned(args);
+    if a.n == 0 {
+        return Ok(Vec::new());
+    }
+    if a.len == 0 || a.tiles != a.n.div_ceil(SORT_TILE) {
+        return Err(format!("len = {} and tiles = {} for n = {}", a.len, a.tiles, a.n));
+    }
+    let range = |addr: u64, count: u64, size: u64, what: &str| -> Result<Access, String> {
+        let bytes = count.checked_mul(size).ok_or_else(|| format!("{what}: size overflows"))?;
+        Ok(Access { addr, bytes, what: what.to_string() })
+    };
+    let (n, isz) = (a.n, item as u64);
+    let row_digit = a.flags & 2 != 0;
+    let list = match path {
+        0 => vec![
+            range(a.input, n, isz, "input")?,
+            range(a.out, n, isz, "keys out")?,
+            range(a.vals_out, n, 8, "positions out")?,
+        ],
+        1 => vec![
+            range(a.input, n, isz, "input")?,
+            range(a.vals_in, n, 8, "positions")?,
+            range(a.out, n, isz, "output")?,
+        ],
+        2 | 4 => {
+            let mut l = vec![range(a.counts, 256 * a.tiles, 8, "counts")?, range(a.vals_in, n, 8, "positions in")?];
+            if !row_digit || path == 4 {
+                l.push(range(a.input, n, isz, "keys in")?);
+            }
+            if path == 4 {
+                l.push(range(a.out, n, isz, "keys out")?);
+                l.push(range(a.vals_out, n, 8, "positions out")?);
+            }
+            l
+        }
+        3 => vec![range(a.counts, 256 * a.tiles, 8, "counts")?],
+        5 => vec![range(a.vals_in, n, 8, "positions")?, range(a.out, n, 8, "output")?],
+        6 => vec![
+            range(a.input, a.len, isz, "sorted")?,
+            range(a.vals_in, n, isz, "values")?,
+            range(a.out, n, 8, "output")?,
+        ],
+        other => return Err(format!("unknown sort kernel kind {other}")),
+    };
+    Ok(list)
 }
 
 #[cfg(test)]

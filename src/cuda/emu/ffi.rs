@@ -64,6 +64,9 @@ pub(crate) enum Abi {
     Random { item: usize },
     /// `(ScanArgs)` (`kernels/scan.cu`): the element size of input, output and partials.
     Scan { item: usize },
+    /// `(SortArgs)` (`kernels/sort.cu`): the key/element size and the kernel kind (0 keys,
+    /// 1 take, 2 hist, 3 scan, 4 scatter, 5 index).
+    Sort { item: usize, path: u32 },
     /// Anything else: no pointer checks.
     Unknown,
 }
@@ -114,6 +117,7 @@ fn kernel_of(raw: *const RawKernel) -> Kernel {
         3 => Abi::Matmul { item: info[0] },
         4 => Abi::Random { item: info[0] },
         5 => Abi::Scan { item: info[0] },
+        6 => Abi::Sort { item: info[0], path: k.abi_info[1] },
         _ => Abi::Unknown,
     };
     let nparams = (k.nparams as usize).min(k.param_size.len());

@@ -1,0 +1,237 @@
+//! Sort launches (`kernels/sort.cu`, ABI.md "Sort ABI"): a stable LSD radix sort, 8 bits per
+//! pass, of order-preserving keys carrying each element's flat position.
+//!
+//! Segmented sorting: all rows are sorted in one sequence of passes. The key passes sort the
+//! whole `(rows, len)` array stably by key; then passes over the digits of the row number
+//! (`position / len`, only as many bytes as `rows - 1` needs) sort it stably by row. The result
+//! is every row sorted by key, equal keys in their original order: the same order the CPU
+//! backend's per-row stable sorts give. One sequence of launches serves one long row and many
+//! short ones alike (no per-row launches), at the cost of `ceil(log256(rows))` extra passes.
+//!
+//! Each pass is three launches: `_hist` (a 256-bin histogram per 2048-element tile), `_scan`
+//! (one block, an exclusive scan of the digit-major histograms), `_scatter` (per tile, in
+//! order, each element to its digit's running offset plus its rank among equal digits: warp
+//! ballots, then a prefix over the block's warps). No pass needs blocks to communicate within a
+//! launch, so any grid size is correct and the emulator's one-block-at-a-time order is exact.
+
+use super::context::{CudaBuffer, CudaDevice};
+use super::elementwise::check_view;
+use super::launch::{grid_size, kernel_name, max_grid_override};
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+use crate::layout::Layout;
+use crate::vocab::SortSpec;
+use bytemuck::{Pod, Zeroable};
+use std::sync::Arc;
+
+/// The family holding `sortprep_*` and `radix_*`.
+const FAMILY: &str = "sort";
+/// Threads per block of every sort kernel (`DA_SORT_BLOCK`).
+pub(crate) const SORT_BLOCK: u32 = 256;
+/// Elements per histogram/scatter tile (`DA_SORT_TILE`).
+pub(crate) const SORT_TILE: u64 = 2048;
+/// `flags` bit: invert the keys (descending order).
+const DESCENDING: u32 = 1;
+/// `flags` bit: the digit comes from the row number (`position / len`), not the key.
+const ROW_DIGIT: u32 = 2;
+
+/// One view taking part: its buffer and its layout.
+pub(crate) type View<'a> = (&'a CudaBuffer, &'a Layout);
+
+/// `struct SortArgs` (the only parameter of every sort kernel).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Pod, Zeroable)]
+pub(crate) struct SortArgs {
+    pub(crate) input: u64,
+    pub(crate) vals_in: u64,
+    pub(crate) out: u64,
+    pub(crate) vals_out: u64,
+    pub(crate) counts: u64,
+    pub(crate) n: u64,
+    pub(crate) len: u64,
+    pub(crate) tiles: u64,
+    pub(crate) shift: u32,
+    pub(crate) flags: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<SortArgs>() == 72);
+
+/// The unsigned dtype whose width the keys of `dtype` have (the `radix_*` module tag).
+fn key_dtype(dtype: DType) -> DType {
+    match dtype.itemsize() {
+        1 => DType::U8,
+        2 => DType::U16,
+        4 => DType::U32,
+        _ => DType::U64,
+    }
+}
+
+/// Digit passes over the row numbers `0..rows`: one per byte `rows - 1` needs.
+pub(crate) fn row_passes(rows: usize) -> u32 {
+    let bits = usize::BITS - rows.saturating_sub(1).leading_zeros();
+    bits.div_ceil(8)
+}
+
+/// The scratch of one sort: keys and positions, twice each (passes ping-pong), and the counts.
+struct Scratch {
+    keys: [CudaBuffer; 2],
+    vals: [CudaBuffer; 2],
+    counts: CudaBuffer,
+}
+
+impl Scratch {
+    fn alloc(dev: &Arc<CudaDevice>, n: usize, key_bytes: usize, tiles: u64) -> Result<Scratch> {
+        let too_big = || Error::invalid("sort", format!("{n} elements need more scratch than the address space"));
+        let kb = n.checked_mul(key_bytes).ok_or_else(too_big)?;
+        let vb = n.checked_mul(8).ok_or_else(too_big)?;
+        let cb = usize::try_from(tiles).ok().and_then(|t| t.checked_mul(256 * 8)).ok_or_else(too_big)?;
+        Ok(Scratch {
+            keys: [dev.alloc(kb)?, dev.alloc(kb)?],
+            vals: [dev.alloc(vb)?, dev.alloc(vb)?],
+            counts: dev.alloc(cb)?,
+        })
+    }
+}
+
+/// Sorts every row of the contiguous `(spec.rows, spec.len)` view `src` of `dtype` into `out`:
+/// the values (`out` of `dtype`) or their `int64` indices within the row (`spec.indices`).
+pub(crate) fn sort(dtype: DType, src: View<'_>, spec: SortSpec, out: View<'_>) -> Result<()> {
+    const OP: &str = "sort";
+    let dev = out.0.device().clone();
+    let n = spec.rows.checked_mul(spec.len).ok_or_else(|| Error::invalid(OP, "rows * len overflows"))?;
+    if src.1.numel() != n || out.1.numel() != n || !src.1.is_c_contiguous() || !out.1.is_c_contiguous() {
+        return Err(Error::invalid(OP, format!("src and out must be contiguous ({}, {})", spec.rows, spec.len)));
+    }
+    let out_item = if spec.indices { 8 } else { dtype.itemsize() };
+    let (px, _, _) = check_view(OP, &dev, src.0, src.1, dtype.itemsize())?;
+    let (po, _, _) = check_view(OP, &dev, out.0, out.1, out_item)?;
+    if n == 0 {
+        return Ok(());
+    }
+    let kdt = key_dtype(dtype);
+    let tiles = (n as u64).div_ceil(SORT_TILE);
+    let s = Scratch::alloc(&dev, n, kdt.itemsize(), tiles)?;
+    let base =
+        SortArgs { n: n as u64, len: spec.len as u64, tiles, counts: s.counts.device_ptr(), ..SortArgs::default() };
+    let flags = if spec.descending { DESCENDING } else { 0 };
+    let keys = SortArgs { input: px, out: s.keys[0].device_ptr(), vals_out: s.vals[0].device_ptr(), flags, ..base };
+    launch(&dev, dtype, "sortprep", "keys", elementwise_grid(&dev, n), &keys)?;
+    let key_passes = 8 * kdt.itemsize() as u32 / 8;
+    let mut cur = 0;
+    for pass in 0..key_passes + row_passes(spec.rows) {
+        let (shift, flags) = if pass < key_passes { (8 * pass, 0) } else { (8 * (pass - key_passes), ROW_DIGIT) };
+        let args = SortArgs {
+            input: s.keys[cur].device_ptr(),
+            vals_in: s.vals[cur].device_ptr(),
+            out: s.keys[1 - cur].device_ptr(),
+            vals_out: s.vals[1 - cur].device_ptr(),
+            shift,
+            flags,
+            ..base
+        };
+        radix_pass(&dev, kdt, tiles, &args)?;
+        cur = 1 - cur;
+    }
+    let vals_in = s.vals[cur].device_ptr();
+    if spec.indices {
+        launch(&dev, kdt, "radix", "index", elementwise_grid(&dev, n), &SortArgs { vals_in, out: po, ..base })
+    } else {
+        let take = SortArgs { input: px, vals_in, out: po, ..base };
+        launch(&dev, dtype, "sortprep", "take", elementwise_grid(&dev, n), &take)
+    }
+    // `s` is freed here, in stream order after the launches.
+}
+
+/// `out[i]` = the insertion point of `values[i]` in the sorted 1-D `sorted` (left: first
+/// position whose key is `>=` the value's, right: `>`); one binary search per value.
+pub(crate) fn searchsorted(dtype: DType, sorted: View<'_>, values: View<'_>, right: bool, out: View<'_>) -> Result<()> {
+    const OP: &str = "searchsorted";
+    let dev = out.0.device().clone();
+    let (n, len) = (values.1.numel(), sorted.1.numel());
+    if out.1.numel() != n || !values.1.is_c_contiguous() || !sorted.1.is_c_contiguous() || !out.1.is_c_contiguous() {
+        return Err(Error::invalid(OP, "sorted, values and out must be contiguous, out as large as values"));
+    }
+    let (ps, _, _) = check_view(OP, &dev, sorted.0, sorted.1, dtype.itemsize())?;
+    let (pv, _, _) = check_view(OP, &dev, values.0, values.1, dtype.itemsize())?;
+    let (po, _, _) = check_view(OP, &dev, out.0, out.1, 8)?;
+    if n == 0 {
+        return Ok(());
+    }
+    if len == 0 {
+        return super::fill(out.0, out.1, DType::I64, crate::dtype::Scalar::Int(0));
+    }
+    let args = SortArgs {
+        input: ps,
+        vals_in: pv,
+        out: po,
+        n: n as u64,
+        len: len as u64,
+        tiles: (n as u64).div_ceil(SORT_TILE),
+        ..SortArgs::default()
+    };
+    let path = if right { "right" } else { "left" };
+    launch(&dev, dtype, "searchsorted", path, elementwise_grid(&dev, n), &args)
+}
+
+/// One stable pass: histogram, scan, scatter.
+fn radix_pass(dev: &Arc<CudaDevice>, kdt: DType, tiles: u64, args: &SortArgs) -> Result<()> {
+    let grid = tile_grid(dev, tiles);
+    launch(dev, kdt, "radix", "hist", grid, args)?;
+    launch(dev, kdt, "radix", "scan", 1, args)?;
+    launch(dev, kdt, "radix", "scatter", grid, args)
+}
+
+/// Blocks for a one-element-per-thread grid-stride kernel over `n` elements.
+fn elementwise_grid(dev: &Arc<CudaDevice>, n: usize) -> u32 {
+    grid_size(n as u64, SORT_BLOCK, dev.grid_limits())
+}
+
+/// Blocks for the tile kernels: one per tile, at most a wave (tiles are grid-strided).
+fn tile_grid(dev: &Arc<CudaDevice>, tiles: u64) -> u32 {
+    let limits = dev.grid_limits();
+    let per_sm = (limits.threads_per_multiprocessor / SORT_BLOCK).max(1);
+    let mut cap = u64::from(limits.multiprocessors.max(1)) * u64::from(per_sm);
+    cap = cap.min(u64::from(limits.max_grid_x.max(1)));
+    if let Some(max) = max_grid_override() {
+        cap = cap.min(u64::from(max));
+    }
+    tiles.min(cap).max(1) as u32
+}
+
+/// One launch of `{op}_{tag}_{path}` with `grid` blocks of [`SORT_BLOCK`].
+fn launch(dev: &Arc<CudaDevice>, tag: DType, op: &str, path: &str, grid: u32, args: &SortArgs) -> Result<()> {
+    let name = kernel_name(op, &[tag.tag(), path]);
+    let f = dev.function(FAMILY, tag, &name)?;
+    let dims = super::api::LaunchDims { grid: [grid, 1, 1], block: [SORT_BLOCK, 1, 1], shared_bytes: 0 };
+    // SAFETY: `f` has the sort ABI (one SortArgs). `sort` checked that the input and output
+    // views are contiguous `n`-element ranges in live buffers of this device; the scratch
+    // buffers hold `n` keys and positions each and 256 counts per tile, and live until after
+    // the last launch (freed in stream order). Positions written by `_keys` are `0..n`, and
+    // every pass permutes them, so `_take` reads inside the input. `searchsorted` reads `len`
+    // sorted elements and `n` values, all checked.
+    unsafe { dev.launch(f, dims, &[bytemuck::bytes_of(args)]) }
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::*;
+
+    #[test]
+    fn row_passes_cover_the_row_numbers() {
+        assert_eq!(row_passes(0), 0);
+        assert_eq!(row_passes(1), 0);
+        assert_eq!(row_passes(2), 1);
+        assert_eq!(row_passes(256), 1);
+        assert_eq!(row_passes(257), 2);
+        assert_eq!(row_passes(1 << 16), 2);
+        assert_eq!(row_passes((1 << 16) + 1), 3);
+    }
+
+    #[test]
+    fn keys_have_the_width_of_the_dtype() {
+        assert_eq!(key_dtype(DType::Bool), DType::U8);
+        assert_eq!(key_dtype(DType::BF16), DType::U16);
+        assert_eq!(key_dtype(DType::F32), DType::U32);
+        assert_eq!(key_dtype(DType::I64), DType::U64);
+    }
+}
