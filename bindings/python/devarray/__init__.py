@@ -116,6 +116,7 @@ from ._devarray import (
     zeros_like,
 )
 from ._dlpack import DLDeviceType
+from ._printing import get_printoptions, printoptions, set_printoptions
 from ._nanfunctions import nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar
 from .linalg import tensordot
 
@@ -173,6 +174,7 @@ __all__ = sorted(
         "from_dlpack",
         "full",
         "full_like",
+        "get_printoptions",
         "get_transfer_guard",
         "iinfo",
         "inf",
@@ -198,6 +200,8 @@ __all__ = sorted(
         "prod",
         "reshape",
         "result_type",
+        "printoptions",
+        "set_printoptions",
         "set_transfer_guard",
         "squeeze",
         "stack",
