@@ -76,7 +76,7 @@ mod storage;
 mod stream;
 mod vocab;
 
-pub use array::{Array, ArrayDisplay, IndexItem, PrintOptions, Selection};
+pub use array::{Array, ArrayDisplay, IndexItem, PrintOptions, Selection, ShapeDim};
 pub use cpu::{cpu_cache_bytes, cpu_cache_trim};
 pub use device::{Device, DeviceInfo, DEVICE_ENV};
 pub use dlpack::{DLPackTensor, ExportOptions};

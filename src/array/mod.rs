@@ -12,6 +12,7 @@ mod views;
 pub use display::{ArrayDisplay, PrintOptions};
 pub use gather::Selection;
 pub use index::IndexItem;
+pub use views::ShapeDim;
 
 use crate::dtype::DType;
 use crate::error::{Error, Result};
