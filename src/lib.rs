@@ -83,7 +83,7 @@ pub use dlpack::{DLPackTensor, ExportOptions};
 pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
-pub use ops::{can_cast, can_cast_same_kind, einsum, result_type, BinaryOp, Operand, ReduceOp, UnaryOp};
+pub use ops::{can_cast, can_cast_same_kind, einsum, result_type, Axes, BinaryOp, Operand, Reduce, ReduceOp, UnaryOp};
 pub use probe::{devices_report, DevicesReport};
 pub use slicing::{IntoAxisSlice, SteppedRange};
 pub use stream::{Event, Stream, StreamGuard};

@@ -49,7 +49,8 @@ fn reshape_infers_one_minus_one(dev: &Device) -> devarray::Result<()> {
     assert_eq!(a.reshape(&[-1])?.shape(), &[24]);
     assert_eq!(a.reshape(&[2isize, -1, 3])?.shape(), &[2, 4, 3]);
     assert_eq!(a.reshape(&[2i64, 12])?.shape(), &[2, 12]);
-    assert_eq!(a.reshape(&vec![3usize, 8])?.shape(), &[3, 8]);
+    let dims: Vec<usize> = vec![3, 8];
+    assert_eq!(a.reshape(&dims)?.shape(), &[3, 8]);
     // Non-contiguous: the inferred shape copies or views exactly as the explicit one.
     let t = a.transpose();
     assert_eq!(t.reshape(&[-1])?.to_vec::<i32>()?, t.reshape(&[24])?.to_vec::<i32>()?);

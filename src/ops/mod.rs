@@ -27,6 +27,7 @@ mod matmul;
 mod operators;
 mod promote;
 mod reduce;
+mod reduce_with;
 mod ternary;
 mod unary;
 
@@ -35,6 +36,7 @@ pub use crate::vocab::{BinaryOp, ReduceOp, UnaryOp};
 pub use einsum::einsum;
 pub use promote::{can_cast, can_cast_same_kind, result_type};
 pub(crate) use promote::{scalar_as, weak_result};
+pub use reduce_with::{Axes, Reduce};
 
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
