@@ -57,6 +57,10 @@ fn summarised_past_the_threshold(dev: &Device) -> devarray::Result<()> {
     let tf = m.transpose().flip(Some(&[0]))?;
     let first = tf.display()?.to_string();
     assert!(first.starts_with("[[  99,  199,  299, ..., 9799, 9899, 9999],\n [  98,  198,"), "{first}");
+    // A broadcast (zero-stride, read-only) view prints its repeated rows.
+    let rows = Array::ones(&[3], DType::F32, dev)?.broadcast_to(&[2000, 3])?;
+    let want = "[[1., 1., 1.],\n [1., 1., 1.],\n [1., 1., 1.],\n ...,\n [1., 1., 1.],\n [1., 1., 1.],\n [1., 1., 1.]]";
+    assert_eq!(shown(&rows)?, want);
     // Options: threshold, edgeitems, precision, linewidth, suppress.
     let mut o = PrintOptions::default();
     o.threshold = 5;
