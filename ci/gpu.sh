@@ -19,6 +19,7 @@ source ci/cuda-tools.sh  # NVRTC from PyPI: kernels are compiled at run time for
 
 echo "--- devices"
 cargo run --quiet --example tour >/dev/null
+cargo run --quiet --example ergonomics >/dev/null
 cargo test --quiet --test cuda_backend without_a_usable_device_every_entry_point_errors -- --nocapture
 
 echo "--- cargo test --all-targets (CUDA tests on the GPU)"

@@ -52,6 +52,9 @@ RUSTDOCFLAGS="-D warnings -D missing_docs" cargo doc --no-deps --quiet
 step "tour example"
 cargo run --quiet --example tour >/dev/null
 
+step "ergonomics example (operators, s![..], Reduce options, display())"
+cargo run --quiet --example ergonomics >/dev/null
+
 step "kernels: NVRTC for sm_70/80/90 + resource checks, CPU semantics of the kernel sources"
 bash ci/kernels.sh
 

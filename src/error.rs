@@ -30,7 +30,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///     other => panic!("expected a shape error, got {other:?}"),
 /// }
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     // ----- shapes and indices -------------------------------------------------------------
@@ -361,5 +361,93 @@ impl Error {
     /// A [`Error::InvalidArgument`].
     pub(crate) fn invalid(op: &'static str, msg: impl Into<String>) -> Self {
         Error::InvalidArgument { op, msg: msg.into() }
+    }
+}
+
+impl Error {
+    /// The variant's name (`"ShapeMismatch"`), as `Debug` shows it in brackets.
+    ///
+    /// ```
+    /// use devarray::{Array, DType, Device};
+    /// let a = Array::zeros(&[2, 3], DType::F32, &Device::Cpu)?;
+    /// assert_eq!(a.reshape(&[4, 2]).unwrap_err().kind(), "ShapeMismatch");
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::ShapeMismatch { .. } => "ShapeMismatch",
+            Error::AxisOutOfRange { .. } => "AxisOutOfRange",
+            Error::RepeatedAxis { .. } => "RepeatedAxis",
+            Error::IndexOutOfBounds { .. } => "IndexOutOfBounds",
+            Error::SizeOverflow { .. } => "SizeOverflow",
+            Error::TooManyDims { .. } => "TooManyDims",
+            Error::InvalidArgument { .. } => "InvalidArgument",
+            Error::EmptyReduction { .. } => "EmptyReduction",
+            Error::NotSquare { .. } => "NotSquare",
+            Error::SingularMatrix { .. } => "SingularMatrix",
+            Error::NotPositiveDefinite { .. } => "NotPositiveDefinite",
+            Error::NoConvergence { .. } => "NoConvergence",
+            Error::UnsupportedOnDevice { .. } => "UnsupportedOnDevice",
+            Error::DTypeMismatch { .. } => "DTypeMismatch",
+            Error::UnsupportedDType { .. } => "UnsupportedDType",
+            Error::DeviceMismatch { .. } => "DeviceMismatch",
+            Error::CudaUnavailable { .. } => "CudaUnavailable",
+            Error::BadDeviceName { .. } => "BadDeviceName",
+            Error::OutOfMemory { .. } => "OutOfMemory",
+            Error::Driver { .. } => "Driver",
+            Error::LibraryUnavailable { .. } => "LibraryUnavailable",
+            Error::Kernel { .. } => "Kernel",
+            Error::ReadOnly { .. } => "ReadOnly",
+            Error::HostLength { .. } => "HostLength",
+            Error::DLPackVersion { .. } => "DLPackVersion",
+            Error::DLPackDType { .. } => "DLPackDType",
+            Error::DLPackDevice { .. } => "DLPackDevice",
+            Error::DLPackMalformed { .. } => "DLPackMalformed",
+            Error::DLPackExport { .. } => "DLPackExport",
+            Error::DLPackStream { .. } => "DLPackStream",
+            Error::DLPackMemory { .. } => "DLPackMemory",
+            Error::InvalidIndex { .. } => "InvalidIndex",
+        }
+    }
+}
+
+/// The `Display` text after the variant's name in brackets:
+/// `[ShapeMismatch] add: shape [2, 3] is incompatible with shape [4]...`. This is what a
+/// `main` that returns `Result<(), devarray::Error>` prints for an error, so it reads as a
+/// message rather than a struct dump (match on the variant to get at the fields).
+///
+/// ```
+/// use devarray::{Array, DType, Device};
+/// let a = Array::zeros(&[2, 3], DType::F32, &Device::Cpu)?;
+/// let e = a.reshape(&[4, 2]).unwrap_err();
+/// assert_eq!(format!("{e:?}"), format!("[ShapeMismatch] {e}"));
+/// # Ok::<(), devarray::Error>(())
+/// ```
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{}] {}", self.kind(), self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Array, DType, Device, Error};
+
+    #[test]
+    fn debug_reads_as_the_message_with_the_variant_in_brackets() {
+        let a = Array::zeros(&[2, 3], DType::F32, &Device::Cpu).unwrap();
+        let b = Array::zeros(&[4], DType::F32, &Device::Cpu).unwrap();
+        let e = a.add(&b).unwrap_err();
+        let text = format!("{e:?}");
+        assert!(text.starts_with("[ShapeMismatch] add: "), "{text}");
+        assert!(text.contains("[2, 3]") && text.contains("[4]"), "{text}");
+        assert!(!text.contains("op:") && !text.contains('{'), "not a struct dump: {text}");
+        assert_eq!(text, format!("[ShapeMismatch] {e}"));
+        // `{:#?}` too: what `fn main() -> Result<(), Error>` prints after "Error: ".
+        assert_eq!(format!("{e:#?}"), text);
+        let e = a.sum(Some(&[5]), false).unwrap_err();
+        assert_eq!(format!("{e:?}"), format!("[AxisOutOfRange] {e}"));
+        let e = Error::invalid("reshape", "only one -1");
+        assert_eq!(format!("{e:?}"), "[InvalidArgument] reshape: only one -1");
     }
 }

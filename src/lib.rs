@@ -25,7 +25,7 @@
 //! | host → device | [`Array::from_slice`], [`Array::from_ndarray`] | `devarray.asarray(obj)` |
 //! | device → host | [`Array::to_vec`], [`Array::to_ndarray`], [`Array::copy_to_host`] | `x.get()`, `devarray.asnumpy(x)`, `numpy.asarray(x, copy=True)` |
 //! | one element | [`Array::item`], [`Array::item_scalar`] | `x.item()`, `float(x)`, `int(x)` |
-//! | values as text | [`Array::format_values`] | `repr(x)` |
+//! | values as text | [`Array::display`] (NumPy's layout; [`PrintOptions`]) | `repr(x)`, `str(x)` (`devarray.set_printoptions`) |
 //! | device → device | [`Array::to_device`] | `x.to_device(d)` |
 //!
 //! In Python, `numpy.asarray(x)` without `copy=True` raises `TypeError` on every device (the CPU
@@ -77,7 +77,7 @@ mod storage;
 mod stream;
 mod vocab;
 
-pub use array::{Array, IndexItem, Selection};
+pub use array::{Array, ArrayDisplay, IndexItem, PrintOptions, Selection, ShapeDim};
 pub use cpu::{cpu_cache_bytes, cpu_cache_trim};
 pub use device::{Device, DeviceInfo, DEVICE_ENV};
 pub use dlpack::{DLPackTensor, ExportOptions};
@@ -85,7 +85,8 @@ pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
 pub use ops::{
-    can_cast, can_cast_same_kind, einsum, result_type, BinaryOp, Operand, ReduceOp, ScanOp, Side, UnaryOp, Unique,
+    can_cast, can_cast_same_kind, einsum, result_type, Axes, BinaryOp, Operand, Reduce, ReduceOp, ScanOp, Side,
+    UnaryOp, Unique,
 };
 pub use probe::{devices_report, DevicesReport};
 pub use slicing::{IntoAxisSlice, SteppedRange};

@@ -223,11 +223,13 @@ fn format_values_like_numpy(dev: &Device) -> devarray::Result<()> {
     assert_eq!(Array::full(&[], 1.5, DType::F64, dev)?.format_values()?, "1.5");
     assert_eq!(Array::zeros(&[0], DType::F64, dev)?.format_values()?, "[]");
     // Each dtype at its own precision: str(np.float32(0.1)) == "0.1", not 0.10000000149011612.
-    assert_eq!(Array::from_slice(&[0.1f32, -2.5], &[2], dev)?.format_values()?, "[0.1, -2.5]");
-    assert_eq!(Array::from_slice(&[half::bf16::from_f32(0.1)], &[1], dev)?.format_values()?, "[0.1]");
+    // Columns aligned as NumPy aligns them.
+    assert_eq!(Array::from_slice(&[0.1f32, -2.5], &[2], dev)?.format_values()?, "[ 0.1, -2.5]");
+    // bfloat16 as ml_dtypes prints it (C++'s %g of the value: 6 significant digits).
+    assert_eq!(Array::from_slice(&[half::bf16::from_f32(0.1)], &[1], dev)?.format_values()?, "[0.100098]");
     // Summarised like np.set_printoptions(threshold=5, edgeitems=1).
     let big = Array::arange(0.0, 12.0, 1.0, DType::I32, dev)?.reshape(&[3, 4])?;
-    assert_eq!(big.format_values_summarized(5, 1)?, "[[0, ..., 3],\n ...,\n [8, ..., 11]]");
+    assert_eq!(big.format_values_summarized(5, 1)?, "[[ 0, ...,  3],\n ...,\n [ 8, ..., 11]]");
     assert_eq!(big.format_values_summarized(100, 1)?, big.format_values()?);
     // Debug never shows values.
     let dbg = format!("{a:?}");

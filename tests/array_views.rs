@@ -17,7 +17,10 @@ fn reshape_views_and_copies(dev: &Device) -> devarray::Result<()> {
     let r = a.reshape(&[4, 6])?;
     assert_eq!(r.to_ndarray::<i32>()?, h.clone().into_shape_with_order(IxDyn(&[4, 6])).unwrap());
     assert_eq!(a.reshape(&[24])?.strides(), &[1]);
-    assert!(matches!(a.reshape(&[]), Err(Error::ShapeMismatch { .. })), "24 elements cannot become a 0-d array");
+    assert!(
+        matches!(a.reshape(&[] as &[usize]), Err(Error::ShapeMismatch { .. })),
+        "24 elements cannot become a 0-d array"
+    );
     // A transposed array cannot be flattened as a view: reshape copies, reshape_view refuses.
     let t = a.transpose();
     assert!(matches!(t.reshape_view(&[24]), Err(Error::ShapeMismatch { op: "reshape_view", .. })));
@@ -34,7 +37,43 @@ fn reshape_views_and_copies(dev: &Device) -> devarray::Result<()> {
     assert_eq!(e.reshape(&[3, 0, 7])?.shape(), &[3, 0, 7]);
     let scalar = Array::full(&[], 5, DType::I32, dev)?;
     assert_eq!(scalar.reshape(&[1, 1])?.to_vec::<i32>()?, vec![5]);
-    assert_eq!(scalar.reshape(&[1, 1])?.reshape(&[])?.item::<i32>()?, 5);
+    assert_eq!(scalar.reshape(&[1, 1])?.reshape(&[] as &[usize])?.item::<i32>()?, 5);
+    Ok(())
+}
+
+fn reshape_infers_one_minus_one(dev: &Device) -> devarray::Result<()> {
+    let (a, h) = sample(dev)?;
+    let want = h.clone().into_shape_with_order(IxDyn(&[4, 6])).unwrap();
+    assert_eq!(a.reshape(&[4, -1])?.to_ndarray::<i32>()?, want);
+    assert_eq!(a.reshape(&[-1, 6])?.shape(), &[4, 6]);
+    assert_eq!(a.reshape(&[-1])?.shape(), &[24]);
+    assert_eq!(a.reshape(&[2isize, -1, 3])?.shape(), &[2, 4, 3]);
+    assert_eq!(a.reshape(&[2i64, 12])?.shape(), &[2, 12]);
+    let dims: Vec<usize> = vec![3, 8];
+    assert_eq!(a.reshape(&dims)?.shape(), &[3, 8]);
+    // Non-contiguous: the inferred shape copies or views exactly as the explicit one.
+    let t = a.transpose();
+    assert_eq!(t.reshape(&[-1])?.to_vec::<i32>()?, t.reshape(&[24])?.to_vec::<i32>()?);
+    assert_eq!(t.reshape_view(&[2, 2, 3, -1])?.shape(), &[2, 2, 3, 2]);
+    assert!(matches!(t.reshape_view(&[-1]), Err(Error::ShapeMismatch { op: "reshape_view", .. })));
+    // 0-size: -1 next to non-zero lengths is 0; next to a 0 it is ambiguous (NumPy refuses too).
+    let e = Array::zeros(&[0, 3], DType::F32, dev)?;
+    assert_eq!(e.reshape(&[-1, 6])?.shape(), &[0, 6]);
+    assert!(matches!(e.reshape(&[0, -1]), Err(Error::InvalidArgument { op: "reshape", .. })));
+    // A 0-d array has one element.
+    let scalar = Array::full(&[], 5, DType::I32, dev)?;
+    assert_eq!(scalar.reshape(&[1, -1])?.shape(), &[1, 1]);
+    // Typed errors, each naming what was wrong.
+    let two = a.reshape(&[-1, -1, 2]).unwrap_err();
+    assert!(matches!(two, Error::InvalidArgument { op: "reshape", .. }), "{two:?}");
+    assert!(two.to_string().contains("only one length can be -1"), "{two}");
+    let neg = a.reshape(&[-2, -12]).unwrap_err();
+    assert!(matches!(neg, Error::InvalidArgument { .. }) && neg.to_string().contains("length -2"), "{neg}");
+    let odd = a.reshape(&[5, -1]).unwrap_err();
+    assert!(matches!(odd, Error::ShapeMismatch { op: "reshape", .. }), "{odd:?}");
+    assert!(odd.to_string().contains("24 elements do not divide into rows of 5"), "{odd}");
+    assert!(matches!(a.reshape(&[isize::MAX, -1]), Err(Error::ShapeMismatch { .. })));
+    assert!(matches!(a.reshape(&[i64::MIN]), Err(Error::InvalidArgument { .. })));
     Ok(())
 }
 
@@ -266,6 +305,7 @@ test_on_devices!(
     overlapping_copies_between_imports,
     overflowing_shapes_and_too_many_axes,
     reshape_views_and_copies,
+    reshape_infers_one_minus_one,
     permutations,
     slicing_matches_ndarray,
     broadcast_expand_squeeze_flip,

@@ -91,7 +91,7 @@ impl Lay {
             Lay::Transposed(r, c) => Ok(base.reshape(&[r, c])?.transpose()),
             Lay::Flipped(_) => base.flip(None),
             Lay::Broadcast(r, c) => base.broadcast_to(&[r, c]),
-            Lay::Scalar0d => base.reshape(&[]),
+            Lay::Scalar0d => base.reshape(&[] as &[usize]),
             Lay::Empty => base.reshape(&[3, 0]),
             Lay::NineDims => base.reshape(&[2; 9])?.permute_dims(&[8, 0, 7, 1, 6, 2, 5, 3, 4]),
         }

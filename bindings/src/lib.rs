@@ -7,8 +7,9 @@
 //! the Array API namespace and the NumPy protocol dispatch tables.
 //!
 //! Gaps waiting for core primitives (see `bindings/README.md`): advanced indexing is composed
-//! from one view and one copy per selected position (no gather/scatter kernel), and `repr` of
-//! arrays above 1000 elements shows no values (no summarising formatter).
+//! from one view and one copy per selected position (no gather/scatter kernel). `repr` and
+//! `str` print with NumPy's layout through the core's `Array::display_with`, under the print
+//! options of `devarray.set_printoptions` (`python/devarray/_printing.py`).
 
 mod args;
 mod array;

@@ -1,6 +1,8 @@
 //! The [`Array`] type: a dtype, a [`Layout`] and a reference-counted buffer on one device.
 
 mod creation;
+mod display;
+mod display_float;
 mod gather;
 mod index;
 mod index_device;
@@ -8,8 +10,10 @@ mod join;
 mod transfer;
 mod views;
 
+pub use display::{ArrayDisplay, PrintOptions};
 pub use gather::Selection;
 pub use index::IndexItem;
+pub use views::ShapeDim;
 
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -207,7 +211,7 @@ impl Array {
 
 impl fmt::Debug for Array {
     /// Shape, dtype, device and layout; never the values (reading them would be an implicit
-    /// device-to-host copy; use [`Array::to_vec`] or [`Array::format_values`]).
+    /// device-to-host copy; use [`Array::to_vec`] or [`Array::display`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Array")
             .field("shape", &self.shape())

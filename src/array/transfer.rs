@@ -188,7 +188,8 @@ impl Array {
         Ok(out)
     }
 
-    /// Formats the values like the body of NumPy's `repr` (an explicit device → host copy).
+    /// The values as text, like the body of NumPy's `repr` with no summarising (an explicit
+    /// device → host copy): `x.display_with(..)` with `threshold` unlimited, as a `String`.
     /// Each dtype prints at its own precision: a `float32` prints the shortest text that reads
     /// back as the same `float32`.
     ///
@@ -205,7 +206,8 @@ impl Array {
 
     /// Like [`Array::format_values`], but arrays with more than `threshold` elements show only
     /// the first and last `edgeitems` entries of each long axis, with `...` between (NumPy's
-    /// `threshold` and `edgeitems` print options; NumPy's defaults are 1000 and 3).
+    /// `threshold` and `edgeitems` print options; NumPy's defaults are 1000 and 3; see
+    /// [`Array::display`] for the other options).
     ///
     /// ```
     /// use devarray::{Array, DType, Device};
@@ -214,13 +216,8 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn format_values_summarized(&self, threshold: usize, edgeitems: usize) -> Result<String> {
-        let values: Vec<String> = crate::dispatch_dtype!(self.dtype(), T => {
-            self.to_vec::<T>()?.into_iter().map(element_text).collect()
-        });
-        let edge = if self.numel() > threshold { Some(edgeitems) } else { None };
-        let mut out = String::new();
-        format_nested(&mut out, self.shape(), &values, 0, edge);
-        Ok(out)
+        let options = crate::PrintOptions { threshold, edgeitems, ..Default::default() };
+        Ok(self.display_with(&options)?.to_string())
     }
 
     fn check_element<T: Element>(&self, op: &'static str) -> Result<()> {
@@ -230,48 +227,4 @@ impl Array {
             Err(Error::DTypeMismatch { op, expected: T::DTYPE, actual: self.dtype() })
         }
     }
-}
-
-/// The shortest text that reads back as the same value of `T` (Rust's `Display` does this for
-/// every element type except the 16-bit floats, which `half` prints at `f32` precision).
-fn element_text<T: Element>(v: T) -> String {
-    let Scalar::Float(x) = v.to_scalar() else { return v.to_string() };
-    if !matches!(T::DTYPE, crate::DType::F16 | crate::DType::BF16) || !x.is_finite() {
-        return v.to_string();
-    }
-    (1..=8)
-        .map(|digits| format!("{:.*e}", digits - 1, x).parse::<f64>().unwrap_or(x))
-        .find(|&short| T::from_scalar(Scalar::Float(short)) == v)
-        .unwrap_or(x)
-        .to_string()
-}
-
-/// Writes `values` (row-major, of `shape`) as nested lists; with `edge`, axes longer than
-/// twice the edge show only their first and last `edge` entries.
-fn format_nested(out: &mut String, shape: &[usize], values: &[String], depth: usize, edge: Option<usize>) {
-    let Some((&n, rest)) = shape.split_first() else {
-        out.push_str(&values[0]);
-        return;
-    };
-    let stride: usize = rest.iter().product();
-    let separator = if rest.is_empty() {
-        ", ".to_string()
-    } else {
-        format!(",{}{}", "\n".repeat(rest.len()), " ".repeat(depth + 1))
-    };
-    let shown: Vec<Option<usize>> = match edge {
-        Some(e) if n > 2 * e => (0..e).map(Some).chain([None]).chain((n - e..n).map(Some)).collect(),
-        _ => (0..n).map(Some).collect(),
-    };
-    out.push('[');
-    for (k, item) in shown.into_iter().enumerate() {
-        if k > 0 {
-            out.push_str(&separator);
-        }
-        match item {
-            Some(i) => format_nested(out, rest, &values[i * stride..(i + 1) * stride], depth + 1, edge),
-            None => out.push_str("..."),
-        }
-    }
-    out.push(']');
 }

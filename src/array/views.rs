@@ -5,46 +5,61 @@ use crate::error::{Error, Result};
 use crate::layout::{checked_numel, normalize_axis, AxisSlice, Layout};
 
 impl Array {
-    /// The same elements in C order with a new shape.
+    /// The same elements in C order with a new shape; one length may be `-1`, which stands
+    /// for the length that makes the element counts agree (NumPy's `-1`).
     ///
     /// Returns a view when the strides allow one (always for contiguous arrays); otherwise it
     /// copies into a new contiguous buffer, as `numpy.reshape` does. Use [`Array::reshape_view`]
-    /// to refuse the copy.
+    /// to refuse the copy. Lengths are any [`ShapeDim`]: `usize`, or `isize`/`i32`/`i64` (so
+    /// integer literals such as `&[2, -1]` work).
     ///
-    /// **Errors** if the element counts differ.
+    /// **Errors**: [`Error::ShapeMismatch`] if the element counts differ (or no length makes
+    /// them agree with a `-1`); [`Error::InvalidArgument`] for two `-1`s, another negative
+    /// length, or a `-1` next to a zero length (any length would do).
     ///
     /// ```
-    /// use devarray::{Array, DType, Device};
+    /// use devarray::{Array, DType, Device, Error};
     /// let a = Array::arange(0.0, 6.0, 1.0, DType::F32, &Device::Cpu)?;
-    /// let b = a.reshape(&[2, 3])?;
-    /// assert_eq!(b.shape(), &[2, 3]);
-    /// assert!(a.reshape(&[4, 2]).is_err());
+    /// assert_eq!(a.reshape(&[2, 3])?.shape(), &[2, 3]);
+    /// assert_eq!(a.reshape(&[-1, 2])?.shape(), &[3, 2]);
+    /// let dims: Vec<usize> = vec![3, 2];
+    /// assert_eq!(a.reshape(&dims)?.shape(), &[3, 2]);
+    /// assert!(matches!(a.reshape(&[4, 2]), Err(Error::ShapeMismatch { .. })));
+    /// assert!(matches!(a.reshape(&[-1, 4]), Err(Error::ShapeMismatch { .. })));
+    /// assert!(matches!(a.reshape(&[-1, -1]), Err(Error::InvalidArgument { .. })));
+    /// assert!(matches!(a.reshape(&[-2, 3]), Err(Error::InvalidArgument { .. })));
     /// # Ok::<(), devarray::Error>(())
     /// ```
-    pub fn reshape(&self, shape: &[usize]) -> Result<Array> {
-        match self.layout().reshaped(shape)? {
+    ///
+    /// **For NumPy users**: the shape is one slice (`&[2, -1]`, not `(2, -1)` or varargs), and
+    /// a 0-d shape is written `&[] as &[usize]` (an empty literal has no element type).
+    pub fn reshape<D: ShapeDim>(&self, shape: &[D]) -> Result<Array> {
+        let shape = resolve_shape("reshape", shape, self.shape())?;
+        match self.layout().reshaped(&shape)? {
             Some(layout) => Ok(self.with_layout(layout)),
-            None => self.contiguous()?.reshape_view(shape),
+            None => self.contiguous()?.reshape_view(&shape),
         }
     }
 
-    /// Like [`Array::reshape`], but never copies: **errors** when no view exists (NumPy's
-    /// `reshape(..., copy=False)`).
+    /// Like [`Array::reshape`] (one `-1` included), but never copies: **errors** when no view
+    /// exists (NumPy's `reshape(..., copy=False)`).
     ///
     /// ```
     /// use devarray::{Array, DType, Device};
     /// let a = Array::zeros(&[4, 6], DType::F32, &Device::Cpu)?;
     /// assert!(a.transpose().reshape_view(&[24]).is_err());
     /// assert!(a.transpose().reshape_view(&[2, 3, 4]).is_ok());
+    /// assert_eq!(a.reshape_view(&[-1])?.shape(), &[24]);
     /// # Ok::<(), devarray::Error>(())
     /// ```
-    pub fn reshape_view(&self, shape: &[usize]) -> Result<Array> {
-        match self.layout().reshaped(shape)? {
+    pub fn reshape_view<D: ShapeDim>(&self, shape: &[D]) -> Result<Array> {
+        let shape = resolve_shape("reshape_view", shape, self.shape())?;
+        match self.layout().reshaped(&shape)? {
             Some(layout) => Ok(self.with_layout(layout)),
             None => Err(Error::ShapeMismatch {
                 op: "reshape_view",
                 lhs: self.shape().to_vec(),
-                rhs: shape.to_vec(),
+                rhs: shape,
                 hint: "; these strides cannot be viewed with that shape without a copy; use reshape() or contiguous() first".into(),
             }),
         }
@@ -280,4 +295,86 @@ impl Array {
         }
         self.diagonal(offset, -2, -1)?.sum(Some(&[-1]), false)
     }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for usize {}
+    impl Sealed for isize {}
+    impl Sealed for i32 {}
+    impl Sealed for i64 {}
+}
+
+/// An axis length that [`Array::reshape`] takes: `usize`, or a signed integer (`isize`, `i32`,
+/// `i64`) where `-1` means "whatever length makes the element counts agree". Sealed.
+///
+/// ```
+/// use devarray::{Array, DType, Device};
+/// let a = Array::zeros(&[2, 6], DType::U8, &Device::Cpu)?;
+/// let n: i64 = 3;
+/// assert_eq!(a.reshape(&[n, -1])?.shape(), &[3, 4]);
+/// # Ok::<(), devarray::Error>(())
+/// ```
+pub trait ShapeDim: sealed::Sealed + Copy {
+    /// The length as a signed value (a `usize` above `i128::MAX` cannot occur).
+    fn to_i128(self) -> i128;
+}
+
+macro_rules! impl_shape_dim {
+    ($($t:ty),*) => {$(
+        impl ShapeDim for $t {
+            fn to_i128(self) -> i128 {
+                self as i128
+            }
+        }
+    )*};
+}
+impl_shape_dim!(usize, isize, i32, i64);
+
+/// `shape` with its `-1` (at most one) replaced by the length that gives `from`'s element
+/// count.
+fn resolve_shape<D: ShapeDim>(op: &'static str, shape: &[D], from: &[usize]) -> Result<Vec<usize>> {
+    let mut unknown: Option<usize> = None;
+    let mut dims = Vec::with_capacity(shape.len());
+    for (axis, d) in shape.iter().map(|d| d.to_i128()).enumerate() {
+        if d == -1 {
+            if let Some(first) = unknown {
+                return Err(Error::invalid(
+                    op,
+                    format!("only one length can be -1 (inferred); axes {first} and {axis} both are"),
+                ));
+            }
+            unknown = Some(axis);
+            dims.push(1);
+        } else {
+            let len = usize::try_from(d).map_err(|_| {
+                Error::invalid(
+                    op,
+                    format!("axis {axis} has length {d}; lengths are >= 0, or -1 for one inferred length"),
+                )
+            })?;
+            dims.push(len);
+        }
+    }
+    let Some(axis) = unknown else { return Ok(dims) };
+    let known = checked_numel(op, &dims, 1)?;
+    let numel: usize = from.iter().product();
+    if known == 0 {
+        return Err(Error::invalid(
+            op,
+            format!("the -1 at axis {axis} is ambiguous next to a zero length (shape {dims:?} with 1 at the -1)"),
+        ));
+    }
+    if numel % known != 0 {
+        return Err(Error::ShapeMismatch {
+            op,
+            lhs: from.to_vec(),
+            rhs: dims,
+            hint: format!(
+                "; {numel} elements do not divide into rows of {known} (the -1 at axis {axis} is shown as 1)"
+            ),
+        });
+    }
+    dims[axis] = numel / known;
+    Ok(dims)
 }

@@ -128,6 +128,7 @@ from ._devarray import (
     zeros_like,
 )
 from ._dlpack import DLDeviceType
+from ._printing import get_printoptions, printoptions, set_printoptions
 from ._nanfunctions import nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar
 from ._scan import diff, nancumprod, nancumsum, nonzero, where
 from .linalg import tensordot
@@ -194,6 +195,7 @@ __all__ = sorted(
         "from_dlpack",
         "full",
         "full_like",
+        "get_printoptions",
         "get_transfer_guard",
         "iinfo",
         "inf",
@@ -223,6 +225,8 @@ __all__ = sorted(
         "reshape",
         "result_type",
         "searchsorted",
+        "printoptions",
+        "set_printoptions",
         "set_transfer_guard",
         "sort",
         "squeeze",

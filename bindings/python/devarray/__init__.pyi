@@ -2,6 +2,7 @@
 # layer). bindings/tests/test_stubs.py checks that these names match the runtime.
 
 import builtins
+import contextlib
 import enum
 from collections.abc import Iterator, Sequence
 from types import ModuleType, TracebackType
@@ -22,6 +23,9 @@ __all__ = [
     "nanstd",
     "nansum",
     "nanvar",
+    "get_printoptions",
+    "printoptions",
+    "set_printoptions",
     "DLDeviceType",
     "DType",
     "Device",
@@ -462,6 +466,21 @@ class transfer_guard:
 
 def set_transfer_guard(level: Literal["allow", "log", "disallow"]) -> Literal["allow", "log", "disallow"]: ...
 def get_transfer_guard() -> Literal["allow", "log", "disallow"]: ...
+def set_printoptions(
+    precision: int | None = None,
+    threshold: float | None = None,
+    edgeitems: int | None = None,
+    linewidth: int | None = None,
+    suppress: builtins.bool | None = None,
+) -> None: ...
+def get_printoptions() -> dict[str, Any]: ...
+def printoptions(
+    precision: int | None = None,
+    threshold: float | None = None,
+    edgeitems: int | None = None,
+    linewidth: int | None = None,
+    suppress: builtins.bool | None = None,
+) -> contextlib.AbstractContextManager[dict[str, Any]]: ...
 def asnumpy(x: Any, /) -> numpy.ndarray[Any, Any]: ...
 def duckarray(x: Any, /) -> Any: ...
 

@@ -19,7 +19,7 @@ use crate::device::{extract_device, PyDevice};
 use crate::dtype::{dtype_object, extract_dtype, PyDType};
 use crate::errors::IntoPyResult;
 use crate::{guard, host};
-use devarray::{Array, Scalar};
+use devarray::{Array, PrintOptions, Scalar};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyTuple};
@@ -236,39 +236,52 @@ impl PyNdarray {
         py.get_type::<pyo3::types::PyComplex>().call1((f,))
     }
 
-    /// Values, shape, dtype and device. Reading the values is a device-to-host copy, checked
-    /// by the transfer guard; arrays of more than 1000 elements show no values.
+    /// Values, shape, dtype and device, laid out as NumPy's `repr` (with NumPy's summary past
+    /// `threshold` elements; `devarray.set_printoptions`). Reading the values shown is a
+    /// device-to-host copy, checked by the transfer guard.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let a = &self.inner;
-        let shape = shape_text(a.shape());
-        let meta = format!("shape={shape}, dtype={}, device={}", a.dtype(), a.device());
-        let prefix = "devarray.ndarray(";
-        if a.numel() > REPR_MAX {
-            return Ok(format!("{prefix}<{} values not shown; use x.get()>, {meta})", a.numel()));
-        }
+        let options = print_options(py)?;
         guard::check(py, "repr()", a)?;
-        let values = py.detach(|| a.format_values()).py_err()?;
-        let indent = format!("\n{}", " ".repeat(prefix.len()));
-        Ok(format!("{prefix}{}, {meta})", values.replace('\n', &indent)))
+        let prefix = "devarray.ndarray(";
+        let body = py.detach(|| a.display_with(&options)).py_err()?.prefix(prefix).suffix(",");
+        let text = format!("{prefix}{body},");
+        // NumPy's rule for the metadata: on the last line unless that would pass linewidth.
+        let meta = format!("shape={}, dtype={}, device={})", shape_text(a.shape()), a.dtype(), a.device());
+        let last_line = text.rsplit('\n').next().unwrap_or_default().chars().count();
+        let spacer = if last_line + meta.len() + 1 > options.linewidth {
+            format!("\n{}", " ".repeat(prefix.len()))
+        } else {
+            " ".to_string()
+        };
+        Ok(format!("{text}{spacer}{meta}"))
     }
 
     /// The values as NumPy's `str` shows them (checked by the transfer guard).
     fn __str__(&self, py: Python<'_>) -> PyResult<String> {
         let a = &self.inner;
-        if a.numel() > REPR_MAX {
-            return Ok(format!("<{} values not shown; use x.get()>", a.numel()));
-        }
+        let options = print_options(py)?;
         guard::check(py, "str()", a)?;
-        py.detach(|| a.format_values()).py_err()
+        Ok(py.detach(|| a.display_with(&options)).py_err()?.str_style().to_string())
     }
+}
+
+/// The print options in force in the calling context (`devarray.set_printoptions`, kept in a
+/// `ContextVar` by `devarray._printing`).
+fn print_options(py: Python<'_>) -> PyResult<PrintOptions> {
+    let (threshold, edgeitems, precision, linewidth, suppress): (usize, usize, usize, usize, bool) =
+        py.import("devarray._printing")?.getattr("_current")?.call0()?.extract()?;
+    let mut options = PrintOptions::default();
+    options.threshold = threshold;
+    options.edgeitems = edgeitems;
+    options.precision = precision;
+    options.linewidth = linewidth;
+    options.suppress = suppress;
+    Ok(options)
 }
 
 /// What `__reduce__` returns: the rebuilding function and its arguments (host values, device).
 type Reduced<'py> = (Bound<'py, PyAny>, (Bound<'py, PyAny>, String));
-
-/// Arrays with more elements than this show no values in `repr`/`str` (NumPy summarises
-/// above 1000 elements; the core has no summarising formatter yet).
-const REPR_MAX: usize = 1000;
 
 /// `(2, 3)`, `(5,)`, `()`.
 fn shape_text(shape: &[usize]) -> String {
