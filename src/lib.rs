@@ -85,7 +85,7 @@ pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
 pub use ops::{
-    can_cast, can_cast_same_kind, einsum, result_type, Axes, BinaryOp, Operand, Reduce, ReduceOp, ScanOp, Side,
+    can_cast, can_cast_same_kind, einsum, result_type, Axes, BinaryOp, Bins, Operand, Reduce, ReduceOp, ScanOp, Side,
     UnaryOp, Unique,
 };
 pub use probe::{devices_report, DevicesReport};

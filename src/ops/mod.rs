@@ -20,6 +20,7 @@
 
 mod binary;
 mod cast;
+mod count;
 pub(crate) mod dispatch;
 mod einsum;
 mod inplace;
@@ -37,6 +38,7 @@ mod unique;
 
 pub(crate) use crate::vocab::BinaryKind;
 pub use crate::vocab::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
+pub use count::Bins;
 pub use einsum::einsum;
 pub use promote::{can_cast, can_cast_same_kind, result_type};
 pub(crate) use promote::{scalar_as, weak_result};

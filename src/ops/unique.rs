@@ -6,11 +6,10 @@
 //! sorted values gathered through it, a mask of the first element of each run of equal values,
 //! and a compaction of that mask. The one host read is the number of unique values (the sum of
 //! the mask, one `int64`): the output sizes depend on it. That read is a synchronisation point,
-//! as in CuPy; the Python bindings put it under the transfer guard.
+//! as in CuPy; the Python bindings let it through the transfer guard as an output size.
 //!
-//! Compaction uses no scan: the positions of the run starts are the first `k` entries of a
-//! stable argsort of the inverted mask (a one-pass radix sort on one-byte keys), and the
-//! inverse indices are a `searchsorted` of each element's sorted position among the run
+//! The positions of the run starts are a compaction of that mask (a scan, then a scatter: the
+//! path `nonzero` takes), and the inverse indices are a `searchsorted` of each element's sorted position among the run
 //! starts. Values and first indices are gathered through positions that the sort produced,
 //! which are in bounds by construction.
 
@@ -18,6 +17,7 @@ use crate::array::IndexItem;
 use crate::dtype::DType;
 use crate::error::Result;
 use crate::layout::{AxisSlice, Layout};
+use crate::ops::search::compact_positions;
 use crate::ops::sort::Side;
 use crate::storage::Storage;
 use crate::vocab::{BinaryOp, UnaryOp};
@@ -212,11 +212,8 @@ fn run_starts(sorted: &Array, equal_nan: bool) -> Result<Array> {
     }
     let first = Array::full(&[1], true, DType::Bool, &dev)?;
     let is_start = Array::concat(&[first, differs], Some(0))?;
-    // The one host read: the number of runs.
-    let k = usize::try_from(is_start.sum(None, false)?.item::<i64>()?).unwrap_or(0);
-    // Compaction without a scan: a stable argsort of `!is_start` lists the starts first, in order.
-    let order = is_start.unary(UnaryOp::LogicalNot)?.argsort(0, false, true)?;
-    order.index(&[IndexItem::Basic(AxisSlice::range(None, Some(k as isize), 1))])?.contiguous()
+    // A scan and a scatter; the one host read is the number of runs.
+    compact_positions(&is_start)?.contiguous()
 }
 
 /// `src[idx]` for a 1-D `src` and 1-D `int64` `idx`, on the device, without reading `idx`.
