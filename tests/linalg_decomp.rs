@@ -1,7 +1,8 @@
 //! `devarray::linalg`: decompositions checked by reconstruction (Q@R, U@diag(S)@Vh, L@Lᵀ,
 //! V@diag(w)@Vᵀ, A@inv(A)), solvers and determinants against known answers, norms against
-//! host loops; batched and empty inputs, dtypes, typed errors; the norms on every device and
-//! the CUDA side's typed refusal of the decompositions.
+//! host loops; batched and empty inputs, dtypes, typed errors; the norms on every device; the
+//! decompositions cuSOLVER runs (cholesky, inv, solve, eigh, eigvalsh) on every device against
+//! the CPU backend, and the CUDA side's typed refusal of the others.
 
 mod common;
 
@@ -366,8 +367,8 @@ fn typed_errors() -> Result<()> {
     Ok(())
 }
 
-/// The norms composed of device ops run anywhere; the decompositions are CPU-only for now and
-/// refuse CUDA input with a typed error (no hidden host round trip).
+/// The norms composed of device ops run anywhere; the decompositions without a cuSOLVER
+/// mapping (qr, svd, det...) refuse CUDA input with a typed error (no hidden host round trip).
 fn norms_on_device(dev: &Device) -> Result<()> {
     let x = Array::from_slice(&[3.0f32, -4.0, 0.0, 12.0], &[2, 2], &CPU)?.to_device(dev)?;
     let n = linalg::vector_norm(&x, Some(&[-1]), false, 2.0)?;
@@ -376,15 +377,129 @@ fn norms_on_device(dev: &Device) -> Result<()> {
     assert_eq!(fro.to_device(&CPU)?.to_vec::<f32>()?, vec![13.0]);
     let one = linalg::matrix_norm(&x, false, MatrixNorm::One)?;
     assert_eq!(one.to_device(&CPU)?.to_vec::<f32>()?, vec![16.0]);
-    match (dev, linalg::inv(&x)) {
-        (Device::Cpu, r) => assert!(r.is_ok()),
-        (_, Err(Error::UnsupportedOnDevice { op: "inv", .. })) => {}
-        (_, other) => panic!("expected UnsupportedOnDevice on CUDA, got {other:?}"),
+    let want = Array::from_slice(&[1.0 / 3.0, 1.0 / 9.0, 0.0, 1.0 / 12.0], &[2, 2], &CPU)?;
+    assert_close(&linalg::inv(&x)?.to_device(&CPU)?, &want, 1e-6, "inv")?;
+    for (name, r) in [
+        ("qr", linalg::qr(&x, QrMode::Reduced).map(drop)),
+        ("svdvals", linalg::svdvals(&x).map(drop)),
+        ("det", linalg::det(&x).map(drop)),
+    ] {
+        match (dev, r) {
+            (Device::Cpu, r) => assert!(r.is_ok(), "{name}: {r:?}"),
+            (_, Err(Error::UnsupportedOnDevice { op, hint, .. })) => {
+                assert_eq!(op, name);
+                assert!(hint.contains("to_device(&Device::Cpu)"), "{hint}");
+            }
+            (_, other) => panic!("{name}: expected UnsupportedOnDevice on CUDA, got {other:?}"),
+        }
     }
     Ok(())
 }
 
-test_on_devices!(norms_on_device);
+/// The decompositions cuSOLVER runs, on `dev` against the CPU backend and by reconstruction
+/// (`L Lᵀ = A`, `A inv(A) = I`, `A X = B`, `A V = V diag(w)`), batched and single, float32 and
+/// float64.
+fn decompositions_match_cpu(dev: &Device) -> Result<()> {
+    for dtype in [DType::F32, DType::F64] {
+        for shape in [&[1, 1][..], &[4, 4], &[3, 5, 5], &[2, 3, 8, 8], &[1, 17, 17]] {
+            let nd = shape.len();
+            let n = shape[nd - 1];
+            let a = spd(shape, dtype, 11)?;
+            let tl = tol(dtype, n, 4.0 * n as f64);
+            for upper in [false, true] {
+                let got = linalg::cholesky(&a.to_device(dev)?, upper)?.to_device(&CPU)?;
+                assert_eq!(got.dtype(), dtype);
+                assert_close(&got, &linalg::cholesky(&a, upper)?, tl, "cholesky vs CPU")?;
+                let back = if upper { t(&got)?.matmul(&got)? } else { got.matmul(&t(&got)?)? };
+                assert_close(&back, &a, tl, "L Lᵀ = A")?;
+            }
+            let d = dominant(shape, dtype, 12)?;
+            let tl = tol(dtype, n, 10.0);
+            let ai = linalg::inv(&d.to_device(dev)?)?.to_device(&CPU)?;
+            assert_close(&ai, &linalg::inv(&d)?, tl, "inv vs CPU")?;
+            assert_close(&d.matmul(&ai)?, &eye_like(&d)?, tl, "A inv(A) = I")?;
+            let mut bshape = shape.to_vec();
+            bshape[nd - 1] = 3;
+            let b = rand(&bshape, dtype, 13)?;
+            let x = linalg::solve(&d.to_device(dev)?, &b.to_device(dev)?)?.to_device(&CPU)?;
+            assert_close(&x, &linalg::solve(&d, &b)?, tl, "solve vs CPU")?;
+            assert_close(&d.matmul(&x)?, &b, tl, "A X = B")?;
+            let v = rand(&[n], dtype, 14)?;
+            let xv = linalg::solve(&d.to_device(dev)?, &v.to_device(dev)?)?.to_device(&CPU)?;
+            assert_close(&xv, &linalg::solve(&d, &v)?, tl, "solve with a vector vs CPU")?;
+            let r = rand(shape, dtype, 15)?;
+            let s = r.add(&t(&r)?)?;
+            let tl = tol(dtype, n, 8.0);
+            let (w, vecs) = linalg::eigh(&s.to_device(dev)?)?;
+            let (w, vecs) = (w.to_device(&CPU)?, vecs.to_device(&CPU)?);
+            assert_close(&w, &linalg::eigh(&s)?.0, tl, "eigenvalues vs CPU")?;
+            assert_close(&s.matmul(&vecs)?, &vecs.multiply(&w.expand_dims(-2)?)?, tl, "A V = V diag(w)")?;
+            assert_close(&t(&vecs)?.matmul(&vecs)?, &eye_like(&s)?, tl, "Vᵀ V = I")?;
+            assert_close(&linalg::eigvalsh(&s.to_device(dev)?)?.to_device(&CPU)?, &w, tl, "eigvalsh = w")?;
+        }
+    }
+    Ok(())
+}
+
+/// Views and dtypes the op layer prepares: a transposed (non-contiguous) device view, an
+/// integer input (computed in float64), empty batches and empty matrices.
+fn decompositions_of_views_and_empty_stacks(dev: &Device) -> Result<()> {
+    let a = dominant(&[2, 6, 6], DType::F64, 16)?;
+    let at = t(&a.to_device(dev)?)?;
+    let got = linalg::inv(&at)?.to_device(&CPU)?;
+    assert_close(&got, &linalg::inv(&t(&a)?)?, tol(DType::F64, 6, 10.0), "inv of a transposed view")?;
+    let ints = dominant(&[3, 3], DType::F64, 17)?.astype(DType::I32)?;
+    let got = linalg::inv(&ints.to_device(dev)?)?;
+    assert_eq!(got.dtype(), linalg::inv(&ints)?.dtype());
+    assert_close(&got.to_device(&CPU)?, &linalg::inv(&ints)?, 1e-12, "inv of int32")?;
+    for shape in [[0usize, 3, 3], [2, 0, 0]] {
+        let z = Array::zeros(&shape, DType::F32, &CPU)?.to_device(dev)?;
+        assert_eq!(linalg::cholesky(&z, true)?.shape(), &shape);
+        assert_eq!(linalg::inv(&z)?.shape(), &shape);
+        let (w, v) = linalg::eigh(&z)?;
+        assert_eq!((w.shape(), v.shape()), (&shape[..2], &shape[..]));
+        assert_eq!(linalg::eigvalsh(&z)?.shape(), &shape[..2]);
+        let b = Array::zeros(&[shape[0], shape[1], 2], DType::F32, &CPU)?.to_device(dev)?;
+        assert_eq!(linalg::solve(&z, &b)?.shape(), &[shape[0], shape[1], 2]);
+    }
+    Ok(())
+}
+
+/// Singular and non-positive-definite matrices give the CPU backend's typed errors, naming the
+/// same batch position (and pivot), in both dtypes.
+fn decomposition_errors_name_the_batch_position(dev: &Device) -> Result<()> {
+    for dtype in [DType::F32, DType::F64] {
+        // Positions 30 and 7 of 40 are singular: the error names the first, 7.
+        let mut data = host(&dominant(&[40, 3, 3], DType::F64, 18)?)?;
+        for p in [30, 7] {
+            data[p * 9..p * 9 + 9].copy_from_slice(&[1.0, 2.0, 4.0, 2.0, 4.0, 8.0, 0.0, 1.0, 5.0]);
+        }
+        let a = Array::from_slice(&data, &[40, 3, 3], &CPU)?.astype(dtype)?.to_device(dev)?;
+        assert!(matches!(linalg::inv(&a), Err(Error::SingularMatrix { op: "inv", index: 7 })));
+        let b = Array::ones(&[40, 3, 1], dtype, &CPU)?.to_device(dev)?;
+        assert!(matches!(linalg::solve(&a, &b), Err(Error::SingularMatrix { op: "solve", index: 7 })));
+        // Position 1 indefinite (leading minor of order 2 negative), position 2 too.
+        let mut spd_data = host(&spd(&[3, 3, 3], DType::F64, 19)?)?;
+        for p in [2, 1] {
+            spd_data[p * 9..p * 9 + 9].copy_from_slice(&[1.0, 2.0, 0.0, 2.0, 1.0, 0.0, 0.0, 0.0, 1.0]);
+        }
+        let cpu = Array::from_slice(&spd_data, &[3, 3, 3], &CPU)?.astype(dtype)?;
+        let want = linalg::cholesky(&cpu, false).unwrap_err();
+        assert!(matches!(want, Error::NotPositiveDefinite { index: 1, pivot: 1, .. }), "{want:?}");
+        for upper in [false, true] {
+            let got = linalg::cholesky(&cpu.to_device(dev)?, upper).unwrap_err();
+            assert_eq!(got.to_string(), want.to_string(), "upper = {upper}");
+        }
+    }
+    Ok(())
+}
+
+test_on_devices!(
+    norms_on_device,
+    decompositions_match_cpu,
+    decompositions_of_views_and_empty_stacks,
+    decomposition_errors_name_the_batch_position
+);
 
 #[test]
 fn empty_matrices_follow_numpy() -> Result<()> {

@@ -1,0 +1,348 @@
+//! Matrix decompositions and solvers on a CUDA device through dense cuSOLVER
+//! ([`GpuApi::dense_solve`](super::api::GpuApi::dense_solve)), one matrix per call.
+//!
+//! The op layer hands over C-contiguous `(batch, rows, cols)` inputs and fresh C-contiguous
+//! outputs ([`Decomp`]). cuSOLVER is column-major, so a stored row-major `A` is read as `Aᵀ`:
+//! - `cholesky`: `A` is symmetric, so the row-major lower triangle is the column-major upper
+//!   one: `potrf` on a copy of `A` with the opposite fill mode factors exactly the triangle the
+//!   CPU backend reads, and its column-major `U` (`A = Uᵀ U`) is the row-major `L`. The other
+//!   triangle (still holding `A`) is then zeroed into the output (`where` with a triangle mask).
+//! - `inv`: `getrf` on a copy of `A` factors `Aᵀ`; `getrs` with `B = I` in the output and no
+//!   transpose gives `(Aᵀ)⁻¹` column-major, which read row-major is `A⁻¹`: no transposes.
+//! - `solve`: `getrf` as for `inv`, then `getrs` with `trans = T` solves `A X = B`; `B` and `X`
+//!   are copied through a column-major temporary (the strided copy kernel).
+//! - `eigh`/`eigvalsh`: `syevd` with the column-major upper (row-major lower) triangle, as the
+//!   CPU backend's `UPLO='L'`; eigenvalues go straight to the output, eigenvectors (column-major,
+//!   one per column) are transposed into it by a strided copy.
+//!
+//! The batch is a loop of single-matrix calls on the current stream, with one workspace (its
+//! size queried once) reused in stream order. cuSOLVER's batched routines (`potrfBatched`,
+//! `getrfBatched`, `syevjBatched`) are a later optimisation for many small matrices. Each call
+//! writes its `info` to a per-position slot; the slots are read back once, after the whole
+//! batch is queued (one small device-to-host read, which waits for the stream), and the first
+//! failing position becomes the same typed error the CPU backend returns.
+//!
+//! `qr`, `svd`, `svdvals`, `det` and `slogdet` have no cuSOLVER mapping yet and are refused
+//! with [`Error::UnsupportedOnDevice`] (devarray never moves data to the host behind the
+//! caller's back).
+
+use super::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, SolverType};
+use super::context::{CudaBuffer, CudaDevice};
+use super::matmul::{checked, View};
+use super::ops::Cuda;
+use crate::backend::Backend;
+use crate::dtype::{DType, Scalar};
+use crate::error::{Error, Result};
+use crate::layout::Layout;
+use crate::vocab::{Decomp, Input};
+use std::sync::Arc;
+
+/// Runs `op` over the batch (see `Backend::linalg`).
+pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[View<'_>]) -> Result<()> {
+    let a = *inputs.first().ok_or_else(|| Error::invalid(op.name(), "no input matrix"))?;
+    let dev = a.0.device().clone();
+    if !matches!(op, Decomp::Cholesky { .. } | Decomp::Inv | Decomp::Solve | Decomp::Eigh | Decomp::EigvalsH) {
+        return Err(unsupported(op, &dev));
+    }
+    let t = match dtype {
+        DType::F32 => SolverType::F32,
+        DType::F64 => SolverType::F64,
+        d => {
+            let hint = "; the CUDA decompositions compute in float32 or float64".into();
+            return Err(Error::UnsupportedDType { op: op.name(), dtype: d, hint });
+        }
+    };
+    let shape = a.1.shape();
+    if shape.len() != 3 || shape[1] != shape[2] || outputs.is_empty() {
+        return Err(Error::invalid(op.name(), format!("expected a (batch, n, n) stack, got shape {shape:?}")));
+    }
+    let (batch, n) = (shape[0], shape[1]);
+    if batch == 0 || n == 0 {
+        // Every output of these ops is then empty.
+        return Ok(());
+    }
+    let job = Job { dev, op, dtype, t, batch, n, ni: int(op, n)? };
+    match op {
+        Decomp::Cholesky { upper } => cholesky(&job, upper, a, outputs[0]),
+        Decomp::Inv => inv(&job, a, outputs[0]),
+        Decomp::Solve => {
+            let b = *inputs.get(1).ok_or_else(|| Error::invalid(op.name(), "no right-hand side"))?;
+            solve(&job, a, b, outputs[0])
+        }
+        Decomp::Eigh => eigh(&job, a, outputs[0], outputs.get(1).copied()),
+        _ => eigh(&job, a, outputs[0], None),
+    }
+}
+
+/// The refusal of the ops without a cuSOLVER mapping.
+fn unsupported(op: Decomp, dev: &CudaDevice) -> Error {
+    Error::UnsupportedOnDevice {
+        op: op.name(),
+        device: dev.device(),
+        hint: "; qr, svd, svdvals, det and slogdet are computed on the CPU for now (their cuSOLVER \
+               mapping is pending; cholesky, eigh, eigvalsh, inv and solve run on the device): move \
+               the input with to_device(&Device::Cpu) and move the result back"
+            .into(),
+    }
+}
+
+/// `x` as cuSOLVER's 32-bit `int`.
+fn int(op: Decomp, x: usize) -> Result<i32> {
+    i32::try_from(x).map_err(|_| Error::invalid(op.name(), format!("size {x} exceeds cuSOLVER's 32-bit sizes")))
+}
+
+/// One decomposition over a batch of `n × n` matrices.
+struct Job {
+    dev: Arc<CudaDevice>,
+    op: Decomp,
+    dtype: DType,
+    t: SolverType,
+    batch: usize,
+    n: usize,
+    ni: i32,
+}
+
+impl Job {
+    fn isz(&self) -> usize {
+        self.t.itemsize()
+    }
+
+    /// Byte offset of batch position `p` in a stack of `rows × cols` matrices.
+    fn at(&self, base: u64, p: usize, elems: usize) -> u64 {
+        base + (p * elems * self.isz()) as u64
+    }
+
+    /// A fresh buffer of `bytes` and its address, its use recorded on the current stream.
+    fn scratch(&self, bytes: usize) -> Result<(CudaBuffer, u64)> {
+        let buf = self.dev.alloc(bytes.max(1))?;
+        let layout = Layout::contiguous(&[bytes.max(1)]);
+        let (base, _, _) = checked(self.op.name(), &self.dev, (&buf, &layout), 1)?;
+        Ok((buf, base))
+    }
+
+    /// `count` zeroed `info` slots (positions whose call is skipped read as success).
+    fn info_slots(&self, count: usize) -> Result<(CudaBuffer, u64)> {
+        let (buf, base) = self.scratch(count * 4)?;
+        // SAFETY: the range is the fresh buffer's, recorded on the current stream.
+        unsafe { self.dev.api().memset_u8(base, 0, count * 4, self.dev.current_stream()) }?;
+        Ok((buf, base))
+    }
+
+    /// A C-contiguous copy of the input stack (cuSOLVER overwrites its matrix) and its address.
+    fn copy_of(&self, a: View<'_>) -> Result<(CudaBuffer, Layout, u64)> {
+        let layout = Layout::contiguous(a.1.shape());
+        let (buf, base) = self.scratch(layout.numel() * self.isz())?;
+        super::copy(a, (&buf, &layout), self.isz())?;
+        Ok((buf, layout, base))
+    }
+
+    /// The address of a (checked) output or input view.
+    fn base(&self, v: View<'_>) -> Result<u64> {
+        Ok(checked(self.op.name(), &self.dev, v, self.isz())?.0)
+    }
+
+    /// A workspace for `call` (queried once, reused by every position in stream order).
+    fn workspace(&self, call: DenseCall) -> Result<(CudaBuffer, u64, i32)> {
+        let lwork = self.dev.api().dense_workspace(&Dense { call, dtype: self.t })?;
+        let (buf, base) = self.scratch(usize::try_from(lwork).unwrap_or(0) * self.isz())?;
+        Ok((buf, base, lwork))
+    }
+
+    /// Queues `call` with the given scratch memory.
+    ///
+    /// # Safety
+    /// Every range `call` and `scratch` describe lies in live buffers of this device whose use
+    /// was recorded on the current stream (so they are freed after the call), without overlaps.
+    unsafe fn run(&self, call: DenseCall, scratch: DenseScratch) -> Result<()> {
+        let dense = Dense { call, dtype: self.t };
+        // SAFETY: the caller's contract.
+        Ok(unsafe { self.dev.api().dense_solve(&dense, scratch, self.dev.current_stream()) }?)
+    }
+
+    /// The `info` slots, read back once (waits for the stream); `Ok(None)` when all are 0, else
+    /// the first failing position (in batch order) and its value. A negative `info` (an invalid
+    /// argument cuSOLVER found late) is a bug here, reported as a driver error.
+    fn first_failure(&self, info: &CudaBuffer, slots: usize) -> Result<Option<(usize, i32)>> {
+        let mut bytes = vec![0u8; slots * 4];
+        super::download(info, 0, &mut bytes)?;
+        let infos = bytes.chunks_exact(4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        match infos.enumerate().find(|&(_, v)| v != 0) {
+            Some((slot, v)) if v < 0 => Err(Error::Driver {
+                call: "cuSOLVER",
+                message: format!("{}: argument {} was invalid (info {v} at slot {slot})", self.op.name(), -v),
+            }),
+            found => Ok(found.map(|(slot, v)| (slot % self.batch, v))),
+        }
+    }
+}
+
+/// `potrf` on every matrix, then the other triangle zeroed into `out`.
+fn cholesky(job: &Job, upper: bool, a: View<'_>, out: View<'_>) -> Result<()> {
+    let (n, nn) = (job.ni, job.n * job.n);
+    let (tmp, layout, base) = job.copy_of(a)?;
+    // The row-major triangle read is the column-major opposite one.
+    let uplo = if upper { Fill::Lower } else { Fill::Upper };
+    let call = |p: usize| DenseCall::Potrf { uplo, n, a: job.at(base, p, nn), lda: n };
+    let (_work, work, lwork) = job.workspace(call(0))?;
+    let (info, info_base) = job.info_slots(job.batch)?;
+    for p in 0..job.batch {
+        let scratch = DenseScratch { work, lwork, info: info_base + 4 * p as u64 };
+        // SAFETY: matrix `p` of the fresh copy, the workspace of the queried size and slot `p`
+        // of `info` lie in live buffers recorded on the current stream, and are disjoint.
+        unsafe { job.run(call(p), scratch) }?;
+    }
+    if let Some((index, k)) = job.first_failure(&info, job.batch)? {
+        let pivot = usize::try_from(k - 1).unwrap_or(0);
+        return Err(Error::NotPositiveDefinite { op: job.op.name(), index, pivot });
+    }
+    zero_other_triangle(job, upper, (&tmp, &layout), out)
+}
+
+/// `out = where(mask, factor, 0)` with the row-major triangle mask (lower, or upper when
+/// `upper`), broadcast over the batch: one `n × n` bool upload and one elementwise launch.
+fn zero_other_triangle(job: &Job, upper: bool, factor: View<'_>, out: View<'_>) -> Result<()> {
+    let n = job.n;
+    let mask: Vec<u8> =
+        (0..n * n).map(|ij| u8::from(if upper { ij % n >= ij / n } else { ij % n <= ij / n })).collect();
+    let buf = job.dev.alloc(mask.len())?;
+    super::upload(&buf, 0, &mask)?;
+    let mask_layout = Layout::from_parts(vec![job.batch, n, n], vec![0, n as isize, 1], 0);
+    let zero = Input::Scalar(Scalar::Float(0.0));
+    Cuda::where_(job.dtype, [Input::View(&buf, &mask_layout), Input::View(factor.0, factor.1), zero], out)
+}
+
+/// `getrf` on a copy of every matrix (`Aᵀ` column-major). Returns the factors, the pivots and
+/// the `info` buffer with `2 * batch` slots (the first `batch` written here), left unread.
+fn lu(job: &Job, a: View<'_>) -> Result<Lu> {
+    let (n, nn) = (job.ni, job.n * job.n);
+    let (factors, _, base) = job.copy_of(a)?;
+    let (pivots, ipiv) = job.scratch(job.batch * job.n * 4)?;
+    let piv = |p: usize| ipiv + (p * job.n * 4) as u64;
+    let call = |p: usize| DenseCall::Getrf { m: n, n, a: job.at(base, p, nn), lda: n, ipiv: piv(p) };
+    let (_work, work, lwork) = job.workspace(call(0))?;
+    let (info, info_base) = job.info_slots(2 * job.batch)?;
+    for p in 0..job.batch {
+        let scratch = DenseScratch { work, lwork, info: info_base + 4 * p as u64 };
+        // SAFETY: matrix `p` of the fresh copy, its pivots, the queried workspace and slot `p`
+        // lie in live buffers recorded on the current stream, and are disjoint.
+        unsafe { job.run(call(p), scratch) }?;
+    }
+    Ok(Lu { _factors: factors, base, _pivots: pivots, ipiv, info, info_base })
+}
+
+/// `getrf`'s results, kept alive until the solves are queued.
+struct Lu {
+    _factors: CudaBuffer,
+    base: u64,
+    _pivots: CudaBuffer,
+    ipiv: u64,
+    info: CudaBuffer,
+    info_base: u64,
+}
+
+impl Lu {
+    /// Queues `getrs` for every position: `op(Aᵀ) X = B` with `B` (`n × nrhs`, column-major,
+    /// overwritten by `X`) at `b + p * n * nrhs` elements; `info` into slots `batch + p`.
+    fn solve(&self, job: &Job, trans: GemmOp, b: u64, nrhs: usize) -> Result<()> {
+        let (n, nn) = (job.ni, job.n * job.n);
+        let nrhs_i = int(job.op, nrhs)?;
+        for p in 0..job.batch {
+            let call = DenseCall::Getrs {
+                trans,
+                n,
+                nrhs: nrhs_i,
+                a: job.at(self.base, p, nn),
+                lda: n,
+                ipiv: self.ipiv + (p * job.n * 4) as u64,
+                b: job.at(b, p, job.n * nrhs),
+                ldb: n,
+            };
+            let scratch = DenseScratch { work: 0, lwork: 0, info: self.info_base + 4 * (job.batch + p) as u64 };
+            // SAFETY: the factors and pivots of position `p` (written by `getrf` before, in
+            // stream order), matrix `p` of `B` (a live buffer the caller recorded) and slot
+            // `batch + p` are disjoint live ranges; getrs takes no workspace.
+            unsafe { job.run(call, scratch) }?;
+        }
+        Ok(())
+    }
+
+    /// The first singular position (an exactly zero pivot), as the CPU backend reports it.
+    fn check(&self, job: &Job) -> Result<()> {
+        match job.first_failure(&self.info, 2 * job.batch)? {
+            Some((index, _)) => Err(Error::SingularMatrix { op: job.op.name(), index }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `getrf`, then `getrs` on the identity in the output: `(Aᵀ)⁻¹` column-major is `A⁻¹`.
+fn inv(job: &Job, a: View<'_>, out: View<'_>) -> Result<()> {
+    let f = lu(job, a)?;
+    super::fill(out.0, out.1, job.dtype, Scalar::Float(0.0))?;
+    let diagonal =
+        Layout::from_parts(vec![job.batch, job.n], vec![(job.n * job.n) as isize, job.n as isize + 1], out.1.offset());
+    super::fill(out.0, &diagonal, job.dtype, Scalar::Float(1.0))?;
+    f.solve(job, GemmOp::N, job.base(out)?, job.n)?;
+    f.check(job)
+}
+
+/// `getrf`, then `getrs` with `trans = T` on a column-major copy of `B`, copied back into `out`.
+fn solve(job: &Job, a: View<'_>, b: View<'_>, out: View<'_>) -> Result<()> {
+    let f = lu(job, a)?;
+    let k = b.1.shape().get(2).copied().unwrap_or(0);
+    if k > 0 {
+        // The column-major `n × k` matrices, as a strided view of `(batch, n, k)`.
+        let (n, nk) = (job.n as isize, (job.n * k) as isize);
+        let cm = Layout::from_parts(vec![job.batch, job.n, k], vec![nk, 1, n], 0);
+        let (x, base) = job.scratch(job.batch * job.n * k * job.isz())?;
+        super::copy(b, (&x, &cm), job.isz())?;
+        f.solve(job, GemmOp::T, base, k)?;
+        super::copy((&x, &cm), out, job.isz())?;
+    }
+    f.check(job)
+}
+
+/// `syevd` on a copy of every matrix: eigenvalues into `w`, eigenvectors (when `v` is given)
+/// transposed into `v`.
+fn eigh(job: &Job, a: View<'_>, w: View<'_>, v: Option<View<'_>>) -> Result<()> {
+    let (n, nn) = (job.ni, job.n * job.n);
+    let (tmp, _, base) = job.copy_of(a)?;
+    let w_base = job.base(w)?;
+    let vectors = v.is_some();
+    let call = |p: usize| DenseCall::Syevd {
+        vectors,
+        uplo: Fill::Upper,
+        n,
+        a: job.at(base, p, nn),
+        lda: n,
+        w: job.at(w_base, p, job.n),
+    };
+    let (_work, work, lwork) = job.workspace(call(0))?;
+    let (info, info_base) = job.info_slots(job.batch)?;
+    for p in 0..job.batch {
+        let scratch = DenseScratch { work, lwork, info: info_base + 4 * p as u64 };
+        // SAFETY: matrix `p` of the fresh copy, row `p` of the checked output `w`, the queried
+        // workspace and slot `p` are disjoint live ranges recorded on the current stream.
+        unsafe { job.run(call(p), scratch) }?;
+    }
+    if let Some((index, _)) = job.first_failure(&info, job.batch)? {
+        return Err(Error::NoConvergence { op: job.op.name(), index });
+    }
+    if let Some(v) = v {
+        let n = job.n as isize;
+        let cm = Layout::from_parts(vec![job.batch, job.n, job.n], vec![n * n, 1, n], 0);
+        super::copy((&tmp, &cm), v, job.isz())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_beyond_cusolver_ints_are_refused() {
+        assert_eq!(int(Decomp::Inv, 7).unwrap(), 7);
+        assert!(matches!(int(Decomp::Inv, 1 << 40), Err(Error::InvalidArgument { op: "inv", .. })));
+    }
+}
