@@ -452,6 +452,9 @@ fn decompositions_of_views_and_empty_stacks(dev: &Device) -> Result<()> {
     let got = linalg::inv(&ints.to_device(dev)?)?;
     assert_eq!(got.dtype(), linalg::inv(&ints)?.dtype());
     assert_close(&got.to_device(&CPU)?, &linalg::inv(&ints)?, 1e-12, "inv of int32")?;
+    // NaN propagates through the LU, as on the CPU: not reported as singular.
+    let nan = Array::from_slice(&[1.0, f64::NAN, f64::NAN, 1.0], &[2, 2], &CPU)?.to_device(dev)?;
+    assert!(linalg::inv(&nan)?.to_device(&CPU)?.to_vec::<f64>()?.iter().all(|v| v.is_nan()));
     for shape in [[0usize, 3, 3], [2, 0, 0]] {
         let z = Array::zeros(&shape, DType::F32, &CPU)?.to_device(dev)?;
         assert_eq!(linalg::cholesky(&z, true)?.shape(), &shape);

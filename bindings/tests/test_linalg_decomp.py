@@ -1,7 +1,8 @@
 """``devarray.linalg``'s decompositions, solvers and norms, and NumPy's ``np.linalg`` functions
 dispatched to them, with NumPy as the oracle: reconstructions for the factorizations (whose
 vectors are unique only up to sign), ``np.linalg`` values for the rest; batched and empty
-inputs, dtypes, errors, and the CUDA side's ``NotImplementedError``."""
+inputs, dtypes, errors, the decompositions cuSOLVER runs on CUDA, and the CUDA side's
+``NotImplementedError`` for the others."""
 
 from __future__ import annotations
 
@@ -271,14 +272,25 @@ def test_errors():
 
 
 def test_decompositions_on_each_device(device):
-    a = dominant((3, 3))
+    """cholesky, inv, solve, eigh and eigvalsh run on every device (cuSOLVER on CUDA); the other
+    decompositions raise NotImplementedError on CUDA."""
+    a = dominant((2, 4, 4))
     x = dev(a, device)
+    close(LA.inv(x).to_device(CPU), np.linalg.inv(a))
+    b = rand((2, 4, 3))
+    close(LA.solve(x, dev(b, device)).to_device(CPU), np.linalg.solve(a, b))
+    s = spd((2, 4, 4))
+    close(LA.cholesky(dev(s, device)).to_device(CPU), np.linalg.cholesky(s))
+    close(LA.cholesky(dev(s, device), upper=True).to_device(CPU), mT(np.linalg.cholesky(s)))
+    close(LA.eigvalsh(dev(s, device)).to_device(CPU), np.linalg.eigvalsh(s))
+    w, v = LA.eigh(dev(s, device))
+    w, v = w.to_device(CPU).get(), v.to_device(CPU).get()
+    np.testing.assert_allclose(s @ v, v * w[..., None, :], **TOL["float64"])
+    close(LA.matrix_norm(x, ord=1).to_device(CPU), np.linalg.matrix_norm(a, ord=1))
     if device.kind == "cpu":
-        close(LA.inv(x), np.linalg.inv(a))
         return
     with pytest.raises(NotImplementedError, match="cuSOLVER"):
-        LA.inv(x)
-    close(LA.matrix_norm(x, ord=1).to_device(CPU), np.linalg.matrix_norm(a, ord=1))
+        LA.qr(x)
 
 
 def test_namespace():

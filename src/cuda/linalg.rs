@@ -20,7 +20,10 @@
 //! `getrfBatched`, `syevjBatched`) are a later optimisation for many small matrices. Each call
 //! writes its `info` to a per-position slot; the slots are read back once, after the whole
 //! batch is queued (one small device-to-host read, which waits for the stream), and the first
-//! failing position becomes the same typed error the CPU backend returns.
+//! failing position becomes the same typed error the CPU backend returns. One difference: the
+//! CPU backend also calls a matrix singular when its LU overflowed (a non-finite pivot from
+//! finite input); `getrf` reports only exactly zero pivots, so such a matrix gives non-finite
+//! values here.
 //!
 //! `qr`, `svd`, `svdvals`, `det` and `slogdet` have no cuSOLVER mapping yet and are refused
 //! with [`Error::UnsupportedOnDevice`] (devarray never moves data to the host behind the
