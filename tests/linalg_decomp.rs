@@ -382,7 +382,7 @@ fn norms_on_device(dev: &Device) -> Result<()> {
     for (name, r) in [
         ("qr", linalg::qr(&x, QrMode::Reduced).map(drop)),
         ("svdvals", linalg::svdvals(&x).map(drop)),
-        ("det", linalg::det(&x).map(drop)),
+        ("svd", linalg::svd(&x, false).map(drop)),
     ] {
         match (dev, r) {
             (Device::Cpu, r) => assert!(r.is_ok(), "{name}: {r:?}"),
@@ -436,8 +436,31 @@ fn decompositions_match_cpu(dev: &Device) -> Result<()> {
             assert_close(&s.matmul(&vecs)?, &vecs.multiply(&w.expand_dims(-2)?)?, tl, "A V = V diag(w)")?;
             assert_close(&t(&vecs)?.matmul(&vecs)?, &eye_like(&s)?, tl, "Vᵀ V = I")?;
             assert_close(&linalg::eigvalsh(&s.to_device(dev)?)?.to_device(&CPU)?, &w, tl, "eigvalsh = w")?;
+            // Determinants of O(n)-sized entries grow like n^n: compare relative to the CPU's.
+            let want = host(&linalg::det(&d)?)?;
+            let got = host(&linalg::det(&d.to_device(dev)?)?.to_device(&CPU)?)?;
+            assert!(got.iter().zip(&want).all(|(g, w)| (g - w).abs() <= tl * w.abs()), "det {got:?} vs {want:?}");
+            let (sign, log) = linalg::slogdet(&r.to_device(dev)?)?;
+            let (want_sign, want_log) = linalg::slogdet(&r)?;
+            assert_eq!(host(&sign.to_device(&CPU)?)?, host(&want_sign)?, "slogdet sign");
+            assert_close(&log.to_device(&CPU)?, &want_log, tl * n as f64, "slogdet log")?;
         }
     }
+    Ok(())
+}
+
+/// Determinants with known signs: row interchanges flip the sign, as on the CPU.
+fn determinants_with_interchanges(dev: &Device) -> Result<()> {
+    // det [[1, 2], [3, 4]] = -2, det [[0, 1], [1, 0]] = -1, a 3-cycle permutation: +1.
+    let data = [1.0f64, 2.0, 3.0, 4.0, 0.0, 1.0, 1.0, 0.0];
+    let a = Array::from_slice(&data, &[2, 2, 2], &CPU)?.to_device(dev)?;
+    let d = host(&linalg::det(&a)?.to_device(&CPU)?)?;
+    assert!((d[0] + 2.0).abs() < 1e-12 && (d[1] + 1.0).abs() < 1e-12, "{d:?}");
+    let cycle = Array::from_slice(&[0.0f32, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0], &[3, 3], &CPU)?;
+    assert_eq!(linalg::det(&cycle.to_device(dev)?)?.to_device(&CPU)?.to_vec::<f32>()?, vec![1.0]);
+    let (sign, log) = linalg::slogdet(&a)?;
+    assert_eq!(host(&sign.to_device(&CPU)?)?, vec![-1.0, -1.0]);
+    assert_close(&log.to_device(&CPU)?, &Array::from_slice(&[2f64.ln(), 0.0], &[2], &CPU)?, 1e-12, "log")?;
     Ok(())
 }
 
@@ -464,6 +487,11 @@ fn decompositions_of_views_and_empty_stacks(dev: &Device) -> Result<()> {
         assert_eq!(linalg::eigvalsh(&z)?.shape(), &shape[..2]);
         let b = Array::zeros(&[shape[0], shape[1], 2], DType::F32, &CPU)?.to_device(dev)?;
         assert_eq!(linalg::solve(&z, &b)?.shape(), &[shape[0], shape[1], 2]);
+        let ones = vec![1.0f32; shape[0]];
+        assert_eq!(linalg::det(&z)?.to_device(&CPU)?.to_vec::<f32>()?, ones, "det of empty matrices");
+        let (sign, log) = linalg::slogdet(&z)?;
+        assert_eq!(sign.to_device(&CPU)?.to_vec::<f32>()?, ones);
+        assert_eq!(log.to_device(&CPU)?.to_vec::<f32>()?, vec![0.0f32; shape[0]]);
     }
     Ok(())
 }
@@ -481,6 +509,13 @@ fn decomposition_errors_name_the_batch_position(dev: &Device) -> Result<()> {
         assert!(matches!(linalg::inv(&a), Err(Error::SingularMatrix { op: "inv", index: 7 })));
         let b = Array::ones(&[40, 3, 1], dtype, &CPU)?.to_device(dev)?;
         assert!(matches!(linalg::solve(&a, &b), Err(Error::SingularMatrix { op: "solve", index: 7 })));
+        // A singular matrix has determinant 0 (sign 0, log -inf): not an error.
+        let d = host(&linalg::det(&a)?.to_device(&CPU)?)?;
+        assert_eq!((d[7], d[30]), (0.0, 0.0));
+        assert!(d[0] != 0.0);
+        let (sign, log) = linalg::slogdet(&a)?;
+        let (sign, log) = (host(&sign.to_device(&CPU)?)?, host(&log.to_device(&CPU)?)?);
+        assert_eq!((sign[7], log[7]), (0.0, f64::NEG_INFINITY));
         // Position 1 indefinite (leading minor of order 2 negative), position 2 too.
         let mut spd_data = host(&spd(&[3, 3, 3], DType::F64, 19)?)?;
         for p in [2, 1] {
@@ -501,6 +536,7 @@ test_on_devices!(
     norms_on_device,
     decompositions_match_cpu,
     decompositions_of_views_and_empty_stacks,
+    determinants_with_interchanges,
     decomposition_errors_name_the_batch_position
 );
 

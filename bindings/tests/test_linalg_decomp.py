@@ -272,8 +272,8 @@ def test_errors():
 
 
 def test_decompositions_on_each_device(device):
-    """cholesky, inv, solve, eigh and eigvalsh run on every device (cuSOLVER on CUDA); the other
-    decompositions raise NotImplementedError on CUDA."""
+    """cholesky, inv, solve, eigh, eigvalsh, det and slogdet run on every device (cuSOLVER on
+    CUDA); qr and svd raise NotImplementedError on CUDA."""
     a = dominant((2, 4, 4))
     x = dev(a, device)
     close(LA.inv(x).to_device(CPU), np.linalg.inv(a))
@@ -286,6 +286,10 @@ def test_decompositions_on_each_device(device):
     w, v = LA.eigh(dev(s, device))
     w, v = w.to_device(CPU).get(), v.to_device(CPU).get()
     np.testing.assert_allclose(s @ v, v * w[..., None, :], **TOL["float64"])
+    close(LA.det(x).to_device(CPU), np.linalg.det(a))
+    sign, logabs = LA.slogdet(x)
+    close(sign.to_device(CPU), np.linalg.slogdet(a)[0])
+    close(logabs.to_device(CPU), np.linalg.slogdet(a)[1])
     close(LA.matrix_norm(x, ord=1).to_device(CPU), np.linalg.matrix_norm(a, ord=1))
     if device.kind == "cpu":
         return

@@ -25,9 +25,12 @@
 //! finite input); `getrf` reports only exactly zero pivots, so such a matrix gives non-finite
 //! values here.
 //!
-//! `qr`, `svd`, `svdvals`, `det` and `slogdet` have no cuSOLVER mapping yet and are refused
-//! with [`Error::UnsupportedOnDevice`] (devarray never moves data to the host behind the
-//! caller's back).
+//! - `det`/`slogdet`: `getrf` as for `inv`, then device ops (strided copy, compare, where,
+//!   products and sums over each matrix) on `U`'s diagonal and the interchanges.
+//!
+//! `qr`, `svd` and `svdvals` have no cuSOLVER mapping yet and are refused with
+//! [`Error::UnsupportedOnDevice`] (devarray never moves data to the host behind the caller's
+//! back).
 
 use super::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, SolverType};
 use super::context::{CudaBuffer, CudaDevice};
@@ -37,14 +40,14 @@ use crate::backend::Backend;
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::vocab::{Decomp, Input};
+use crate::vocab::{Decomp, Input, ReduceDims, ReduceOp, UnaryOp};
 use std::sync::Arc;
 
 /// Runs `op` over the batch (see `Backend::linalg`).
 pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[View<'_>]) -> Result<()> {
     let a = *inputs.first().ok_or_else(|| Error::invalid(op.name(), "no input matrix"))?;
     let dev = a.0.device().clone();
-    if !matches!(op, Decomp::Cholesky { .. } | Decomp::Inv | Decomp::Solve | Decomp::Eigh | Decomp::EigvalsH) {
+    if matches!(op, Decomp::Qr { .. } | Decomp::Svd { .. } | Decomp::SvdVals) {
         return Err(unsupported(op, &dev));
     }
     let t = match dtype {
@@ -60,8 +63,15 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
         return Err(Error::invalid(op.name(), format!("expected a (batch, n, n) stack, got shape {shape:?}")));
     }
     let (batch, n) = (shape[0], shape[1]);
-    if batch == 0 || n == 0 {
-        // Every output of these ops is then empty.
+    if batch == 0 {
+        return Ok(());
+    }
+    if n == 0 {
+        // An empty matrix has determinant 1 (sign 1, log 0); every other output is empty.
+        for (i, out) in outputs.iter().enumerate() {
+            let one = matches!(op, Decomp::Det) || (matches!(op, Decomp::Slogdet) && i == 0);
+            super::fill(out.0, out.1, dtype, Scalar::Float(if one { 1.0 } else { 0.0 }))?;
+        }
         return Ok(());
     }
     let job = Job { dev, op, dtype, t, batch, n, ni: int(op, n)? };
@@ -73,6 +83,11 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
             solve(&job, a, b, outputs[0])
         }
         Decomp::Eigh => eigh(&job, a, outputs[0], outputs.get(1).copied()),
+        Decomp::Det => det(&job, a, outputs[0], None),
+        Decomp::Slogdet => {
+            let log = *outputs.get(1).ok_or_else(|| Error::invalid(op.name(), "no logabsdet output"))?;
+            det(&job, a, outputs[0], Some(log))
+        }
         _ => eigh(&job, a, outputs[0], None),
     }
 }
@@ -82,9 +97,10 @@ fn unsupported(op: Decomp, dev: &CudaDevice) -> Error {
     Error::UnsupportedOnDevice {
         op: op.name(),
         device: dev.device(),
-        hint: "; qr, svd, svdvals, det and slogdet are computed on the CPU for now (their cuSOLVER \
-               mapping is pending; cholesky, eigh, eigvalsh, inv and solve run on the device): move \
-               the input with to_device(&Device::Cpu) and move the result back"
+        hint: "; qr, svd and svdvals (and pinv and matrix_rank, which use the SVD) are computed on \
+               the CPU for now (their cuSOLVER mapping is pending; cholesky, eigh, eigvalsh, inv, \
+               solve, det and slogdet run on the device): move the input with \
+               to_device(&Device::Cpu) and move the result back"
             .into(),
     }
 }
@@ -230,14 +246,14 @@ fn lu(job: &Job, a: View<'_>) -> Result<Lu> {
         // lie in live buffers recorded on the current stream, and are disjoint.
         unsafe { job.run(call(p), scratch) }?;
     }
-    Ok(Lu { _factors: factors, base, _pivots: pivots, ipiv, info, info_base })
+    Ok(Lu { factors, base, pivots, ipiv, info, info_base })
 }
 
 /// `getrf`'s results, kept alive until the solves are queued.
 struct Lu {
-    _factors: CudaBuffer,
+    factors: CudaBuffer,
     base: u64,
-    _pivots: CudaBuffer,
+    pivots: CudaBuffer,
     ipiv: u64,
     info: CudaBuffer,
     info_base: u64,
@@ -337,6 +353,46 @@ fn eigh(job: &Job, a: View<'_>, w: View<'_>, v: Option<View<'_>>) -> Result<()> 
         super::copy((&tmp, &cm), v, job.isz())?;
     }
     Ok(())
+}
+
+/// `det` (or, with `log`, `slogdet`'s sign into `out` and log-magnitude into `log`) from
+/// `getrf`, with device ops: the diagonal of `U` (the LU of `Aᵀ`, whose determinant is `A`'s)
+/// with the sign of every row interchange (`ipiv[i] != i + 1`) folded in, then a product over
+/// each matrix (`det`, and the sign of `slogdet`) and a sum of `log |U(i, i)|`. Singular
+/// matrices are not errors: their determinant is 0 (sign 0, log −inf), as on the CPU.
+fn det(job: &Job, a: View<'_>, out: View<'_>, log: Option<View<'_>>) -> Result<()> {
+    let (b, n, dt) = (job.batch, job.n, job.dtype);
+    let f = lu(job, a)?;
+    let rows = Layout::contiguous(&[b, n]);
+    let diag = job.dev.alloc(b * n * job.isz())?;
+    let strided = Layout::from_parts(vec![b, n], vec![(n * n) as isize, n as isize + 1], 0);
+    super::copy((&f.factors, &strided), (&diag, &rows), job.isz())?;
+    // Where row i was interchanged: ipiv != [1, 2, ..., n].
+    let count: Vec<u8> = (1..=n as i32).flat_map(i32::to_le_bytes).collect();
+    let counting = job.dev.alloc(count.len())?;
+    super::upload(&counting, 0, &count)?;
+    let swapped = job.dev.alloc(b * n)?;
+    let ne = crate::vocab::BinaryOp::NotEqual.signature(DType::I32)?;
+    let counting_rows = Layout::from_parts(vec![b, n], vec![0, 1], 0);
+    let (ipiv, cnt) = (Input::View(&f.pivots, &rows), Input::View(&counting, &counting_rows));
+    Cuda::binary(crate::vocab::BinaryOp::NotEqual, ne, ipiv, cnt, (&swapped, &rows))?;
+    let negated = job.dev.alloc(b * n * job.isz())?;
+    let neg = UnaryOp::Negative;
+    Cuda::unary(neg, neg.signature(dt)?, (&diag, &rows), (&negated, &rows))?;
+    let signed = job.dev.alloc(b * n * job.isz())?;
+    let inputs = [Input::View(&swapped, &rows), Input::View(&negated, &rows), Input::View(&diag, &rows)];
+    Cuda::where_(dt, inputs, (&signed, &rows))?;
+    let dims = ReduceDims { outer: b, r: n, inner: 1 };
+    let Some(log) = log else {
+        return Cuda::reduce(ReduceOp::Prod, dt, (&signed, &rows), dims, 1, out);
+    };
+    // `signed` is no longer needed as such: its signs, then `diag`'s log-magnitudes, in place
+    // of the temporaries.
+    Cuda::unary(UnaryOp::Sign, UnaryOp::Sign.signature(dt)?, (&signed, &rows), (&negated, &rows))?;
+    Cuda::reduce(ReduceOp::Prod, dt, (&negated, &rows), dims, 1, out)?;
+    Cuda::unary(UnaryOp::Abs, UnaryOp::Abs.signature(dt)?, (&diag, &rows), (&signed, &rows))?;
+    Cuda::unary(UnaryOp::Log, UnaryOp::Log.signature(dt)?, (&signed, &rows), (&negated, &rows))?;
+    Cuda::reduce(ReduceOp::Sum, dt, (&negated, &rows), dims, 1, log)
 }
 
 #[cfg(test)]
