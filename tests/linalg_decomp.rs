@@ -1,8 +1,8 @@
 //! `devarray::linalg`: decompositions checked by reconstruction (Q@R, U@diag(S)@Vh, L@Lᵀ,
 //! V@diag(w)@Vᵀ, A@inv(A)), solvers and determinants against known answers, norms against
 //! host loops; batched and empty inputs, dtypes, typed errors; the norms on every device; the
-//! decompositions cuSOLVER runs (cholesky, inv, solve, eigh, eigvalsh) on every device against
-//! the CPU backend, and the CUDA side's typed refusal of the others.
+//! decompositions cuSOLVER runs (cholesky, qr, inv, solve, eigh, eigvalsh, det, slogdet) on
+//! every device against the CPU backend, and the CUDA side's typed refusal of the others.
 
 mod common;
 
@@ -368,7 +368,7 @@ fn typed_errors() -> Result<()> {
 }
 
 /// The norms composed of device ops run anywhere; the decompositions without a cuSOLVER
-/// mapping (qr, svd, det...) refuse CUDA input with a typed error (no hidden host round trip).
+/// mapping (svd, svdvals) refuse CUDA input with a typed error (no hidden host round trip).
 fn norms_on_device(dev: &Device) -> Result<()> {
     let x = Array::from_slice(&[3.0f32, -4.0, 0.0, 12.0], &[2, 2], &CPU)?.to_device(dev)?;
     let n = linalg::vector_norm(&x, Some(&[-1]), false, 2.0)?;
@@ -379,11 +379,7 @@ fn norms_on_device(dev: &Device) -> Result<()> {
     assert_eq!(one.to_device(&CPU)?.to_vec::<f32>()?, vec![16.0]);
     let want = Array::from_slice(&[1.0 / 3.0, 1.0 / 9.0, 0.0, 1.0 / 12.0], &[2, 2], &CPU)?;
     assert_close(&linalg::inv(&x)?.to_device(&CPU)?, &want, 1e-6, "inv")?;
-    for (name, r) in [
-        ("qr", linalg::qr(&x, QrMode::Reduced).map(drop)),
-        ("svdvals", linalg::svdvals(&x).map(drop)),
-        ("svd", linalg::svd(&x, false).map(drop)),
-    ] {
+    for (name, r) in [("svdvals", linalg::svdvals(&x).map(drop)), ("svd", linalg::svd(&x, false).map(drop))] {
         match (dev, r) {
             (Device::Cpu, r) => assert!(r.is_ok(), "{name}: {r:?}"),
             (_, Err(Error::UnsupportedOnDevice { op, hint, .. })) => {
@@ -447,6 +443,55 @@ fn decompositions_match_cpu(dev: &Device) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Checks `qr(a)` computed on `dev` by reconstruction (`Q R = A`, `Qᵀ Q = I`, `R` upper
+/// triangular) and the shapes against the CPU backend's; with `unique`, also `|R|` against
+/// the CPU's (`R` is unique up to the signs of its rows when `A` has full column rank).
+fn check_qr(a: &Array, dev: &Device, unique: bool) -> Result<()> {
+    let nd = a.ndim();
+    let (m, n) = (a.shape()[nd - 2], a.shape()[nd - 1]);
+    // Integers compute in float64; the tolerance is relative to the largest entry.
+    let dtype = if a.dtype() == DType::F32 { DType::F32 } else { DType::F64 };
+    let scale = host(&a.to_device(&CPU)?)?.iter().fold(1.0, |s: f64, v| s.max(v.abs()));
+    let tl = tol(dtype, m.max(n), 4.0) * scale;
+    for mode in [QrMode::Reduced, QrMode::Complete] {
+        let (q, r) = linalg::qr(&a.to_device(dev)?, mode)?;
+        let (q, r) = (q.to_device(&CPU)?, r.to_device(&CPU)?);
+        let (cq, cr) = linalg::qr(&a.to_device(&CPU)?, mode)?;
+        assert_eq!((q.shape(), r.shape(), q.dtype()), (cq.shape(), cr.shape(), dtype));
+        let k = q.shape()[nd - 1];
+        let a = a.to_device(&CPU)?;
+        assert_close(&q.matmul(&r)?, &a, tl, "Q @ R")?;
+        let qtq = t(&q)?.matmul(&q)?;
+        assert_close(&qtq, &eye_like(&qtq)?, tl, "Qᵀ Q = I")?;
+        let below = host(&r)?.chunks((k * n).max(1)).all(|mat| (0..k * n).all(|ij| ij / n <= ij % n || mat[ij] == 0.0));
+        assert!(below, "R is upper triangular");
+        if unique {
+            assert_close(&r.abs()?, &cr.abs()?, tl, "|R| vs CPU")?;
+        }
+    }
+    Ok(())
+}
+
+/// QR on `dev` in both modes: tall, wide, square, batched and empty matrices (complete `Q` is
+/// then the identity), a transposed view, an integer input, and rank-deficient matrices (a
+/// zero column: a reflector with `tau = 0`).
+fn qr_on_device(dev: &Device) -> Result<()> {
+    for dtype in [DType::F32, DType::F64] {
+        for shape in [&[5, 3][..], &[3, 5], &[1, 1], &[2, 4, 4], &[2, 1, 6, 2], &[3, 2, 0], &[2, 0, 3], &[1, 19, 7]] {
+            check_qr(&rand(shape, dtype, 21)?, dev, true)?;
+        }
+        check_qr(&t(&rand(&[2, 6, 4], dtype, 22)?.to_device(dev)?)?, dev, true)?;
+        // Column 1 zero, column 2 twice column 0.
+        let mut data = values(&[4, 3], 23);
+        for i in 0..4 {
+            (data[i * 3 + 1], data[i * 3 + 2]) = (0.0, 2.0 * data[i * 3]);
+        }
+        check_qr(&Array::from_slice(&data, &[4, 3], &CPU)?.astype(dtype)?, dev, false)?;
+        check_qr(&Array::zeros(&[2, 3, 3], dtype, &CPU)?, dev, false)?;
+    }
+    check_qr(&rand(&[4, 3], DType::F64, 24)?.multiply(8.0)?.astype(DType::I32)?, dev, true)
 }
 
 /// Determinants with known signs: row interchanges flip the sign, as on the CPU.
@@ -537,6 +582,7 @@ test_on_devices!(
     decompositions_match_cpu,
     decompositions_of_views_and_empty_stacks,
     determinants_with_interchanges,
+    qr_on_device,
     decomposition_errors_name_the_batch_position
 );
 

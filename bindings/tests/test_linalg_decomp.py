@@ -272,8 +272,8 @@ def test_errors():
 
 
 def test_decompositions_on_each_device(device):
-    """cholesky, inv, solve, eigh, eigvalsh, det and slogdet run on every device (cuSOLVER on
-    CUDA); qr and svd raise NotImplementedError on CUDA."""
+    """cholesky, qr, inv, solve, eigh, eigvalsh, det and slogdet run on every device (cuSOLVER on
+    CUDA); svd raises NotImplementedError on CUDA."""
     a = dominant((2, 4, 4))
     x = dev(a, device)
     close(LA.inv(x).to_device(CPU), np.linalg.inv(a))
@@ -287,6 +287,10 @@ def test_decompositions_on_each_device(device):
     w, v = w.to_device(CPU).get(), v.to_device(CPU).get()
     np.testing.assert_allclose(s @ v, v * w[..., None, :], **TOL["float64"])
     close(LA.det(x).to_device(CPU), np.linalg.det(a))
+    q, r = LA.qr(x)
+    q, r = q.to_device(CPU).get(), r.to_device(CPU).get()
+    np.testing.assert_allclose(q @ r, a, **TOL["float64"])
+    np.testing.assert_allclose(np.abs(r), np.abs(np.linalg.qr(a)[1]), **TOL["float64"])
     sign, logabs = LA.slogdet(x)
     close(sign.to_device(CPU), np.linalg.slogdet(a)[0])
     close(logabs.to_device(CPU), np.linalg.slogdet(a)[1])
@@ -294,7 +298,7 @@ def test_decompositions_on_each_device(device):
     if device.kind == "cpu":
         return
     with pytest.raises(NotImplementedError, match="cuSOLVER"):
-        LA.qr(x)
+        LA.svd(x)
 
 
 def test_namespace():

@@ -281,6 +281,13 @@ pub(crate) enum DenseCall {
     /// eigenvectors overwrite `A` (column `j` belongs to `w[j]`), otherwise `A` is destroyed.
     /// `info > 0`: the algorithm did not converge.
     Syevd { vectors: bool, uplo: Fill, n: i32, a: DevPtr, lda: i32, w: DevPtr },
+    /// `cusolverDn{S,D}geqrf`: `A = Q R` for the `m × n` matrix `A`: `R` overwrites its upper
+    /// triangle (`min(m, n) × n`), the Householder vectors of `Q = H(1) … H(k)` (`k = min(m, n)`)
+    /// the part below, their scalars go to `tau` (`k` entries).
+    Geqrf { m: i32, n: i32, a: DevPtr, lda: i32, tau: DevPtr },
+    /// `cusolverDn{S,D}orgqr`: the first `n` columns of `Q = H(1) … H(k)` (`m ≥ n ≥ k`) from
+    /// `geqrf`'s vectors in the first `k` columns of the `m × n` matrix `A`, which it overwrites.
+    Orgqr { m: i32, n: i32, k: i32, a: DevPtr, lda: i32, tau: DevPtr },
 }
 
 impl DenseCall {
@@ -291,6 +298,8 @@ impl DenseCall {
             DenseCall::Getrf { .. } => "cusolverDnXgetrf",
             DenseCall::Getrs { .. } => "cusolverDnXgetrs",
             DenseCall::Syevd { .. } => "cusolverDnXsyevd",
+            DenseCall::Geqrf { .. } => "cusolverDnXgeqrf",
+            DenseCall::Orgqr { .. } => "cusolverDnXorgqr",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! cuSOLVER for the CUDA driver implementation ([`driver`](super::driver)): probing for the
 //! library, one dense handle per device, and [`Dense`] calls as `cusolverDn{S,D}potrf`,
-//! `getrf`, `getrs` and `syevd` (with their `_bufferSize` queries).
+//! `getrf`, `getrs`, `syevd`, `geqrf` and `orgqr` (with their `_bufferSize` queries).
 //!
 //! As with cuBLAS ([`cublas`](super::cublas)), cudarc loads libcusolver on the first call and
 //! panics when it is missing, so [`probe`] looks for it first (once per process) and a missing
@@ -117,6 +117,18 @@ impl Handle {
                 (DenseCall::Syevd { vectors, uplo, n, a, lda, w }, F64) => {
                     sol::cusolverDnDsyevd_bufferSize(h, jobz(vectors), fill(uplo), n, ptr(a), lda, ptr(w), l)
                 }
+                (DenseCall::Geqrf { m, n, a, lda, .. }, F32) => {
+                    sol::cusolverDnSgeqrf_bufferSize(h, m, n, ptr(a), lda, l)
+                }
+                (DenseCall::Geqrf { m, n, a, lda, .. }, F64) => {
+                    sol::cusolverDnDgeqrf_bufferSize(h, m, n, ptr(a), lda, l)
+                }
+                (DenseCall::Orgqr { m, n, k, a, lda, tau }, F32) => {
+                    sol::cusolverDnSorgqr_bufferSize(h, m, n, k, ptr(a), lda, ptr(tau), l)
+                }
+                (DenseCall::Orgqr { m, n, k, a, lda, tau }, F64) => {
+                    sol::cusolverDnDorgqr_bufferSize(h, m, n, k, ptr(a), lda, ptr(tau), l)
+                }
             }
         };
         check(d.call.name(), status)?;
@@ -162,6 +174,18 @@ impl Handle {
                 }
                 (DenseCall::Syevd { vectors, uplo, n, a, lda, w }, F64) => {
                     sol::cusolverDnDsyevd(h, jobz(vectors), fill(uplo), n, ptr(a), lda, ptr(w), ptr(s.work), lw, info)
+                }
+                (DenseCall::Geqrf { m, n, a, lda, tau }, F32) => {
+                    sol::cusolverDnSgeqrf(h, m, n, ptr(a), lda, ptr(tau), ptr(s.work), lw, info)
+                }
+                (DenseCall::Geqrf { m, n, a, lda, tau }, F64) => {
+                    sol::cusolverDnDgeqrf(h, m, n, ptr(a), lda, ptr(tau), ptr(s.work), lw, info)
+                }
+                (DenseCall::Orgqr { m, n, k, a, lda, tau }, F32) => {
+                    sol::cusolverDnSorgqr(h, m, n, k, ptr(a), lda, ptr(tau), ptr(s.work), lw, info)
+                }
+                (DenseCall::Orgqr { m, n, k, a, lda, tau }, F64) => {
+                    sol::cusolverDnDorgqr(h, m, n, k, ptr(a), lda, ptr(tau), ptr(s.work), lw, info)
                 }
             }
         };

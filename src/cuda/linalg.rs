@@ -28,7 +28,11 @@
 //! - `det`/`slogdet`: `getrf` as for `inv`, then device ops (strided copy, compare, where,
 //!   products and sums over each matrix) on `U`'s diagonal and the interchanges.
 //!
-//! `qr`, `svd` and `svdvals` have no cuSOLVER mapping yet and are refused with
+//! - `qr`: `geqrf` on a column-major copy of `A` (a strided copy), `R` from its upper triangle
+//!   (a strided `where` into the output), then `orgqr` on the Householder vectors, copied into
+//!   an `m × q` column-major buffer (`q = m` in complete mode), and `Q` transposed back.
+//!
+//! `svd` and `svdvals` have no cuSOLVER mapping yet and are refused with
 //! [`Error::UnsupportedOnDevice`] (devarray never moves data to the host behind the caller's
 //! back).
 
@@ -47,7 +51,7 @@ use std::sync::Arc;
 pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[View<'_>]) -> Result<()> {
     let a = *inputs.first().ok_or_else(|| Error::invalid(op.name(), "no input matrix"))?;
     let dev = a.0.device().clone();
-    if matches!(op, Decomp::Qr { .. } | Decomp::Svd { .. } | Decomp::SvdVals) {
+    if matches!(op, Decomp::Svd { .. } | Decomp::SvdVals) {
         return Err(unsupported(op, &dev));
     }
     let t = match dtype {
@@ -59,12 +63,18 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
         }
     };
     let shape = a.1.shape();
-    if shape.len() != 3 || shape[1] != shape[2] || outputs.is_empty() {
+    let square = matches!(op, Decomp::Qr { .. }) || shape.get(1) == shape.get(2);
+    if shape.len() != 3 || !square || outputs.is_empty() {
         return Err(Error::invalid(op.name(), format!("expected a (batch, n, n) stack, got shape {shape:?}")));
     }
-    let (batch, n) = (shape[0], shape[1]);
+    let (batch, m, n) = (shape[0], shape[1], shape[2]);
     if batch == 0 {
         return Ok(());
+    }
+    if let Decomp::Qr { complete } = op {
+        let job = Job { dev, op, dtype, t, batch, m, n, ni: int(op, n)? };
+        let r = *outputs.get(1).ok_or_else(|| Error::invalid(op.name(), "no R output"))?;
+        return qr(&job, complete, a, outputs[0], r);
     }
     if n == 0 {
         // An empty matrix has determinant 1 (sign 1, log 0); every other output is empty.
@@ -74,7 +84,7 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
         }
         return Ok(());
     }
-    let job = Job { dev, op, dtype, t, batch, n, ni: int(op, n)? };
+    let job = Job { dev, op, dtype, t, batch, m, n, ni: int(op, n)? };
     match op {
         Decomp::Cholesky { upper } => cholesky(&job, upper, a, outputs[0]),
         Decomp::Inv => inv(&job, a, outputs[0]),
@@ -97,8 +107,8 @@ fn unsupported(op: Decomp, dev: &CudaDevice) -> Error {
     Error::UnsupportedOnDevice {
         op: op.name(),
         device: dev.device(),
-        hint: "; qr, svd and svdvals (and pinv and matrix_rank, which use the SVD) are computed on \
-               the CPU for now (their cuSOLVER mapping is pending; cholesky, eigh, eigvalsh, inv, \
+        hint: "; svd and svdvals (and pinv and matrix_rank, which use the SVD) are computed on the \
+               CPU for now (their cuSOLVER mapping is pending; cholesky, qr, eigh, eigvalsh, inv, \
                solve, det and slogdet run on the device): move the input with \
                to_device(&Device::Cpu) and move the result back"
             .into(),
@@ -110,13 +120,15 @@ fn int(op: Decomp, x: usize) -> Result<i32> {
     i32::try_from(x).map_err(|_| Error::invalid(op.name(), format!("size {x} exceeds cuSOLVER's 32-bit sizes")))
 }
 
-/// One decomposition over a batch of `n × n` matrices.
+/// One decomposition over a batch of `m × n` matrices (square but for `qr`).
 struct Job {
     dev: Arc<CudaDevice>,
     op: Decomp,
     dtype: DType,
     t: SolverType,
     batch: usize,
+    /// Rows (`n` for the square decompositions).
+    m: usize,
     n: usize,
     ni: i32,
 }
@@ -393,6 +405,75 @@ fn det(job: &Job, a: View<'_>, out: View<'_>, log: Option<View<'_>>) -> Result<(
     Cuda::unary(UnaryOp::Abs, UnaryOp::Abs.signature(dt)?, (&diag, &rows), (&signed, &rows))?;
     Cuda::unary(UnaryOp::Log, UnaryOp::Log.signature(dt)?, (&signed, &rows), (&negated, &rows))?;
     Cuda::reduce(ReduceOp::Sum, dt, (&negated, &rows), dims, 1, log)
+}
+
+/// `qr` of every `m × n` matrix: `Q (m × q)` and `R (q × n)`, `q = m` when `complete`, else
+/// `k = min(m, n)`. `geqrf`/`orgqr` report only invalid arguments (`info < 0`), which
+/// [`Job::first_failure`] turns into a driver error.
+fn qr(job: &Job, complete: bool, a: View<'_>, q_out: View<'_>, r_out: View<'_>) -> Result<()> {
+    let (b, m, n, isz) = (job.batch, job.m, job.n, job.isz());
+    let k = m.min(n);
+    let qc = if complete { m } else { k };
+    super::fill(r_out.0, r_out.1, job.dtype, Scalar::Float(0.0))?;
+    if k == 0 {
+        // No reflector: Q is the identity (complete mode; else empty), R empty or zero.
+        super::fill(q_out.0, q_out.1, job.dtype, Scalar::Float(0.0))?;
+        let diagonal = Layout::from_parts(vec![b, qc], vec![(m * qc) as isize, qc as isize + 1], q_out.1.offset());
+        return super::fill(q_out.0, &diagonal, job.dtype, Scalar::Float(1.0));
+    }
+    let (mi, ki, qci) = (int(job.op, m)?, int(job.op, k)?, int(job.op, qc)?);
+    // The column-major copy of A: (batch, m, n) with strides (m n, 1, m).
+    let (c, c_base) = job.scratch(b * m * n * isz)?;
+    super::copy(a, (&c, &Layout::from_parts(vec![b, m, n], vec![(m * n) as isize, 1, m as isize], 0)), isz)?;
+    let (_taus, tau) = job.scratch(b * k * isz)?;
+    let tau_at = |p: usize| job.at(tau, p, k);
+    let geqrf = |p: usize| DenseCall::Geqrf { m: mi, n: job.ni, a: job.at(c_base, p, m * n), lda: mi, tau: tau_at(p) };
+    let (info, info_base) = job.info_slots(2 * b)?;
+    {
+        let (_work, work, lwork) = job.workspace(geqrf(0))?;
+        for p in 0..b {
+            let scratch = DenseScratch { work, lwork, info: info_base + 4 * p as u64 };
+            // SAFETY: matrix `p` of the fresh copy, its `k` scalars, the queried workspace and
+            // slot `p` are disjoint live ranges recorded on the current stream.
+            unsafe { job.run(geqrf(p), scratch) }?;
+        }
+    }
+    // The vectors (the first k columns, contiguous in column-major) into an m × q buffer.
+    let (qbuf, q_base) = job.scratch(b * m * qc * isz)?;
+    let cols = |stride: usize| Layout::from_parts(vec![b, m * k], vec![stride as isize, 1], 0);
+    super::copy((&c, &cols(m * n)), (&qbuf, &cols(m * qc)), isz)?;
+    let orgqr =
+        |p: usize| DenseCall::Orgqr { m: mi, n: qci, k: ki, a: job.at(q_base, p, m * qc), lda: mi, tau: tau_at(p) };
+    let (_work, work, lwork) = job.workspace(orgqr(0))?;
+    for p in 0..b {
+        let scratch = DenseScratch { work, lwork, info: info_base + 4 * (b + p) as u64 };
+        // SAFETY: matrix `p` of the fresh Q buffer, its scalars (written by geqrf before, in
+        // stream order), the workspace and slot `b + p` are disjoint live ranges.
+        unsafe { job.run(orgqr(p), scratch) }?;
+    }
+    if let Some((index, v)) = job.first_failure(&info, 2 * b)? {
+        // Neither routine documents a positive info; should one appear, it is not hidden.
+        let message = format!("qr: geqrf/orgqr reported info {v} for matrix {index}");
+        return Err(Error::Driver { call: "cuSOLVER", message });
+    }
+    let q_cm = Layout::from_parts(vec![b, m, qc], vec![(m * qc) as isize, 1, m as isize], 0);
+    super::copy((&qbuf, &q_cm), q_out, isz)?;
+    upper_rows(job, &c, k, r_out)
+}
+
+/// `R` into the first `k` rows of `r_out` (`(batch, q, n)`, already zeroed): the upper
+/// triangle of `geqrf`'s column-major `m × n` result `c`; below it are the Householder vectors.
+fn upper_rows(job: &Job, c: &CudaBuffer, k: usize, r_out: View<'_>) -> Result<()> {
+    let (b, m, n) = (job.batch, job.m, job.n);
+    let q = r_out.1.shape()[1];
+    let mask: Vec<u8> = (0..k * n).map(|ij| u8::from(ij % n >= ij / n)).collect();
+    let mask_buf = job.dev.alloc(mask.len())?;
+    super::upload(&mask_buf, 0, &mask)?;
+    let mask_rows = Layout::from_parts(vec![b, k, n], vec![0, n as isize, 1], 0);
+    let c_rows = Layout::from_parts(vec![b, k, n], vec![(m * n) as isize, 1, m as isize], 0);
+    let r_rows = Layout::from_parts(vec![b, k, n], vec![(q * n) as isize, n as isize, 1], r_out.1.offset());
+    let inputs = [Input::View(&mask_buf, &mask_rows), Input::View(c, &c_rows), Input::Scalar(Scalar::Float(0.0))];
+    Cuda::where_(job.dtype, inputs, (r_out.0, &r_rows))
 }
 
 #[cfg(test)]

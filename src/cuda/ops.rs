@@ -126,8 +126,8 @@ impl Backend for Cuda {
         super::matmul::matmul(dtype, a, b, out)
     }
 
-    /// cholesky, eigh, eigvalsh, inv, solve, det and slogdet through cuSOLVER
-    /// ([`super::linalg`]); qr, svd and svdvals are refused with a typed error rather than copied to the host and back
+    /// cholesky, qr, eigh, eigvalsh, inv, solve, det and slogdet through cuSOLVER
+    /// ([`super::linalg`]); svd and svdvals are refused with a typed error rather than copied to the host and back
     /// behind the caller's back (devarray never moves data implicitly).
     fn linalg(
         op: Decomp,

@@ -13,10 +13,10 @@
 //! **Devices.** The decompositions and solvers ([`cholesky`], [`qr`], [`svd`], [`svdvals`],
 //! [`eigh`], [`eigvalsh`], [`inv`], [`solve`], [`det`], [`slogdet`], and [`pinv`] and
 //! [`matrix_rank`], which use the SVD) run on the CPU device through faer. On a CUDA device,
-//! [`cholesky`], [`inv`], [`solve`], [`eigh`], [`eigvalsh`], [`det`] and [`slogdet`] run
-//! through cuSOLVER (`potrf`, `getrf`/`getrs`, `syevd`; one call per matrix of a stack; the
-//! determinants from `getrf` with device ops); [`qr`], [`svd`], [`svdvals`], [`pinv`] and
-//! [`matrix_rank`] return
+//! [`cholesky`], [`qr`], [`inv`], [`solve`], [`eigh`], [`eigvalsh`], [`det`] and [`slogdet`]
+//! run through cuSOLVER (`potrf`, `geqrf`/`orgqr`, `getrf`/`getrs`, `syevd`; one call per
+//! matrix of a stack; the determinants from `getrf` with device ops); [`svd`], [`svdvals`],
+//! [`pinv`] and [`matrix_rank`] return
 //! [`Error::UnsupportedOnDevice`] there for now: move the input with `to_device(&Device::Cpu)`
 //! first (devarray never copies to the host behind your back). A machine without libcusolver
 //! gets [`Error::LibraryUnavailable`] naming what to install. [`vector_norm`] and [`matrix_norm`] with `ord` ∈ {fro, ±1, ±inf} are composed of

@@ -5,9 +5,10 @@ Products and matrix views: ``matmul``, ``tensordot``, ``vecdot``, ``outer``,
 
 Decompositions and solvers: ``cholesky``, ``qr``, ``svd``, ``svdvals``, ``eigh``, ``eigvalsh``,
 ``inv``, ``solve``, ``det``, ``slogdet``, ``pinv``, ``matrix_rank``. They are computed on the
-CPU device (faer); on a CUDA device they raise ``NotImplementedError`` until the cuSOLVER
-integration lands: move the input with ``x.to_device("cpu")`` first (devarray never copies to
-the host behind your back). Norms: ``vector_norm``, and ``matrix_norm`` with ``ord`` in
+CPU device (faer). On a CUDA device, ``cholesky``, ``qr``, ``inv``, ``solve``, ``eigh``,
+``eigvalsh``, ``det`` and ``slogdet`` run through cuSOLVER; ``svd``, ``svdvals``, ``pinv`` and
+``matrix_rank`` raise ``NotImplementedError`` there for now: move the input with
+``x.to_device("cpu")`` first (devarray never copies to the host behind your back). Norms: ``vector_norm``, and ``matrix_norm`` with ``ord`` in
 ``'fro'``, ``1``, ``-1``, ``inf``, ``-inf`` run on every device; ``'nuc'``, ``2``, ``-2`` need
 ``svdvals``.
 

@@ -1,7 +1,7 @@
 //! The emulator's stand-ins for the dense cuSOLVER routines devarray calls
-//! (`cusolverDn{S,D}potrf`, `getrf`, `getrs`, `syevd` and their `_bufferSize` queries): the
-//! computations cuSOLVER (LAPACK) documents, on emulated device memory, so the code that maps
-//! the decompositions onto cuSOLVER runs in CI.
+//! (`cusolverDn{S,D}potrf`, `getrf`, `getrs`, `syevd`, `geqrf`, `orgqr` and their
+//! `_bufferSize` queries): the computations cuSOLVER (LAPACK) documents, on emulated device
+//! memory, so the code that maps the decompositions onto cuSOLVER runs in CI.
 //!
 //! - Arguments are validated as cuSOLVER validates them (`CUSOLVER_STATUS_INVALID_VALUE`:
 //!   negative sizes, `lda`/`ldb` below the rows, `lwork` below what the query returned) when
@@ -14,7 +14,8 @@
 //! - Only what the library writes is written: `potrf` leaves the other triangle alone. What it
 //!   leaves undefined is poisoned with NaN, so mapping code that relies on it fails here: the
 //!   workspace after every call, and `A` after `syevd` without eigenvectors.
-//! - LU and Cholesky are the textbook loops (LAPACK's unblocked `getf2`/`potf2` orders); the
+//! - LU, Cholesky and QR are the textbook loops (LAPACK's unblocked `getf2`/`potf2`/`geqr2`
+//!   and `org2r`, with `dlarfg`'s reflector convention: `beta = -sign(alpha) ‖x‖`); the
 //!   symmetric eigendecomposition is faer's.
 
 use crate::cuda::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, SolverType};
@@ -64,6 +65,17 @@ pub(crate) fn validate(call: &DenseCall) -> Result<(), String> {
             ld("lda", lda, n)?;
             ld("ldb", ldb, n)
         }
+        DenseCall::Geqrf { m, n, lda, .. } => {
+            size("m", m)?;
+            size("n", n)?;
+            ld("lda", lda, m)
+        }
+        DenseCall::Orgqr { m, n, k, lda, .. } => {
+            if !(m >= n && n >= k && k >= 0) {
+                return Err(format!("orgqr needs m >= n >= k >= 0, got m {m}, n {n}, k {k}"));
+            }
+            ld("lda", lda, m)
+        }
     }
 }
 
@@ -72,7 +84,10 @@ pub(crate) fn validate(call: &DenseCall) -> Result<(), String> {
 /// cuSOLVER's own sizes differ; what matters is that the caller allocates what it was told.
 pub(crate) fn workspace(call: &DenseCall) -> i32 {
     let n = match *call {
-        DenseCall::Potrf { n, .. } | DenseCall::Getrf { n, .. } => return n.max(1),
+        DenseCall::Potrf { n, .. }
+        | DenseCall::Getrf { n, .. }
+        | DenseCall::Geqrf { n, .. }
+        | DenseCall::Orgqr { n, .. } => return n.max(1),
         DenseCall::Getrs { .. } => return 0,
         DenseCall::Syevd { n, .. } => i64::from(n),
     };
@@ -88,7 +103,7 @@ pub(crate) fn workspace(call: &DenseCall) -> i32 {
 /// answer (`getrf` takes no `lwork`: its workspace is the queried size, checked when it runs).
 pub(crate) fn validate_op(op: &SolverOp) -> Result<(), String> {
     validate(&op.dense.call)?;
-    let needs_lwork = matches!(op.dense.call, DenseCall::Potrf { .. } | DenseCall::Syevd { .. });
+    let needs_lwork = !matches!(op.dense.call, DenseCall::Getrf { .. } | DenseCall::Getrs { .. });
     let need = workspace(&op.dense.call);
     if needs_lwork && op.scratch.lwork < need {
         return Err(format!("lwork = {} < {need}, the size the _bufferSize query returned", op.scratch.lwork));
@@ -125,6 +140,16 @@ pub(crate) fn accesses(op: &SolverOp) -> Vec<(&'static str, u64, u64)> {
         DenseCall::Syevd { n, a, lda, w, .. } => {
             vec![("A", matrix(a, n, n, lda, isz)), ("W", matrix(w, n, 1, n.max(1), isz)), ("workspace", work(s.lwork))]
         }
+        DenseCall::Geqrf { m, n, a, lda, tau } => vec![
+            ("A", matrix(a, m, n, lda, isz)),
+            ("TAU", matrix(tau, m.min(n), 1, m.min(n).max(1), isz)),
+            ("workspace", work(s.lwork)),
+        ],
+        DenseCall::Orgqr { m, n, k, a, lda, tau } => vec![
+            ("A", matrix(a, m, n, lda, isz)),
+            ("tau", matrix(tau, k, 1, k.max(1), isz)),
+            ("workspace", work(s.lwork)),
+        ],
     };
     let mut out: Vec<_> = spans.into_iter().filter_map(|(name, r)| r.map(|(lo, hi)| (name, lo, hi))).collect();
     out.push(("devInfo", s.info, s.info.wrapping_add(4)));
@@ -259,6 +284,22 @@ unsafe fn compute<T: Real>(call: &DenseCall) -> Result<i32, String> {
                 }
                 m.write(|i, j| vectors || (if uplo == Fill::Upper { i <= j } else { i >= j }));
                 Ok(info)
+            }
+            DenseCall::Geqrf { m: rows, n, a, lda, tau } => {
+                let mut m = Host::<T>::read(a, rows, n, lda);
+                let taus = geqrf(&mut m, n.max(0) as usize);
+                m.write(|_, _| true);
+                for (i, t) in taus.iter().enumerate() {
+                    std::ptr::write_unaligned((tau as usize as *mut T).add(i), *t);
+                }
+                Ok(0)
+            }
+            DenseCall::Orgqr { m: rows, n, k, a, lda, tau } => {
+                let mut m = Host::<T>::read(a, rows, n, lda);
+                let taus = Host::<T>::read(tau, k, 1, k.max(1)).data;
+                orgqr(&mut m, n.max(0) as usize, &taus);
+                m.write(|_, _| true);
+                Ok(0)
             }
         }
     }
@@ -412,6 +453,67 @@ unsafe fn syevd<T: Real>(m: &mut Host<T>, uplo: Fill, w: u64) -> i32 {
         }
     }
     0
+}
+
+/// Householder QR in place (LAPACK's `geqr2`): `R` on and above the diagonal, the vectors
+/// `v` (with an implicit 1 on the diagonal) below it; returns the scalars `tau`, so that
+/// `H(j) = I - tau[j] v vᵀ` (`tau = 0` when the column below the diagonal is already zero).
+fn geqrf<T: Real>(m: &mut Host<T>, n: usize) -> Vec<T> {
+    let rows = m.rows;
+    let mut taus = Vec::with_capacity(rows.min(n));
+    for j in 0..rows.min(n) {
+        let alpha = m.at(j, j);
+        let xnorm = (j + 1..rows).fold(T::zero(), |s, i| s.hypot(m.at(i, j)));
+        if xnorm == T::zero() {
+            taus.push(T::zero());
+            continue;
+        }
+        let beta = -alpha.signum() * alpha.hypot(xnorm);
+        let tau = (beta - alpha) / beta;
+        let scale = T::one() / (alpha - beta);
+        for i in j + 1..rows {
+            m.set(i, j, m.at(i, j) * scale);
+        }
+        m.set(j, j, beta);
+        for c in j + 1..n {
+            apply_reflector(m, j, j, tau, c);
+        }
+        taus.push(tau);
+    }
+    taus
+}
+
+/// Applies `H = I - tau v vᵀ` to column `c` of `target` from the left, with `v` read from
+/// column `col` of the reflector store below row `top` (implicit 1 at `top`).
+fn apply_reflector<T: Real>(target: &mut Host<T>, top: usize, col: usize, tau: T, c: usize) {
+    let v = |t: &Host<T>, i: usize| if i == top { T::one() } else { t.at(i, col) };
+    let w = (top..target.rows).fold(T::zero(), |s, i| s + v(target, i) * target.at(i, c));
+    for i in top..target.rows {
+        let x = target.at(i, c) - tau * v(target, i) * w;
+        target.set(i, c, x);
+    }
+}
+
+/// The first `n` columns of `Q = H(0) … H(k-1)` (LAPACK's `org2r`), from the vectors in the
+/// first `k` columns of `m`, which it overwrites.
+fn orgqr<T: Real>(m: &mut Host<T>, n: usize, taus: &[T]) {
+    let rows = m.rows;
+    let store = Host { ptr: 0, ld: rows, rows, data: m.data.clone() };
+    let mut q = Host { ptr: 0, ld: rows, rows, data: vec![T::zero(); rows * n] };
+    for d in 0..n.min(rows) {
+        q.set(d, d, T::one());
+    }
+    for (j, &tau) in taus.iter().enumerate().rev() {
+        for c in 0..n {
+            // H(j) applied to Q's column c, reading v from the store.
+            let v = |i: usize| if i == j { T::one() } else { store.at(i, j) };
+            let w = (j..rows).fold(T::zero(), |s, i| s + v(i) * q.at(i, c));
+            for i in j..rows {
+                q.set(i, c, q.at(i, c) - tau * v(i) * w);
+            }
+        }
+    }
+    m.data = q.data;
 }
 
 #[cfg(test)]

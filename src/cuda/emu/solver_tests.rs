@@ -257,3 +257,41 @@ fn ranges_outside_the_allocations_or_overlapping_fail_the_stream() {
     let e = dev.sync().unwrap_err();
     assert!(e.message.contains("overlaps"), "{}", e.message);
 }
+
+#[test]
+fn geqrf_orgqr_give_an_orthogonal_q_and_upper_r() {
+    let dev = Dev::new();
+    let (m, n, ld) = (4usize, 3usize, 5usize);
+    let a0: Vec<f64> = (0..ld * n).map(|e| if e % ld < m { ((e * 7) % 11) as f64 / 4.0 - 1.0 } else { 99.0 }).collect();
+    for t in [SolverType::F32, SolverType::F64] {
+        let a = dev.upload(t, &a0);
+        let tau = dev.upload(t, &[0.0; 3]);
+        let info = dev.call(Dense { call: DenseCall::Geqrf { m: 4, n: 3, a, lda: 5, tau }, dtype: t });
+        assert_eq!(info, 0);
+        let f = dev.download(t, a, ld * n);
+        assert!((0..n).all(|j| f[m + j * ld] == 99.0), "padding rows untouched");
+        // The complete Q (4 × 4) from the 3 reflectors, in a 4 × 4 buffer with lda 4.
+        let mut store = vec![0.0; m * m];
+        for j in 0..n {
+            store[j * m..j * m + m].copy_from_slice(&f[j * ld..j * ld + m]);
+        }
+        let qb = dev.upload(t, &store);
+        let info = dev.call(Dense { call: DenseCall::Orgqr { m: 4, n: 4, k: 3, a: qb, lda: 4, tau }, dtype: t });
+        assert_eq!(info, 0);
+        let q = dev.download(t, qb, m * m);
+        for i in 0..m {
+            for j in 0..n {
+                // (Q R)(i, j) with R the upper triangle of the factored A.
+                let qr: f64 = (0..=j.min(m - 1)).map(|l| q[i + l * m] * f[l + j * ld]).sum();
+                assert!(close(qr, a0[i + j * ld], t), "{t:?} QR ({i}, {j}): {qr}");
+            }
+            for j in 0..m {
+                let qtq: f64 = (0..m).map(|l| q[l + i * m] * q[l + j * m]).sum();
+                assert!(close(qtq, f64::from(u8::from(i == j)), t), "{t:?} QᵀQ ({i}, {j})");
+            }
+        }
+    }
+    // orgqr needs m >= n >= k.
+    let dense = Dense { call: DenseCall::Orgqr { m: 3, n: 4, k: 2, a: 8, lda: 3, tau: 8 }, dtype: SolverType::F64 };
+    assert_eq!(dev.api.dense_workspace(&dense).unwrap_err().kind, GpuErrorKind::InvalidUsage);
+}
