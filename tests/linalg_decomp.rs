@@ -1,13 +1,13 @@
 //! `devarray::linalg`: decompositions checked by reconstruction (Q@R, U@diag(S)@Vh, L@Lᵀ,
 //! V@diag(w)@Vᵀ, A@inv(A)), solvers and determinants against known answers, norms against
 //! host loops; batched and empty inputs, dtypes, typed errors; the norms on every device; the
-//! decompositions cuSOLVER runs (cholesky, qr, inv, solve, eigh, eigvalsh, det, slogdet) on
-//! every device against the CPU backend, and the CUDA side's typed refusal of the others.
+//! decompositions cuSOLVER runs (cholesky, qr, svd, svdvals, inv, solve, eigh, eigvalsh, det,
+//! slogdet, and pinv and matrix_rank on the SVD) on every device against the CPU backend.
 
 mod common;
 
 use devarray::linalg::{self, MatrixNorm, QrMode};
-use devarray::{Array, DType, Device, Error, Result};
+use devarray::{Array, AxisSlice, DType, Device, Error, Result};
 
 const CPU: Device = Device::Cpu;
 
@@ -367,8 +367,8 @@ fn typed_errors() -> Result<()> {
     Ok(())
 }
 
-/// The norms composed of device ops run anywhere; the decompositions without a cuSOLVER
-/// mapping (svd, svdvals) refuse CUDA input with a typed error (no hidden host round trip).
+/// The norms run on every device: those composed of device ops, and the nuclear and spectral
+/// norms through svdvals.
 fn norms_on_device(dev: &Device) -> Result<()> {
     let x = Array::from_slice(&[3.0f32, -4.0, 0.0, 12.0], &[2, 2], &CPU)?.to_device(dev)?;
     let n = linalg::vector_norm(&x, Some(&[-1]), false, 2.0)?;
@@ -379,15 +379,11 @@ fn norms_on_device(dev: &Device) -> Result<()> {
     assert_eq!(one.to_device(&CPU)?.to_vec::<f32>()?, vec![16.0]);
     let want = Array::from_slice(&[1.0 / 3.0, 1.0 / 9.0, 0.0, 1.0 / 12.0], &[2, 2], &CPU)?;
     assert_close(&linalg::inv(&x)?.to_device(&CPU)?, &want, 1e-6, "inv")?;
-    for (name, r) in [("svdvals", linalg::svdvals(&x).map(drop)), ("svd", linalg::svd(&x, false).map(drop))] {
-        match (dev, r) {
-            (Device::Cpu, r) => assert!(r.is_ok(), "{name}: {r:?}"),
-            (_, Err(Error::UnsupportedOnDevice { op, hint, .. })) => {
-                assert_eq!(op, name);
-                assert!(hint.contains("to_device(&Device::Cpu)"), "{hint}");
-            }
-            (_, other) => panic!("{name}: expected UnsupportedOnDevice on CUDA, got {other:?}"),
-        }
+    // The norms built on svdvals: [[3, -4], [0, 12]] has singular values 13.3… and 2.7….
+    let cpu = x.to_device(&CPU)?;
+    for ord in [MatrixNorm::Nuc, MatrixNorm::Two, MatrixNorm::NegTwo] {
+        let got = linalg::matrix_norm(&x, false, ord)?.to_device(&CPU)?;
+        assert_close(&got, &linalg::matrix_norm(&cpu, false, ord)?, 1e-5, "SVD norm")?;
     }
     Ok(())
 }
@@ -494,6 +490,66 @@ fn qr_on_device(dev: &Device) -> Result<()> {
     check_qr(&rand(&[4, 3], DType::F64, 24)?.multiply(8.0)?.astype(DType::I32)?, dev, true)
 }
 
+/// Checks `svd(a)` computed on `dev` against the CPU backend's singular values (unique) and
+/// by reconstruction (`U diag(S) Vh = A` with the first `k` columns/rows, `Uᵀ U = I`,
+/// `Vh Vhᵀ = I`), in both modes, and `svdvals`.
+fn check_svd(a: &Array, dev: &Device) -> Result<()> {
+    let nd = a.ndim();
+    let (m, n) = (a.shape()[nd - 2], a.shape()[nd - 1]);
+    let k = m.min(n) as isize;
+    let dtype = if a.dtype() == DType::F32 { DType::F32 } else { DType::F64 };
+    let scale = host(&a.to_device(&CPU)?)?.iter().fold(1.0, |s: f64, v| s.max(v.abs()));
+    let tl = tol(dtype, m.max(n), 4.0) * scale;
+    let cpu = a.to_device(&CPU)?;
+    let want_s = linalg::svdvals(&cpu)?;
+    assert_close(&linalg::svdvals(&a.to_device(dev)?)?.to_device(&CPU)?, &want_s, tl, "svdvals vs CPU")?;
+    for full in [false, true] {
+        let (u, s, vh) = linalg::svd(&a.to_device(dev)?, full)?;
+        let (u, s, vh) = (u.to_device(&CPU)?, s.to_device(&CPU)?, vh.to_device(&CPU)?);
+        let (cu, _, cvh) = linalg::svd(&cpu, full)?;
+        assert_eq!((u.shape(), vh.shape(), u.dtype()), (cu.shape(), cvh.shape(), cu.dtype()), "full = {full}");
+        assert_close(&s, &want_s, tl, "S vs CPU")?;
+        let first = AxisSlice::range(0, Some(k), 1);
+        let uk = u.slice(&[AxisSlice::Ellipsis, first])?;
+        let vhk = vh.slice(&[AxisSlice::Ellipsis, first, AxisSlice::range(0, None, 1)])?;
+        assert_close(&uk.multiply(&s.expand_dims(-2)?)?.matmul(&vhk)?, &cpu, tl, "U diag(S) Vh = A")?;
+        let uu = t(&u)?.matmul(&u)?;
+        assert_close(&uu, &eye_like(&uu)?, tl, "Uᵀ U = I")?;
+        let vv = vh.matmul(&t(&vh)?)?;
+        assert_close(&vv, &eye_like(&vv)?, tl, "Vh Vhᵀ = I")?;
+    }
+    Ok(())
+}
+
+/// The SVD on `dev`: tall (transposed through temporaries), wide and square (written straight
+/// into the outputs), batched and empty matrices, a transposed view, integer input, a
+/// rank-deficient matrix; then `pinv` and `matrix_rank` (built on it) against the CPU.
+fn svd_on_device(dev: &Device) -> Result<()> {
+    for dtype in [DType::F32, DType::F64] {
+        for shape in [&[5, 3][..], &[3, 5], &[1, 1], &[2, 4, 4], &[2, 1, 6, 2], &[3, 2, 0], &[2, 0, 3], &[1, 7, 19]] {
+            check_svd(&rand(shape, dtype, 31)?, dev)?;
+        }
+        check_svd(&t(&rand(&[2, 6, 4], dtype, 32)?.to_device(dev)?)?, dev)?;
+        // Rank 2 of 3: row 2 = row 0 + row 1.
+        let mut data = values(&[3, 4], 33);
+        for j in 0..4 {
+            data[8 + j] = data[j] + data[4 + j];
+        }
+        let deficient = Array::from_slice(&data, &[3, 4], &CPU)?.astype(dtype)?;
+        check_svd(&deficient, dev)?;
+        let ranks = linalg::matrix_rank(&deficient.to_device(dev)?, None)?.to_device(&CPU)?;
+        assert_eq!(ranks.to_vec::<i64>()?, vec![2]);
+        for shape in [&[4, 3][..], &[2, 3, 5], &[0, 2]] {
+            let a = rand(shape, dtype, 34)?;
+            let p = linalg::pinv(&a.to_device(dev)?, None)?.to_device(&CPU)?;
+            assert_close(&p, &linalg::pinv(&a, None)?, tol(dtype, 5, 40.0), "pinv vs CPU")?;
+            let r = linalg::matrix_rank(&a.to_device(dev)?, None)?.to_device(&CPU)?;
+            assert_eq!(r.to_vec::<i64>()?, linalg::matrix_rank(&a, None)?.to_vec::<i64>()?);
+        }
+    }
+    check_svd(&rand(&[4, 3], DType::F64, 35)?.multiply(8.0)?.astype(DType::I32)?, dev)
+}
+
 /// Determinants with known signs: row interchanges flip the sign, as on the CPU.
 fn determinants_with_interchanges(dev: &Device) -> Result<()> {
     // det [[1, 2], [3, 4]] = -2, det [[0, 1], [1, 0]] = -1, a 3-cycle permutation: +1.
@@ -583,6 +639,7 @@ test_on_devices!(
     decompositions_of_views_and_empty_stacks,
     determinants_with_interchanges,
     qr_on_device,
+    svd_on_device,
     decomposition_errors_name_the_batch_position
 );
 

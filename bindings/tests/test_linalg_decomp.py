@@ -1,8 +1,7 @@
 """``devarray.linalg``'s decompositions, solvers and norms, and NumPy's ``np.linalg`` functions
 dispatched to them, with NumPy as the oracle: reconstructions for the factorizations (whose
 vectors are unique only up to sign), ``np.linalg`` values for the rest; batched and empty
-inputs, dtypes, errors, the decompositions cuSOLVER runs on CUDA, and the CUDA side's
-``NotImplementedError`` for the others."""
+inputs, dtypes, errors, and every decomposition on every device (cuSOLVER on CUDA)."""
 
 from __future__ import annotations
 
@@ -272,8 +271,7 @@ def test_errors():
 
 
 def test_decompositions_on_each_device(device):
-    """cholesky, qr, inv, solve, eigh, eigvalsh, det and slogdet run on every device (cuSOLVER on
-    CUDA); svd raises NotImplementedError on CUDA."""
+    """Every decomposition runs on every device (cuSOLVER on CUDA), against NumPy."""
     a = dominant((2, 4, 4))
     x = dev(a, device)
     close(LA.inv(x).to_device(CPU), np.linalg.inv(a))
@@ -295,10 +293,14 @@ def test_decompositions_on_each_device(device):
     close(sign.to_device(CPU), np.linalg.slogdet(a)[0])
     close(logabs.to_device(CPU), np.linalg.slogdet(a)[1])
     close(LA.matrix_norm(x, ord=1).to_device(CPU), np.linalg.matrix_norm(a, ord=1))
-    if device.kind == "cpu":
-        return
-    with pytest.raises(NotImplementedError, match="cuSOLVER"):
-        LA.svd(x)
+    for shape in ((2, 5, 3), (2, 3, 5)):
+        g = rand(shape)
+        u, sv, vh = (y.to_device(CPU).get() for y in LA.svd(dev(g, device), full_matrices=False))
+        np.testing.assert_allclose((u * sv[..., None, :]) @ vh, g, **TOL["float64"])
+        close(LA.svdvals(dev(g, device)).to_device(CPU), np.linalg.svd(g, compute_uv=False))
+        close(LA.pinv(dev(g, device)).to_device(CPU), np.linalg.pinv(g))
+        close(LA.matrix_rank(dev(g, device)).to_device(CPU), np.linalg.matrix_rank(g))
+    close(LA.matrix_norm(x, ord="nuc").to_device(CPU), np.linalg.matrix_norm(a, ord="nuc"))
 
 
 def test_namespace():

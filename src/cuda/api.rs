@@ -259,6 +259,17 @@ pub(crate) enum Fill {
     Upper,
 }
 
+/// Which singular vectors `gesvd` computes (its `jobu`/`jobvt` characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SvdJob {
+    /// `'A'`: all of them (`U` is `m × m`, `Vᵀ` is `n × n`).
+    All,
+    /// `'S'`: the first `min(m, n)`.
+    Thin,
+    /// `'N'`: none; the matrix argument is not referenced.
+    None,
+}
+
 /// One dense cuSOLVER routine on one column-major matrix, in cuSOLVER's own terms: element
 /// `(i, j)` of `A` is at element `i + j * lda` from `a` (likewise `B` with `ldb`). Integers
 /// (`ipiv`, `info`) are 32-bit; `ipiv` holds LAPACK's 1-based row interchanges.
@@ -288,6 +299,25 @@ pub(crate) enum DenseCall {
     /// `cusolverDn{S,D}orgqr`: the first `n` columns of `Q = H(1) … H(k)` (`m ≥ n ≥ k`) from
     /// `geqrf`'s vectors in the first `k` columns of the `m × n` matrix `A`, which it overwrites.
     Orgqr { m: i32, n: i32, k: i32, a: DevPtr, lda: i32, tau: DevPtr },
+    /// `cusolverDn{S,D}gesvd`: `A = U Σ Vᵀ` for the `m × n` matrix `A`, which it destroys;
+    /// cuSOLVER supports only `m ≥ n`. The `n` singular values go to `s` (descending), `U`
+    /// (`m × m` with `All`, `m × n` with `Thin`) to `u` and `Vᵀ` (`n × n`) to `vt`, as `jobu`
+    /// and `jobvt` ask. `rwork` (`n - 1` entries) receives the unconverged superdiagonal when
+    /// `info = k > 0` (`k` of them did not converge).
+    Gesvd {
+        jobu: SvdJob,
+        jobvt: SvdJob,
+        m: i32,
+        n: i32,
+        a: DevPtr,
+        lda: i32,
+        s: DevPtr,
+        u: DevPtr,
+        ldu: i32,
+        vt: DevPtr,
+        ldvt: i32,
+        rwork: DevPtr,
+    },
 }
 
 impl DenseCall {
@@ -300,6 +330,7 @@ impl DenseCall {
             DenseCall::Syevd { .. } => "cusolverDnXsyevd",
             DenseCall::Geqrf { .. } => "cusolverDnXgeqrf",
             DenseCall::Orgqr { .. } => "cusolverDnXorgqr",
+            DenseCall::Gesvd { .. } => "cusolverDnXgesvd",
         }
     }
 }

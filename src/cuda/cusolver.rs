@@ -1,6 +1,6 @@
 //! cuSOLVER for the CUDA driver implementation ([`driver`](super::driver)): probing for the
 //! library, one dense handle per device, and [`Dense`] calls as `cusolverDn{S,D}potrf`,
-//! `getrf`, `getrs`, `syevd`, `geqrf` and `orgqr` (with their `_bufferSize` queries).
+//! `getrf`, `getrs`, `syevd`, `geqrf`, `orgqr` and `gesvd` (with their `_bufferSize` queries).
 //!
 //! As with cuBLAS ([`cublas`](super::cublas)), cudarc loads libcusolver on the first call and
 //! panics when it is missing, so [`probe`] looks for it first (once per process) and a missing
@@ -8,10 +8,10 @@
 //! and `driver.rs` are the only ones that call cuSOLVER.
 
 use super::api::{
-    Dense, DenseCall, DenseScratch, Fill, GemmOp, GpuError, GpuErrorKind, GpuResult, SolverType, StreamId,
+    Dense, DenseCall, DenseScratch, Fill, GemmOp, GpuError, GpuErrorKind, GpuResult, SolverType, StreamId, SvdJob,
 };
 use cudarc::cusolver::sys as sol;
-use std::ffi::c_int;
+use std::ffi::{c_int, c_schar};
 use std::sync::OnceLock;
 
 /// The name errors about the library carry.
@@ -129,6 +129,8 @@ impl Handle {
                 (DenseCall::Orgqr { m, n, k, a, lda, tau }, F64) => {
                     sol::cusolverDnDorgqr_bufferSize(h, m, n, k, ptr(a), lda, ptr(tau), l)
                 }
+                (DenseCall::Gesvd { m, n, .. }, F32) => sol::cusolverDnSgesvd_bufferSize(h, m, n, l),
+                (DenseCall::Gesvd { m, n, .. }, F64) => sol::cusolverDnDgesvd_bufferSize(h, m, n, l),
             }
         };
         check(d.call.name(), status)?;
@@ -187,10 +189,30 @@ impl Handle {
                 (DenseCall::Orgqr { m, n, k, a, lda, tau }, F64) => {
                     sol::cusolverDnDorgqr(h, m, n, k, ptr(a), lda, ptr(tau), ptr(s.work), lw, info)
                 }
+                (DenseCall::Gesvd { jobu, jobvt, m, n, a, lda, s: sv, u, ldu, vt, ldvt, rwork }, F32) => {
+                    let (ju, jv, work) = (job(jobu), job(jobvt), ptr(s.work));
+                    let (a, sv, u, vt) = (ptr(a), ptr(sv), ptr(u), ptr(vt));
+                    sol::cusolverDnSgesvd(h, ju, jv, m, n, a, lda, sv, u, ldu, vt, ldvt, work, lw, ptr(rwork), info)
+                }
+                (DenseCall::Gesvd { jobu, jobvt, m, n, a, lda, s: sv, u, ldu, vt, ldvt, rwork }, F64) => {
+                    let (ju, jv, work) = (job(jobu), job(jobvt), ptr(s.work));
+                    let (a, sv, u, vt) = (ptr(a), ptr(sv), ptr(u), ptr(vt));
+                    sol::cusolverDnDgesvd(h, ju, jv, m, n, a, lda, sv, u, ldu, vt, ldvt, work, lw, ptr(rwork), info)
+                }
             }
         };
         check(d.call.name(), status)
     }
+}
+
+/// `gesvd`'s `jobu`/`jobvt` character for `j`.
+fn job(j: SvdJob) -> c_schar {
+    let c = match j {
+        SvdJob::All => b'A',
+        SvdJob::Thin => b'S',
+        SvdJob::None => b'N',
+    };
+    c as c_schar
 }
 
 /// cuSOLVER's (cuBLAS's) operation for `o`.

@@ -32,11 +32,16 @@
 //!   (a strided `where` into the output), then `orgqr` on the Householder vectors, copied into
 //!   an `m × q` column-major buffer (`q = m` in complete mode), and `Q` transposed back.
 //!
-//! `svd` and `svdvals` have no cuSOLVER mapping yet and are refused with
-//! [`Error::UnsupportedOnDevice`] (devarray never moves data to the host behind the caller's
-//! back).
+//! - `svd`/`svdvals`: `gesvd`, which needs `rows ≥ cols`. The stored row-major `A` (`m × n`) is
+//!   the column-major `Aᵀ` (`n × m`), tall when `m ≤ n`: `gesvd` factors a plain copy,
+//!   `Aᵀ = U' Σ V'ᵀ`, so `A = V' Σ U'ᵀ`, and its column-major `U'` and `V'ᵀ` read row-major are
+//!   exactly `A`'s `Vᵀ` and `U`: they are written straight into the outputs. When `m > n` it
+//!   factors a column-major copy of `A`, and its `U` and `Vᵀ` are transposed into the outputs
+//!   (strided copies). `info > 0` (not converged) is [`Error::NoConvergence`], as on the CPU;
+//!   what `gesvd` does with non-finite input has not been checked on a real GPU (the emulator,
+//!   like the CPU backend, reports it as not converged).
 
-use super::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, SolverType};
+use super::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, SolverType, SvdJob};
 use super::context::{CudaBuffer, CudaDevice};
 use super::matmul::{checked, View};
 use super::ops::Cuda;
@@ -51,9 +56,6 @@ use std::sync::Arc;
 pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[View<'_>]) -> Result<()> {
     let a = *inputs.first().ok_or_else(|| Error::invalid(op.name(), "no input matrix"))?;
     let dev = a.0.device().clone();
-    if matches!(op, Decomp::Svd { .. } | Decomp::SvdVals) {
-        return Err(unsupported(op, &dev));
-    }
     let t = match dtype {
         DType::F32 => SolverType::F32,
         DType::F64 => SolverType::F64,
@@ -63,7 +65,7 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
         }
     };
     let shape = a.1.shape();
-    let square = matches!(op, Decomp::Qr { .. }) || shape.get(1) == shape.get(2);
+    let square = matches!(op, Decomp::Qr { .. } | Decomp::Svd { .. } | Decomp::SvdVals) || shape.get(1) == shape.get(2);
     if shape.len() != 3 || !square || outputs.is_empty() {
         return Err(Error::invalid(op.name(), format!("expected a (batch, n, n) stack, got shape {shape:?}")));
     }
@@ -71,10 +73,24 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
     if batch == 0 {
         return Ok(());
     }
-    if let Decomp::Qr { complete } = op {
-        let job = Job { dev, op, dtype, t, batch, m, n, ni: int(op, n)? };
-        let r = *outputs.get(1).ok_or_else(|| Error::invalid(op.name(), "no R output"))?;
-        return qr(&job, complete, a, outputs[0], r);
+    match op {
+        Decomp::Qr { complete } => {
+            let job = Job { dev, op, dtype, t, batch, m, n, ni: int(op, n)? };
+            let r = *outputs.get(1).ok_or_else(|| Error::invalid(op.name(), "no R output"))?;
+            return qr(&job, complete, a, outputs[0], r);
+        }
+        Decomp::Svd { full } => {
+            let job = Job { dev, op, dtype, t, batch, m, n, ni: int(op, n)? };
+            let [u, s, vh] = outputs else {
+                return Err(Error::invalid(op.name(), "expected the U, S and Vh outputs"));
+            };
+            return svd(&job, a, *s, Some((*u, *vh, full)));
+        }
+        Decomp::SvdVals => {
+            let job = Job { dev, op, dtype, t, batch, m, n, ni: int(op, n)? };
+            return svd(&job, a, outputs[0], None);
+        }
+        _ => {}
     }
     if n == 0 {
         // An empty matrix has determinant 1 (sign 1, log 0); every other output is empty.
@@ -99,19 +115,6 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
             det(&job, a, outputs[0], Some(log))
         }
         _ => eigh(&job, a, outputs[0], None),
-    }
-}
-
-/// The refusal of the ops without a cuSOLVER mapping.
-fn unsupported(op: Decomp, dev: &CudaDevice) -> Error {
-    Error::UnsupportedOnDevice {
-        op: op.name(),
-        device: dev.device(),
-        hint: "; svd and svdvals (and pinv and matrix_rank, which use the SVD) are computed on the \
-               CPU for now (their cuSOLVER mapping is pending; cholesky, qr, eigh, eigvalsh, inv, \
-               solve, det and slogdet run on the device): move the input with \
-               to_device(&Device::Cpu) and move the result back"
-            .into(),
     }
 }
 
@@ -306,13 +309,24 @@ impl Lu {
     }
 }
 
+/// Fills the C-contiguous stack `out` (`(batch, rows, cols)`) with identity matrices.
+fn identity(dtype: DType, out: View<'_>) -> Result<()> {
+    let &[b, rows, cols] = out.1.shape() else {
+        return Err(Error::invalid(
+            "linalg",
+            format!("expected a (batch, rows, cols) output, got {:?}", out.1.shape()),
+        ));
+    };
+    super::fill(out.0, out.1, dtype, Scalar::Float(0.0))?;
+    let diagonal =
+        Layout::from_parts(vec![b, rows.min(cols)], vec![(rows * cols) as isize, cols as isize + 1], out.1.offset());
+    super::fill(out.0, &diagonal, dtype, Scalar::Float(1.0))
+}
+
 /// `getrf`, then `getrs` on the identity in the output: `(Aᵀ)⁻¹` column-major is `A⁻¹`.
 fn inv(job: &Job, a: View<'_>, out: View<'_>) -> Result<()> {
     let f = lu(job, a)?;
-    super::fill(out.0, out.1, job.dtype, Scalar::Float(0.0))?;
-    let diagonal =
-        Layout::from_parts(vec![job.batch, job.n], vec![(job.n * job.n) as isize, job.n as isize + 1], out.1.offset());
-    super::fill(out.0, &diagonal, job.dtype, Scalar::Float(1.0))?;
+    identity(job.dtype, out)?;
     f.solve(job, GemmOp::N, job.base(out)?, job.n)?;
     f.check(job)
 }
@@ -417,9 +431,7 @@ fn qr(job: &Job, complete: bool, a: View<'_>, q_out: View<'_>, r_out: View<'_>) 
     super::fill(r_out.0, r_out.1, job.dtype, Scalar::Float(0.0))?;
     if k == 0 {
         // No reflector: Q is the identity (complete mode; else empty), R empty or zero.
-        super::fill(q_out.0, q_out.1, job.dtype, Scalar::Float(0.0))?;
-        let diagonal = Layout::from_parts(vec![b, qc], vec![(m * qc) as isize, qc as isize + 1], q_out.1.offset());
-        return super::fill(q_out.0, &diagonal, job.dtype, Scalar::Float(1.0));
+        return identity(job.dtype, q_out);
     }
     let (mi, ki, qci) = (int(job.op, m)?, int(job.op, k)?, int(job.op, qc)?);
     // The column-major copy of A: (batch, m, n) with strides (m n, 1, m).
@@ -474,6 +486,93 @@ fn upper_rows(job: &Job, c: &CudaBuffer, k: usize, r_out: View<'_>) -> Result<()
     let r_rows = Layout::from_parts(vec![b, k, n], vec![(q * n) as isize, n as isize, 1], r_out.1.offset());
     let inputs = [Input::View(&mask_buf, &mask_rows), Input::View(c, &c_rows), Input::Scalar(Scalar::Float(0.0))];
     Cuda::where_(job.dtype, inputs, (r_out.0, &r_rows))
+}
+
+/// `svd` (with `vectors = (u, vh, full)`) or `svdvals` (`None`: `s` only) of every `m × n`
+/// matrix through `gesvd` (see the module docs for the two orientations).
+fn svd(job: &Job, a: View<'_>, s: View<'_>, vectors: Option<(View<'_>, View<'_>, bool)>) -> Result<()> {
+    let (b, m, n, isz) = (job.batch, job.m, job.n, job.isz());
+    let k = m.min(n);
+    if k == 0 {
+        // No singular values; full U and Vh are identities (else empty).
+        return vectors.map_or(Ok(()), |(u, vh, _)| identity(job.dtype, u).and(identity(job.dtype, vh)));
+    }
+    // gesvd factors `rows × k` column-major matrices: Aᵀ (a plain copy) when wide, else A.
+    let wide = m <= n;
+    let rows = m.max(n);
+    let cm = |r: usize, c: usize| Layout::from_parts(vec![b, r, c], vec![(r * c) as isize, 1, r as isize], 0);
+    let (c, c_base) = job.scratch(b * m * n * isz)?;
+    let c_layout = if wide { Layout::contiguous(&[b, m, n]) } else { cm(m, n) };
+    super::copy(a, (&c, &c_layout), isz)?;
+    let plan = SvdPlan::new(job, vectors, wide)?;
+    let (rows_i, ki) = (int(job.op, rows)?, int(job.op, k)?);
+    let s_base = job.base(s)?;
+    let (_rwork, rwork) = job.scratch(k.saturating_sub(1).max(1) * isz)?;
+    let call = |p: usize| DenseCall::Gesvd {
+        jobu: plan.jobu,
+        jobvt: plan.jobvt,
+        m: rows_i,
+        n: ki,
+        a: job.at(c_base, p, m * n),
+        lda: rows_i,
+        s: job.at(s_base, p, k),
+        u: plan.u.map_or(0, |(base, size)| job.at(base, p, size)),
+        ldu: rows_i,
+        vt: plan.vt.map_or(0, |(base, size)| job.at(base, p, size)),
+        ldvt: ki,
+        rwork,
+    };
+    let (_work, work, lwork) = job.workspace(call(0))?;
+    let (info, info_base) = job.info_slots(b)?;
+    for p in 0..b {
+        let scratch = DenseScratch { work, lwork, info: info_base + 4 * p as u64 };
+        // SAFETY: matrix `p` of the fresh copy, row `p` of the checked output `s`, matrix `p`
+        // of the `U`/`Vᵀ` destinations (checked outputs or fresh temporaries, sized for the
+        // job), the shared rwork and workspace (reused in stream order) and slot `p` are
+        // disjoint live ranges recorded on the current stream.
+        unsafe { job.run(call(p), scratch) }?;
+    }
+    if let Some((index, _)) = job.first_failure(&info, b)? {
+        return Err(Error::NoConvergence { op: job.op.name(), index });
+    }
+    // Tall: gesvd's column-major U (m × p) and Vᵀ (n × n) transposed into the outputs.
+    if let (Some((u, vh, _)), Some((tmp_u, tmp_vt))) = (vectors, &plan.temporaries) {
+        super::copy((tmp_u, &cm(m, u.1.shape()[2])), u, isz)?;
+        super::copy((tmp_vt, &cm(n, n)), vh, isz)?;
+    }
+    Ok(())
+}
+
+/// Where `gesvd` writes the singular vectors: `jobu`/`jobvt`, and the base address and matrix
+/// size (elements) of the `U` and `Vᵀ` destinations; for a tall `A`, the temporaries they are
+/// transposed from.
+struct SvdPlan {
+    jobu: SvdJob,
+    jobvt: SvdJob,
+    u: Option<(u64, usize)>,
+    vt: Option<(u64, usize)>,
+    temporaries: Option<(CudaBuffer, CudaBuffer)>,
+}
+
+impl SvdPlan {
+    fn new(job: &Job, vectors: Option<(View<'_>, View<'_>, bool)>, wide: bool) -> Result<SvdPlan> {
+        let none = SvdPlan { jobu: SvdJob::None, jobvt: SvdJob::None, u: None, vt: None, temporaries: None };
+        let Some((u, vh, full)) = vectors else {
+            return Ok(none);
+        };
+        let jobu = if full { SvdJob::All } else { SvdJob::Thin };
+        let size = |v: View<'_>| v.1.shape()[1] * v.1.shape()[2];
+        if wide {
+            // gesvd's U' is Vh row-major, its V'ᵀ (k × k) is U row-major (k = m).
+            let (vt, u) = ((job.base(u)?, size(u)), (job.base(vh)?, size(vh)));
+            return Ok(SvdPlan { jobu, jobvt: SvdJob::All, u: Some(u), vt: Some(vt), ..none });
+        }
+        let (su, svt) = (size(u), size(vh));
+        let (tu, u_base) = job.scratch(job.batch * su * job.isz())?;
+        let (tvt, vt_base) = job.scratch(job.batch * svt * job.isz())?;
+        let (u, vt) = (Some((u_base, su)), Some((vt_base, svt)));
+        Ok(SvdPlan { jobu, jobvt: SvdJob::All, u, vt, temporaries: Some((tu, tvt)) })
+    }
 }
 
 #[cfg(test)]

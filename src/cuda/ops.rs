@@ -126,9 +126,9 @@ impl Backend for Cuda {
         super::matmul::matmul(dtype, a, b, out)
     }
 
-    /// cholesky, qr, eigh, eigvalsh, inv, solve, det and slogdet through cuSOLVER
-    /// ([`super::linalg`]); svd and svdvals are refused with a typed error rather than copied to the host and back
-    /// behind the caller's back (devarray never moves data implicitly).
+    /// Every decomposition (cholesky, qr, svd, svdvals, eigh, eigvalsh, inv, solve, det and
+    /// slogdet) through cuSOLVER ([`super::linalg`]), on the device: nothing is copied to the
+    /// host and back behind the caller's back.
     fn linalg(
         op: Decomp,
         dtype: DType,

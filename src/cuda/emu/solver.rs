@@ -1,5 +1,5 @@
 //! The emulator's stand-ins for the dense cuSOLVER routines devarray calls
-//! (`cusolverDn{S,D}potrf`, `getrf`, `getrs`, `syevd`, `geqrf`, `orgqr` and their
+//! (`cusolverDn{S,D}potrf`, `getrf`, `getrs`, `syevd`, `geqrf`, `orgqr`, `gesvd` and their
 //! `_bufferSize` queries): the computations cuSOLVER (LAPACK) documents, on emulated device
 //! memory, so the code that maps the decompositions onto cuSOLVER runs in CI.
 //!
@@ -10,15 +10,15 @@
 //! - Matrices are column-major with their leading dimension; `ipiv` is LAPACK's 1-based row
 //!   interchanges; `info` is written in stream order: `k > 0` for a leading minor of order `k`
 //!   that is not positive definite (`potrf`), an exactly zero `U(k, k)` (`getrf`), or an
-//!   eigensolver that did not converge (`syevd`).
+//!   eigensolver or SVD that did not converge (`syevd`, `gesvd`).
 //! - Only what the library writes is written: `potrf` leaves the other triangle alone. What it
 //!   leaves undefined is poisoned with NaN, so mapping code that relies on it fails here: the
-//!   workspace after every call, and `A` after `syevd` without eigenvectors.
+//!   workspace after every call, `A` after `syevd` without eigenvectors and after `gesvd`.
 //! - LU, Cholesky and QR are the textbook loops (LAPACK's unblocked `getf2`/`potf2`/`geqr2`
 //!   and `org2r`, with `dlarfg`'s reflector convention: `beta = -sign(alpha) ‖x‖`); the
-//!   symmetric eigendecomposition is faer's.
+//!   symmetric eigendecomposition and the SVD are faer's.
 
-use crate::cuda::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, SolverType};
+use crate::cuda::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, SolverType, SvdJob};
 use faer::{MatRef, Side};
 use num_traits::Float;
 
@@ -76,6 +76,16 @@ pub(crate) fn validate(call: &DenseCall) -> Result<(), String> {
             }
             ld("lda", lda, m)
         }
+        DenseCall::Gesvd { jobu, jobvt, m, n, lda, ldu, ldvt, .. } => {
+            size("n", n)?;
+            if m < n {
+                return Err(format!("gesvd needs m >= n, got m {m}, n {n}"));
+            }
+            ld("lda", lda, m)?;
+            // LAPACK's rules: at least 1, and the rows when the vectors are computed.
+            ld("ldu", ldu, if jobu == SvdJob::None { 0 } else { m })?;
+            ld("ldvt", ldvt, if jobvt == SvdJob::None { 0 } else { n })
+        }
     }
 }
 
@@ -88,6 +98,7 @@ pub(crate) fn workspace(call: &DenseCall) -> i32 {
         | DenseCall::Getrf { n, .. }
         | DenseCall::Geqrf { n, .. }
         | DenseCall::Orgqr { n, .. } => return n.max(1),
+        DenseCall::Gesvd { m, .. } => return m.max(1),
         DenseCall::Getrs { .. } => return 0,
         DenseCall::Syevd { n, .. } => i64::from(n),
     };
@@ -150,6 +161,22 @@ pub(crate) fn accesses(op: &SolverOp) -> Vec<(&'static str, u64, u64)> {
             ("tau", matrix(tau, k, 1, k.max(1), isz)),
             ("workspace", work(s.lwork)),
         ],
+        DenseCall::Gesvd { jobu, jobvt, m, n, a, lda, s: sv, u, ldu, vt, ldvt, rwork } => {
+            let u_cols = match jobu {
+                SvdJob::All => m,
+                SvdJob::Thin => n,
+                SvdJob::None => 0,
+            };
+            let vt_rows = if jobvt == SvdJob::None { 0 } else { n };
+            vec![
+                ("A", matrix(a, m, n, lda, isz)),
+                ("S", matrix(sv, n, 1, n.max(1), isz)),
+                ("U", matrix(u, m, u_cols, ldu, isz)),
+                ("VT", matrix(vt, vt_rows, n, ldvt, isz)),
+                ("rwork", matrix(rwork, n - 1, 1, n.max(1), isz)),
+                ("workspace", work(s.lwork)),
+            ]
+        }
     };
     let mut out: Vec<_> = spans.into_iter().filter_map(|(name, r)| r.map(|(lo, hi)| (name, lo, hi))).collect();
     out.push(("devInfo", s.info, s.info.wrapping_add(4)));
@@ -293,6 +320,14 @@ unsafe fn compute<T: Real>(call: &DenseCall) -> Result<i32, String> {
                     std::ptr::write_unaligned((tau as usize as *mut T).add(i), *t);
                 }
                 Ok(0)
+            }
+            DenseCall::Gesvd { jobu, jobvt, m: rows, n, a, lda, s: sv, u, ldu, vt, ldvt, .. } => {
+                let mut m = Host::<T>::read(a, rows, n, lda);
+                let info = gesvd(&m, n.max(0) as usize, (jobu, u, ldu), (jobvt, vt, ldvt), sv);
+                // A is destroyed: nothing may read it afterwards.
+                m.data.fill(T::nan());
+                m.write(|_, _| true);
+                Ok(info)
             }
             DenseCall::Orgqr { m: rows, n, k, a, lda, tau } => {
                 let mut m = Host::<T>::read(a, rows, n, lda);
@@ -514,6 +549,42 @@ fn orgqr<T: Real>(m: &mut Host<T>, n: usize, taus: &[T]) {
         }
     }
     m.data = q.data;
+}
+
+/// The SVD of the `rows × n` matrix `a` (`rows ≥ n`): the singular values (descending) to
+/// `s`, `U` and `Vᵀ` to the matrices `(job, ptr, ld)` describe. Returns `info` (1 when faer's
+/// SVD did not converge, as on non-finite input; `rwork` is then left as it was).
+///
+/// # Safety
+/// `s` holds `n` writable elements of `T`, and each requested matrix's span (`U`: `rows × rows`
+/// with `All`, `rows × n` with `Thin`; `Vᵀ`: `n × n`) lies in writable memory nothing else
+/// accesses.
+unsafe fn gesvd<T: Real>(a: &Host<T>, n: usize, u: (SvdJob, u64, i32), vt: (SvdJob, u64, i32), s: u64) -> i32 {
+    let rows = a.rows;
+    let mat = MatRef::from_column_major_slice(&a.data, rows, n);
+    let f = if u.0 == SvdJob::All { mat.svd() } else { mat.thin_svd() };
+    let Ok(f) = f else {
+        return 1;
+    };
+    for (k, &x) in f.S().column_vector().iter().enumerate() {
+        // SAFETY: the caller's contract.
+        unsafe { std::ptr::write_unaligned((s as usize as *mut T).add(k), x) };
+    }
+    let host = |(_, ptr, ld): (SvdJob, u64, i32), rows: usize, cols: usize, at: &dyn Fn(usize, usize) -> T| {
+        let data = (0..cols).flat_map(|j| (0..rows).map(move |i| (i, j))).map(|(i, j)| at(i, j)).collect();
+        Host { ptr, ld: ld.max(1) as usize, rows, data }
+    };
+    if u.0 != SvdJob::None {
+        let fu = f.U();
+        // SAFETY: the caller's contract.
+        unsafe { host(u, rows, fu.ncols(), &|i, j| fu[(i, j)]).write(|_, _| true) };
+    }
+    if vt.0 != SvdJob::None {
+        let fv = f.V();
+        // SAFETY: the caller's contract.
+        unsafe { host(vt, n, n, &|i, j| fv[(j, i)]).write(|_, _| true) };
+    }
+    0
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 //! leading dimensions, and `CUSOLVER_STATUS_INVALID_VALUE` for bad arguments.
 
 use super::super::device::EmuDevice;
-use crate::cuda::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, GpuApi, GpuErrorKind, SolverType, StreamId};
+use crate::cuda::api::{
+    Dense, DenseCall, DenseScratch, Fill, GemmOp, GpuApi, GpuErrorKind, SolverType, StreamId, SvdJob,
+};
 
 struct Dev {
     api: EmuDevice,
@@ -293,5 +295,75 @@ fn geqrf_orgqr_give_an_orthogonal_q_and_upper_r() {
     }
     // orgqr needs m >= n >= k.
     let dense = Dense { call: DenseCall::Orgqr { m: 3, n: 4, k: 2, a: 8, lda: 3, tau: 8 }, dtype: SolverType::F64 };
+    assert_eq!(dev.api.dense_workspace(&dense).unwrap_err().kind, GpuErrorKind::InvalidUsage);
+}
+
+#[test]
+fn gesvd_gives_descending_values_and_orthogonal_vectors() {
+    let dev = Dev::new();
+    let (m, n, ld) = (5usize, 3usize, 6usize);
+    let a0: Vec<f64> = (0..ld * n).map(|e| if e % ld < m { ((e * 5) % 13) as f64 / 6.0 - 1.0 } else { 99.0 }).collect();
+    for t in [SolverType::F32, SolverType::F64] {
+        for (jobu, u_cols) in [(SvdJob::All, m), (SvdJob::Thin, n)] {
+            let (a, s) = (dev.upload(t, &a0), dev.upload(t, &[0.0; 3]));
+            let (u, vt, rwork) =
+                (dev.upload(t, &vec![0.0; m * u_cols]), dev.upload(t, &[0.0; 9]), dev.upload(t, &[0.0; 2]));
+            let call =
+                DenseCall::Gesvd { jobu, jobvt: SvdJob::All, m: 5, n: 3, a, lda: 6, s, u, ldu: 5, vt, ldvt: 3, rwork };
+            assert_eq!(dev.call(Dense { call, dtype: t }), 0);
+            let (s, u, vt) = (dev.download(t, s, n), dev.download(t, u, m * u_cols), dev.download(t, vt, n * n));
+            assert!(s.windows(2).all(|w| w[0] >= w[1]) && s[n - 1] >= 0.0, "{s:?}");
+            let destroyed = dev.download(t, a, ld * n);
+            let padding_kept = |e: usize, v: f64| if e % ld < m { v.is_nan() } else { v == 99.0 };
+            assert!(destroyed.iter().enumerate().all(|(e, &v)| padding_kept(e, v)), "A destroyed, padding kept");
+            for i in 0..m {
+                for j in 0..n {
+                    // (U Σ Vᵀ)(i, j) from the first n columns of U.
+                    let usv: f64 = (0..n).map(|l| u[i + l * m] * s[l] * vt[l + j * n]).sum();
+                    assert!(close(usv, a0[i + j * ld], t), "{t:?} {jobu:?} U S Vt ({i}, {j}): {usv}");
+                }
+            }
+            for i in 0..u_cols {
+                for j in 0..u_cols {
+                    let utu: f64 = (0..m).map(|l| u[l + i * m] * u[l + j * m]).sum();
+                    assert!(close(utu, f64::from(u8::from(i == j)), t), "{t:?} UᵀU ({i}, {j})");
+                }
+            }
+        }
+    }
+    // Values only: U and Vt are not referenced (null); m < n is refused as cuSOLVER does.
+    let (a, s) = (dev.upload(SolverType::F64, &a0), dev.upload(SolverType::F64, &[0.0; 3]));
+    let rwork = dev.upload(SolverType::F64, &[0.0; 2]);
+    let values = DenseCall::Gesvd {
+        jobu: SvdJob::None,
+        jobvt: SvdJob::None,
+        m: 5,
+        n: 3,
+        a,
+        lda: 6,
+        s,
+        u: 0,
+        ldu: 5,
+        vt: 0,
+        ldvt: 3,
+        rwork,
+    };
+    assert_eq!(dev.call(Dense { call: values, dtype: SolverType::F64 }), 0);
+    assert!(dev.download(SolverType::F64, s, 3).windows(2).all(|w| w[0] >= w[1]));
+    let wide = DenseCall::Gesvd {
+        jobu: SvdJob::None,
+        jobvt: SvdJob::None,
+        m: 2,
+        n: 3,
+        a,
+        lda: 6,
+        s,
+        u: 0,
+        ldu: 2,
+        vt: 0,
+        ldvt: 3,
+        rwork,
+    };
+    let dense = Dense { call: wide, dtype: SolverType::F64 };
     assert_eq!(dev.api.dense_workspace(&dense).unwrap_err().kind, GpuErrorKind::InvalidUsage);
 }
