@@ -1,12 +1,13 @@
 //! `devarray::linalg`: decompositions checked by reconstruction (Q@R, U@diag(S)@Vh, L@Lᵀ,
 //! V@diag(w)@Vᵀ, A@inv(A)), solvers and determinants against known answers, norms against
-//! host loops; batched and empty inputs, dtypes, typed errors; the norms on every device and
-//! the CUDA side's typed refusal of the decompositions.
+//! host loops; batched and empty inputs, dtypes, typed errors; the norms on every device; the
+//! decompositions cuSOLVER runs (cholesky, qr, svd, svdvals, inv, solve, eigh, eigvalsh, det,
+//! slogdet, and pinv and matrix_rank on the SVD) on every device against the CPU backend.
 
 mod common;
 
 use devarray::linalg::{self, MatrixNorm, QrMode};
-use devarray::{Array, DType, Device, Error, Result};
+use devarray::{Array, AxisSlice, DType, Device, Error, Result};
 
 const CPU: Device = Device::Cpu;
 
@@ -366,8 +367,8 @@ fn typed_errors() -> Result<()> {
     Ok(())
 }
 
-/// The norms composed of device ops run anywhere; the decompositions are CPU-only for now and
-/// refuse CUDA input with a typed error (no hidden host round trip).
+/// The norms run on every device: those composed of device ops, and the nuclear and spectral
+/// norms through svdvals.
 fn norms_on_device(dev: &Device) -> Result<()> {
     let x = Array::from_slice(&[3.0f32, -4.0, 0.0, 12.0], &[2, 2], &CPU)?.to_device(dev)?;
     let n = linalg::vector_norm(&x, Some(&[-1]), false, 2.0)?;
@@ -376,15 +377,271 @@ fn norms_on_device(dev: &Device) -> Result<()> {
     assert_eq!(fro.to_device(&CPU)?.to_vec::<f32>()?, vec![13.0]);
     let one = linalg::matrix_norm(&x, false, MatrixNorm::One)?;
     assert_eq!(one.to_device(&CPU)?.to_vec::<f32>()?, vec![16.0]);
-    match (dev, linalg::inv(&x)) {
-        (Device::Cpu, r) => assert!(r.is_ok()),
-        (_, Err(Error::UnsupportedOnDevice { op: "inv", .. })) => {}
-        (_, other) => panic!("expected UnsupportedOnDevice on CUDA, got {other:?}"),
+    let want = Array::from_slice(&[1.0 / 3.0, 1.0 / 9.0, 0.0, 1.0 / 12.0], &[2, 2], &CPU)?;
+    assert_close(&linalg::inv(&x)?.to_device(&CPU)?, &want, 1e-6, "inv")?;
+    // The norms built on svdvals: [[3, -4], [0, 12]] has singular values 13.3… and 2.7….
+    let cpu = x.to_device(&CPU)?;
+    for ord in [MatrixNorm::Nuc, MatrixNorm::Two, MatrixNorm::NegTwo] {
+        let got = linalg::matrix_norm(&x, false, ord)?.to_device(&CPU)?;
+        assert_close(&got, &linalg::matrix_norm(&cpu, false, ord)?, 1e-5, "SVD norm")?;
     }
     Ok(())
 }
 
-test_on_devices!(norms_on_device);
+/// The decompositions cuSOLVER runs, on `dev` against the CPU backend and by reconstruction
+/// (`L Lᵀ = A`, `A inv(A) = I`, `A X = B`, `A V = V diag(w)`), batched and single, float32 and
+/// float64.
+fn decompositions_match_cpu(dev: &Device) -> Result<()> {
+    for dtype in [DType::F32, DType::F64] {
+        for shape in [&[1, 1][..], &[4, 4], &[3, 5, 5], &[2, 3, 8, 8], &[1, 17, 17]] {
+            let nd = shape.len();
+            let n = shape[nd - 1];
+            let a = spd(shape, dtype, 11)?;
+            let tl = tol(dtype, n, 4.0 * n as f64);
+            for upper in [false, true] {
+                let got = linalg::cholesky(&a.to_device(dev)?, upper)?.to_device(&CPU)?;
+                assert_eq!(got.dtype(), dtype);
+                assert_close(&got, &linalg::cholesky(&a, upper)?, tl, "cholesky vs CPU")?;
+                let back = if upper { t(&got)?.matmul(&got)? } else { got.matmul(&t(&got)?)? };
+                assert_close(&back, &a, tl, "L Lᵀ = A")?;
+            }
+            let d = dominant(shape, dtype, 12)?;
+            let tl = tol(dtype, n, 10.0);
+            let ai = linalg::inv(&d.to_device(dev)?)?.to_device(&CPU)?;
+            assert_close(&ai, &linalg::inv(&d)?, tl, "inv vs CPU")?;
+            assert_close(&d.matmul(&ai)?, &eye_like(&d)?, tl, "A inv(A) = I")?;
+            let mut bshape = shape.to_vec();
+            bshape[nd - 1] = 3;
+            let b = rand(&bshape, dtype, 13)?;
+            let x = linalg::solve(&d.to_device(dev)?, &b.to_device(dev)?)?.to_device(&CPU)?;
+            assert_close(&x, &linalg::solve(&d, &b)?, tl, "solve vs CPU")?;
+            assert_close(&d.matmul(&x)?, &b, tl, "A X = B")?;
+            let v = rand(&[n], dtype, 14)?;
+            let xv = linalg::solve(&d.to_device(dev)?, &v.to_device(dev)?)?.to_device(&CPU)?;
+            assert_close(&xv, &linalg::solve(&d, &v)?, tl, "solve with a vector vs CPU")?;
+            let r = rand(shape, dtype, 15)?;
+            let s = r.add(&t(&r)?)?;
+            let tl = tol(dtype, n, 8.0);
+            let (w, vecs) = linalg::eigh(&s.to_device(dev)?)?;
+            let (w, vecs) = (w.to_device(&CPU)?, vecs.to_device(&CPU)?);
+            assert_close(&w, &linalg::eigh(&s)?.0, tl, "eigenvalues vs CPU")?;
+            assert_close(&s.matmul(&vecs)?, &vecs.multiply(&w.expand_dims(-2)?)?, tl, "A V = V diag(w)")?;
+            assert_close(&t(&vecs)?.matmul(&vecs)?, &eye_like(&s)?, tl, "Vᵀ V = I")?;
+            assert_close(&linalg::eigvalsh(&s.to_device(dev)?)?.to_device(&CPU)?, &w, tl, "eigvalsh = w")?;
+            // Determinants of O(n)-sized entries grow like n^n: compare relative to the CPU's.
+            let want = host(&linalg::det(&d)?)?;
+            let got = host(&linalg::det(&d.to_device(dev)?)?.to_device(&CPU)?)?;
+            assert!(got.iter().zip(&want).all(|(g, w)| (g - w).abs() <= tl * w.abs()), "det {got:?} vs {want:?}");
+            let (sign, log) = linalg::slogdet(&r.to_device(dev)?)?;
+            let (want_sign, want_log) = linalg::slogdet(&r)?;
+            assert_eq!(host(&sign.to_device(&CPU)?)?, host(&want_sign)?, "slogdet sign");
+            assert_close(&log.to_device(&CPU)?, &want_log, tl * n as f64, "slogdet log")?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks `qr(a)` computed on `dev` by reconstruction (`Q R = A`, `Qᵀ Q = I`, `R` upper
+/// triangular) and the shapes against the CPU backend's; with `unique`, also `|R|` against
+/// the CPU's (`R` is unique up to the signs of its rows when `A` has full column rank).
+fn check_qr(a: &Array, dev: &Device, unique: bool) -> Result<()> {
+    let nd = a.ndim();
+    let (m, n) = (a.shape()[nd - 2], a.shape()[nd - 1]);
+    // Integers compute in float64; the tolerance is relative to the largest entry.
+    let dtype = if a.dtype() == DType::F32 { DType::F32 } else { DType::F64 };
+    let scale = host(&a.to_device(&CPU)?)?.iter().fold(1.0, |s: f64, v| s.max(v.abs()));
+    let tl = tol(dtype, m.max(n), 4.0) * scale;
+    for mode in [QrMode::Reduced, QrMode::Complete] {
+        let (q, r) = linalg::qr(&a.to_device(dev)?, mode)?;
+        let (q, r) = (q.to_device(&CPU)?, r.to_device(&CPU)?);
+        let (cq, cr) = linalg::qr(&a.to_device(&CPU)?, mode)?;
+        assert_eq!((q.shape(), r.shape(), q.dtype()), (cq.shape(), cr.shape(), dtype));
+        let k = q.shape()[nd - 1];
+        let a = a.to_device(&CPU)?;
+        assert_close(&q.matmul(&r)?, &a, tl, "Q @ R")?;
+        let qtq = t(&q)?.matmul(&q)?;
+        assert_close(&qtq, &eye_like(&qtq)?, tl, "Qᵀ Q = I")?;
+        let below = host(&r)?.chunks((k * n).max(1)).all(|mat| (0..k * n).all(|ij| ij / n <= ij % n || mat[ij] == 0.0));
+        assert!(below, "R is upper triangular");
+        if unique {
+            assert_close(&r.abs()?, &cr.abs()?, tl, "|R| vs CPU")?;
+        }
+    }
+    Ok(())
+}
+
+/// QR on `dev` in both modes: tall, wide, square, batched and empty matrices (complete `Q` is
+/// then the identity), a transposed view, an integer input, and rank-deficient matrices (a
+/// zero column: a reflector with `tau = 0`).
+fn qr_on_device(dev: &Device) -> Result<()> {
+    for dtype in [DType::F32, DType::F64] {
+        for shape in [&[5, 3][..], &[3, 5], &[1, 1], &[2, 4, 4], &[2, 1, 6, 2], &[3, 2, 0], &[2, 0, 3], &[1, 19, 7]] {
+            check_qr(&rand(shape, dtype, 21)?, dev, true)?;
+        }
+        check_qr(&t(&rand(&[2, 6, 4], dtype, 22)?.to_device(dev)?)?, dev, true)?;
+        // Column 1 zero, column 2 twice column 0.
+        let mut data = values(&[4, 3], 23);
+        for i in 0..4 {
+            (data[i * 3 + 1], data[i * 3 + 2]) = (0.0, 2.0 * data[i * 3]);
+        }
+        check_qr(&Array::from_slice(&data, &[4, 3], &CPU)?.astype(dtype)?, dev, false)?;
+        check_qr(&Array::zeros(&[2, 3, 3], dtype, &CPU)?, dev, false)?;
+    }
+    check_qr(&rand(&[4, 3], DType::F64, 24)?.multiply(8.0)?.astype(DType::I32)?, dev, true)
+}
+
+/// Checks `svd(a)` computed on `dev` against the CPU backend's singular values (unique) and
+/// by reconstruction (`U diag(S) Vh = A` with the first `k` columns/rows, `Uᵀ U = I`,
+/// `Vh Vhᵀ = I`), in both modes, and `svdvals`.
+fn check_svd(a: &Array, dev: &Device) -> Result<()> {
+    let nd = a.ndim();
+    let (m, n) = (a.shape()[nd - 2], a.shape()[nd - 1]);
+    let k = m.min(n) as isize;
+    let dtype = if a.dtype() == DType::F32 { DType::F32 } else { DType::F64 };
+    let scale = host(&a.to_device(&CPU)?)?.iter().fold(1.0, |s: f64, v| s.max(v.abs()));
+    let tl = tol(dtype, m.max(n), 4.0) * scale;
+    let cpu = a.to_device(&CPU)?;
+    let want_s = linalg::svdvals(&cpu)?;
+    assert_close(&linalg::svdvals(&a.to_device(dev)?)?.to_device(&CPU)?, &want_s, tl, "svdvals vs CPU")?;
+    for full in [false, true] {
+        let (u, s, vh) = linalg::svd(&a.to_device(dev)?, full)?;
+        let (u, s, vh) = (u.to_device(&CPU)?, s.to_device(&CPU)?, vh.to_device(&CPU)?);
+        let (cu, _, cvh) = linalg::svd(&cpu, full)?;
+        assert_eq!((u.shape(), vh.shape(), u.dtype()), (cu.shape(), cvh.shape(), cu.dtype()), "full = {full}");
+        assert_close(&s, &want_s, tl, "S vs CPU")?;
+        let first = AxisSlice::range(0, Some(k), 1);
+        let uk = u.slice(&[AxisSlice::Ellipsis, first])?;
+        let vhk = vh.slice(&[AxisSlice::Ellipsis, first, AxisSlice::range(0, None, 1)])?;
+        assert_close(&uk.multiply(&s.expand_dims(-2)?)?.matmul(&vhk)?, &cpu, tl, "U diag(S) Vh = A")?;
+        let uu = t(&u)?.matmul(&u)?;
+        assert_close(&uu, &eye_like(&uu)?, tl, "Uᵀ U = I")?;
+        let vv = vh.matmul(&t(&vh)?)?;
+        assert_close(&vv, &eye_like(&vv)?, tl, "Vh Vhᵀ = I")?;
+    }
+    Ok(())
+}
+
+/// The SVD on `dev`: tall (transposed through temporaries), wide and square (written straight
+/// into the outputs), batched and empty matrices, a transposed view, integer input, a
+/// rank-deficient matrix; then `pinv` and `matrix_rank` (built on it) against the CPU.
+fn svd_on_device(dev: &Device) -> Result<()> {
+    for dtype in [DType::F32, DType::F64] {
+        for shape in [&[5, 3][..], &[3, 5], &[1, 1], &[2, 4, 4], &[2, 1, 6, 2], &[3, 2, 0], &[2, 0, 3], &[1, 7, 19]] {
+            check_svd(&rand(shape, dtype, 31)?, dev)?;
+        }
+        check_svd(&t(&rand(&[2, 6, 4], dtype, 32)?.to_device(dev)?)?, dev)?;
+        // Rank 2 of 3: row 2 = row 0 + row 1.
+        let mut data = values(&[3, 4], 33);
+        for j in 0..4 {
+            data[8 + j] = data[j] + data[4 + j];
+        }
+        let deficient = Array::from_slice(&data, &[3, 4], &CPU)?.astype(dtype)?;
+        check_svd(&deficient, dev)?;
+        let ranks = linalg::matrix_rank(&deficient.to_device(dev)?, None)?.to_device(&CPU)?;
+        assert_eq!(ranks.to_vec::<i64>()?, vec![2]);
+        for shape in [&[4, 3][..], &[2, 3, 5], &[0, 2]] {
+            let a = rand(shape, dtype, 34)?;
+            let p = linalg::pinv(&a.to_device(dev)?, None)?.to_device(&CPU)?;
+            assert_close(&p, &linalg::pinv(&a, None)?, tol(dtype, 5, 40.0), "pinv vs CPU")?;
+            let r = linalg::matrix_rank(&a.to_device(dev)?, None)?.to_device(&CPU)?;
+            assert_eq!(r.to_vec::<i64>()?, linalg::matrix_rank(&a, None)?.to_vec::<i64>()?);
+        }
+    }
+    check_svd(&rand(&[4, 3], DType::F64, 35)?.multiply(8.0)?.astype(DType::I32)?, dev)
+}
+
+/// Determinants with known signs: row interchanges flip the sign, as on the CPU.
+fn determinants_with_interchanges(dev: &Device) -> Result<()> {
+    // det [[1, 2], [3, 4]] = -2, det [[0, 1], [1, 0]] = -1, a 3-cycle permutation: +1.
+    let data = [1.0f64, 2.0, 3.0, 4.0, 0.0, 1.0, 1.0, 0.0];
+    let a = Array::from_slice(&data, &[2, 2, 2], &CPU)?.to_device(dev)?;
+    let d = host(&linalg::det(&a)?.to_device(&CPU)?)?;
+    assert!((d[0] + 2.0).abs() < 1e-12 && (d[1] + 1.0).abs() < 1e-12, "{d:?}");
+    let cycle = Array::from_slice(&[0.0f32, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0], &[3, 3], &CPU)?;
+    assert_eq!(linalg::det(&cycle.to_device(dev)?)?.to_device(&CPU)?.to_vec::<f32>()?, vec![1.0]);
+    let (sign, log) = linalg::slogdet(&a)?;
+    assert_eq!(host(&sign.to_device(&CPU)?)?, vec![-1.0, -1.0]);
+    assert_close(&log.to_device(&CPU)?, &Array::from_slice(&[2f64.ln(), 0.0], &[2], &CPU)?, 1e-12, "log")?;
+    Ok(())
+}
+
+/// Views and dtypes the op layer prepares: a transposed (non-contiguous) device view, an
+/// integer input (computed in float64), empty batches and empty matrices.
+fn decompositions_of_views_and_empty_stacks(dev: &Device) -> Result<()> {
+    let a = dominant(&[2, 6, 6], DType::F64, 16)?;
+    let at = t(&a.to_device(dev)?)?;
+    let got = linalg::inv(&at)?.to_device(&CPU)?;
+    assert_close(&got, &linalg::inv(&t(&a)?)?, tol(DType::F64, 6, 10.0), "inv of a transposed view")?;
+    let ints = dominant(&[3, 3], DType::F64, 17)?.astype(DType::I32)?;
+    let got = linalg::inv(&ints.to_device(dev)?)?;
+    assert_eq!(got.dtype(), linalg::inv(&ints)?.dtype());
+    assert_close(&got.to_device(&CPU)?, &linalg::inv(&ints)?, 1e-12, "inv of int32")?;
+    // NaN propagates through the LU, as on the CPU: not reported as singular.
+    let nan = Array::from_slice(&[1.0, f64::NAN, f64::NAN, 1.0], &[2, 2], &CPU)?.to_device(dev)?;
+    assert!(linalg::inv(&nan)?.to_device(&CPU)?.to_vec::<f64>()?.iter().all(|v| v.is_nan()));
+    for shape in [[0usize, 3, 3], [2, 0, 0]] {
+        let z = Array::zeros(&shape, DType::F32, &CPU)?.to_device(dev)?;
+        assert_eq!(linalg::cholesky(&z, true)?.shape(), &shape);
+        assert_eq!(linalg::inv(&z)?.shape(), &shape);
+        let (w, v) = linalg::eigh(&z)?;
+        assert_eq!((w.shape(), v.shape()), (&shape[..2], &shape[..]));
+        assert_eq!(linalg::eigvalsh(&z)?.shape(), &shape[..2]);
+        let b = Array::zeros(&[shape[0], shape[1], 2], DType::F32, &CPU)?.to_device(dev)?;
+        assert_eq!(linalg::solve(&z, &b)?.shape(), &[shape[0], shape[1], 2]);
+        let ones = vec![1.0f32; shape[0]];
+        assert_eq!(linalg::det(&z)?.to_device(&CPU)?.to_vec::<f32>()?, ones, "det of empty matrices");
+        let (sign, log) = linalg::slogdet(&z)?;
+        assert_eq!(sign.to_device(&CPU)?.to_vec::<f32>()?, ones);
+        assert_eq!(log.to_device(&CPU)?.to_vec::<f32>()?, vec![0.0f32; shape[0]]);
+    }
+    Ok(())
+}
+
+/// Singular and non-positive-definite matrices give the CPU backend's typed errors, naming the
+/// same batch position (and pivot), in both dtypes.
+fn decomposition_errors_name_the_batch_position(dev: &Device) -> Result<()> {
+    for dtype in [DType::F32, DType::F64] {
+        // Positions 30 and 7 of 40 are singular: the error names the first, 7.
+        let mut data = host(&dominant(&[40, 3, 3], DType::F64, 18)?)?;
+        for p in [30, 7] {
+            data[p * 9..p * 9 + 9].copy_from_slice(&[1.0, 2.0, 4.0, 2.0, 4.0, 8.0, 0.0, 1.0, 5.0]);
+        }
+        let a = Array::from_slice(&data, &[40, 3, 3], &CPU)?.astype(dtype)?.to_device(dev)?;
+        assert!(matches!(linalg::inv(&a), Err(Error::SingularMatrix { op: "inv", index: 7 })));
+        let b = Array::ones(&[40, 3, 1], dtype, &CPU)?.to_device(dev)?;
+        assert!(matches!(linalg::solve(&a, &b), Err(Error::SingularMatrix { op: "solve", index: 7 })));
+        // A singular matrix has determinant 0 (sign 0, log -inf): not an error.
+        let d = host(&linalg::det(&a)?.to_device(&CPU)?)?;
+        assert_eq!((d[7], d[30]), (0.0, 0.0));
+        assert!(d[0] != 0.0);
+        let (sign, log) = linalg::slogdet(&a)?;
+        let (sign, log) = (host(&sign.to_device(&CPU)?)?, host(&log.to_device(&CPU)?)?);
+        assert_eq!((sign[7], log[7]), (0.0, f64::NEG_INFINITY));
+        // Position 1 indefinite (leading minor of order 2 negative), position 2 too.
+        let mut spd_data = host(&spd(&[3, 3, 3], DType::F64, 19)?)?;
+        for p in [2, 1] {
+            spd_data[p * 9..p * 9 + 9].copy_from_slice(&[1.0, 2.0, 0.0, 2.0, 1.0, 0.0, 0.0, 0.0, 1.0]);
+        }
+        let cpu = Array::from_slice(&spd_data, &[3, 3, 3], &CPU)?.astype(dtype)?;
+        let want = linalg::cholesky(&cpu, false).unwrap_err();
+        assert!(matches!(want, Error::NotPositiveDefinite { index: 1, pivot: 1, .. }), "{want:?}");
+        for upper in [false, true] {
+            let got = linalg::cholesky(&cpu.to_device(dev)?, upper).unwrap_err();
+            assert_eq!(got.to_string(), want.to_string(), "upper = {upper}");
+        }
+    }
+    Ok(())
+}
+
+test_on_devices!(
+    norms_on_device,
+    decompositions_match_cpu,
+    decompositions_of_views_and_empty_stacks,
+    determinants_with_interchanges,
+    qr_on_device,
+    svd_on_device,
+    decomposition_errors_name_the_batch_position
+);
 
 #[test]
 fn empty_matrices_follow_numpy() -> Result<()> {

@@ -1,7 +1,7 @@
 """``devarray.linalg``'s decompositions, solvers and norms, and NumPy's ``np.linalg`` functions
 dispatched to them, with NumPy as the oracle: reconstructions for the factorizations (whose
 vectors are unique only up to sign), ``np.linalg`` values for the rest; batched and empty
-inputs, dtypes, errors, and the CUDA side's ``NotImplementedError``."""
+inputs, dtypes, errors, and every decomposition on every device (cuSOLVER on CUDA)."""
 
 from __future__ import annotations
 
@@ -271,14 +271,36 @@ def test_errors():
 
 
 def test_decompositions_on_each_device(device):
-    a = dominant((3, 3))
+    """Every decomposition runs on every device (cuSOLVER on CUDA), against NumPy."""
+    a = dominant((2, 4, 4))
     x = dev(a, device)
-    if device.kind == "cpu":
-        close(LA.inv(x), np.linalg.inv(a))
-        return
-    with pytest.raises(NotImplementedError, match="cuSOLVER"):
-        LA.inv(x)
+    close(LA.inv(x).to_device(CPU), np.linalg.inv(a))
+    b = rand((2, 4, 3))
+    close(LA.solve(x, dev(b, device)).to_device(CPU), np.linalg.solve(a, b))
+    s = spd((2, 4, 4))
+    close(LA.cholesky(dev(s, device)).to_device(CPU), np.linalg.cholesky(s))
+    close(LA.cholesky(dev(s, device), upper=True).to_device(CPU), mT(np.linalg.cholesky(s)))
+    close(LA.eigvalsh(dev(s, device)).to_device(CPU), np.linalg.eigvalsh(s))
+    w, v = LA.eigh(dev(s, device))
+    w, v = w.to_device(CPU).get(), v.to_device(CPU).get()
+    np.testing.assert_allclose(s @ v, v * w[..., None, :], **TOL["float64"])
+    close(LA.det(x).to_device(CPU), np.linalg.det(a))
+    q, r = LA.qr(x)
+    q, r = q.to_device(CPU).get(), r.to_device(CPU).get()
+    np.testing.assert_allclose(q @ r, a, **TOL["float64"])
+    np.testing.assert_allclose(np.abs(r), np.abs(np.linalg.qr(a)[1]), **TOL["float64"])
+    sign, logabs = LA.slogdet(x)
+    close(sign.to_device(CPU), np.linalg.slogdet(a)[0])
+    close(logabs.to_device(CPU), np.linalg.slogdet(a)[1])
     close(LA.matrix_norm(x, ord=1).to_device(CPU), np.linalg.matrix_norm(a, ord=1))
+    for shape in ((2, 5, 3), (2, 3, 5)):
+        g = rand(shape)
+        u, sv, vh = (y.to_device(CPU).get() for y in LA.svd(dev(g, device), full_matrices=False))
+        np.testing.assert_allclose((u * sv[..., None, :]) @ vh, g, **TOL["float64"])
+        close(LA.svdvals(dev(g, device)).to_device(CPU), np.linalg.svd(g, compute_uv=False))
+        close(LA.pinv(dev(g, device)).to_device(CPU), np.linalg.pinv(g))
+        close(LA.matrix_rank(dev(g, device)).to_device(CPU), np.linalg.matrix_rank(g))
+    close(LA.matrix_norm(x, ord="nuc").to_device(CPU), np.linalg.matrix_norm(a, ord="nuc"))
 
 
 def test_namespace():

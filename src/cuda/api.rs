@@ -133,7 +133,7 @@ pub(crate) enum GpuErrorKind {
     Unsupported,
     /// A module image or kernel name was rejected (wrong arch, missing symbol, bad PTX).
     KernelImage,
-    /// A vendor library the operation needs (cuBLAS) cannot be loaded: becomes
+    /// A vendor library the operation needs (cuBLAS, cuSOLVER) cannot be loaded: becomes
     /// [`Error::LibraryUnavailable`], whose message says what to install.
     LibraryMissing,
     /// Anything else, including sticky errors after a faulting kernel.
@@ -233,6 +233,123 @@ pub(crate) struct Gemm {
     pub(crate) c: GemmMatrix,
     pub(crate) batch: i32,
     pub(crate) dtype: GemmType,
+}
+
+/// The element type of a dense cuSOLVER call: the `S` (float32) or `D` (float64) routine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SolverType {
+    F32,
+    F64,
+}
+
+impl SolverType {
+    /// Bytes per element.
+    pub(crate) fn itemsize(self) -> usize {
+        match self {
+            SolverType::F32 => 4,
+            SolverType::F64 => 8,
+        }
+    }
+}
+
+/// Which triangle of a symmetric matrix a routine reads and writes (`cublasFillMode_t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fill {
+    Lower,
+    Upper,
+}
+
+/// Which singular vectors `gesvd` computes (its `jobu`/`jobvt` characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SvdJob {
+    /// `'A'`: all of them (`U` is `m × m`, `Vᵀ` is `n × n`).
+    All,
+    /// `'S'`: the first `min(m, n)`.
+    Thin,
+    /// `'N'`: none; the matrix argument is not referenced.
+    None,
+}
+
+/// One dense cuSOLVER routine on one column-major matrix, in cuSOLVER's own terms: element
+/// `(i, j)` of `A` is at element `i + j * lda` from `a` (likewise `B` with `ldb`). Integers
+/// (`ipiv`, `info`) are 32-bit; `ipiv` holds LAPACK's 1-based row interchanges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DenseCall {
+    /// `cusolverDn{S,D}potrf`: the Cholesky factor of the `n × n` symmetric matrix `A`, from and
+    /// into its `uplo` triangle (`A = L Lᵀ` with `Lower`, `A = Uᵀ U` with `Upper`); the other
+    /// triangle is not touched. `info = k > 0`: the leading minor of order `k` is not positive
+    /// definite.
+    Potrf { uplo: Fill, n: i32, a: DevPtr, lda: i32 },
+    /// `cusolverDn{S,D}getrf`: `A = P L U` with partial pivoting, `L` (unit diagonal) and `U`
+    /// overwriting the `m × n` matrix `A`, the interchanges into `ipiv` (`min(m, n)` entries).
+    /// `info = k > 0`: `U(k, k)` (1-based) is exactly zero.
+    Getrf { m: i32, n: i32, a: DevPtr, lda: i32, ipiv: DevPtr },
+    /// `cusolverDn{S,D}getrs`: solves `op(A) X = B` for the `n × nrhs` matrix `B`, overwritten
+    /// by `X`, with `A` and `ipiv` from `getrf` (`GemmOp::T`: `Aᵀ X = B`). No workspace.
+    Getrs { trans: GemmOp, n: i32, nrhs: i32, a: DevPtr, lda: i32, ipiv: DevPtr, b: DevPtr, ldb: i32 },
+    /// `cusolverDn{S,D}syevd`: the eigenvalues of the `n × n` symmetric matrix `A` (read from
+    /// its `uplo` triangle) into `w` in ascending order; with `vectors`, the orthonormal
+    /// eigenvectors overwrite `A` (column `j` belongs to `w[j]`), otherwise `A` is destroyed.
+    /// `info > 0`: the algorithm did not converge.
+    Syevd { vectors: bool, uplo: Fill, n: i32, a: DevPtr, lda: i32, w: DevPtr },
+    /// `cusolverDn{S,D}geqrf`: `A = Q R` for the `m × n` matrix `A`: `R` overwrites its upper
+    /// triangle (`min(m, n) × n`), the Householder vectors of `Q = H(1) … H(k)` (`k = min(m, n)`)
+    /// the part below, their scalars go to `tau` (`k` entries).
+    Geqrf { m: i32, n: i32, a: DevPtr, lda: i32, tau: DevPtr },
+    /// `cusolverDn{S,D}orgqr`: the first `n` columns of `Q = H(1) … H(k)` (`m ≥ n ≥ k`) from
+    /// `geqrf`'s vectors in the first `k` columns of the `m × n` matrix `A`, which it overwrites.
+    Orgqr { m: i32, n: i32, k: i32, a: DevPtr, lda: i32, tau: DevPtr },
+    /// `cusolverDn{S,D}gesvd`: `A = U Σ Vᵀ` for the `m × n` matrix `A`, which it destroys;
+    /// cuSOLVER supports only `m ≥ n`. The `n` singular values go to `s` (descending), `U`
+    /// (`m × m` with `All`, `m × n` with `Thin`) to `u` and `Vᵀ` (`n × n`) to `vt`, as `jobu`
+    /// and `jobvt` ask. `rwork` (`n - 1` entries) receives the unconverged superdiagonal when
+    /// `info = k > 0` (`k` of them did not converge).
+    Gesvd {
+        jobu: SvdJob,
+        jobvt: SvdJob,
+        m: i32,
+        n: i32,
+        a: DevPtr,
+        lda: i32,
+        s: DevPtr,
+        u: DevPtr,
+        ldu: i32,
+        vt: DevPtr,
+        ldvt: i32,
+        rwork: DevPtr,
+    },
+}
+
+impl DenseCall {
+    /// The cuSOLVER routine's name (without the type letter), for errors.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            DenseCall::Potrf { .. } => "cusolverDnXpotrf",
+            DenseCall::Getrf { .. } => "cusolverDnXgetrf",
+            DenseCall::Getrs { .. } => "cusolverDnXgetrs",
+            DenseCall::Syevd { .. } => "cusolverDnXsyevd",
+            DenseCall::Geqrf { .. } => "cusolverDnXgeqrf",
+            DenseCall::Orgqr { .. } => "cusolverDnXorgqr",
+            DenseCall::Gesvd { .. } => "cusolverDnXgesvd",
+        }
+    }
+}
+
+/// A [`DenseCall`] and the element type it runs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Dense {
+    pub(crate) call: DenseCall,
+    pub(crate) dtype: SolverType,
+}
+
+/// Device memory a [`Dense`] call needs besides its matrices: the workspace (`lwork` elements
+/// of the call's type, sized by [`GpuApi::dense_workspace`]; ignored by `getrs`) and the
+/// `info` integer it writes (`devInfo`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct DenseScratch {
+    pub(crate) work: DevPtr,
+    pub(crate) lwork: i32,
+    pub(crate) info: DevPtr,
 }
 
 /// Result of a [`GpuApi`] call.
@@ -410,4 +527,29 @@ pub(crate) trait GpuApi: Send + Sync {
     /// unless `beta == 0`) or writes (`C`) lies in live allocations of this device until
     /// `stream` completes the call; `C` overlaps neither `A` nor `B`.
     unsafe fn gemm_strided_batched(&self, gemm: &Gemm, stream: StreamId) -> GpuResult<()>;
+
+    /// The workspace `call` needs, in elements of its type (`cusolverDn{S,D}<routine>_bufferSize`;
+    /// 0 for `getrs`, which takes none). Nothing is read or written. Arguments cuSOLVER rejects
+    /// (negative sizes, `lda < max(1, rows)`) fail with [`GpuErrorKind::InvalidUsage`]
+    /// (`CUSOLVER_STATUS_INVALID_VALUE`); a missing cuSOLVER with
+    /// [`GpuErrorKind::LibraryMissing`]. Implementations without cuSOLVER (the recording fake)
+    /// answer [`GpuErrorKind::Unsupported`].
+    fn dense_workspace(&self, call: &Dense) -> GpuResult<i32> {
+        Err(GpuError::new(call.call.name(), GpuErrorKind::Unsupported, "no cuSOLVER on this device"))
+    }
+    /// Queues one dense cuSOLVER routine (see [`DenseCall`]) on `stream`; it writes its `info`
+    /// (0 on success) to `scratch.info` in stream order, so a failure in the matrix (singular,
+    /// not positive definite) is only known once that integer is read back. Invalid arguments,
+    /// `lwork` below the queried size included, fail at once as in
+    /// [`GpuApi::dense_workspace`].
+    ///
+    /// # Safety
+    /// `stream` is a live handle of this object; every element the call reads or writes (the
+    /// matrices over their `lda`/`ldb` spans, `ipiv`, `w`, `lwork` workspace elements, the
+    /// 4-byte `info`) lies in live allocations of this device until `stream` completes the
+    /// call, and those ranges do not overlap.
+    unsafe fn dense_solve(&self, dense: &Dense, scratch: DenseScratch, stream: StreamId) -> GpuResult<()> {
+        let _ = (scratch, stream);
+        Err(GpuError::new(dense.call.name(), GpuErrorKind::Unsupported, "no cuSOLVER on this device"))
+    }
 }

@@ -22,6 +22,12 @@ pub(crate) const INSTALL_HINT: &str = "install it with `pip install nvidia-cubla
 
 /// The first of `candidates` the dynamic loader can open, or why none could be.
 pub(crate) fn first_loadable(library: &str, candidates: &[String]) -> Result<String, String> {
+    loadable_or_hint(library, candidates, INSTALL_HINT)
+}
+
+/// The first of `candidates` the dynamic loader can open, or why none could be, ending with
+/// `hint` (what to install). Shared with [`cusolver`](super::cusolver).
+pub(crate) fn loadable_or_hint(library: &str, candidates: &[String], hint: &str) -> Result<String, String> {
     for name in candidates {
         // SAFETY: opening a library runs its initialisers; the candidates are the names cudarc
         // itself would open for this library (or, in tests, names that do not exist), so this
@@ -30,7 +36,7 @@ pub(crate) fn first_loadable(library: &str, candidates: &[String]) -> Result<Str
             return Ok(name.clone());
         }
     }
-    Err(format!("{library} could not be loaded (searched for {candidates:?}); {INSTALL_HINT}"))
+    Err(format!("{library} could not be loaded (searched for {candidates:?}); {hint}"))
 }
 
 /// Whether libcublas can be loaded, checked once per process (the answer does not change).

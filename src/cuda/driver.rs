@@ -13,13 +13,15 @@
 //!   (the driver default of 0 costs hundreds of µs per free/alloc cycle). Devices without pools
 //!   fall back to `cuMemAlloc`/`cuMemFree`.
 //! - cuBLAS (float matmul) is loaded only when first used, after [`cublas::probe`] has seen
-//!   libcublas load; each device creates its handle then and keeps it until it closes.
+//!   libcublas load; each device creates its handle then and keeps it until it closes. cuSOLVER
+//!   (the decompositions) likewise, after [`cusolver::probe`].
 
 use super::api::{
-    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi, GpuError, GpuErrorKind, GpuPlatform,
-    GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
+    Dense, DenseScratch, DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi, GpuError,
+    GpuErrorKind, GpuPlatform, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
 };
 use super::cublas;
+use super::cusolver;
 use cudarc::driver::result::{self, DriverError};
 use cudarc::driver::sys;
 use std::ffi::{c_void, CStr, CString};
@@ -189,6 +191,8 @@ pub(crate) struct DriverDevice {
     /// The device's cuBLAS handle, created at the first GEMM; the lock also keeps calls through
     /// it (stream binding, then the GEMM) from interleaving across threads.
     blas: Mutex<Option<cublas::Handle>>,
+    /// The device's dense cuSOLVER handle, created at the first solver call; locked like `blas`.
+    solver: Mutex<Option<cusolver::Handle>>,
 }
 
 // SAFETY: the context and pool handles are process-wide driver objects, valid on any thread
@@ -202,7 +206,8 @@ impl DriverDevice {
     fn open(ordinal: usize, dev: sys::CUdevice, props: DeviceProps) -> GpuResult<DriverDevice> {
         // SAFETY: `dev` came from cuDeviceGet; the reference is released in `Drop`.
         let ctx = wrap("cuDevicePrimaryCtxRetain", unsafe { result::primary_ctx::retain(dev) })?;
-        let mut this = DriverDevice { ordinal, dev, ctx, pool: None, props, blas: Mutex::new(None) };
+        let mut this =
+            DriverDevice { ordinal, dev, ctx, pool: None, props, blas: Mutex::new(None), solver: Mutex::new(None) };
         let _ctx = this.bind()?;
         if this.props.memory_pools {
             this.pool = Some(this.default_pool_caching()?);
@@ -259,6 +264,10 @@ impl Drop for DriverDevice {
         // The cuBLAS handle belongs to the context: destroy it while the context is alive and
         // current.
         if let Some(handle) = self.blas.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ctx = self.bind();
+            drop(handle);
+        }
+        if let Some(handle) = self.solver.get_mut().unwrap_or_else(|e| e.into_inner()).take() {
             let _ctx = self.bind();
             drop(handle);
         }
@@ -490,6 +499,29 @@ impl GpuApi for DriverDevice {
         // SAFETY: the context is current (bound above); the caller guarantees a live stream of
         // it and matrices that satisfy the call's contract.
         unsafe { handle.gemm(gemm, stream) }
+    }
+    fn dense_workspace(&self, call: &Dense) -> GpuResult<i32> {
+        self.with_solver(|h| h.workspace(call))
+    }
+    unsafe fn dense_solve(&self, dense: &Dense, scratch: DenseScratch, stream: StreamId) -> GpuResult<()> {
+        // SAFETY: the context is current (bound by `with_solver`); the caller guarantees a live
+        // stream of it and memory that satisfies the call's contract.
+        self.with_solver(|h| unsafe { h.run(dense, scratch, stream) })
+    }
+}
+
+impl DriverDevice {
+    /// Runs `f` with the device's cuSOLVER handle (created at the first call, after probing
+    /// for the library) and the context current, holding the handle's lock.
+    fn with_solver<T>(&self, f: impl FnOnce(&mut cusolver::Handle) -> GpuResult<T>) -> GpuResult<T> {
+        cusolver::probe()?;
+        let _ctx = self.bind()?;
+        let mut solver = self.solver.lock().unwrap_or_else(|e| e.into_inner());
+        let handle = match &mut *solver {
+            Some(handle) => handle,
+            empty => empty.insert(cusolver::Handle::create()?),
+        };
+        f(handle)
     }
 }
 

@@ -150,9 +150,6 @@ impl Backend for Cuda {
         super::matmul::matmul(dtype, a, b, out)
     }
 
-    /// Not yet: the decompositions wait for the cuSOLVER integration. Refused with a typed
-    /// error rather than copied to the host and back behind the caller's back (devarray never
-    /// moves data implicitly).
     fn sort(dtype: DType, src: View<'_, CudaBuffer>, spec: SortSpec, out: View<'_, CudaBuffer>) -> Result<()> {
         super::sort::sort(dtype, src, spec, out)
     }
@@ -167,20 +164,16 @@ impl Backend for Cuda {
         super::sort::searchsorted(dtype, sorted, values, right, out)
     }
 
+    /// Every decomposition (cholesky, qr, svd, svdvals, eigh, eigvalsh, inv, solve, det and
+    /// slogdet) through cuSOLVER ([`super::linalg`]), on the device: nothing is copied to the
+    /// host and back behind the caller's back.
     fn linalg(
         op: Decomp,
-        _dtype: DType,
-        _inputs: &[View<'_, CudaBuffer>],
+        dtype: DType,
+        inputs: &[View<'_, CudaBuffer>],
         outputs: &[View<'_, CudaBuffer>],
     ) -> Result<()> {
-        let device = crate::Device::Cuda(outputs.first().map_or(0, |o| o.0.device().ordinal()));
-        Err(Error::UnsupportedOnDevice {
-            op: op.name(),
-            device,
-            hint: "; the matrix decompositions and solvers are computed on the CPU for now (cuSOLVER \
-                   integration pending): move the input with to_device(&Device::Cpu) and move the result back"
-                .into(),
-        })
+        super::linalg::linalg(op, dtype, inputs, outputs)
     }
 
     fn fill(out: View<'_, CudaBuffer>, dtype: DType, value: Scalar) -> Result<()> {

@@ -12,11 +12,14 @@
 //!
 //! **Devices.** The decompositions and solvers ([`cholesky`], [`qr`], [`svd`], [`svdvals`],
 //! [`eigh`], [`eigvalsh`], [`inv`], [`solve`], [`det`], [`slogdet`], and [`pinv`] and
-//! [`matrix_rank`], which use the SVD) run on the CPU device through faer. On a CUDA device
-//! they return [`Error::UnsupportedOnDevice`] until the cuSOLVER integration lands: move the
-//! input with `to_device(&Device::Cpu)` first (devarray never copies to the host behind your
-//! back). [`vector_norm`] and [`matrix_norm`] with `ord` ∈ {fro, ±1, ±inf} are composed of
-//! elementwise ops and reductions, so they run on every device.
+//! [`matrix_rank`], which use the SVD) run on the CPU device through faer. On a CUDA device all
+//! of them run through cuSOLVER: `potrf` ([`cholesky`]), `geqrf`/`orgqr` ([`qr`]),
+//! `getrf`/`getrs` ([`inv`], [`solve`]; [`det`] and [`slogdet`] from `getrf` with device ops),
+//! `syevd` ([`eigh`], [`eigvalsh`]) and `gesvd` ([`svd`], [`svdvals`]; [`pinv`] and
+//! [`matrix_rank`] are device ops on its results), one call per matrix of a stack. A machine
+//! without libcusolver gets [`Error::LibraryUnavailable`] naming what to install.
+//! [`vector_norm`] and [`matrix_norm`] are composed of elementwise ops, reductions and (for
+//! `ord` ∈ {nuc, ±2}) [`svdvals`], so they run on every device.
 //!
 //! **Errors.** [`Error::InvalidArgument`] for fewer than 2 dimensions, [`Error::NotSquare`],
 //! [`Error::SingularMatrix`] (`inv`, `solve`), [`Error::NotPositiveDefinite`] (`cholesky`),

@@ -80,7 +80,7 @@ pub enum MatrixNorm {
 /// give float64.
 ///
 /// `Fro`, `±One` and `±Inf` are elementwise ops and reductions, so they run on every device;
-/// `Nuc` and `±Two` use [`svdvals`](super::svdvals) (the CPU device for now).
+/// `Nuc` and `±Two` use [`svdvals`](super::svdvals) (cuSOLVER's `gesvd` on CUDA).
 ///
 /// **Errors:** [`Error::InvalidArgument`] for fewer than 2 dimensions;
 /// [`Error::EmptyReduction`] for `±One`/`±Inf`/`±Two` of empty matrices.

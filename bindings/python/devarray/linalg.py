@@ -5,11 +5,10 @@ Products and matrix views: ``matmul``, ``tensordot``, ``vecdot``, ``outer``,
 
 Decompositions and solvers: ``cholesky``, ``qr``, ``svd``, ``svdvals``, ``eigh``, ``eigvalsh``,
 ``inv``, ``solve``, ``det``, ``slogdet``, ``pinv``, ``matrix_rank``. They are computed on the
-CPU device (faer); on a CUDA device they raise ``NotImplementedError`` until the cuSOLVER
-integration lands: move the input with ``x.to_device("cpu")`` first (devarray never copies to
-the host behind your back). Norms: ``vector_norm``, and ``matrix_norm`` with ``ord`` in
-``'fro'``, ``1``, ``-1``, ``inf``, ``-inf`` run on every device; ``'nuc'``, ``2``, ``-2`` need
-``svdvals``.
+CPU device (faer) and on a CUDA device through cuSOLVER (``pinv`` and ``matrix_rank`` from its
+SVD), without copying to the host behind your back. Norms: ``vector_norm`` and
+``matrix_norm`` (every ``ord``; ``'nuc'``, ``2``, ``-2`` through ``svdvals``) run on every
+device.
 
 Dtypes: float32 and float64 compute in their own precision; integer and bool inputs are
 promoted to float64 (as NumPy does); float16 and bfloat16 are computed in float32 and rounded

@@ -12,9 +12,10 @@ use super::checks;
 use super::ffi::{self, Kernel};
 use super::memory::Memory;
 use super::queue::{HostPtr, LaunchOp, Next, Op, Queues};
+use super::solver::{self, SolverOp};
 use crate::cuda::api::{
-    DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi, GpuError, GpuErrorKind, GpuResult,
-    LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
+    Dense, DenseScratch, DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi, GpuError,
+    GpuErrorKind, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -150,6 +151,7 @@ impl EmuDevice {
         match op {
             Op::Launch(l) => self.execute_launch(&l),
             Op::Gemm(g) => self.execute_gemm(&g),
+            Op::Solver(s) => self.execute_solver(&s),
             Op::HtoD { dst, src, bytes } => {
                 self.check("copy to device", dst, bytes)?;
                 // SAFETY: the destination lies in a live allocation (checked; frees only run on
@@ -242,12 +244,7 @@ impl EmuDevice {
     fn execute_gemm(&self, g: &Gemm) -> Result<(), String> {
         const NAME: &str = "cublasGemmStridedBatchedEx";
         let accesses = blas::accesses(g);
-        {
-            let memory = self.memory();
-            for &(what, lo, hi) in &accesses {
-                memory.check(lo, hi - lo).map_err(|e| format!("{NAME}: matrix {what} {e}"))?;
-            }
-        }
+        self.check_ranges(NAME, &accesses)?;
         let (c_lo, c_hi) = accesses.iter().find(|a| a.0 == "C").map_or((0, 0), |a| (a.1, a.2));
         if accesses.iter().any(|&(what, lo, hi)| what != "C" && lo < c_hi && c_lo < hi) {
             return Err(format!("{NAME}: C overlaps an input matrix"));
@@ -257,6 +254,32 @@ impl EmuDevice {
         // overlaps no input.
         unsafe { blas::run(g) };
         Ok(())
+    }
+
+    /// Checks that every named range lies in one live allocation.
+    fn check_ranges(&self, name: &str, accesses: &[(&'static str, u64, u64)]) -> Result<(), String> {
+        let memory = self.memory();
+        for &(what, lo, hi) in accesses {
+            memory.check(lo, hi - lo).map_err(|e| format!("{name}: matrix {what} {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// Runs a cuSOLVER stand-in after checking that every range it touches lies in a live
+    /// allocation and that no two overlap.
+    fn execute_solver(&self, op: &SolverOp) -> Result<(), String> {
+        let name = op.dense.call.name();
+        let accesses = solver::accesses(op);
+        self.check_ranges(name, &accesses)?;
+        for (k, a) in accesses.iter().enumerate() {
+            if let Some(b) = accesses[k + 1..].iter().find(|b| a.1 < b.2 && b.1 < a.2) {
+                return Err(format!("{name}: {} overlaps {}", a.0, b.0));
+            }
+        }
+        // SAFETY: validated when queued; every range lies in a live allocation (checked above)
+        // that stays live while this runs (frees run only on this thread, under `exec`), and no
+        // two overlap.
+        unsafe { solver::run(op) }.map_err(|e| format!("{name}: {e}"))
     }
 }
 
@@ -454,6 +477,20 @@ impl GpuApi for EmuDevice {
         }
         self.enqueue(CALL, stream, Op::Gemm(*gemm))
     }
+    fn dense_workspace(&self, call: &Dense) -> GpuResult<i32> {
+        solver::validate(&call.call).map_err(|e| solver_misuse(call, e))?;
+        Ok(solver::workspace(&call.call))
+    }
+    unsafe fn dense_solve(&self, dense: &Dense, scratch: DenseScratch, stream: StreamId) -> GpuResult<()> {
+        let op = SolverOp { dense: *dense, scratch };
+        solver::validate_op(&op).map_err(|e| solver_misuse(dense, e))?;
+        self.enqueue(dense.call.name(), stream, Op::Solver(op))
+    }
+}
+
+/// cuSOLVER's refusal of `call`'s arguments.
+fn solver_misuse(call: &Dense, e: String) -> GpuError {
+    GpuError::new(call.call.name(), GpuErrorKind::InvalidUsage, format!("CUSOLVER_STATUS_INVALID_VALUE: {e}"))
 }
 
 /// What `cuLaunchKernel` refuses at once: parameters of the wrong number or size, an empty or

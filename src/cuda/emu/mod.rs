@@ -12,6 +12,8 @@
 //! - streams: queues of deferred work, run when the host waits; events order them ([`queue`]);
 //! - cuBLAS: `cublasGemmStridedBatchedEx` is a host stand-in with cuBLAS's documented
 //!   semantics and argument checks ([`blas`]), so matmul's mapping onto cuBLAS is tested here;
+//! - cuSOLVER: `cusolverDn{S,D}potrf/getrf/getrs/syevd` (and their workspace queries) likewise
+//!   ([`solver`]), so the decompositions' mapping onto cuSOLVER is tested here;
 //! - kernels: looked up by name in a registry generated with the host build, run block by block
 //!   with a fiber per CUDA thread ([`ffi`], `kernels/emu/runtime.cpp`).
 
@@ -21,6 +23,7 @@ mod device;
 mod ffi;
 mod memory;
 mod queue;
+mod solver;
 
 use crate::cuda::api::{DeviceProps, GpuApi, GpuError, GpuErrorKind, GpuPlatform, GpuResult};
 use std::collections::BTreeMap;

@@ -33,6 +33,8 @@ pub(crate) enum Op {
     Launch(LaunchOp),
     /// The `cublasGemmStridedBatchedEx` stand-in (validated when queued).
     Gemm(Gemm),
+    /// A dense cuSOLVER stand-in (validated when queued).
+    Solver(super::solver::SolverOp),
     HtoD {
         dst: u64,
         src: HostPtr,
