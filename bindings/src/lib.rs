@@ -13,6 +13,7 @@
 
 mod args;
 mod array;
+mod count;
 mod device;
 mod dlpack;
 mod dtype;
@@ -47,6 +48,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     linalg::register(m)?;
     linalg_decomp::register(m)?;
     random::register(m)?;
+    count::register(m)?;
     scan::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(sort::sort, m)?)?;

@@ -156,6 +156,31 @@ SCANS = [
 ]
 
 
+SORTS_AND_COUNTS = [
+    ("unique", lambda a: da.unique(a.ravel()), lambda n: np.unique(n.ravel())),
+    ("topk", lambda a: da.topk(a.ravel(), 5), lambda n: np.sort(n.ravel())[::-1][:5]),
+    ("topk negative", lambda a: da.topk(a, -3, axis=0), lambda n: np.sort(n, axis=0)[:3]),
+    ("histogram", lambda a: da.histogram(a, bins=6, range=(-2, 2))[0], lambda n: np.histogram(n, bins=6, range=(-2, 2))[0]),
+    ("bincount", lambda a: da.bincount((abs(a.ravel()) * 3).astype(np.int64), minlength=12),
+     lambda n: np.bincount((abs(n.ravel()) * 3).astype(np.int64), minlength=12)),
+]
+
+
+@pytest.mark.parametrize("name,graph,expected", SORTS_AND_COUNTS, ids=[s[0] for s in SORTS_AND_COUNTS])
+def test_sort_and_count_graphs(dx, name, graph, expected):
+    # unique and bincount read their output sizes (allowed); nothing reads chunk data
+    with _sync(), dv.transfer_guard("disallow"):
+        result = graph(dx).compute()
+    _check(result, expected(XN), rtol=1e-10)
+
+
+def test_argtopk_refuses_dasks_numpy_index_chunks(dx):
+    # Dask builds argtopk's index chunks with da.arange (NumPy chunks, no like=) and mixes them
+    # with the data chunks in np.take_along_axis: devarray refuses the mix instead of copying.
+    with _sync(), pytest.raises(TypeError, match="take_along_axis"):
+        da.argtopk(dx.ravel(), 4).compute()
+
+
 @pytest.mark.parametrize("name,graph,expected", SCANS, ids=[s[0] for s in SCANS])
 def test_scan_graphs(dx, name, graph, expected):
     with _sync(), dv.transfer_guard("disallow"):

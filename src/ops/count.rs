@@ -62,7 +62,8 @@ impl Array {
     /// value; [`Error::UnsupportedDType`] for floats and `uint64` (values that `int64` cannot
     /// hold); [`Error::ShapeMismatch`] when `weights` has another shape.
     ///
-    /// **For NumPy users:** `np.bincount(x, weights, minlength)`.
+    /// **For NumPy users:** `np.bincount(x, weights, minlength)`; for an empty input with
+    /// weights NumPy returns `int64` zeros, devarray `float64` zeros.
     ///
     /// ```
     /// use devarray::{Array, Device};
@@ -217,16 +218,20 @@ fn equal_edges(x: &Array, count: usize, range: Option<(f64, f64)>) -> Result<Arr
     if count == 0 {
         return Err(Error::invalid(OP, "bins must be at least 1"));
     }
-    let (mut lo, mut hi) = match range {
+    let dtype = if x.dtype().is_float() { x.dtype() } else { DType::F64 };
+    let (lo, hi) = match range {
         Some(r) => r,
         None if x.numel() == 0 => (0.0, 1.0),
         None => {
             let [lo, hi] = extremes::<f64>(&x.astype(DType::F64)?)?;
             if !(lo.is_finite() && hi.is_finite()) {
-                return Err(Error::invalid(
-                    OP,
-                    format!("autodetected range of [{lo}, {hi}] is not finite; pass a range"),
-                ));
+                let msg = format!("autodetected range of [{lo}, {hi}] is not finite; pass a range");
+                return Err(Error::invalid(OP, msg));
+            }
+            if dtype != DType::F64 {
+                // NumPy computes these edges from the data's own float scalars, so in that dtype.
+                let edges = narrow_linspace(lo, hi, count, dtype);
+                return Array::from_slice(&edges, &[count + 1], &x.device())?.astype(dtype);
             }
             (lo, hi)
         }
@@ -234,11 +239,32 @@ fn equal_edges(x: &Array, count: usize, range: Option<(f64, f64)>) -> Result<Arr
     if !(lo.is_finite() && hi.is_finite()) || lo > hi {
         return Err(Error::invalid(OP, format!("range ({lo}, {hi}) must be finite with low <= high")));
     }
-    if lo == hi {
-        (lo, hi) = (lo - 0.5, hi + 0.5);
-    }
-    let dtype = if x.dtype().is_float() { x.dtype() } else { DType::F64 };
+    let (lo, hi) = if lo == hi { (lo - 0.5, hi + 0.5) } else { (lo, hi) };
     Array::linspace(lo, hi, count + 1, true, dtype, &x.device())
+}
+
+/// `count + 1` equal-width edges from `lo` to `hi` (values of the 16- or 32-bit float `dtype`)
+/// computed as NumPy's `linspace` does for scalars of that dtype: every operation in `float32`
+/// and rounded to `dtype` (NumPy's float16 arithmetic is float32 rounded to float16).
+fn narrow_linspace(lo: f64, hi: f64, count: usize, dtype: DType) -> Vec<f64> {
+    let round = |v: f32| match dtype {
+        DType::F16 => half::f16::from_f32(v).to_f32(),
+        DType::BF16 => half::bf16::from_f32(v).to_f32(),
+        _ => v,
+    };
+    let (mut lo, mut hi) = (lo as f32, hi as f32);
+    if lo == hi {
+        (lo, hi) = (round(lo - 0.5), round(hi + 0.5));
+    }
+    let (div, delta) = (round(count as f32), round(hi - lo));
+    let step = round(delta / div);
+    let at = |i: usize| {
+        let i = round(i as f32);
+        // NumPy's path for a step that underflows to zero: scale by the fraction instead.
+        let offset = if step == 0.0 { round(round(i / div) * delta) } else { round(i * step) };
+        round(offset + lo)
+    };
+    (0..=count).map(|i| f64::from(if i == count { hi } else { at(i) })).collect()
 }
 
 /// Explicit edges, checked: 1-D, at least two, increasing (one flag read), on `x`'s device.

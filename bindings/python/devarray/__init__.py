@@ -127,6 +127,7 @@ from ._devarray import (
     zeros,
     zeros_like,
 )
+from ._counting import bincount, histogram
 from ._dlpack import DLDeviceType
 from ._printing import get_printoptions, printoptions, set_printoptions
 from ._nanfunctions import nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar
@@ -140,6 +141,8 @@ globals().update(_ELEMENTWISE)
 
 __all__ = sorted(
     [
+        "bincount",
+        "histogram",
         "nanargmax",
         "nanargmin",
         "nanmax",

@@ -7,6 +7,9 @@ libraries call on chunks and metas. Registered into ``_interop.FUNCTIONS`` at im
 - Index arithmetic: ``np.unravel_index`` and ``np.ravel_multi_index`` on device index arrays.
 - ``np.round`` with ``decimals``, ``np.tril``/``np.triu``/``np.diag``, and the NaN-ignoring
   reductions (``np.nansum``, ``np.nanmean``, ...; see ``_nanfunctions``).
+- Counting and selection: ``np.bincount``, ``np.histogram`` (``_counting``), and
+  ``np.partition``/``np.argpartition`` (Dask's ``topk``), answered by a full sort: a sorted
+  array is a valid partition for every ``kth``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _devarray as _core
-from . import _array_api, _nanfunctions
+from . import _array_api, _counting, _nanfunctions
 from ._array_api import ELEMENTWISE as _EW
 from ._devarray import ndarray
 from ._interop import _NO, _given, implements
@@ -266,3 +269,53 @@ def _np_nanargmin(a, axis=None, out=None, *, keepdims=_NO):
     if out is not None:
         return NotImplemented
     return _nanfunctions.nanargmin(a, axis=axis, keepdims=keepdims is not _NO and builtins.bool(keepdims))
+
+
+# ----- counting and partial sorts ------------------------------------------------------------
+
+
+@implements(np.bincount)
+def _np_bincount(x, /, weights=None, minlength=0):
+    if weights is not None and not isinstance(weights, ndarray):
+        return NotImplemented
+    return _counting.bincount(x, weights=weights, minlength=minlength)
+
+
+@implements(np.histogram)
+def _np_histogram(a, bins=10, range=None, density=None, weights=None):
+    if not isinstance(a, ndarray) or (weights is not None and not isinstance(weights, ndarray)):
+        return NotImplemented
+    return _counting.histogram(a, bins=bins, range=range, density=density, weights=weights)
+
+
+def _partition_axis(a, kth, axis):
+    """``(array, axis)`` for NumPy's partition functions after checking ``kth`` as NumPy does
+    (``axis=None`` partitions the flattened array)."""
+    if axis is None:
+        a, axis = _core.reshape(a, (-1,)), -1
+    axis = operator.index(axis)
+    if not -a.ndim <= axis < a.ndim:
+        raise np.exceptions.AxisError(axis, a.ndim)
+    n = a.shape[axis]
+    for k in np.atleast_1d(np.asarray(kth)).tolist():
+        if not isinstance(k, builtins.int):
+            raise TypeError(f"kth must be integers, got {k!r}")
+        if not -n <= k < n:
+            raise ValueError(f"kth(={k}) out of bounds ({n})")
+    return a, axis
+
+
+@implements(np.partition)
+def _np_partition(a, kth, axis=-1, kind="introselect", order=None):
+    if order is not None or kind != "introselect" or isinstance(kth, ndarray):
+        return NotImplemented
+    a, axis = _partition_axis(a, kth, axis)
+    return _core.sort(a, axis=axis)
+
+
+@implements(np.argpartition)
+def _np_argpartition(a, kth, axis=-1, kind="introselect", order=None):
+    if order is not None or kind != "introselect" or isinstance(kth, ndarray):
+        return NotImplemented
+    a, axis = _partition_axis(a, kth, axis)
+    return _core.argsort(a, axis=axis)
