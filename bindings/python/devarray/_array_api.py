@@ -682,8 +682,14 @@ class _Info:
         }
 
     def dtypes(self, *, device: Device | None = None, kind: str | tuple[str, ...] | None = None) -> dict[str, DType]:
-        """The dtypes (the same on every device), optionally only those of ``kind``."""
-        return {n: d for n, d in _DTYPES.items() if kind is None or isdtype(d, kind)}
+        """The standard's dtypes (the same on every device), optionally only those of ``kind``.
+        ``float16`` and ``bfloat16`` are extensions: the standard lists only its own dtypes here,
+        so they are not included (they are ``devarray.float16`` and ``devarray.bfloat16``)."""
+        return {
+            n: d
+            for n, d in _DTYPES.items()
+            if n not in ("float16", "bfloat16") and (kind is None or isdtype(d, kind))
+        }
 
     def devices(self) -> list[Device]:
         """Every device on this machine: the CPU, then each CUDA device."""
