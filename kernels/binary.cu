@@ -125,6 +125,25 @@ DA_BFUNCTOR(op_minimum, T) {
 DA_BFUNCTOR(op_atan2, T) { return DA_FROMC(da_atan2(DA_TOC(a), DA_TOC(b))); }
 DA_BFUNCTOR(op_hypot, T) { return DA_FROMC(da_hypot(DA_TOC(a), DA_TOC(b))); }
 DA_BFUNCTOR(op_copysign, T) { return DA_FROMC(da_copysign(DA_TOC(a), DA_TOC(b))); }
+// NumPy's nextafter, stepped in T's own bits (float16/bfloat16 too, not in their float compute
+// type): NaN in either gives NaN; equal values give b (float16: a, as NumPy's
+// npy_half_nextafter, which differs only for nextafter(+-0, -+0)); from +-0 the smallest
+// subnormal with b's sign; else one step of the magnitude (away from zero when b lies further
+// out), so the largest finite value steps to infinity.
+DA_BFUNCTOR(op_nextafter, T) {
+    typedef typename da_tr<T>::U U;
+    const CT x = DA_TOC(a), y = DA_TOC(b);
+    if (x != x || y != y) return DA_FROMC(x + y);
+    if (x == y) {
+        if constexpr (da_same<T, da_f16>::value) return a;
+        else return b;
+    }
+    const U sign = (U)((U)1 << (8 * sizeof(T) - 1));
+    const U ua = (U)da_tr<T>::to_bits(a), ub = (U)da_tr<T>::to_bits(b);
+    if ((U)(ua & (U)~sign) == (U)0) return da_tr<T>::from_bits((da_u64)(U)((ub & sign) | (U)1));
+    const bool grow = (x < y) == (x > (CT)0);
+    return da_tr<T>::from_bits((da_u64)(grow ? (U)(ua + (U)1) : (U)(ua - (U)1)));
+}
 DA_BFUNCTOR(op_logaddexp, T) {  // NumPy npy_logaddexp
     const CT x = DA_TOC(a), y = DA_TOC(b);
     if (x == y) return DA_FROMC(x + (CT)0.693147180559945309417232121458176568);
@@ -217,4 +236,5 @@ DA_B(atan2)
 DA_B(hypot)
 DA_B(copysign)
 DA_B(logaddexp)
+DA_B(nextafter)
 #endif

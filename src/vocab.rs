@@ -183,6 +183,9 @@ op_enum! {
         Copysign => "copysign",
         /// `ln(e^a + e^b)` without undue overflow.
         Logaddexp => "logaddexp",
+        /// The next representable value after `a` toward `b` (float dtypes; NumPy's
+        /// `nextafter`).
+        Nextafter => "nextafter",
         /// `a == b` (`bool` result).
         Equal => "equal",
         /// `a != b` (`bool` result).
@@ -363,7 +366,7 @@ pub(crate) enum BinaryKind {
     Numeric,
     /// `maximum`, `minimum`: every dtype.
     MinMax,
-    /// `atan2`, `hypot`, `copysign`, `logaddexp`: integers go to [`float_result`].
+    /// `atan2`, `hypot`, `copysign`, `logaddexp`, `nextafter`: integers go to [`float_result`].
     FloatMath,
     /// Comparisons: `bool` out.
     Compare,
@@ -383,7 +386,7 @@ impl BinaryOp {
             Divide => BinaryKind::Divide,
             FloorDivide | Remainder | Pow => BinaryKind::Numeric,
             Maximum | Minimum => BinaryKind::MinMax,
-            Atan2 | Hypot | Copysign | Logaddexp => BinaryKind::FloatMath,
+            Atan2 | Hypot | Copysign | Logaddexp | Nextafter => BinaryKind::FloatMath,
             Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual => BinaryKind::Compare,
             LogicalAnd | LogicalOr | LogicalXor => BinaryKind::Logical,
             BitwiseAnd | BitwiseOr | BitwiseXor => BinaryKind::Bitwise,

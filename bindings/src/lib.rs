@@ -25,6 +25,7 @@ mod host;
 mod index;
 mod linalg;
 mod linalg_decomp;
+mod manip;
 mod random;
 mod reduce;
 mod scan;
@@ -50,6 +51,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     random::register(m)?;
     count::register(m)?;
     scan::register(m)?;
+    manip::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(sort::sort, m)?)?;
     m.add_function(wrap_pyfunction!(sort::argsort, m)?)?;

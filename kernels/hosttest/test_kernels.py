@@ -289,7 +289,7 @@ BIN_NP = {
     "less_equal": np.less_equal, "greater": np.greater, "greater_equal": np.greater_equal,
     "logical_and": np.logical_and, "logical_or": np.logical_or, "logical_xor": np.logical_xor,
     "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or, "bitwise_xor": np.bitwise_xor,
-    "bitwise_left_shift": np.left_shift, "bitwise_right_shift": np.right_shift,
+    "bitwise_left_shift": np.left_shift, "bitwise_right_shift": np.right_shift, "nextafter": np.nextafter,
 }
 INEXACT_BIN = {"atan2", "hypot", "logaddexp", "pow"}
 
@@ -304,7 +304,7 @@ def binary_ops(tag):
     if tag in INTS:
         ops += ["bitwise_left_shift", "bitwise_right_shift"]
     if tag in FLOATS:
-        ops += ["divide", "atan2", "hypot", "copysign", "logaddexp"]
+        ops += ["divide", "atan2", "hypot", "copysign", "logaddexp", "nextafter"]
     return ops
 
 
@@ -317,6 +317,9 @@ def np_binary(op, a, b, tag):
         r = f(aa, np.where(neg, 0, bb).astype(bb.dtype))
         alt = np.where(aa == 1, 1, np.where(aa == -1, np.where(bb % 2 == 0, 1, -1), 0)).astype(aa.dtype) if tag[0] == "i" else r
         return np.where(neg, alt, r).astype(aa.dtype)
+    if op == "nextafter":  # steps in the dtype's own bits (NumPy's float16 loop, ml_dtypes' bfloat16)
+        with np.errstate(all="ignore"):
+            return f(a, b)
     if tag in ("f16", "bf16"):
         r = f(np.asarray(a).astype(np.float32), np.asarray(b).astype(np.float32))
         return r.astype(NP[tag]) if r.dtype.kind == "f" else r

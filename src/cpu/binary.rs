@@ -75,6 +75,8 @@ fn float_binary<T: FloatElem>(op: BinaryOp, a: Arg<'_>, b: Arg<'_>, dst: View<'_
         Hypot => apply!(|x: T::C, y: T::C| x.hypot(y)),
         Copysign => apply!(|x: T::C, y: T::C| x.copysign(y)),
         Logaddexp => apply!(|x: T::C, y: T::C| x.logaddexp(y)),
+        // Steps in T's own bits: not through the compute type.
+        Nextafter => map2(a, b, dst, |x: T, y: T| x.next_after(y)),
         _ => return Err(unsupported(op, T::DTYPE)),
     }
     Ok(())

@@ -259,7 +259,7 @@ impl_real!(f32, exp::exp_f32, asinhf, acoshf, atanhf);
 impl_real!(f64, f64::exp, asinh, acosh, atanh);
 
 /// A float dtype: computes in [`Real`] type `C` (`f32` for the 16-bit types).
-pub(crate) trait FloatElem: Element<Repr = Self> {
+pub(crate) trait FloatElem: Element<Repr = Self> + NextAfter {
     /// The compute type.
     type C: Real;
     /// Whether kernels should widen runs of elements into a compute-type buffer (and narrow
@@ -305,6 +305,41 @@ impl FloatElem for f64 {
         c
     }
 }
+
+/// NumPy's `nextafter`, stepped in the dtype's own bits (the 16-bit types too: a step of their
+/// compute type would be far smaller than one of theirs). The same rules as `op_nextafter` in
+/// `kernels/binary.cu`.
+pub(crate) trait NextAfter: Sized {
+    /// The next representable value after `self` toward `toward`: NaN if either is NaN;
+    /// `toward` when they are equal (`self` for `f16`, as NumPy's half loop); from ±0 the
+    /// smallest subnormal with `toward`'s sign; else one step of the magnitude bits.
+    fn next_after(self, toward: Self) -> Self;
+}
+
+macro_rules! impl_next_after {
+    ($($t:ty: $keep_self_on_tie:expr),*) => {$(
+        impl NextAfter for $t {
+            #[inline(always)]
+            fn next_after(self, toward: $t) -> $t {
+                let (x, y) = (self.to_c(), toward.to_c());
+                if x.is_nan() || y.is_nan() {
+                    return <$t>::from_c(x + y);
+                }
+                if x == y {
+                    return if $keep_self_on_tie { self } else { toward };
+                }
+                let (bits, to) = (self.to_bits(), toward.to_bits());
+                let sign = 1 << (8 * std::mem::size_of::<$t>() - 1);
+                if bits & !sign == 0 {
+                    return <$t>::from_bits((to & sign) | 1);
+                }
+                let grow = (x < y) == (x > <$t as FloatElem>::C::ZERO);
+                <$t>::from_bits(if grow { bits + 1 } else { bits - 1 })
+            }
+        }
+    )*};
+}
+impl_next_after!(f32: false, f64: false, f16: true, bf16: false);
 
 macro_rules! impl_float_elem_half {
     ($($t:ident: $staged:expr),*) => {$(

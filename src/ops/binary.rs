@@ -13,9 +13,11 @@ impl Array {
     /// Dtypes: the operands promote by [`result_type`](crate::result_type), scalars by the weak
     /// NEP 50 rules (`uint8_array + 3` is `uint8`, `int8_array + 0.5` is `float64`,
     /// `bool_array + 1` is `int64`). Then: comparisons and `logical_*` write `bool`; `divide`
-    /// of integers (or `bool`) is `float64`; `atan2`, `hypot`, `copysign`, `logaddexp` turn
-    /// integers into the smallest float holding them (`int8 → float16`); the others keep the
-    /// promoted dtype. `float16`/`bfloat16` compute in `float32` and round once.
+    /// of integers (or `bool`) is `float64`; `atan2`, `hypot`, `copysign`, `logaddexp`,
+    /// `nextafter` turn integers into the smallest float holding them (`int8 → float16`); the
+    /// others keep the
+    /// promoted dtype. `float16`/`bfloat16` compute in `float32` and round once (`nextafter`
+    /// steps in their own bits).
     ///
     /// Integer results follow NumPy: arithmetic wraps; `x // 0` and `x % 0` are 0; shifts by
     /// the bit width or more (or by a negative amount) give 0 (-1 for `>>` of a negative value).
@@ -152,6 +154,14 @@ binary_methods! {
     copysign => Copysign, [1.0f64, -2.0], [-0.0f64, 1.0] => [-1.0, 2.0], f64;
     /// `ln(e^self + e^rhs)` without intermediate overflow.
     logaddexp => Logaddexp, [0.0f64, 1000.0], [0.0f64, 1000.0] => [std::f64::consts::LN_2, 1000.6931471805599], f64;
+    /// The next representable value after `self` toward `rhs`, stepping in the float dtype
+    /// itself (float16/bfloat16 too, not in their float32 compute type). NaN in either gives
+    /// NaN; equal values give `rhs` (float16: `self`, as NumPy's half loop), so
+    /// `nextafter(0.0, -0.0)` is `-0.0`; from ±0 the step is the smallest subnormal; the
+    /// largest finite value steps to infinity. Integers are first cast to their float type.
+    ///
+    /// **For NumPy users:** `np.nextafter`.
+    nextafter => Nextafter, [1.0f32, 0.0], [2.0f32, -1.0] => [1.0000001, -1e-45], f32;
     /// `self == rhs` (`bool` result; NaN is unequal to everything).
     equal => Equal, [1i32, 2], [1i32, 3] => [true, false], bool;
     /// `self != rhs` (`bool` result).

@@ -111,13 +111,18 @@ from ._devarray import (
     ones_like,
     permute_dims,
     prod,
+    repeat,
     reshape,
     result_type,
+    roll,
     sort,
     squeeze,
     stack,
     std,
     sum,
+    tile,
+    tril,
+    triu,
     uint8,
     uint16,
     uint32,
@@ -129,6 +134,7 @@ from ._devarray import (
 )
 from ._counting import bincount, histogram
 from ._dlpack import DLDeviceType
+from ._manip import pad
 from ._printing import get_printoptions, printoptions, set_printoptions
 from ._nanfunctions import nanargmax, nanargmin, nanmax, nanmean, nanmin, nanprod, nanstd, nansum, nanvar
 from ._scan import diff, nancumprod, nancumsum, nonzero, where
@@ -222,11 +228,14 @@ __all__ = sorted(
         "nonzero",
         "ones",
         "ones_like",
+        "pad",
         "permute_dims",
         "pi",
         "prod",
+        "repeat",
         "reshape",
         "result_type",
+        "roll",
         "searchsorted",
         "printoptions",
         "set_printoptions",
@@ -238,6 +247,9 @@ __all__ = sorted(
         "sum",
         "take",
         "take_along_axis",
+        "tile",
+        "tril",
+        "triu",
         "matmul",
         "einsum",
         "tensordot",

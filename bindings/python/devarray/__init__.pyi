@@ -134,6 +134,7 @@ __all__ = [
     "minimum",
     "moveaxis",
     "multiply",
+    "nextafter",
     "nan",
     "ndarray",
     "negative",
@@ -144,6 +145,7 @@ __all__ = [
     "not_equal",
     "ones",
     "ones_like",
+    "pad",
     "permute_dims",
     "pi",
     "positive",
@@ -151,7 +153,9 @@ __all__ = [
     "prod",
     "reciprocal",
     "remainder",
+    "repeat",
     "reshape",
+    "roll",
     "result_type",
     "searchsorted",
     "set_transfer_guard",
@@ -170,6 +174,9 @@ __all__ = [
     "sum",
     "take",
     "take_along_axis",
+    "tile",
+    "tril",
+    "triu",
     "matmul",
     "einsum",
     "tensordot",
@@ -559,6 +566,21 @@ def tensordot(x1: ndarray, x2: ndarray, /, *, axes: int | tuple[Sequence[int], S
 def vecdot(x1: ndarray, x2: ndarray, /, *, axis: int = -1) -> ndarray: ...
 def take_along_axis(x: ndarray, indices: ndarray, /, *, axis: int = -1) -> ndarray: ...
 def put(a: ndarray, ind: Any, v: Any, /) -> None: ...
+def roll(
+    x: ndarray, /, shift: int | tuple[int, ...], *, axis: int | tuple[int, ...] | None = None
+) -> ndarray: ...
+def repeat(x: ndarray, repeats: int | ndarray | Sequence[int], /, *, axis: int | None = None) -> ndarray: ...
+def tile(x: ndarray, repetitions: int | tuple[int, ...], /) -> ndarray: ...
+def tril(x: ndarray, /, *, k: int = 0) -> ndarray: ...
+def triu(x: ndarray, /, *, k: int = 0) -> ndarray: ...
+def pad(
+    x: ndarray,
+    /,
+    pad_width: int | Sequence[int] | Sequence[Sequence[int]],
+    mode: Literal["constant", "edge", "reflect"] = "constant",
+    *,
+    constant_values: _Scalar | numpy.generic | Sequence[Any] = 0,
+) -> ndarray: ...
 def split(x: ndarray, indices_or_sections: int | Sequence[int], /, axis: int = 0) -> list[ndarray]: ...
 def array_split(x: ndarray, indices_or_sections: int | Sequence[int], /, axis: int = 0) -> list[ndarray]: ...
 @overload
@@ -672,6 +694,7 @@ def hypot(x1: _Operand, x2: _Operand, /) -> ndarray: ...
 def less(x1: _Operand, x2: _Operand, /) -> ndarray: ...
 def less_equal(x1: _Operand, x2: _Operand, /) -> ndarray: ...
 def logaddexp(x1: _Operand, x2: _Operand, /) -> ndarray: ...
+def nextafter(x1: _Operand, x2: _Operand, /) -> ndarray: ...
 def logical_and(x1: _Operand, x2: _Operand, /) -> ndarray: ...
 def logical_or(x1: _Operand, x2: _Operand, /) -> ndarray: ...
 def logical_xor(x1: _Operand, x2: _Operand, /) -> ndarray: ...

@@ -81,6 +81,10 @@ BINARY_FUNCTIONS: dict[str, str] = {
     "maximum": "The larger of x1 and x2; NaN propagates.",
     "minimum": "The smaller of x1 and x2; NaN propagates.",
     "multiply": "x1 * x2, elementwise (integers wrap).",
+    "nextafter": (
+        "The next representable value after x1 toward x2, in x1's float dtype (float16 and "
+        "bfloat16 step in their own bits); NaN in either gives NaN (float result)."
+    ),
     "not_equal": "x1 != x2 (bool result).",
     "pow": "x1 ** x2, elementwise.",
     "remainder": "Python's x1 % x2 (sign of x2; integer x % 0 gives 0).",

@@ -76,6 +76,7 @@ BINARY_UFUNCS: dict[Any, str] = {
     np.hypot: "hypot",
     np.copysign: "copysign",
     np.logaddexp: "logaddexp",
+    np.nextafter: "nextafter",
     np.equal: "equal",
     np.not_equal: "not_equal",
     np.less: "less",

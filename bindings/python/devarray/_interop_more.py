@@ -10,6 +10,8 @@ libraries call on chunks and metas. Registered into ``_interop.FUNCTIONS`` at im
 - Counting and selection: ``np.bincount``, ``np.histogram`` (``_counting``), and
   ``np.partition``/``np.argpartition`` (Dask's ``topk``), answered by a full sort: a sorted
   array is a valid partition for every ``kth``.
+- Manipulation: ``np.roll``, ``np.repeat``, ``np.tile`` and ``np.pad`` (modes ``constant``,
+  ``edge``, ``reflect``), through the core's functions.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _devarray as _core
-from . import _array_api, _counting, _nanfunctions
+from . import _array_api, _counting, _manip, _nanfunctions
 from ._array_api import ELEMENTWISE as _EW
 from ._devarray import ndarray
 from ._interop import _NO, _given, implements
@@ -104,23 +106,14 @@ def _lower_mask(rows: int, cols: int, k: int, device: Any) -> ndarray:
 # ----- triangles and diagonals ---------------------------------------------------------------
 
 
-def _triangle(m: ndarray, k: int, lower: builtins.bool) -> ndarray:
-    if m.ndim < 2:
-        raise ValueError(f"{'tril' if lower else 'triu'} needs an array of at least 2 dimensions, not {m.ndim}")
-    rows, cols = m.shape[-2:]
-    mask = _lower_mask(rows, cols, k if lower else k - 1, m.device)
-    zero = _core.zeros((), dtype=m.dtype, device=m.device)
-    return _core.where(mask, m, zero) if lower else _core.where(mask, zero, m)
-
-
 @implements(np.tril)
 def _tril(m, k=0):
-    return _triangle(m, operator.index(k), True)
+    return _core.tril(m, k=operator.index(k))
 
 
 @implements(np.triu)
 def _triu(m, k=0):
-    return _triangle(m, operator.index(k), False)
+    return _core.triu(m, k=operator.index(k))
 
 
 @implements(np.diag)
@@ -137,6 +130,41 @@ def _diag(v, k=0):
     j = _core.reshape(_core.arange(n, dtype=_core.int64, device=v.device), (1, n))
     on_diagonal = _EW["equal"](_EW["subtract"](j, i), k)
     return _core.where(on_diagonal, values, _core.zeros((), dtype=v.dtype, device=v.device))
+
+
+# ----- manipulation ------------------------------------------------------------------------
+
+
+@implements(np.roll)
+def _roll(a, shift, axis=None):
+    return _core.roll(a, shift, axis=axis)
+
+
+@implements(np.repeat)
+def _repeat(a, repeats, axis=None):
+    if axis is not None:
+        axis = operator.index(axis)
+    return _core.repeat(a, repeats, axis=axis)
+
+
+@implements(np.tile)
+def _tile(A, reps):
+    return _core.tile(A, reps)
+
+
+_PAD_MODES = ("constant", "edge", "reflect")
+
+
+@implements(np.pad)
+def _pad(array, pad_width, mode="constant", **kwargs):
+    has_values = "constant_values" in kwargs
+    constant_values = kwargs.pop("constant_values", 0)
+    reflect_type = kwargs.pop("reflect_type", "even")
+    if kwargs or not isinstance(mode, str) or mode not in _PAD_MODES or reflect_type != "even":
+        return NotImplemented
+    if mode != "constant" and has_values:
+        raise ValueError(f"unsupported keyword arguments for mode '{mode}': {{'constant_values'}}")
+    return _manip.pad(array, pad_width, mode, constant_values=constant_values)
 
 
 # ----- index arithmetic ----------------------------------------------------------------------
