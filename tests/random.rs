@@ -55,6 +55,11 @@ fn draws() -> Vec<(&'static str, &'static [DType], Draw)> {
         ("bernoulli", &[DType::Bool], |g, i, s, _, dev| g.bernoulli(0.1 * (i + 1) as f64, s, dev)),
         ("gamma", &FLOATS, |g, i, s, d, dev| g.gamma([0.3, 2.5, 1.0, 40.0][i % 4], 1.5, s, d, dev)),
         ("beta", &FLOATS, |g, i, s, d, dev| g.beta([0.5, 2.0][i % 2], [3.0, 0.2][i % 2], s, d, dev)),
+        ("binomial", &[DType::I64], |g, i, s, _, dev| {
+            let (n, p) = [(0, 0.5), (10, 0.3), (1000, 0.5), (100, 0.97), (5, 1.0), (1 << 40, 0.2), (50, 0.001)][i % 7];
+            g.binomial(n, p, s, dev)
+        }),
+        ("poisson", &[DType::I64], |g, i, s, _, dev| g.poisson([0.0, 3.5, 10.0, 1e4, 0.01, 1e12, 9.99][i % 7], s, dev)),
     ]
 }
 
@@ -121,6 +126,20 @@ fn values_lie_in_their_ranges_on(dev: &Device) -> Result<()> {
     for v in -3..=3 {
         let count = d.iter().filter(|&&x| x == v).count();
         assert!((550..880).contains(&count), "{v}: {count} of 5000"); // expected 714, sd 25
+    }
+    // Binomial and Poisson on both sides of their method switch: in range, mean within 5 sd.
+    for (n, p) in [(12i64, 0.25), (1000, 0.3), (40, 0.9), (7, 0.999)] {
+        let x = g.binomial(n, p, &[20_000], dev)?.to_vec::<i64>()?;
+        assert!(x.iter().all(|k| (0..=n).contains(k)), "binomial({n}, {p})");
+        let mean = x.iter().sum::<i64>() as f64 / 20_000.0;
+        let sd = (n as f64 * p * (1.0 - p) / 20_000.0).sqrt();
+        assert!((mean - n as f64 * p).abs() < 5.0 * sd, "binomial({n}, {p}): mean {mean}");
+    }
+    for lam in [0.5, 9.5, 10.0, 250.0] {
+        let x = g.poisson(lam, &[20_000], dev)?.to_vec::<i64>()?;
+        assert!(x.iter().all(|&k| k >= 0), "poisson({lam})");
+        let mean = x.iter().sum::<i64>() as f64 / 20_000.0;
+        assert!((mean - lam).abs() < 5.0 * (lam / 20_000.0).sqrt(), "poisson({lam}): mean {mean}");
     }
     let one = g.integers(7, 7, &[10], DType::U16, true, dev)?.to_vec::<u16>()?;
     assert_eq!(one, vec![7; 10]);
@@ -329,6 +348,12 @@ fn bad_arguments_are_typed_errors() {
     assert!(invalid(g.gamma(1.0, f64::INFINITY, &[2], DType::F32, &cpu)));
     assert!(invalid(g.beta(0.0, 1.0, &[2], DType::F32, &cpu)));
     assert!(unsupported(g.beta(1.0, 1.0, &[2], DType::I64, &cpu)));
+    assert!(invalid(g.binomial(-1, 0.5, &[2], &cpu)));
+    assert!(invalid(g.binomial(5, 1.5, &[2], &cpu)));
+    assert!(invalid(g.binomial(5, f64::NAN, &[2], &cpu)));
+    assert!(invalid(g.poisson(-1.0, &[2], &cpu)));
+    assert!(invalid(g.poisson(f64::NAN, &[2], &cpu)));
+    assert!(invalid(g.poisson(1e19, &[2], &cpu)));
     assert!(matches!(g.random(&[usize::MAX, 2], DType::F32, &cpu), Err(Error::SizeOverflow { .. })));
     assert_eq!(g.offset(), 0, "a refused draw consumes nothing");
     let p = |v: &[f64]| Array::from_slice(v, &[v.len()], &cpu).unwrap();
