@@ -22,6 +22,13 @@
 // - integers: Lemire's multiply-and-reject per element (V = 1): attempt j uses counter
 //   (block, j); a block yields four 32-bit candidates (spans below 2^32) or two 64-bit ones,
 //   tried in order until one is accepted. Unbiased, and each element consumes exactly one block.
+// - poisson (i64, V = 1): lam < 10 by inversion of one uniform (attempt 0); lam >= 10 by PTRS,
+//   Hoermann's transformed rejection (1993), attempt j using block (block, j): words 0-1 the
+//   uniform U - 1/2, words 2-3 the uniform V. binomial (i64, V = 1): p' = min(p, 1 - p), then
+//   n p' < 10 by inversion (attempt j restarts past n p' + 10 sd, as NumPy does) and otherwise
+//   BTRS (Hoermann 1993), attempts as PTRS; the count of failures n - X when p > 1/2. log k! is
+//   the log of the exact product below 16 and Stirling's series (5 terms) above
+//   (da_rng_logfact).
 // da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64
 #include "common.cuh"
 
@@ -36,7 +43,8 @@ struct RandArgs {
     unsigned long long lo;     // integers: low (two's complement bits)
     unsigned long long span;   // integers: high - low, inclusive (2^64 - 1: the full range)
     double a, b;               // uniform: low, scale; normal: loc, scale; exponential: -, scale;
-                               // bernoulli: p; gamma: shape, scale; beta: a, b
+                               // bernoulli: p; gamma: shape, scale; beta: a, b; binomial: p, -
+                               // (n in lo); poisson: lam, -
 };
 
 struct da_x4 { unsigned int w[4]; };
@@ -64,7 +72,7 @@ DA_DEV double da_rm(double a, double b) { return da_dmul(a, b); }
 DA_DEV double da_ra(double a, double b) { return da_dadd(a, b); }
 DA_DEV double da_rs(double a, double b) { return da_dsub(a, b); }
 
-// log(x) for normal x in (0, 1] (fdlibm's e_log.c algorithm, < 1 ulp).
+// log(x) for positive normal x (fdlibm's e_log.c algorithm, < 1 ulp).
 DA_DEV double da_rng_log(double x) {
     const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
     const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01, Lg3 = 2.857142874366239149e-01;
@@ -140,10 +148,14 @@ DA_DEV void da_rng_sincos2pi(double u, double& s, double& c) {
 #define DA_RNG_BERNOULLI 4
 #define DA_RNG_GAMMA 5
 #define DA_RNG_BETA 6
+#define DA_RNG_BINOMIAL 7
+#define DA_RNG_POISSON 8
 
 template <class T, int D> struct da_rng_per_block {
     static constexpr int value =
-        (D == DA_RNG_INTEGERS || D == DA_RNG_GAMMA || D == DA_RNG_BETA) ? 1 : (D == DA_RNG_BERNOULLI || sizeof(T) < 8) ? 4 : 2;
+        (D == DA_RNG_INTEGERS || D == DA_RNG_GAMMA || D == DA_RNG_BETA || D == DA_RNG_BINOMIAL || D == DA_RNG_POISSON)
+            ? 1
+            : (D == DA_RNG_BERNOULLI || sizeof(T) < 8) ? 4 : 2;
 };
 
 DA_DEV da_u64 da_rng_pair(const da_x4& x, int s) { return (da_u64)x.w[2 * s] | ((da_u64)x.w[2 * s + 1] << 32); }
@@ -251,6 +263,115 @@ DA_DEV double da_rng_gamma(const RandArgs& p, da_u64 block, double alpha, unsign
     return g;
 }
 
+// log(k!) for a whole k >= 0 (below 2^63): the log of the exact product below 16, else Stirling's series
+// at x = k + 1, (x - 1/2) log x - x + log(2 pi) / 2 + 1/(12x) - 1/(360x^3) + 1/(1260x^5)
+// - 1/(1680x^7) + 1/(1188x^9), whose next term is below 1e-16 relative for x >= 17.
+DA_DEV double da_rng_logfact(double k) {
+    if (k < 16.0) {  // k! is exact in double up to 18!
+        double f = 1.0;
+        for (double i = 2.0; i <= k; i = da_ra(i, 1.0)) f = da_rm(f, i);
+        return da_rng_log(f);
+    }
+    const double x = da_ra(k, 1.0), r = 1.0 / x, r2 = da_rm(r, r);
+    const double series =
+        da_rm(r, da_rs(1.0 / 12.0, da_rm(r2, da_rs(1.0 / 360.0, da_rm(r2, da_rs(1.0 / 1260.0, da_rm(r2, da_rs(1.0 / 1680.0, r2 / 1188.0))))))));
+    return da_ra(da_ra(da_rs(da_rm(da_rs(x, 0.5), da_rng_log(x)), x), 0.9189385332046728), series);
+}
+
+// A Poisson variate of mean lam (>= 0) for the element of `block` (see the header).
+DA_DEV da_u64 da_rng_poisson(const RandArgs& p, da_u64 block) {
+    const double lam = p.a;
+    if (lam == 0.0) return 0;
+    const unsigned int b0 = (unsigned int)block, b1 = (unsigned int)(block >> 32);
+    if (lam < 10.0) {
+        const da_x4 x = da_philox(b0, b1, 0u, 0u, p.key[0], p.key[1]);
+        const double u = da_rng_open52(da_rng_pair(x, 0));
+        double pk = da_rng_exp(-lam), cdf = pk, k = 0.0;
+        // Stops when the mass left is below the rounding of the sum (pk underflows to 0).
+        while (u > cdf && pk > 0.0) {
+            k = da_ra(k, 1.0);
+            pk = da_rm(pk, lam / k);
+            cdf = da_ra(cdf, pk);
+        }
+        return (da_u64)k;
+    }
+    const double slam = sqrt(lam), loglam = da_rng_log(lam);
+    const double b = da_ra(0.931, da_rm(2.53, slam)), a = da_ra(-0.059, da_rm(0.02483, b));
+    const double invalpha = da_ra(1.1239, 1.1328 / da_rs(b, 3.4)), vr = da_rs(0.9277, 3.6224 / da_rs(b, 2.0));
+    for (unsigned int j = 0; j < 0xffffffffu; ++j) {
+        const da_x4 x = da_philox(b0, b1, j, 0u, p.key[0], p.key[1]);
+        const double U = da_rs(da_rng_open52(da_rng_pair(x, 0)), 0.5), V = da_rng_open52(da_rng_pair(x, 1));
+        const double us = da_rs(0.5, fabs(U));
+        const double k = floor(da_ra(da_ra(da_rm(da_ra(da_rm(2.0, a) / us, b), U), lam), 0.43));
+        if (!(k >= 0.0 && k < 0x1p63)) continue;
+        if (us >= 0.07 && V <= vr) return (da_u64)k;
+        if (us < 0.013 && V > us) continue;
+        const double lhs = da_rng_log(da_rm(V, invalpha) / da_ra(a / da_rm(us, us), b));
+        const double rhs = da_rs(da_ra(-lam, da_rm(k, loglam)), da_rng_logfact(k));
+        if (lhs <= rhs) return (da_u64)k;
+    }
+    return 0;
+}
+
+// Binomial inversion for n p < 10 (p <= 1/2): attempt j's uniform walks the pmf from 0; a walk
+// past `bound` (n p + 10 sd) restarts with attempt j + 1.
+DA_DEV da_u64 da_rng_binomial_inv(const RandArgs& p, da_u64 block, double n, double pp) {
+    const unsigned int b0 = (unsigned int)block, b1 = (unsigned int)(block >> 32);
+    const double q = da_rs(1.0, pp), np = da_rm(n, pp), s = pp / q, a = da_rm(da_ra(n, 1.0), s);
+    const double r = da_rng_exp(da_rm(n, da_rng_log(q)));
+    const double sd10 = da_rm(10.0, sqrt(da_ra(da_rm(np, q), 1.0)));
+    const double bound = da_ra(np, sd10) < n ? da_ra(np, sd10) : n;
+    for (unsigned int j = 0; j < 0xffffffffu; ++j) {
+        const da_x4 x = da_philox(b0, b1, j, 0u, p.key[0], p.key[1]);
+        double u = da_rng_open52(da_rng_pair(x, 0)), pk = r, k = 0.0;
+        while (u > pk) {
+            u = da_rs(u, pk);
+            k = da_ra(k, 1.0);
+            if (k > bound) break;
+            pk = da_rm(pk, da_rs(a / k, s));
+        }
+        if (k <= bound) return (da_u64)k;
+    }
+    return 0;
+}
+
+// Binomial BTRS (Hoermann 1993) for n p >= 10 (p <= 1/2).
+DA_DEV da_u64 da_rng_binomial_btrs(const RandArgs& p, da_u64 block, double n, double pp) {
+    const unsigned int b0 = (unsigned int)block, b1 = (unsigned int)(block >> 32);
+    const double q = da_rs(1.0, pp), np = da_rm(n, pp), spq = sqrt(da_rm(np, q));
+    const double b = da_ra(1.15, da_rm(2.53, spq)), a = da_ra(da_ra(-0.0873, da_rm(0.0248, b)), da_rm(0.01, pp));
+    const double c = da_ra(np, 0.5), vr = da_rs(0.92, 4.2 / b), alpha = da_rm(da_ra(2.83, 5.1 / b), spq);
+    const double lpq = da_rng_log(pp / q), m = floor(da_rm(da_ra(n, 1.0), pp));
+    const double h = da_ra(da_rng_logfact(m), da_rng_logfact(da_rs(n, m)));
+    for (unsigned int j = 0; j < 0xffffffffu; ++j) {
+        const da_x4 x = da_philox(b0, b1, j, 0u, p.key[0], p.key[1]);
+        const double U = da_rs(da_rng_open52(da_rng_pair(x, 0)), 0.5), V = da_rng_open52(da_rng_pair(x, 1));
+        const double us = da_rs(0.5, fabs(U));
+        const double k = floor(da_ra(da_rm(da_ra(da_rm(2.0, a) / us, b), U), c));
+        if (!(k >= 0.0 && k <= n)) continue;
+        if (us >= 0.07 && V <= vr) return (da_u64)k;
+        const double lhs = da_rng_log(da_rm(V, alpha) / da_ra(a / da_rm(us, us), b));
+        const double rhs =
+            da_ra(da_rs(da_rs(h, da_rng_logfact(k)), da_rng_logfact(da_rs(n, k))), da_rm(da_rs(k, m), lpq));
+        if (lhs <= rhs) return (da_u64)k;
+    }
+    return 0;
+}
+
+// A binomial variate of n = p.lo trials with success probability p.a for the element of `block`.
+DA_DEV da_u64 da_rng_binomial(const RandArgs& p, da_u64 block) {
+    const da_u64 n = p.lo;
+    const double prob = p.a;
+    if (n == 0 || prob == 0.0) return 0;
+    if (prob == 1.0) return n;
+    const bool flip = prob > 0.5;
+    const double pp = flip ? da_rs(1.0, prob) : prob, dn = (double)n;
+    const da_u64 k = da_rm(dn, pp) < 10.0 ? da_rng_binomial_inv(p, block, dn, pp) : da_rng_binomial_btrs(p, block, dn, pp);
+    // (double)n may round up past n for n >= 2^53; the count stays within [0, n].
+    const da_u64 kk = k < n ? k : n;
+    return flip ? n - kk : kk;
+}
+
 template <class T, int D> DA_DEV void da_rng(const RandArgs& p) {
     constexpr int V = da_rng_per_block<T, D>::value;
     const da_u64 blocks = (p.n + V - 1) / V;
@@ -266,6 +387,10 @@ template <class T, int D> DA_DEV void da_rng(const RandArgs& p) {
         } else if constexpr (D == DA_RNG_BETA) {
             const double x = da_rng_gamma(p, block, p.a, 0u), y = da_rng_gamma(p, block, p.b, 1u);
             da_st<T>(out + first * sizeof(T), da_rng_round<T>(x / da_ra(x, y)));
+        } else if constexpr (D == DA_RNG_BINOMIAL) {
+            da_st<T>(out + first * sizeof(T), (T)da_rng_binomial(p, block));
+        } else if constexpr (D == DA_RNG_POISSON) {
+            da_st<T>(out + first * sizeof(T), (T)da_rng_poisson(p, block));
         } else if constexpr (D == DA_RNG_BERNOULLI) {
             const da_x4 x = da_rng_block(p, block, 0u);
             for (int s = 0; s < m; ++s) da_st<T>(out + (first + s) * sizeof(T), da_rm((double)x.w[s], 0x1p-32) < p.a);
@@ -305,4 +430,8 @@ DA_RNG_DEFINE(DA_OPNAME(integers), DA_RNG_INTEGERS)
 #endif
 #if DA_IS_BOOL
 DA_RNG_DEFINE(DA_OPNAME(bernoulli), DA_RNG_BERNOULLI)
+#endif
+#if defined(DA_DTYPE_I64)
+DA_RNG_DEFINE(DA_OPNAME(binomial), DA_RNG_BINOMIAL)
+DA_RNG_DEFINE(DA_OPNAME(poisson), DA_RNG_POISSON)
 #endif

@@ -572,6 +572,10 @@ pub(crate) enum RandomDist {
     Gamma { shape: f64, scale: f64 },
     /// `x / (x + y)`, `x` and `y` standard gamma of shapes `a` and `b` (both > 0).
     Beta { a: f64, b: f64 },
+    /// Successes in `n` trials of probability `p` (int64): inversion or BTRS.
+    Binomial { n: u64, p: f64 },
+    /// Poisson of mean `lam` (int64): inversion or PTRS.
+    Poisson { lam: f64 },
 }
 
 impl RandomDist {
@@ -585,6 +589,8 @@ impl RandomDist {
             RandomDist::Bernoulli { .. } => "bernoulli",
             RandomDist::Gamma { .. } => "gamma",
             RandomDist::Beta { .. } => "beta",
+            RandomDist::Binomial { .. } => "binomial",
+            RandomDist::Poisson { .. } => "poisson",
         }
     }
 
@@ -592,7 +598,11 @@ impl RandomDist {
     /// block `offset + i / per_block` (a draw of `n` values consumes `ceil(n / per_block)`).
     pub(crate) fn per_block(self, dtype: DType) -> u64 {
         match self {
-            RandomDist::Integers { .. } | RandomDist::Gamma { .. } | RandomDist::Beta { .. } => 1,
+            RandomDist::Integers { .. }
+            | RandomDist::Gamma { .. }
+            | RandomDist::Beta { .. }
+            | RandomDist::Binomial { .. }
+            | RandomDist::Poisson { .. } => 1,
             RandomDist::Bernoulli { .. } => 4,
             _ if dtype.itemsize() == 8 => 2,
             _ => 4,
@@ -604,6 +614,9 @@ impl RandomDist {
         let hint = match self {
             RandomDist::Integers { .. } => "; integers are drawn in an integer dtype or bool",
             RandomDist::Bernoulli { .. } => "; bernoulli draws bool",
+            RandomDist::Binomial { .. } | RandomDist::Poisson { .. } => {
+                "; binomial and poisson draw int64 (then astype)"
+            }
             _ => "; draw float16, bfloat16, float32 or float64 (then astype)",
         };
         Error::UnsupportedDType { op: self.name(), dtype, hint: hint.to_string() }
@@ -614,6 +627,7 @@ impl RandomDist {
         match self {
             RandomDist::Integers { .. } => dtype.is_integer() || dtype == DType::Bool,
             RandomDist::Bernoulli { .. } => dtype == DType::Bool,
+            RandomDist::Binomial { .. } | RandomDist::Poisson { .. } => dtype == DType::I64,
             _ => dtype.is_float(),
         }
     }

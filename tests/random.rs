@@ -55,6 +55,11 @@ fn draws() -> Vec<(&'static str, &'static [DType], Draw)> {
         ("bernoulli", &[DType::Bool], |g, i, s, _, dev| g.bernoulli(0.1 * (i + 1) as f64, s, dev)),
         ("gamma", &FLOATS, |g, i, s, d, dev| g.gamma([0.3, 2.5, 1.0, 40.0][i % 4], 1.5, s, d, dev)),
         ("beta", &FLOATS, |g, i, s, d, dev| g.beta([0.5, 2.0][i % 2], [3.0, 0.2][i % 2], s, d, dev)),
+        ("binomial", &[DType::I64], |g, i, s, _, dev| {
+            let (n, p) = [(0, 0.5), (10, 0.3), (1000, 0.5), (100, 0.97), (5, 1.0), (1 << 40, 0.2), (50, 0.001)][i % 7];
+            g.binomial(n, p, s, dev)
+        }),
+        ("poisson", &[DType::I64], |g, i, s, _, dev| g.poisson([0.0, 3.5, 10.0, 1e4, 0.01, 1e12, 9.99][i % 7], s, dev)),
     ]
 }
 
@@ -122,12 +127,139 @@ fn values_lie_in_their_ranges_on(dev: &Device) -> Result<()> {
         let count = d.iter().filter(|&&x| x == v).count();
         assert!((550..880).contains(&count), "{v}: {count} of 5000"); // expected 714, sd 25
     }
+    // Binomial and Poisson on both sides of their method switch: in range, mean within 5 sd.
+    for (n, p) in [(12i64, 0.25), (1000, 0.3), (40, 0.9), (7, 0.999)] {
+        let x = g.binomial(n, p, &[20_000], dev)?.to_vec::<i64>()?;
+        assert!(x.iter().all(|k| (0..=n).contains(k)), "binomial({n}, {p})");
+        let mean = x.iter().sum::<i64>() as f64 / 20_000.0;
+        let sd = (n as f64 * p * (1.0 - p) / 20_000.0).sqrt();
+        assert!((mean - n as f64 * p).abs() < 5.0 * sd, "binomial({n}, {p}): mean {mean}");
+    }
+    for lam in [0.5, 9.5, 10.0, 250.0] {
+        let x = g.poisson(lam, &[20_000], dev)?.to_vec::<i64>()?;
+        assert!(x.iter().all(|&k| k >= 0), "poisson({lam})");
+        let mean = x.iter().sum::<i64>() as f64 / 20_000.0;
+        assert!((mean - lam).abs() < 5.0 * (lam / 20_000.0).sqrt(), "poisson({lam}): mean {mean}");
+    }
     let one = g.integers(7, 7, &[10], DType::U16, true, dev)?.to_vec::<u16>()?;
     assert_eq!(one, vec![7; 10]);
     Ok(())
 }
 
-test_on_devices!(same_calls_give_same_bits_on, spawned_streams_agree_on, values_lie_in_their_ranges_on);
+/// Asserts that `x` (int64, 1-D) is a permutation of `0..n`.
+fn assert_permutation(x: &Array, n: usize) -> Result<()> {
+    let mut v = x.to_device(&Device::Cpu)?.to_vec::<i64>()?;
+    v.sort_unstable();
+    assert_eq!(v, (0..n as i64).collect::<Vec<_>>());
+    Ok(())
+}
+
+/// One sampling call, made with a generator on a device (the population arrays made there).
+type Sample = fn(&mut Generator, &Device) -> Result<Array>;
+
+fn samples() -> Vec<(&'static str, Sample)> {
+    fn grid(dev: &Device) -> Result<Array> {
+        Array::arange(0.0, 35.0, 1.0, DType::F32, dev)?.reshape(&[7, 5])
+    }
+    fn weights(dev: &Device) -> Result<Array> {
+        let w: Vec<f32> = (0..37).map(|i| if i % 5 == 0 { 0.0 } else { (i % 7 + 1) as f32 }).collect();
+        let total: f32 = w.iter().sum();
+        Array::from_slice(&w.iter().map(|v| v / total).collect::<Vec<_>>(), &[37], dev)
+    }
+    vec![
+        ("permutation 0", |g, d| g.permutation(0, d)),
+        ("permutation 1", |g, d| g.permutation(1, d)),
+        ("permutation 3", |g, d| g.permutation(3, d)),
+        ("permutation 1023", |g, d| g.permutation(1023, d)),
+        ("permutation 5000", |g, d| g.permutation(5000, d)),
+        ("permutation_of axis 0", |g, d| g.permutation_of(&grid(d)?, 0)),
+        ("permutation_of axis -1", |g, d| g.permutation_of(&grid(d)?, -1)),
+        ("permutation_of reversed view", |g, d| {
+            let v = grid(d)?.slice(&[devarray::AxisSlice::range(None, None, -2)])?;
+            g.permutation_of(&v, 1)
+        }),
+        ("shuffle", |g, d| {
+            let x = grid(d)?;
+            g.shuffle(&x, 0)?;
+            let t = grid(d)?.permute_dims(&[1, 0])?.contiguous()?;
+            g.shuffle(&t.permute_dims(&[1, 0])?, 1)?;
+            Array::stack(&[x, t.permute_dims(&[1, 0])?], 0)
+        }),
+        ("choice replace", |g, d| g.choice(10, &[3, 4], true, None, d)),
+        ("choice replace 0-d", |g, d| g.choice(3, &[], true, None, d)),
+        ("choice no replace", |g, d| g.choice(1000, &[37], false, None, d)),
+        ("choice no replace all", |g, d| g.choice(257, &[257], false, None, d)),
+        ("choice p", |g, d| g.choice(37, &[1001], true, Some(&weights(d)?), d)),
+        ("choice p no replace", |g, d| g.choice(37, &[4, 6], false, Some(&weights(d)?), d)),
+        ("choice_from axis 1", |g, d| g.choice_from(&grid(d)?, &[2, 3], true, None, 1)),
+        ("choice_from p", |g, d| {
+            let p = Array::from_slice(&[0.1f64, 0.2, 0.0, 0.3, 0.15, 0.05, 0.2], &[7], d)?;
+            g.choice_from(&grid(d)?, &[4], false, Some(&p), 0)
+        }),
+    ]
+}
+
+fn sampling_gives_the_same_bits_on(dev: &Device) -> Result<()> {
+    let (mut a, mut b) = (Generator::new(0xfeed), Generator::new(0xfeed));
+    for (name, sample) in samples() {
+        let on_cpu = sample(&mut a, &Device::Cpu)?;
+        let on_dev = sample(&mut b, dev)?;
+        assert_eq!(on_dev.shape(), on_cpu.shape(), "{name}");
+        assert_eq!(on_dev.device(), *dev, "{name}");
+        assert_eq!(bits(&on_dev)?, bits(&on_cpu)?, "{name} on {dev}");
+        assert_eq!(a.offset(), b.offset(), "{name}");
+    }
+    Ok(())
+}
+
+fn samples_are_permutations_and_distinct_on(dev: &Device) -> Result<()> {
+    let mut g = Generator::new(77);
+    for n in [0, 1, 2, 255, 256, 4097] {
+        assert_permutation(&g.permutation(n, dev)?, n)?;
+    }
+    let x = Array::arange(0.0, 12.0, 1.0, DType::I64, dev)?.reshape(&[4, 3])?;
+    let rows = g.permutation_of(&x, 0)?.to_vec::<i64>()?;
+    let mut firsts: Vec<i64> = rows
+        .chunks(3)
+        .map(|r| {
+            assert_eq!((r[1], r[2]), (r[0] + 1, r[0] + 2));
+            r[0]
+        })
+        .collect();
+    firsts.sort_unstable();
+    assert_eq!(firsts, vec![0, 3, 6, 9]);
+    g.shuffle(&x, 1)?;
+    for r in x.to_vec::<i64>()?.chunks(3) {
+        let mut r = r.to_vec();
+        r.sort_unstable();
+        assert_eq!(r[2] - r[0], 2);
+    }
+    for (n, k) in [(10, 10), (1000, 999), (5000, 3)] {
+        let mut s = g.choice(n, &[k], false, None, dev)?.to_vec::<i64>()?;
+        s.sort_unstable();
+        s.dedup();
+        assert_eq!(s.len(), k);
+        assert!(s.iter().all(|&v| (0..n as i64).contains(&v)));
+    }
+    let p = Array::from_slice(&[0.5f64, 0.0, 0.25, 0.25, 0.0], &[5], dev)?;
+    let mut s = g.choice(5, &[3], false, Some(&p), dev)?.to_vec::<i64>()?;
+    s.sort_unstable();
+    assert_eq!(s, vec![0, 2, 3], "three non-zero weights, three samples");
+    let r = g.choice(5, &[2000], true, Some(&p), dev)?.to_vec::<i64>()?;
+    assert!(r.iter().all(|v| [0, 2, 3].contains(v)));
+    let zeros = r.iter().filter(|&&v| v == 0).count();
+    assert!((850..1150).contains(&zeros), "{zeros} of 2000 at p = 0.5");
+    assert_eq!(g.choice(0, &[0], false, None, dev)?.shape(), &[0]);
+    Ok(())
+}
+
+test_on_devices!(
+    same_calls_give_same_bits_on,
+    spawned_streams_agree_on,
+    values_lie_in_their_ranges_on,
+    sampling_gives_the_same_bits_on,
+    samples_are_permutations_and_distinct_on
+);
 
 #[test]
 fn the_first_block_of_seed_zero_is_random123s_known_answer() -> Result<()> {
@@ -216,8 +348,34 @@ fn bad_arguments_are_typed_errors() {
     assert!(invalid(g.gamma(1.0, f64::INFINITY, &[2], DType::F32, &cpu)));
     assert!(invalid(g.beta(0.0, 1.0, &[2], DType::F32, &cpu)));
     assert!(unsupported(g.beta(1.0, 1.0, &[2], DType::I64, &cpu)));
+    assert!(invalid(g.binomial(-1, 0.5, &[2], &cpu)));
+    assert!(invalid(g.binomial(5, 1.5, &[2], &cpu)));
+    assert!(invalid(g.binomial(5, f64::NAN, &[2], &cpu)));
+    assert!(invalid(g.poisson(-1.0, &[2], &cpu)));
+    assert!(invalid(g.poisson(f64::NAN, &[2], &cpu)));
+    assert!(invalid(g.poisson(1e19, &[2], &cpu)));
     assert!(matches!(g.random(&[usize::MAX, 2], DType::F32, &cpu), Err(Error::SizeOverflow { .. })));
     assert_eq!(g.offset(), 0, "a refused draw consumes nothing");
+    let p = |v: &[f64]| Array::from_slice(v, &[v.len()], &cpu).unwrap();
+    assert!(invalid(g.choice(0, &[1], true, None, &cpu)));
+    assert!(invalid(g.choice(3, &[4], false, None, &cpu)));
+    assert!(invalid(g.choice(3, &[2], true, Some(&p(&[0.5, 0.5])), &cpu)), "length");
+    assert!(invalid(g.choice(2, &[2], true, Some(&p(&[1.5, -0.5])), &cpu)), "negative");
+    assert!(invalid(g.choice(2, &[2], true, Some(&p(&[f64::NAN, 1.0])), &cpu)), "NaN");
+    assert!(invalid(g.choice(2, &[2], true, Some(&p(&[0.5, 0.6])), &cpu)), "sum");
+    assert!(invalid(g.choice(3, &[2], false, Some(&p(&[1.0, 0.0, 0.0])), &cpu)), "non-zero");
+    assert!(invalid(g.choice(2, &[1], true, Some(&p(&[0.5, 0.5]).reshape(&[1, 2]).unwrap()), &cpu)));
+    let bools = Array::from_slice(&[true, false], &[2], &cpu).unwrap();
+    assert!(unsupported(g.choice(2, &[1], true, Some(&bools), &cpu)));
+    let scalar = Array::full(&[], 1.0, DType::F32, &cpu).unwrap();
+    assert!(matches!(g.permutation_of(&scalar, 0), Err(Error::AxisOutOfRange { .. })));
+    assert!(matches!(g.choice_from(&scalar, &[1], true, None, 0), Err(Error::AxisOutOfRange { .. })));
+    let row = Array::zeros(&[1, 3], DType::F32, &cpu).unwrap();
+    assert!(matches!(g.shuffle(&row.broadcast_to(&[2, 3]).unwrap(), 0), Err(Error::ReadOnly { .. })));
+    assert!(matches!(g.shuffle(&row, 2), Err(Error::AxisOutOfRange { .. })));
+    // Within tolerance is accepted (float64: 1.5e-8).
+    assert!(g.choice(2, &[1], true, Some(&p(&[0.5, 0.5 + 1e-9])), &cpu).is_ok());
+    assert_eq!(g.offset(), 1, "only the accepted choice drew");
     // A full-width range is valid.
     assert!(g.integers(0, 256, &[2], DType::U8, false, &cpu).is_ok());
 }

@@ -177,6 +177,90 @@ impl PyPhilox {
     }
 }
 
+#[pymethods]
+impl PyPhilox {
+    /// A random permutation of `0..n` (int64).
+    #[pyo3(signature = (n, device))]
+    fn permutation(&self, py: Python<'_>, n: usize, device: Option<&Bound<'_, PyAny>>) -> PyResult<PyNdarray> {
+        let device = extract_device(device)?;
+        self.draw(py, |g| g.permutation(n, &device))
+    }
+
+    /// A copy of `x` with its slices along `axis` permuted.
+    #[pyo3(signature = (x, axis))]
+    fn permutation_of(&self, py: Python<'_>, x: PyRef<'_, PyNdarray>, axis: isize) -> PyResult<PyNdarray> {
+        let x = x.inner.clone();
+        self.draw(py, |g| g.permutation_of(&x, axis))
+    }
+
+    /// Shuffles `x` in place along `axis`.
+    #[pyo3(signature = (x, axis))]
+    fn shuffle(&self, py: Python<'_>, x: PyRef<'_, PyNdarray>, axis: isize) -> PyResult<()> {
+        let x = x.inner.clone();
+        let result = py.detach(|| self.inner.lock().unwrap_or_else(|e| e.into_inner()).shuffle(&x, axis));
+        result.py_err()
+    }
+
+    /// Random indices into a population of `n` (int64).
+    #[pyo3(signature = (n, shape, replace, p, device))]
+    fn choice(
+        &self,
+        py: Python<'_>,
+        n: usize,
+        shape: &Bound<'_, PyAny>,
+        replace: bool,
+        p: Option<PyRef<'_, PyNdarray>>,
+        device: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyNdarray> {
+        let (shape, device) = target(shape, device)?;
+        let p = p.map(|p| p.inner.clone());
+        self.draw(py, |g| g.choice(n, &shape, replace, p.as_ref(), &device))
+    }
+
+    /// A random sample of the slices of `a` along `axis`.
+    #[pyo3(signature = (a, shape, replace, p, axis))]
+    fn choice_from(
+        &self,
+        py: Python<'_>,
+        a: PyRef<'_, PyNdarray>,
+        shape: &Bound<'_, PyAny>,
+        replace: bool,
+        p: Option<PyRef<'_, PyNdarray>>,
+        axis: isize,
+    ) -> PyResult<PyNdarray> {
+        let (a, shape) = (a.inner.clone(), extract_shape(shape)?);
+        let p = p.map(|p| p.inner.clone());
+        self.draw(py, |g| g.choice_from(&a, &shape, replace, p.as_ref(), axis))
+    }
+
+    /// Binomial counts (int64) of `n` trials of probability `p`.
+    #[pyo3(signature = (n, p, shape, device))]
+    fn binomial(
+        &self,
+        py: Python<'_>,
+        n: i64,
+        p: f64,
+        shape: &Bound<'_, PyAny>,
+        device: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyNdarray> {
+        let (shape, device) = target(shape, device)?;
+        self.draw(py, |g| g.binomial(n, p, &shape, &device))
+    }
+
+    /// Poisson counts (int64) of mean `lam`.
+    #[pyo3(signature = (lam, shape, device))]
+    fn poisson(
+        &self,
+        py: Python<'_>,
+        lam: f64,
+        shape: &Bound<'_, PyAny>,
+        device: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyNdarray> {
+        let (shape, device) = target(shape, device)?;
+        self.draw(py, |g| g.poisson(lam, &shape, &device))
+    }
+}
+
 /// Registers `_Philox`.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPhilox>()

@@ -40,7 +40,7 @@ fn block_words(ctr: Counter, block: u64, attempt: u32) -> [u32; 4] {
     philox4x32_10([block as u32, (block >> 32) as u32, attempt, 0], ctr.key)
 }
 
-/// `log(x)` for normal `x` in `(0, 1]`: fdlibm's `e_log.c` algorithm (< 1 ulp), as in the kernel.
+/// `log(x)` for positive normal `x`: fdlibm's `e_log.c` algorithm (< 1 ulp), as in the kernel.
 pub(crate) fn rng_log(x: f64) -> f64 {
     const LN2_HI: f64 = 0.6931471803691238;
     const LN2_LO: f64 = 1.9082149292705877e-10;
@@ -263,6 +263,147 @@ fn gamma(ctr: Counter, block: u64, alpha: f64, sub: u32) -> f64 {
     g
 }
 
+/// `log(k!)` for a whole `k` in `[0, 2^63)`: `da_rng_logfact` of the kernel (the log of the
+/// exact product below 16, Stirling's series above).
+fn log_factorial(k: f64) -> f64 {
+    if k < 16.0 {
+        let mut f = 1.0;
+        let mut i = 2.0;
+        while i <= k {
+            f *= i;
+            i += 1.0;
+        }
+        return rng_log(f);
+    }
+    let x = k + 1.0;
+    let r = 1.0 / x;
+    let r2 = r * r;
+    let series = r * (1.0 / 12.0 - r2 * (1.0 / 360.0 - r2 * (1.0 / 1260.0 - r2 * (1.0 / 1680.0 - r2 / 1188.0))));
+    ((x - 0.5) * rng_log(x) - x + 0.918_938_533_204_672_8) + series
+}
+
+/// `U - 1/2` and `V` of attempt `j` of the transformed-rejection methods (words 0-1, 2-3).
+fn uv(ctr: Counter, block: u64, j: u32) -> (f64, f64) {
+    let x = block_words(ctr, block, j);
+    (open52(pair(&x, 0)) - 0.5, open52(pair(&x, 1)))
+}
+
+/// A Poisson variate of mean `lam` for the element of `block`: inversion below 10, PTRS
+/// (Hörmann 1993) above, as `da_rng_poisson` in the kernel.
+fn poisson(ctr: Counter, block: u64, lam: f64) -> u64 {
+    if lam == 0.0 {
+        return 0;
+    }
+    if lam < 10.0 {
+        let u = open52(pair(&block_words(ctr, block, 0), 0));
+        let (mut pk, mut k) = (rng_exp(-lam), 0.0);
+        let mut cdf = pk;
+        while u > cdf && pk > 0.0 {
+            k += 1.0;
+            pk *= lam / k;
+            cdf += pk;
+        }
+        return k as u64;
+    }
+    let (slam, loglam) = (lam.sqrt(), rng_log(lam));
+    let b = 0.931 + 2.53 * slam;
+    let a = -0.059 + 0.02483 * b;
+    let invalpha = 1.1239 + 1.1328 / (b - 3.4);
+    let vr = 0.9277 - 3.6224 / (b - 2.0);
+    for j in 0..u32::MAX {
+        let (u, v) = uv(ctr, block, j);
+        let us = 0.5 - u.abs();
+        let k = (((2.0 * a / us + b) * u + lam) + 0.43).floor();
+        if !(0.0..9_223_372_036_854_775_808.0).contains(&k) {
+            continue;
+        }
+        if us >= 0.07 && v <= vr {
+            return k as u64;
+        }
+        if us < 0.013 && v > us {
+            continue;
+        }
+        let lhs = rng_log(v * invalpha / (a / (us * us) + b));
+        if lhs <= (-lam + k * loglam) - log_factorial(k) {
+            return k as u64;
+        }
+    }
+    0
+}
+
+/// Binomial inversion for `n p < 10` (`p <= 1/2`), as `da_rng_binomial_inv`.
+fn binomial_inv(ctr: Counter, block: u64, n: f64, pp: f64) -> u64 {
+    let q = 1.0 - pp;
+    let np = n * pp;
+    let s = pp / q;
+    let a = (n + 1.0) * s;
+    let r = rng_exp(n * rng_log(q));
+    let reach = np + 10.0 * (np * q + 1.0).sqrt();
+    let bound = if reach < n { reach } else { n };
+    for j in 0..u32::MAX {
+        let (mut u, mut pk, mut k) = (open52(pair(&block_words(ctr, block, j), 0)), r, 0.0);
+        while u > pk {
+            u -= pk;
+            k += 1.0;
+            if k > bound {
+                break;
+            }
+            pk *= a / k - s;
+        }
+        if k <= bound {
+            return k as u64;
+        }
+    }
+    0
+}
+
+/// Binomial BTRS (Hörmann 1993) for `n p >= 10` (`p <= 1/2`), as `da_rng_binomial_btrs`.
+fn binomial_btrs(ctr: Counter, block: u64, n: f64, pp: f64) -> u64 {
+    let q = 1.0 - pp;
+    let np = n * pp;
+    let spq = (np * q).sqrt();
+    let b = 1.15 + 2.53 * spq;
+    let a = (-0.0873 + 0.0248 * b) + 0.01 * pp;
+    let (c, vr, alpha) = (np + 0.5, 0.92 - 4.2 / b, (2.83 + 5.1 / b) * spq);
+    let (lpq, m) = (rng_log(pp / q), ((n + 1.0) * pp).floor());
+    let h = log_factorial(m) + log_factorial(n - m);
+    for j in 0..u32::MAX {
+        let (u, v) = uv(ctr, block, j);
+        let us = 0.5 - u.abs();
+        let k = ((2.0 * a / us + b) * u + c).floor();
+        if !(0.0..=n).contains(&k) {
+            continue;
+        }
+        if us >= 0.07 && v <= vr {
+            return k as u64;
+        }
+        let lhs = rng_log(v * alpha / (a / (us * us) + b));
+        if lhs <= ((h - log_factorial(k)) - log_factorial(n - k)) + (k - m) * lpq {
+            return k as u64;
+        }
+    }
+    0
+}
+
+/// A binomial variate of `n` trials of success probability `p`, as `da_rng_binomial`.
+fn binomial(ctr: Counter, block: u64, n: u64, p: f64) -> u64 {
+    if n == 0 || p == 0.0 {
+        return 0;
+    }
+    if p == 1.0 {
+        return n;
+    }
+    let flip = p > 0.5;
+    let (pp, dn) = (if flip { 1.0 - p } else { p }, n as f64);
+    let k = if dn * pp < 10.0 { binomial_inv(ctr, block, dn, pp) } else { binomial_btrs(ctr, block, dn, pp) };
+    let k = k.min(n);
+    if flip {
+        n - k
+    } else {
+        k
+    }
+}
+
 /// The raw bits (zero-extended) of the values of one block, in slot order.
 fn block_bits(dist: RandomDist, dtype: DType, ctr: Counter, block: u64) -> [u64; 4] {
     match dist {
@@ -274,6 +415,8 @@ fn block_bits(dist: RandomDist, dtype: DType, ctr: Counter, block: u64) -> [u64;
             let w = block_words(ctr, block, 0);
             w.map(|x| u64::from(f64::from(x) * f64::from_bits(0x3df0_0000_0000_0000) < p))
         }
+        RandomDist::Binomial { n, p } => [binomial(ctr, block, n, p), 0, 0, 0],
+        RandomDist::Poisson { lam } => [poisson(ctr, block, lam), 0, 0, 0],
         RandomDist::Gamma { shape, scale } => [float_bits(dtype, scale * gamma(ctr, block, shape, 0)), 0, 0, 0],
         RandomDist::Beta { a, b } => {
             let (x, y) = (gamma(ctr, block, a, 0), gamma(ctr, block, b, 1));
@@ -402,6 +545,22 @@ mod tests {
         }
         assert_eq!((rng_exp(0.0), rng_exp(-746.0), rng_exp(-f64::MAX)), (1.0, 0.0, 0.0));
         assert_eq!(sincos_2pi(0.0), (0.0, 1.0));
+    }
+
+    #[test]
+    fn log_factorial_agrees_with_the_sum_of_logs() {
+        let mut sum = 0.0f64;
+        for k in 0..2000u32 {
+            if k > 1 {
+                sum += f64::from(k).ln();
+            }
+            let lf = log_factorial(f64::from(k));
+            // The running sum carries about k ulps of error; the table/series far less.
+            assert!((lf - sum).abs() <= 1e-15 * sum.max(1.0) * (1.0 + f64::from(k).sqrt()), "log({k}!)");
+        }
+        // Stirling at a large argument: log(1e15!) = 3.35e16 to 15 digits (mpmath).
+        let big = log_factorial(1e15);
+        assert!((big / 3.353_877_639_491_070_3e16 - 1.0).abs() < 1e-14, "{big}");
     }
 
     #[test]

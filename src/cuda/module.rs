@@ -632,11 +632,12 @@ mod nvrtc_tests {
         assert!(has("gather", DType::U16, "gather_u16") && has("gather", DType::U64, "scatter_u64"));
         assert!(has("matmul", DType::Bool, "matmul_bool") && has("matmul", DType::BF16, "matmul_bf16"));
         assert!(has("random", DType::F16, "normal_f16") && has("random", DType::Bool, "bernoulli_bool"));
+        assert!(has("random", DType::I64, "poisson_i64") && !has("random", DType::I32, "binomial_i32"));
         assert!(has("scan", DType::F64, "cumsum_f64") && has("scan", DType::Bool, "cumprod_bool"));
         assert!(!has("scan", DType::F16, "cumsum_f16"), "16-bit floats scan in float32");
         // 267 unary + 284 binary + 26 ternary + 169 cast + 8 copy + 8 gather + 104 reduce + 13 matmul
-        // + 30 random + 22 scan + 13 sortprep + 13 searchsorted + 4 radix
-        assert_eq!(units.len(), 961);
+        // + 32 random + 22 scan + 13 sortprep + 13 searchsorted + 4 radix
+        assert_eq!(units.len(), 963);
         assert_eq!(kernel_prefix("cast_f32_f16_s64"), "cast_f32_f16");
         assert_eq!(kernel_prefix("sum_f32_full1"), "sum_f32");
         assert_eq!(kernel_prefix("matmul_f32_tile"), "matmul_f32");

@@ -29,11 +29,12 @@ pub(crate) struct RandArgs {
     pub(crate) offset: u64,
     /// Philox key.
     pub(crate) key: [u32; 2],
-    /// Integers: low, as two's complement bits.
+    /// Integers: low, as two's complement bits; binomial: `n`.
     pub(crate) lo: u64,
     /// Integers: `high - low` inclusive.
     pub(crate) span: u64,
-    /// First float parameter (uniform low, normal loc, bernoulli p, gamma shape, beta a).
+    /// First float parameter (uniform low, normal loc, bernoulli and binomial p, gamma shape,
+    /// beta a, poisson lam).
     pub(crate) a: f64,
     /// Second float parameter (uniform, normal, exponential and gamma scale, beta b).
     pub(crate) b: f64,
@@ -53,6 +54,8 @@ fn args_of(dist: RandomDist, ctr: Counter) -> RandArgs {
         RandomDist::Bernoulli { p } => RandArgs { a: p, ..base },
         RandomDist::Gamma { shape, scale } => RandArgs { a: shape, b: scale, ..base },
         RandomDist::Beta { a, b } => RandArgs { a, b, ..base },
+        RandomDist::Binomial { n, p } => RandArgs { lo: n, a: p, ..base },
+        RandomDist::Poisson { lam } => RandArgs { a: lam, ..base },
     }
 }
 

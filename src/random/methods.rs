@@ -238,4 +238,60 @@ impl Generator {
         }
         self.draw(RandomDist::Beta { a, b }, dims, dtype, device)
     }
+
+    /// Successes in `n` independent trials of success probability `p` (`int64`): by inversion
+    /// when `n * min(p, 1 - p) < 10`, else by Hörmann's BTRS transformed rejection (1993); with
+    /// `p > 1/2` the failures of `1 - p` are drawn and `n` minus them returned. Each element
+    /// uses its own counter block whatever the rejections.
+    ///
+    /// **Errors**: `n < 0`, `p` outside `[0, 1]` or NaN ([`Error::InvalidArgument`]).
+    ///
+    /// **For NumPy users:** `Generator.binomial(n, p, size)` with scalar parameters (NumPy uses
+    /// BTPE for large means; the law is the same).
+    ///
+    /// ```
+    /// use devarray::{random::Generator, Device};
+    /// let x = Generator::new(8).binomial(20, 0.3, &[1000], &Device::Cpu)?.to_vec::<i64>()?;
+    /// let mean = x.iter().sum::<i64>() as f64 / 1000.0;
+    /// assert!(x.iter().all(|&k| (0..=20).contains(&k)) && (mean - 6.0).abs() < 0.5);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn binomial(&mut self, n: i64, p: f64, shape: &[usize], device: &Device) -> Result<Array> {
+        if n < 0 {
+            return Err(Error::invalid("binomial", format!("n must be >= 0, got {n}")));
+        }
+        if !(0.0..=1.0).contains(&p) {
+            return Err(Error::invalid("binomial", format!("p must be in [0, 1], got {p}")));
+        }
+        self.draw(RandomDist::Binomial { n: n as u64, p }, shape, DType::I64, device)
+    }
+
+    /// Poisson counts of mean `lam` (`int64`): by inversion of one uniform when `lam < 10`,
+    /// else by Hörmann's PTRS transformed rejection (1993), each element from its own counter
+    /// block.
+    ///
+    /// **Errors**: `lam` negative, NaN, or above [`POISSON_LAM_MAX`] (whose draws could exceed
+    /// `int64`) ([`Error::InvalidArgument`]).
+    ///
+    /// **For NumPy users:** `Generator.poisson(lam, size)` with a scalar `lam` and NumPy's
+    /// limit on it.
+    ///
+    /// ```
+    /// use devarray::{random::Generator, Device};
+    /// let x = Generator::new(9).poisson(4.0, &[1000], &Device::Cpu)?.to_vec::<i64>()?;
+    /// let mean = x.iter().sum::<i64>() as f64 / 1000.0;
+    /// assert!(x.iter().all(|&k| k >= 0) && (mean - 4.0).abs() < 0.4);
+    /// # Ok::<(), devarray::Error>(())
+    /// ```
+    pub fn poisson(&mut self, lam: f64, shape: &[usize], device: &Device) -> Result<Array> {
+        if !(0.0..=POISSON_LAM_MAX).contains(&lam) {
+            let msg = format!("lam must be in [0, {POISSON_LAM_MAX:e}], got {lam}");
+            return Err(Error::invalid("poisson", msg));
+        }
+        self.draw(RandomDist::Poisson { lam }, shape, DType::I64, device)
+    }
 }
+
+/// The largest `lam` [`Generator::poisson`] accepts: `int64`'s maximum less ten standard
+/// deviations, NumPy's bound.
+pub const POISSON_LAM_MAX: f64 = 9.223_372_006_484_771e18;

@@ -18,6 +18,11 @@
 //! - exponential: `-log(u)` with `u` in `(0, 1)`; bernoulli: `u < p`;
 //! - gamma: Marsaglia–Tsang (rejection, each attempt from the element's own block), with
 //!   devarray's own `exp` for the shape < 1 boost; beta: `x / (x + y)` of two gammas.
+//! - binomial and Poisson (`int64`): inversion of one uniform for small means, Hörmann's
+//!   transformed rejection (BTRS, PTRS) for large ones, each element from its own counter block;
+//! - permutations, shuffles and samples ([`Generator::permutation`], [`Generator::shuffle`],
+//!   [`Generator::choice`]): device sorts of random keys and device searches of a cumulative
+//!   sum, documented in `sample.rs` (including the one flag they read to the host).
 //!
 //! **For NumPy users:** the API follows `numpy.random.Generator`, but the streams are not
 //! NumPy's: the same seed gives different numbers than `numpy.random.default_rng(seed)`.
@@ -159,3 +164,6 @@ impl Generator {
 }
 
 mod methods;
+mod sample;
+
+pub use methods::POISSON_LAM_MAX;

@@ -3,9 +3,11 @@
 ``default_rng(seed)`` returns a :class:`Generator` with the method names and keywords of
 ``numpy.random.Generator``: ``random``, ``uniform``, ``standard_normal``, ``normal``,
 ``integers``, ``exponential``, ``standard_exponential``, ``gamma``, ``standard_gamma``,
-``beta``, plus ``bernoulli`` (NumPy has none)
-and ``spawn(n)``. Every draw fills a new devarray array on the generator's device (or the
-``device=`` given to the call); nothing is computed on or copied through the host.
+``beta``, ``binomial``, ``poisson``, ``permutation``, ``shuffle``, ``choice``, plus
+``bernoulli`` (NumPy has none) and ``spawn(n)``. Every draw fills a new devarray array on the
+generator's device (or the ``device=`` given to the call); nothing is computed on or copied
+through the host, except the one flag ``choice(p=...)`` reads to validate ``p`` and the bounds
+flag of the gather behind ``permutation``/``shuffle``/``choice`` of an array (on CUDA devices).
 
 The generator is Philox4x32-10, counter-based: the same seed and the same sequence of calls
 give **bit-identical** arrays on the CPU device and on every CUDA device, whatever the launch
@@ -23,8 +25,13 @@ Differences from NumPy:
 - ``size=None`` returns a 0-d devarray array, not a Python float.
 - Distribution parameters are Python scalars (no array broadcasting yet).
 - ``standard_normal`` uses Box-Muller and ``exponential`` inversion (NumPy: ziggurat).
-- ``permutation``, ``shuffle``, ``choice`` (they wait for a device sort), ``binomial`` and
-  ``poisson`` are not implemented yet.
+- ``binomial`` and ``poisson`` use inversion for small means and Hoermann's BTRS/PTRS
+  rejection for large ones (NumPy: BTPE for the binomial); they return int64.
+- ``permutation`` sorts random 64-bit keys on the device; ``choice`` without replacement takes
+  a prefix of such a permutation (with ``p``: the smallest of ``E_i / p_i``, ``E_i``
+  exponential), so its cost is a sort of the whole population, and ``shuffle=False`` returns
+  the same (already shuffled) sample. ``choice`` of a 0-d devarray array is refused (pass an
+  int). ``shuffle`` works in place on devarray arrays only.
 """
 
 from __future__ import annotations
@@ -35,9 +42,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _devarray as _core
+from ._array_api import asarray as _asarray
 from ._devarray import ndarray
 
-__all__ = ["Generator", "default_rng"]
+__all__ = ["POISSON_LAM_MAX", "Generator", "default_rng"]
 
 _Size = int | Sequence[int] | None
 
@@ -153,6 +161,62 @@ class Generator:
         """Booleans, ``True`` with probability ``p`` (a devarray extension)."""
         return self._philox.bernoulli(float(p), _shape(size), self._dev(device))
 
+    def binomial(self, n: int, p: float, size: _Size = None, *, device: Any = None) -> ndarray:
+        """Successes in ``n`` trials of probability ``p`` (int64; ``n >= 0``, ``0 <= p <= 1``)."""
+        return self._philox.binomial(_count(n, "n"), float(p), _shape(size), self._dev(device))
+
+    def poisson(self, lam: float = 1.0, size: _Size = None, *, device: Any = None) -> ndarray:
+        """Poisson counts of mean ``lam`` (int64; ``0 <= lam <= POISSON_LAM_MAX``)."""
+        return self._philox.poisson(float(lam), _shape(size), self._dev(device))
+
+    def permutation(self, x: Any, axis: int = 0, *, device: Any = None) -> ndarray:
+        """A permuted ``arange(x)`` (int64) for an int ``x``, else a copy of the array ``x`` with
+        its slices along ``axis`` in random order."""
+        if not isinstance(x, ndarray):
+            try:
+                n = operator.index(x)
+            except TypeError:
+                x = _asarray(x, device=self._dev(device))
+            else:
+                return self._philox.permutation(max(n, 0), self._dev(device))
+        return self._philox.permutation_of(x, operator.index(axis))
+
+    def shuffle(self, x: ndarray, axis: int = 0) -> None:
+        """Shuffles the devarray array ``x`` in place along ``axis``."""
+        if not isinstance(x, ndarray):
+            raise TypeError(f"shuffle works in place on a devarray.ndarray, not {type(x).__name__}")
+        self._philox.shuffle(x, operator.index(axis))
+
+    def choice(self, a: Any, size: _Size = None, replace: bool = True, p: Any = None, axis: int = 0,
+               shuffle: bool = True, *, device: Any = None) -> ndarray:
+        """A random sample of ``arange(a)`` (int ``a``; int64) or of the slices of the array ``a``
+        along ``axis``, with or without replacement, uniform or weighted by ``p`` (1-D, one
+        non-negative weight per item, summing to 1). ``shuffle`` is accepted for NumPy's
+        signature; samples without replacement are always in random order."""
+        del shuffle  # a prefix of a random permutation is already shuffled
+        shape = _shape(size)
+        arr: ndarray | None = None
+        n = 0
+        if isinstance(a, ndarray):
+            arr = a
+        else:
+            try:
+                n = operator.index(a)
+            except TypeError:
+                arr = _asarray(a, device=self._dev(device))
+            else:
+                if n < 0:
+                    raise ValueError("a must be a positive integer unless no samples are taken")
+        if arr is not None and arr.ndim == 0:
+            raise ValueError("a must be an int or an array of at least one dimension")
+        where = arr.device if arr is not None else self._dev(device)
+        weights = None
+        if p is not None:
+            weights = p if isinstance(p, ndarray) else _asarray(p, dtype="float64", device=where)
+        if arr is None:
+            return self._philox.choice(n, shape, bool(replace), weights, where)
+        return self._philox.choice_from(arr, shape, bool(replace), weights, operator.index(axis))
+
     def _fill(self, out: ndarray | None, size: _Size, dtype: Any, device: Any, draw: Any) -> ndarray:
         if out is None:
             return draw(_shape(size), dtype, self._dev(device))
@@ -164,6 +228,20 @@ class Generator:
             raise TypeError(f"out has dtype {out.dtype}, the draw {_dtype_of(dtype)}")
         out[...] = draw(tuple(out.shape), out.dtype, out.device)
         return out
+
+
+def _count(n: Any, name: str) -> int:
+    # An int, or a float with an integral value (NumPy accepts both for counts).
+    try:
+        return operator.index(n)
+    except TypeError:
+        if isinstance(n, float) and n.is_integer():
+            return int(n)
+        raise TypeError(f"{name} must be an integer, not {type(n).__name__}") from None
+
+
+POISSON_LAM_MAX: float = 9.223372006484771e18
+"""The largest ``lam`` :meth:`Generator.poisson` accepts (NumPy's bound)."""
 
 
 def default_rng(seed: int | Generator | None = None, *, device: Any = None) -> Generator:
