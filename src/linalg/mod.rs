@@ -39,7 +39,7 @@
 mod derived;
 mod norms;
 
-pub use derived::{det, matrix_rank, pinv, slogdet};
+pub use derived::{det, matrix_rank, matrix_rank_rtol, pinv, pinv_rtol, slogdet};
 pub use norms::{matrix_norm, vector_norm, MatrixNorm};
 
 use crate::dtype::DType;

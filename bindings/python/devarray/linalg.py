@@ -22,7 +22,7 @@ for fewer than 2 dimensions and for shapes that do not fit (``solve``).
 Differences from NumPy: singular and eigenvectors are unique only up to sign, so ``U``, ``Vh``
 and ``eigenvectors`` may differ from NumPy's by column signs (reconstructions agree);
 ``qr``'s ``'r'``/``'raw'`` modes, ``eigh``'s ``UPLO`` and ``matrix_rank``'s absolute ``tol`` are
-not offered; ``rtol`` is a Python float (or None), not an array.
+not offered.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from . import _devarray as _core
+from ._array_api import asarray as _asarray
 from ._array_api import matrix_transpose
 from ._devarray import DType, ndarray
 
@@ -183,20 +184,27 @@ def slogdet(x: ndarray, /) -> SlogdetResult:
     return SlogdetResult(*_core._linalg_slogdet(x))
 
 
-def _rtol(rtol: float | ndarray | None) -> float | None:
-    return None if rtol is None else float(rtol)
+def _rtol(x: ndarray, rtol: float | ndarray | None) -> float | ndarray | None:
+    """``rtol`` for the core: None, a Python float, or a devarray array on ``x``'s device (an
+    array broadcasts against ``x``'s batch axes ``x.shape[:-2]``)."""
+    if rtol is None or isinstance(rtol, ndarray):
+        return rtol
+    if isinstance(rtol, (int, float)) and not isinstance(rtol, bool):
+        return float(rtol)
+    return _asarray(rtol, device=x.device)
 
 
 def pinv(x: ndarray, /, *, rtol: float | ndarray | None = None) -> ndarray:
     """The pseudo-inverse, from the SVD: singular values at most ``rtol * largest`` count as
-    zero; ``rtol`` defaults to ``max(m, n) * eps`` (the Array API default; NumPy's is 1e-15)."""
-    return _core._linalg_pinv(x, _rtol(rtol))
+    zero; ``rtol`` defaults to ``max(m, n) * eps`` (the Array API default; NumPy's is 1e-15). An
+    array ``rtol`` broadcasts against the batch axes ``x.shape[:-2]`` (one cutoff per matrix)."""
+    return _core._linalg_pinv(x, _rtol(x, rtol))
 
 
 def matrix_rank(x: ndarray, /, *, rtol: float | ndarray | None = None) -> ndarray:
     """The number of singular values above ``rtol * largest`` (int64); ``rtol`` defaults to
-    ``max(m, n) * eps``."""
-    return _core._linalg_matrix_rank(x, _rtol(rtol))
+    ``max(m, n) * eps``; an array ``rtol`` broadcasts against the batch axes ``x.shape[:-2]``."""
+    return _core._linalg_matrix_rank(x, _rtol(x, rtol))
 
 
 def vector_norm(
