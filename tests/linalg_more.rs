@@ -61,4 +61,82 @@ fn rtol_arrays(dev: &Device) -> Result<()> {
     Ok(())
 }
 
-test_on_devices!(rtol_arrays);
+/// Deterministic values in [-1, 1).
+fn values(n: usize, seed: u64) -> Vec<f64> {
+    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((s >> 33) as f64 / (1u64 << 31) as f64) * 2.0 - 1.0
+        })
+        .collect()
+}
+
+/// Asserts `got ≈ want` within `rel` of the largest `|want|`.
+fn assert_rel(got: &[f64], want: &[f64], rel: f64, what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}");
+    let big = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let worst = got.iter().zip(want).map(|(g, w)| (g - w).abs()).fold(0.0, f64::max);
+    assert!(worst <= rel * big && got.iter().all(|g| g.is_finite()), "{what}: {got:?} vs {want:?}");
+}
+
+/// float32 matrices whose entries are near the top or the bottom of the range (the Array API
+/// suite's constant 7.530852e18 matrix among them): the SVD, the eigensolver and the norms on
+/// them succeed and match the float64 results of the same values, which need no scaling.
+fn extreme_float32(dev: &Device) -> Result<()> {
+    let constant = vec![7.530852e18f64; 9];
+    let cases: Vec<(Vec<f64>, usize)> = vec![
+        (constant, 3),
+        (values(16, 1).iter().map(|v| v * 1e19).collect(), 4),
+        (values(16, 2).iter().map(|v| v * 3e37).collect(), 4),
+        (values(16, 3).iter().map(|v| v * 1e-30).collect(), 4),
+        (values(9, 4).iter().map(|v| v * 1e-38).collect(), 3),
+    ];
+    for (data, n) in cases {
+        // Round through float32 first, so both dtypes see the same values.
+        let f32s = Array::from_slice(&data, &[n, n], &CPU)?.astype(DType::F32)?;
+        let f64s = f32s.astype(DType::F64)?;
+        let x = f32s.to_device(dev)?;
+        let what = format!("{:e} scale", data[0]);
+        let want = host(&linalg::svdvals(&f64s)?)?;
+        assert_rel(&host(&linalg::svdvals(&x)?)?, &want, 1e-5, &format!("svdvals, {what}"));
+        let (u, s, vh) = linalg::svd(&x, false)?;
+        assert_rel(&host(&s)?, &want, 1e-5, &format!("svd S, {what}"));
+        // The singular vectors are those of a matrix of ordinary size: orthonormal.
+        let (u, vh) = (u.to_device(&CPU)?.astype(DType::F64)?, vh.to_device(&CPU)?.astype(DType::F64)?);
+        let eye = host(&Array::eye(n, n, 0, DType::F64, &CPU)?)?;
+        assert_rel(&host(&u.swapaxes(-2, -1)?.matmul(&u)?)?, &eye, 1e-5, &format!("UᵀU, {what}"));
+        assert_rel(&host(&vh.matmul(&vh.swapaxes(-2, -1)?)?)?, &eye, 1e-5, &format!("Vh Vhᵀ, {what}"));
+        for ord in [linalg::MatrixNorm::Two, linalg::MatrixNorm::Nuc] {
+            let want = host(&linalg::matrix_norm(&f64s, false, ord)?)?;
+            assert_rel(&host(&linalg::matrix_norm(&x, false, ord)?)?, &want, 1e-5, &format!("{ord:?} norm, {what}"));
+        }
+        // The symmetric part (x + xᵀ) / 2 for the eigensolver.
+        let sym = f32s.add(&f32s.swapaxes(-2, -1)?)?.multiply(0.5)?;
+        let want = host(&linalg::eigvalsh(&sym.astype(DType::F64)?)?)?;
+        let sym = sym.to_device(dev)?;
+        assert_rel(&host(&linalg::eigvalsh(&sym)?)?, &want, 1e-5, &format!("eigvalsh, {what}"));
+        let (w, _) = linalg::eigh(&sym)?;
+        assert_rel(&host(&w)?, &want, 1e-5, &format!("eigh, {what}"));
+    }
+    Ok(())
+}
+
+/// A NaN or infinity still fails, and the error says so; a batch names the failing position.
+fn non_finite_is_named(dev: &Device) -> Result<()> {
+    let mut data = vec![1.0f64; 2 * 9];
+    data[9 + 4] = f64::INFINITY;
+    let x = Array::from_slice(&data, &[2, 3, 3], &CPU)?.astype(DType::F32)?.to_device(dev)?;
+    let e = linalg::svdvals(&x).unwrap_err();
+    assert!(matches!(e, Error::NoConvergence { op: "svdvals", index: 1, .. }), "{e:?}");
+    let text = e.to_string();
+    if dev == &CPU {
+        assert!(matches!(e, Error::NoConvergence { finite: Some(false), .. }));
+        assert!(text.contains("holds NaN or infinite values"), "{text}");
+    } else {
+        assert!(text.contains("usual cause"), "{text}");
+    }
+    Ok(())
+}
+
+test_on_devices!(rtol_arrays, extreme_float32, non_finite_is_named);

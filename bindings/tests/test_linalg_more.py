@@ -53,3 +53,39 @@ def test_rtol_empty_and_mismatched(device):
             f(x, rtol=dv.asarray([0.1, 0.2, 0.3], device=device))
     # np.linalg dispatch with an array rtol.
     assert np.linalg.matrix_rank(x, rtol=np.array([0.1, 0.001])).get().tolist() == [1, 2]
+
+
+EXTREME = [
+    ("suite-constant", np.full((3, 3), 7.530852e18)),
+    ("huge", np.random.default_rng(1).uniform(-1, 1, (2, 4, 4)) * 1e19),
+    ("tiny", np.random.default_rng(2).uniform(-1, 1, (4, 4)) * 1e-30),
+]
+
+
+@pytest.mark.parametrize(("name", "a"), EXTREME, ids=[c[0] for c in EXTREME])
+def test_extreme_float32_matches_numpy(device, name, a):
+    a = a.astype(np.float32)
+    x = dv.asarray(a, device=device)
+    want = np.linalg.svd(a.astype(np.float64), compute_uv=False)
+    big = np.max(np.abs(want))
+    np.testing.assert_allclose(get(LA.svdvals(x)), want, atol=1e-5 * big, rtol=0)
+    u, s, vh = (get(y).astype(np.float64) for y in LA.svd(x, full_matrices=False))
+    np.testing.assert_allclose(s, want, atol=1e-5 * big, rtol=0)
+    np.testing.assert_allclose((u * s[..., None, :]) @ vh, a, atol=1e-5 * big, rtol=0)
+    for ord in (2, "nuc"):
+        want_norm = np.linalg.matrix_norm(a.astype(np.float64), ord=ord)
+        np.testing.assert_allclose(get(LA.matrix_norm(x, ord=ord)), want_norm, rtol=1e-5)
+    sym = (a + np.swapaxes(a, -1, -2)) / 2
+    want_w = np.linalg.eigvalsh(sym.astype(np.float64))
+    wbig = np.max(np.abs(want_w))
+    np.testing.assert_allclose(get(LA.eigvalsh(dv.asarray(sym, device=device))), want_w, atol=1e-5 * wbig, rtol=0)
+    w, v = (get(y).astype(np.float64) for y in LA.eigh(dv.asarray(sym, device=device)))
+    np.testing.assert_allclose((v * w[..., None, :]) @ np.swapaxes(v, -1, -2), sym, atol=1e-5 * wbig, rtol=0)
+
+
+def test_non_finite_message(device):
+    x = dv.asarray(np.array([[1.0, np.inf], [0.0, 1.0]], dtype=np.float32), device=device)
+    with pytest.raises(np.linalg.LinAlgError, match="did not converge") as info:
+        LA.svdvals(x)
+    if device.kind == "cpu":
+        assert "holds NaN or infinite values" in str(info.value)
