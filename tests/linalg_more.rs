@@ -139,4 +139,106 @@ fn non_finite_is_named(dev: &Device) -> Result<()> {
     Ok(())
 }
 
-test_on_devices!(rtol_arrays, extreme_float32, non_finite_is_named);
+/// `matrix_power` against repeated `matmul` on the CPU: integer (exact, wrapping), float,
+/// stacked, `n = 0` (identity of the batch shape), negative powers (of the inverse), empty
+/// stacks; errors for non-square input and fewer than 2 dimensions.
+fn matrix_power_on_device(dev: &Device) -> Result<()> {
+    let ints: Vec<i64> = values(2 * 9, 5).iter().map(|v| (v * 4.0).round() as i64).collect();
+    let a = Array::from_slice(&ints, &[2, 3, 3], &CPU)?;
+    let x = a.to_device(dev)?;
+    let mut want = a.clone();
+    for n in 1..=7 {
+        let got = linalg::matrix_power(&x, n)?;
+        assert_eq!(
+            (got.dtype(), got.to_device(&CPU)?.to_vec::<i64>()?),
+            (DType::I64, want.to_vec::<i64>()?),
+            "n = {n}"
+        );
+        want = want.matmul(&a)?;
+    }
+    // Wraparound, as NumPy: int8 overflows.
+    let i8s = Array::from_slice(&[3i8, 1, 1, 3], &[2, 2], &CPU)?;
+    let w = i8s.matmul(&i8s)?.matmul(&i8s)?.matmul(&i8s)?.matmul(&i8s)?;
+    assert_eq!(linalg::matrix_power(&i8s.to_device(dev)?, 5)?.to_device(&CPU)?.to_vec::<i8>()?, w.to_vec::<i8>()?);
+    let id = linalg::matrix_power(&x, 0)?;
+    assert_eq!((id.shape(), id.dtype()), (&[2, 3, 3][..], DType::I64));
+    assert_eq!(host(&id)?, host(&Array::eye(3, 3, 0, DType::F64, &CPU)?.broadcast_to(&[2, 3, 3])?)?);
+    for dtype in [DType::F32, DType::F64] {
+        let d = Array::from_slice(&values(2 * 16, 6), &[2, 4, 4], &CPU)?
+            .add(&Array::eye(4, 4, 0, DType::F64, &CPU)?.multiply(4.0)?)?
+            .astype(dtype)?;
+        let inv = linalg::inv(&d)?;
+        let want = host(&inv.matmul(&inv)?.matmul(&inv)?)?;
+        let got = linalg::matrix_power(&d.to_device(dev)?, -3)?;
+        assert_eq!(got.dtype(), dtype);
+        assert_rel(&host(&got)?, &want, 1e-5, "x ** -3");
+        // x ** 1 is a copy equal to x.
+        assert_eq!(host(&linalg::matrix_power(&d.to_device(dev)?, 1)?)?, host(&d)?);
+    }
+    // Integer input to a negative power is computed in float64, as NumPy does.
+    let two = Array::from_slice(&[2i32, 0, 0, 2], &[2, 2], &CPU)?.to_device(dev)?;
+    let half = linalg::matrix_power(&two, -1)?;
+    assert_eq!((half.dtype(), host(&half)?), (DType::F64, vec![0.5, 0.0, 0.0, 0.5]));
+    assert_eq!(linalg::matrix_power(&Array::zeros(&[0, 2, 2], DType::F32, dev)?, 3)?.shape(), &[0, 2, 2]);
+    let e = linalg::matrix_power(&Array::zeros(&[2, 3], DType::F32, dev)?, 2).unwrap_err();
+    assert!(matches!(e, Error::NotSquare { op: "matrix_power", .. }), "{e:?}");
+    let e = linalg::matrix_power(&Array::zeros(&[3], DType::F32, dev)?, 2).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument { .. }), "{e:?}");
+    let singular = Array::zeros(&[2, 2], DType::F64, dev)?;
+    assert!(matches!(linalg::matrix_power(&singular, -1), Err(Error::SingularMatrix { .. })));
+    Ok(())
+}
+
+/// Host cross product of `a` and `b` (3-vectors).
+fn cross3(a: &[f64], b: &[f64]) -> [f64; 3] {
+    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+}
+
+/// `cross` against a host loop: broadcasting, another axis, integer dtypes, promotion; the
+/// errors for an axis of the wrong length and batch shapes that do not broadcast.
+fn cross_on_device(dev: &Device) -> Result<()> {
+    let a = Array::from_slice(&values(4 * 3, 7), &[4, 3], &CPU)?;
+    let b = Array::from_slice(&values(6, 8), &[2, 1, 3], &CPU)?;
+    let got = linalg::cross(&a.to_device(dev)?, &b.to_device(dev)?, -1)?;
+    assert_eq!(got.shape(), &[2, 4, 3]);
+    let (ha, hb) = (host(&a)?, host(&b)?);
+    let mut want = Vec::new();
+    for i in 0..2 {
+        for j in 0..4 {
+            want.extend(cross3(&ha[j * 3..j * 3 + 3], &hb[i * 3..i * 3 + 3]));
+        }
+    }
+    assert_rel(&host(&got)?, &want, 1e-12, "cross, broadcast");
+    // The vectors along axis 0 (and -2 of a 2-D array): the same numbers, transposed.
+    let at = a.transpose().to_device(dev)?;
+    let b0 = b.slice(&[devarray::AxisSlice::Index(0)])?.transpose().to_device(dev)?;
+    let got0 = linalg::cross(&at, &b0, 0)?;
+    let got2 = linalg::cross(&at, &b0, -2)?;
+    assert_eq!(got0.shape(), &[3, 4]);
+    assert_eq!(host(&got0)?, host(&got2)?);
+    assert_rel(&host(&got0.transpose())?, &want[..12], 1e-12, "cross, axis 0");
+    // Integers stay integers (and wrap); int32 with int64 promotes.
+    let i = Array::from_slice(&[1i32, 2, 3, -4, 5, 6], &[2, 3], &CPU)?.to_device(dev)?;
+    let j = Array::from_slice(&[7i64, 8, 9], &[3], &CPU)?.to_device(dev)?;
+    let c = linalg::cross(&i, &j, -1)?;
+    assert_eq!((c.dtype(), c.to_device(&CPU)?.to_vec::<i64>()?), (DType::I64, vec![-6, 12, -6, -3, 78, -67]));
+    let u8s = Array::from_slice(&[1u8, 0, 0], &[3], &CPU)?.to_device(dev)?;
+    let v8s = Array::from_slice(&[0u8, 0, 1], &[3], &CPU)?.to_device(dev)?;
+    assert_eq!(linalg::cross(&u8s, &v8s, -1)?.to_device(&CPU)?.to_vec::<u8>()?, vec![0, 255, 0]);
+    // Empty batches.
+    let e = Array::zeros(&[0, 3], DType::F32, dev)?;
+    assert_eq!(linalg::cross(&e, &e, -1)?.shape(), &[0, 3]);
+    // Errors.
+    let two = Array::zeros(&[4, 2], DType::F64, dev)?;
+    let err = linalg::cross(&two, &two, -1).unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument { op: "cross", .. }) && err.to_string().contains("[4, 2]"), "{err}");
+    let (p, q) = (Array::zeros(&[4, 3], DType::F64, dev)?, Array::zeros(&[5, 3], DType::F64, dev)?);
+    match linalg::cross(&p, &q, -1).unwrap_err() {
+        Error::ShapeMismatch { lhs, rhs, .. } => assert_eq!((lhs, rhs), (vec![4, 3], vec![5, 3])),
+        other => panic!("expected ShapeMismatch, got {other:?}"),
+    }
+    assert!(matches!(linalg::cross(&p, &p, 2), Err(Error::AxisOutOfRange { .. })));
+    Ok(())
+}
+
+test_on_devices!(rtol_arrays, extreme_float32, non_finite_is_named, matrix_power_on_device, cross_on_device);

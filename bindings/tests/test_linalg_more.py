@@ -89,3 +89,87 @@ def test_non_finite_message(device):
         LA.svdvals(x)
     if device.kind == "cpu":
         assert "holds NaN or infinite values" in str(info.value)
+
+
+INT_DTYPES = ["int8", "int32", "int64", "uint8"]
+
+
+@pytest.mark.parametrize("dtype", [*INT_DTYPES, "float32", "float64"])
+def test_matrix_power_matches_numpy(device, dtype):
+    rng = np.random.default_rng(3)
+    a = rng.integers(-3, 4, (2, 3, 3)).astype(dtype)
+    x = dv.asarray(a, device=device)
+    for n in (0, 1, 2, 3, 5, 8):
+        got = LA.matrix_power(x, n)
+        want = np.linalg.matrix_power(a, n)
+        assert str(got.dtype) == str(want.dtype)
+        np.testing.assert_allclose(get(got), want, rtol=1e-5 if dtype == "float32" else 1e-12)
+    assert isinstance(np.linalg.matrix_power(x, 2), dv.ndarray)
+    assert get(LA.matrix_power(x, 0)).shape == (2, 3, 3)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+def test_matrix_power_negative(device, dtype):
+    a = (np.random.default_rng(4).integers(-2, 3, (2, 4, 4)) + 6 * np.eye(4)).astype(dtype)
+    x = dv.asarray(a, device=device)
+    for n in (-1, -3):
+        want = np.linalg.matrix_power(a, n)
+        got = LA.matrix_power(x, n)
+        assert str(got.dtype) == str(want.dtype)
+        np.testing.assert_allclose(get(got), want, rtol=1e-4 if dtype == "float32" else 1e-10)
+
+
+def test_matrix_power_errors(device):
+    with pytest.raises(np.linalg.LinAlgError):
+        LA.matrix_power(dv.zeros((2, 3), device=device), 2)
+    with pytest.raises(ValueError):
+        LA.matrix_power(dv.zeros((3,), device=device), 2)
+    with pytest.raises(np.linalg.LinAlgError):
+        LA.matrix_power(dv.zeros((2, 2), device=device), -1)
+    with pytest.raises(TypeError):
+        LA.matrix_power(dv.zeros((2, 2), device=device), 1.5)
+
+
+CROSS_SHAPES = [((3,), (3,)), ((4, 3), (3,)), ((2, 1, 3), (4, 3)), ((0, 3), (0, 3))]
+
+
+@pytest.mark.parametrize("dtype", [*INT_DTYPES, "float32", "float64"])
+@pytest.mark.parametrize("shapes", CROSS_SHAPES, ids=str)
+def test_cross_matches_numpy(device, dtype, shapes):
+    rng = np.random.default_rng(5)
+    a, b = (rng.integers(-50, 50, s).astype(dtype) for s in shapes)
+    got = LA.cross(dv.asarray(a, device=device), dv.asarray(b, device=device))
+    with np.errstate(over="ignore"):
+        want = np.cross(a, b)
+    assert str(got.dtype) == str(want.dtype) and got.shape == want.shape
+    np.testing.assert_allclose(get(got), want, rtol=1e-6)
+
+
+def test_cross_axes_and_dispatch(device):
+    rng = np.random.default_rng(6)
+    a, b = rng.random((3, 4)), rng.random((2, 3, 4))
+    x, y = dv.asarray(a, device=device), dv.asarray(b, device=device)
+    np.testing.assert_allclose(get(LA.cross(x, y, axis=-2)), np.linalg.cross(a, b, axis=-2))
+    np.testing.assert_allclose(get(LA.cross(y, y[::-1], axis=1)), np.linalg.cross(b, b[::-1], axis=1))
+    # A non-negative axis indexes each operand's own axes, as in np.cross.
+    np.testing.assert_allclose(get(np.cross(y, y[0:1], axis=1)), np.cross(b, b[0:1], axis=1))
+    np.testing.assert_allclose(get(np.linalg.cross(x.mT, y.mT)), np.linalg.cross(a.T, np.swapaxes(b, -1, -2)))
+    np.testing.assert_allclose(get(np.cross(x.mT, y.mT)), np.cross(a.T, np.swapaxes(b, -1, -2)))
+    i = dv.asarray(np.array([1, 2, 3], np.int32), device=device)
+    j = dv.asarray(np.array([7, 8, 9], np.int64), device=device)
+    assert get(LA.cross(i, j)).tolist() == np.cross(np.array([1, 2, 3], np.int32), np.array([7, 8, 9])).tolist()
+
+
+def test_cross_errors(device):
+    two = dv.zeros((4, 2), device=device)
+    with pytest.raises(ValueError, match="3-element"):
+        LA.cross(two, two)
+    with pytest.raises(ValueError, match=r"\[4, 3\].*\[5, 3\]"):
+        LA.cross(dv.zeros((4, 3), device=device), dv.zeros((5, 3), device=device))
+    with pytest.raises((ValueError, IndexError)):
+        LA.cross(dv.zeros((4, 3), device=device), dv.zeros((4, 3), device=device), axis=2)
+
+
+def test_new_names_in_namespace():
+    for name in ("matrix_power", "cross"):
+        assert name in LA.__all__ and callable(getattr(LA, name))

@@ -45,9 +45,11 @@
 
 mod derived;
 mod norms;
+mod products;
 
 pub use derived::{det, matrix_rank, matrix_rank_rtol, pinv, pinv_rtol, slogdet};
 pub use norms::{matrix_norm, vector_norm, MatrixNorm};
+pub use products::{cross, matrix_power};
 
 use crate::dtype::DType;
 use crate::error::{Error, Result};

@@ -1,7 +1,7 @@
 """``devarray.linalg``: the Array API's linear algebra extension.
 
-Products and matrix views: ``matmul``, ``tensordot``, ``vecdot``, ``outer``,
-``matrix_transpose``, ``diagonal``, ``trace`` (every device).
+Products and matrix views: ``matmul``, ``tensordot``, ``vecdot``, ``outer``, ``cross``,
+``matrix_power``, ``matrix_transpose``, ``diagonal``, ``trace`` (every device).
 
 Decompositions and solvers: ``cholesky``, ``qr``, ``svd``, ``svdvals``, ``eigh``, ``eigvalsh``,
 ``inv``, ``solve``, ``det``, ``slogdet``, ``pinv``, ``matrix_rank``. They are computed on the
@@ -28,6 +28,7 @@ not offered.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -42,6 +43,7 @@ __all__ = [
     "SVDResult",
     "SlogdetResult",
     "cholesky",
+    "cross",
     "det",
     "diagonal",
     "eigh",
@@ -49,6 +51,7 @@ __all__ = [
     "inv",
     "matmul",
     "matrix_norm",
+    "matrix_power",
     "matrix_rank",
     "matrix_transpose",
     "outer",
@@ -92,6 +95,20 @@ def trace(x: ndarray, /, *, offset: int = 0, dtype: DType | Any | None = None) -
     if dtype is None:
         return _core._trace(x, offset=offset)
     return _core.sum(diagonal(x, offset=offset), axis=-1, dtype=dtype)
+
+
+def cross(x1: ndarray, x2: ndarray, /, *, axis: int = -1) -> ndarray:
+    """The cross product of 3-element vectors along ``axis``; the other axes broadcast. Integer
+    dtypes stay integer (wrapping like NumPy). A negative ``axis`` counts from the end of each
+    array. Raises ``ValueError`` when ``axis`` does not have length 3 or the shapes do not
+    broadcast."""
+    return _core._linalg_cross(x1, x2, operator.index(axis))
+
+
+def matrix_power(x: ndarray, n: int, /) -> ndarray:
+    """``x`` (a square matrix or stack) to the integer power ``n`` by repeated squaring with
+    ``matmul``: ``n = 0`` gives the identity, a negative ``n`` a power of ``inv(x)``."""
+    return _core._linalg_matrix_power(x, operator.index(n))
 
 
 # ----- decompositions, solvers and norms --------------------------------------------------------
