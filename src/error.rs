@@ -142,12 +142,16 @@ pub enum Error {
         pivot: usize,
     },
     /// An iterative decomposition (SVD, symmetric eigensolver) did not converge.
-    #[error("{op}: matrix {index} of the batch did not converge (the input may hold NaN or infinite values); check the input for non-finite values")]
+    #[error("{op}: matrix {index} of the batch did not converge{}", no_convergence_cause(*finite))]
     NoConvergence {
         /// The operation.
         op: &'static str,
         /// The batch position (C order over the batch axes; 0 for a single matrix).
         index: usize,
+        /// Whether that matrix was finite: `Some(false)` when it holds NaN or infinity (the
+        /// usual cause), `Some(true)` when it did not converge although finite, `None` where
+        /// the input was not inspected (on a CUDA device, which would need a host read).
+        finite: Option<bool>,
     },
     /// An operation this device's backend does not provide yet.
     #[error("{op}: not yet available for arrays on {device}{hint}")]
@@ -355,6 +359,18 @@ pub enum Error {
         /// What was wrong.
         msg: String,
     },
+}
+
+/// [`Error::NoConvergence`]'s explanation: only claims non-finite input when it was seen.
+fn no_convergence_cause(finite: Option<bool>) -> &'static str {
+    match finite {
+        Some(false) => " because it holds NaN or infinite values; remove or replace the non-finite values",
+        Some(true) => {
+            " although it is finite (the iterative algorithm failed: please report this with the matrix); \
+             rescaling the input may help"
+        }
+        None => " (the device does not check the input: NaN or infinite values are the usual cause); check the input for non-finite values",
+    }
 }
 
 impl Error {

@@ -1,6 +1,6 @@
 //! Matrix products and the matrix views of the namespace and of `devarray.linalg`: thin
-//! wrappers over the core's `matmul`, `tensordot`, `vecdot`, `outer`, `einsum`, `diagonal` and
-//! `trace`.
+//! wrappers over the core's `matmul`, `tensordot`, `vecdot`, `outer`, `einsum`, `diagonal`,
+//! `trace`, and `linalg::matrix_power` and `linalg::cross`.
 
 use crate::args::{extract_axes, run_on};
 use crate::array::PyNdarray;
@@ -101,6 +101,30 @@ fn _trace(py: Python<'_>, x: PyRef<'_, PyNdarray>, offset: isize) -> PyResult<Py
     run_on(py, a.device(), a.numel(), || a.trace(offset)).py_err().map(PyNdarray::new)
 }
 
+/// `x` to the integer power `n` (the core's `linalg::matrix_power`).
+#[pyfunction]
+#[pyo3(signature = (x, n))]
+fn _linalg_matrix_power(py: Python<'_>, x: PyRef<'_, PyNdarray>, n: i64) -> PyResult<PyNdarray> {
+    let a = &x.inner;
+    let m = a.shape().last().copied().unwrap_or(1);
+    run_on(py, a.device(), a.numel().saturating_mul(m), || devarray::linalg::matrix_power(a, n))
+        .py_err()
+        .map(PyNdarray::new)
+}
+
+/// The cross product of 3-vectors along `axis` (the core's `linalg::cross`).
+#[pyfunction]
+#[pyo3(signature = (x1, x2, axis))]
+fn _linalg_cross(
+    py: Python<'_>,
+    x1: PyRef<'_, PyNdarray>,
+    x2: PyRef<'_, PyNdarray>,
+    axis: isize,
+) -> PyResult<PyNdarray> {
+    let (a, b) = (&x1.inner, &x2.inner);
+    run_on(py, a.device(), work(a, b), || devarray::linalg::cross(a, b, axis)).py_err().map(PyNdarray::new)
+}
+
 /// Adds the functions of this file to the module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     for f in [
@@ -111,6 +135,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(einsum, m)?,
         wrap_pyfunction!(diagonal, m)?,
         wrap_pyfunction!(_trace, m)?,
+        wrap_pyfunction!(_linalg_matrix_power, m)?,
+        wrap_pyfunction!(_linalg_cross, m)?,
     ] {
         m.add_function(f)?;
     }

@@ -98,20 +98,44 @@ fn _linalg_solve(py: Python<'_>, x1: PyRef<'_, PyNdarray>, x2: PyRef<'_, PyNdarr
     on(py, a, || linalg::solve(a, b)).map(PyNdarray::new)
 }
 
+/// `rtol` as the Python wrapper passes it: a devarray array (broadcast against the batch
+/// axes), a number, or None for the Array API default.
+#[derive(FromPyObject)]
+enum Rtol<'py> {
+    Array(PyRef<'py, PyNdarray>),
+    Number(f64),
+}
+
 /// The pseudo-inverse; `rtol=None` is the Array API default.
 #[pyfunction]
 #[pyo3(signature = (x, rtol))]
-fn _linalg_pinv(py: Python<'_>, x: PyRef<'_, PyNdarray>, rtol: Option<f64>) -> PyResult<PyNdarray> {
+fn _linalg_pinv(py: Python<'_>, x: PyRef<'_, PyNdarray>, rtol: Option<Rtol<'_>>) -> PyResult<PyNdarray> {
     let a = &x.inner;
-    on(py, a, || linalg::pinv(a, rtol)).map(PyNdarray::new)
+    match rtol {
+        Some(Rtol::Array(r)) => {
+            let r = &r.inner;
+            on(py, a, || linalg::pinv_rtol(a, r))
+        }
+        Some(Rtol::Number(r)) => on(py, a, || linalg::pinv(a, Some(r))),
+        None => on(py, a, || linalg::pinv(a, None)),
+    }
+    .map(PyNdarray::new)
 }
 
 /// The rank (int64); `rtol=None` is the Array API default.
 #[pyfunction]
 #[pyo3(signature = (x, rtol))]
-fn _linalg_matrix_rank(py: Python<'_>, x: PyRef<'_, PyNdarray>, rtol: Option<f64>) -> PyResult<PyNdarray> {
+fn _linalg_matrix_rank(py: Python<'_>, x: PyRef<'_, PyNdarray>, rtol: Option<Rtol<'_>>) -> PyResult<PyNdarray> {
     let a = &x.inner;
-    on(py, a, || linalg::matrix_rank(a, rtol)).map(PyNdarray::new)
+    match rtol {
+        Some(Rtol::Array(r)) => {
+            let r = &r.inner;
+            on(py, a, || linalg::matrix_rank_rtol(a, r))
+        }
+        Some(Rtol::Number(r)) => on(py, a, || linalg::matrix_rank(a, Some(r))),
+        None => on(py, a, || linalg::matrix_rank(a, None)),
+    }
+    .map(PyNdarray::new)
 }
 
 /// The vector norm over `axis` (None, an int or a tuple of ints) of order `ord`.

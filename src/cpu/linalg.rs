@@ -126,18 +126,30 @@ unsafe fn one<T: Real>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand]) 
             qr(a, complete, out(0), out(1));
             Ok(())
         }
-        Decomp::Svd { full } => {
-            svd(a, full, [out(0), out(1), out(2)]).ok_or(Error::NoConvergence { op: name, index: p })
-        }
-        Decomp::SvdVals => {
-            let s = a.singular_values().map_err(|_| Error::NoConvergence { op: name, index: p })?;
-            write_row(out(0), &s);
-            Ok(())
-        }
-        Decomp::Eigh => eigh(a, out(0), out(1)).ok_or(Error::NoConvergence { op: name, index: p }),
-        Decomp::EigvalsH => {
-            let w = a.self_adjoint_eigenvalues(Side::Lower).map_err(|_| Error::NoConvergence { op: name, index: p })?;
-            write_row(out(0), &w);
+        Decomp::Svd { .. } | Decomp::SvdVals | Decomp::Eigh | Decomp::EigvalsH => {
+            // Values scale linearly with the matrix and vectors not at all, so a matrix whose
+            // largest entry is outside the safe range is decomposed divided by a power of two
+            // (exact) and the values multiplied back, as LAPACK's drivers do: faer's float32
+            // SVD overflows (and reports no convergence) for entries near 1e19 otherwise.
+            let scale = range_scale((0..a.ncols()).flat_map(|j| (0..a.nrows()).map(move |i| a[(i, j)])));
+            let scaled = scale.map(|c| faer::Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[(i, j)] / c));
+            let a = scaled.as_ref().map_or(a, |m| m.as_ref());
+            let done = match op {
+                Decomp::Svd { full } => svd(a, full, [out(0), out(1), out(2)]),
+                Decomp::SvdVals => a.singular_values().ok().map(|s| write_row(out(0), &s)),
+                Decomp::Eigh => eigh(a, out(0), out(1)),
+                _ => a.self_adjoint_eigenvalues(Side::Lower).ok().map(|w| write_row(out(0), &w)),
+            };
+            if done.is_none() {
+                return Err(Error::NoConvergence { op: name, index: p, finite: Some(all_finite(a)) });
+            }
+            if let Some(c) = scale {
+                // The values are output 1 of the SVD, output 0 otherwise.
+                let mut values = out(usize::from(matches!(op, Decomp::Svd { .. })));
+                for j in 0..values.ncols() {
+                    values[(0, j)] *= c;
+                }
+            }
             Ok(())
         }
         Decomp::Inv => {
@@ -240,6 +252,45 @@ fn eigh<T: Real>(a: MatRef<'_, T>, w: MatMut<'_, T>, mut v: MatMut<'_, T>) -> Op
     Some(())
 }
 
+/// The power of two to divide a matrix by before an SVD or eigendecomposition, given its
+/// `entries`: `None` when the largest absolute entry `m` lies in LAPACK's safe range
+/// `[sqrt(min_positive) / eps, eps / sqrt(min_positive)]` (about `[9e-13, 1.1e12]` in float32),
+/// or is zero, NaN or infinite (where scaling cannot help). The divisor is `2^floor(log2 m)`,
+/// so the scaled largest entry lies in `[1, 2)` and the division is exact (entries far below
+/// `m` may round as subnormals, as in LAPACK). Shared with the emulator's cuSOLVER stand-in:
+/// LAPACK's drivers, which cuSOLVER follows, scale the same way.
+pub(crate) fn range_scale<T: num_traits::Float>(entries: impl IntoIterator<Item = T>) -> Option<T> {
+    let mut m = T::zero();
+    for v in entries {
+        let v = v.abs();
+        if v.is_nan() {
+            return None;
+        }
+        m = m.max(v);
+    }
+    let low = T::min_positive_value().sqrt() / T::epsilon();
+    if !m.is_finite() || m == T::zero() || (m >= low && m <= low.recip()) {
+        return None;
+    }
+    // 2^e as the product of two halves, each representable in f64 (and their product exact
+    // in T, subnormal or not); log2 may round across a power of two, so correct it after.
+    let e = m.log2().floor().to_i32()?;
+    let pow2 = |k: i32| T::from(2f64.powi(k / 2)).zip(T::from(2f64.powi(k - k / 2))).map(|(x, y)| x * y);
+    let mut c = pow2(e)?;
+    let two = T::one() + T::one();
+    if c > m {
+        c = c / two;
+    } else if c * two <= m {
+        c = c * two;
+    }
+    Some(c)
+}
+
+/// Whether every entry of `a` is finite.
+fn all_finite<T: Real>(a: MatRef<'_, T>) -> bool {
+    (0..a.nrows()).all(|i| (0..a.ncols()).all(|j| a[(i, j)].is_finite()))
+}
+
 /// `values` into a `1 × k` output.
 fn write_row<T: Real>(mut out: MatMut<'_, T>, values: &[T]) {
     for (j, &x) in values.iter().enumerate() {
@@ -252,7 +303,7 @@ fn write_row<T: Real>(mut out: MatMut<'_, T>, values: &[T]) {
 /// singular: its NaNs propagate to the result, as NumPy's do.
 fn nonsingular_lu<T: Real>(a: MatRef<'_, T>) -> Option<PartialPivLu<T>> {
     let lu = a.partial_piv_lu();
-    let finite_input = (0..a.nrows()).all(|i| (0..a.ncols()).all(|j| a[(i, j)].is_finite()));
+    let finite_input = all_finite(a);
     let u = lu.U();
     let singular = (0..u.nrows()).any(|i| {
         let d = u[(i, i)];

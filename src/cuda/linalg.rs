@@ -371,7 +371,7 @@ fn eigh(job: &Job, a: View<'_>, w: View<'_>, v: Option<View<'_>>) -> Result<()> 
         unsafe { job.run(call(p), scratch) }?;
     }
     if let Some((index, _)) = job.first_failure(&info, job.batch)? {
-        return Err(Error::NoConvergence { op: job.op.name(), index });
+        return Err(Error::NoConvergence { op: job.op.name(), index, finite: None });
     }
     if let Some(v) = v {
         let n = job.n as isize;
@@ -533,7 +533,7 @@ fn svd(job: &Job, a: View<'_>, s: View<'_>, vectors: Option<(View<'_>, View<'_>,
         unsafe { job.run(call(p), scratch) }?;
     }
     if let Some((index, _)) = job.first_failure(&info, b)? {
-        return Err(Error::NoConvergence { op: job.op.name(), index });
+        return Err(Error::NoConvergence { op: job.op.name(), index, finite: None });
     }
     // Tall: gesvd's column-major U (m × p) and Vᵀ (n × n) transposed into the outputs.
     if let (Some((u, vh, _)), Some((tmp_u, tmp_vt))) = (vectors, &plan.temporaries) {

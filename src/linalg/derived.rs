@@ -2,7 +2,8 @@
 
 use super::{svd, svdvals, Decomp, Stack};
 use crate::dtype::DType;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::layout::broadcast_shapes;
 use crate::Array;
 
 /// The determinant of a square matrix or of each matrix of a stack (from the LU
@@ -53,16 +54,56 @@ fn eps(d: DType) -> f64 {
     }
 }
 
-/// The relative cutoff: `rtol` as given, else the Array API default `max(m, n) * eps`.
-fn cutoff(x: &Array, rtol: Option<f64>) -> f64 {
-    let nd = x.ndim();
-    let (m, n) = (x.shape()[nd - 2], x.shape()[nd - 1]);
-    rtol.unwrap_or(m.max(n) as f64 * eps(x.dtype()))
+/// [`pinv`]'s and [`matrix_rank`]'s relative tolerance: a number for every matrix, the Array
+/// API default, or an array broadcast against the batch axes (`shape(x)[:-2]`).
+#[derive(Clone, Copy)]
+enum Rtol<'a> {
+    Default,
+    Scalar(f64),
+    Array(&'a Array),
+}
+
+impl<'a> From<Option<f64>> for Rtol<'a> {
+    fn from(r: Option<f64>) -> Self {
+        r.map_or(Rtol::Default, Rtol::Scalar)
+    }
+}
+
+/// The cutoff below which singular values `s` (shape `(…, k)`, `k > 0`) count as zero:
+/// `rtol * max(s)` per matrix, kept as a trailing length-1 axis so it compares with `s`. An
+/// array `rtol` gets a trailing axis first, so it broadcasts against the batch axes (NumPy's
+/// `rtol[..., newaxis]`).
+fn limit(x: &Array, s: &Array, rtol: Rtol<'_>) -> Result<Array> {
+    let largest = s.max(Some(&[-1]), true)?;
+    match rtol {
+        Rtol::Default => {
+            let nd = x.ndim();
+            let (m, n) = (x.shape()[nd - 2], x.shape()[nd - 1]);
+            largest.multiply(m.max(n) as f64 * eps(x.dtype()))
+        }
+        Rtol::Scalar(r) => largest.multiply(r),
+        // Checked by `check_rtol` to broadcast with the batch axes.
+        Rtol::Array(r) => largest.multiply(&r.cast_to(s.dtype())?.expand_dims(-1)?),
+    }
+}
+
+/// Checks an array `rtol` against `x` (same device, a shape that broadcasts with the batch
+/// axes) and returns the broadcast batch shape.
+fn check_rtol(op: &'static str, x: &Array, rtol: &Array) -> Result<Vec<usize>> {
+    x.check_same_device(op, rtol)?;
+    let batch = &x.shape()[..x.ndim() - 2];
+    broadcast_shapes(batch, rtol.shape()).map_err(|_| Error::ShapeMismatch {
+        op,
+        lhs: x.shape().to_vec(),
+        rhs: rtol.shape().to_vec(),
+        hint: "; rtol must broadcast against the batch axes of x (all but its last two)".into(),
+    })
 }
 
 /// The Moore–Penrose pseudo-inverse `(…, n, m)` of a matrix or stack `(…, m, n)`, from the
 /// SVD: singular values at most `rtol * largest` are treated as zero. `rtol` defaults to
-/// `max(m, n) * eps` of the computing dtype (the Array API default).
+/// `max(m, n) * eps` of the computing dtype (the Array API default); [`pinv_rtol`] takes one
+/// per matrix as an array.
 ///
 /// **For NumPy users:** `np.linalg.pinv`'s default cutoff is `rcond=1e-15` for every dtype;
 /// its `rtol` keyword (NumPy ≥ 2.0) matches this one.
@@ -75,19 +116,44 @@ fn cutoff(x: &Array, rtol: Option<f64>) -> f64 {
 /// # Ok::<(), devarray::Error>(())
 /// ```
 pub fn pinv(x: &Array, rtol: Option<f64>) -> Result<Array> {
-    super::check_ndim("pinv", x)?;
-    let tol = cutoff(x, rtol);
+    pinv_with("pinv", x, rtol.into())
+}
+
+/// [`pinv`] with `rtol` an array (a float dtype, on `x`'s device) that broadcasts against the
+/// batch axes `shape(x)[:-2]`: one relative cutoff per matrix, as the Array API allows. The
+/// result's batch axes are the broadcast of both.
+///
+/// **Errors:** [`Error::ShapeMismatch`] naming both shapes when `rtol` does not broadcast,
+/// [`Error::DeviceMismatch`].
+///
+/// ```
+/// use devarray::{linalg, Array, Device};
+/// // Two matrices diag(1, 0.01): a cutoff of 0.1 drops the small singular value, 0.001 keeps it.
+/// let a = Array::from_slice(&[1.0f64, 0.0, 0.0, 0.01, 1.0, 0.0, 0.0, 0.01], &[2, 2, 2], &Device::Cpu)?;
+/// let rtol = Array::from_slice(&[0.1f64, 0.001], &[2], &Device::Cpu)?;
+/// let p = linalg::pinv_rtol(&a, &rtol)?.to_vec::<f64>()?;
+/// assert!((p[3] - 0.0).abs() < 1e-12 && (p[7] - 100.0).abs() < 1e-9);
+/// # Ok::<(), devarray::Error>(())
+/// ```
+pub fn pinv_rtol(x: &Array, rtol: &Array) -> Result<Array> {
+    pinv_with("pinv", x, Rtol::Array(rtol))
+}
+
+fn pinv_with(op: &'static str, x: &Array, rtol: Rtol<'_>) -> Result<Array> {
+    super::check_ndim(op, x)?;
+    let batch = match rtol {
+        Rtol::Array(r) => check_rtol(op, x, r)?,
+        _ => x.shape()[..x.ndim() - 2].to_vec(),
+    };
     let (u, s, vh) = svd(x, false)?;
     if s.shape()[s.ndim() - 1] == 0 {
         // An empty matrix: its pseudo-inverse is the empty (n, m) matrix, of zeros.
-        let mut shape = x.shape().to_vec();
-        let nd = shape.len();
-        shape.swap(nd - 2, nd - 1);
+        let nd = x.ndim();
+        let shape = [batch.as_slice(), &[x.shape()[nd - 1], x.shape()[nd - 2]]].concat();
         return Array::zeros(&shape, s.dtype(), &s.device());
     }
     // 1 / s where s > tol * max(s), else 0; then V @ diag(1/s) @ Uᵀ.
-    let limit = s.max(Some(&[-1]), true)?.multiply(tol)?;
-    let keep = s.greater(&limit)?;
+    let keep = s.greater(&limit(x, &s, rtol)?)?;
     let safe = Array::where_(&keep, &s, 1.0)?;
     let s_inv = Array::where_(&keep, &safe.reciprocal_()?, 0.0)?;
     let v_scaled = vh.swapaxes(-2, -1)?.multiply(&s_inv.expand_dims(-2)?)?;
@@ -95,7 +161,8 @@ pub fn pinv(x: &Array, rtol: Option<f64>) -> Result<Array> {
 }
 
 /// The rank of a matrix or of each matrix of a stack: the number of singular values above
-/// `rtol * largest`; `rtol` defaults to `max(m, n) * eps`. Returns int64, shape `(…)`.
+/// `rtol * largest`; `rtol` defaults to `max(m, n) * eps` ([`matrix_rank_rtol`] takes one per
+/// matrix as an array). Returns int64, shape `(…)`.
 ///
 /// **For NumPy users:** NumPy's `tol` (an absolute cutoff) and `hermitian` are not offered;
 /// `rtol` is NumPy ≥ 2.0's keyword.
@@ -107,15 +174,39 @@ pub fn pinv(x: &Array, rtol: Option<f64>) -> Result<Array> {
 /// # Ok::<(), devarray::Error>(())
 /// ```
 pub fn matrix_rank(x: &Array, rtol: Option<f64>) -> Result<Array> {
-    super::check_ndim("matrix_rank", x)?;
-    let tol = cutoff(x, rtol);
+    rank_with("matrix_rank", x, rtol.into())
+}
+
+/// [`matrix_rank`] with `rtol` an array (a float dtype, on `x`'s device) that broadcasts
+/// against the batch axes `shape(x)[:-2]`, as the Array API allows; the result has the
+/// broadcast shape.
+///
+/// **Errors:** [`Error::ShapeMismatch`] naming both shapes when `rtol` does not broadcast,
+/// [`Error::DeviceMismatch`].
+///
+/// ```
+/// use devarray::{linalg, Array, Device};
+/// let a = Array::from_slice(&[1.0f64, 0.0, 0.0, 0.01], &[2, 2], &Device::Cpu)?;
+/// let rtol = Array::from_slice(&[0.1f64, 0.001], &[2], &Device::Cpu)?; // two cutoffs, one matrix
+/// assert_eq!(linalg::matrix_rank_rtol(&a, &rtol)?.to_vec::<i64>()?, vec![1, 2]);
+/// # Ok::<(), devarray::Error>(())
+/// ```
+pub fn matrix_rank_rtol(x: &Array, rtol: &Array) -> Result<Array> {
+    rank_with("matrix_rank", x, Rtol::Array(rtol))
+}
+
+fn rank_with(op: &'static str, x: &Array, rtol: Rtol<'_>) -> Result<Array> {
+    super::check_ndim(op, x)?;
+    let batch = match rtol {
+        Rtol::Array(r) => check_rtol(op, x, r)?,
+        _ => x.shape()[..x.ndim() - 2].to_vec(),
+    };
     let s = svdvals(x)?;
     if s.shape()[s.ndim() - 1] == 0 {
         // No singular values (an empty matrix): rank 0, and no maximum to take.
-        return Array::zeros(&s.shape()[..s.ndim() - 1], DType::I64, &s.device());
+        return Array::zeros(&batch, DType::I64, &s.device());
     }
-    let limit = s.max(Some(&[-1]), true)?.multiply(tol)?;
-    s.greater(&limit)?.sum(Some(&[-1]), false)
+    s.greater(&limit(x, &s, rtol)?)?.sum(Some(&[-1]), false)
 }
 
 impl Array {

@@ -21,9 +21,16 @@
 //! [`vector_norm`] and [`matrix_norm`] are composed of elementwise ops, reductions and (for
 //! `ord` ∈ {nuc, ±2}) [`svdvals`], so they run on every device.
 //!
+//! **Range.** The SVD and the symmetric eigensolver first divide a matrix whose largest
+//! absolute entry is outside LAPACK's safe range (about `[9e-13, 1.1e12]` in float32) by a
+//! power of two, and multiply the singular values or eigenvalues back, as LAPACK's drivers do
+//! (cuSOLVER's `gesvd`/`syevd` follow LAPACK; the CPU backend and the emulator's stand-ins do
+//! it themselves): float32 matrices with entries near `1e19` or `1e-30` decompose like NumPy's.
+//!
 //! **Errors.** [`Error::InvalidArgument`] for fewer than 2 dimensions, [`Error::NotSquare`],
 //! [`Error::SingularMatrix`] (`inv`, `solve`), [`Error::NotPositiveDefinite`] (`cholesky`),
-//! [`Error::NoConvergence`] (SVD and eigensolver on non-finite input),
+//! [`Error::NoConvergence`] (SVD and eigensolver on non-finite input; the CPU says whether
+//! the matrix was finite),
 //! [`Error::ShapeMismatch`] naming both shapes (`solve`), [`Error::DeviceMismatch`].
 //!
 //! ```
@@ -38,9 +45,11 @@
 
 mod derived;
 mod norms;
+mod products;
 
-pub use derived::{det, matrix_rank, pinv, slogdet};
+pub use derived::{det, matrix_rank, matrix_rank_rtol, pinv, pinv_rtol, slogdet};
 pub use norms::{matrix_norm, vector_norm, MatrixNorm};
+pub use products::{cross, matrix_power};
 
 use crate::dtype::DType;
 use crate::error::{Error, Result};

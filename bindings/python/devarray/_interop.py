@@ -805,6 +805,27 @@ def _linalg_matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     return _linalg_namespace().matrix_rank(A, rtol=rtol)
 
 
+@implements(getattr(np.linalg, "matrix_power", None))
+def _linalg_matrix_power(a, n):
+    return _linalg_namespace().matrix_power(a, n)
+
+
+@implements(getattr(np.linalg, "cross", None))
+def _linalg_cross(x1, x2, /, *, axis=-1):
+    if not (isinstance(x1, ndarray) and isinstance(x2, ndarray)):
+        return NotImplemented
+    return _linalg_namespace().cross(x1, x2, axis=axis)
+
+
+@implements(np.cross)
+def _cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    if not (isinstance(a, ndarray) and isinstance(b, ndarray)) or not axisa == axisb == axisc:
+        return NotImplemented  # different axes per operand are NumPy-only
+    return _linalg_namespace().cross(a, b, axis=axisa)
+
+
 @implements(getattr(np.linalg, "vector_norm", None))
 def _linalg_vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     return _linalg_namespace().vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)

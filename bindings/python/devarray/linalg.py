@@ -1,7 +1,7 @@
 """``devarray.linalg``: the Array API's linear algebra extension.
 
-Products and matrix views: ``matmul``, ``tensordot``, ``vecdot``, ``outer``,
-``matrix_transpose``, ``diagonal``, ``trace`` (every device).
+Products and matrix views: ``matmul``, ``tensordot``, ``vecdot``, ``outer``, ``cross``,
+``matrix_power``, ``matrix_transpose``, ``diagonal``, ``trace`` (every device).
 
 Decompositions and solvers: ``cholesky``, ``qr``, ``svd``, ``svdvals``, ``eigh``, ``eigvalsh``,
 ``inv``, ``solve``, ``det``, ``slogdet``, ``pinv``, ``matrix_rank``. They are computed on the
@@ -22,16 +22,18 @@ for fewer than 2 dimensions and for shapes that do not fit (``solve``).
 Differences from NumPy: singular and eigenvectors are unique only up to sign, so ``U``, ``Vh``
 and ``eigenvectors`` may differ from NumPy's by column signs (reconstructions agree);
 ``qr``'s ``'r'``/``'raw'`` modes, ``eigh``'s ``UPLO`` and ``matrix_rank``'s absolute ``tol`` are
-not offered; ``rtol`` is a Python float (or None), not an array.
+not offered.
 """
 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from . import _devarray as _core
+from ._array_api import asarray as _asarray
 from ._array_api import matrix_transpose
 from ._devarray import DType, ndarray
 
@@ -41,6 +43,7 @@ __all__ = [
     "SVDResult",
     "SlogdetResult",
     "cholesky",
+    "cross",
     "det",
     "diagonal",
     "eigh",
@@ -48,6 +51,7 @@ __all__ = [
     "inv",
     "matmul",
     "matrix_norm",
+    "matrix_power",
     "matrix_rank",
     "matrix_transpose",
     "outer",
@@ -91,6 +95,20 @@ def trace(x: ndarray, /, *, offset: int = 0, dtype: DType | Any | None = None) -
     if dtype is None:
         return _core._trace(x, offset=offset)
     return _core.sum(diagonal(x, offset=offset), axis=-1, dtype=dtype)
+
+
+def cross(x1: ndarray, x2: ndarray, /, *, axis: int = -1) -> ndarray:
+    """The cross product of 3-element vectors along ``axis``; the other axes broadcast. Integer
+    dtypes stay integer (wrapping like NumPy). A negative ``axis`` counts from the end of each
+    array. Raises ``ValueError`` when ``axis`` does not have length 3 or the shapes do not
+    broadcast."""
+    return _core._linalg_cross(x1, x2, operator.index(axis))
+
+
+def matrix_power(x: ndarray, n: int, /) -> ndarray:
+    """``x`` (a square matrix or stack) to the integer power ``n`` by repeated squaring with
+    ``matmul``: ``n = 0`` gives the identity, a negative ``n`` a power of ``inv(x)``."""
+    return _core._linalg_matrix_power(x, operator.index(n))
 
 
 # ----- decompositions, solvers and norms --------------------------------------------------------
@@ -183,20 +201,27 @@ def slogdet(x: ndarray, /) -> SlogdetResult:
     return SlogdetResult(*_core._linalg_slogdet(x))
 
 
-def _rtol(rtol: float | ndarray | None) -> float | None:
-    return None if rtol is None else float(rtol)
+def _rtol(x: ndarray, rtol: float | ndarray | None) -> float | ndarray | None:
+    """``rtol`` for the core: None, a Python float, or a devarray array on ``x``'s device (an
+    array broadcasts against ``x``'s batch axes ``x.shape[:-2]``)."""
+    if rtol is None or isinstance(rtol, ndarray):
+        return rtol
+    if isinstance(rtol, (int, float)) and not isinstance(rtol, bool):
+        return float(rtol)
+    return _asarray(rtol, device=x.device)
 
 
 def pinv(x: ndarray, /, *, rtol: float | ndarray | None = None) -> ndarray:
     """The pseudo-inverse, from the SVD: singular values at most ``rtol * largest`` count as
-    zero; ``rtol`` defaults to ``max(m, n) * eps`` (the Array API default; NumPy's is 1e-15)."""
-    return _core._linalg_pinv(x, _rtol(rtol))
+    zero; ``rtol`` defaults to ``max(m, n) * eps`` (the Array API default; NumPy's is 1e-15). An
+    array ``rtol`` broadcasts against the batch axes ``x.shape[:-2]`` (one cutoff per matrix)."""
+    return _core._linalg_pinv(x, _rtol(x, rtol))
 
 
 def matrix_rank(x: ndarray, /, *, rtol: float | ndarray | None = None) -> ndarray:
     """The number of singular values above ``rtol * largest`` (int64); ``rtol`` defaults to
-    ``max(m, n) * eps``."""
-    return _core._linalg_matrix_rank(x, _rtol(rtol))
+    ``max(m, n) * eps``; an array ``rtol`` broadcasts against the batch axes ``x.shape[:-2]``."""
+    return _core._linalg_matrix_rank(x, _rtol(x, rtol))
 
 
 def vector_norm(

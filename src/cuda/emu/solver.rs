@@ -18,6 +18,7 @@
 //!   and `org2r`, with `dlarfg`'s reflector convention: `beta = -sign(alpha) ‖x‖`); the
 //!   symmetric eigendecomposition and the SVD are faer's.
 
+use crate::cpu::linalg::range_scale;
 use crate::cuda::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, SolverType, SvdJob};
 use faer::{MatRef, Side};
 use num_traits::Float;
@@ -473,11 +474,16 @@ unsafe fn syevd<T: Real>(m: &mut Host<T>, uplo: Fill, w: u64) -> i32 {
             }
         }
     }
-    let a = MatRef::from_column_major_slice(&m.data, n, n);
+    // LAPACK's `syevd` scales a matrix outside the safe range (the lower triangle, the one
+    // read, decides), and so does this stand-in, with the CPU backend's rule.
+    let scale = range_scale((0..n).flat_map(|j| (j..n).map(move |i| (i, j))).map(|(i, j)| m.at(i, j)));
+    let scaled: Option<Vec<T>> = scale.map(|c| m.data.iter().map(|&x| x / c).collect());
+    let a = MatRef::from_column_major_slice(scaled.as_deref().unwrap_or(&m.data), n, n);
     let Ok(f) = a.self_adjoint_eigen(Side::Lower) else {
         return 1;
     };
     for (k, &x) in f.S().column_vector().iter().enumerate() {
+        let x = scale.map_or(x, |c| x * c);
         // SAFETY: the caller's contract.
         unsafe { std::ptr::write_unaligned((w as usize as *mut T).add(k), x) };
     }
@@ -561,12 +567,16 @@ fn orgqr<T: Real>(m: &mut Host<T>, n: usize, taus: &[T]) {
 /// accesses.
 unsafe fn gesvd<T: Real>(a: &Host<T>, n: usize, u: (SvdJob, u64, i32), vt: (SvdJob, u64, i32), s: u64) -> i32 {
     let rows = a.rows;
-    let mat = MatRef::from_column_major_slice(&a.data, rows, n);
+    // LAPACK's `gesvd` scales a matrix outside the safe range; so does this stand-in.
+    let scale = range_scale(a.data.iter().copied());
+    let scaled: Option<Vec<T>> = scale.map(|c| a.data.iter().map(|&x| x / c).collect());
+    let mat = MatRef::from_column_major_slice(scaled.as_deref().unwrap_or(&a.data), rows, n);
     let f = if u.0 == SvdJob::All { mat.svd() } else { mat.thin_svd() };
     let Ok(f) = f else {
         return 1;
     };
     for (k, &x) in f.S().column_vector().iter().enumerate() {
+        let x = scale.map_or(x, |c| x * c);
         // SAFETY: the caller's contract.
         unsafe { std::ptr::write_unaligned((s as usize as *mut T).add(k), x) };
     }
