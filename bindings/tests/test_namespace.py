@@ -424,3 +424,18 @@ def test_take_along_axis_put_and_split_match_numpy(device):
         assert_matches(g, w)
     with pytest.raises(ValueError):
         dv.array_split(z, 0)
+
+
+def test_conj_and_real_of_real_dtypes_are_copies(device):
+    host = np.array([1.5, -0.0, np.nan, -np.inf], dtype=np.float32)
+    x = dv.asarray(host, device=device)
+    for f in (dv.conj, dv.real):
+        y = f(x)
+        assert y.dtype == dv.float32
+        np.testing.assert_array_equal(y.get(), getattr(np, f.__name__)(host))
+        assert np.signbit(y.get()[1])
+        y[0] = 7.0  # a copy: x is unchanged
+        assert x.get()[0] == 1.5
+    assert dv.real(dv.asarray([3, 4], dtype=dv.int16, device=device)).get().tolist() == [3, 4]
+    with pytest.raises(TypeError, match="bool"):
+        dv.conj(dv.asarray([True], device=device))

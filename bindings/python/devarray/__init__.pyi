@@ -14,6 +14,8 @@ from . import linalg as linalg
 from . import random as random
 
 __all__ = [
+    "conj",
+    "real",
     "bincount",
     "histogram",
     "nanargmax",
@@ -632,6 +634,8 @@ def sort(x: ndarray, /, *, axis: int = -1, descending: builtins.bool = False, st
 def argsort(
     x: ndarray, /, *, axis: int = -1, descending: builtins.bool = False, stable: builtins.bool = True
 ) -> ndarray: ...
+def conj(x: ndarray, /) -> ndarray: ...
+def real(x: ndarray, /) -> ndarray: ...
 def searchsorted(
     x1: ndarray, x2: Any, /, *, side: Literal["left", "right"] = "left", sorter: ndarray | None = None
 ) -> ndarray: ...

@@ -434,6 +434,37 @@ def put(a: ndarray, ind: Any, v: Any, /) -> None:
     _core._put(a, ind, v)
 
 
+def _real_numeric_copy(name: str, x: ndarray) -> ndarray:
+    if not isinstance(x, ndarray):
+        raise TypeError(f"{name}: expected a devarray.ndarray, got {type(x).__name__}")
+    if x.dtype == _core.bool:
+        raise TypeError(f"{name}: needs a numeric dtype, got bool")
+    return asarray(x, copy=True)
+
+
+def conj(x: ndarray, /) -> ndarray:
+    """The complex conjugate of each element. devarray has no complex dtypes yet (issue #14), and
+    the conjugate of a real number is itself: a copy of ``x`` (numeric dtypes, as the Array API
+    2024.12 allows).
+
+    >>> import devarray as dv
+    >>> dv.conj(dv.asarray([1.5, -2.0])).get().tolist()
+    [1.5, -2.0]
+    """
+    return _real_numeric_copy("conj", x)
+
+
+def real(x: ndarray, /) -> ndarray:
+    """The real part of each element: for the real dtypes devarray has today, a copy of ``x``
+    (numeric dtypes, as the Array API 2024.12 allows).
+
+    >>> import devarray as dv
+    >>> dv.real(dv.asarray([3, 4])).get().tolist()
+    [3, 4]
+    """
+    return _real_numeric_copy("real", x)
+
+
 def searchsorted(x1: ndarray, x2: Any, /, *, side: str = "left", sorter: ndarray | None = None) -> ndarray:
     """Indices (int64) where inserting the elements of ``x2`` into the sorted 1-D ``x1`` keeps
     it sorted (Array API / NumPy ``searchsorted``): ``side="left"`` before equal elements,
