@@ -9,7 +9,8 @@ Cases: `sort` and `argsort` of float32 and int64 at 2^20 and 2^24 uniformly rand
 (devarray's sorts are always stable; NumPy runs its default `np.sort`, an unstable
 introsort/SIMD sort, and `np.argsort(kind="stable")`, since devarray's argsort guarantees
 stability), `sort` of 256 rows of 4096 float32 (the batched path), and `unique_values` of 2^20
-int64 drawn from 1000 values (NumPy: `np.unique`). Columns: devarray ms, NumPy ms, ratio =
+int64 drawn from 1000 values (NumPy: `np.unique`), `bincount` of those values, and a 100-bin
+`histogram` of 2^20 float64 over a given range. Columns: devarray ms, NumPy ms, ratio =
 NumPy time / devarray time (>= 1: devarray is faster), devarray keys/s. devarray uses rayon's
 pool (all cores); NumPy's sorts are single-threaded. Timing is `python_ops.py`'s: two warm-up
 calls, repeats of >= 20 ms, median.
@@ -73,6 +74,15 @@ def cases(short: bool) -> list[Case]:
     xu = dv.asarray(u)
     out.append((f"unique_values int64 2^{n.bit_length() - 1} (1000 distinct)", lambda: dv.unique_values(xu),
                 lambda: np.unique(u), lambda r: np.testing.assert_array_equal(r.get(), np.unique(u)), n))
+    c = u - u.min()
+    xc = dv.asarray(c)
+    out.append((f"bincount int64 2^{n.bit_length() - 1} (1000 distinct)", lambda: dv.bincount(xc),
+                lambda: np.bincount(c), lambda r: np.testing.assert_array_equal(r.get(), np.bincount(c)), n))
+    f = data(np.float64, (n,), 5)
+    xf = dv.asarray(f)
+    out.append((f"histogram float64 2^{n.bit_length() - 1} (100 bins, range)", lambda: dv.histogram(xf, 100, (-1, 1))[0],
+                lambda: np.histogram(f, 100, (-1, 1))[0],
+                lambda r: np.testing.assert_array_equal(r.get(), np.histogram(f, 100, (-1, 1))[0]), n))
     return out
 
 
