@@ -16,7 +16,6 @@ machine (rayon's pool for devarray/faer, OpenBLAS's threads for NumPy). Timing i
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -103,12 +102,10 @@ def solver_cases(short: bool) -> list[tuple[str, Callable[[], Any], Callable[[],
 def run_solvers(settings: po.Settings, checker: po.Checker) -> list[str]:
     rows = []
     for label, dv_fn, np_fn, check in solver_cases(settings.short):
-        result = dv_fn()
-        checker.run(f"linalg {label}", lambda: check(result))
-        if settings.short:
+        times = po.check_and_time(f"linalg {label}", dv_fn, np_fn, check, settings, checker)
+        if times is None:
             continue
-        dv_ns = po.time_ns(dv_fn, None, settings)
-        np_ns = po.time_ns(np_fn, None, settings)
+        dv_ns, np_ns = times
         rows.append([label, f"{dv_ns / 1e6:.2f}", f"{np_ns / 1e6:.2f}", po.fmt_ratio(np_ns, dv_ns)])
     if settings.short:
         return ["", "### Solvers", "", "short mode: results checked, not timed"]
@@ -119,12 +116,11 @@ def run(settings: po.Settings, checker: po.Checker) -> list[str]:
     rows = []
     for case in cases(settings.short):
         dv_fn, np_fn, hosts = calls(case)
-        result = dv_fn().get()
-        checker.run(f"linalg {case[0]}", lambda: check(case, result, hosts))
-        if settings.short:
+        checked = lambda r, case=case, hosts=hosts: check(case, r.get(), hosts)  # noqa: E731
+        times = po.check_and_time(f"linalg {case[0]}", dv_fn, np_fn, checked, settings, checker)
+        if times is None:
             continue
-        dv_ns = po.time_ns(dv_fn, None, settings)
-        np_ns = po.time_ns(np_fn, None, settings)
+        dv_ns, np_ns = times
         gflops = case[3] / dv_ns
         rows.append([case[0], f"{dv_ns / 1e6:.2f}", f"{np_ns / 1e6:.2f}", po.fmt_ratio(np_ns, dv_ns), f"{gflops:.1f}"])
     if settings.short:
@@ -134,15 +130,10 @@ def run(settings: po.Settings, checker: po.Checker) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--short", action="store_true", help="small sizes, one repeat, results checked")
-    parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
-    args = parser.parse_args(argv)
-    settings = po.SHORT if args.short else po.FULL
-    checker = po.Checker(enabled=settings.short)
+    settings, checker, markdown = po.bench_cli(argv, __doc__)
     lines = po.header(settings)[:8] + run(settings, checker) + run_solvers(settings, checker)
     print("\n".join(lines))
-    return po.finish(lines, args.markdown, checker)
+    return po.finish(lines, markdown, checker)
 
 
 if __name__ == "__main__":

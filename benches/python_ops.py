@@ -172,6 +172,30 @@ def time_ns(fn: Fn, sync: Sync, settings: Settings) -> float:
     return statistics.median(samples)
 
 
+def check_and_time(
+    label: str, dv_fn: Fn, np_fn: Fn, check: Callable[[Any], None], settings: Settings, checker: Checker,
+    sync: Sync = None,
+) -> tuple[float, float] | None:
+    """Checks devarray's result with `check` (short mode); in full mode, returns the median
+    nanoseconds per call of `dv_fn` and of `np_fn` (the NumPy baseline, in the same run)."""
+    result = dv_fn()
+    checker.run(label, lambda: check(result))
+    if settings.short:
+        return None
+    return time_ns(dv_fn, sync, settings), time_ns(np_fn, None, settings)
+
+
+def bench_cli(argv: Sequence[str] | None, doc: str | None) -> tuple[Settings, Checker, str | None]:
+    """The command line every Python bench shares: `--short` (small sizes, one repeat, results
+    checked) and `--markdown FILE`. Returns the settings, the checker and the markdown path."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--short", action="store_true", help="small sizes, one repeat, results checked")
+    parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
+    args = parser.parse_args(argv)
+    settings = SHORT if args.short else FULL
+    return settings, Checker(enabled=settings.short), args.markdown
+
+
 # ----- the ops --------------------------------------------------------------------------------
 
 

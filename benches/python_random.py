@@ -18,7 +18,6 @@ mode checks the samples' mean and variance, not values.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
@@ -54,12 +53,11 @@ def run_device(device: Any, n: int, settings: po.Settings, checker: po.Checker) 
     ]
     for name, dv_fn, np_fn, mean, var in cases:
         label = f"{name} float32 {po.size_label(n)} on {device}"
-        sample = dv_fn().get()
-        checker.run(label, lambda: check_moments(label, sample, mean, var))
-        if settings.short:
+        moments = lambda r, label=label, mean=mean, var=var: check_moments(label, r.get(), mean, var)  # noqa: E731
+        times = po.check_and_time(label, dv_fn, np_fn, moments, settings, checker, sync)
+        if times is None:
             continue
-        dv_ns = po.time_ns(dv_fn, sync, settings)
-        np_ns = po.time_ns(np_fn, None, settings)
+        dv_ns, np_ns = times
         gbs = n * 4 / dv_ns
         ceiling = f"{2 * n * 4 / copy_ns:.1f}" if copy_ns else "-"
         rows.append([label, f"{dv_ns / 1e6:.2f}", f"{np_ns / 1e6:.2f}", po.fmt_ratio(np_ns, dv_ns), f"{gbs:.1f}", ceiling])
@@ -67,12 +65,7 @@ def run_device(device: Any, n: int, settings: po.Settings, checker: po.Checker) 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--short", action="store_true", help="small sizes, one repeat, results checked")
-    parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
-    args = parser.parse_args(argv)
-    settings = po.SHORT if args.short else po.FULL
-    checker = po.Checker(enabled=settings.short)
+    settings, checker, markdown = po.bench_cli(argv, __doc__)
     n = 100_003 if settings.short else 2**24
     rows = []
     for device in dv.devices():
@@ -84,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         headers = ["case", "devarray ms", "NumPy ms", "ratio", "devarray GB/s written", "copy GB/s (read + write)"]
         lines += po.table(headers, rows)
     print("\n".join(lines))
-    return po.finish(lines, args.markdown, checker)
+    return po.finish(lines, markdown, checker)
 
 
 if __name__ == "__main__":

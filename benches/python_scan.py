@@ -15,7 +15,6 @@ warm-up calls, repeats of >= 20 ms, median.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -65,12 +64,10 @@ def cases(short: bool) -> list[Case]:
 def run(settings: po.Settings, checker: po.Checker) -> list[str]:
     rows = []
     for label, dv_fn, np_fn, check in cases(settings.short):
-        result = dv_fn()
-        checker.run(f"scan {label}", lambda: check(result))
-        if settings.short:
+        times = po.check_and_time(f"scan {label}", dv_fn, np_fn, check, settings, checker)
+        if times is None:
             continue
-        dv_ns = po.time_ns(dv_fn, None, settings)
-        np_ns = po.time_ns(np_fn, None, settings)
+        dv_ns, np_ns = times
         rows.append([label, f"{dv_ns / 1e6:.3f}", f"{np_ns / 1e6:.3f}", po.fmt_ratio(np_ns, dv_ns)])
     if settings.short:
         return ["### Scans and nonzero", "", f"short mode: {len(cases(True))} results checked, not timed"]
@@ -78,15 +75,10 @@ def run(settings: po.Settings, checker: po.Checker) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--short", action="store_true", help="small sizes, one repeat, results checked")
-    parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
-    args = parser.parse_args(argv)
-    settings = po.SHORT if args.short else po.FULL
-    checker = po.Checker(enabled=settings.short)
+    settings, checker, markdown = po.bench_cli(argv, __doc__)
     lines = po.header(settings)[:8] + run(settings, checker)
     print("\n".join(lines))
-    return po.finish(lines, args.markdown, checker)
+    return po.finish(lines, markdown, checker)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ calls, repeats of >= 20 ms, median.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -90,12 +89,10 @@ def run(settings: po.Settings, checker: po.Checker) -> list[str]:
     rows = []
     all_cases = cases(settings.short)
     for label, dv_fn, np_fn, check, keys in all_cases:
-        result = dv_fn()
-        checker.run(f"sort {label}", lambda: check(result))
-        if settings.short:
+        times = po.check_and_time(f"sort {label}", dv_fn, np_fn, check, settings, checker)
+        if times is None:
             continue
-        dv_ns = po.time_ns(dv_fn, None, settings)
-        np_ns = po.time_ns(np_fn, None, settings)
+        dv_ns, np_ns = times
         rate = keys / dv_ns * 1e3  # millions of keys per second
         rows.append([label, f"{dv_ns / 1e6:.2f}", f"{np_ns / 1e6:.2f}", po.fmt_ratio(np_ns, dv_ns), f"{rate:.0f}"])
     if settings.short:
@@ -105,15 +102,10 @@ def run(settings: po.Settings, checker: po.Checker) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--short", action="store_true", help="small sizes, one repeat, results checked")
-    parser.add_argument("--markdown", metavar="FILE", help="also write the table to FILE")
-    args = parser.parse_args(argv)
-    settings = po.SHORT if args.short else po.FULL
-    checker = po.Checker(enabled=settings.short)
+    settings, checker, markdown = po.bench_cli(argv, __doc__)
     lines = po.header(settings)[:8] + run(settings, checker)
     print("\n".join(lines))
-    return po.finish(lines, args.markdown, checker)
+    return po.finish(lines, markdown, checker)
 
 
 if __name__ == "__main__":
