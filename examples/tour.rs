@@ -1,9 +1,19 @@
 //! A tour of devarray on the default device: `cargo run --release --example tour`.
 //!
-//! Creates arrays on the device, takes views, runs a computation there, and copies results
-//! to the host only through explicit calls.
+//! Each step prints the line of code it runs (`>>>`), then what it made. Arrays live on the
+//! device; values reach the host only through explicit calls (`display()`, `to_ndarray()`,
+//! `item()`), which the tour uses to show its results.
 
-use devarray::{devices_report, einsum, s, Array, DType, Device};
+use devarray::{einsum, s, Array, DType, Device, ExportOptions, Reduce};
+
+/// Runs one statement of the tour after printing its source, as a REPL would.
+macro_rules! step {
+    ($($code:tt)*) => {
+        // stringify! may break a long statement over lines: print it on one.
+        println!(">>> {}", stringify!($($code)*).split_whitespace().collect::<Vec<_>>().join(" "));
+        $($code)*
+    };
+}
 
 fn main() -> std::process::ExitCode {
     // Print errors with their Display text (what was wrong and what to do), not `Debug`.
@@ -16,58 +26,65 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Which device the tour runs on, and why, in one line.
+fn device_line(dev: &Device) -> String {
+    if dev.is_cuda() {
+        return format!("{dev}, a CUDA GPU");
+    }
+    match Device::cuda_if_available(0) {
+        Ok(_) => format!("{dev}, as DEVARRAY_DEVICE asks"),
+        Err(e) => format!("{dev}, the CPU backend, because no CUDA device is usable ({e})"),
+    }
+}
+
 fn tour() -> devarray::Result<()> {
-    println!("== devices ==\n{}\n", devices_report());
     let dev = Device::from_env()?;
-    let kind = if dev.is_cuda() { "a CUDA GPU" } else { "the CPU backend (no usable CUDA device)" };
-    println!("running on {dev}: {kind}\n");
+    println!("devarray tour on {}\n", device_line(&dev));
 
-    // Creation on the device.
-    let x = Array::linspace(0.0, 1.0, 12, true, DType::F32, &dev)?.reshape(&[3, 4])?;
-    let eye = Array::eye(3, 4, 0, DType::F32, &dev)?;
-    println!("x = linspace(0, 1, 12).reshape(3, 4): {x:?}");
+    println!("-- arrays live on the device; views share their buffer --");
+    step!(let x = Array::linspace(0.0, 1.0, 12, true, DType::F32, &dev)?.reshape(&[3, -1])?;);
+    println!("{}", x.display()?);
+    step!(let cols = x.slice(s![.., ..;2])?;);
+    println!("shape {:?}, strides {:?}: a view of x, no copy\n", cols.shape(), cols.strides());
 
-    // Views share the buffer: no copies, no host traffic.
-    let xt = x.transpose();
-    let every_other = x.slice(s![.., ..;2])?;
-    println!("x.T has shape {:?} and strides {:?} (elements)", xt.shape(), xt.strides());
-    println!("x[:, ::2] has shape {:?}", every_other.shape());
+    println!("-- a numerically stable softmax of each row: reduce with keepdims, then broadcast --");
+    step!(let scores = (&(&x * &x)? * 4.0f32)?;);
+    step!(let row_max = scores.max_with(Reduce::axes(-1).keepdims())?;);
+    step!(let e = (&scores - &row_max)?.exp()?;);
+    step!(let softmax = (&e / &e.sum_with(Reduce::axes(-1).keepdims())?)?;);
+    println!("{}\nrow totals: {}\n", softmax.display()?, softmax.sum_with(1)?.display()?);
 
-    // A computation on the device: operators return Result, so they chain with `?`.
-    let y = (&(&x * 2.0f32)? + &eye)?.exp()?;
-    let row_sums = y.sum(Some(&[1]), false)?;
-    let col_max = y.max(Some(&[0]), true)?;
-    let total = y.mean(None, false)?;
+    println!("-- standardise each column, then keep the positive part with where --");
+    step!(let mu = x.mean_with(Reduce::axes(0).keepdims())?;);
+    step!(let z = (&(&x - &mu)? / &x.std_with(Reduce::axes(0).keepdims())?)?;);
+    step!(let positive = Array::where_(&z.greater(0.0f32)?, &z, 0.0f32)?;);
+    println!("{}\n", positive.display()?);
 
-    // Explicit device-to-host copies: the only way values reach the host.
-    println!("\ny = exp(2 * x + eye):\n{}", y.format_values()?);
-    println!("row sums  (sum over axis 1)  = {:?}", row_sums.to_vec::<f32>()?);
-    println!("col max   (max over axis 0)  = {:?}", col_max.to_vec::<f32>()?);
-    println!("mean of all elements         = {}", total.item::<f32>()?);
-    let host = y.to_ndarray::<f32>()?;
-    println!("copied to an ndarray on the host: shape {:?}", host.shape());
+    println!("-- a cast, and a zero-copy DLPack hand-off (what PyTorch, CuPy and JAX exchange) --");
+    step!(let half = positive.astype(DType::F16)?;);
+    step!(let back = Array::from_dlpack(half.to_dlpack(&ExportOptions::versioned())?)?;);
+    println!("{} {:?}, the same memory as `half`\n", back.dtype(), back.shape());
 
-    // Matrix products on the device: the Gram matrix y @ y.T, and the same by einsum.
-    let gram = y.matmul(&y.transpose())?;
-    let same = einsum("ik,jk->ij", &[&y, &y])?;
-    let gap = (&gram - &same)?.abs()?.max(None, false)?.item::<f32>()?;
-    println!(
-        "
-y @ y.T:
-{}",
-        gram.format_values()?
-    );
-    println!("largest |y @ y.T - einsum(\"ik,jk->ij\")| = {gap}");
+    println!("-- in-place assignment into a view --");
+    step!(x.slice(s![0, ..])?.assign(&Array::zeros(&[4], DType::F32, &dev)?)?;);
+    println!("{}\n", x.display()?);
 
-    // Errors, not panics.
-    match x.reshape(&[5, 5]) {
-        Err(e) => println!("\nreshape (3, 4) -> (5, 5) refused: {e}"),
-        Ok(_) => unreachable!("12 elements cannot be 25"),
-    }
-    match x.to_vec::<f64>() {
-        Err(e) => println!("reading float32 as f64 refused: {e}"),
-        Ok(_) => unreachable!("no implicit conversion"),
-    }
+    println!("-- matrix products on the device --");
+    step!(let gram = x.matmul(&x.transpose())?;);
+    step!(let same = einsum("ik,jk->ij", &[&x, &x])?;);
+    step!(let gap = (&gram - &same)?.abs()?.max_with(..)?.item::<f32>()?;);
+    println!("{}\nlargest difference between the two: {gap}\n", gram.display()?);
+
+    println!("-- the explicit copy to the host --");
+    step!(let host = softmax.to_ndarray::<f32>()?;);
+    println!("an ndarray::ArrayD<f32> of shape {:?}\n", host.shape());
+
+    println!("-- errors, not panics: each says what was wrong and what to do --");
+    step!(let refused = x.reshape(&[5, 5]);); // 12 elements cannot fill 25
+    println!("{}", refused.map(|_| "accepted?!".to_string()).unwrap_or_else(|e| e.to_string()));
+    step!(let refused = x.to_vec::<f64>();); // no implicit float32 -> float64 conversion
+    println!("{}", refused.map(|_| "accepted?!".to_string()).unwrap_or_else(|e| e.to_string()));
+
     println!("\ntour finished on {dev}");
     Ok(())
 }

@@ -439,3 +439,8 @@ def test_conj_and_real_of_real_dtypes_are_copies(device):
     assert dv.real(dv.asarray([3, 4], dtype=dv.int16, device=device)).get().tolist() == [3, 4]
     with pytest.raises(TypeError, match="bool"):
         dv.conj(dv.asarray([True], device=device))
+
+
+def test_namespace_has_no_leftovers():
+    public = {n for n in dir(dv) if not n.startswith("_")}
+    assert public - set(dv.__all__) == set(), "every public name is in __all__ (no import leftovers)"

@@ -80,9 +80,15 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn copy_to_host<T: Element>(&self, out: &mut [T]) -> Result<()> {
-        self.check_element::<T>("copy_to_host")?;
+        self.read_into("copy_to_host", out)
+    }
+
+    /// [`Array::copy_to_host`] for the public reader `op`, which names itself in errors (the
+    /// user called `item`, not `copy_to_host`).
+    fn read_into<T: Element>(&self, op: &'static str, out: &mut [T]) -> Result<()> {
+        self.check_element::<T>(op)?;
         if out.len() != self.numel() {
-            return Err(Error::HostLength { op: "copy_to_host", expected: self.numel(), actual: out.len() });
+            return Err(Error::HostLength { op, expected: self.numel(), actual: out.len() });
         }
         if self.numel() == 0 {
             return Ok(());
@@ -108,8 +114,13 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
+        self.read_vec("to_vec")
+    }
+
+    /// The elements as a `Vec`, for the public reader `op`.
+    fn read_vec<T: Element>(&self, op: &'static str) -> Result<Vec<T>> {
         let mut v = vec![T::default(); self.numel()];
-        self.copy_to_host(&mut v)?;
+        self.read_into(op, &mut v)?;
         Ok(v)
     }
 
@@ -123,7 +134,7 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn to_ndarray<T: Element>(&self) -> Result<ndarray::ArrayD<T>> {
-        let v = self.to_vec::<T>()?;
+        let v = self.read_vec::<T>("to_ndarray")?;
         ndarray::ArrayD::from_shape_vec(ndarray::IxDyn(self.shape()), v)
             .map_err(|e| Error::invalid("to_ndarray", e.to_string()))
     }
@@ -137,6 +148,8 @@ impl Array {
     /// let a = Array::full(&[1, 1], 4, DType::I64, &Device::Cpu)?;
     /// assert_eq!(a.item::<i64>()?, 4);
     /// assert!(Array::zeros(&[2], DType::I64, &Device::Cpu)?.item::<i64>().is_err());
+    /// let wrong = Array::ones(&[], DType::F32, &Device::Cpu)?.item::<f64>().unwrap_err();
+    /// assert!(wrong.to_string().starts_with("item: array has dtype float32"), "{wrong}");
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn item<T: Element>(&self) -> Result<T> {
@@ -149,7 +162,7 @@ impl Array {
                 ),
             ));
         }
-        Ok(self.to_vec::<T>()?[0])
+        Ok(self.read_vec::<T>("item")?[0])
     }
 
     /// The single element of a size-1 array as a [`Scalar`], whatever the dtype.

@@ -21,7 +21,7 @@ many NumPy functions applied to devarray arrays run on the device (``__array_ufu
 libraries without copies.
 """
 
-from __future__ import annotations
+from __future__ import annotations  # deleted below: not a devarray name
 
 from . import _devarray, linalg, random
 from ._array_api import (
@@ -286,3 +286,5 @@ __all__ = sorted(
 from . import _dask as _dask_integration
 
 _dask_integration.install()
+
+del annotations  # the __future__ import's name would otherwise show in dir(devarray)
