@@ -183,7 +183,7 @@ impl Array {
         let (source, copied) = self.export_source(target, options.copy)?;
         if !options.versioned && source.is_read_only() {
             return Err(Error::DLPackExport {
-                msg: "the array is read-only (a broadcast view, for example) and the consumer asked for a legacy DLPack 0.x tensor, which cannot say so; hand over a writable copy instead (Python: x.copy(), Rust: x.copy()?), or use a consumer that asks for DLPack 1.x (its __dlpack__(max_version=(1, 0)) call)".into(),
+                msg: "the array is read-only (a broadcast view, for example) and the consumer asked for a legacy DLPack 0.x tensor, which cannot say so; hand over a writable copy instead (Python: x.copy(); Rust: ExportOptions::with_copy(Some(true))), or use a consumer that asks for DLPack 1.x (its __dlpack__(max_version=(1, 0)) call)".into(),
             });
         }
         let data = data_address(&source)?;
