@@ -30,6 +30,7 @@ mod random;
 mod reduce;
 mod scan;
 mod sort;
+mod stream;
 
 use pyo3::prelude::*;
 
@@ -52,6 +53,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     count::register(m)?;
     scan::register(m)?;
     manip::register(m)?;
+    stream::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(sort::sort, m)?)?;
     m.add_function(wrap_pyfunction!(sort::argsort, m)?)?;

@@ -145,3 +145,137 @@ def test_exit_without_enter_is_an_error():
 def test_bad_device_names_are_value_errors():
     with pytest.raises(ValueError):
         dv.Device("gpu:0")
+
+
+# ----- devarray.cuda.Stream and Event ----------------------------------------------------------
+
+
+def test_stream_basics(device):
+    s = dv.cuda.Stream(device)
+    assert s.device == device
+    assert dv.cuda.Stream(device=str(device)).device == device
+    s.synchronize()
+    assert "Stream" in repr(s)
+
+
+def test_stream_defaults_to_the_default_device(device):
+    with device:
+        assert dv.cuda.Stream().device == device
+        assert dv.cuda.Event().device == device
+        assert dv.cuda.get_current_stream().device == device
+
+
+def test_with_stream_makes_it_current_and_restores(device):
+    before = dv.cuda.get_current_stream(device)
+    a, b = dv.cuda.Stream(device), dv.cuda.Stream(device)
+    with a as entered:
+        assert entered is a
+        assert dv.cuda.get_current_stream(device) == a
+        with b:
+            assert dv.cuda.get_current_stream(device) == b
+            x = dv.arange(10.0, device=device) * 2
+        assert dv.cuda.get_current_stream(device) == a
+        np.testing.assert_array_equal(x.get(), np.arange(10.0) * 2)
+    assert dv.cuda.get_current_stream(device) == before
+
+
+def test_stream_is_restored_after_an_exception(device):
+    before = dv.cuda.get_current_stream(device)
+    s = dv.cuda.Stream(device)
+    with pytest.raises(KeyError):
+        with s:
+            raise KeyError("inside")
+    assert dv.cuda.get_current_stream(device) == before
+    with s:  # and it can be entered again
+        assert dv.cuda.get_current_stream(device) == s
+
+
+def test_stream_exit_out_of_order_is_an_error():
+    with pytest.raises(RuntimeError, match="innermost"):
+        dv.cuda.Stream(CPU).__exit__(None, None, None)
+
+
+def test_cpu_streams_are_the_one_host_queue():
+    assert dv.cuda.Stream(CPU) == dv.cuda.Stream(CPU) == dv.cuda.get_current_stream(CPU)
+
+
+def test_record_returns_an_event(device):
+    s = dv.cuda.Stream(device)
+    e = s.record()
+    assert isinstance(e, dv.cuda.Event) and e.device == device
+    e.synchronize()
+    mine = dv.cuda.Event(device)
+    assert s.record(mine) is mine
+    s.wait_event(mine)
+    mine.wait(s)
+    mine.wait()
+
+
+def test_events_time_the_work_between_them(device):
+    start, end = dv.cuda.Event(device), dv.cuda.Event(device)
+    start.record()
+    y = dv.exp(dv.ones(1 << 16, device=device))
+    end.record()
+    end.synchronize()
+    ms = start.elapsed_time(end)
+    assert isinstance(ms, float) and ms >= 0.0
+    assert dv.cuda.get_elapsed_time(start, end) >= 0.0
+    np.testing.assert_allclose(y[:2].get(), np.exp(np.ones(2)), rtol=1e-6)
+
+
+def test_events_recorded_on_a_stream_time_its_work(device):
+    s = dv.cuda.Stream(device)
+    with s:
+        start = s.record()
+        dv.sum(dv.ones(1000, device=device))
+        end = s.record()
+    s.synchronize()
+    assert start.elapsed_time(end) >= 0.0
+
+
+def test_timing_unrecorded_or_reversed_events_is_a_value_error(device):
+    start, end = dv.cuda.Event(device), dv.cuda.Event(device)
+    with pytest.raises(ValueError, match="never recorded"):
+        start.elapsed_time(end)
+    end.record()
+    with pytest.raises(ValueError, match="never recorded"):
+        start.elapsed_time(end)
+    start.record()
+    if device.kind == "cpu":  # the host clock orders the two records
+        with pytest.raises(ValueError, match="after"):
+            start.elapsed_time(end)
+
+
+def test_unrecorded_event_synchronizes_at_once(device):
+    dv.cuda.Event(device).synchronize()
+
+
+def test_bad_devices_and_arguments():
+    with pytest.raises(ValueError):
+        dv.cuda.Stream("tpu")
+    with pytest.raises(TypeError):
+        dv.cuda.Event(device=3.5)
+    with pytest.raises(TypeError):
+        dv.cuda.Stream(CPU).record(event="not an event")
+    with pytest.raises(RuntimeError, match="CUDA"):
+        dv.cuda.Stream(ABSENT)
+
+
+def test_streams_in_threads_are_independent():
+    s = dv.cuda.Stream(CPU)
+    errors = []
+
+    def work():
+        try:
+            with s:
+                assert dv.cuda.get_current_stream(CPU) == s
+                dv.zeros(4, device=CPU)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Final, Literal, SupportsIndex, TypeAlias, fina
 
 import numpy
 
+from . import cuda as cuda
 from . import linalg as linalg
 from . import random as random
 
@@ -187,6 +188,7 @@ __all__ = [
     "unique_inverse",
     "unique_values",
     "vecdot",
+    "cuda",
     "linalg",
     "random",
     "put",
