@@ -26,6 +26,7 @@ mod index;
 mod linalg;
 mod linalg_decomp;
 mod manip;
+mod memory;
 mod random;
 mod reduce;
 mod scan;
@@ -54,6 +55,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     scan::register(m)?;
     manip::register(m)?;
     stream::register(m)?;
+    memory::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(sort::sort, m)?)?;
     m.add_function(wrap_pyfunction!(sort::argsort, m)?)?;

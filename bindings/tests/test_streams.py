@@ -279,3 +279,36 @@ def test_streams_in_threads_are_independent():
     for t in threads:
         t.join()
     assert errors == []
+
+
+# ----- memory_info and empty_cache -------------------------------------------------------------
+
+
+def test_memory_info_reports_the_cpu_buffer_cache():
+    dv.empty_cache()
+    info = dv.memory_info("cpu")
+    assert info == {"cached_bytes": 0, "cache_limit_bytes": info["cache_limit_bytes"]}
+    assert info["cache_limit_bytes"] >= 0
+    x = dv.ones(1 << 14, dtype=dv.float32, device=CPU)  # 64 KiB: a cacheable block
+    del x
+    cached = dv.memory_info(CPU)["cached_bytes"]
+    if info["cache_limit_bytes"] >= 1 << 16:
+        assert cached >= 1 << 16
+    dv.empty_cache()
+    assert dv.memory_info(CPU)["cached_bytes"] == 0
+    y = dv.ones(1 << 14, device=CPU)  # the cache being empty changes nothing for new arrays
+    assert float(dv.sum(y)) == 1 << 14
+
+
+def test_memory_info_follows_the_default_device():
+    with CPU:
+        assert set(dv.memory_info()) == {"cached_bytes", "cache_limit_bytes"}
+
+
+def test_memory_info_errors():
+    with pytest.raises(ValueError):
+        dv.memory_info("tpu")
+    with pytest.raises(TypeError):
+        dv.memory_info(3)
+    with pytest.raises(NotImplementedError, match="CUDA"):
+        dv.memory_info(ABSENT)

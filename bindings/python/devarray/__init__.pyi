@@ -85,6 +85,7 @@ __all__ = [
     "duckarray",
     "e",
     "empty",
+    "empty_cache",
     "empty_like",
     "equal",
     "exp",
@@ -132,6 +133,7 @@ __all__ = [
     "max",
     "maximum",
     "mean",
+    "memory_info",
     "meshgrid",
     "min",
     "minimum",
@@ -519,6 +521,8 @@ def asarray(
     obj: Any, /, *, dtype: _DTypeLike | None = None, device: _DeviceLike | None = None, copy: builtins.bool | None = None
 ) -> ndarray: ...
 def from_dlpack(x: Any, /, *, device: _DeviceLike | None = None, copy: builtins.bool | None = None) -> ndarray: ...
+def memory_info(device: _DeviceLike | None = None) -> dict[str, int]: ...
+def empty_cache() -> None: ...
 def empty(shape: _ShapeLike, *, dtype: _DTypeLike | None = None, device: _DeviceLike | None = None) -> ndarray: ...
 def zeros(shape: _ShapeLike, *, dtype: _DTypeLike | None = None, device: _DeviceLike | None = None) -> ndarray: ...
 def ones(shape: _ShapeLike, *, dtype: _DTypeLike | None = None, device: _DeviceLike | None = None) -> ndarray: ...
