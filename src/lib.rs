@@ -78,7 +78,7 @@ mod stream;
 mod vocab;
 
 pub use array::{Array, ArrayDisplay, IndexItem, PrintOptions, Selection, ShapeDim};
-pub use cpu::{cpu_cache_bytes, cpu_cache_trim};
+pub use cpu::{cpu_cache_bytes, cpu_cache_limit, cpu_cache_trim};
 pub use device::{Device, DeviceInfo, DEVICE_ENV};
 pub use dlpack::{DLPackTensor, ExportOptions};
 pub use dtype::{DType, DTypeKind, Element, Scalar};

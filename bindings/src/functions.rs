@@ -622,7 +622,8 @@ fn devices() -> Vec<PyDevice> {
     Device::all().into_iter().map(|device| PyDevice { device }).collect()
 }
 
-/// The default device (`DEVARRAY_DEVICE`, else CUDA device 0 when usable, else the CPU).
+/// The default device (the innermost `with Device(...)`, else `DEVARRAY_DEVICE`, else CUDA
+/// device 0 when usable, else the CPU).
 #[pyfunction]
 fn _default_device() -> PyResult<PyDevice> {
     Ok(PyDevice { device: crate::device::default_device()? })

@@ -26,10 +26,12 @@ mod index;
 mod linalg;
 mod linalg_decomp;
 mod manip;
+mod memory;
 mod random;
 mod reduce;
 mod scan;
 mod sort;
+mod stream;
 
 use pyo3::prelude::*;
 
@@ -52,6 +54,8 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     count::register(m)?;
     scan::register(m)?;
     manip::register(m)?;
+    stream::register(m)?;
+    memory::register(m)?;
     m.add_function(wrap_pyfunction!(dlpack::from_dlpack, m)?)?;
     m.add_function(wrap_pyfunction!(sort::sort, m)?)?;
     m.add_function(wrap_pyfunction!(sort::argsort, m)?)?;

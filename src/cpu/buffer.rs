@@ -212,6 +212,16 @@ pub fn cpu_cache_bytes() -> usize {
     CACHE.inner.lock().unwrap_or_else(|e| e.into_inner()).cached_bytes
 }
 
+/// The most bytes the CPU buffer cache keeps: `DEVARRAY_CPU_CACHE_BYTES` (read once per
+/// process), else 1 GiB. Freed blocks beyond it go back to the system; `0` turns the cache off.
+///
+/// ```
+/// assert!(devarray::cpu_cache_bytes() <= devarray::cpu_cache_limit());
+/// ```
+pub fn cpu_cache_limit() -> usize {
+    cache_limit()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

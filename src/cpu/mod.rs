@@ -27,7 +27,7 @@ pub(crate) mod unary;
 
 pub(crate) use backend::Cpu;
 pub(crate) use buffer::CpuBuffer;
-pub use buffer::{cpu_cache_bytes, cpu_cache_trim};
+pub use buffer::{cpu_cache_bytes, cpu_cache_limit, cpu_cache_trim};
 
 use crate::dtype::{Element, Scalar};
 use crate::error::Result;

@@ -23,7 +23,7 @@ libraries without copies.
 
 from __future__ import annotations  # deleted below: not a devarray name
 
-from . import _devarray, linalg, random
+from . import _devarray, cuda, linalg, random
 from ._array_api import (
     ELEMENTWISE as _ELEMENTWISE,
     __array_namespace_info__,
@@ -87,6 +87,7 @@ from ._devarray import (
     devices,
     devices_report,
     empty,
+    empty_cache,
     einsum,
     empty_like,
     expand_dims,
@@ -107,6 +108,7 @@ from ._devarray import (
     matmul,
     max,
     mean,
+    memory_info,
     min,
     ndarray,
     ones,
@@ -194,6 +196,7 @@ __all__ = sorted(
         "duckarray",
         "e",
         "empty",
+        "empty_cache",
         "empty_like",
         "expand_dims",
         "eye",
@@ -219,6 +222,7 @@ __all__ = sorted(
         "matrix_transpose",
         "max",
         "mean",
+        "memory_info",
         "meshgrid",
         "min",
         "moveaxis",
@@ -258,6 +262,7 @@ __all__ = sorted(
         "einsum",
         "tensordot",
         "vecdot",
+        "cuda",
         "linalg",
         "random",
         "put",

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Final, Literal, SupportsIndex, TypeAlias, fina
 
 import numpy
 
+from . import cuda as cuda
 from . import linalg as linalg
 from . import random as random
 
@@ -84,6 +85,7 @@ __all__ = [
     "duckarray",
     "e",
     "empty",
+    "empty_cache",
     "empty_like",
     "equal",
     "exp",
@@ -131,6 +133,7 @@ __all__ = [
     "max",
     "maximum",
     "mean",
+    "memory_info",
     "meshgrid",
     "min",
     "minimum",
@@ -187,6 +190,7 @@ __all__ = [
     "unique_inverse",
     "unique_values",
     "vecdot",
+    "cuda",
     "linalg",
     "random",
     "put",
@@ -244,6 +248,13 @@ class Device:
     @property
     def index(self) -> int: ...
     def synchronize(self) -> None: ...
+    def __enter__(self) -> Device: ...
+    def __exit__(
+        self,
+        exc_type: builtins.type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> builtins.bool: ...
     def __eq__(self, other: object, /) -> builtins.bool: ...
     def __hash__(self) -> int: ...
 
@@ -510,6 +521,8 @@ def asarray(
     obj: Any, /, *, dtype: _DTypeLike | None = None, device: _DeviceLike | None = None, copy: builtins.bool | None = None
 ) -> ndarray: ...
 def from_dlpack(x: Any, /, *, device: _DeviceLike | None = None, copy: builtins.bool | None = None) -> ndarray: ...
+def memory_info(device: _DeviceLike | None = None) -> dict[str, int]: ...
+def empty_cache() -> None: ...
 def empty(shape: _ShapeLike, *, dtype: _DTypeLike | None = None, device: _DeviceLike | None = None) -> ndarray: ...
 def zeros(shape: _ShapeLike, *, dtype: _DTypeLike | None = None, device: _DeviceLike | None = None) -> ndarray: ...
 def ones(shape: _ShapeLike, *, dtype: _DTypeLike | None = None, device: _DeviceLike | None = None) -> ndarray: ...

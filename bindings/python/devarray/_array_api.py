@@ -703,8 +703,8 @@ class _Info:
         return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": None}
 
     def default_device(self) -> Device:
-        """The default device (``DEVARRAY_DEVICE``, else CUDA device 0 when usable, else the
-        CPU)."""
+        """The default device: the innermost ``with devarray.Device(...)`` block's, else
+        ``DEVARRAY_DEVICE``, else CUDA device 0 when usable, else the CPU."""
         return _core._default_device()
 
     def default_dtypes(self, *, device: Device | None = None) -> dict[str, DType | None]:
