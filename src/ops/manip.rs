@@ -74,7 +74,7 @@ fn materialise(view: &Array, shape: &[usize]) -> Result<Array> {
 /// The elements of `x` at `idx` along `axis` (`idx`: 1-D `int64` on `x`'s device, every value
 /// in `0..x.shape()[axis]`, which the caller guarantees): one gather, no bounds check and so no
 /// host read.
-fn gather_axis(x: &Array, axis: usize, idx: &Array) -> Result<Array> {
+pub(crate) fn gather_axis(x: &Array, axis: usize, idx: &Array) -> Result<Array> {
     let mut shape = x.shape().to_vec();
     shape[axis] = idx.numel();
     let out = Array::empty(&shape, x.dtype(), &x.device())?;

@@ -16,10 +16,10 @@
 use crate::array::IndexItem;
 use crate::dtype::DType;
 use crate::error::Result;
-use crate::layout::{AxisSlice, Layout};
+use crate::layout::AxisSlice;
+use crate::ops::manip::gather_axis;
 use crate::ops::search::compact_positions;
 use crate::ops::sort::Side;
-use crate::storage::Storage;
 use crate::vocab::{BinaryOp, UnaryOp};
 use crate::Array;
 
@@ -168,14 +168,13 @@ impl Array {
             });
         }
         let perm = flat.argsort(0, false, true)?;
-        // SAFETY: `perm` is a permutation of `0..n` (argsort's output).
-        let sorted = unsafe { gather_trusted(&flat, &perm, n)? };
+        // `perm` is a permutation of `0..n` (argsort's output): in bounds, as gather_axis needs.
+        let sorted = gather_axis(&flat, 0, &perm)?;
         let starts = run_starts(&sorted, equal_nan)?;
         let k = starts.shape()[0];
-        // SAFETY: the run starts are positions `0..n` of the sorted array.
-        let values = unsafe { gather_trusted(&sorted, &starts, n)? };
-        // SAFETY: as above, into `perm` (also `n` long).
-        let indices = unsafe { gather_trusted(&perm, &starts, n)? };
+        // The run starts are positions `0..n` of the sorted array (and of `perm`, also `n` long).
+        let values = gather_axis(&sorted, 0, &starts)?;
+        let indices = gather_axis(&perm, 0, &starts)?;
         let ends = Array::concat(
             &[
                 starts.index(&[IndexItem::Basic(AxisSlice::range(1, None, 1))])?,
@@ -214,29 +213,4 @@ fn run_starts(sorted: &Array, equal_nan: bool) -> Result<Array> {
     let is_start = Array::concat(&[first, differs], Some(0))?;
     // A scan and a scatter; the one host read is the number of runs.
     compact_positions(&is_start)?.contiguous()
-}
-
-/// `src[idx]` for a 1-D `src` and 1-D `int64` `idx`, on the device, without reading `idx`.
-///
-/// # Safety
-/// Every value of `idx` lies in `0..len`, and `src` has `len` elements.
-unsafe fn gather_trusted(src: &Array, idx: &Array, len: usize) -> Result<Array> {
-    let src = src.contiguous()?;
-    let idx = idx.contiguous()?;
-    let out = Array::empty(idx.shape(), src.dtype(), &src.device())?;
-    if idx.numel() == 0 {
-        return Ok(out);
-    }
-    // The gather walks `out`'s shape; the source's basic view is element 0 repeated (stride 0),
-    // shifted by each table value.
-    let base = Layout::from_parts(idx.shape().to_vec(), vec![0isize], src.layout().offset());
-    let (s, t, o) = (
-        (src.storage().as_ref(), &base),
-        (idx.storage().as_ref(), idx.layout()),
-        (out.storage().as_ref(), out.layout()),
-    );
-    // SAFETY: the caller's contract: every offset lies in `0..len`, inside `src`'s elements;
-    // `out` is fresh, so it overlaps neither `src` nor `idx`.
-    unsafe { Storage::gather(s, t, (0, len as i64 - 1), o, src.dtype().itemsize())? };
-    Ok(out)
 }
