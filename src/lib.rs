@@ -69,6 +69,7 @@ mod error;
 pub mod kernels;
 mod layout;
 pub mod linalg;
+mod memory;
 mod ops;
 mod probe;
 pub mod random;
@@ -84,6 +85,7 @@ pub use dlpack::{DLPackTensor, ExportOptions};
 pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
+pub use memory::{empty_cache, MemoryInfo};
 pub use ops::{
     can_cast, can_cast_same_kind, einsum, result_type, Axes, BinaryOp, Bins, Operand, PadMode, Reduce, ReduceOp,
     ScanOp, Side, UnaryOp, Unique,

@@ -40,6 +40,9 @@ fn without_a_usable_device_every_entry_point_errors() {
     assert!(matches!(Device::cuda_if_available(0), Err(Error::CudaUnavailable { .. })));
     assert!(cuda.checked().is_err());
     assert!(cuda.synchronize().is_err());
+    assert!(matches!(cuda.memory_info(), Err(Error::CudaUnavailable { .. })));
+    assert!(matches!(cuda.empty_cache(), Err(Error::CudaUnavailable { .. })));
+    devarray::empty_cache().expect("without CUDA, the CPU cache alone is trimmed");
     assert!(!Device::all().contains(&cuda));
     assert!(matches!(Array::zeros(&[2, 3], DType::F32, &cuda), Err(Error::CudaUnavailable { .. })));
     assert!(Array::from_slice(&[1.0f32, 2.0], &[2], &cuda).is_err());

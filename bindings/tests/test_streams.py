@@ -9,6 +9,7 @@ import threading
 
 import numpy as np
 import pytest
+from conftest import CUDA_DEVICES, requires_cuda
 
 import devarray as dv
 
@@ -310,5 +311,62 @@ def test_memory_info_errors():
         dv.memory_info("tpu")
     with pytest.raises(TypeError):
         dv.memory_info(3)
-    with pytest.raises(NotImplementedError, match="CUDA"):
+    with pytest.raises(RuntimeError, match="CUDA"):
         dv.memory_info(ABSENT)
+    with pytest.raises(RuntimeError, match="CUDA"):
+        dv.reset_peak_memory(ABSENT)
+    with pytest.raises(TypeError):
+        dv.reset_peak_memory(3)
+
+
+def test_reset_peak_memory_on_the_cpu_is_a_no_op():
+    dv.reset_peak_memory("cpu")
+    with CPU:
+        dv.reset_peak_memory()
+
+
+CUDA_KEYS = {
+    "cached_bytes",
+    "cache_limit_bytes",
+    "used_bytes",
+    "reserved_bytes",
+    "peak_used_bytes",
+    "peak_reserved_bytes",
+    "free_bytes",
+    "total_bytes",
+}
+
+
+@requires_cuda
+@pytest.mark.parametrize("cuda", CUDA_DEVICES, ids=str)
+def test_memory_info_reports_the_cuda_pool_and_empty_cache_trims_it(cuda):
+    nbytes = 4 << 20
+    dv.empty_cache()
+    before = dv.memory_info(cuda)
+    assert set(before) == CUDA_KEYS
+    assert before["reserved_bytes"] >= before["used_bytes"]
+    assert before["cached_bytes"] == before["reserved_bytes"] - before["used_bytes"]
+    assert 0 <= before["free_bytes"] <= before["total_bytes"] == before["cache_limit_bytes"]
+
+    x = dv.zeros(nbytes // 4, dtype=dv.float32, device=cuda)
+    held = dv.memory_info(cuda)
+    assert held["used_bytes"] >= before["used_bytes"] + nbytes
+    assert held["peak_used_bytes"] >= held["used_bytes"]
+    assert held["reserved_bytes"] >= held["used_bytes"]
+
+    del x
+    cuda.synchronize()  # frees are stream-ordered: they have run once the device is idle
+    freed = dv.memory_info(cuda)
+    assert freed["used_bytes"] + nbytes <= held["used_bytes"]
+    assert freed["reserved_bytes"] == held["reserved_bytes"]  # freed memory stays cached
+    assert freed["cached_bytes"] >= nbytes
+
+    dv.empty_cache()
+    trimmed = dv.memory_info(cuda)
+    assert trimmed["used_bytes"] <= freed["used_bytes"]
+    assert trimmed["used_bytes"] <= trimmed["reserved_bytes"] < freed["reserved_bytes"]
+
+    dv.reset_peak_memory(cuda)
+    reset = dv.memory_info(cuda)
+    assert reset["peak_used_bytes"] < held["used_bytes"]
+    assert reset["peak_used_bytes"] >= reset["used_bytes"]

@@ -99,6 +99,37 @@ pub(crate) struct PointerInfo {
     pub(crate) other_context: bool,
 }
 
+/// Figures of a device's stream-ordered memory pool (`cuMemPoolGetAttribute` on the default
+/// pool), in bytes. The pool reserves device memory from the driver and hands it to allocations;
+/// memory freed into it stays reserved, for reuse, until the pool is trimmed
+/// ([`GpuApi::pool_trim`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PoolStats {
+    /// Bytes of live allocations (`CU_MEMPOOL_ATTR_USED_MEM_CURRENT`).
+    pub(crate) used: u64,
+    /// Bytes the pool holds from the device, live or free (`CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT`);
+    /// never below `used`.
+    pub(crate) reserved: u64,
+    /// Highest `used` since the device was opened or the peaks were reset
+    /// (`CU_MEMPOOL_ATTR_USED_MEM_HIGH`).
+    pub(crate) used_high: u64,
+    /// Highest `reserved` likewise (`CU_MEMPOOL_ATTR_RESERVED_MEM_HIGH`).
+    pub(crate) reserved_high: u64,
+    /// Reserved bytes the pool keeps when it synchronises instead of releasing them
+    /// (`CU_MEMPOOL_ATTR_RELEASE_THRESHOLD`; devarray sets `u64::MAX`: keep everything).
+    pub(crate) release_threshold: u64,
+}
+
+/// Free and total memory of a device as the driver reports them (`cuMemGetInfo`): all
+/// processes and libraries together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct DeviceMemory {
+    /// Bytes not reserved by anyone.
+    pub(crate) free: u64,
+    /// Bytes of device memory.
+    pub(crate) total: u64,
+}
+
 /// Grid and block shape of one kernel launch. Dynamic shared memory is 0 for every devarray
 /// kernel (ABI.md) but is part of the interface for later kernels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -470,6 +501,34 @@ pub(crate) trait GpuApi: Send + Sync {
     /// stream) uses it, and all work already queued on other streams that uses it is ordered
     /// before this point of `stream` (by event waits, or completed).
     unsafe fn free(&self, ptr: DevPtr, stream: StreamId) -> GpuResult<()>;
+    /// The figures of the pool [`GpuApi::alloc`] takes from. Implementations without a pool
+    /// (a device without stream-ordered allocation, a driver too old for the statistics, the
+    /// recording fake) answer [`GpuErrorKind::Unsupported`]. Frees queued but not yet reached by
+    /// their stream may still count as used.
+    fn pool_stats(&self) -> GpuResult<PoolStats> {
+        Err(GpuError::new("cuMemPoolGetAttribute", GpuErrorKind::Unsupported, "this device has no memory pool"))
+    }
+    /// Releases reserved but unused pool memory to the device until the pool holds at most
+    /// `keep_bytes` reserved bytes, or only what live allocations occupy (`cuMemPoolTrimTo`).
+    /// Memory whose free has not completed (the stream has not reached it) may count as live:
+    /// synchronise first to trim it too. [`GpuErrorKind::Unsupported`] without a pool.
+    fn pool_trim(&self, keep_bytes: u64) -> GpuResult<()> {
+        let _ = keep_bytes;
+        Err(GpuError::new("cuMemPoolTrimTo", GpuErrorKind::Unsupported, "this device has no memory pool"))
+    }
+    /// Resets the pool's high-water marks ([`PoolStats::used_high`],
+    /// [`PoolStats::reserved_high`]) to the current figures (`cuMemPoolSetAttribute` of
+    /// `USED_MEM_HIGH`/`RESERVED_MEM_HIGH` to 0, the only value the driver accepts).
+    /// [`GpuErrorKind::Unsupported`] without a pool.
+    fn pool_reset_peaks(&self) -> GpuResult<()> {
+        Err(GpuError::new("cuMemPoolSetAttribute", GpuErrorKind::Unsupported, "this device has no memory pool"))
+    }
+    /// Free and total device memory (`cuMemGetInfo`), counting every process and library.
+    /// [`GpuErrorKind::Unsupported`] where the implementation cannot tell.
+    fn memory_info(&self) -> GpuResult<DeviceMemory> {
+        Err(GpuError::new("cuMemGetInfo", GpuErrorKind::Unsupported, "free memory is not known for this device"))
+    }
+
     /// Queues a copy of `bytes` bytes from host `src` to device `dst`.
     ///
     /// # Safety

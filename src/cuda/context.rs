@@ -71,13 +71,21 @@ impl std::fmt::Debug for CudaDevice {
     }
 }
 
+/// The devices opened so far, by ordinal; they stay open until the process exits.
+static DEVICES: RwLock<Vec<Option<Arc<CudaDevice>>>> = RwLock::new(Vec::new());
+
+/// Every device opened so far (none are opened by asking: for work that concerns only devices
+/// already in use, such as trimming their memory pools).
+pub(crate) fn opened() -> Vec<Arc<CudaDevice>> {
+    DEVICES.read().unwrap_or_else(|e| e.into_inner()).iter().flatten().cloned().collect()
+}
+
 impl CudaDevice {
     /// The device for `ordinal`, opened on first use and shared afterwards.
     ///
     /// **Errors**: [`Error::CudaUnavailable`] without a driver or such a device; driver errors
     /// while opening it.
     pub(crate) fn get(ordinal: usize) -> Result<Arc<CudaDevice>> {
-        static DEVICES: RwLock<Vec<Option<Arc<CudaDevice>>>> = RwLock::new(Vec::new());
         if let Some(reason) = unusable(ordinal) {
             return Err(Error::CudaUnavailable { reason });
         }

@@ -17,8 +17,8 @@
 //!   (the decompositions) likewise, after [`cusolver::probe`].
 
 use super::api::{
-    Dense, DenseScratch, DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi, GpuError,
-    GpuErrorKind, GpuPlatform, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
+    Dense, DenseScratch, DevPtr, DeviceMemory, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi,
+    GpuError, GpuErrorKind, GpuPlatform, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, PoolStats, StreamId,
 };
 use super::cublas;
 use super::cusolver;
@@ -31,6 +31,10 @@ use std::sync::{Arc, Mutex};
 /// newest) exists from CUDA 11.2 on. cudarc panics when a symbol is missing, so an older driver
 /// must be refused before any call.
 pub(crate) const MIN_DRIVER_VERSION: i32 = 11020;
+
+/// Oldest driver whose pools report their usage (`CU_MEMPOOL_ATTR_USED_MEM_CURRENT` and the
+/// other statistics attributes came with CUDA 11.3; an 11.2 driver rejects them).
+const POOL_STATS_DRIVER_VERSION: i32 = 11030;
 
 /// Most kernel parameters a launch may pass (devarray kernels take 2).
 const MAX_KERNEL_ARGS: usize = 16;
@@ -176,7 +180,7 @@ impl GpuPlatform for DriverPlatform {
     fn open(&self, ordinal: usize) -> GpuResult<Arc<dyn GpuApi>> {
         let dev = self.device(ordinal)?;
         let props = query_props(dev)?;
-        Ok(Arc::new(DriverDevice::open(ordinal, dev, props)?))
+        Ok(Arc::new(DriverDevice::open(ordinal, dev, props, self.version)?))
     }
 }
 
@@ -188,6 +192,8 @@ pub(crate) struct DriverDevice {
     /// The default pool allocations come from; `None` when the device has no pools.
     pool: Option<sys::CUmemoryPool>,
     props: DeviceProps,
+    /// The driver's CUDA version (`12080` = 12.8): what the pool can report depends on it.
+    driver_version: i32,
     /// The device's cuBLAS handle, created at the first GEMM; the lock also keeps calls through
     /// it (stream binding, then the GEMM) from interleaving across threads.
     blas: Mutex<Option<cublas::Handle>>,
@@ -203,11 +209,19 @@ unsafe impl Send for DriverDevice {}
 unsafe impl Sync for DriverDevice {}
 
 impl DriverDevice {
-    fn open(ordinal: usize, dev: sys::CUdevice, props: DeviceProps) -> GpuResult<DriverDevice> {
+    fn open(ordinal: usize, dev: sys::CUdevice, props: DeviceProps, driver_version: i32) -> GpuResult<DriverDevice> {
         // SAFETY: `dev` came from cuDeviceGet; the reference is released in `Drop`.
         let ctx = wrap("cuDevicePrimaryCtxRetain", unsafe { result::primary_ctx::retain(dev) })?;
-        let mut this =
-            DriverDevice { ordinal, dev, ctx, pool: None, props, blas: Mutex::new(None), solver: Mutex::new(None) };
+        let mut this = DriverDevice {
+            ordinal,
+            dev,
+            ctx,
+            pool: None,
+            props,
+            driver_version,
+            blas: Mutex::new(None),
+            solver: Mutex::new(None),
+        };
         let _ctx = this.bind()?;
         if this.props.memory_pools {
             this.pool = Some(this.default_pool_caching()?);
@@ -413,6 +427,49 @@ impl GpuApi for DriverDevice {
             }
         }
     }
+    fn pool_stats(&self) -> GpuResult<PoolStats> {
+        use sys::CUmemPool_attribute as A;
+        let pool = self.stats_pool("cuMemPoolGetAttribute")?;
+        let get = |attr: A| -> GpuResult<u64> {
+            let mut value: u64 = 0;
+            // SAFETY: `pool` is the device's live default pool (pools are not tied to the
+            // current context); each attribute asked for here takes a `cuuint64_t*`.
+            let r = unsafe { result::mem_pool::get_attribute(pool, attr, (&mut value as *mut u64).cast()) };
+            wrap("cuMemPoolGetAttribute", r).map(|()| value)
+        };
+        Ok(PoolStats {
+            used: get(A::CU_MEMPOOL_ATTR_USED_MEM_CURRENT)?,
+            reserved: get(A::CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT)?,
+            used_high: get(A::CU_MEMPOOL_ATTR_USED_MEM_HIGH)?,
+            reserved_high: get(A::CU_MEMPOOL_ATTR_RESERVED_MEM_HIGH)?,
+            release_threshold: get(A::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD)?,
+        })
+    }
+    fn pool_trim(&self, keep_bytes: u64) -> GpuResult<()> {
+        let pool = self.pool.ok_or_else(|| self.no_pool("cuMemPoolTrimTo"))?;
+        let keep = usize::try_from(keep_bytes).unwrap_or(usize::MAX);
+        // SAFETY: `pool` is the device's live default pool; trimming releases only memory no
+        // allocation uses (the driver keeps what live or not-yet-completed frees hold).
+        wrap("cuMemPoolTrimTo", unsafe { result::mem_pool::trim_to(pool, keep) })
+    }
+    fn pool_reset_peaks(&self) -> GpuResult<()> {
+        use sys::CUmemPool_attribute as A;
+        let pool = self.stats_pool("cuMemPoolSetAttribute")?;
+        for attr in [A::CU_MEMPOOL_ATTR_USED_MEM_HIGH, A::CU_MEMPOOL_ATTR_RESERVED_MEM_HIGH] {
+            // 0 is the only value these attributes accept: it resets the mark to the current figure.
+            let mut zero: u64 = 0;
+            // SAFETY: `pool` is the device's live default pool; the attribute takes a `cuuint64_t*`.
+            let r = unsafe { result::mem_pool::set_attribute(pool, attr, (&mut zero as *mut u64).cast()) };
+            wrap("cuMemPoolSetAttribute", r)?;
+        }
+        Ok(())
+    }
+    fn memory_info(&self) -> GpuResult<DeviceMemory> {
+        // cuMemGetInfo reports on the current context's device.
+        let _ctx = self.bind()?;
+        let (free, total) = wrap("cuMemGetInfo", result::mem_get_info())?;
+        Ok(DeviceMemory { free: free as u64, total: total as u64 })
+    }
     unsafe fn copy_htod(&self, dst: DevPtr, src: *const u8, bytes: usize, stream: StreamId) -> GpuResult<()> {
         let _ctx = self.bind()?;
         // SAFETY: the caller guarantees both ranges and that `src` outlives the queued copy.
@@ -511,6 +568,31 @@ impl GpuApi for DriverDevice {
 }
 
 impl DriverDevice {
+    /// The error for a pool call on a device that allocates without one.
+    fn no_pool(&self, call: &'static str) -> GpuError {
+        let msg = format!(
+            "cuda:{} does not support stream-ordered memory pools (CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED \
+             is 0), so devarray allocates with cuMemAlloc and caches nothing",
+            self.ordinal
+        );
+        GpuError::new(call, GpuErrorKind::Unsupported, msg)
+    }
+
+    /// The default pool, when the driver can report its usage (CUDA 11.3 on).
+    fn stats_pool(&self, call: &'static str) -> GpuResult<sys::CUmemoryPool> {
+        let pool = self.pool.ok_or_else(|| self.no_pool(call))?;
+        if self.driver_version < POOL_STATS_DRIVER_VERSION {
+            let v = self.driver_version;
+            let msg = format!(
+                "the NVIDIA driver supports CUDA {}.{}, but memory pool statistics need CUDA 11.3 or newer; update the driver",
+                v / 1000,
+                (v % 1000) / 10
+            );
+            return Err(GpuError::new(call, GpuErrorKind::Unsupported, msg));
+        }
+        Ok(pool)
+    }
+
     /// Runs `f` with the device's cuSOLVER handle (created at the first call, after probing
     /// for the library) and the context current, holding the handle's lock.
     fn with_solver<T>(&self, f: impl FnOnce(&mut cusolver::Handle) -> GpuResult<T>) -> GpuResult<T> {

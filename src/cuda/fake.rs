@@ -43,6 +43,9 @@ pub(crate) struct State {
     pub(crate) failing: Vec<&'static str>,
     /// Live events.
     events: HashMap<u64, FakeEvent>,
+    /// The pool's figures `pool_stats` reports and `pool_trim` trims; `None` (the default):
+    /// the fake answers the pool calls with `Unsupported`, as a driver that cannot report them.
+    pub(crate) pool: Option<super::api::PoolStats>,
     /// The fake device clock in ms: every event record reads it, then advances it by 1.5 ms.
     clock_ms: f32,
 }
@@ -84,6 +87,15 @@ impl FakeGpu {
         };
         let state = State { next_addr: 0x7f00_0000_0000, next_handle: 1, ..State::default() };
         Arc::new(FakeGpu { ordinal, props, state: Mutex::new(state) })
+    }
+
+    /// A fake `cuda:0` whose device has no stream-ordered memory pools (`cuMemAlloc` only).
+    pub(crate) fn without_pools() -> Arc<FakeGpu> {
+        let fake = FakeGpu::new(4);
+        let mut props = fake.props.clone();
+        props.memory_pools = false;
+        let state = std::mem::take(&mut *fake.state());
+        Arc::new(FakeGpu { ordinal: 0, props, state: Mutex::new(state) })
     }
 
     /// The recorded state.
@@ -286,6 +298,22 @@ impl GpuApi for FakeGpu {
         let mut s = self.state();
         s.allocs.remove(&ptr).ok_or_else(|| misuse("cuMemFreeAsync", "not an allocation"))?;
         s.log.push(format!("free {ptr:#x} on {}", stream.0));
+        Ok(())
+    }
+    fn pool_stats(&self) -> GpuResult<super::api::PoolStats> {
+        let mut s = self.state();
+        s.log.push("pool_stats".into());
+        s.fails("pool_stats", "cuMemPoolGetAttribute")?;
+        s.pool.ok_or_else(|| GpuError::new("cuMemPoolGetAttribute", GpuErrorKind::Unsupported, "no statistics"))
+    }
+    fn pool_trim(&self, keep_bytes: u64) -> GpuResult<()> {
+        let mut s = self.state();
+        s.log.push(format!("pool_trim {keep_bytes}"));
+        let pool =
+            s.pool.as_mut().ok_or_else(|| GpuError::new("cuMemPoolTrimTo", GpuErrorKind::Unsupported, "no pool"))?;
+        if pool.reserved > keep_bytes {
+            pool.reserved = pool.used.max(keep_bytes);
+        }
         Ok(())
     }
     unsafe fn copy_htod(&self, dst: DevPtr, src: *const u8, bytes: usize, _: StreamId) -> GpuResult<()> {

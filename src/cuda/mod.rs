@@ -11,7 +11,8 @@
 //!   stream-ordered pool allocations); [`stream`]: the safe stream layer (streams, events, the
 //!   event pool, the thread's current stream, per-buffer stream uses), which the public
 //!   `Stream`/`Event` (`src/stream.rs`) and DLPack's stream ordering sit on;
-//!   [`buffer`]: [`CudaBuffer`], freed after every stream that used it.
+//!   [`buffer`]: [`CudaBuffer`], freed after every stream that used it; [`memory`]: the pool's
+//!   figures and trim behind `Device::memory_info`/`empty_cache`.
 //! - [`launch`] (ABI structs, dimension collapsing, path selection, grid sizing),
 //!   [`elementwise`] and [`reduce`]: the launchers ops are written with; [`ops`] implements the
 //!   [`Backend`](crate::backend::Backend) primitives of the storage dispatch (`src/storage.rs`)
@@ -32,6 +33,7 @@ pub(crate) mod gemm;
 pub(crate) mod launch;
 pub(crate) mod linalg;
 pub(crate) mod matmul;
+pub(crate) mod memory;
 pub(crate) mod module;
 pub(crate) mod nvrtc;
 pub(crate) mod ops;
@@ -53,6 +55,11 @@ use crate::device::{Device, DeviceInfo};
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
+
+/// The CUDA devices this process has opened (see [`context::opened`]).
+pub(crate) fn opened_devices() -> Vec<std::sync::Arc<CudaDevice>> {
+    context::opened()
+}
 
 /// Number of CUDA devices; 0 without a driver or device. Never panics.
 pub(crate) fn device_count() -> usize {

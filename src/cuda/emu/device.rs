@@ -14,8 +14,8 @@ use super::memory::Memory;
 use super::queue::{HostPtr, LaunchOp, Next, Op, Queues};
 use super::solver::{self, SolverOp};
 use crate::cuda::api::{
-    Dense, DenseScratch, DevPtr, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi, GpuError,
-    GpuErrorKind, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, StreamId,
+    Dense, DenseScratch, DevPtr, DeviceMemory, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi,
+    GpuError, GpuErrorKind, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, PoolStats, StreamId,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -418,6 +418,30 @@ impl GpuApi for EmuDevice {
             return Err(misuse("cuMemFreeAsync", format!("{ptr:#x} is not a live allocation (double free?)")));
         }
         self.enqueue("cuMemFreeAsync", stream, Op::Free { ptr })
+    }
+    fn pool_stats(&self) -> GpuResult<PoolStats> {
+        let p = self.memory().pool();
+        Ok(PoolStats {
+            used: p.used as u64,
+            reserved: p.reserved as u64,
+            used_high: p.used_high as u64,
+            reserved_high: p.reserved_high as u64,
+            // What devarray sets on a real device's default pool: freed memory stays reserved.
+            release_threshold: u64::MAX,
+        })
+    }
+    fn pool_trim(&self, keep_bytes: u64) -> GpuResult<()> {
+        // Frees not run yet still hold their blocks, which the driver may count as used too.
+        self.memory().pool_mut().trim_to(usize::try_from(keep_bytes).unwrap_or(usize::MAX));
+        Ok(())
+    }
+    fn pool_reset_peaks(&self) -> GpuResult<()> {
+        self.memory().pool_mut().reset_peaks();
+        Ok(())
+    }
+    fn memory_info(&self) -> GpuResult<DeviceMemory> {
+        let (free, total) = self.memory().free_and_total();
+        Ok(DeviceMemory { free: free as u64, total: total as u64 })
     }
     unsafe fn copy_htod(&self, dst: DevPtr, src: *const u8, bytes: usize, stream: StreamId) -> GpuResult<()> {
         self.enqueue("cuMemcpyHtoDAsync", stream, Op::HtoD { dst, src: HostPtr(src.cast_mut()), bytes })

@@ -6,6 +6,10 @@
 //! on a GPU too, and zeros would hide a kernel that skips elements). Freed memory is poisoned and
 //! kept in a quarantine for a while instead of being returned at once, so a stale pointer cannot
 //! reach a newer allocation, and every access the host checks must lie inside one live allocation.
+//!
+//! The table also keeps the figures of the stream-ordered pool a GPU allocates from ([`Pool`]),
+//! with the driver's documented semantics, so `cuMemPoolGetAttribute`/`cuMemPoolTrimTo` have
+//! stand-ins: the quarantine is the emulator's own safety net and is not part of them.
 
 use std::alloc::{alloc, dealloc, Layout};
 use std::collections::{BTreeMap, VecDeque};
@@ -71,24 +75,76 @@ impl Drop for Block {
 /// Why an access was refused.
 pub(crate) type AccessError = String;
 
+/// The emulated default memory pool's figures, in bytes, as the driver defines them
+/// (`CU_MEMPOOL_ATTR_*`): `used` is what live allocations hold (a free counts once its stream
+/// has run it); `reserved` is what the pool holds from the device, at least `used`. Freed memory
+/// stays reserved (the release threshold devarray sets is `u64::MAX`) until a trim; the pool
+/// grows only by what an allocation cannot take from its free reserved bytes (a real pool
+/// reserves in chunks and can fragment, so there `reserved - used` may stay larger).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Pool {
+    pub(crate) used: usize,
+    pub(crate) reserved: usize,
+    pub(crate) used_high: usize,
+    pub(crate) reserved_high: usize,
+}
+
+impl Pool {
+    fn grow(&mut self, len: usize) {
+        self.used += len;
+        self.reserved = self.reserved.max(self.used);
+        self.used_high = self.used_high.max(self.used);
+        self.reserved_high = self.reserved_high.max(self.reserved);
+    }
+
+    /// `cuMemPoolTrimTo(pool, keep)`: a no-op when at most `keep` bytes are reserved; otherwise
+    /// releases unused memory, keeping at least `keep` reserved bytes (and all used ones).
+    pub(crate) fn trim_to(&mut self, keep: usize) {
+        if self.reserved > keep {
+            self.reserved = self.used.max(keep);
+        }
+    }
+
+    /// Setting `USED_MEM_HIGH`/`RESERVED_MEM_HIGH` to 0: the marks restart at the current figures.
+    pub(crate) fn reset_peaks(&mut self) {
+        self.used_high = self.used;
+        self.reserved_high = self.reserved;
+    }
+}
+
 /// The allocation table of one emulated device.
 pub(crate) struct Memory {
     live: BTreeMap<u64, Block>,
     quarantine: VecDeque<Block>,
     quarantined: usize,
-    used: usize,
+    pool: Pool,
     limit: usize,
 }
 
 impl Memory {
     /// A table that refuses to hold more than `limit` bytes at once.
     pub(crate) fn new(limit: usize) -> Memory {
-        Memory { live: BTreeMap::new(), quarantine: VecDeque::new(), quarantined: 0, used: 0, limit }
+        Memory { live: BTreeMap::new(), quarantine: VecDeque::new(), quarantined: 0, pool: Pool::default(), limit }
+    }
+
+    /// The pool's figures.
+    pub(crate) fn pool(&self) -> Pool {
+        self.pool
+    }
+
+    /// The pool, for trimming and resetting its peaks.
+    pub(crate) fn pool_mut(&mut self) -> &mut Pool {
+        &mut self.pool
+    }
+
+    /// Bytes of "device memory" (the limit), and how many of them the pool has not reserved.
+    pub(crate) fn free_and_total(&self) -> (usize, usize) {
+        (self.limit - self.pool.reserved.min(self.limit), self.limit)
     }
 
     /// Allocates `len > 0` bytes; `None` when over the limit or the host is out of memory.
     pub(crate) fn alloc(&mut self, len: usize) -> Option<u64> {
-        if len == 0 || self.used.checked_add(len)? > self.limit {
+        if len == 0 || self.pool.used.checked_add(len)? > self.limit {
             return None;
         }
         let layout = Block::layout(len)?;
@@ -104,7 +160,7 @@ impl Memory {
             block.fill(GUARD, len, FRESH_BYTE);
         }
         let base = block.base();
-        self.used += len;
+        self.pool.grow(len);
         self.live.insert(base, block);
         Some(base)
     }
@@ -112,7 +168,7 @@ impl Memory {
     /// Frees the allocation starting at `ptr` (into quarantine).
     pub(crate) fn free(&mut self, ptr: u64) -> Result<(), AccessError> {
         let mut block = self.live.remove(&ptr).ok_or_else(|| format!("{ptr:#x} is not a live allocation"))?;
-        self.used -= block.len;
+        self.pool.used -= block.len;
         let intact = block.guards_intact();
         let len = block.len;
         if len <= POISON_MAX {
@@ -169,7 +225,7 @@ impl Memory {
     /// Bytes in live allocations.
     #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn used(&self) -> usize {
-        self.used
+        self.pool.used
     }
 }
 
@@ -195,6 +251,33 @@ mod tests {
         assert!(m.check(a, 1).unwrap_err().contains("use after free"));
         assert!(m.free(a).is_err(), "double free");
         assert_eq!(m.used(), 0);
+    }
+
+    #[test]
+    fn the_pool_keeps_freed_memory_reserved_until_trimmed() {
+        let mut m = Memory::new(1 << 20);
+        let a = m.alloc(1000).unwrap();
+        let b = m.alloc(3000).unwrap();
+        let p = m.pool();
+        assert_eq!((p.used, p.reserved, p.used_high, p.reserved_high), (4000, 4000, 4000, 4000));
+        m.free(b).unwrap();
+        assert_eq!((m.pool().used, m.pool().reserved), (1000, 4000), "freed memory stays reserved");
+        assert_eq!(m.free_and_total(), ((1 << 20) - 4000, 1 << 20));
+        let c = m.alloc(2000).unwrap();
+        assert_eq!((m.pool().used, m.pool().reserved), (3000, 4000), "reuses reserved memory");
+        m.free(c).unwrap();
+        m.pool_mut().trim_to(8000);
+        assert_eq!(m.pool().reserved, 4000, "a no-op at or below the bytes to keep");
+        m.pool_mut().trim_to(2500);
+        assert_eq!(m.pool().reserved, 2500, "keeps the bytes asked for");
+        m.pool_mut().trim_to(0);
+        assert_eq!(m.pool().reserved, 1000, "keeps what live allocations use");
+        assert_eq!((m.pool().used_high, m.pool().reserved_high), (4000, 4000));
+        m.pool_mut().reset_peaks();
+        assert_eq!((m.pool().used_high, m.pool().reserved_high), (1000, 1000));
+        m.free(a).unwrap();
+        m.pool_mut().trim_to(0);
+        assert_eq!(m.pool(), Pool { used: 0, reserved: 0, used_high: 1000, reserved_high: 1000 });
     }
 
     #[test]
