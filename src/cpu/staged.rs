@@ -46,6 +46,41 @@ pub(crate) fn map1_float<T: FloatElem>(src: View<'_>, dst: View<'_>, grain: usiz
     }
 }
 
+/// `dst = kernel(src)` for a float view `src` into the fresh `dst`, with a slice kernel over
+/// the compute type (the vectorised functions of `math::vector`): contiguous `f32`/`f64` rows
+/// go to the kernel as they are; other rows (16-bit types, strided views) a chunk at a time
+/// through `f32`/`f64` buffers.
+pub(crate) fn map1_float_slices<T: FloatElem>(
+    src: View<'_>,
+    dst: View<'_>,
+    grain: usize,
+    kernel: fn(&[T::C], &mut [T::C]),
+) {
+    let shape = dst.1.shape();
+    let a = bind::<T>(&Input::View(src.0, src.1), shape.len());
+    let out = out_operand::<T>(dst);
+    let _q = queue();
+    let unit = size_of::<T>() as isize;
+    // SAFETY: as in `map1_float`; the direct slices are formed only for unit strides of a type
+    // that is its own compute type (`IS_C`: the same type, so the same layout).
+    unsafe {
+        for_each_row_grain(shape, [out, a.operand(size_of::<T>())], grain, |[po, pa], [so, sa], len| {
+            if T::IS_C && so == unit && sa == unit {
+                let x = std::slice::from_raw_parts(pa as *const T::C, len);
+                return kernel(x, std::slice::from_raw_parts_mut(po as *mut T::C, len));
+            }
+            let (mut x, mut y) = ([T::C::ZERO; CHUNK], [T::C::ZERO; CHUNK]);
+            let mut tmp = [T::from_c(T::C::ZERO); CHUNK];
+            for start in (0..len).step_by(CHUNK) {
+                let n = CHUNK.min(len - start);
+                gather::<T>(pa, sa, start, &mut x[..n], &mut tmp);
+                kernel(&x[..n], &mut y[..n]);
+                scatter::<T>(po, so, start, &y[..n], &mut tmp);
+            }
+        });
+    }
+}
+
 /// `dst[i] = from_c(f(a[i].to_c(), b[i].to_c()))`, each input a view broadcast to `dst`'s
 /// shape or a value.
 pub(crate) fn map2_float<T: FloatElem>(

@@ -3,9 +3,10 @@
 //! [`map1`](super::elementwise::map1).
 
 use super::elementwise::map1;
+use super::math::vector::{VecFn, VecMath};
 use super::math::{dispatch_float, dispatch_int, Classify, FloatElem, IntElem, Real};
 use super::parallel::PAR_CHUNK;
-use super::staged::{map1_float, HEAVY_GRAIN};
+use super::staged::{map1_float, map1_float_slices, HEAVY_GRAIN};
 use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -52,6 +53,16 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
             map1_float::<T>(src, dst, HEAVY_GRAIN, $f)
         };
     }
+    // The vectorised functions (`math::vector`) where the compute type has one, else `$f`
+    // per element.
+    macro_rules! vector {
+        ($v:ident, $f:expr) => {
+            match <T::C as VecMath>::kernel(VecFn::$v) {
+                Some(kernel) => map1_float_slices::<T>(src, dst, HEAVY_GRAIN, kernel),
+                None => apply!($f),
+            }
+        };
+    }
     use UnaryOp::*;
     match op {
         Negative => cheap!(|x: T::C| -x),
@@ -61,21 +72,21 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
         Square => cheap!(|x: T::C| x * x),
         Sqrt => cheap!(|x: T::C| x.sqrt()),
         Reciprocal => cheap!(|x: T::C| T::C::ONE / x),
-        Exp => apply!(|x: T::C| x.exp_op()),
-        Expm1 => apply!(|x: T::C| x.exp_m1()),
-        Log => apply!(|x: T::C| x.ln()),
-        Log1p => apply!(|x: T::C| x.ln_1p()),
+        Exp => vector!(Exp, |x: T::C| x.exp_op()),
+        Expm1 => vector!(Expm1, |x: T::C| x.exp_m1()),
+        Log => vector!(Log, |x: T::C| x.ln()),
+        Log1p => vector!(Log1p, |x: T::C| x.ln_1p()),
         Log2 => apply!(|x: T::C| x.log2()),
         Log10 => apply!(|x: T::C| x.log10()),
-        Sin => apply!(|x: T::C| x.sin()),
-        Cos => apply!(|x: T::C| x.cos()),
-        Tan => apply!(|x: T::C| x.tan()),
+        Sin => vector!(Sin, |x: T::C| x.sin()),
+        Cos => vector!(Cos, |x: T::C| x.cos()),
+        Tan => vector!(Tan, |x: T::C| x.tan()),
         Asin => apply!(|x: T::C| x.asin()),
         Acos => apply!(|x: T::C| x.acos()),
         Atan => apply!(|x: T::C| x.atan()),
-        Sinh => apply!(|x: T::C| x.sinh()),
-        Cosh => apply!(|x: T::C| x.cosh()),
-        Tanh => apply!(|x: T::C| x.tanh()),
+        Sinh => vector!(Sinh, |x: T::C| x.sinh()),
+        Cosh => vector!(Cosh, |x: T::C| x.cosh()),
+        Tanh => vector!(Tanh, |x: T::C| x.tanh()),
         Asinh => apply!(|x: T::C| x.asinh()),
         Acosh => apply!(|x: T::C| x.acosh()),
         Atanh => apply!(|x: T::C| x.atanh()),
