@@ -14,7 +14,7 @@
 //! fixed order: results are deterministic.
 
 use super::math::{Classify, FloatElem};
-use super::parallel::{self, worth_parallel, SendPtr, PAR_CHUNK};
+use super::parallel::{self, worth_parallel_loop, SendPtr, PAR_CHUNK};
 use super::staged::CHUNK;
 use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::{DType, Element};
@@ -158,12 +158,12 @@ fn run<R: Reducer>(r: &R, src: View<'_>, dims: ReduceDims, dst: View<'_>) {
 
 /// Runs `f(t)` for `t in 0..tasks`, in parallel when the total `work` is worth it.
 fn for_tasks(tasks: usize, work: usize, f: impl Fn(usize) + Sync) {
-    parallel::for_tasks(tasks, worth_parallel(tasks, work, PAR_CHUNK), f);
+    parallel::for_tasks(tasks, worth_parallel_loop(tasks, work, PAR_CHUNK), f);
 }
 
 /// `f(t)` for `t in 0..tasks` collected in order, in parallel when worth it.
 fn map_tasks<T: Send>(tasks: usize, work: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    parallel::map_tasks(tasks, worth_parallel(tasks, work, PAR_CHUNK), f)
+    parallel::map_tasks(tasks, worth_parallel_loop(tasks, work, PAR_CHUNK), f)
 }
 
 /// Combines partials pairwise (recursive halving), in index order.

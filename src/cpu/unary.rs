@@ -5,8 +5,8 @@
 use super::elementwise::map1;
 use super::math::vector::{VecFn, VecMath};
 use super::math::{dispatch_float, dispatch_int, Classify, FloatElem, IntElem, Real};
-use super::parallel::PAR_CHUNK;
-use super::staged::{map1_float, map1_float_slices, HEAVY_GRAIN};
+use super::parallel::{CALL_GRAIN, PAR_CHUNK, VECTOR_GRAIN};
+use super::staged::{map1_float, map1_float_slices};
 use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -41,8 +41,8 @@ fn predicate<T: Classify>(op: UnaryOp, src: View<'_>, dst: View<'_>) {
 }
 
 fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Result<()> {
-    // Cheap ops (a few cycles an element) split work like copies; the rest are transcendental
-    // library calls, worth two threads at smaller sizes.
+    // Cheap ops (a few cycles an element) split work like copies; vectorised math costs a few
+    // ns an element and library calls tens: both are worth two threads at smaller sizes.
     macro_rules! cheap {
         ($f:expr) => {
             map1_float::<T>(src, dst, PAR_CHUNK, $f)
@@ -50,7 +50,7 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
     }
     macro_rules! apply {
         ($f:expr) => {
-            map1_float::<T>(src, dst, HEAVY_GRAIN, $f)
+            map1_float::<T>(src, dst, CALL_GRAIN, $f)
         };
     }
     // The vectorised functions (`math::vector`) where the compute type has one, else `$f`
@@ -58,7 +58,7 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
     macro_rules! vector {
         ($v:ident, $f:expr) => {
             match <T::C as VecMath>::kernel(VecFn::$v) {
-                Some(kernel) => map1_float_slices::<T>(src, dst, HEAVY_GRAIN, kernel),
+                Some(kernel) => map1_float_slices::<T>(src, dst, VECTOR_GRAIN, kernel),
                 None => apply!($f),
             }
         };
