@@ -13,6 +13,7 @@
 //! Work is split by the shape only, never by the thread count, and partials are combined in a
 //! fixed order: results are deterministic.
 
+use super::math::vector::at_level;
 use super::math::{Classify, FloatElem};
 use super::parallel::{self, worth_parallel_loop, SendPtr, PAR_CHUNK};
 use super::staged::CHUNK;
@@ -583,22 +584,31 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
         }
         let mut lanes = [self.init(); SCAN_LANES];
         let body = xs.len() - xs.len() % SCAN_LANES;
-        if T::STAGED_KEYS {
-            let mut buf = [self.init(); CHUNK];
-            for chunk in xs[..body].chunks(CHUNK) {
-                let keys = &mut buf[..chunk.len()];
-                T::keys(chunk, keys);
-                self.scan(&mut lanes, keys, |k| *k);
-            }
-        } else {
-            self.scan(&mut lanes, &xs[..body], key);
-        }
+        // The scan compiled for the CPU's widest vectors (AVX2 / AVX-512 when present).
+        at_level(
+            #[inline(always)]
+            || {
+                if T::STAGED_KEYS {
+                    let mut buf = [self.init(); CHUNK];
+                    for chunk in xs[..body].chunks(CHUNK) {
+                        let keys = &mut buf[..chunk.len()];
+                        T::keys(chunk, keys);
+                        self.scan(&mut lanes, keys, |k| *k);
+                    }
+                } else {
+                    self.scan(&mut lanes, &xs[..body], key);
+                }
+            },
+        );
         let acc = lanes.into_iter().fold(self.init(), |a, b| self.combine(a, b));
         xs[body..].iter().fold(acc, |a, x| self.combine(a, key(x)))
     }
     fn absorb_row(&self, accs: &mut [T::Key], xs: &[Repr<Self>], _: usize) {
         if !T::STAGED_KEYS {
-            return accs.iter_mut().zip(xs).for_each(|(a, x)| *a = self.combine(*a, T::from_repr(*x).key()));
+            return at_level(
+                #[inline(always)]
+                || accs.iter_mut().zip(xs).for_each(|(a, x)| *a = self.combine(*a, T::from_repr(*x).key())),
+            );
         }
         let mut buf = [self.init(); CHUNK];
         for (accs, xs) in accs.chunks_mut(CHUNK).zip(xs.chunks(CHUNK)) {
@@ -673,14 +683,19 @@ impl<T: Classify, const MAX: bool> Reducer for ArgExtreme<T, MAX> {
                 k == extreme
             }
         };
-        for (c, chunk) in xs.chunks(SCAN_LANES).enumerate() {
-            // A branch-free test of the whole chunk first, so the common miss vectorises.
-            if chunk.iter().fold(false, |hit, x| hit | is_extreme(x)) {
-                let pos = chunk.iter().position(is_extreme).expect("the chunk holds a hit");
-                return (extreme, (base + c * SCAN_LANES + pos) as i64);
-            }
-        }
-        unreachable!("the extreme is an element of the run")
+        let first = at_level(
+            #[inline(always)]
+            || {
+                for (c, chunk) in xs.chunks(SCAN_LANES).enumerate() {
+                    // A branch-free test of the whole chunk first, so the common miss vectorises.
+                    if chunk.iter().fold(false, |hit, x| hit | is_extreme(x)) {
+                        return c * SCAN_LANES + chunk.iter().position(is_extreme).expect("the chunk holds a hit");
+                    }
+                }
+                unreachable!("the extreme is an element of the run")
+            },
+        );
+        (extreme, (base + first) as i64)
     }
 }
 

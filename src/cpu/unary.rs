@@ -83,7 +83,7 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
         Tan => vector!(Tan, |x: T::C| x.tan()),
         Asin => apply!(|x: T::C| x.asin()),
         Acos => apply!(|x: T::C| x.acos()),
-        Atan => apply!(|x: T::C| x.atan()),
+        Atan => vector!(Atan, |x: T::C| x.atan()),
         Sinh => vector!(Sinh, |x: T::C| x.sinh()),
         Cosh => vector!(Cosh, |x: T::C| x.cosh()),
         Tanh => vector!(Tanh, |x: T::C| x.tanh()),

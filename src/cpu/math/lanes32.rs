@@ -1,6 +1,6 @@
 //! `f32` lane functions for the vector loops of [`super::vector`]: each widens to `f64`,
 //! evaluates with a relative error far below `2^-25` (Taylor polynomials with a truncation
-//! below `2^-40` after an argument reduction that is exact or nearly so), and rounds once to
+//! below `2^-36` after an argument reduction that is exact or nearly so), and rounds once to
 //! `f32`. An `f64` value within half an `f32` ulp of the exact result rounds to one of the two
 //! `f32` values around it: at most 1 ulp. `tests/cpu_vector_math.rs` checks every function on
 //! dense samples (exhaustively with `--ignored`, in release) against the C library's `f64`
@@ -27,11 +27,11 @@ const fn taylor<const N: usize>(first: u32, step: u32, alternate: bool, scale: f
     c
 }
 
-/// `(expm1(r) - r) / r² = Σ r^(k-2) / k!` for `k = 2..=12`: truncation below `2^-45` relative
+/// `(expm1(r) - r) / r² = Σ r^(k-2) / k!` for `k = 2..=10`: truncation below `2^-38` relative
 /// for `|r| ≤ ln2/2`.
-const EXPM1_TAYLOR: [f64; 11] = taylor(2, 1, false, 1.0);
+const EXPM1_TAYLOR: [f64; 9] = taylor(2, 1, false, 1.0);
 
-/// `expm1(y)` for `y` in `[-60, 110]` (NaN stays NaN), relative error below `2^-44`:
+/// `expm1(y)` for `y` in `[-60, 110]` (NaN stays NaN), relative error below `2^-37`:
 /// `y = n ln2 + r`, `expm1(y) = 2^n expm1(r) + (2^n - 1)`. For `n = 0` that is `expm1(r)`
 /// itself (no cancellation); otherwise `|y| > 0.34` and the result is at least 0.29 in
 /// magnitude, so the two terms' roundings stay relative.
@@ -40,18 +40,18 @@ pub(super) fn expm1_core<M: Fma>(y: f64) -> f64 {
     let shifted = M::fma(y, std::f64::consts::LOG2_E, ROUND);
     let n = shifted - ROUND;
     let r = M::fma(-n, LN2_LO, M::fma(-n, LN2_HI, y));
-    let em = M::fma(r * r, horner::<M, 11>(r, &EXPM1_TAYLOR), r);
+    let em = M::fma(r * r, horner::<M, 9>(r, &EXPM1_TAYLOR), r);
     // `n + 1023` (in [936, 1182]) is the low bits of `shifted`: the exponent of `2^n`.
     let scale = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);
     M::fma(em, scale, scale - 1.0)
 }
 
-/// `2 Σ s^(2j) / (2j + 1)` for `j = 0..=7`: `ln((1 + s)/(1 - s)) / s`, truncation below `2^-44`
+/// `2 Σ s^(2j) / (2j + 1)` for `j = 0..=5`: `ln((1 + s)/(1 - s)) / s`, truncation below `2^-34`
 /// relative for `|s| ≤ 0.1716`.
-const ATANH2_TAYLOR: [f64; 8] = {
-    let mut c = [0.0; 8];
+const ATANH2_TAYLOR: [f64; 6] = {
+    let mut c = [0.0; 6];
     let mut j = 0;
-    while j < 8 {
+    while j < 6 {
         c[j] = 2.0 / (2 * j + 1) as f64;
         j += 1;
     }
@@ -61,7 +61,7 @@ const ATANH2_TAYLOR: [f64; 8] = {
 /// `√½`'s bits: the significand range `[√½, √2)` keeps `ln(m)` small and centred.
 const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
 
-/// `ln(x)` for a positive normal finite `f64`, relative error below `2^-43`: `x = 2^k m` with
+/// `ln(x)` for a positive normal finite `f64`, relative error below `2^-33`: `x = 2^k m` with
 /// `m` in `[√½, √2)`, `f = m - 1` (exact), `s = f / (2 + f)`, `ln(m) = 2 atanh(s)`.
 /// For `k ≠ 0` the result exceeds 0.34 in magnitude, so adding `k ln2` stays relative.
 #[inline(always)]
@@ -75,7 +75,7 @@ pub(super) fn ln_core<M: Fma>(x: f64) -> f64 {
     let k = f64::from_bits(0x4330_0000_0000_0000 | (ix >> 52)) - (4503599627370496.0 + 1023.0);
     let f = m - 1.0;
     let s = f / (2.0 + f);
-    let ln_m = s * horner::<M, 8>(s * s, &ATANH2_TAYLOR);
+    let ln_m = s * horner::<M, 6>(s * s, &ATANH2_TAYLOR);
     M::fma(k, std::f64::consts::LN_2, ln_m)
 }
 
@@ -99,17 +99,18 @@ fn reduce_pio2_f32<M: Fma>(x: f64) -> (f64, u64) {
     (r, shifted.to_bits() & 3)
 }
 
-/// `(sin(r) - r) / r³ = Σ (-1)^j r^(2j-2) / (2j+1)!`, `j = 1..=6` (truncation `2^-45`).
-const SIN_TAYLOR: [f64; 6] = taylor(3, 2, true, -1.0);
-/// `(cos(r) - 1) / r² = Σ (-1)^j r^(2j-2) / (2j)!`, `j = 1..=7` (truncation below `2^-49`).
-const COS_TAYLOR: [f64; 7] = taylor(2, 2, true, -1.0);
+/// `(sin(r) - r) / r³ = Σ (-1)^j r^(2j-2) / (2j+1)!`, `j = 1..=5`: truncation below
+/// `2^-36` relative for `|r| ≤ π/4` (an `f32` ulp is `2^-24`).
+const SIN_TAYLOR: [f64; 5] = taylor(3, 2, true, -1.0);
+/// `(cos(r) - 1) / r² = Σ (-1)^j r^(2j-2) / (2j)!`, `j = 1..=6` (truncation below `2^-41`).
+const COS_TAYLOR: [f64; 6] = taylor(2, 2, true, -1.0);
 
 /// `(sin r, cos r)` for `|r| ≤ π/4 + ε`.
 #[inline(always)]
 fn sincos_f32<M: Fma>(r: f64) -> (f64, f64) {
     let z = r * r;
-    let s = M::fma(r * z, horner::<M, 6>(z, &SIN_TAYLOR), r);
-    let c = M::fma(z, horner::<M, 7>(z, &COS_TAYLOR), 1.0);
+    let s = M::fma(r * z, horner::<M, 5>(z, &SIN_TAYLOR), r);
+    let c = M::fma(z, horner::<M, 6>(z, &COS_TAYLOR), 1.0);
     (s, c)
 }
 
@@ -247,4 +248,36 @@ kernel32!(
     },
     |x| x.is_nan(),
     f32::tanh
+);
+
+/// `Σ (-1)^j u^(2j) / (2j + 1)`, `j = 0..=12`: `atan(u) / u`, truncation below `2^-36` relative
+/// for `|u| ≤ tan(π/8)`.
+const ATAN_TAYLOR: [f64; 13] = {
+    let mut c = [0.0; 13];
+    let mut j = 0;
+    while j < 13 {
+        c[j] = if j % 2 == 0 { 1.0 } else { -1.0 } / (2 * j + 1) as f64;
+        j += 1;
+    }
+    c
+};
+
+kernel32!(
+    Atan32,
+    "`atan`: `|x| > 1` through `π/2 - atan(1/|x|)`, then `t > tan(π/8)` through \
+     `π/4 + atan((t - 1)/(t + 1))`, a Taylor series on `|u| ≤ tan(π/8)`, sign restored.",
+    |x| {
+        let a = (x as f64).abs();
+        let inv = a > 1.0;
+        let t = if inv { 1.0 / a } else { a };
+        let shift = t > std::f64::consts::SQRT_2 - 1.0;
+        let u = if shift { (t - 1.0) / (t + 1.0) } else { t };
+        let z = u * u;
+        let mut v = u * horner::<M, 13>(z, &ATAN_TAYLOR);
+        v = if shift { std::f64::consts::FRAC_PI_4 + v } else { v };
+        v = if inv { std::f64::consts::FRAC_PI_2 - v } else { v };
+        v.copysign(x as f64) as f32
+    },
+    |x| x.is_nan(),
+    f32::atan
 );

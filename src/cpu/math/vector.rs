@@ -68,6 +68,7 @@ pub(crate) enum VecFn {
     Sinh,
     Cosh,
     Tanh,
+    Atan,
 }
 
 /// A lane function and its scalar escape: `lane` is exact enough for every input where
@@ -184,6 +185,44 @@ pub(crate) fn drive_at<T: Copy, K: Kernel<T>>(level: Level, src: &[T], dst: &mut
     }
 }
 
+/// Runs `f` compiled for the run-time [`level`]: `f` (an `#[inline(always)]` closure whose
+/// callees are `#[inline(always)]` too) is inlined into a copy of this function built for that
+/// instruction set, so loops inside it vectorise with AVX2 or AVX-512. For loops that are not
+/// lane functions (the reductions' scans). One `match` per call: call it per run, not per
+/// element.
+#[inline(always)]
+pub(crate) fn at_level<R>(f: impl FnOnce() -> R) -> R {
+    match level() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `level()` only returns levels the CPU supports.
+        Level::Avx2 => unsafe { run_avx2(f) },
+        #[cfg(all(target_arch = "x86_64", devarray_avx512))]
+        // SAFETY: as above.
+        Level::Avx512 => unsafe { run_avx512(f) },
+        _ => f(),
+    }
+}
+
+/// `f()` with AVX2 and FMA enabled.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run_avx2<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
+/// `f()` with AVX-512 enabled.
+///
+/// # Safety
+/// The CPU must support AVX-512 F, DQ and VL, AVX2 and FMA.
+#[cfg(all(target_arch = "x86_64", devarray_avx512))]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+unsafe fn run_avx512<R>(f: impl FnOnce() -> R) -> R {
+    f()
+}
+
 /// A slice kernel: `dst[i] = f(src[i])`, equal lengths.
 pub(crate) type SliceFn<T> = fn(&[T], &mut [T]);
 
@@ -220,7 +259,7 @@ impl VecMath for f32 {
         use lanes32::*;
         slice_fns!(f32, level, f, {
             Exp => Exp32, Expm1 => Expm1_32, Log => Log32, Log1p => Log1p32, Sin => Sin32, Cos => Cos32,
-            Tan => Tan32, Sinh => Sinh32, Cosh => Cosh32, Tanh => Tanh32,
+            Tan => Tan32, Sinh => Sinh32, Cosh => Cosh32, Tanh => Tanh32, Atan => Atan32,
         })
     }
 }

@@ -38,7 +38,7 @@ fn ordered64(v: f64) -> i128 {
 type Reference = fn(f64) -> f64;
 
 /// The `f32` functions with their `f64` references.
-const F32_CASES: [(VecFn, Reference); 10] = [
+const F32_CASES: [(VecFn, Reference); 11] = [
     (VecFn::Exp, f64::exp),
     (VecFn::Expm1, f64::exp_m1),
     (VecFn::Log, f64::ln),
@@ -49,6 +49,7 @@ const F32_CASES: [(VecFn, Reference); 10] = [
     (VecFn::Sinh, f64::sinh),
     (VecFn::Cosh, f64::cosh),
     (VecFn::Tanh, f64::tanh),
+    (VecFn::Atan, f64::atan),
 ];
 
 /// Runs `kernel` over `inputs` and compares with `reference` rounded to `f32`: panics beyond
