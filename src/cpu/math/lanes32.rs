@@ -2,7 +2,7 @@
 //! evaluates with a relative error far below `2^-25` (Taylor polynomials with a truncation
 //! below `2^-36` after an argument reduction that is exact or nearly so), and rounds once to
 //! `f32`. An `f64` value within half an `f32` ulp of the exact result rounds to one of the two
-//! `f32` values around it: at most 1 ulp. `tests/cpu_vector_math.rs` checks every function on
+//! `f32` values around it: at most 1 ulp. `vector_tests.rs` checks every function on
 //! dense samples (exhaustively with `--ignored`, in release) against the C library's `f64`
 //! function rounded to `f32`, on both the fused and the split multiply-add levels.
 //!

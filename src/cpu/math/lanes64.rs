@@ -2,7 +2,7 @@
 //! result: the reductions keep the reduced argument as an unevaluated sum of two `f64`
 //! (`hi + lo`), and the last step adds a small correction to a leading term computed exactly,
 //! so the only large error is the final rounding (half an ulp) plus a few hundredths of an ulp.
-//! `tests/cpu_vector_math.rs` checks them on dense samples against the C library and against
+//! `vector_tests.rs` checks them on dense samples against the C library and against
 //! reference values computed with mpmath at 200 bits (`tools/gen_vector_math_ref.py`).
 
 // `!(x <= limit)`-style tests are the one comparison that also sends NaN to the scalar path.

@@ -14,7 +14,7 @@
 //! function after each block: the vector loop never branches per element.
 //!
 //! Polynomial steps go through [`Fma`]: fused on the FMA levels, a rounded multiply then add
-//! on the baseline. Both meet the accuracy contract (at most 1 ulp; `tests/cpu_vector_math.rs`
+//! on the baseline. Both meet the accuracy contract (at most 1 ulp; `vector_tests.rs`
 //! checks both), but the last bit of a result can differ between the two levels.
 
 use super::{lanes32, lanes64};
