@@ -584,22 +584,19 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
         }
         let mut lanes = [self.init(); SCAN_LANES];
         let body = xs.len() - xs.len() % SCAN_LANES;
-        // The scan compiled for the CPU's widest vectors (AVX2 / AVX-512 when present).
-        at_level(
-            #[inline(always)]
-            || {
-                if T::STAGED_KEYS {
-                    let mut buf = [self.init(); CHUNK];
-                    for chunk in xs[..body].chunks(CHUNK) {
-                        let keys = &mut buf[..chunk.len()];
-                        T::keys(chunk, keys);
-                        self.scan(&mut lanes, keys, |k| *k);
-                    }
-                } else {
-                    self.scan(&mut lanes, &xs[..body], key);
-                }
-            },
-        );
+        // Not through `at_level`: that copy measured 2-4x slower here (2^16-2^20 float32/64;
+        // the lanes array behind the closure's reference seems to stay in memory), while the
+        // column absorb below gained 1.5-3.5x. See BENCHMARKS.md.
+        if T::STAGED_KEYS {
+            let mut buf = [self.init(); CHUNK];
+            for chunk in xs[..body].chunks(CHUNK) {
+                let keys = &mut buf[..chunk.len()];
+                T::keys(chunk, keys);
+                self.scan(&mut lanes, keys, |k| *k);
+            }
+        } else {
+            self.scan(&mut lanes, &xs[..body], key);
+        }
         let acc = lanes.into_iter().fold(self.init(), |a, b| self.combine(a, b));
         xs[body..].iter().fold(acc, |a, x| self.combine(a, key(x)))
     }
@@ -683,19 +680,14 @@ impl<T: Classify, const MAX: bool> Reducer for ArgExtreme<T, MAX> {
                 k == extreme
             }
         };
-        let first = at_level(
-            #[inline(always)]
-            || {
-                for (c, chunk) in xs.chunks(SCAN_LANES).enumerate() {
-                    // A branch-free test of the whole chunk first, so the common miss vectorises.
-                    if chunk.iter().fold(false, |hit, x| hit | is_extreme(x)) {
-                        return c * SCAN_LANES + chunk.iter().position(is_extreme).expect("the chunk holds a hit");
-                    }
-                }
-                unreachable!("the extreme is an element of the run")
-            },
-        );
-        (extreme, (base + first) as i64)
+        for (c, chunk) in xs.chunks(SCAN_LANES).enumerate() {
+            // A branch-free test of the whole chunk first, so the common miss vectorises.
+            if chunk.iter().fold(false, |hit, x| hit | is_extreme(x)) {
+                let pos = chunk.iter().position(is_extreme).expect("the chunk holds a hit");
+                return (extreme, (base + c * SCAN_LANES + pos) as i64);
+            }
+        }
+        unreachable!("the extreme is an element of the run")
     }
 }
 
