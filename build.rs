@@ -10,8 +10,24 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    avx512_cfg();
     #[cfg(feature = "emulator")]
     emulator::build();
+}
+
+/// `devarray_avx512` when rustc is 1.89 or newer, where the AVX-512 target features are
+/// stable: the CPU backend's vector math (`src/cpu/math/vector.rs`) then also compiles an
+/// AVX-512 loop. Older compilers (the crate's `rust-version` is older) get the AVX2 loop only.
+fn avx512_cfg() {
+    println!("cargo::rustc-check-cfg=cfg(devarray_avx512)");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let Ok(out) = std::process::Command::new(rustc).arg("--version").output() else { return };
+    // "rustc 1.95.0 (59807616e 2026-04-14)": the minor version.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let minor = text.split_whitespace().nth(1).and_then(|v| v.split('.').nth(1)).and_then(|m| m.parse::<u32>().ok());
+    if minor.is_some_and(|m| m >= 89) {
+        println!("cargo:rustc-cfg=devarray_avx512");
+    }
 }
 
 #[cfg(feature = "emulator")]

@@ -4,13 +4,15 @@
     python benches/python_ops.py                    # full mode: markdown tables on stdout
     python benches/python_ops.py --markdown FILE    # ... and the same text in FILE
     python benches/python_ops.py --short            # CI: tiny sizes, every result checked
+    python benches/python_ops.py --ops sin,tanh --dtypes float32 --sizes 16,20,24   # a subset
 
 Sections
 --------
-1. Ops: add, multiply, exp, where, astype (float32->float16, float32->float64,
+1. Ops: add, multiply, exp, sin, cos, tanh, log, where, astype (float32->float16, float32->float64,
    int32->float32), and sum / max / mean over all axes ("all"), the inner axis ("inner",
    axis=1) and the outer axis ("outer", axis=0) of a 2-D array of shape (n/1024, 1024), for
-   float32, float64, float16, bfloat16 and int32 (exp and mean for floats only), at
+   float32, float64, float16, bfloat16 and int32 (exp, sin, cos, tanh, log and mean for floats
+   only), at
    n = 2^10, 2^14, 2^18, 2^22, 2^24. Elementwise ops work on 1-D arrays of n elements; `where`
    takes a precomputed boolean condition. NumPy's bfloat16 is ml_dtypes.bfloat16; where NumPy
    cannot do an op, or does it in a way no user would keep (ml_dtypes' sum and mean accumulate
@@ -52,6 +54,7 @@ the result dtype. A mismatch exits with status 1. Speed is never asserted.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import itertools
 import math
@@ -75,6 +78,8 @@ F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
 FLOATS = (F32, F64, np.dtype(np.float16), BF16)
 DTYPES = (*FLOATS, np.dtype(np.int32))
 REDUCTIONS = ("sum", "max", "mean")
+# Unary transcendental rows (floats only), the CPU backend's SIMD math (exp is listed first).
+UNARY = ("exp", "sin", "cos", "tanh", "log")
 AXES: dict[str, int | None] = {"all": None, "inner": 1, "outer": 0}
 # The astype rows: (from, to).
 CASTS = ((F32, np.dtype(np.float16)), (F32, F64), (np.dtype(np.int32), F32))
@@ -94,6 +99,9 @@ class Settings:
     repeats: int
     target_ns: int
     accuracy_n: int
+    # Section 1 filters (None: everything): op names and dtype names (--ops, --dtypes).
+    ops: tuple[str, ...] | None = None
+    dtypes: tuple[str, ...] | None = None
 
 
 FULL = Settings(False, (2**10, 2**14, 2**18, 2**22, 2**24), 7, 20_000_000, 10**7)
@@ -206,8 +214,8 @@ def xp_call(xp: Any, case: Case, args: Sequence[Any], to: Any = None) -> Fn:
     if op in ("add", "multiply"):
         f, a, b = getattr(xp, op), args[0], args[1]
         return lambda: f(a, b)
-    if op == "exp":
-        f, a = xp.exp, args[0]
+    if op in UNARY:
+        f, a = getattr(xp, op), args[0]
         return lambda: f(a)
     if op == "where":
         f, c, a, b = xp.where, args[0], args[1], args[2]
@@ -265,7 +273,7 @@ def shape_2d(n: int) -> tuple[int, int]:
 def cases_for(dtype: np.dtype[Any], n: int) -> list[Case]:
     """Section 1's cases for one dtype and size."""
     is_float = dtype.kind == "f" or dtype == BF16
-    ops = ["add", "multiply", *(["exp"] if is_float else []), "where"]
+    ops = ["add", "multiply", *(UNARY if is_float else []), "where"]
     cases = [Case(op, dtype, n) for op in ops]
     cases += [Case("astype", src, n, to=dst) for src, dst in CASTS if src == dtype]
     for op in REDUCTIONS:
@@ -280,7 +288,7 @@ def cases_for(dtype: np.dtype[Any], n: int) -> list[Case]:
 ARGS: dict[str, tuple[str, ...]] = {
     "add": ("a", "b"),
     "multiply": ("a", "b"),
-    "exp": ("a",),
+    **{op: ("a",) for op in UNARY},
     "where": ("cond", "a", "b"),
     "astype": ("a",),
     **{op: ("a2",) for op in REDUCTIONS},
@@ -322,7 +330,7 @@ def expected_result(case: Case, args: Sequence[np.ndarray]) -> tuple[np.ndarray,
     for exp, sum and mean of floats, computed by NumPy in float64 and rounded to the dtype."""
     np_fn, _ = numpy_call(case, args)
     result = np.asarray(np_fn())
-    inexact = case.op in ("exp", "sum", "mean") and result.dtype in RTOL
+    inexact = case.op in (*UNARY, "sum", "mean") and result.dtype in RTOL
     if not inexact:
         return result, None
     wide = [x.astype(F64) if x.dtype != np.bool_ else x for x in args]
@@ -379,8 +387,8 @@ def cupy_library() -> Library | None:
 def torch_call(torch: Any, case: Case, args: Sequence[Any]) -> tuple[Fn, str | None]:
     """PyTorch's equivalent of a case."""
     op, axis, a = case.op, case.axis_value, args[0]
-    if op in ("add", "multiply", "exp", "where"):
-        f = {"add": torch.add, "multiply": torch.mul, "exp": torch.exp, "where": torch.where}[op]
+    if op in ("add", "multiply", "where", *UNARY):
+        f = {"add": torch.add, "multiply": torch.mul, "where": torch.where}.get(op) or getattr(torch, op)
         return (lambda: f(*args)), None
     if op == "astype":
         to = getattr(torch, case.to.name if case.to is not None else "")
@@ -469,6 +477,8 @@ def bench_ops(device: Any, libs: Sequence[Library], settings: Settings, checker:
     """Section 1 (and 5): every case of every dtype and size on `device`."""
     rows: list[Row] = []
     for dtype in DTYPES:
+        if settings.dtypes is not None and dtype.name not in settings.dtypes:
+            continue
         for n in settings.sizes:
             if not settings.short:
                 print(f"  {device}: {dtype.name} n={n}", file=sys.stderr, flush=True)
@@ -477,6 +487,8 @@ def bench_ops(device: Any, libs: Sequence[Library], settings: Settings, checker:
             for lib in libs:
                 data[lib.name] = convert_all(lib, host)
             for case in cases_for(dtype, n):
+                if settings.ops is not None and case.op not in settings.ops:
+                    continue
                 rows.append(bench_case(case, data, libs, device.synchronize, settings, checker))
             del data, host
     return rows
@@ -746,7 +758,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--short", action="store_true", help="tiny sizes, one repeat, results checked")
     parser.add_argument("--markdown", metavar="FILE", help="also write the tables to FILE")
+    parser.add_argument("--ops", help="section 1 only, these ops (comma-separated, e.g. sin,tanh,sum)")
+    parser.add_argument("--dtypes", help="with --ops: these dtypes (comma-separated, e.g. float32,float64)")
+    parser.add_argument("--sizes", help="sizes as exponents of 2 (comma-separated, e.g. 16,20,24)")
     return parser.parse_args(argv)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The mode's settings narrowed by --ops, --dtypes and --sizes."""
+    settings = SHORT if args.short else FULL
+    split = (lambda v: tuple(x.strip() for x in v.split(",") if x.strip()) if v else None)
+    sizes = tuple(1 << int(e) for e in split(args.sizes)) if args.sizes else settings.sizes
+    return dataclasses.replace(settings, sizes=sizes, ops=split(args.ops), dtypes=split(args.dtypes))
 
 
 def emit(lines: list[str], out: list[str]) -> None:
@@ -757,13 +780,15 @@ def emit(lines: list[str], out: list[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    settings = SHORT if args.short else FULL
+    settings = settings_from(args)
     checker = Checker(enabled=settings.short)
     cpu = dv.Device("cpu")
     out: list[str] = []
     emit(header(settings), out)
-    with np.errstate(over="ignore"):  # large float16 sums overflow to inf, as they should
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # float16 sums overflow, as they should
         emit(ops_tables(bench_ops(cpu, [NUMPY], settings, checker), [NUMPY]), out)
+        if settings.ops is not None:  # a section 1 subset only
+            return finish(out, args.markdown, checker)
         emit(overhead_section(cpu, settings, checker), out)
         emit(dlpack_section(cpu, settings, checker), out)
         emit(accuracy_section(cpu, settings, checker), out)

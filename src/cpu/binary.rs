@@ -4,6 +4,7 @@
 
 use super::elementwise::map2;
 use super::math::{dispatch_float, dispatch_int, Classify, FloatElem, IntElem, Real};
+use super::parallel::{CALL_GRAIN, PAR_CHUNK};
 use super::staged::map2_float;
 use super::CpuBuffer;
 use crate::dtype::DType;
@@ -55,9 +56,16 @@ fn logical<T: Classify>(op: BinaryOp, a: Arg<'_>, b: Arg<'_>, dst: View<'_>) {
 }
 
 fn float_binary<T: FloatElem>(op: BinaryOp, a: Arg<'_>, b: Arg<'_>, dst: View<'_>) -> Result<()> {
+    // Arithmetic splits work like copies; library calls (pow, atan2, ...) cost tens of ns an
+    // element and are worth two threads at smaller sizes.
     macro_rules! apply {
         ($f:expr) => {
-            map2_float::<T>(a, b, dst, $f)
+            map2_float::<T>(a, b, dst, PAR_CHUNK, $f)
+        };
+    }
+    macro_rules! call {
+        ($f:expr) => {
+            map2_float::<T>(a, b, dst, CALL_GRAIN, $f)
         };
     }
     use BinaryOp::*;
@@ -66,15 +74,15 @@ fn float_binary<T: FloatElem>(op: BinaryOp, a: Arg<'_>, b: Arg<'_>, dst: View<'_
         Subtract => apply!(|x: T::C, y: T::C| x - y),
         Multiply => apply!(|x: T::C, y: T::C| x * y),
         Divide => apply!(|x: T::C, y: T::C| x / y),
-        FloorDivide => apply!(|x: T::C, y: T::C| x.floor_divide(y)),
-        Remainder => apply!(|x: T::C, y: T::C| x.remainder(y)),
-        Pow => apply!(|x: T::C, y: T::C| x.powf(y)),
+        FloorDivide => call!(|x: T::C, y: T::C| x.floor_divide(y)),
+        Remainder => call!(|x: T::C, y: T::C| x.remainder(y)),
+        Pow => call!(|x: T::C, y: T::C| x.powf(y)),
         Maximum => apply!(|x: T::C, y: T::C| x.maximum(y)),
         Minimum => apply!(|x: T::C, y: T::C| x.minimum(y)),
-        Atan2 => apply!(|x: T::C, y: T::C| x.atan2(y)),
-        Hypot => apply!(|x: T::C, y: T::C| x.hypot(y)),
+        Atan2 => call!(|x: T::C, y: T::C| x.atan2(y)),
+        Hypot => call!(|x: T::C, y: T::C| x.hypot(y)),
         Copysign => apply!(|x: T::C, y: T::C| x.copysign(y)),
-        Logaddexp => apply!(|x: T::C, y: T::C| x.logaddexp(y)),
+        Logaddexp => call!(|x: T::C, y: T::C| x.logaddexp(y)),
         // Steps in T's own bits: not through the compute type.
         Nextafter => map2(a, b, dst, |x: T, y: T| x.next_after(y)),
         _ => return Err(unsupported(op, T::DTYPE)),

@@ -116,13 +116,24 @@ pub(crate) fn map2<A: Element, B: Element, O: Element>(
     dst: (&CpuBuffer, &Layout),
     f: impl Fn(A, B) -> O + Sync,
 ) {
+    map2_grain(a, b, dst, PAR_CHUNK, f)
+}
+
+/// [`map2`] with `grain` elements per parallel task (see [`for_each_row_grain`]).
+pub(crate) fn map2_grain<A: Element, B: Element, O: Element>(
+    a: Input<'_, CpuBuffer>,
+    b: Input<'_, CpuBuffer>,
+    dst: (&CpuBuffer, &Layout),
+    grain: usize,
+    f: impl Fn(A, B) -> O + Sync,
+) {
     let shape = dst.1.shape();
     let (a, b) = (bind::<A>(&a, shape.len()), bind::<B>(&b, shape.len()));
     let out = out_operand::<O>(dst);
     let ops = [out, a.operand(A::DTYPE.itemsize()), b.operand(B::DTYPE.itemsize())];
     let _q = queue();
     // SAFETY: as in `map1`; scalar inputs are boxed values read through zero strides.
-    unsafe { for_each_row(shape, ops, |p, s, len| row2(&f, p, s, len)) }
+    unsafe { for_each_row_grain(shape, ops, grain, |p, s, len| row2(&f, p, s, len)) }
 }
 
 /// One row of [`map2`], with slice loops for the contiguous and broadcast-value cases.

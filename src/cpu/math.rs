@@ -13,6 +13,11 @@ use half::{bf16, f16};
 use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
 
 mod exp;
+mod lanes32;
+mod lanes64;
+pub(crate) mod vector;
+#[cfg(test)]
+mod vector_tests;
 
 // The C library's inverse hyperbolic functions: Rust's std versions are built from other
 // functions and lose several ulp; NumPy calls these.
@@ -28,6 +33,7 @@ extern "C" {
 /// `f32` or `f64`: the arithmetic every float op is written in.
 pub(crate) trait Real:
     Copy
+    + vector::VecMath
     + PartialOrd
     + Send
     + Sync
@@ -262,6 +268,8 @@ impl_real!(f64, f64::exp, asinh, acosh, atanh);
 pub(crate) trait FloatElem: Element<Repr = Self> + NextAfter {
     /// The compute type.
     type C: Real;
+    /// Whether the type is its own compute type (`f32`, `f64`): slices of it are slices of `C`.
+    const IS_C: bool = false;
     /// Whether kernels should widen runs of elements into a compute-type buffer (and narrow
     /// results back) a chunk at a time: true for the 16-bit types, whose per-element
     /// conversions cost more than the arithmetic (and whose slice conversions use SIMD).
@@ -284,6 +292,7 @@ pub(crate) trait FloatElem: Element<Repr = Self> + NextAfter {
 
 impl FloatElem for f32 {
     type C = f32;
+    const IS_C: bool = true;
     #[inline(always)]
     fn to_c(self) -> f32 {
         self
@@ -296,6 +305,7 @@ impl FloatElem for f32 {
 
 impl FloatElem for f64 {
     type C = f64;
+    const IS_C: bool = true;
     #[inline(always)]
     fn to_c(self) -> f64 {
         self

@@ -11,8 +11,32 @@
 
 use rayon::prelude::*;
 
-/// Elements per parallel task: below this, threads cost more than they save.
+/// Elements per parallel task of a memory-bound loop (a copy, an add, a sum): below this,
+/// threads cost more than they save.
 pub(crate) const PAR_CHUNK: usize = 1 << 15;
+
+/// Elements per parallel task of the vectorised transcendental functions (`math::vector`,
+/// about 0.5-3 ns an element).
+pub(crate) const VECTOR_GRAIN: usize = 1 << 13;
+
+/// Elements per parallel task of a loop that calls a scalar library function per element
+/// (10-50 ns an element).
+pub(crate) const CALL_GRAIN: usize = 1 << 10;
+
+/// How many tasks' worth of work an elementwise loop or reduction needs before it goes to the
+/// thread pool. The grain above stands for the op's cost per element, so this makes the
+/// threshold scale with it: `8 * PAR_CHUNK` = 2^18 elements for an add (where two threads
+/// first win), 2^16 for vector math, 2^13 for library calls. Below it the loop runs on the
+/// calling thread and never touches rayon: dispatch and wake-up cost 10-30 µs, more than a
+/// whole small op.
+pub(crate) const MIN_TASKS: usize = 8;
+
+/// Whether an elementwise loop or reduction of `work` elements, split into `tasks` tasks of
+/// about `grain` elements (its cost class: [`PAR_CHUNK`], [`VECTOR_GRAIN`], [`CALL_GRAIN`]),
+/// is worth the thread pool (see [`MIN_TASKS`]).
+pub(crate) fn worth_parallel_loop(tasks: usize, work: usize, grain: usize) -> bool {
+    tasks > 1 && work >= MIN_TASKS.saturating_mul(grain) && rayon::current_num_threads() > 1
+}
 
 /// A raw pointer that may cross to worker threads: the parallel loops hand disjoint output
 /// ranges to different threads, so sharing the base pointer is sound.
@@ -105,5 +129,14 @@ mod tests {
     fn small_work_stays_serial() {
         assert!(!worth_parallel(1, 1 << 30, PAR_CHUNK));
         assert!(!worth_parallel(8, PAR_CHUNK, PAR_CHUNK));
+        // Loops: the threshold scales with the cost class; a sequential grain never splits.
+        assert!(!worth_parallel_loop(8, (1 << 18) - 1, PAR_CHUNK));
+        assert!(!worth_parallel_loop(8, 1 << 15, VECTOR_GRAIN));
+        assert!(!worth_parallel_loop(2, 1 << 40, usize::MAX));
+        if rayon::current_num_threads() > 1 {
+            assert!(worth_parallel_loop(8, 1 << 18, PAR_CHUNK));
+            assert!(worth_parallel_loop(8, 1 << 16, VECTOR_GRAIN));
+            assert!(worth_parallel_loop(8, 1 << 13, CALL_GRAIN));
+        }
     }
 }

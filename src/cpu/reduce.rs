@@ -13,8 +13,9 @@
 //! Work is split by the shape only, never by the thread count, and partials are combined in a
 //! fixed order: results are deterministic.
 
+use super::math::vector::at_level;
 use super::math::{Classify, FloatElem};
-use super::parallel::{self, worth_parallel, SendPtr, PAR_CHUNK};
+use super::parallel::{self, worth_parallel_loop, SendPtr, PAR_CHUNK};
 use super::staged::CHUNK;
 use super::{queue, view_ptr, CpuBuffer};
 use crate::dtype::{DType, Element};
@@ -158,12 +159,12 @@ fn run<R: Reducer>(r: &R, src: View<'_>, dims: ReduceDims, dst: View<'_>) {
 
 /// Runs `f(t)` for `t in 0..tasks`, in parallel when the total `work` is worth it.
 fn for_tasks(tasks: usize, work: usize, f: impl Fn(usize) + Sync) {
-    parallel::for_tasks(tasks, worth_parallel(tasks, work, PAR_CHUNK), f);
+    parallel::for_tasks(tasks, worth_parallel_loop(tasks, work, PAR_CHUNK), f);
 }
 
 /// `f(t)` for `t in 0..tasks` collected in order, in parallel when worth it.
 fn map_tasks<T: Send>(tasks: usize, work: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    parallel::map_tasks(tasks, worth_parallel(tasks, work, PAR_CHUNK), f)
+    parallel::map_tasks(tasks, worth_parallel_loop(tasks, work, PAR_CHUNK), f)
 }
 
 /// Combines partials pairwise (recursive halving), in index order.
@@ -583,6 +584,9 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
         }
         let mut lanes = [self.init(); SCAN_LANES];
         let body = xs.len() - xs.len() % SCAN_LANES;
+        // Not through `at_level`: that copy measured 2-4x slower here (2^16-2^20 float32/64;
+        // the lanes array behind the closure's reference seems to stay in memory), while the
+        // column absorb below gained 1.5-3.5x. See BENCHMARKS.md.
         if T::STAGED_KEYS {
             let mut buf = [self.init(); CHUNK];
             for chunk in xs[..body].chunks(CHUNK) {
@@ -598,7 +602,10 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
     }
     fn absorb_row(&self, accs: &mut [T::Key], xs: &[Repr<Self>], _: usize) {
         if !T::STAGED_KEYS {
-            return accs.iter_mut().zip(xs).for_each(|(a, x)| *a = self.combine(*a, T::from_repr(*x).key()));
+            return at_level(
+                #[inline(always)]
+                || accs.iter_mut().zip(xs).for_each(|(a, x)| *a = self.combine(*a, T::from_repr(*x).key())),
+            );
         }
         let mut buf = [self.init(); CHUNK];
         for (accs, xs) in accs.chunks_mut(CHUNK).zip(xs.chunks(CHUNK)) {

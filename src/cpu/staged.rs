@@ -4,10 +4,9 @@
 //! has F16C), computing there, and narrowing results back. Per-element conversions would cost
 //! more than the arithmetic; the results are the same bits (one rounding from `f32`).
 
-use super::elementwise::{bind, load, map1_grain, map2, out_operand, store};
+use super::elementwise::{bind, load, map1_grain, map2_grain, out_operand, store};
 use super::math::{FloatElem, Real};
-use super::parallel::PAR_CHUNK;
-use super::strided::{for_each_row, for_each_row_grain};
+use super::strided::for_each_row_grain;
 use super::{queue, CpuBuffer};
 use crate::layout::Layout;
 use crate::vocab::Input;
@@ -17,12 +16,9 @@ type View<'a> = (&'a CpuBuffer, &'a Layout);
 /// Elements per chunk: three `f32` buffers of this length stay in L1.
 pub(super) const CHUNK: usize = 512;
 
-/// Elements per parallel task for unary ops that cost tens of cycles per element
-/// (transcendental functions): two threads pay off well below [`PAR_CHUNK`].
-pub(crate) const HEAVY_GRAIN: usize = PAR_CHUNK / 8;
-
 /// `dst[i] = from_c(f(src[i].to_c()))` for a float view `src` into the fresh `dst`, with
-/// `grain` elements per parallel task ([`PAR_CHUNK`] or [`HEAVY_GRAIN`]).
+/// `grain` elements per parallel task (the op's cost class: [`PAR_CHUNK`](super::parallel::PAR_CHUNK) or
+/// [`CALL_GRAIN`](super::parallel::CALL_GRAIN)).
 pub(crate) fn map1_float<T: FloatElem>(src: View<'_>, dst: View<'_>, grain: usize, f: impl Fn(T::C) -> T::C + Sync) {
     if !T::STAGED {
         return map1_grain(src, dst, grain, |x: T| T::from_c(f(x.to_c())));
@@ -46,16 +42,52 @@ pub(crate) fn map1_float<T: FloatElem>(src: View<'_>, dst: View<'_>, grain: usiz
     }
 }
 
+/// `dst = kernel(src)` for a float view `src` into the fresh `dst`, with a slice kernel over
+/// the compute type (the vectorised functions of `math::vector`): contiguous `f32`/`f64` rows
+/// go to the kernel as they are; other rows (16-bit types, strided views) a chunk at a time
+/// through `f32`/`f64` buffers.
+pub(crate) fn map1_float_slices<T: FloatElem>(
+    src: View<'_>,
+    dst: View<'_>,
+    grain: usize,
+    kernel: fn(&[T::C], &mut [T::C]),
+) {
+    let shape = dst.1.shape();
+    let a = bind::<T>(&Input::View(src.0, src.1), shape.len());
+    let out = out_operand::<T>(dst);
+    let _q = queue();
+    let unit = size_of::<T>() as isize;
+    // SAFETY: as in `map1_float`; the direct slices are formed only for unit strides of a type
+    // that is its own compute type (`IS_C`: the same type, so the same layout).
+    unsafe {
+        for_each_row_grain(shape, [out, a.operand(size_of::<T>())], grain, |[po, pa], [so, sa], len| {
+            if T::IS_C && so == unit && sa == unit {
+                let x = std::slice::from_raw_parts(pa as *const T::C, len);
+                return kernel(x, std::slice::from_raw_parts_mut(po as *mut T::C, len));
+            }
+            let (mut x, mut y) = ([T::C::ZERO; CHUNK], [T::C::ZERO; CHUNK]);
+            let mut tmp = [T::from_c(T::C::ZERO); CHUNK];
+            for start in (0..len).step_by(CHUNK) {
+                let n = CHUNK.min(len - start);
+                gather::<T>(pa, sa, start, &mut x[..n], &mut tmp);
+                kernel(&x[..n], &mut y[..n]);
+                scatter::<T>(po, so, start, &y[..n], &mut tmp);
+            }
+        });
+    }
+}
+
 /// `dst[i] = from_c(f(a[i].to_c(), b[i].to_c()))`, each input a view broadcast to `dst`'s
-/// shape or a value.
+/// shape or a value; `grain` as in [`map1_float`].
 pub(crate) fn map2_float<T: FloatElem>(
     a: Input<'_, CpuBuffer>,
     b: Input<'_, CpuBuffer>,
     dst: View<'_>,
+    grain: usize,
     f: impl Fn(T::C, T::C) -> T::C + Sync,
 ) {
     if !T::STAGED {
-        return map2(a, b, dst, |x: T, y: T| T::from_c(f(x.to_c(), y.to_c())));
+        return map2_grain(a, b, dst, grain, |x: T, y: T| T::from_c(f(x.to_c(), y.to_c())));
     }
     let shape = dst.1.shape();
     let (a, b) = (bind::<T>(&a, shape.len()), bind::<T>(&b, shape.len()));
@@ -63,7 +95,7 @@ pub(crate) fn map2_float<T: FloatElem>(
     let _q = queue();
     // SAFETY: as in `map1_float`; scalar inputs are boxed values read through zero strides.
     unsafe {
-        for_each_row(shape, ops, |[po, pa, pb], [so, sa, sb], len| {
+        for_each_row_grain(shape, ops, grain, |[po, pa, pb], [so, sa, sb], len| {
             let (mut x, mut y) = ([T::C::ZERO; CHUNK], [T::C::ZERO; CHUNK]);
             let mut tmp = [T::from_c(T::C::ZERO); CHUNK];
             for start in (0..len).step_by(CHUNK) {

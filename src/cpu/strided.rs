@@ -4,7 +4,7 @@
 //! Every CPU op is a "row kernel" given to [`for_each_row`]: a function of K row pointers, K
 //! byte strides and a row length. Row kernels take a slice fast path when all strides are unit.
 
-use super::parallel::{for_tasks, worth_parallel, SendPtr, PAR_CHUNK};
+use super::parallel::{for_tasks, worth_parallel_loop, SendPtr, PAR_CHUNK};
 
 /// One operand: pointer to its element `[0, 0, …]`, element strides, element size.
 #[derive(Clone, Copy)]
@@ -165,7 +165,7 @@ where
             row(ptrs, inner_strides, len);
         }
     };
-    for_tasks(tasks, worth_parallel(tasks, total, grain), run_task);
+    for_tasks(tasks, worth_parallel_loop(tasks, total, grain), run_task);
 }
 
 /// Reads `len` elements at `ptr` with byte stride `stride` as a slice when contiguous.

@@ -3,9 +3,10 @@
 //! [`map1`](super::elementwise::map1).
 
 use super::elementwise::map1;
+use super::math::vector::{VecFn, VecMath};
 use super::math::{dispatch_float, dispatch_int, Classify, FloatElem, IntElem, Real};
-use super::parallel::PAR_CHUNK;
-use super::staged::{map1_float, HEAVY_GRAIN};
+use super::parallel::{CALL_GRAIN, PAR_CHUNK, VECTOR_GRAIN};
+use super::staged::{map1_float, map1_float_slices};
 use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -40,8 +41,8 @@ fn predicate<T: Classify>(op: UnaryOp, src: View<'_>, dst: View<'_>) {
 }
 
 fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Result<()> {
-    // Cheap ops (a few cycles an element) split work like copies; the rest are transcendental
-    // library calls, worth two threads at smaller sizes.
+    // Cheap ops (a few cycles an element) split work like copies; vectorised math costs a few
+    // ns an element and library calls tens: both are worth two threads at smaller sizes.
     macro_rules! cheap {
         ($f:expr) => {
             map1_float::<T>(src, dst, PAR_CHUNK, $f)
@@ -49,7 +50,17 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
     }
     macro_rules! apply {
         ($f:expr) => {
-            map1_float::<T>(src, dst, HEAVY_GRAIN, $f)
+            map1_float::<T>(src, dst, CALL_GRAIN, $f)
+        };
+    }
+    // The vectorised functions (`math::vector`) where the compute type has one, else `$f`
+    // per element.
+    macro_rules! vector {
+        ($v:ident, $f:expr) => {
+            match <T::C as VecMath>::kernel(VecFn::$v) {
+                Some(kernel) => map1_float_slices::<T>(src, dst, VECTOR_GRAIN, kernel),
+                None => apply!($f),
+            }
         };
     }
     use UnaryOp::*;
@@ -61,21 +72,21 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
         Square => cheap!(|x: T::C| x * x),
         Sqrt => cheap!(|x: T::C| x.sqrt()),
         Reciprocal => cheap!(|x: T::C| T::C::ONE / x),
-        Exp => apply!(|x: T::C| x.exp_op()),
-        Expm1 => apply!(|x: T::C| x.exp_m1()),
-        Log => apply!(|x: T::C| x.ln()),
-        Log1p => apply!(|x: T::C| x.ln_1p()),
+        Exp => vector!(Exp, |x: T::C| x.exp_op()),
+        Expm1 => vector!(Expm1, |x: T::C| x.exp_m1()),
+        Log => vector!(Log, |x: T::C| x.ln()),
+        Log1p => vector!(Log1p, |x: T::C| x.ln_1p()),
         Log2 => apply!(|x: T::C| x.log2()),
         Log10 => apply!(|x: T::C| x.log10()),
-        Sin => apply!(|x: T::C| x.sin()),
-        Cos => apply!(|x: T::C| x.cos()),
-        Tan => apply!(|x: T::C| x.tan()),
+        Sin => vector!(Sin, |x: T::C| x.sin()),
+        Cos => vector!(Cos, |x: T::C| x.cos()),
+        Tan => vector!(Tan, |x: T::C| x.tan()),
         Asin => apply!(|x: T::C| x.asin()),
         Acos => apply!(|x: T::C| x.acos()),
-        Atan => apply!(|x: T::C| x.atan()),
-        Sinh => apply!(|x: T::C| x.sinh()),
-        Cosh => apply!(|x: T::C| x.cosh()),
-        Tanh => apply!(|x: T::C| x.tanh()),
+        Atan => vector!(Atan, |x: T::C| x.atan()),
+        Sinh => vector!(Sinh, |x: T::C| x.sinh()),
+        Cosh => vector!(Cosh, |x: T::C| x.cosh()),
+        Tanh => vector!(Tanh, |x: T::C| x.tanh()),
         Asinh => apply!(|x: T::C| x.asinh()),
         Acosh => apply!(|x: T::C| x.acosh()),
         Atanh => apply!(|x: T::C| x.atanh()),

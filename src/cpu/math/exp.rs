@@ -23,21 +23,34 @@
 //! of the `f32` result, and rounding it to `f32` gives at most `0.5 + 2^-16.9` ulp: one of the
 //! two `f32` values around `exp(x)`. `tests` checks this for every `f32`.
 
+use super::vector::{horner, Fma, Split};
+
 /// `1.5 · 2^52`: adding it rounds an `f64` of magnitude below `2^51` to an integer, which then
 /// sits in the low bits of the sum's significand.
-const ROUND: f64 = 6755399441055744.0;
+pub(super) const ROUND: f64 = 6755399441055744.0;
 /// `ln 2` to 32 significant bits (its low 21 significand bits are zero), so `n · LN2_HI` is
 /// exact for `|n| < 2^21` (`tests` checks the bits).
-const LN2_HI: f64 = 0.6931471803691238;
+pub(super) const LN2_HI: f64 = 0.6931471803691238;
 /// `ln 2 - LN2_HI`, rounded.
-const LN2_LO: f64 = std::f64::consts::LN_2 - LN2_HI;
+pub(super) const LN2_LO: f64 = std::f64::consts::LN_2 - LN2_HI;
 /// Below this `exp` is under 2^-150 (≈ e^-103.97): the `f32` result is 0.
 const X_MIN: f64 = -110.0;
 /// Above this `exp` exceeds `f32::MAX` (≈ e^88.72): the `f32` result is +∞.
 const X_MAX: f64 = 100.0;
 
+/// `1/k!` for `k = 0..=10`: the Taylor polynomial of `exp`.
+const EXP_TAYLOR: [f64; 11] = {
+    let mut c = [0.0; 11];
+    let mut k = 0;
+    while k < 11 {
+        c[k] = inv_factorial(k as u32);
+        k += 1;
+    }
+    c
+};
+
 /// Taylor coefficient `1/k!`, rounded once (division of exact integers).
-const fn inv_factorial(k: u32) -> f64 {
+pub(super) const fn inv_factorial(k: u32) -> f64 {
     let mut f = 1.0;
     let mut i = 2;
     while i <= k {
@@ -50,22 +63,19 @@ const fn inv_factorial(k: u32) -> f64 {
 /// `exp(x)` to within 1 ulp (see the module documentation); NaN stays NaN.
 #[inline(always)]
 pub(crate) fn exp_f32(x: f32) -> f32 {
+    exp_f32_with::<Split>(x)
+}
+
+/// [`exp_f32`] with its polynomial steps through `M`: fused steps round once where split ones
+/// round twice, so the evaluation bound above holds for both (the vector loops use this).
+#[inline(always)]
+pub(crate) fn exp_f32_with<M: Fma>(x: f32) -> f32 {
     // `clamp` keeps NaN, which then flows through the arithmetic.
     let x = (x as f64).clamp(X_MIN, X_MAX);
     let shifted = x * std::f64::consts::LOG2_E + ROUND;
     let n = shifted - ROUND;
     let r = (x - n * LN2_HI) - n * LN2_LO;
-    let mut p = inv_factorial(10);
-    p = p * r + inv_factorial(9);
-    p = p * r + inv_factorial(8);
-    p = p * r + inv_factorial(7);
-    p = p * r + inv_factorial(6);
-    p = p * r + inv_factorial(5);
-    p = p * r + inv_factorial(4);
-    p = p * r + inv_factorial(3);
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    let p = horner::<M, 11>(r, &EXP_TAYLOR);
     // The low 12 bits of `shifted`'s bits are `n` modulo 2^12 (`ROUND`'s are zero), so
     // `n + 1023`, in [864, 1168], lands exactly in the exponent field.
     let scale = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Reference values for the float64 vector math test (src/cpu/math/vector_tests.rs).
+
+    pip install --target /tmp/mpm mpmath && PYTHONPATH=/tmp/mpm python3 tools/gen_vector_math_ref.py
+
+Writes tests/data/vector_math_f64.txt: one line per input, `name x hi lo` with each float64 as
+16 hex digits of its bits, where hi + lo is the exact function value (mpmath at 200 bits),
+hi rounded to nearest and lo the rounded remainder. The inputs: uniform and log-uniform samples
+over each function's vector range, and the hard cases of each reduction (doubles nearest to
+multiples of pi/2 and to multiples of ln2/2, arguments of log near 1, sqrt(2) and sqrt(1/2)).
+Deterministic (fixed seed); not run by CI, whose test only reads the file.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import struct
+from pathlib import Path
+
+import mpmath
+
+mpmath.mp.prec = 200
+OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "vector_math_f64.txt"
+PER_KIND = 250
+
+
+def bits(x: float) -> str:
+    return f"{struct.unpack('<Q', struct.pack('<d', x))[0]:016x}"
+
+
+def split(v: mpmath.mpf) -> tuple[float, float]:
+    hi = float(v)  # mpmath rounds to nearest
+    return hi, float(v - mpmath.mpf(hi))
+
+
+def log_uniform(rng: random.Random, lo: float, hi: float) -> float:
+    return math.exp(rng.uniform(math.log(lo), math.log(hi)))
+
+
+def inputs(rng: random.Random) -> dict[str, list[float]]:
+    near_pio2 = []
+    for _ in range(2 * PER_KIND):
+        k = rng.choice([rng.randint(1, 64), rng.randint(1, 333_000)])
+        x = float(mpmath.mpf(k) * mpmath.pi / 2)
+        near_pio2.append(x + rng.randint(-3, 3) * math.ulp(x))
+    trig = (
+        [rng.uniform(-math.pi, math.pi) for _ in range(PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-12, 5.2e5) for _ in range(2 * PER_KIND)]
+        + near_pio2
+        + [1e-310, -2.5e-300, 524287.9, -524288.0]
+    )
+    near_half_ln2 = []
+    for _ in range(PER_KIND):
+        k = rng.randint(-2040, 2040)
+        x = float(mpmath.mpf(k) * mpmath.log(2) / 2)
+        near_half_ln2.append(x + rng.randint(-3, 3) * math.ulp(x))
+    exp = (
+        [rng.uniform(-707.9, 707.9) for _ in range(PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-18, 700) for _ in range(2 * PER_KIND)]
+        + near_half_ln2
+        + [1e-300, -1e-17, 707.9, -707.9]
+    )
+    special = [math.sqrt(2), math.sqrt(0.5), 1.0]
+    near_special = [s * (1 + rng.randint(-2**20, 2**20) * 2**-52) for s in special for _ in range(PER_KIND // 3)]
+    log = (
+        [log_uniform(rng, 2.3e-308, 1.7e308) for _ in range(2 * PER_KIND)]
+        + [1 + rng.choice([-1, 1]) * log_uniform(rng, 1e-16, 0.3) for _ in range(PER_KIND)]
+        + near_special
+        + [2.2250738585072014e-308, 1.7976931348623157e308, 1 - 2**-53, 1 + 2**-52]
+    )
+    return {"exp": exp, "log": log, "sin": trig, "cos": trig}
+
+
+def main() -> None:
+    rng = random.Random(20261203)
+    funcs = {"exp": mpmath.exp, "log": mpmath.log, "sin": mpmath.sin, "cos": mpmath.cos}
+    lines = ["# name x hi lo: float64 bits in hex; hi + lo = f(x) (mpmath, 200 bits). tools/gen_vector_math_ref.py"]
+    for name, xs in inputs(rng).items():
+        for x in xs:
+            hi, lo = split(funcs[name](mpmath.mpf(x)))
+            lines.append(f"{name} {bits(x)} {bits(hi)} {bits(lo)}")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text("\n".join(lines) + "\n")
+    print(f"{len(lines) - 1} values -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()
