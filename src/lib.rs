@@ -98,6 +98,9 @@ pub use cuda::emu::public as emulator;
 
 /// Re-export of the `half` crate, whose `f16` and `bf16` are devarray's 16-bit float elements.
 pub use half;
+/// Re-export of the `num-complex` crate, whose `Complex32` and `Complex64` are devarray's
+/// `complex64` and `complex128` elements.
+pub use num_complex;
 
 /// The README's Rust examples, compiled and run as doc tests so that they stay true.
 #[cfg(doctest)]

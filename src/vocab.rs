@@ -335,6 +335,9 @@ impl UnaryOp {
 
     /// The dtypes this op uses for an input of `dtype`, or [`Error::UnsupportedDType`].
     pub(crate) fn signature(self, dtype: DType) -> Result<Signature> {
+        if dtype.is_complex() {
+            return self.complex_signature(dtype);
+        }
         let is_bool = dtype == DType::Bool;
         Ok(match self.kind() {
             UnaryKind::FloatMath => Signature::same(float_result(dtype)),
@@ -354,6 +357,20 @@ impl UnaryOp {
         })
     }
 }
+
+impl UnaryOp {
+    /// The signature for a complex input: the ops with complex kernels.
+    fn complex_signature(self, dtype: DType) -> Result<Signature> {
+        match self {
+            UnaryOp::Positive => Ok(Signature::identity(dtype)),
+            _ => Err(unsupported(self.name(), dtype, COMPLEX_HINT)),
+        }
+    }
+}
+
+/// The hint for an op that has no complex kernels yet.
+const COMPLEX_HINT: &str =
+    "; this op has no complex kernels yet: compute on real() and imag(), or astype() a real dtype";
 
 /// How a binary op treats dtypes (see [`BinaryOp::signature`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -398,6 +415,9 @@ impl BinaryOp {
     pub(crate) fn signature(self, promoted: DType) -> Result<Signature> {
         let is_bool = promoted == DType::Bool;
         let refuse = |hint: &str| Err(unsupported(self.name(), promoted, hint));
+        if promoted.is_complex() {
+            return refuse(COMPLEX_HINT);
+        }
         Ok(match self.kind() {
             BinaryKind::Arithmetic if is_bool && self == BinaryOp::Subtract => {
                 return refuse("; use bitwise_xor or logical_xor for booleans")
@@ -423,7 +443,7 @@ impl ReduceOp {
         use crate::dtype::DTypeKind;
         match self {
             ReduceOp::Sum | ReduceOp::Prod => match dtype.kind() {
-                DTypeKind::Float => dtype,
+                DTypeKind::Float | DTypeKind::Complex => dtype,
                 DTypeKind::UnsignedInt => DType::U64,
                 DTypeKind::SignedInt | DTypeKind::Bool => DType::I64,
             },
@@ -437,7 +457,7 @@ impl ReduceOp {
 
 /// `mean` of integers and `bool` is `float64` (NumPy), floats keep their type.
 fn float_result_of_mean(dtype: DType) -> DType {
-    if dtype.is_float() {
+    if dtype.is_inexact() {
         dtype
     } else {
         DType::F64
@@ -450,7 +470,7 @@ fn float_result_of_mean(dtype: DType) -> DType {
 /// `result_type(dtype, float16)` for non-floats (tested in `ops::promote`).
 pub(crate) fn float_result(dtype: DType) -> DType {
     match dtype.itemsize() {
-        _ if dtype.is_float() => dtype,
+        _ if dtype.is_inexact() => dtype,
         1 => DType::F16,
         2 => DType::F32,
         _ => DType::F64,

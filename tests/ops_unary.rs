@@ -33,7 +33,7 @@ fn casts_match_numpy(dev: &Device) -> Result<()> {
     for key in oracle.keys("in/") {
         let src = &key[3..];
         let x = oracle.array(key, dev);
-        for dst in DType::ALL {
+        for dst in DType::REAL {
             if let Err(e) = check(x.astype(dst), oracle, &format!("cast/{src}/{}", dst.tag()), Tolerance::Exact) {
                 failures.push(e);
             }

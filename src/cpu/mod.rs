@@ -132,7 +132,8 @@ pub(crate) fn copy_raw(
             2 => for_each_row(shape, [d, s], copy_row::<u16>),
             4 => for_each_row(shape, [d, s], copy_row::<u32>),
             8 => for_each_row(shape, [d, s], copy_row::<u64>),
-            _ => unreachable!("element sizes are 1, 2, 4 or 8 bytes"),
+            // complex128; `[u64; 2]` keeps the element's 8-byte alignment (u128 would ask 16).
+            _ => for_each_row(shape, [d, s], copy_row::<[u64; 2]>),
         }
     }
 }

@@ -104,7 +104,7 @@ pub(crate) fn reduce(
     if dims.r == 0 && empty_needs_identity {
         return Err(Error::EmptyReduction { op: op.name(), what: "extreme value" });
     }
-    crate::dispatch_dtype!(dtype, T => match op {
+    crate::dtype::dispatch_real!(dtype, T => match op {
         ReduceOp::Sum => run(&Sum::<T> { divisor: 0, _t: Default::default() }, src, dims, dst),
         ReduceOp::Mean => run(&Sum::<T> { divisor, _t: Default::default() }, src, dims, dst),
         ReduceOp::Prod => run(&Prod::<T>(Default::default()), src, dims, dst),
@@ -114,7 +114,7 @@ pub(crate) fn reduce(
         ReduceOp::Argmax => run(&ArgExtreme::<T, true>(Default::default()), src, dims, dst),
         ReduceOp::All => run(&Truth::<T, true>(Default::default()), src, dims, dst),
         ReduceOp::Any => run(&Truth::<T, false>(Default::default()), src, dims, dst),
-    });
+    }, else return Err(Error::UnsupportedDType { op: op.name(), dtype, hint: String::new() }));
     Ok(())
 }
 

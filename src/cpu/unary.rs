@@ -21,7 +21,7 @@ fn unsupported(op: UnaryOp, dtype: DType) -> Error {
 /// `dst = op(src)`, where `src` has the op's compute dtype `dtype` and `dst` is fresh.
 pub(crate) fn unary(op: UnaryOp, dtype: DType, src: View<'_>, dst: View<'_>) -> Result<()> {
     if op.kind() == UnaryKind::Predicate {
-        crate::dispatch_dtype!(dtype, T => predicate::<T>(op, src, dst));
+        crate::dtype::dispatch_real!(dtype, T => predicate::<T>(op, src, dst), else return Err(unsupported(op, dtype)));
         return Ok(());
     }
     dispatch_float!(dtype, T => float_unary::<T>(op, src, dst), else

@@ -117,8 +117,8 @@ fn clip_bound(bound: Option<Operand<'_>>, dtype: DType, upper: bool) -> Result<O
 fn no_op_bound(dtype: DType, upper: bool) -> Scalar {
     let (lo, hi) = int_range(dtype);
     match (dtype.kind(), upper) {
-        (crate::DTypeKind::Float, false) => Scalar::Float(f64::NEG_INFINITY),
-        (crate::DTypeKind::Float, true) => Scalar::Float(f64::INFINITY),
+        (crate::DTypeKind::Float | crate::DTypeKind::Complex, false) => Scalar::Float(f64::NEG_INFINITY),
+        (crate::DTypeKind::Float | crate::DTypeKind::Complex, true) => Scalar::Float(f64::INFINITY),
         (crate::DTypeKind::Bool, u) => Scalar::Bool(u),
         (crate::DTypeKind::SignedInt, u) => Scalar::Int(if u { hi } else { lo } as i64),
         (crate::DTypeKind::UnsignedInt, u) => Scalar::UInt(if u { hi } else { lo } as u64),

@@ -66,7 +66,7 @@ impl Oracle {
             let bytes = r.take(n).to_vec();
             let entry = match code {
                 100 => Entry::Error(String::from_utf8(bytes).expect("utf-8 error name")),
-                c => Entry::Array { dtype: DType::ALL[c as usize], shape, bytes },
+                c => Entry::Array { dtype: DType::REAL[c as usize], shape, bytes },
             };
             entries.insert(key, entry);
         }
@@ -141,18 +141,23 @@ fn comparable(a: &Array) -> Vec<Option<i128>> {
     }
     let host = a.to_device(&Device::Cpu).expect("download");
     dispatch_dtype!(a.dtype(), T => {
-        host.to_vec::<T>().expect("to_vec").into_iter().map(|v| match v.to_scalar() {
-            Scalar::Float(f) if f.is_nan() => None,
+        host.to_vec::<T>().expect("to_vec").into_iter().flat_map(|v| match v.to_scalar() {
+            Scalar::Float(f) if f.is_nan() => vec![None],
             Scalar::Float(_) => {
                 let repr = v.to_repr();
                 let bytes = bytemuck::bytes_of(&repr);
                 let mut wide = [0u8; 8];
                 wide[..bytes.len()].copy_from_slice(bytes);
-                Some(ordered(u64::from_le_bytes(wide), 8 * bytes.len() as u32))
+                vec![Some(ordered(u64::from_le_bytes(wide), 8 * bytes.len() as u32))]
             }
-            Scalar::Int(i) => Some(i as i128),
-            Scalar::UInt(u) => Some(u as i128),
-            Scalar::Bool(b) => Some(b as i128),
+            // A complex element is its two components, each compared as a float.
+            Scalar::Complex(z) if a.dtype() == DType::C64 => [z.re, z.im]
+                .map(|c| (!c.is_nan()).then(|| ordered((c as f32).to_bits() as u64, 32)))
+                .to_vec(),
+            Scalar::Complex(z) => [z.re, z.im].map(|c| (!c.is_nan()).then(|| ordered(c.to_bits(), 64))).to_vec(),
+            Scalar::Int(i) => vec![Some(i as i128)],
+            Scalar::UInt(u) => vec![Some(u as i128)],
+            Scalar::Bool(b) => vec![Some(b as i128)],
         }).collect()
     })
 }
