@@ -85,8 +85,8 @@ pub use dtype::{DType, DTypeKind, Element, Scalar};
 pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
 pub use ops::{
-    can_cast, can_cast_same_kind, einsum, result_type, Axes, BinaryOp, Bins, Operand, PadMode, Reduce, ReduceOp,
-    ScanOp, Side, UnaryOp, Unique,
+    can_cast, can_cast_same_kind, einsum, result_type, result_type_with_scalar, Axes, BinaryOp, Bins, Operand, PadMode,
+    Reduce, ReduceOp, ScanOp, Side, UnaryOp, Unique,
 };
 pub use probe::{devices_report, DevicesReport};
 pub use slicing::{IntoAxisSlice, SteppedRange};

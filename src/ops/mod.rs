@@ -42,7 +42,7 @@ pub use crate::vocab::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
 pub use count::Bins;
 pub use einsum::einsum;
 pub use manip::PadMode;
-pub use promote::{can_cast, can_cast_same_kind, result_type};
+pub use promote::{can_cast, can_cast_same_kind, result_type, result_type_with_scalar};
 pub(crate) use promote::{scalar_as, weak_result};
 pub use reduce_with::{Axes, Reduce};
 pub(crate) use search::mask_select;

@@ -132,6 +132,22 @@ pub fn can_cast_same_kind(from: DType, to: DType) -> bool {
     can_cast(from, to) || rank(from) <= rank(to)
 }
 
+/// The dtype an array of `dtype` and the Python-style ("weak", NEP 50) scalar `s` promote to,
+/// as every elementwise op with a scalar operand computes it: the scalar's kind matters, its
+/// value does not.
+///
+/// **For NumPy users:** `np.result_type(np.float32, 1j)` with NumPy 2's NEP 50 rules.
+///
+/// ```
+/// use devarray::{result_type_with_scalar, DType, Scalar};
+/// assert_eq!(result_type_with_scalar(DType::U8, Scalar::Int(300)), DType::U8);
+/// assert_eq!(result_type_with_scalar(DType::I32, Scalar::Float(0.5)), DType::F64);
+/// assert_eq!(result_type_with_scalar(DType::F32, Scalar::Complex(Default::default())), DType::C64);
+/// ```
+pub fn result_type_with_scalar(dtype: DType, s: Scalar) -> DType {
+    weak_result(dtype, s)
+}
+
 /// The dtype of `array_dtype` combined with the weak scalar `s` (NEP 50).
 pub(crate) fn weak_result(array_dtype: DType, s: Scalar) -> DType {
     match (s, array_dtype.kind()) {

@@ -17,6 +17,10 @@ from . import random as random
 __all__ = [
     "conj",
     "real",
+    "imag",
+    "angle",
+    "complex64",
+    "complex128",
     "bincount",
     "histogram",
     "nanargmax",
@@ -213,7 +217,7 @@ __all__ = [
 __version__: Final[str]
 __array_api_version__: Final[str]
 
-_Scalar: TypeAlias = builtins.bool | int | float
+_Scalar: TypeAlias = builtins.bool | int | float | complex
 _DTypeLike: TypeAlias = DType | str | type | numpy.dtype[Any]
 _DeviceLike: TypeAlias = Device | str
 _ShapeLike: TypeAlias = int | Sequence[int]
@@ -288,6 +292,10 @@ class ndarray:
     def device(self) -> Device: ...
     @property
     def ndim(self) -> int: ...
+    @property
+    def real(self) -> ndarray: ...
+    @property
+    def imag(self) -> ndarray: ...
     @property
     def size(self) -> int: ...
     @property
@@ -445,6 +453,8 @@ float16: Final[DType]
 bfloat16: Final[DType]
 float32: Final[DType]
 float64: Final[DType]
+complex64: Final[DType]
+complex128: Final[DType]
 
 e: Final[float]
 pi: Final[float]
@@ -649,6 +659,8 @@ def argsort(
 ) -> ndarray: ...
 def conj(x: ndarray, /) -> ndarray: ...
 def real(x: ndarray, /) -> ndarray: ...
+def imag(x: ndarray, /) -> ndarray: ...
+def angle(z: ndarray, /, deg: builtins.bool = False) -> ndarray: ...
 def searchsorted(
     x1: ndarray, x2: Any, /, *, side: Literal["left", "right"] = "left", sorter: ndarray | None = None
 ) -> ndarray: ...
