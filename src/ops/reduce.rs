@@ -55,7 +55,8 @@ impl Array {
     /// ```
     pub fn reduce(&self, op: ReduceOp, axes: Option<&[isize]>, keepdims: bool) -> Result<Array> {
         let axes = normalize_axes(op.name(), axes, self.ndim())?;
-        let x = if op == ReduceOp::Mean && !self.dtype().is_float() { self.astype(DType::F64)? } else { self.clone() };
+        let x =
+            if op == ReduceOp::Mean && !self.dtype().is_inexact() { self.astype(DType::F64)? } else { self.clone() };
         x.reduce_axes(op, &axes, keepdims)
     }
 
@@ -216,10 +217,16 @@ impl Array {
     /// ```
     pub fn var(&self, axes: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
         let n: usize = normalize_axes("var", axes, self.ndim())?.iter().map(|&a| self.shape()[a]).product();
-        let x = if self.dtype().is_float() { self.clone() } else { self.astype(DType::F64)? };
+        let x = if self.dtype().is_inexact() { self.clone() } else { self.astype(DType::F64)? };
         let mean = x.mean(axes, true)?;
         let deviation = x.subtract(&mean)?;
-        let squares = deviation.multiply(&deviation)?.sum(axes, keepdims)?;
+        let squares = if deviation.dtype().is_complex() {
+            // |d|^2 = re^2 + im^2 on the component views: a real result, as NumPy's.
+            let (re, im) = (deviation.real(), deviation.imag()?);
+            re.multiply(&re)?.add(&im.multiply(&im)?)?.sum(axes, keepdims)?
+        } else {
+            deviation.multiply(&deviation)?.sum(axes, keepdims)?
+        };
         squares.divide((n as f64 - correction).max(0.0))
     }
 

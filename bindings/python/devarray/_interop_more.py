@@ -231,7 +231,7 @@ def _round(a, decimals=0, out=None):
     if out is not None:
         return NotImplemented
     decimals = operator.index(decimals)
-    if a.dtype.kind != "f":
+    if a.dtype.kind not in "fc":
         if decimals >= 0:
             return a.copy()
         return NotImplemented  # NumPy rounds integers to tens, hundreds, ...: not supported
