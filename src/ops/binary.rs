@@ -65,7 +65,8 @@ impl Array {
 /// overflow checks away from ops where the value is never used.
 fn truth(o: Operand<'_>) -> Operand<'_> {
     match o {
-        // NaN is non-zero, hence true.
+        // NaN is non-zero, hence true; a complex value is true when either part is.
+        Operand::Scalar(Scalar::Complex(z)) => Operand::Scalar(Scalar::Bool(z.re != 0.0 || z.im != 0.0)),
         Operand::Scalar(s) => Operand::Scalar(Scalar::Bool(s.as_f64() != 0.0)),
         array => array,
     }

@@ -55,7 +55,17 @@ impl Array {
     /// ```
     pub fn reduce(&self, op: ReduceOp, axes: Option<&[isize]>, keepdims: bool) -> Result<Array> {
         let axes = normalize_axes(op.name(), axes, self.ndim())?;
-        let x = if op == ReduceOp::Mean && !self.dtype().is_float() { self.astype(DType::F64)? } else { self.clone() };
+        if self.dtype().is_complex()
+            && matches!(op, ReduceOp::Min | ReduceOp::Max | ReduceOp::Argmin | ReduceOp::Argmax)
+        {
+            return Err(Error::UnsupportedDType {
+                op: op.name(),
+                dtype: self.dtype(),
+                hint: "; complex numbers have no order: reduce abs(), real() or imag()".to_string(),
+            });
+        }
+        let x =
+            if op == ReduceOp::Mean && !self.dtype().is_inexact() { self.astype(DType::F64)? } else { self.clone() };
         x.reduce_axes(op, &axes, keepdims)
     }
 
@@ -216,10 +226,16 @@ impl Array {
     /// ```
     pub fn var(&self, axes: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
         let n: usize = normalize_axes("var", axes, self.ndim())?.iter().map(|&a| self.shape()[a]).product();
-        let x = if self.dtype().is_float() { self.clone() } else { self.astype(DType::F64)? };
+        let x = if self.dtype().is_inexact() { self.clone() } else { self.astype(DType::F64)? };
         let mean = x.mean(axes, true)?;
         let deviation = x.subtract(&mean)?;
-        let squares = deviation.multiply(&deviation)?.sum(axes, keepdims)?;
+        // Complex: |d|² as the real part of d·conj(d) (re² + im², NumPy's), a real result.
+        let squared = if x.dtype().is_complex() {
+            deviation.multiply(&deviation.conj()?)?.astype(x.dtype().real_dtype())?
+        } else {
+            deviation.multiply(&deviation)?
+        };
+        let squares = squared.sum(axes, keepdims)?;
         squares.divide((n as f64 - correction).max(0.0))
     }
 

@@ -142,4 +142,9 @@ unary_methods! {
     bitwise_invert => BitwiseInvert, [0u8, 0xF0] => [0xFFu8, 0x0F], u8;
     /// Whether the sign bit is set (true for `-0.0`; `x < 0` for integers).
     signbit => Signbit, [-0.0f64, 0.0] => [true, false], bool;
+    /// The complex conjugate: the imaginary part negated (a copy for real dtypes, as the
+    /// Array API's `conj` of a real array).
+    ///
+    /// **For NumPy users:** `np.conj`.
+    conj => Conj, [devarray::num_complex::Complex64::new(1.0, 2.0)] => [devarray::num_complex::Complex64::new(1.0, -2.0)], devarray::num_complex::Complex64;
 }
