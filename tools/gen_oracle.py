@@ -438,8 +438,16 @@ def complex_reduce_expected(op, x, tag, axes):
         if op in ("all", "any"):
             return getattr(np, op)(x, axis=axes)
         wide = x.astype(np.complex128)
-        if op in ("sum", "prod", "mean"):
+        if op in ("sum", "prod"):
             return getattr(np, op)(wide, axis=axes).astype(NP[tag])
+        if op == "mean":
+            # devarray divides each part by the count; NumPy divides by count + 0j (Smith's
+            # quotient), which makes both parts NaN when one is and -inf+0j a -inf+nanj.
+            total = np.sum(wide, axis=axes)
+            count = x.size // np.asarray(total).size
+            mean = np.empty(np.shape(total), dtype=np.complex128)
+            mean.real, mean.imag = np.real(total) / count, np.imag(total) / count
+            return mean.astype(NP[tag])
         var_or_std, ddof = op[:3], int(op[3:])
         r = np.var(wide, axis=axes, ddof=ddof) if var_or_std == "var" else np.std(wide, axis=axes, ddof=ddof)
         return r.astype(NP[COMPONENT[tag]])

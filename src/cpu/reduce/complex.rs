@@ -18,8 +18,9 @@ macro_rules! impl_complex_acc {
             fn add(self, o: $t) -> $t { arith::add(self, o) }
             #[inline(always)]
             fn mul(self, o: $t) -> $t { arith::mul(self, o) }
-            /// Each part divided by the count (NumPy divides by `count + 0j`, which is the same
-            /// up to the rounding of `1 / count`).
+            /// Each part divided by the count. NumPy divides by `count + 0j` (Smith's quotient),
+            /// which multiplies by the rounded `1 / count`, makes both parts NaN when one is,
+            /// and turns a `-inf + 0j` mean into `-inf + nanj`; devarray keeps the parts apart.
             #[inline(always)]
             fn div_count(self, n: u64) -> $t { <$t>::new(self.re / n as $r, self.im / n as $r) }
         }
