@@ -76,7 +76,7 @@ op_enum! {
         Negative => "negative",
         /// `+x` (a copy).
         Positive => "positive",
-        /// `|x|` (`abs(INT_MIN)` wraps to `INT_MIN`, like NumPy).
+        /// `|x|` (`abs(INT_MIN)` wraps to `INT_MIN`, like NumPy; complex: the real magnitude).
         Abs => "abs",
         /// -1, 0 or 1 (NaN stays NaN).
         Sign => "sign",

@@ -13,9 +13,17 @@ impl Array {
     /// integers; predicates (`isnan`, `signbit`, `logical_not`, …) write `bool`; the others keep
     /// the dtype. `float16`/`bfloat16` compute in `float32` and round once.
     ///
+    /// Complex (`complex64`/`complex128`, computed in `float32`/`float64` parts): the float
+    /// functions, arithmetic, `sign` (`z/|z|`), `round` (each part) and `conj` stay complex;
+    /// `abs` is the real magnitude (`float32`/`float64`, `hypot`, so `|3e30+4e30j|` does not
+    /// overflow); `isnan`/`isinf` test either part, `isfinite` both, `logical_not` is `z == 0`.
+    /// Branch cuts and special values (infinite and NaN parts, signed zeros) follow the Array
+    /// API's complex special cases (C99 Annex G), as NumPy does.
+    ///
     /// **Errors** with [`Error::UnsupportedDType`](crate::Error::UnsupportedDType) for
     /// `bitwise_invert` of floats and for `negative`, `positive`, `sign`, `square` of `bool`
-    /// (NumPy refuses the first three too; use `logical_not`).
+    /// (NumPy refuses the first three too; use `logical_not`), and for `floor`, `ceil`,
+    /// `trunc`, `signbit`, `bitwise_invert` of complex arrays (no order, no sign bit).
     ///
     /// **For NumPy users:** `reciprocal` of an integer array promotes to float like `sqrt`
     /// (NumPy truncates `1/x` in the integer type, which is 0 for every `|x| > 1`); `square` of
