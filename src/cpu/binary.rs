@@ -21,6 +21,9 @@ fn unsupported(op: BinaryOp, dtype: DType) -> Error {
 
 /// `dst = op(a, b)`, both inputs of the compute dtype `dtype`, `dst` fresh.
 pub(crate) fn binary(op: BinaryOp, dtype: DType, a: Arg<'_>, b: Arg<'_>, dst: View<'_>) -> Result<()> {
+    if dtype.is_complex() {
+        return super::complex::binary(op, dtype, a, b, dst);
+    }
     match op.kind() {
         BinaryKind::Compare => {
             crate::dtype::dispatch_real!(dtype, T => compare::<T>(op, a, b, dst), else return Err(unsupported(op, dtype)))

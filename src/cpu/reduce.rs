@@ -24,6 +24,8 @@ use crate::vocab::ReduceDims;
 use crate::vocab::ReduceOp;
 use half::{bf16, f16};
 
+mod complex;
+
 type View<'a> = (&'a CpuBuffer, &'a Layout);
 
 /// Elements one task handles: long rows are cut into pieces of this length.
@@ -103,6 +105,9 @@ pub(crate) fn reduce(
     let empty_needs_identity = matches!(op, ReduceOp::Min | ReduceOp::Max | ReduceOp::Argmin | ReduceOp::Argmax);
     if dims.r == 0 && empty_needs_identity {
         return Err(Error::EmptyReduction { op: op.name(), what: "extreme value" });
+    }
+    if dtype.is_complex() {
+        return complex::reduce(op, dtype, src, dims, divisor, dst);
     }
     crate::dtype::dispatch_real!(dtype, T => match op {
         ReduceOp::Sum => run(&Sum::<T> { divisor: 0, _t: Default::default() }, src, dims, dst),

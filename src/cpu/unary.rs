@@ -20,6 +20,9 @@ fn unsupported(op: UnaryOp, dtype: DType) -> Error {
 
 /// `dst = op(src)`, where `src` has the op's compute dtype `dtype` and `dst` is fresh.
 pub(crate) fn unary(op: UnaryOp, dtype: DType, src: View<'_>, dst: View<'_>) -> Result<()> {
+    if dtype.is_complex() {
+        return super::complex::unary(op, dtype, src, dst);
+    }
     if op.kind() == UnaryKind::Predicate {
         crate::dtype::dispatch_real!(dtype, T => predicate::<T>(op, src, dst), else return Err(unsupported(op, dtype)));
         return Ok(());
@@ -83,7 +86,9 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
         Ceil => cheap!(|x: T::C| x.ceil()),
         Trunc => cheap!(|x: T::C| x.trunc()),
         Round => cheap!(|x: T::C| x.round_ties_even()),
-        IsNan | IsInf | IsFinite | LogicalNot | Signbit | BitwiseInvert => return Err(unsupported(op, T::DTYPE)),
+        IsNan | IsInf | IsFinite | LogicalNot | Signbit | BitwiseInvert | Conj => {
+            return Err(unsupported(op, T::DTYPE))
+        }
     }
     Ok(())
 }

@@ -110,7 +110,23 @@ macro_rules! operand_from_number {
         }
     )*};
 }
-operand_from_number!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, half::f16, half::bf16);
+operand_from_number!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    half::f16,
+    half::bf16,
+    num_complex::Complex32,
+    num_complex::Complex64
+);
 
 impl Operand<'_> {
     /// The array, if this operand is one.

@@ -454,11 +454,9 @@ def conj(x: ndarray, /) -> ndarray:
     >>> dv.conj(dv.asarray([1.5, -2.0])).get().tolist()
     [1.5, -2.0]
     """
-    out = _real_numeric_copy("conj", x)
-    if x.dtype.kind == "c":
-        # Written through the imaginary view of the copy: one real negation on the device.
-        out.imag[...] = _core._unary("negative", x.imag)
-    return out
+    if isinstance(x, ndarray) and x.dtype.kind == "c":
+        return _core._unary("conj", x)
+    return _real_numeric_copy("conj", x)
 
 
 def real(x: ndarray, /) -> ndarray:
