@@ -148,3 +148,47 @@ def test_ops_without_complex_meaning_are_refused(device):
         dv.sort(x)
     with pytest.raises(TypeError):
         dv.floor(x)
+
+
+VALUES = [1 + 2j, -3.5 - 0.25j, 0.5j, -2 + 0j, 1e-3 - 4j, 3 + 3j]
+
+
+@pytest.mark.parametrize("dtype", COMPLEX_DTYPES)
+@pytest.mark.parametrize("name", ["negative", "square", "reciprocal", "sqrt", "exp", "expm1", "log", "log1p",
+                                  "log2", "log10", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
+                                  "atan", "asinh", "acosh", "atanh", "sign", "abs", "conj", "round"])
+def test_unary_math_matches_numpy(device, dtype, name):
+    a = np.array(VALUES, dtype=dtype)
+    x = dv.asarray(a, device=device)
+    numpy_name = {"asin": "arcsin", "acos": "arccos", "atan": "arctan", "asinh": "arcsinh", "acosh": "arccosh",
+                  "atanh": "arctanh"}.get(name, name)
+    expected = getattr(np, numpy_name)(a)
+    if name == "sign":  # NumPy 2: z / |z|
+        expected = (a / np.abs(a)).astype(dtype)
+    got = getattr(dv, name)(x)
+    assert got.dtype.name == expected.dtype.name
+    tol = dict(rtol=1e-5, atol=1e-6) if dtype == "complex64" else dict(rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(got.get(), expected, **tol)
+
+
+@pytest.mark.parametrize("dtype", COMPLEX_DTYPES)
+def test_arithmetic_reductions_and_products(device, dtype):
+    a = np.array(VALUES, dtype=dtype).reshape(2, 3)
+    b = np.array(VALUES[::-1], dtype=dtype).reshape(2, 3)
+    x, y = dv.asarray(a, device=device), dv.asarray(b, device=device)
+    tol = dict(rtol=1e-5, atol=1e-6) if dtype == "complex64" else dict(rtol=1e-13, atol=1e-14)
+    for got, expected in [
+        (x + y, a + b), (x - y, a - b), (x * y, a * b), (x / y, a / b), (x**2, a**2), (x ** y, a**b),
+        (x + 1.5, a + 1.5), (2j * x, 2j * a), (x == y, a == b), (x != x, a != a),
+        (dv.sum(x, axis=1), a.sum(axis=1)), (dv.prod(x, axis=0), a.prod(axis=0)), (dv.mean(x), a.mean()),
+        (dv.var(x, axis=1), a.var(axis=1)), (dv.std(x), a.std()),
+        (x @ y.T, a @ b.T), (dv.vecdot(x, y), np.vecdot(a, b)), (dv.cumulative_sum(x, axis=1), np.cumsum(a, axis=1)),
+        (dv.linalg.vector_norm(x), np.linalg.norm(a.ravel())),
+        (dv.linalg.vector_norm(x, ord=1, axis=0), np.linalg.norm(a, ord=1, axis=0)),
+        (dv.linalg.matrix_norm(x), np.linalg.norm(a, "fro")),
+        (dv.linalg.matrix_norm(x, ord=1), np.linalg.norm(a, 1)),
+    ]:
+        assert got.dtype.name == np.asarray(expected).dtype.name, (got.dtype, np.asarray(expected).dtype)
+        np.testing.assert_allclose(got.get(), expected, **tol)
+    f32 = dv.asarray(np.array([1.0, 2.0], np.float32), device=device)
+    assert (f32 + 1j).dtype == dv.complex64  # NEP 50
