@@ -192,3 +192,18 @@ def test_arithmetic_reductions_and_products(device, dtype):
         np.testing.assert_allclose(got.get(), expected, **tol)
     f32 = dv.asarray(np.array([1.0, 2.0], np.float32), device=device)
     assert (f32 + 1j).dtype == dv.complex64  # NEP 50
+
+
+def test_numpy_functions_dispatch_to_devarray(device):
+    a = np.array([1 + 2j, 3 - 1j, -0.5j], dtype=np.complex64)
+    x = dv.asarray(a, device=device)
+    for name in ("real", "imag", "angle", "conj", "conjugate"):
+        got = getattr(np, name)(x)
+        assert isinstance(got, dv.ndarray), name
+        np.testing.assert_allclose(got.get(), getattr(np, name)(a), rtol=1e-6)
+    assert np.iscomplexobj(x) and not np.isrealobj(x)
+    assert_matches(np.iscomplex(x), np.iscomplex(a))
+    assert_matches(np.isreal(x), np.isreal(a))
+    np.testing.assert_allclose(np.vdot(x, x).get(), np.vdot(a, a), rtol=1e-6)
+    r = dv.asarray([1.0, 2.0], device=device)
+    assert np.real(r) is r and np.isrealobj(r)
