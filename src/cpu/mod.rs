@@ -11,6 +11,7 @@ pub(crate) mod binary;
 pub(crate) mod buffer;
 pub(crate) mod cast;
 pub(crate) mod elementwise;
+pub(crate) mod fft;
 pub(crate) mod gather;
 pub(crate) mod linalg;
 pub(crate) mod math;
