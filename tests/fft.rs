@@ -77,6 +77,17 @@ fn host_complex(a: &Array) -> Result<Vec<Complex64>> {
     })
 }
 
+/// The (complex, real) dtype pairs whose results can be read back when a transform along an
+/// inner axis returns a strided view: both on the CPU; complex64 only on a CUDA device until
+/// its copy kernels move 16-byte elements (the `complex` work in progress), since reading a
+/// strided complex128 view back copies 16-byte elements on the device.
+fn precisions(dev: &Device) -> Vec<(DType, DType)> {
+    match dev {
+        Device::Cpu => vec![(DType::C64, DType::F32), (DType::C128, DType::F64)],
+        _ => vec![(DType::C64, DType::F32)],
+    }
+}
+
 /// Checks `got` against `want`: error at most `tol * max|want|` per value (with a floor for
 /// all-zero spectra).
 fn close(what: &str, got: &[Complex64], want: &[Complex64], tol: f64) {
@@ -213,7 +224,7 @@ fn padding_and_truncation(dev: &Device) -> Result<()> {
 fn axes_and_batches(dev: &Device) -> Result<()> {
     let shape = [3usize, 4, 5];
     let x = complex_values(60, 9);
-    for dtype in [DType::C64, DType::C128] {
+    for (dtype, _) in precisions(dev) {
         let a = upload_complex(&x, dtype, dev)?.reshape(&shape)?;
         for axis in [0isize, 1, 2, -1, -2, -3] {
             let ax = axis.rem_euclid(3) as usize;
@@ -278,45 +289,59 @@ fn check_lines(what: &str, x: &[Complex64], got: &[Complex64], shape: &[usize], 
 
 /// fftn/ifftn/rfftn/irfftn: separable, `s` and `axes`, round trips, `axes=[]`.
 fn nd_transforms(dev: &Device) -> Result<()> {
+    for (cdt, rdt) in precisions(dev) {
+        nd_in(dev, cdt, rdt)?;
+    }
+    Ok(())
+}
+
+fn nd_in(dev: &Device, cdt: DType, rdt: DType) -> Result<()> {
+    let t = tol(cdt, 64);
     let shape = [4usize, 3, 5];
     let x = complex_values(60, 12);
-    let a = Array::from_slice(&x, &shape, dev)?;
+    let a = upload_complex(&x, cdt, dev)?.reshape(&shape)?;
     // fftn over all axes == fft over each axis in turn.
     let all = host_complex(&fft::fftn(&a, None, None, Norm::Ortho)?)?;
     let mut seq = a.clone();
     for ax in 0..3 {
         seq = fft::fft(&seq, None, ax, Norm::Ortho)?;
     }
-    close("fftn == fft per axis", &all, &host_complex(&seq)?, 1e-13);
+    close("fftn == fft per axis", &all, &host_complex(&seq)?, t);
     let back = fft::ifftn(&fft::fftn(&a, None, None, Norm::Backward)?, None, None, Norm::Backward)?;
-    close("ifftn(fftn)", &host_complex(&back)?, &x, 1e-13);
+    close("ifftn(fftn)", &host_complex(&back)?, &x, t);
     // s without axes: the last len(s) axes; s with axes: padding and cutting.
     let y = fft::fftn(&a, Some(&[6, 2]), None, Norm::Backward)?;
     assert_eq!(y.shape(), &[4, 6, 2]);
     let want = fft::fft(&fft::fft(&a, Some(2), 2, Norm::Backward)?, Some(6), 1, Norm::Backward)?;
-    close("fftn s", &host_complex(&y)?, &host_complex(&want)?, 1e-13);
+    close("fftn s", &host_complex(&y)?, &host_complex(&want)?, t);
     let y = fft::fftn(&a, Some(&[3, 8]), Some(&[-1, 0]), Norm::Backward)?;
     assert_eq!(y.shape(), &[8, 3, 3]);
     // No axes: the input as complex.
     let r = values(6, 13);
     let ar = upload_real(&r, DType::F32, &[2, 3], dev)?;
-    let same = fft::fftn(&ar, None, Some(&[]), Norm::Backward)?;
-    assert_eq!((same.shape(), same.dtype()), (&[2, 3][..], DType::C64));
+    // (Real input needs a real-to-complex cast, which CUDA has once the complex casts land.)
+    if *dev == CPU {
+        let same = fft::fftn(&ar, None, Some(&[]), Norm::Backward)?;
+        assert_eq!((same.shape(), same.dtype()), (&[2, 3][..], DType::C64));
+    }
+    let same = fft::fftn(&a, None, Some(&[]), Norm::Backward)?;
+    assert_eq!((same.shape(), same.dtype()), (&shape[..], cdt));
+    close("fftn without axes", &host_complex(&same)?, &host_complex(&a)?, 0.0);
     // rfftn / irfftn with an odd last length.
     let xr = values(60, 14);
-    let ar = upload_real(&xr, DType::F64, &shape, dev)?;
+    let ar = upload_real(&xr, rdt, &shape, dev)?;
     let spec = fft::rfftn(&ar, None, None, Norm::Backward)?;
     assert_eq!(spec.shape(), &[4, 3, 3]);
     let full = host_complex(&fft::fftn(&ar, None, None, Norm::Backward)?)?;
     let half: Vec<Complex64> = full.chunks(5).flat_map(|row| row[..3].to_vec()).collect();
-    close("rfftn == fftn's half", &host_complex(&spec)?, &half, 1e-12);
+    close("rfftn == fftn's half", &host_complex(&spec)?, &half, t);
     let back = fft::irfftn(&spec, Some(&[4, 3, 5]), None, Norm::Backward)?;
     let xc: Vec<Complex64> = xr.iter().map(|&v| Complex64::new(v, 0.0)).collect();
-    close("irfftn(rfftn)", &host_complex(&back)?, &xc, 1e-13);
+    close("irfftn(rfftn)", &host_complex(&back)?, &xc, t);
     let part = fft::rfftn(&ar, None, Some(&[0, 1]), Norm::Forward)?;
     assert_eq!(part.shape(), &[4, 2, 5]);
     let back = fft::irfftn(&part, Some(&[4, 3]), Some(&[0, 1]), Norm::Forward)?;
-    close("irfftn(rfftn) axes (0, 1)", &host_complex(&back)?, &xc, 1e-13);
+    close("irfftn(rfftn) axes (0, 1)", &host_complex(&back)?, &xc, t);
     Ok(())
 }
 

@@ -277,3 +277,43 @@ fn evict(dev: &Arc<CudaDevice>, plans: &mut HashMap<PlanKey, FftPlanId>) -> Resu
     }
     Ok(())
 }
+
+/// The plan cache on the emulated device (`DEVARRAY_DEVICE=cuda-emu`; skipped elsewhere).
+#[cfg(all(test, feature = "emulator"))]
+mod emu_tests {
+    use super::PLANS_MADE;
+    use crate::fft::{fft, Norm};
+    use crate::{Array, Device, Stream};
+    use num_complex::Complex64;
+    use std::sync::atomic::Ordering;
+
+    #[test]
+    fn plans_are_cached_per_layout_and_stream() -> crate::Result<()> {
+        let Ok(dev) = Device::cuda_if_available(0) else { return Ok(()) };
+        if !crate::cuda::emulated() {
+            return Ok(());
+        }
+        // A length no other test uses, so the counts below are this test's.
+        let data: Vec<Complex64> = (0..26).map(|i| Complex64::new(i as f64, 1.0)).collect();
+        let x = Array::from_slice(&data, &[2, 13], &dev)?;
+        let made = || PLANS_MADE.load(Ordering::Relaxed);
+        let start = made();
+        let a = fft(&x, None, -1, Norm::Backward)?.to_vec::<Complex64>()?;
+        let b = fft(&x, None, -1, Norm::Backward)?.to_vec::<Complex64>()?;
+        assert_eq!(a, b);
+        assert_eq!(made() - start, 1, "the second transform reuses the plan");
+        // A strided input of the same shape reads through another layout: another plan.
+        let wide = Array::from_slice(&[data.clone(), data].concat(), &[4, 13], &dev)?;
+        let every_other = wide.slice(&[crate::AxisSlice::range(None, None, 2)])?;
+        fft(&every_other, None, -1, Norm::Backward)?;
+        assert_eq!(made() - start, 2);
+        // Another stream gets its own plan (a plan's work area serves one stream at a time).
+        let stream = Stream::new(&dev)?;
+        let guard = stream.make_current()?;
+        let c = fft(&x, None, -1, Norm::Backward)?.to_vec::<Complex64>()?;
+        drop(guard);
+        assert_eq!(made() - start, 3);
+        assert_eq!(a, c);
+        Ok(())
+    }
+}
