@@ -66,6 +66,7 @@ mod device;
 pub mod dlpack;
 mod dtype;
 mod error;
+pub mod fft;
 pub mod kernels;
 mod layout;
 pub mod linalg;

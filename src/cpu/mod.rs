@@ -12,6 +12,7 @@ pub(crate) mod buffer;
 pub(crate) mod cast;
 pub(crate) mod complex;
 pub(crate) mod elementwise;
+pub(crate) mod fft;
 pub(crate) mod gather;
 pub(crate) mod linalg;
 pub(crate) mod math;

@@ -167,6 +167,10 @@ impl Backend for Cuda {
     /// Every decomposition (cholesky, qr, svd, svdvals, eigh, eigvalsh, inv, solve, det and
     /// slogdet) through cuSOLVER ([`super::linalg`]), on the device: nothing is copied to the
     /// host and back behind the caller's back.
+    fn fft(spec: crate::fft::FftSpec, src: View<'_, CudaBuffer>, out: View<'_, CudaBuffer>) -> Result<()> {
+        super::fft::fft(spec, src, out)
+    }
+
     fn linalg(
         op: Decomp,
         dtype: DType,

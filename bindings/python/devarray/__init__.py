@@ -23,7 +23,7 @@ libraries without copies.
 
 from __future__ import annotations  # deleted below: not a devarray name
 
-from . import _devarray, cuda, linalg, random
+from . import _devarray, cuda, fft, linalg, random
 from ._array_api import (
     ELEMENTWISE as _ELEMENTWISE,
     __array_namespace_info__,
@@ -271,6 +271,7 @@ __all__ = sorted(
         "tensordot",
         "vecdot",
         "cuda",
+        "fft",
         "linalg",
         "random",
         "put",

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Final, Literal, SupportsIndex, TypeAlias, fina
 import numpy
 
 from . import cuda as cuda
+from . import fft as fft
 from . import linalg as linalg
 from . import random as random
 
@@ -195,6 +196,7 @@ __all__ = [
     "unique_values",
     "vecdot",
     "cuda",
+    "fft",
     "linalg",
     "random",
     "put",
