@@ -224,7 +224,13 @@ fn complex_binary_rules(dev: &Device) -> Result<()> {
     assert_eq!(z.logical_or(0.0)?.to_vec::<bool>()?, vec![true, false]);
     assert_eq!(z.equal(Complex64::new(1.0, 2.0))?.to_vec::<bool>()?, vec![true, false]);
     assert_eq!(z.divide(2)?.to_vec::<Complex32>()?, vec![Complex32::new(0.5, 1.0), Complex32::new(0.0, 0.0)]);
+    // where promotes like arithmetic; clip needs an order.
+    let cond = Array::from_slice(&[true, false], &[2], dev)?;
+    let w = Array::where_(&cond, &z, &f)?;
+    assert_eq!(w.to_vec::<Complex32>()?, vec![Complex32::new(1.0, 2.0), Complex32::new(0.0, 0.0)]);
+    assert_eq!(Array::where_(&cond, &z, &d)?.dtype(), DType::C128);
     let outcomes = [
+        expect_error(z.clip(0.0, 1.0), "UnsupportedDType"),
         expect_error(z.less(&f), "UnsupportedDType"),
         expect_error(z.maximum(&z), "UnsupportedDType"),
         expect_error(z.floor_divide(&z), "UnsupportedDType"),

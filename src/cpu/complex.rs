@@ -96,8 +96,10 @@ pub(crate) trait Part: Real + Element {
     const HUNDRED: Self;
     /// The value as `f64` (exact).
     fn widen(self) -> f64;
-    /// `self * a + b` with one rounding.
+    /// `self * a + b` with one rounding (see the implementations).
     fn fma(self, a: Self, b: Self) -> Self;
+    /// `hypot(re, im)`: `|re + im·j|` without undue overflow or underflow.
+    fn magnitude(re: Self, im: Self) -> Self;
     /// The C99 function `f` of `z`.
     fn libm(f: Libm, z: Complex<Self>) -> Complex<Self>;
     /// C99 `cpow(a, b)`.
@@ -105,18 +107,16 @@ pub(crate) trait Part: Real + Element {
 }
 
 macro_rules! impl_part {
-    ($t:ident, $pow:ident, $($f:ident => $c:ident),*) => {
+    ($t:ident, $pow:ident, $fma:item, $magnitude:item, $($f:ident => $c:ident),*) => {
         impl Part for $t {
+            $fma
+            $magnitude
             const LOG2_E: $t = std::$t::consts::LOG2_E;
             const LOG10_E: $t = std::$t::consts::LOG10_E;
             const HUNDRED: $t = 100.0;
             #[inline(always)]
             fn widen(self) -> f64 {
                 self as f64
-            }
-            #[inline(always)]
-            fn fma(self, a: $t, b: $t) -> $t {
-                self.mul_add(a, b)
             }
             #[inline]
             fn libm(f: Libm, z: Complex<$t>) -> Complex<$t> {
@@ -136,10 +136,44 @@ macro_rules! impl_part {
         }
     };
 }
-impl_part!(f64, cpow, Sqrt => csqrt, Exp => cexp, Log => clog, Sin => csin, Cos => ccos, Tan => ctan,
+impl_part!(
+    f64,
+    cpow,
+    /// The C library's `fma` (one instruction where the CPU has FMA, behind a call: the
+    /// default x86-64 target does not assume it).
+    #[inline(always)]
+    fn fma(self, a: f64, b: f64) -> f64 {
+        self.mul_add(a, b)
+    },
+    #[inline(always)]
+    fn magnitude(re: f64, im: f64) -> f64 {
+        re.hypot(im)
+    },
+    Sqrt => csqrt, Exp => cexp, Log => clog, Sin => csin, Cos => ccos, Tan => ctan,
     Sinh => csinh, Cosh => ccosh, Tanh => ctanh, Asin => casin, Acos => cacos, Atan => catan,
     Asinh => casinh, Acosh => cacosh, Atanh => catanh);
-impl_part!(f32, cpowf, Sqrt => csqrtf, Exp => cexpf, Log => clogf, Sin => csinf, Cos => ccosf, Tan => ctanf,
+impl_part!(
+    f32,
+    cpowf,
+    /// In `f64`, where the product of two `f32` is exact: one rounding of the sum to `f64`,
+    /// then to `f32`. That is the fused result unless the sum is inexact in `f64` and lands
+    /// on an `f32` rounding tie (then 1 ulp off) — and it vectorises, where `fmaf` is a
+    /// library call on the default x86-64 target.
+    #[inline(always)]
+    fn fma(self, a: f32, b: f32) -> f32 {
+        (self as f64 * a as f64 + b as f64) as f32
+    },
+    /// In `f64`, where the squares cannot overflow or underflow (glibc's `hypotf` does the
+    /// same), vectorisable; an infinite part wins over a NaN one, as in `hypot`.
+    #[inline(always)]
+    fn magnitude(re: f32, im: f32) -> f32 {
+        if re.is_infinite() || im.is_infinite() {
+            return f32::INFINITY;
+        }
+        let (re, im) = (re as f64, im as f64);
+        (re * re + im * im).sqrt() as f32
+    },
+    Sqrt => csqrtf, Exp => cexpf, Log => clogf, Sin => csinf, Cos => ccosf, Tan => ctanf,
     Sinh => csinhf, Cosh => ccoshf, Tanh => ctanhf, Asin => casinf, Acos => cacosf, Atan => catanf,
     Asinh => casinhf, Acosh => cacoshf, Atanh => catanhf);
 
@@ -216,7 +250,7 @@ pub(crate) mod arith {
     /// for one infinite part (NumPy 2's `sign`).
     #[inline(always)]
     pub(crate) fn sign<R: Part>(z: Complex<R>) -> Complex<R> {
-        let abs = z.re.hypot(z.im);
+        let abs = R::magnitude(z.re, z.im);
         let nan = R::ZERO * R::INFINITY;
         if abs.is_nan() {
             c(nan, nan)
@@ -333,7 +367,7 @@ where
         Negative => map1(src, dst, |z: C<R>| c(-z.re, -z.im)),
         Positive => map1(src, dst, |z: C<R>| z),
         Conj => map1(src, dst, |z: C<R>| c(z.re, -z.im)),
-        Abs => map1(src, dst, |z: C<R>| z.re.hypot(z.im)),
+        Abs => map1(src, dst, |z: C<R>| R::magnitude(z.re, z.im)),
         Sign => map1(src, dst, arith::sign::<R>),
         Square => map1(src, dst, |z: C<R>| arith::mul(z, z)),
         Reciprocal => map1(src, dst, arith::recip::<R>),

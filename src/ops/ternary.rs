@@ -64,7 +64,8 @@ impl Array {
     ///
     /// **Errors:** [`Error::InvalidArgument`] for an integer scalar bound that would bind but
     /// cannot be represented (`uint8_array.clip(300, …)`), [`Error::ShapeMismatch`],
-    /// [`Error::DeviceMismatch`].
+    /// [`Error::DeviceMismatch`], [`Error::UnsupportedDType`] for complex operands (no order;
+    /// the Array API defines `clip` for real numbers only).
     ///
     /// ```
     /// use devarray::{Array, Device, Operand};
@@ -78,6 +79,10 @@ impl Array {
         let given: Vec<Operand<'a>> = [Some(Operand::Array(self)), min, max].into_iter().flatten().collect();
         let (device, shape) = broadcast_operands("clip", &given)?;
         let dtype = promote_operands(&given);
+        if dtype.is_complex() {
+            let hint = "; complex numbers have no order: clip real() and imag() separately".to_string();
+            return Err(Error::UnsupportedDType { op: "clip", dtype, hint });
+        }
         let min = clip_bound(min, dtype, false)?;
         let max = clip_bound(max, dtype, true)?;
         let x = prepare("clip", Operand::Array(self), dtype, &shape)?;
