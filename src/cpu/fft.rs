@@ -143,79 +143,129 @@ impl Rows {
     }
 }
 
+/// One batch of transforms in precision `T`: the rows, the output and how the rows are split
+/// into tasks.
+struct Batch<T> {
+    spec: FftSpec,
+    rows: Rows,
+    out: SendPtr,
+    per_task: usize,
+    tasks: usize,
+    parallel: bool,
+    scale: T,
+}
+
+impl<T: Float> Batch<T> {
+    /// The rows task `t` transforms.
+    fn range(&self, t: usize) -> std::ops::Range<usize> {
+        t * self.per_task..((t + 1) * self.per_task).min(self.rows.starts.len())
+    }
+
+    /// Row `r` of the output, of `len` elements of `E`.
+    ///
+    /// # Safety
+    /// The output is a fresh contiguous `(batch, len)` view of `E`; `r < batch`; only the
+    /// caller's task touches row `r`.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn out_row<E>(&self, r: usize, len: usize) -> &mut [E] {
+        // SAFETY: the caller's contract.
+        unsafe { std::slice::from_raw_parts_mut(self.out.get().cast::<E>().add(r * len), len) }
+    }
+}
+
 /// The whole batch in precision `T`.
 fn run<T: Float>(spec: FftSpec, src: View<'_>, out: View<'_>) -> Result<()> {
     let rows = Rows::new(&spec, src);
     let batch = rows.starts.len();
-    let n = spec.n;
-    let out_len = spec.kind.out_len(n);
-    let out_ptr = SendPtr(view_ptr(out.0, out.1, spec.output().itemsize()));
-    let per_task = (PAR_CHUNK / n.max(1)).max(1);
+    let per_task = (PAR_CHUNK / spec.n.max(1)).max(1);
     let tasks = batch.div_ceil(per_task);
-    let parallel = worth_parallel(tasks, batch * n, PAR_CHUNK);
-    let scale = T::from(spec.scale).unwrap_or_else(T::one);
-    let range = |t: usize| t * per_task..((t + 1) * per_task).min(batch);
-    let planners = T::planners();
-    let failed = Mutex::new(None);
+    let b = Batch {
+        spec,
+        rows,
+        out: SendPtr(view_ptr(out.0, out.1, spec.output().itemsize())),
+        per_task,
+        tasks,
+        parallel: worth_parallel(tasks, batch * spec.n, PAR_CHUNK),
+        scale: T::from(spec.scale).unwrap_or_else(T::one),
+    };
     match spec.kind {
         Kind::C2C { inverse } => {
-            let dir = if inverse { FftDirection::Inverse } else { FftDirection::Forward };
-            let plan = planners.complex.lock().unwrap_or_else(|e| e.into_inner()).plan_fft(n, dir);
-            for_tasks(tasks, parallel, |t| {
-                let mut scratch = vec![Complex::new(T::zero(), T::zero()); plan.get_inplace_scratch_len()];
-                for r in range(t) {
-                    // SAFETY: the output is a fresh contiguous `(batch, n)` complex view; row `r`
-                    // is written by this task only.
-                    let row = unsafe {
-                        std::slice::from_raw_parts_mut(out_ptr.get().cast::<Complex<T>>().add(r * out_len), out_len)
-                    };
-                    // SAFETY: `r < batch`, a row of the input view.
-                    unsafe { rows.read(r, row) };
-                    plan.process_with_scratch(row, &mut scratch);
-                    finish(row, scale, false);
-                }
-            });
+            c2c(&b, inverse);
+            Ok(())
         }
-        Kind::R2C => {
-            let plan = planners.real.lock().unwrap_or_else(|e| e.into_inner()).plan_fft_forward(n);
-            for_tasks(tasks, parallel, |t| {
-                let mut input = vec![T::zero(); n];
-                let mut scratch = plan.make_scratch_vec();
-                for r in range(t) {
-                    // SAFETY: as for C2C, with rows of `n / 2 + 1` complex values.
-                    let row = unsafe {
-                        std::slice::from_raw_parts_mut(out_ptr.get().cast::<Complex<T>>().add(r * out_len), out_len)
-                    };
-                    // SAFETY: `r < batch`, a row of the (real) input view.
-                    unsafe { rows.read_real(r, &mut input) };
-                    if let Err(e) = plan.process_with_scratch(&mut input, row, &mut scratch) {
-                        *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
-                    }
-                    finish(row, scale, spec.conj);
-                }
-            });
-        }
-        Kind::C2R => {
-            let plan = planners.real.lock().unwrap_or_else(|e| e.into_inner()).plan_fft_inverse(n);
-            let in_len = spec.kind.in_len(n);
-            for_tasks(tasks, parallel, |t| {
-                let mut input = vec![Complex::new(T::zero(), T::zero()); in_len];
-                let mut scratch = plan.make_scratch_vec();
-                for r in range(t) {
-                    // SAFETY: the output is a fresh contiguous `(batch, n)` real view; row `r` is
-                    // written by this task only.
-                    let row = unsafe { std::slice::from_raw_parts_mut(out_ptr.get().cast::<T>().add(r * n), n) };
-                    // SAFETY: `r < batch`, a row of the input view.
-                    unsafe { rows.read(r, &mut input) };
-                    hermitian_half(&mut input, n, spec.conj);
-                    if let Err(e) = plan.process_with_scratch(&mut input, row, &mut scratch) {
-                        *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
-                    }
-                    row.iter_mut().for_each(|v| *v = *v * scale);
-                }
-            });
-        }
+        Kind::R2C => r2c(&b),
+        Kind::C2R => c2r(&b),
     }
+}
+
+/// The complex transforms, in place in each output row.
+fn c2c<T: Float>(b: &Batch<T>, inverse: bool) {
+    let n = b.spec.n;
+    let dir = if inverse { FftDirection::Inverse } else { FftDirection::Forward };
+    let plan = T::planners().complex.lock().unwrap_or_else(|e| e.into_inner()).plan_fft(n, dir);
+    for_tasks(b.tasks, b.parallel, |t| {
+        let mut scratch = vec![Complex::new(T::zero(), T::zero()); plan.get_inplace_scratch_len()];
+        for r in b.range(t) {
+            // SAFETY: the output is a fresh contiguous `(batch, n)` complex view; row `r` is this
+            // task's.
+            let row = unsafe { b.out_row::<Complex<T>>(r, n) };
+            // SAFETY: `r < batch`, a row of the input view.
+            unsafe { b.rows.read(r, row) };
+            plan.process_with_scratch(row, &mut scratch);
+            finish(row, b.scale, false);
+        }
+    });
+}
+
+/// The real-to-complex transforms.
+fn r2c<T: Float>(b: &Batch<T>) -> Result<()> {
+    let (n, out_len) = (b.spec.n, b.spec.kind.out_len(b.spec.n));
+    let plan = T::planners().real.lock().unwrap_or_else(|e| e.into_inner()).plan_fft_forward(n);
+    let failed = Mutex::new(None);
+    for_tasks(b.tasks, b.parallel, |t| {
+        let mut input = vec![T::zero(); n];
+        let mut scratch = plan.make_scratch_vec();
+        for r in b.range(t) {
+            // SAFETY: the output is a fresh contiguous `(batch, n / 2 + 1)` complex view; row `r`
+            // is this task's.
+            let row = unsafe { b.out_row::<Complex<T>>(r, out_len) };
+            // SAFETY: `r < batch`, a row of the (real) input view.
+            unsafe { b.rows.read_real(r, &mut input) };
+            if let Err(e) = plan.process_with_scratch(&mut input, row, &mut scratch) {
+                *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
+            }
+            finish(row, b.scale, b.spec.conj);
+        }
+    });
+    refused(failed)
+}
+
+/// The complex-to-real transforms.
+fn c2r<T: Float>(b: &Batch<T>) -> Result<()> {
+    let (n, in_len) = (b.spec.n, b.spec.kind.in_len(b.spec.n));
+    let plan = T::planners().real.lock().unwrap_or_else(|e| e.into_inner()).plan_fft_inverse(n);
+    let failed = Mutex::new(None);
+    for_tasks(b.tasks, b.parallel, |t| {
+        let mut input = vec![Complex::new(T::zero(), T::zero()); in_len];
+        let mut scratch = plan.make_scratch_vec();
+        for r in b.range(t) {
+            // SAFETY: the output is a fresh contiguous `(batch, n)` real view; row `r` is this
+            // task's.
+            let row = unsafe { b.out_row::<T>(r, n) };
+            // SAFETY: `r < batch`, a row of the input view.
+            unsafe { b.rows.read(r, &mut input) };
+            hermitian_half(&mut input, n, b.spec.conj);
+            if let Err(e) = plan.process_with_scratch(&mut input, row, &mut scratch) {
+                *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e.to_string());
+            }
+            row.iter_mut().for_each(|v| *v = *v * b.scale);
+        }
+    });
+    refused(failed)
+}
+
+/// realfft's refusal (wrong buffer lengths: a bug here), if any task saw one.
+fn refused(failed: Mutex<Option<String>>) -> Result<()> {
     match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some(e) => Err(Error::invalid("fft", format!("realfft refused the transform: {e}"))),
         None => Ok(()),
