@@ -361,9 +361,14 @@ impl UnaryOp {
 impl UnaryOp {
     /// The signature for a complex input: the ops with complex kernels.
     fn complex_signature(self, dtype: DType) -> Result<Signature> {
+        // Temporary (branch ccuda, to test the CUDA kernels): replaced by ccpu's signatures.
+        use UnaryOp::*;
         match self {
-            UnaryOp::Positive => Ok(Signature::identity(dtype)),
-            _ => Err(unsupported(self.name(), dtype, COMPLEX_HINT)),
+            Positive => Ok(Signature::identity(dtype)),
+            Abs => Ok(Signature { compute: dtype, out: dtype.real_dtype(), identity: false }),
+            IsNan | IsInf | IsFinite | LogicalNot => Ok(Signature::to_bool(dtype)),
+            Floor | Ceil | Trunc | Signbit | BitwiseInvert => Err(unsupported(self.name(), dtype, COMPLEX_HINT)),
+            _ => Ok(Signature::same(dtype)),
         }
     }
 }
@@ -416,7 +421,13 @@ impl BinaryOp {
         let is_bool = promoted == DType::Bool;
         let refuse = |hint: &str| Err(unsupported(self.name(), promoted, hint));
         if promoted.is_complex() {
-            return refuse(COMPLEX_HINT);
+            // Temporary (branch ccuda, to test the CUDA kernels): replaced by ccpu's signatures.
+            use BinaryOp::*;
+            return match self {
+                Add | Subtract | Multiply | Divide | Pow => Ok(Signature::same(promoted)),
+                Equal | NotEqual | LogicalAnd | LogicalOr | LogicalXor => Ok(Signature::to_bool(promoted)),
+                _ => refuse(COMPLEX_HINT),
+            };
         }
         Ok(match self.kind() {
             BinaryKind::Arithmetic if is_bool && self == BinaryOp::Subtract => {

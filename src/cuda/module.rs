@@ -641,9 +641,13 @@ mod nvrtc_tests {
         assert!(has("cast", DType::C128, "cast_c128_f16") && has("cast", DType::I64, "cast_i64_c64"));
         assert!(has("copy", DType::C128, "fill_c128") && has("gather", DType::C128, "scatter_c128"));
         assert!(has("ternary", DType::C64, "where_c64") && !has("ternary", DType::C64, "clip_c64"));
-        // 267 unary + 284 binary + 28 ternary + 225 cast + 10 copy + 10 gather + 104 reduce + 13 matmul
-        // + 32 random + 22 scan + 13 sortprep + 13 searchsorted + 4 radix
-        assert_eq!(units.len(), 1025);
+        assert!(has("unary", DType::C64, "conj_c64") && has("unary", DType::C128, "atanh_c128"));
+        assert!(!has("unary", DType::C64, "floor_c64") && !has("binary", DType::C128, "maximum_c128"));
+        assert!(has("binary", DType::C64, "divide_c64") && has("reduce", DType::C128, "sum_c128"));
+        assert!(!has("reduce", DType::C64, "argmax_c64") && has("scan", DType::C128, "cumprod_c128"));
+        // 267 + 62 unary + 284 + 20 binary + 28 ternary + 225 cast + 10 copy + 10 gather + 104 + 8
+        // reduce + 13 matmul + 32 random + 22 + 4 scan + 13 sortprep + 13 searchsorted + 4 radix
+        assert_eq!(units.len(), 1119);
         assert_eq!(kernel_prefix("cast_f32_f16_s64"), "cast_f32_f16");
         assert_eq!(kernel_prefix("sum_f32_full1"), "sum_f32");
         assert_eq!(kernel_prefix("matmul_f32_tile"), "matmul_f32");
