@@ -531,3 +531,75 @@ fn complex_has_no_order() -> Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn expm1_log1p_and_pow_match_the_oracles() -> Result<()> {
+    let Some(dev) = gpu() else { return Ok(()) };
+    // SAFETY: the C library's pure complex functions, called with values.
+    let (exp, log) = (|z: C| unsafe { cexp(z) }, |z: C| unsafe { clog(z) });
+    let mut vals = special_grid();
+    vals.extend(random_values(900, 21));
+    for dtype in [DType::C64, DType::C128] {
+        let host = as_dtype(&vals, dtype);
+        let x = upload(&vals, &[vals.len()], dtype, &dev)?;
+        let e = download(&x.unary(UnaryOp::Expm1)?)?;
+        let l = download(&x.unary(UnaryOp::Log1p)?)?;
+        for ((z, ge), gl) in host.iter().zip(&e).zip(&l) {
+            // away from 0 (where exp(z) - 1 and log(1 + z) cancel) the plain formulas are exact enough
+            if z.norm() > 0.25 || !z.is_finite() {
+                let w = exp(*z);
+                let want = C::new(w.re - 1.0, w.im);
+                assert!(close(*ge, want, dtype, 8.0 * tol(dtype)), "expm1({z}) = {ge}, want {want} ({dtype})");
+                let want = log(C::new(1.0 + z.re, z.im));
+                if z.re.is_finite() && z.im.is_finite() || !(want.re.is_nan() || want.im.is_nan()) {
+                    assert!(close(*gl, want, dtype, 8.0 * tol(dtype)), "log1p({z}) = {gl}, want {want} ({dtype})");
+                }
+            } else {
+                // small z: the series z + z^2/2 and z - z^2/2 bound the relative error
+                let (we, wl) = (z + z * z / 2.0, z - z * z / 2.0);
+                let bound = z.norm().powi(3) + 8.0 * tol(dtype) * z.norm();
+                assert!((ge - we).norm() <= bound, "expm1({z}) = {ge}, want ~{we} ({dtype})");
+                assert!((gl - wl).norm() <= bound, "log1p({z}) = {gl}, want ~{wl} ({dtype})");
+            }
+        }
+        // pow: NumPy's special cases, integer exponents by multiplication, else exp(b log a)
+        let a = random_values(400, 31);
+        let b: Vec<C> = random_values(400, 32).iter().map(|z| z * 0.5).collect();
+        let (ha, hb) = (as_dtype(&a, dtype), as_dtype(&b, dtype));
+        let got = download(&Array::binary(
+            BinaryOp::Pow,
+            &upload(&a, &[400], dtype, &dev)?,
+            &upload(&b, &[400], dtype, &dev)?,
+        )?)?;
+        for ((x, y), g) in ha.iter().zip(&hb).zip(&got) {
+            let want = exp(y * log(*x));
+            if want.is_finite() {
+                assert!(
+                    (g - want).norm() <= 64.0 * tol(dtype) * want.norm().max(1e-300),
+                    "pow({x}, {y}) = {g}, want {want} ({dtype})"
+                );
+            }
+        }
+        let base = upload(
+            &[C::new(0.0, 0.0), C::new(0.0, 0.0), C::new(1.5, -0.5), C::new(2.0, 1.0), C::new(3.0, 4.0)],
+            &[5],
+            dtype,
+            &dev,
+        )?;
+        let expo = upload(
+            &[C::new(2.0, 0.0), C::new(0.0, 1.0), C::new(0.0, 0.0), C::new(3.0, 0.0), C::new(-2.0, 0.0)],
+            &[5],
+            dtype,
+            &dev,
+        )?;
+        let got = download(&Array::binary(BinaryOp::Pow, &base, &expo)?)?;
+        let (z0, z1) = (got[0], got[1]);
+        assert!(z0 == C::new(0.0, 0.0), "0 ** 2 = {z0}");
+        assert!(z1.re.is_nan() && z1.im.is_nan(), "0 ** 1j = {z1}");
+        assert_eq!(got[2], C::new(1.0, 0.0), "z ** 0");
+        assert_eq!(got[3], C::new(2.0, 11.0), "(2+1j) ** 3 by multiplication");
+        let want = C::new(1.0, 0.0) / (C::new(3.0, 4.0) * C::new(3.0, 4.0));
+        assert!((got[4] - want).norm() <= tol(dtype) * want.norm(), "(3+4j) ** -2 = {}", got[4]);
+    }
+    Ok(())
+}
