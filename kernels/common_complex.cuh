@@ -55,11 +55,21 @@ template <class Z> DA_DEV Z da_z(typename da_tr<Z>::R re, typename da_tr<Z>::R i
 
 
 // ------------------------------------------------------------------------------------------
-// Arithmetic in the component type (NumPy's formulas: plain multiply, Smith's division).
+// Arithmetic in the component type (NumPy's formulas: its vectorised multiply, whose fused
+// multiply-add the CPU backend computes too, and Smith's division).
 // ------------------------------------------------------------------------------------------
 template <class Z> DA_DEV Z dz_add(Z a, Z b) { return da_z<Z>(a.re + b.re, a.im + b.im); }
 template <class Z> DA_DEV Z dz_sub(Z a, Z b) { return da_z<Z>(a.re - b.re, a.im - b.im); }
+DA_DEV float dz_fma(float a, float b, float c) { return fmaf(a, b, c); }
+DA_DEV double dz_fma(double a, double b, double c) { return fma(a, b, c); }
+// multiply, square and the reductions: re = fma(ar, br, -ai*bi), im = fma(ar, bi, ai*br), one
+// rounding fewer than the textbook formula (NumPy's result: (x+yj)**2 keeps the tiny real part
+// of x*x - y*y, and 1 * (inf+0j) is inf+nanj as there).
 template <class Z> DA_DEV Z dz_mul(Z a, Z b) {
+    return da_z<Z>(dz_fma(a.re, b.re, -(a.im * b.im)), dz_fma(a.re, b.im, a.im * b.re));
+}
+// The textbook product, which NumPy's integer powers multiply with.
+template <class Z> DA_DEV Z dz_mul_plain(Z a, Z b) {
     return da_z<Z>(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re);
 }
 // Smith's algorithm (as NumPy): scales by the larger part of b, so |b| near the overflow or
@@ -318,38 +328,44 @@ DA_DEV dzd dz_atanh(dzd z) {
 }
 DA_DEV dzd dz_atan(dzd z) { return dz_unrot(dz_atanh(dz_rot(z))); }
 
-// NumPy's sign: z / |z|, 0 for 0, NaN for NaN parts; an infinite part gives +-1 (both infinite: NaN).
-DA_DEV dzd dz_sign(dzd z) {
-    const double x = z.re, y = z.im;
-    if (x == 0.0 && y == 0.0) return dz_mk(0.0, 0.0);
-    if (da_isnan(x) || da_isnan(y)) return dz_mk(dz_nan(), dz_nan());
-    if (da_isinf(x) || da_isinf(y)) {
-        if (da_isinf(x) && da_isinf(y)) return dz_mk(dz_nan(), dz_nan());
-        return dz_mk(da_isinf(x) ? da_copysign(1.0, x) : 0.0, da_isinf(y) ? da_copysign(1.0, y) : 0.0);
+// NumPy's sign, step for step: |z| in the component type (hypotf's value for complex64);
+// a NaN |z| gives NaN parts; an infinite |z| gives +-1 on an infinite real part (NaN when both
+// parts are infinite), else +-1j (so a finite z whose |z| overflows is +-1j, as in NumPy).
+template <class Z> DA_DEV Z dz_sign(Z z) {
+    typedef typename da_tr<Z>::R R;
+    const R x = z.re, y = z.im;
+    const R h = (R)da_hypot((double)x, (double)y);
+    const R nan = (R)dz_nan();
+    if (da_isnan(h)) return da_z<Z>(nan, nan);
+    if (da_isinf(h)) {
+        if (da_isinf(x)) return da_isinf(y) ? da_z<Z>(nan, nan) : da_z<Z>(da_copysign((R)1, x), (R)0);
+        return da_z<Z>((R)0, da_copysign((R)1, y));
     }
-    const double h = da_hypot(x, y);
-    return dz_mk(x / h, y / h);
+    if (h == (R)0) return da_z<Z>((R)0, (R)0);
+    return da_z<Z>(x / h, y / h);
 }
 
-// pow: NumPy's special cases (b == 0 -> 1; a == 0 -> 0 for real positive b, else NaN;
-// integer b with |b| <= 100 by repeated squaring), else exp(b log a).
+// pow: NumPy's special cases (b == 0 -> 1; a == 0 -> 0 when re(b) > 0, else NaN; an integer
+// b with |b| < 100 by repeated squaring with the textbook product), else exp(b log a).
 template <class Z> DA_DEV Z dz_pow(Z a, Z b) {
     typedef typename da_tr<Z>::R R;
-    if (b.re == (R)0 && b.im == (R)0) return da_z<Z>((R)1, (R)0);
+    const Z one = da_z<Z>((R)1, (R)0);
+    if (b.re == (R)0 && b.im == (R)0) return one;
     if (a.re == (R)0 && a.im == (R)0) {
-        if (b.re > (R)0 && b.im == (R)0) return da_z<Z>((R)0, (R)0);
+        if (b.re > (R)0) return da_z<Z>((R)0, (R)0);
         return da_z<Z>((R)dz_nan(), (R)dz_nan());
     }
-    if (b.im == (R)0 && b.re == da_rint(b.re) && da_fabs(b.re) <= (R)100) {
-        int n = (int)da_fabs(b.re);
-        Z acc = da_z<Z>((R)1, (R)0), p = a;
+    if (b.im == (R)0 && b.re == da_trunc(b.re) && da_fabs(b.re) < (R)100) {
+        const int n = (int)b.re;
+        unsigned int m = (unsigned int)(n < 0 ? -n : n);
+        Z acc = one, p = a;
         bool first = true;
-        while (n > 0) {
-            if (n & 1) { acc = first ? p : dz_mul<Z>(acc, p); first = false; }
-            n >>= 1;
-            if (n > 0) p = dz_mul<Z>(p, p);
+        while (m > 0) {
+            if (m & 1u) { acc = first ? p : dz_mul_plain<Z>(acc, p); first = false; }
+            m >>= 1;
+            if (m > 0) p = dz_mul_plain<Z>(p, p);
         }
-        return b.re < (R)0 ? dz_div<Z>(da_z<Z>((R)1, (R)0), acc) : acc;
+        return n < 0 ? dz_div<Z>(one, acc) : acc;
     }
     const dzd la = dz_log(dz_mk((double)a.re, (double)a.im));
     const dzd bd = dz_mk((double)b.re, (double)b.im);

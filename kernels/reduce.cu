@@ -98,8 +98,8 @@ template <class T, bool PROD> struct rd_sumprod {
     }
 };
 // complex sum / prod (c64/c128 modules: sum prod all any only). The sum is compensated part by
-// part, as the float sums; the product multiplies as NumPy (plain formula), except that the
-// identity 1+0j is skipped so that an infinite part does not become NaN through 0 * inf.
+// part, as the float sums; the product multiplies as NumPy's multiply does (dz_mul), except
+// that the identity 1+0j is skipped so that an infinite part does not become NaN through 0 * inf.
 template <class Z> struct da_zksum {
     da_ksum<typename da_tr<Z>::R> re, im;
 };
