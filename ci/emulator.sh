@@ -25,7 +25,7 @@ build_start=$SECONDS
 cargo test --quiet --features emulator --no-run 2>&1 | grep -v "^ *Executable" || true
 echo "build: $((SECONDS - build_start)) s"
 
-suites=(cuda_kernels cuda_reductions cuda_backend cuda_streams cuda_memory array_creation array_display array_views array_gather array_join array_matmul ops_unary ops_binary ops_reduce ops_reduce_with ops_scan ops_sort ops_count ops_manip linalg_decomp linalg_more random
+suites=(cuda_kernels cuda_complex cuda_reductions cuda_backend cuda_streams cuda_memory array_creation array_display array_views array_gather array_join array_matmul ops_unary ops_binary ops_reduce ops_reduce_with ops_scan ops_sort ops_count ops_manip linalg_decomp linalg_more random fft
         dlpack_roundtrip dlpack_stream dlpack_ownership dlpack_malformed)
 args=()
 for s in "${suites[@]}"; do args+=(--test "$s"); done
@@ -36,7 +36,7 @@ export DEVARRAY_DEVICE=cuda-emu DEVARRAY_REQUIRE_CUDA=1 DEVARRAY_MAX_GRID=3
 test_start=$SECONDS
 TIMEFORMAT="emulated suites: %R s wall, %U s user + %S s system CPU"
 time {
-    cargo test --quiet --features emulator --lib -- cuda::emu cuda::matmul cuda::gemm cuda::cublas cuda::sort 2>&1 | tee -a "$log"
+    cargo test --quiet --features emulator --lib -- cuda::emu cuda::matmul cuda::gemm cuda::cublas cuda::cufft cuda::fft cuda::sort 2>&1 | tee -a "$log"
     cargo test --quiet --features emulator "${args[@]}" 2>&1 | tee -a "$log"
 }
 awk '/^test result:/ { passed += $4; failed += $6 }

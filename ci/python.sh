@@ -31,4 +31,5 @@ python benches/python_dask.py --short
 python benches/python_random.py --short
 python benches/python_scan.py --short
 python benches/python_sort.py --short
+python benches/python_fft.py --short
 echo "python: done in $((SECONDS - started))s"

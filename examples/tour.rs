@@ -4,7 +4,7 @@
 //! device; values reach the host only through explicit calls (`display()`, `to_ndarray()`,
 //! `item()`), which the tour uses to show its results.
 
-use devarray::{einsum, s, Array, DType, Device, ExportOptions, Reduce};
+use devarray::{einsum, fft, s, Array, DType, Device, ExportOptions, PrintOptions, Reduce};
 
 /// Runs one statement of the tour after printing its source, as a REPL would.
 macro_rules! step {
@@ -74,6 +74,18 @@ fn tour() -> devarray::Result<()> {
     step!(let same = einsum("ik,jk->ij", &[&x, &x])?;);
     step!(let gap = (&gram - &same)?.abs()?.max_with(..)?.item::<f32>()?;);
     println!("{}\nlargest difference between the two: {gap}\n", gram.display()?);
+
+    println!("-- complex numbers and the FFT --");
+    step!(let t = Array::arange(0.0, 8.0, 1.0, DType::F64, &dev)?;);
+    step!(let wave = (&t * (std::f64::consts::PI / 2.0))?.cos()?;); // two cycles in eight samples
+    step!(let spectrum = fft::rfft(&wave, None, -1, fft::Norm::Backward)?;);
+    // NumPy's suppress=True: rounding noise near 1e-16 prints as 0.
+    let mut quiet = PrintOptions::default();
+    (quiet.suppress, quiet.precision) = (true, 3);
+    println!("{}", spectrum.display_with(&quiet)?);
+    step!(let back = fft::irfft(&spectrum, Some(8), -1, fft::Norm::Backward)?;);
+    println!("{}", back.display_with(&quiet)?);
+    println!("the real parts, a float64 view of the complex buffer: {}\n", spectrum.real().display_with(&quiet)?);
 
     println!("-- the explicit copy to the host --");
     step!(let host = softmax.to_ndarray::<f32>()?;);

@@ -1,7 +1,7 @@
 // devarray binary elementwise kernels: {op}_{T}_{vec|s32|s64}, out = op(in0, in1), both inputs
 // of dtype T (the host promotes first). Comparisons and logical_* write bool.
 // A scalar operand comes through EwArgs.scalar / scalar_mask (no materialised array).
-// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64
+// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64 c64 c128
 // Which (op, dtype) pairs exist: see the table in kernels/ABI.md.
 #include "common.cuh"
 
@@ -201,6 +201,29 @@ DA_HEAVY(op_remainder)
 
 #define DA_B(op) DA_EW_DEFINE(DA_OPNAME(op), op_##op<DA_T>)
 
+#if DA_IS_COMPLEX
+// ---- complex64 / complex128 (common_complex.cuh) ----
+#define DA_BZ_STRUCT(NAME, OUT, BODY)                                              \
+    template <class Z> struct opz_##NAME {                                         \
+        typedef typename da_tr<Z>::R R;                                            \
+        typedef OUT O; typedef Z A; typedef Z B; typedef Z C;                      \
+        static constexpr int NIN = 2;                                              \
+        static DA_DEV O apply(Z a, Z b) { BODY }                                   \
+    };
+#define DA_BZ(NAME, OUT, BODY) DA_BZ_STRUCT(NAME, OUT, BODY) DA_EW_DEFINE(DA_OPNAME(NAME), opz_##NAME<DA_T>)
+DA_BZ(add, Z, return dz_add<Z>(a, b);)
+DA_BZ(subtract, Z, return dz_sub<Z>(a, b);)
+DA_BZ(multiply, Z, return dz_mul<Z>(a, b);)
+DA_BZ(divide, Z, return dz_div<Z>(a, b);)
+DA_BZ(equal, bool, return dz_eq<Z>(a, b);)
+DA_BZ(not_equal, bool, return !dz_eq<Z>(a, b);)
+DA_BZ(logical_and, bool, return da_truth<Z>(a) && da_truth<Z>(b);)
+DA_BZ(logical_or, bool, return da_truth<Z>(a) || da_truth<Z>(b);)
+DA_BZ(logical_xor, bool, return da_truth<Z>(a) != da_truth<Z>(b);)
+DA_BZ_STRUCT(pow, Z, return dz_pow<Z>(a, b);)
+DA_HEAVY(opz_pow)
+DA_EW_DEFINE(DA_OPNAME(pow), opz_pow<DA_T>)
+#else
 // every dtype
 DA_B(add)
 DA_B(multiply)
@@ -238,3 +261,4 @@ DA_B(copysign)
 DA_B(logaddexp)
 DA_B(nextafter)
 #endif
+#endif  // DA_IS_COMPLEX

@@ -1,17 +1,40 @@
-// devarray dtype casts: cast_{SRC}_{DST}_{vec|s32|s64}, compiled per SRC dtype, all 13 DST.
+// devarray dtype casts: cast_{SRC}_{DST}_{vec|s32|s64}, compiled per SRC dtype, all 15 DST.
 // Semantics (NumPy's casting results):
 //   int -> int: two's complement wrap; int -> float: round to nearest even (f16/bf16 via float);
 //   float -> float: round to nearest even; f64 -> f16 rounds once (like NumPy), f64 -> bf16 via
 //   f32 (like ml_dtypes); float -> int: truncation toward zero, saturating to the destination
 //   range, NaN -> 0 (NumPy leaves out-of-range results undefined); anything -> bool: x != 0
 //   (NaN -> true); bool -> anything: 0 / 1.
-// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64
+// Complex (src/dtype/convert.rs): real -> complex is re + 0j, re cast to the component type with
+// the real cast's rounding; complex -> complex casts each part; complex -> real keeps the real
+// part (cast from the component type); complex -> bool is either part non-zero.
+// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64 c64 c128
 #include "common.cuh"
+
+template <class S, class D> DA_DEV D da_cast(S x);
+
+// Casts with a complex side, through the component type's real casts.
+template <class S, class D> DA_DEV D da_cast_complex(S x) {
+    constexpr int KS = da_tr<S>::kind, KD = da_tr<D>::kind;
+    if constexpr (KS == DA_K_COMPLEX && KD == DA_K_COMPLEX) {
+        typedef typename da_tr<S>::R SR;
+        typedef typename da_tr<D>::R DR;
+        return da_z<D>(da_cast<SR, DR>(x.re), da_cast<SR, DR>(x.im));
+    } else if constexpr (KS == DA_K_COMPLEX) {
+        if constexpr (KD == DA_K_BOOL) return da_truth<S>(x);
+        else return da_cast<typename da_tr<S>::R, D>(x.re);
+    } else {
+        typedef typename da_tr<D>::R DR;
+        return da_z<D>(da_cast<S, DR>(x), (DR)0);
+    }
+}
 
 template <class S, class D> DA_DEV D da_cast(S x) {
     constexpr int KS = da_tr<S>::kind, KD = da_tr<D>::kind;
     if constexpr (da_same<S, D>::value) {
         return x;
+    } else if constexpr (KS == DA_K_COMPLEX || KD == DA_K_COMPLEX) {
+        return da_cast_complex<S, D>(x);
     } else if constexpr (KD == DA_K_BOOL) {
         return da_truth<S>(x);
     } else if constexpr (KS == DA_K_BOOL) {
@@ -69,3 +92,5 @@ DA_CAST_TO(f16, da_f16)
 DA_CAST_TO(bf16, da_bf16)
 DA_CAST_TO(f32, float)
 DA_CAST_TO(f64, double)
+DA_CAST_TO(c64, dcomplex64)
+DA_CAST_TO(c128, dcomplex128)

@@ -27,5 +27,6 @@
 #include "common_elementwise.cuh"
 #include "common_dtype.cuh"
 #include "common_math.cuh"
+#include "common_complex.cuh"
 
 #endif  // DA_COMMON_CUH

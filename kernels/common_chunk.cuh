@@ -17,7 +17,9 @@ DA_DEV void da_word_or(da_u128& r, int i, unsigned int v) {
 }
 template <class T> DA_DEV T da_get(const da_u128& r, int k) {
     constexpr int S = sizeof(T);
-    if constexpr (S == 8) {
+    if constexpr (S == 16) {
+        return da_tr<T>::from_u128(r);
+    } else if constexpr (S == 8) {
         return da_tr<T>::from_bits((da_u64)da_word(r, 2 * k) | ((da_u64)da_word(r, 2 * k + 1) << 32));
     } else if constexpr (S == 4) {
         return da_tr<T>::from_bits(da_word(r, k));
@@ -29,7 +31,12 @@ template <class T> DA_DEV T da_get(const da_u128& r, int k) {
 }
 template <class T> DA_DEV void da_put(da_u128& r, int k, T v) {  // r must start zeroed
     constexpr int S = sizeof(T);
-    da_u64 b = da_tr<T>::to_bits(v);
+    if constexpr (S == 16) {
+        r = da_tr<T>::to_u128(v);
+        return;
+    }
+    da_u64 b = 0;
+    if constexpr (S != 16) b = da_tr<T>::to_bits(v);
     if constexpr (S == 8) {
         da_word_or(r, 2 * k, (unsigned int)b);
         da_word_or(r, 2 * k + 1, (unsigned int)(b >> 32));

@@ -62,6 +62,17 @@
 #  define DA_T double
 #  define DA_TAG f64
 #  define DA_IS_FLOAT 1
+#elif defined(DA_DTYPE_C64)
+#  define DA_T dcomplex64
+#  define DA_TAG c64
+#  define DA_IS_COMPLEX 1
+#elif defined(DA_DTYPE_C128)
+#  define DA_T dcomplex128
+#  define DA_TAG c128
+#  define DA_IS_COMPLEX 1
+#endif
+#ifndef DA_IS_COMPLEX
+#  define DA_IS_COMPLEX 0
 #endif
 #ifndef DA_IS_BOOL
 #  define DA_IS_BOOL 0

@@ -41,9 +41,9 @@ DA_DEV void da_ew_vec(const EwArgs& args, da_u64 n) {
     constexpr int BA = E * (int)sizeof(A), BB = E * (int)sizeof(B), BC = E * (int)sizeof(C), BO = E * (int)sizeof(O);
     const unsigned int mask = args.scalar_mask | FORCE;
     const bool ca = (mask & 1u) != 0u, cb = (mask & 2u) != 0u, cc = (mask & 4u) != 0u;
-    const A sa = da_tr<A>::from_bits(args.scalar[0]);
-    const B sb = da_tr<B>::from_bits(args.scalar[1]);
-    const C sc = da_tr<C>::from_bits(args.scalar[2]);
+    const A sa = da_scalar<A>(args, 0);
+    const B sb = da_scalar<B>(args, 1);
+    const C sc = da_scalar<C>(args, 2);
     const da_u128 va = da_splat<A, E>(sa);
     const da_u128 vb = da_splat<B, E>(sb);
     const da_u128 vc = da_splat<C, E>(sc);
@@ -119,9 +119,9 @@ DA_DEV void da_ew_strided(const EwArgs& args, const L& lay) {
     da_divs_init<L>(dv, lay);
     const unsigned int mask = args.scalar_mask | FORCE;
     const bool ca = (mask & 1u) != 0u, cb = (mask & 2u) != 0u, cc = (mask & 4u) != 0u;
-    const A sa = da_tr<A>::from_bits(args.scalar[0]);
-    const B sb = da_tr<B>::from_bits(args.scalar[1]);
-    const C sc = da_tr<C>::from_bits(args.scalar[2]);
+    const A sa = da_scalar<A>(args, 0);
+    const B sb = da_scalar<B>(args, 1);
+    const C sc = da_scalar<C>(args, 2);
     const char* __restrict__ pa = (const char*)args.in[0];
     const char* __restrict__ pb = (const char*)args.in[1];
     const char* __restrict__ pc = (const char*)args.in[2];

@@ -7,7 +7,8 @@
 #define DA_COMMON_TRAITS_CUH
 
 // ------------------------------------------------------------------------------------------
-// dtype traits. kind: 0 bool, 1 unsigned int, 2 signed int, 3 float.
+// dtype traits. kind: 0 bool, 1 unsigned int, 2 signed int, 3 float, 4 complex (the complex
+// specialisations live in common_complex.cuh).
 // C = compute type (float for f16/bf16, else T); U = same-size unsigned integer.
 // from_bits/to_bits use the ABI scalar convention: raw little-endian bits, zero-extended.
 // ------------------------------------------------------------------------------------------
@@ -15,6 +16,7 @@
 #define DA_K_UINT 1
 #define DA_K_SINT 2
 #define DA_K_FLOAT 3
+#define DA_K_COMPLEX 4
 
 template <class T> struct da_tr;
 
@@ -95,26 +97,52 @@ template <class T> struct da_is16f { static constexpr bool value = da_same<T, da
 // Wide unsigned type for wrapping integer arithmetic without promotion to signed int.
 template <class T> struct da_wide { typedef typename da_cond<(sizeof(T) < 4), unsigned int, typename da_tr<T>::U>::type type; };
 
-// Typed scalar load/store of one element.
+// Typed scalar load/store of one element. 16-byte elements (complex128) move as two 8-byte
+// accesses: their storage (Rust's Complex<f64>, NumPy's complex128 from DLPack) is only
+// guaranteed 8-byte alignment; the vector path moves them in 16-byte chunks when aligned.
 template <class T> DA_DEV T da_ld(const void* p) {
     constexpr int S = sizeof(T);
-    if constexpr (S == 1) return da_tr<T>::from_bits(da_ldg8(p));
+    if constexpr (S == 16) {
+        const da_u64 lo = da_ldg64(p), hi = da_ldg64((const char*)p + 8);
+        da_u128 r = {(unsigned int)lo, (unsigned int)(lo >> 32), (unsigned int)hi, (unsigned int)(hi >> 32)};
+        return da_tr<T>::from_u128(r);
+    } else if constexpr (S == 1) return da_tr<T>::from_bits(da_ldg8(p));
     else if constexpr (S == 2) return da_tr<T>::from_bits(da_ldg16(p));
     else if constexpr (S == 4) return da_tr<T>::from_bits(da_ldg32(p));
     else return da_tr<T>::from_bits(da_ldg64(p));
 }
 template <class T> DA_DEV void da_st(void* p, T v) {
     constexpr int S = sizeof(T);
-    da_u64 b = da_tr<T>::to_bits(v);
+    if constexpr (S == 16) {
+        const da_u128 r = da_tr<T>::to_u128(v);
+        da_st64(p, (da_u64)r.x | ((da_u64)r.y << 32));
+        da_st64((char*)p + 8, (da_u64)r.z | ((da_u64)r.w << 32));
+        return;
+    }
+    da_u64 b = 0;
+    if constexpr (S != 16) b = da_tr<T>::to_bits(v);
     if constexpr (S == 1) da_st8(p, (unsigned int)b);
     else if constexpr (S == 2) da_st16(p, (unsigned int)b);
     else if constexpr (S == 4) da_st32(p, (unsigned int)b);
-    else da_st64(p, b);
+    else if constexpr (S == 8) da_st64(p, b);
+}
+
+// Scalar operand i of an EwArgs (ABI.md, "Elementwise ABI"): raw bits in scalar[i]; a 16-byte
+// element takes scalar[i] (low 8 bytes) and scalar[i + 1] (high 8 bytes).
+template <class T> DA_DEV T da_scalar(const EwArgs& a, int i) {
+    if constexpr (sizeof(T) == 16) {
+        const da_u64 lo = a.scalar[i], hi = i < 2 ? a.scalar[i + 1] : 0ull;
+        da_u128 r = {(unsigned int)lo, (unsigned int)(lo >> 32), (unsigned int)hi, (unsigned int)(hi >> 32)};
+        return da_tr<T>::from_u128(r);
+    } else {
+        return da_tr<T>::from_bits(a.scalar[i]);
+    }
 }
 
 // Truthiness (NumPy): nonzero; NaN is true, -0.0 is false.
 template <class T> DA_DEV bool da_truth(T x) {
     if constexpr (da_tr<T>::kind == DA_K_BOOL) return x;
+    else if constexpr (da_tr<T>::kind == DA_K_COMPLEX) return x.re != 0 || x.im != 0;
     else if constexpr (da_is16f<T>::value) return (x.bits & 0x7fffu) != 0;
     else return x != (T)0;
 }

@@ -1,5 +1,5 @@
 // devarray gather/scatter kernels (EwArgs + Layout32/Layout64 ABI, paths _s32/_s64), by element
-// size only (the host picks the tag of the element size, as for copy):
+// size only (the host picks the tag of the element size, as for copy; c128 for 16 bytes):
 //   gather_{T}:  out[o0] = in0[o1 + in1[o2]]   (in0: source, in1: int64 element offsets)
 //   scatter_{T}: out[o0 + in1[o2]] = in0[o1]   (out: destination, in0: values, in1: offsets)
 // where o0, o1, o2 are the element offsets of linear index i from layout stride rows 0, 1, 2.
@@ -7,10 +7,10 @@
 // the indexed axes; stride row 1 (gather) or 0 (scatter) walks the axes that are not indexed.
 // The host computes the table from bounds-checked indices, so every access lies in the buffer.
 // Scatter with repeated offsets writes one of the values (unspecified which, as on any GPU).
-// da-dtypes: u8 u16 u32 u64
+// da-dtypes: u8 u16 u32 u64 c128
 #include "common.cuh"
 
-#if defined(DA_DTYPE_U8) || defined(DA_DTYPE_U16) || defined(DA_DTYPE_U32) || defined(DA_DTYPE_U64)
+#if defined(DA_DTYPE_U8) || defined(DA_DTYPE_U16) || defined(DA_DTYPE_U32) || defined(DA_DTYPE_U64) || defined(DA_DTYPE_C128)
 // Operand sizes for the emulator's registry (out, in0, in1).
 template <class T> struct da_gather_info {
     typedef T O; typedef T A; typedef long long B; typedef T C;

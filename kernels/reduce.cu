@@ -10,7 +10,7 @@
 //   outer: inner > 1; threads own output columns (o, i) and walk r (coalesced); for r >= 64 a
 //          block is 32 columns x 8 row slices combined through shared memory, else 256 columns.
 // acc / out types: see kernels/ABI.md.
-// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64
+// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64 c64 c128
 #include "common.cuh"
 
 template <class V> struct da_argp {
@@ -97,8 +97,64 @@ template <class T, bool PROD> struct rd_sumprod {
         } else return divisor ? (A)(a / (A)divisor) : a;
     }
 };
-template <class T> using rd_sum = rd_sumprod<T, false>;
-template <class T> using rd_prod = rd_sumprod<T, true>;
+// complex sum / prod (c64/c128 modules: sum prod all any only). The sum is compensated part by
+// part, as the float sums; the product multiplies as NumPy's multiply does (dz_mul), except
+// that the identity 1+0j is skipped so that an infinite part does not become NaN through 0 * inf.
+template <class Z> struct da_zksum {
+    da_ksum<typename da_tr<Z>::R> re, im;
+};
+template <class Z> DA_DEV da_zksum<Z> rd_shfl(da_zksum<Z> v, int m) {
+    v.re = rd_shfl(v.re, m);
+    v.im = rd_shfl(v.im, m);
+    return v;
+}
+DA_DEV dcomplex64 rd_shfl(dcomplex64 v, int m) {
+    return da_z<dcomplex64>(da_shfl_xor_f32(v.re, m), da_shfl_xor_f32(v.im, m));
+}
+DA_DEV dcomplex128 rd_shfl(dcomplex128 v, int m) {
+    return da_z<dcomplex128>(da_shfl_xor_f64(v.re, m), da_shfl_xor_f64(v.im, m));
+}
+template <class Z, bool PROD> struct rd_zsumprod {
+    typedef Z In;
+    typedef typename da_tr<Z>::R R;
+    typedef typename da_cond<PROD, Z, da_zksum<Z>>::type A;
+    typedef Z O;
+    static DA_DEV A lift(Z z) {
+        if constexpr (PROD) {
+            return z;
+        } else {
+            A r;
+            r.re.s = z.re; r.re.c = (R)0;
+            r.im.s = z.im; r.im.c = (R)0;
+            return r;
+        }
+    }
+    static DA_DEV A ident() { return lift(da_z<Z>((R)(PROD ? 1 : 0), (R)0)); }
+    static DA_DEV A load(Z x, long long) { return lift(x); }
+    static DA_DEV A comb(A a, A b) {
+        if constexpr (PROD) {
+            if (a.re == (R)1 && a.im == (R)0) return b;
+            if (b.re == (R)1 && b.im == (R)0) return a;
+            return dz_mul<Z>(a, b);
+        } else {
+            A r;
+            r.re = da_ksum_add(a.re, b.re);
+            r.im = da_ksum_add(a.im, b.im);
+            return r;
+        }
+    }
+    static DA_DEV O fin(A a, da_u64 divisor) {
+        Z v;
+        if constexpr (PROD) v = a;
+        else v = da_z<Z>(da_ksum_value(a.re), da_ksum_value(a.im));
+        if (divisor) v = da_z<Z>(v.re / (R)divisor, v.im / (R)divisor);
+        return v;
+    }
+};
+template <class T> using rd_sum = typename da_cond<da_tr<T>::kind == DA_K_COMPLEX, rd_zsumprod<T, false>,
+                                                   rd_sumprod<T, false>>::type;
+template <class T> using rd_prod = typename da_cond<da_tr<T>::kind == DA_K_COMPLEX, rd_zsumprod<T, true>,
+                                                    rd_sumprod<T, true>>::type;
 
 // min / max: NaN propagates (the first NaN met wins; all NaN payload-equal in practice).
 template <class T, bool MAX> struct rd_minmax {
@@ -207,6 +263,8 @@ DA_DEV typename R::A rd_span(const typename R::In* p, da_u64 len, da_u64 lane, d
     for (int k = 0; k < 4; ++k) acc[k] = R::ident();
     const da_u64 addr = (da_u64)(const void*)p;
     da_u64 head = ((16ull - (addr & 15ull)) & 15ull) / (da_u64)S;
+    // a 16-byte element (complex128) only 8-byte aligned: no 16-byte vector lines up, go one by one
+    if (S == 16 && (addr & 15ull) != 0ull) head = len;
     if (head > len) head = len;
     for (da_u64 j = lane; j < head; j += nl) acc[0] = R::comb(acc[0], R::load(da_ld<T>(p + j), i0 + (long long)j));
     const T* q = p + head;
@@ -348,9 +406,11 @@ template <class R> DA_DEV void rd_outer(const RedArgs& a) {
 
 DA_RED(sum)
 DA_RED(prod)
+#if !DA_IS_COMPLEX  // complex numbers have no order
 DA_RED(min)
 DA_RED(max)
 DA_RED(argmin)
 DA_RED(argmax)
+#endif
 DA_RED(all)
 DA_RED(any)

@@ -16,7 +16,7 @@
 // picks `chunk` from the shape, never from the device), so they are reproducible across GPUs.
 // Ops: cumsum (bool: logical or), cumprod (bool: logical and); integers wrap (two's complement),
 // floats accumulate in T (f16/bf16: the host scans in f32).
-// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f32 f64
+// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f32 f64 c64 c128
 #include "common.cuh"
 
 #define DA_SCAN_BLOCK 256
@@ -35,12 +35,22 @@ struct ScanArgs {
 template <class T, bool PROD> struct sc_op {
     static constexpr int K = da_tr<T>::kind;
     static DA_DEV T ident() {
-        if constexpr (K == DA_K_BOOL) return PROD;
+        if constexpr (K == DA_K_COMPLEX) {
+            typedef typename da_tr<T>::R R;
+            return PROD ? da_z<T>((R)1, (R)0) : da_z<T>((R)-0.0, (R)-0.0);
+        } else if constexpr (K == DA_K_BOOL) return PROD;
         else if constexpr (K == DA_K_FLOAT) return PROD ? (T)1 : (T)-0.0;  // -0.0 + x == x, even for -0.0
         else return (T)(PROD ? 1 : 0);
     }
     static DA_DEV T comb(T a, T b) {
-        if constexpr (K == DA_K_BOOL) return PROD ? (a && b) : (a || b);
+        if constexpr (K == DA_K_COMPLEX) {
+            // the identity 1+0j is skipped, so an infinite part does not become NaN through 0 * inf
+            if constexpr (PROD) {
+                typedef typename da_tr<T>::R R;
+                if (a.re == (R)1 && a.im == (R)0) return b;
+                return dz_mul<T>(a, b);
+            } else return dz_add<T>(a, b);
+        } else if constexpr (K == DA_K_BOOL) return PROD ? (a && b) : (a || b);
         else if constexpr (K == DA_K_FLOAT) return PROD ? a * b : a + b;
         else return (T)(PROD ? (da_u64)a * (da_u64)b : (da_u64)a + (da_u64)b);  // wraps
     }

@@ -2,7 +2,8 @@
 //   where_{T}: out = in0 ? in1 : in2   (in0 bool, in1/in2 and out of T)
 //   clip_{T}:  out = minimum(maximum(in0, in1), in2)   (in1 = lo, in2 = hi, usually scalars);
 //              NaN in any operand propagates, like NumPy's minimum(maximum(x, lo), hi).
-// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64
+// c64/c128 modules hold where only (complex numbers have no order to clip by).
+// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64 c64 c128
 #include "common.cuh"
 
 template <class T> struct op_where {
@@ -32,4 +33,6 @@ template <class T> struct op_clip {
 };
 
 DA_EW_DEFINE(DA_OPNAME(where), op_where<DA_T>)
+#if !DA_IS_COMPLEX
 DA_EW_DEFINE(DA_OPNAME(clip), op_clip<DA_T>)
+#endif

@@ -1,5 +1,5 @@
 // devarray unary elementwise kernels: {op}_{T}_{vec|s32|s64}, out[i] = op(in0[i]).
-// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64
+// da-dtypes: bool u8 u16 u32 u64 i8 i16 i32 i64 f16 bf16 f32 f64 c64 c128
 // Which (op, dtype) pairs exist: see the table in kernels/ABI.md.
 #include "common.cuh"
 
@@ -127,6 +127,57 @@ DA_HEAVY(op_atanh)
 
 #define DA_U(op) DA_EW_DEFINE(DA_OPNAME(op), op_##op<DA_T>)
 
+#if DA_IS_COMPLEX
+// ---- complex64 / complex128 (common_complex.cuh): Z in and out unless noted ----
+#define DA_UZ_STRUCT(NAME, OUT, BODY)                                              \
+    template <class Z> struct opz_##NAME {                                         \
+        typedef typename da_tr<Z>::R R;                                            \
+        typedef OUT O; typedef Z A; typedef Z B; typedef Z C;                      \
+        static constexpr int NIN = 1;                                              \
+        static DA_DEV O apply(Z z) { BODY }                                        \
+    };
+#define DA_UZ(NAME, OUT, BODY) DA_UZ_STRUCT(NAME, OUT, BODY) DA_EW_DEFINE(DA_OPNAME(NAME), opz_##NAME<DA_T>)
+// An elementary function computed in double (common_complex.cuh), rounded once.
+#define DA_UZF(NAME) DA_UZ(NAME, Z, return dz_narrow<Z>(dz_##NAME(dz_wide<Z>(z)));)
+#define DA_UZH(NAME)                                                               \
+    DA_UZ_STRUCT(NAME, Z, return dz_narrow<Z>(dz_##NAME(dz_wide<Z>(z)));)          \
+    DA_HEAVY(opz_##NAME)                                                           \
+    DA_EW_DEFINE(DA_OPNAME(NAME), opz_##NAME<DA_T>)
+DA_UZ(negative, Z, return da_z<Z>(-z.re, -z.im);)
+DA_UZ(positive, Z, return z;)
+DA_UZ(conj, Z, return da_z<Z>(z.re, -z.im);)
+DA_UZ(square, Z, return dz_mul<Z>(z, z);)
+DA_UZ(reciprocal, Z, return dz_div<Z>(da_z<Z>((R)1, (R)0), z);)
+DA_UZ(round, Z, return da_z<Z>(da_rint(z.re), da_rint(z.im));)  // each part, half to even
+DA_UZ(abs, R, return da_hypot(z.re, z.im);)                      // overflow-safe |z|
+DA_UZ(isnan, bool, return da_isnan(z.re) || da_isnan(z.im);)
+DA_UZ(isinf, bool, return da_isinf(z.re) || da_isinf(z.im);)
+DA_UZ(isfinite, bool, return dz_isfinite<Z>(z);)
+DA_UZ(logical_not, bool, return !da_truth<Z>(z);)
+DA_UZ(sign, Z, return dz_sign<Z>(z);)
+DA_UZF(sqrt)
+DA_UZH(exp)
+DA_UZH(expm1)
+DA_UZH(log)
+DA_UZH(log1p)
+DA_UZ(log2, Z, const dzd w = dz_log(dz_wide<Z>(z)); return dz_narrow<Z>(dz_mk(w.re / DZ_LN2, w.im / DZ_LN2));)
+DA_UZ(log10, Z, const dzd w = dz_log(dz_wide<Z>(z));
+      const double l10 = 2.302585092994045684017991454684364208;
+      return dz_narrow<Z>(dz_mk(w.re / l10, w.im / l10));)
+DA_UZH(sin)
+DA_UZH(cos)
+DA_UZH(tan)
+DA_UZH(sinh)
+DA_UZH(cosh)
+DA_UZH(tanh)
+DA_UZH(asin)
+DA_UZH(acos)
+DA_UZH(atan)
+DA_UZH(asinh)
+DA_UZH(acosh)
+DA_UZH(atanh)
+#else
+
 // every dtype
 DA_U(abs)
 DA_U(isnan)
@@ -169,3 +220,4 @@ DA_U(acosh)
 DA_U(atanh)
 DA_U(reciprocal)
 #endif
+#endif  // DA_IS_COMPLEX

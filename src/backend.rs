@@ -9,6 +9,7 @@
 
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
+use crate::fft::FftSpec;
 use crate::layout::Layout;
 use crate::vocab::Decomp;
 use crate::vocab::SortSpec;
@@ -94,6 +95,11 @@ pub(crate) trait Backend {
         inputs: &[View<'_, Self::Buffer>],
         outputs: &[View<'_, Self::Buffer>],
     ) -> Result<()>;
+
+    /// Runs the batch of 1-D transforms `spec` describes (see [`FftSpec`]): `src` is a view of
+    /// shape `(..., m)` of `spec.input` (any strides), `out` a fresh C-contiguous view of shape
+    /// `(..., spec.kind.out_len(spec.n))` of `spec.output()`, with at least one element.
+    fn fft(spec: FftSpec, src: View<'_, Self::Buffer>, out: View<'_, Self::Buffer>) -> Result<()>;
 
     fn fill(out: View<'_, Self::Buffer>, dtype: DType, value: Scalar) -> Result<()>;
 

@@ -7,6 +7,7 @@
 pub(crate) mod convert;
 
 use half::{bf16, f16};
+use num_complex::{Complex32, Complex64};
 use std::fmt;
 
 /// The element type of an [`Array`](crate::Array).
@@ -49,6 +50,10 @@ pub enum DType {
     F32,
     /// IEEE 754 double precision (the default float).
     F64,
+    /// Complex of two `float32` ([`num_complex::Complex32`]): real part first.
+    C64,
+    /// Complex of two `float64` ([`num_complex::Complex64`], the default complex).
+    C128,
 }
 
 /// The broad category of a dtype, as the Array API's `isdtype` kinds use it.
@@ -62,15 +67,40 @@ pub enum DTypeKind {
     UnsignedInt,
     /// Real floating point.
     Float,
+    /// Complex floating point.
+    Complex,
 }
 
 impl DType {
     /// Every dtype, in promotion-table order.
     ///
     /// ```
-    /// assert_eq!(devarray::DType::ALL.len(), 13);
+    /// assert_eq!(devarray::DType::ALL.len(), 15);
     /// ```
-    pub const ALL: [DType; 13] = [
+    pub const ALL: [DType; 15] = [
+        DType::Bool,
+        DType::I8,
+        DType::I16,
+        DType::I32,
+        DType::I64,
+        DType::U8,
+        DType::U16,
+        DType::U32,
+        DType::U64,
+        DType::F16,
+        DType::BF16,
+        DType::F32,
+        DType::F64,
+        DType::C64,
+        DType::C128,
+    ];
+
+    /// The thirteen real (non-complex) dtypes, in promotion-table order.
+    ///
+    /// ```
+    /// assert!(devarray::DType::REAL.iter().all(|d| !d.is_complex()));
+    /// ```
+    pub const REAL: [DType; 13] = [
         DType::Bool,
         DType::I8,
         DType::I16,
@@ -96,7 +126,8 @@ impl DType {
             DType::Bool | DType::I8 | DType::U8 => 1,
             DType::I16 | DType::U16 | DType::F16 | DType::BF16 => 2,
             DType::I32 | DType::U32 | DType::F32 => 4,
-            DType::I64 | DType::U64 | DType::F64 => 8,
+            DType::I64 | DType::U64 | DType::F64 | DType::C64 => 8,
+            DType::C128 => 16,
         }
     }
 
@@ -120,10 +151,13 @@ impl DType {
             DType::BF16 => "bfloat16",
             DType::F32 => "float32",
             DType::F64 => "float64",
+            DType::C64 => "complex64",
+            DType::C128 => "complex128",
         }
     }
 
-    /// The short tag used in kernel names (`add_f32_vec`): `bool i8 … u64 f16 bf16 f32 f64`.
+    /// The short tag used in kernel names (`add_f32_vec`): `bool i8 … u64 f16 bf16 f32 f64 c64
+    /// c128`.
     ///
     /// ```
     /// assert_eq!(devarray::DType::U16.tag(), "u16");
@@ -143,6 +177,8 @@ impl DType {
             DType::BF16 => "bf16",
             DType::F32 => "f32",
             DType::F64 => "f64",
+            DType::C64 => "c64",
+            DType::C128 => "c128",
         }
     }
 
@@ -158,6 +194,7 @@ impl DType {
             DType::I8 | DType::I16 | DType::I32 | DType::I64 => DTypeKind::SignedInt,
             DType::U8 | DType::U16 | DType::U32 | DType::U64 => DTypeKind::UnsignedInt,
             DType::F16 | DType::BF16 | DType::F32 | DType::F64 => DTypeKind::Float,
+            DType::C64 | DType::C128 => DTypeKind::Complex,
         }
     }
 
@@ -168,6 +205,58 @@ impl DType {
     /// ```
     pub const fn is_float(self) -> bool {
         matches!(self.kind(), DTypeKind::Float)
+    }
+
+    /// True for `complex64` and `complex128`.
+    ///
+    /// ```
+    /// assert!(devarray::DType::C64.is_complex());
+    /// assert!(!devarray::DType::F64.is_complex());
+    /// ```
+    pub const fn is_complex(self) -> bool {
+        matches!(self.kind(), DTypeKind::Complex)
+    }
+
+    /// True for real and complex floating-point dtypes (the Array API's "inexact" kinds).
+    ///
+    /// ```
+    /// assert!(devarray::DType::C128.is_inexact());
+    /// assert!(devarray::DType::BF16.is_inexact());
+    /// assert!(!devarray::DType::I8.is_inexact());
+    /// ```
+    pub const fn is_inexact(self) -> bool {
+        matches!(self.kind(), DTypeKind::Float | DTypeKind::Complex)
+    }
+
+    /// The real dtype of one component: `float32` for `complex64`, `float64` for `complex128`,
+    /// the dtype itself otherwise.
+    ///
+    /// ```
+    /// use devarray::DType;
+    /// assert_eq!(DType::C64.real_dtype(), DType::F32);
+    /// assert_eq!(DType::I8.real_dtype(), DType::I8);
+    /// ```
+    pub const fn real_dtype(self) -> DType {
+        match self {
+            DType::C64 => DType::F32,
+            DType::C128 => DType::F64,
+            other => other,
+        }
+    }
+
+    /// The complex dtype with components of (at least) this dtype's precision: `complex64` for
+    /// `float16`, `bfloat16` and `float32`, `complex128` for everything else.
+    ///
+    /// ```
+    /// use devarray::DType;
+    /// assert_eq!(DType::F32.complex_dtype(), DType::C64);
+    /// assert_eq!(DType::I64.complex_dtype(), DType::C128);
+    /// ```
+    pub const fn complex_dtype(self) -> DType {
+        match self {
+            DType::F16 | DType::BF16 | DType::F32 | DType::C64 => DType::C64,
+            _ => DType::C128,
+        }
     }
 
     /// True for signed and unsigned integers (not `bool`).
@@ -221,6 +310,8 @@ pub enum Scalar {
     UInt(u64),
     /// A floating-point number.
     Float(f64),
+    /// A complex number (real and imaginary parts).
+    Complex(Complex64),
 }
 
 impl Scalar {
@@ -244,10 +335,11 @@ impl Scalar {
             Scalar::Int(_) => DType::I64,
             Scalar::UInt(_) => DType::U64,
             Scalar::Float(_) => DType::F64,
+            Scalar::Complex(_) => DType::C128,
         }
     }
 
-    /// The value as `f64` (integers above 2^53 round).
+    /// The value as `f64` (integers above 2^53 round; a complex value gives its real part).
     ///
     /// ```
     /// assert_eq!(devarray::Scalar::Bool(true).as_f64(), 1.0);
@@ -258,6 +350,20 @@ impl Scalar {
             Scalar::Int(i) => i as f64,
             Scalar::UInt(u) => u as f64,
             Scalar::Float(f) => f,
+            Scalar::Complex(z) => z.re,
+        }
+    }
+
+    /// The value as a complex number (exact for every real scalar but integers above 2^53).
+    ///
+    /// ```
+    /// use devarray::Scalar;
+    /// assert_eq!(Scalar::Int(2).as_complex(), num_complex::Complex64::new(2.0, 0.0));
+    /// ```
+    pub fn as_complex(self) -> Complex64 {
+        match self {
+            Scalar::Complex(z) => z,
+            real => Complex64::new(real.as_f64(), 0.0),
         }
     }
 }
@@ -269,6 +375,7 @@ impl fmt::Display for Scalar {
             Scalar::Int(i) => write!(f, "{i}"),
             Scalar::UInt(u) => write!(f, "{u}"),
             Scalar::Float(x) => write!(f, "{x}"),
+            Scalar::Complex(z) => write!(f, "({}{:+}j)", z.re, z.im),
         }
     }
 }
@@ -279,7 +386,8 @@ mod sealed {
 
 /// A Rust type that is the element type of one [`DType`].
 ///
-/// Implemented for `bool`, `i8`…`i64`, `u8`…`u64`, [`half::f16`], [`half::bf16`], `f32` and `f64`;
+/// Implemented for `bool`, `i8`…`i64`, `u8`…`u64`, [`half::f16`], [`half::bf16`], `f32`, `f64`,
+/// [`num_complex::Complex32`] and [`num_complex::Complex64`];
 /// sealed, because backends rely on the exact set. `Repr` is the plain-old-data type with the same
 /// bytes (`u8` for `bool`, the type itself otherwise), which is what crosses to the device.
 ///
@@ -360,6 +468,34 @@ impl_element_float! {
     f64 => F64, |x| x;
 }
 
+macro_rules! impl_element_complex {
+    ($($t:ty => $d:ident, $to_c64:expr);* $(;)?) => {$(
+        impl sealed::Sealed for $t {}
+        impl Element for $t {
+            const DTYPE: DType = DType::$d;
+            type Repr = $t;
+            #[inline(always)]
+            fn to_repr(self) -> $t { self }
+            #[inline(always)]
+            fn from_repr(r: $t) -> $t { r }
+            #[inline]
+            fn from_scalar(s: Scalar) -> $t {
+                convert::scalar_to(s)
+            }
+            #[inline]
+            fn to_scalar(self) -> Scalar {
+                let to_c64: fn($t) -> Complex64 = $to_c64;
+                Scalar::Complex(to_c64(self))
+            }
+        }
+    )*};
+}
+
+impl_element_complex! {
+    Complex32 => C64, |z| Complex64::new(z.re as f64, z.im as f64);
+    Complex64 => C128, |z| z;
+}
+
 impl sealed::Sealed for bool {}
 impl Element for bool {
     const DTYPE: DType = DType::Bool;
@@ -389,7 +525,7 @@ macro_rules! impl_scalar_from {
         }
     )*};
 }
-impl_scalar_from!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f16, bf16, f32, f64);
+impl_scalar_from!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f16, bf16, f32, f64, Complex32, Complex64);
 
 /// The dtype table: every [`DType`] variant with its Rust element type, grouped by kind. The
 /// one place this correspondence is written: [`dispatch_dtype!`](crate::dispatch_dtype) and the
@@ -403,6 +539,7 @@ macro_rules! __dtype_table {
             bool: [Bool => bool]
             int: [I8 => i8, I16 => i16, I32 => i32, I64 => i64, U8 => u8, U16 => u16, U32 => u32, U64 => u64]
             float: [F16 => $crate::half::f16, BF16 => $crate::half::bf16, F32 => f32, F64 => f64]
+            complex: [C64 => $crate::num_complex::Complex32, C128 => $crate::num_complex::Complex64]
         }
     };
 }
@@ -413,24 +550,46 @@ macro_rules! __dtype_table {
 #[macro_export]
 macro_rules! __dtype_arms {
     ({ all, $dtype:expr, $T:ident, $body:expr }
-     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]) => {
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]
+     complex: [$($cv:ident => $ct:ty),*]) => {
         match $dtype {
             $($crate::DType::$bv => { type $T = $bt; $body })*
             $($crate::DType::$iv => { type $T = $it; $body })*
             $($crate::DType::$fv => { type $T = $ft; $body })*
+            $($crate::DType::$cv => { type $T = $ct; $body })*
+        }
+    };
+    ({ real, $dtype:expr, $T:ident, $body:expr, $other:expr }
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]
+     complex: [$($cv:ident => $ct:ty),*]) => {
+        match $dtype {
+            $($crate::DType::$bv => { type $T = $bt; $body })*
+            $($crate::DType::$iv => { type $T = $it; $body })*
+            $($crate::DType::$fv => { type $T = $ft; $body })*
+            _ => $other,
         }
     };
     ({ int, $dtype:expr, $T:ident, $body:expr, $other:expr }
-     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]) => {
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]
+     complex: [$($cv:ident => $ct:ty),*]) => {
         match $dtype {
             $($crate::DType::$iv => { type $T = $it; $body })*
             _ => $other,
         }
     };
     ({ float, $dtype:expr, $T:ident, $body:expr, $other:expr }
-     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]) => {
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]
+     complex: [$($cv:ident => $ct:ty),*]) => {
         match $dtype {
             $($crate::DType::$fv => { type $T = $ft; $body })*
+            _ => $other,
+        }
+    };
+    ({ complex, $dtype:expr, $T:ident, $body:expr, $other:expr }
+     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]
+     complex: [$($cv:ident => $ct:ty),*]) => {
+        match $dtype {
+            $($crate::DType::$cv => { type $T = $ct; $body })*
             _ => $other,
         }
     };
@@ -452,6 +611,26 @@ macro_rules! dispatch_dtype {
         $crate::__dtype_table!($crate::__dtype_arms { all, $dtype, $T, $body })
     }};
 }
+
+/// Runs `$body` with `$T` bound to the element type of real (non-complex) `$dtype`; a complex
+/// dtype evaluates `$other`. The dispatch for code that needs an ordering or real arithmetic.
+macro_rules! dispatch_real {
+    ($dtype:expr, $T:ident => $body:expr, else $other:expr) => {
+        $crate::__dtype_table!($crate::__dtype_arms { real, $dtype, $T, $body, $other })
+    };
+}
+pub(crate) use dispatch_real;
+
+/// Runs `$body` with `$T` bound to the element type of complex `$dtype`; any other dtype
+/// evaluates `$other`.
+#[allow(unused_macros)]
+macro_rules! dispatch_complex {
+    ($dtype:expr, $T:ident => $body:expr, else $other:expr) => {
+        $crate::__dtype_table!($crate::__dtype_arms { complex, $dtype, $T, $body, $other })
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use dispatch_complex;
 
 /// Runs `$body` with `$T` bound to the element type of integer `$dtype`; any other dtype
 /// evaluates `$other`.
@@ -484,6 +663,8 @@ mod tests {
             assert_eq!(dispatch_dtype!(d, T => <T as Element>::DTYPE), d);
             assert_eq!(dispatch_int!(d, T => Some(<T as Element>::DTYPE), else None), d.is_integer().then_some(d));
             assert_eq!(dispatch_float!(d, T => Some(<T as Element>::DTYPE), else None), d.is_float().then_some(d));
+            assert_eq!(dispatch_real!(d, T => Some(<T as Element>::DTYPE), else None), (!d.is_complex()).then_some(d));
+            assert_eq!(dispatch_complex!(d, T => Some(<T as Element>::DTYPE), else None), d.is_complex().then_some(d));
         }
         assert!("float128".parse::<DType>().is_err());
     }

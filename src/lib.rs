@@ -66,6 +66,7 @@ mod device;
 pub mod dlpack;
 mod dtype;
 mod error;
+pub mod fft;
 pub mod kernels;
 mod layout;
 pub mod linalg;
@@ -87,8 +88,8 @@ pub use error::{Error, Result};
 pub use layout::{broadcast_shapes, AxisSlice, Layout, MAX_NDIM};
 pub use memory::{empty_cache, MemoryInfo};
 pub use ops::{
-    can_cast, can_cast_same_kind, einsum, result_type, Axes, BinaryOp, Bins, Operand, PadMode, Reduce, ReduceOp,
-    ScanOp, Side, UnaryOp, Unique,
+    can_cast, can_cast_same_kind, einsum, result_type, result_type_with_scalar, Axes, BinaryOp, Bins, Operand, PadMode,
+    Reduce, ReduceOp, ScanOp, Side, UnaryOp, Unique,
 };
 pub use probe::{devices_report, DevicesReport};
 pub use slicing::{IntoAxisSlice, SteppedRange};
@@ -100,6 +101,9 @@ pub use cuda::emu::public as emulator;
 
 /// Re-export of the `half` crate, whose `f16` and `bf16` are devarray's 16-bit float elements.
 pub use half;
+/// Re-export of the `num-complex` crate, whose `Complex32` and `Complex64` are devarray's
+/// `complex64` and `complex128` elements.
+pub use num_complex;
 
 /// The README's Rust examples, compiled and run as doc tests so that they stay true.
 #[cfg(doctest)]

@@ -385,6 +385,17 @@ impl Storage {
     }
 }
 
+impl Storage {
+    /// The batch of 1-D transforms `spec` from `src` into the contiguous `out` (see
+    /// [`Backend::fft`]).
+    pub(crate) fn fft(spec: crate::fft::FftSpec, src: (&Storage, &Layout), out: (&Storage, &Layout)) -> Result<()> {
+        match out.0 {
+            Storage::Cpu(o) => Cpu::fft(spec, view_on::<Cpu>("fft", out.0, src)?, (o, out.1)),
+            Storage::Cuda(o) => Cuda::fft(spec, view_on::<Cuda>("fft", out.0, src)?, (o, out.1)),
+        }
+    }
+}
+
 /// A view of a storage taking part in a gather or scatter.
 pub(crate) type StorageView<'a> = (&'a Storage, &'a Layout);
 

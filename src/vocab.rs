@@ -76,7 +76,7 @@ op_enum! {
         Negative => "negative",
         /// `+x` (a copy).
         Positive => "positive",
-        /// `|x|` (`abs(INT_MIN)` wraps to `INT_MIN`, like NumPy).
+        /// `|x|` (`abs(INT_MIN)` wraps to `INT_MIN`, like NumPy; complex: the real magnitude).
         Abs => "abs",
         /// -1, 0 or 1 (NaN stays NaN).
         Sign => "sign",
@@ -142,6 +142,8 @@ op_enum! {
         BitwiseInvert => "bitwise_invert",
         /// The sign bit is set (`-0.0` and `-NaN` included; `bool` result).
         Signbit => "signbit",
+        /// Complex conjugate: negates the imaginary part (the identity for real dtypes).
+        Conj => "conj",
     }
 }
 
@@ -325,7 +327,7 @@ impl UnaryOp {
     pub(crate) fn kind(self) -> UnaryKind {
         use UnaryOp::*;
         match self {
-            Negative | Positive | Abs | Sign | Square => UnaryKind::Numeric,
+            Negative | Positive | Abs | Sign | Square | Conj => UnaryKind::Numeric,
             Floor | Ceil | Trunc | Round => UnaryKind::Rounding,
             IsNan | IsInf | IsFinite | LogicalNot | Signbit => UnaryKind::Predicate,
             BitwiseInvert => UnaryKind::Bitwise,
@@ -335,9 +337,13 @@ impl UnaryOp {
 
     /// The dtypes this op uses for an input of `dtype`, or [`Error::UnsupportedDType`].
     pub(crate) fn signature(self, dtype: DType) -> Result<Signature> {
+        if dtype.is_complex() {
+            return self.complex_signature(dtype);
+        }
         let is_bool = dtype == DType::Bool;
         Ok(match self.kind() {
             UnaryKind::FloatMath => Signature::same(float_result(dtype)),
+            UnaryKind::Numeric if self == UnaryOp::Conj => Signature::identity(dtype),
             UnaryKind::Numeric if is_bool && self == UnaryOp::Abs => Signature::identity(dtype),
             UnaryKind::Numeric if is_bool => {
                 return Err(unsupported(self.name(), dtype, "; use logical_not or astype() to a number type first"))
@@ -354,6 +360,30 @@ impl UnaryOp {
         })
     }
 }
+
+impl UnaryOp {
+    /// The signature for a complex input (the contract's complex op set): float functions,
+    /// arithmetic and `round` stay complex, `abs` writes the component dtype, predicates write
+    /// `bool`; `floor`/`ceil`/`trunc`, `signbit` and `bitwise_invert` have no complex meaning.
+    fn complex_signature(self, dtype: DType) -> Result<Signature> {
+        use UnaryOp::*;
+        match self {
+            Positive => Ok(Signature::identity(dtype)),
+            Abs => Ok(Signature { compute: dtype, out: dtype.real_dtype(), identity: false }),
+            IsNan | IsInf | IsFinite | LogicalNot => Ok(Signature::to_bool(dtype)),
+            Floor | Ceil | Trunc => Err(unsupported(
+                self.name(),
+                dtype,
+                "; complex numbers have no order: round() rounds each part, or apply it to real() and imag()",
+            )),
+            Signbit | BitwiseInvert => Err(unsupported(self.name(), dtype, COMPLEX_HINT)),
+            _ => Ok(Signature::same(dtype)),
+        }
+    }
+}
+
+/// The hint for an op that does not exist for complex numbers.
+const COMPLEX_HINT: &str = "; this op is not defined for complex numbers: compute on real() and imag(), or abs()";
 
 /// How a binary op treats dtypes (see [`BinaryOp::signature`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -398,6 +428,20 @@ impl BinaryOp {
     pub(crate) fn signature(self, promoted: DType) -> Result<Signature> {
         let is_bool = promoted == DType::Bool;
         let refuse = |hint: &str| Err(unsupported(self.name(), promoted, hint));
+        if promoted.is_complex() {
+            return match self.kind() {
+                BinaryKind::Arithmetic | BinaryKind::Divide => Ok(Signature::same(promoted)),
+                _ if self == BinaryOp::Pow => Ok(Signature::same(promoted)),
+                BinaryKind::Compare if matches!(self, BinaryOp::Equal | BinaryOp::NotEqual) => {
+                    Ok(Signature::to_bool(promoted))
+                }
+                BinaryKind::Logical => Ok(Signature::to_bool(promoted)),
+                BinaryKind::Compare | BinaryKind::MinMax => {
+                    refuse("; complex numbers have no order: compare abs(), real() or imag()")
+                }
+                _ => refuse(COMPLEX_HINT),
+            };
+        }
         Ok(match self.kind() {
             BinaryKind::Arithmetic if is_bool && self == BinaryOp::Subtract => {
                 return refuse("; use bitwise_xor or logical_xor for booleans")
@@ -423,7 +467,7 @@ impl ReduceOp {
         use crate::dtype::DTypeKind;
         match self {
             ReduceOp::Sum | ReduceOp::Prod => match dtype.kind() {
-                DTypeKind::Float => dtype,
+                DTypeKind::Float | DTypeKind::Complex => dtype,
                 DTypeKind::UnsignedInt => DType::U64,
                 DTypeKind::SignedInt | DTypeKind::Bool => DType::I64,
             },
@@ -437,7 +481,7 @@ impl ReduceOp {
 
 /// `mean` of integers and `bool` is `float64` (NumPy), floats keep their type.
 fn float_result_of_mean(dtype: DType) -> DType {
-    if dtype.is_float() {
+    if dtype.is_inexact() {
         dtype
     } else {
         DType::F64
@@ -450,7 +494,7 @@ fn float_result_of_mean(dtype: DType) -> DType {
 /// `result_type(dtype, float16)` for non-floats (tested in `ops::promote`).
 pub(crate) fn float_result(dtype: DType) -> DType {
     match dtype.itemsize() {
-        _ if dtype.is_float() => dtype,
+        _ if dtype.is_inexact() => dtype,
         1 => DType::F16,
         2 => DType::F32,
         _ => DType::F64,

@@ -87,6 +87,7 @@ fn every_dtype_prints(dev: &Device) -> devarray::Result<()> {
         let want = match dt {
             DType::Bool => "[[False,  True,  True],\n [ True,  True,  True]]",
             DType::F16 | DType::F32 | DType::F64 => "[[0., 1., 2.],\n [3., 4., 5.]]",
+            DType::C64 | DType::C128 => "[[0.+0.j, 1.+0.j, 2.+0.j],\n [3.+0.j, 4.+0.j, 5.+0.j]]",
             _ => "[[0, 1, 2],\n [3, 4, 5]]",
         };
         assert_eq!(text, want, "{dt}");

@@ -90,7 +90,7 @@ fn sample(rows: usize, cols: usize, dtype: DType, dev: &Device) -> Result<Array>
 #[test]
 fn every_dtype_round_trips_and_copies_between_devices() -> Result<()> {
     let Some(dev) = gpu() else { return Ok(()) };
-    for dtype in DType::ALL {
+    for dtype in DType::REAL {
         let host = sample(7, 9, dtype, &Device::Cpu)?;
         let on_gpu = host.to_device(&dev)?;
         assert_same(&format!("round trip {dtype}"), &on_gpu, &host)?;
@@ -165,7 +165,7 @@ fn elementwise_ops_match_the_cpu() -> Result<()> {
             Array::where_(&cond, &x, 1)
         })?;
         check(&format!("clip {dtype}"), &dev, |d| sample(12, 12, dtype, d)?.clip(1, 5))?;
-        for to in DType::ALL {
+        for to in DType::REAL {
             check(&format!("astype {dtype} -> {to}"), &dev, |d| sample(3, 41, dtype, d)?.flip(None)?.astype(to))?;
         }
     }

@@ -6,6 +6,7 @@
 mod common;
 mod ops_support;
 
+use devarray::num_complex::Complex64;
 use devarray::{Array, AxisSlice, DType, DTypeKind, Device, IndexItem, Result, ScanOp};
 use ops_support::{compare_arrays, expect_error, report, Tolerance};
 
@@ -14,8 +15,12 @@ use ops_support::{compare_arrays, expect_error, report, Tolerance};
 const LENGTHS: [usize; 13] = [0, 1, 31, 32, 33, 255, 256, 257, 2047, 2049, 4095, 4096, 4097];
 const LONG: usize = (1 << 20) + 1;
 
-/// Small integer-valued data (also exact in float16), varied and with negatives.
+/// Small integer-valued data (also exact in float16), varied and with negatives; complex data
+/// is that times `1 + 2j` (exact).
 fn data(n: usize, dtype: DType, dev: &Device) -> Result<Array> {
+    if dtype.is_complex() {
+        return data(n, DType::F64, dev)?.multiply(Complex64::new(1.0, 2.0))?.astype(dtype);
+    }
     let v: Vec<f64> = (0..n)
         .map(|i| {
             let r = ((i as u64 * 7919) % 13) as f64;
@@ -30,8 +35,12 @@ fn data(n: usize, dtype: DType, dev: &Device) -> Result<Array> {
 }
 
 /// Data for products: ±1 with some 2s and 3s for integers (which then wrap), ±1, 2 and 0.5 for
-/// floats (products stay exact and finite), mostly true for bool.
+/// floats (products stay exact and finite), the float data times `1j` for complex (products
+/// turn by quarter turns, still exact), mostly true for bool.
 fn prod_data(n: usize, dtype: DType, dev: &Device) -> Result<Array> {
+    if dtype.is_complex() {
+        return prod_data(n, DType::F64, dev)?.multiply(Complex64::new(0.0, 1.0))?.astype(dtype);
+    }
     const INTS: [f64; 13] = [1.0, -1.0, 2.0, 1.0, 1.0, -1.0, 3.0, 1.0, 1.0, 1.0, -1.0, 1.0, 2.0];
     const FLOATS: [f64; 13] = [1.0, -1.0, 2.0, 1.0, 0.5, -1.0, 1.0, 0.5, 1.0, 2.0, -1.0, 1.0, 1.0];
     let v: Vec<f64> = (0..n)
@@ -49,11 +58,22 @@ fn prod_data(n: usize, dtype: DType, dev: &Device) -> Result<Array> {
 }
 
 /// The sequential scan of a 1-D host array in NumPy's order, in `out`'s arithmetic: wrapping
-/// i64/u64 for integers and bool (the default result dtypes), f64 for floats.
+/// i64/u64 for integers and bool (the default result dtypes), f64 for floats, complex128 for
+/// complex (as `(re, im)` pairs, the layout of [`values`]).
 fn reference(x: &Array, op: ScanOp, out: DType) -> Result<Vec<f64>> {
     let x = x.to_device(&Device::Cpu)?;
     let prod = op == ScanOp::Prod;
     Ok(match out {
+        DType::C64 | DType::C128 => {
+            let v = x.astype(DType::C128)?.to_vec::<Complex64>()?;
+            let mut acc = Complex64::new(if prod { 1.0 } else { 0.0 }, 0.0);
+            v.iter()
+                .flat_map(|&e| {
+                    acc = if prod { acc * e } else { acc + e };
+                    [acc.re, acc.im]
+                })
+                .collect()
+        }
         DType::U64 => {
             let v = x.astype(DType::U64)?.to_vec::<u64>()?;
             let mut acc = u64::from(prod);
@@ -87,7 +107,12 @@ fn reference(x: &Array, op: ScanOp, out: DType) -> Result<Vec<f64>> {
     })
 }
 
+/// The elements as `f64`, complex ones as `(re, im)` pairs.
 fn values(a: &Array) -> Result<Vec<f64>> {
+    if a.dtype().is_complex() {
+        let z = a.to_device(&Device::Cpu)?.astype(DType::C128)?.to_vec::<Complex64>()?;
+        return Ok(z.iter().flat_map(|z| [z.re, z.im]).collect());
+    }
     a.to_device(&Device::Cpu)?.astype(DType::F64)?.to_vec::<f64>()
 }
 
@@ -108,7 +133,13 @@ fn check_1d(x: &Array, op: ScanOp, what: &str, failures: &mut Vec<String>) -> Re
     let want_dtype = got.dtype();
     let want = reference(x, op, want_dtype)?;
     let gv = values(&got)?;
-    let ok = |i: usize| if want_dtype.is_float() { close(gv[i], want[i], want_dtype) } else { gv[i] == want[i] };
+    let ok = |i: usize| {
+        if want_dtype.is_inexact() {
+            close(gv[i], want[i], want_dtype.real_dtype())
+        } else {
+            gv[i] == want[i]
+        }
+    };
     let bad = (0..want.len()).find(|&i| !ok(i));
     if let Some(i) = bad {
         failures.push(format!("{what}: [{i}] got {} expected {}", gv[i], want[i]));
@@ -124,7 +155,7 @@ fn scans_match_the_sequential_reference(dev: &Device) -> Result<()> {
             check_1d(&prod_data(n, dtype, dev)?, ScanOp::Prod, &format!("cumprod {dtype} n={n}"), &mut failures)?;
         }
     }
-    for dtype in [DType::Bool, DType::I8, DType::U32, DType::I64, DType::F32, DType::F64] {
+    for dtype in [DType::Bool, DType::I8, DType::U32, DType::I64, DType::F32, DType::F64, DType::C64] {
         check_1d(&data(LONG, dtype, dev)?, ScanOp::Sum, &format!("cumsum {dtype} n={LONG}"), &mut failures)?;
         check_1d(&prod_data(LONG, dtype, dev)?, ScanOp::Prod, &format!("cumprod {dtype} n={LONG}"), &mut failures)?;
     }
@@ -150,8 +181,11 @@ fn cuda_matches_cpu(dev: &Device) -> Result<()> {
                     let x = flat.reshape(shape)?;
                     let got = x.scan(op, Some(axis), None, false)?;
                     let want = x.to_device(&Device::Cpu)?.scan(op, Some(axis), None, false)?;
-                    let tol =
-                        if dtype.is_float() { Tolerance::Relative { rel: 1e-6, scale: 1.0 } } else { Tolerance::Exact };
+                    let tol = if dtype.is_inexact() {
+                        Tolerance::Relative { rel: 1e-6, scale: 1.0 }
+                    } else {
+                        Tolerance::Exact
+                    };
                     if let Err(e) = compare_arrays(&got.to_device(&Device::Cpu)?, &want, tol) {
                         failures.push(format!("{op} {dtype} {shape:?} axis {axis}: {e}"));
                     }

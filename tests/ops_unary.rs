@@ -4,11 +4,15 @@
 mod common;
 mod ops_support;
 
+use devarray::num_complex::Complex32;
 use devarray::{Array, AxisSlice, DType, Device, Result, UnaryOp};
-use ops_support::{check, compare_arrays, expect_error, report, Oracle, Tolerance, APPROX_UNARY};
+use ops_support::{check, compare_arrays, expect_error, report, tolerance_for, Oracle, Tolerance, APPROX_UNARY};
 
 /// Every unary op on every dtype: NaN, ±inf, ±0, subnormals, integer extremes, halfway cases
-/// for `round`, and random values.
+/// for `round`, and random values; complex inputs combine special parts (±0, ±1, ±inf, NaN,
+/// the overflow and underflow thresholds) and random values of every magnitude. Complex
+/// transcendental results are within `ULP_COMPLEX` (8) ulp of NumPy per part, complex
+/// refusals (`floor`, `signbit`, …) are `UnsupportedDType` errors.
 fn unary_ops_match_numpy(dev: &Device) -> Result<()> {
     let oracle = Oracle::get("unary.bin");
     let mut failures = Vec::new();
@@ -17,6 +21,7 @@ fn unary_ops_match_numpy(dev: &Device) -> Result<()> {
         let x = oracle.array(key, dev);
         for &op in UnaryOp::ALL {
             let tol = if APPROX_UNARY.contains(&op.name()) { Tolerance::Libm } else { Tolerance::Exact };
+            let tol = tolerance_for(op.name(), x.dtype(), tol);
             if let Err(e) = check(x.unary(op), oracle, &format!("unary/{op}/{tag}"), tol) {
                 failures.push(e);
             }
@@ -102,6 +107,21 @@ fn unary_dtype_rules_and_errors(dev: &Device) -> Result<()> {
     assert_eq!(i.floor()?.to_vec::<i32>()?, vec![3, -4], "rounding is the identity on integers");
     assert_eq!(i.reciprocal()?.to_vec::<f64>()?, vec![1.0 / 3.0, -0.25]);
     assert_eq!(b.abs()?.to_vec::<bool>()?, vec![true, false]);
+    // Complex: abs is real (overflow-safe), conj negates the imaginary part and is a copy for
+    // real dtypes, the ordering ops refuse.
+    let z = Array::from_slice(&[Complex32::new(3e30, -4e30), Complex32::new(-0.0, 2.0)], &[2], dev)?;
+    assert_eq!(z.abs()?.dtype(), DType::F32);
+    assert_eq!(z.abs()?.to_vec::<f32>()?, vec![5e30, 2.0]);
+    assert_eq!(z.conj()?.to_vec::<Complex32>()?, vec![Complex32::new(3e30, 4e30), Complex32::new(-0.0, -2.0)]);
+    assert_eq!(f.conj()?.to_vec::<f32>()?, vec![1.0, -2.0]);
+    assert_eq!(z.sqrt()?.dtype(), DType::C64);
+    assert_eq!(z.isfinite()?.to_vec::<bool>()?, vec![true, true]);
+    let complex_refusals = [
+        expect_error(z.floor(), "UnsupportedDType"),
+        expect_error(z.signbit(), "UnsupportedDType"),
+        expect_error(z.bitwise_invert(), "UnsupportedDType"),
+    ];
+    report("complex unary errors", complex_refusals.into_iter().filter_map(|r| r.err()).collect());
     // The result is a new buffer, even for identities.
     let p = f.positive()?;
     p.assign(&Array::zeros(&[2], DType::F32, dev)?)?;

@@ -30,6 +30,7 @@ fn bits(a: &Array) -> Result<Vec<u64>> {
         DType::BF16 => a.to_vec::<half::bf16>()?.into_iter().map(|v| u64::from(v.to_bits())).collect(),
         DType::F32 => a.to_vec::<f32>()?.into_iter().map(|v| u64::from(v.to_bits())).collect(),
         DType::F64 => a.to_vec::<f64>()?.into_iter().map(f64::to_bits).collect(),
+        DType::C64 | DType::C128 => unimplemented!("no random draw produces complex values"),
     })
 }
 

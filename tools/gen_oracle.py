@@ -14,7 +14,8 @@ values follow devarray's documented rule; everything else is NumPy's (or ml_dtyp
 File format (little-endian), shared with tests/ops_support/mod.rs:
     magic b"DAORACLE1\\n", u32 entry count, then per entry:
     u16 key length, key (utf-8), u8 code, u8 ndim, u32 dims[ndim], u32 byte count, bytes.
-    code 0..12: a dtype in DTYPES order (the bytes are the elements, C order);
+    code 0..14: a dtype in DTYPES order (the bytes are the elements, C order; complex elements
+    are (real, imaginary) pairs);
     code 100: an expected error (the bytes are the devarray Error variant name).
 
 --check compares inputs and exact results byte for byte, and results of transcendental
@@ -34,12 +35,15 @@ import ml_dtypes
 import numpy as np
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
-DTYPES = ["bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f16", "bf16", "f32", "f64"]
+REAL = ["bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f16", "bf16", "f32", "f64"]
+COMPLEX = ["c64", "c128"]
+DTYPES = REAL + COMPLEX
 NP = {
     "bool": np.dtype(np.bool_), "i8": np.dtype(np.int8), "i16": np.dtype(np.int16),
     "i32": np.dtype(np.int32), "i64": np.dtype(np.int64), "u8": np.dtype(np.uint8),
     "u16": np.dtype(np.uint16), "u32": np.dtype(np.uint32), "u64": np.dtype(np.uint64),
     "f16": np.dtype(np.float16), "bf16": BF16, "f32": np.dtype(np.float32), "f64": np.dtype(np.float64),
+    "c64": np.dtype(np.complex64), "c128": np.dtype(np.complex128),
 }
 TAG = {v: k for k, v in NP.items()}
 INTS = ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"]
@@ -57,7 +61,14 @@ ULP_WIDE, ULP_NARROW = 4, 1
 UNARY = ["negative", "positive", "abs", "sign", "sqrt", "square", "exp", "expm1", "log", "log1p",
          "log2", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
          "acosh", "atanh", "floor", "ceil", "trunc", "round", "reciprocal", "isnan", "isinf",
-         "isfinite", "logical_not", "bitwise_invert", "signbit"]
+         "isfinite", "logical_not", "bitwise_invert", "signbit", "conj"]
+# The complex op set (docs: the complex contract); every other op refuses complex operands.
+COMPLEX_UNARY_REFUSED = {"floor", "ceil", "trunc", "signbit", "bitwise_invert"}
+COMPLEX_BINARY = {"add", "subtract", "multiply", "divide", "pow", "equal", "not_equal", "logical_and",
+                  "logical_or", "logical_xor"}
+# Complex results compared within ULP_COMPLEX per part by --check (and the Rust tests).
+APPROX_COMPLEX = APPROX_UNARY | {"sqrt", "pow", "divide", "multiply", "square", "reciprocal", "sign", "abs"}
+ULP_COMPLEX = 8
 NP_UNARY = {"abs": np.absolute, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
             "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh, "round": np.round,
             "bitwise_invert": np.invert}
@@ -126,7 +137,12 @@ def cast(x, tag):
 
 
 def kind(tag):
+    if tag in COMPLEX:
+        return "complex"
     return "bool" if tag == "bool" else ("int" if tag in INTS else "float")
+
+
+COMPONENT = {"c64": "f32", "c128": "f64"}
 
 
 def finfo(tag):
@@ -164,7 +180,41 @@ def int_specials(tag):
             255, 256, lo, hi, lo + 1, hi - 1, bits - 1, bits, bits + 1]
 
 
+def complex_array(pairs, tag):
+    """(re, im) pairs -> array of complex `tag`, parts rounded separately (signs of zero,
+    infinities and NaN kept: `re + 1j * im` would turn `1j * inf` into a NaN real part)."""
+    re, im = zip(*pairs) if pairs else ((), ())
+    z = np.empty(len(pairs), dtype=np.complex128)
+    z.real, z.imag = re, im
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return z.astype(NP[tag])
+
+
+def complex_parts(tag):
+    """Special parts: zeros, ones, infinities, NaN, and the overflow/underflow thresholds."""
+    fi = finfo(COMPONENT[tag])
+    big, tiny = float(fi.max), float(fi.tiny)
+    return [0.0, -0.0, 1.0, -1.0, 0.5, -2.5, math.pi / 2, 3.0, big, -big / 3, tiny, math.inf, -math.inf, math.nan]
+
+
+def complex_random(tag, rng, n):
+    """Random values: unit-scale, wide log-uniform magnitudes, and near the overflow and
+    underflow thresholds."""
+    fi = finfo(COMPONENT[tag])
+    big, tiny = float(fi.max), float(fi.tiny)
+    pairs = [(rng.uniform(-10, 10), rng.uniform(-10, 10)) for _ in range(n)]
+    pairs += [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(n // 2)]
+    pairs += [(rng.sign() * 10.0 ** rng.uniform(-30, 30), rng.sign() * 10.0 ** rng.uniform(-30, 30)) for _ in range(n)]
+    pairs += [(rng.sign() * big * rng.uniform(0.1, 0.9), rng.sign() * big * rng.uniform(0.0, 0.9)) for _ in range(n // 4)]
+    pairs += [(rng.sign() * tiny * rng.uniform(0.5, 8), rng.sign() * tiny * rng.uniform(0.5, 8)) for _ in range(n // 4)]
+    return pairs
+
+
 def unary_input(tag, rng):
+    if kind(tag) == "complex":
+        parts = complex_parts(tag)
+        return complex_array(list(itertools.product(parts, parts)) + complex_random(tag, rng, 32), tag)
     if tag == "bool":
         return np.array([False, True] * 4, dtype=np.bool_)
     if kind(tag) == "int":
@@ -178,6 +228,17 @@ def unary_input(tag, rng):
 
 def binary_inputs(tag, rng):
     """(a, b): the cross product of a few specials, then random pairs."""
+    if kind(tag) == "complex":
+        fi = finfo(COMPONENT[tag])
+        big, tiny = float(fi.max), float(fi.tiny)
+        spec = [(0.0, 0.0), (-0.0, 0.0), (1.0, 0.0), (0.0, -1.0), (1.0, 1.0), (2.5, -0.5), (-3.0, 2.0), (2.0, 0.0),
+                (-1.0, 0.0), (0.5, 0.0), (3.0, 0.0), (math.inf, 0.0), (0.0, -math.inf), (math.inf, math.inf),
+                (math.nan, 0.0), (0.0, math.nan), (big / 2, big / 4), (-big / 4, big / 2), (4 * tiny, -tiny)]
+        pairs = list(itertools.product(spec, repeat=2))
+        rand = complex_random(tag, rng, 64)
+        pairs += list(zip(rand, rand[::-1]))
+        a, b = zip(*pairs)
+        return complex_array(list(a), tag), complex_array(list(b), tag)
     if tag == "bool":
         a, b = zip(*itertools.product([False, True], repeat=2))
         return np.array(a * 2, dtype=np.bool_), np.array(b * 2, dtype=np.bool_)
@@ -234,7 +295,11 @@ def compute(f, *arrays, out_tag=None):
 
 def unary_expected(op, x, tag):
     """The expected array, or the name of the expected Error variant."""
+    if op == "conj" and kind(tag) != "complex":
+        return x  # the identity (np.conj lacks a bfloat16 loop)
     f = np_func(op, NP_UNARY)
+    if kind(tag) == "complex":
+        return "UnsupportedDType" if op in COMPLEX_UNARY_REFUSED else compute(f, x)
     if tag == "bool" and op in ("negative", "positive", "sign", "square"):
         return "UnsupportedDType"
     if kind(tag) == "float" and op == "bitwise_invert":
@@ -260,6 +325,8 @@ def int_pow(a, b, tag):
 def binary_expected(op, a, b, tag):
     f = np_func(op, NP_BINARY)
     k = kind(tag)
+    if k == "complex":
+        return compute(f, a, b) if op in COMPLEX_BINARY else "UnsupportedDType"
     if k == "bool" and op in ("subtract", "floor_divide", "remainder", "pow", "bitwise_left_shift", "bitwise_right_shift"):
         return "UnsupportedDType"
     if k == "float" and op.startswith("bitwise"):
@@ -294,6 +361,11 @@ def cast_expected(x, src, dst):
 
 
 def cast_expected_quiet(x, src, dst):
+    if kind(src) == "complex" and dst == "bool":
+        return x != 0
+    if kind(src) == "complex" and kind(dst) != "complex":
+        # devarray keeps the real part (NumPy too, with a ComplexWarning).
+        return cast_expected_quiet(x.real.copy(), COMPONENT[src], dst)
     if kind(src) == "float" and kind(dst) == "int":
         return saturate_to_int(x, dst)
     # NumPy's own casts (float64 -> float16 rounds once); bfloat16 through float32, which can
@@ -306,6 +378,12 @@ def cast_expected_quiet(x, src, dst):
 
 def reduce_input(tag, rng, with_nan):
     n = 60
+    if kind(tag) == "complex":
+        pairs = [(round(rng.uniform(-4, 4), 2), round(rng.uniform(-4, 4), 2)) for _ in range(n)]
+        if with_nan:
+            pairs[13], pairs[21], pairs[40] = (1.0, math.nan), (-math.inf, 0.0), (math.nan, 2.0)
+        pairs[9] = (0.0, 0.0)  # any/all see a zero
+        return complex_array(pairs, tag).reshape(3, 4, 5)
     if tag == "bool":
         vals = [rng.next_u64() & 1 for _ in range(n)]
     elif kind(tag) == "int":
@@ -327,6 +405,8 @@ def reduce_expected(op, x, tag, axes):
     """Expected reduction over `axes` (keepdims=False). Float sums and moments are computed in
     float64 (a better oracle than NumPy's own float16/float32 accumulation) and rounded."""
     k = kind(tag)
+    if k == "complex":
+        return complex_reduce_expected(op, x, tag, axes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if op in ("min", "max", "all", "any"):
@@ -346,6 +426,31 @@ def reduce_expected(op, x, tag, axes):
         var_or_std, ddof = op[:3], int(op[3:])
         r = np.var(wide, axis=axes, ddof=ddof) if var_or_std == "var" else np.std(wide, axis=axes, ddof=ddof)
         return cast(r, out)
+
+
+def complex_reduce_expected(op, x, tag, axes):
+    """Complex reductions: sums, products and moments in complex128 (var/std real), rounded;
+    complex numbers have no order, so min/max/argmin/argmax refuse."""
+    if op in ("min", "max", "argmin", "argmax"):
+        return "UnsupportedDType"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if op in ("all", "any"):
+            return getattr(np, op)(x, axis=axes)
+        wide = x.astype(np.complex128)
+        if op in ("sum", "prod"):
+            return getattr(np, op)(wide, axis=axes).astype(NP[tag])
+        if op == "mean":
+            # devarray divides each part by the count; NumPy divides by count + 0j (Smith's
+            # quotient), which makes both parts NaN when one is and -inf+0j a -inf+nanj.
+            total = np.sum(wide, axis=axes)
+            count = x.size // np.asarray(total).size
+            mean = np.empty(np.shape(total), dtype=np.complex128)
+            mean.real, mean.imag = np.real(total) / count, np.imag(total) / count
+            return mean.astype(NP[tag])
+        var_or_std, ddof = op[:3], int(op[3:])
+        r = np.var(wide, axis=axes, ddof=ddof) if var_or_std == "var" else np.std(wide, axis=axes, ddof=ddof)
+        return r.astype(NP[COMPONENT[tag]])
 
 
 REDUCE_OPS = ["sum", "prod", "min", "max", "mean", "var0", "var1", "std0", "std1", "all", "any", "argmin", "argmax"]
@@ -467,15 +572,15 @@ def gen_binary(w, rng):
 
 
 def gen_promote(w, rng):
-    codes = [[DTYPES.index(result_type(a, b)) for b in DTYPES] for a in DTYPES]
+    codes = [[DTYPES.index(result_type(a, b)) for b in REAL] for a in REAL]
     w.array("result_type", np.array(codes, dtype=np.uint8))
-    safe = [[bool(np.can_cast(NP[a], NP[b])) for b in DTYPES] for a in DTYPES]
+    safe = [[bool(np.can_cast(NP[a], NP[b])) for b in REAL] for a in REAL]
     w.array("can_cast", np.array(safe, dtype=np.bool_))
     small = [0, 1, 2, 3, 5, 7, 100, 127]
-    for tag in DTYPES:
+    for tag in REAL:
         w.array(f"mixed_a/{tag}", as_dtype(small, tag))
         w.array(f"mixed_b/{tag}", as_dtype(small[::-1], tag))
-    for ta, tb in itertools.product(DTYPES, repeat=2):
+    for ta, tb in itertools.product(REAL, repeat=2):
         a, b = as_dtype(small, ta), as_dtype(small[::-1], tb)
         rt = result_type(ta, tb)
         for op in MIXED_OPS:
@@ -489,7 +594,7 @@ def gen_promote(w, rng):
                 rt_op = rt
             r = compute(f, cast(a, rt_op), cast(b, rt_op))
             w.array(f"mixed/{op}/{ta}/{tb}", r)
-    for tag in DTYPES:
+    for tag in REAL:
         x = as_dtype([0, 1, 2, 5, 100, 127], tag)
         w.array(f"scalar_in/{tag}", x)
         for op, s in itertools.product(SCALAR_OPS, SCALARS):
@@ -504,7 +609,7 @@ def gen_promote(w, rng):
             w.array(f"clip/{suffix}/{tag}", expected)
     cond = np.array([True, False, True, False, False, True], dtype=np.bool_)
     w.array("where_cond", cond)
-    for ta, tb in itertools.product(DTYPES, repeat=2):
+    for ta, tb in itertools.product(REAL, repeat=2):
         a, b = as_dtype([1, 2, 3, 4, 5, 6], ta), as_dtype([7, 8, 9, 10, 11, 12], tb)
         rt = result_type(ta, tb)
         w.array(f"where/{ta}/{tb}", np.where(cond, cast(a, rt), cast(b, rt)))
@@ -512,7 +617,7 @@ def gen_promote(w, rng):
 
 def gen_reduce(w, rng):
     for tag in DTYPES:
-        for variant in ("plain", "nan") if kind(tag) == "float" else ("plain",):
+        for variant in ("plain", "nan") if kind(tag) in ("float", "complex") else ("plain",):
             x = reduce_input(tag, rng, variant == "nan")
             w.array(f"x/{variant}/{tag}", x)
             for op, axes in itertools.product(REDUCE_OPS, REDUCE_AXES):
@@ -566,15 +671,21 @@ def close_enough(key, old, new):
     """Same bytes, or (transcendental results) within the ulp bound; NaN equals NaN."""
     parts = key.split("/")
     approx = (parts[0] == "unary" and parts[1] in APPROX_UNARY) or (parts[0] == "binary" and parts[1] in APPROX_BINARY)
-    approx = approx or (parts[0] == "reduce" and old[0] in (9, 10, 11, 12))
+    approx = approx or (parts[0] == "reduce" and old[0] in (9, 10, 11, 12, 13, 14))
+    complex_tag = parts[-1] in COMPLEX and parts[0] in ("unary", "binary")
+    approx = approx or (complex_tag and parts[1] in APPROX_COMPLEX)
     if old == new:
         return True
     if not approx or old[0] != new[0] or old[1] != new[1]:
         return False
     dt = NP[DTYPES[old[0]]]
+    if dt.kind == "c":  # compared per part
+        dt = NP[COMPONENT[DTYPES[old[0]]]]
     a, b = np.frombuffer(old[2], dtype=dt).astype(dt), np.frombuffer(new[2], dtype=dt).astype(dt)
     both_nan = np.isnan(a.astype(np.float64)) & np.isnan(b.astype(np.float64))
     bound = ULP_NARROW if dt.itemsize == 2 else ULP_WIDE
+    if complex_tag:
+        bound = ULP_COMPLEX
     if parts[0] == "reduce":
         bound = 64  # float64 reference sums may differ in the last bits across NumPy versions
     return bool(np.all(both_nan | (np.abs(ordered(a) - ordered(b)) <= bound)))

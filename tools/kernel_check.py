@@ -277,7 +277,8 @@ def abi_table():
         if len(cells) < 3 or cells[0] in ("family", "") or set(cells[0]) <= set("-: "):
             continue
         fam, ops, tags = cells[0], cells[1], cells[2]
-        tagset = set(ALL_TAGS) if tags == "all" else set(tags.split())
+        # "all": every tag the family's source declares (as src/cuda/module.rs reads the table)
+        tagset = set(family_tags(os.path.join(KDIR, fam + ".cu"))) if tags == "all" else set(tags.split())
         for op in ops.split():
             table[(fam, op)] = tagset
     return table
@@ -351,7 +352,8 @@ def main():
             elif fam == "gather":
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("s32", "s64")}
             elif fam == "cast":
-                want |= {"%s_%s_%s_%s" % (op, tag, d, p) for d in ALL_TAGS for p in ("vec", "s32", "s64")}
+                dsts = family_tags(os.path.join(KDIR, "cast.cu"))  # every source casts to every dtype
+                want |= {"%s_%s_%s_%s" % (op, tag, d, p) for d in dsts for p in ("vec", "s32", "s64")}
             else:
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("vec", "s32", "s64")}
         if have != want:

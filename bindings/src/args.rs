@@ -7,7 +7,7 @@ use devarray::{Array, BinaryOp, DType, DTypeKind, Device, Operand, Scalar};
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyType};
+use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyType};
 
 /// One operand of an elementwise op, as Python passed it (arrays borrowed from their Python
 /// objects: no copy of the array handle per call).
@@ -117,6 +117,9 @@ pub(crate) fn extract_arg<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Option<Arg<
     if obj.is_exact_instance_of::<PyFloat>() {
         return Ok(Some(Arg::Weak(Scalar::Float(obj.extract()?))));
     }
+    if obj.is_exact_instance_of::<PyComplex>() {
+        return Ok(Some(Arg::Weak(Scalar::Complex(py_complex(obj)?))));
+    }
     let py = obj.py();
     // NumPy scalars: checked before the float/int subclasses, since numpy.float64 subclasses
     // float. Only when NumPy is already imported (a NumPy scalar implies it).
@@ -136,6 +139,9 @@ pub(crate) fn extract_arg<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Option<Arg<
     if obj.is_instance_of::<PyFloat>() {
         return Ok(Some(Arg::Weak(Scalar::Float(obj.extract()?))));
     }
+    if obj.is_instance_of::<PyComplex>() {
+        return Ok(Some(Arg::Weak(Scalar::Complex(py_complex(obj)?))));
+    }
     Ok(None)
 }
 
@@ -153,6 +159,12 @@ fn py_int(obj: &Bound<'_, PyAny>) -> PyResult<Scalar> {
     )))
 }
 
+/// A Python or NumPy complex (anything with `__complex__`) as a `Complex64`.
+fn py_complex(obj: &Bound<'_, PyAny>) -> PyResult<devarray::num_complex::Complex64> {
+    let z = obj.call_method0("__complex__")?.cast_into::<PyComplex>()?;
+    Ok(devarray::num_complex::Complex64::new(z.real(), z.imag()))
+}
+
 /// A NumPy scalar of a dtype devarray has, else `None`.
 fn numpy_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg<'static>>> {
     let Some(dtype) = from_numpy_dtype(&obj.getattr("dtype")?)? else {
@@ -163,6 +175,7 @@ fn numpy_scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Arg<'static>>> {
         DTypeKind::SignedInt => Scalar::Int(obj.call_method0("__int__")?.extract()?),
         DTypeKind::UnsignedInt => Scalar::UInt(obj.call_method0("__int__")?.extract()?),
         DTypeKind::Float => Scalar::Float(obj.call_method0("__float__")?.extract()?),
+        DTypeKind::Complex => Scalar::Complex(py_complex(obj)?),
     };
     Ok(Some(Arg::Strong(s, dtype)))
 }
@@ -173,7 +186,7 @@ fn int_range(dtype: DType) -> Option<(i128, i128)> {
     match dtype.kind() {
         DTypeKind::SignedInt => Some((-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)),
         DTypeKind::UnsignedInt => Some((0, (1i128 << bits) - 1)),
-        DTypeKind::Bool | DTypeKind::Float => None,
+        DTypeKind::Bool | DTypeKind::Float | DTypeKind::Complex => None,
     }
 }
 

@@ -492,6 +492,8 @@ fn typestr(dtype: devarray::DType) -> Option<&'static str> {
         F16 => "<f2",
         F32 => "<f4",
         F64 => "<f8",
+        C64 => "<c8",
+        C128 => "<c16",
         BF16 => return None,
     })
 }

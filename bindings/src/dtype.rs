@@ -39,7 +39,7 @@ impl PyDType {
     }
 
     /// NumPy's one-letter kind code: `"b"` (bool), `"i"` (signed integer), `"u"` (unsigned
-    /// integer) or `"f"` (floating, bfloat16 included, although NumPy reports ml_dtypes'
+    /// integer), `"c"` (complex) or `"f"` (floating, bfloat16 included, although NumPy reports ml_dtypes'
     /// bfloat16 as `"V"`). NumPy-based code such as Dask reads `x.dtype.kind` of chunks and metas;
     /// the Array API's kind names are what `devarray.isdtype` takes.
     #[getter]
@@ -49,6 +49,7 @@ impl PyDType {
             DTypeKind::SignedInt => "i",
             DTypeKind::UnsignedInt => "u",
             DTypeKind::Float => "f",
+            DTypeKind::Complex => "c",
         }
     }
 

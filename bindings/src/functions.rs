@@ -8,7 +8,7 @@ use crate::device::{extract_device, extract_opt_device, PyDevice};
 use crate::dtype::{dtype_object, extract_dtype, extract_opt_dtype, PyDType};
 use crate::errors::IntoPyResult;
 use crate::{host, reduce};
-use devarray::{Array, BinaryOp, DType, Device, Operand, ReduceOp, Scalar, UnaryOp};
+use devarray::{Array, BinaryOp, DType, Device, ReduceOp, Scalar, UnaryOp};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
@@ -34,6 +34,7 @@ fn default_dtype(s: Scalar) -> DType {
         Scalar::Int(_) => DType::I64,
         Scalar::UInt(_) => DType::U64,
         Scalar::Float(_) => DType::F64,
+        Scalar::Complex(_) => DType::C128,
     }
 }
 
@@ -590,16 +591,9 @@ fn result_type(py: Python<'_>, arrays_and_dtypes: Vec<Bound<'_, PyAny>>) -> PyRe
     let Some(mut dtype) = strong else {
         return Err(PyTypeError::new_err("result_type needs at least one array or dtype"));
     };
-    // Weak scalars: the core's promotion of an (empty) array with the scalar.
+    // Weak scalars: by kind, not value (NumPy: result_type(uint8, 300) is uint8).
     for s in weak {
-        // Promotion depends on the scalar's kind, not its value (NumPy: result_type(uint8, 300)
-        // is uint8): probe with an in-range value of the same kind.
-        let s = match s {
-            Scalar::Int(_) | Scalar::UInt(_) => Scalar::Int(0),
-            other => other,
-        };
-        let probe = Array::empty(&[0], dtype, &Device::Cpu).py_err()?;
-        dtype = Array::binary(BinaryOp::Maximum, &probe, Operand::Scalar(s)).py_err()?.dtype();
+        dtype = devarray::result_type_with_scalar(dtype, s);
     }
     dtype_object(py, dtype)
 }

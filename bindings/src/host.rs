@@ -6,7 +6,7 @@ use crate::errors::IntoPyResult;
 use devarray::{dispatch_dtype, Array, DType, Device, Element, Scalar};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyTuple};
+use pyo3::types::{PyBool, PyComplex, PyFloat, PyInt, PyList, PyTuple};
 
 /// Copies `array` into a new C-contiguous NumPy array (device → host; releases the GIL while
 /// copying). bfloat16 arrays become `ml_dtypes.bfloat16` arrays.
@@ -51,7 +51,8 @@ pub(crate) fn from_numpy(py: Python<'_>, arr: &Bound<'_, PyAny>, device: Device)
     let np_dtype = arr.getattr("dtype")?;
     let Some(dtype) = from_numpy_dtype(&np_dtype)? else {
         return Err(PyTypeError::new_err(format!(
-            "devarray has no dtype {}; supported: bool, int8-64, uint8-64, float16, bfloat16, float32, float64",
+            "devarray has no dtype {}; supported: bool, int8-64, uint8-64, float16, bfloat16, float32, float64, \
+             complex64, complex128",
             np_dtype.repr()?
         )));
     };
@@ -99,6 +100,7 @@ pub(crate) fn scalar_to_py(py: Python<'_>, s: Scalar) -> PyResult<Bound<'_, PyAn
         Scalar::Int(i) => PyInt::new(py, i).into_any(),
         Scalar::UInt(u) => PyInt::new(py, u).into_any(),
         Scalar::Float(f) => PyFloat::new(py, f).into_any(),
+        Scalar::Complex(z) => PyComplex::from_doubles(py, z.re, z.im).into_any(),
     })
 }
 

@@ -18,6 +18,7 @@ mod device;
 mod dlpack;
 mod dtype;
 mod errors;
+mod fft;
 mod functions;
 mod gather;
 mod guard;
@@ -49,6 +50,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     }
     functions::register(m)?;
     linalg::register(m)?;
+    fft::register(m)?;
     linalg_decomp::register(m)?;
     random::register(m)?;
     count::register(m)?;

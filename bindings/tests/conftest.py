@@ -52,6 +52,7 @@ ALL_DTYPES = [
     "float16", "bfloat16", "float32", "float64",
 ]
 NUMPY_DTYPES = [d for d in ALL_DTYPES if d != "bfloat16"]
+COMPLEX_DTYPES = ["complex64", "complex128"]
 INT_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
 FLOAT_DTYPES = ["float16", "float32", "float64"]
 
@@ -64,6 +65,8 @@ def tolerance(dtype) -> dict:
         "bfloat16": dict(rtol=2e-2, atol=1e-2),
         "float32": dict(rtol=2e-6, atol=1e-6),
         "float64": dict(rtol=1e-12, atol=1e-12),
+        "complex64": dict(rtol=2e-6, atol=1e-6),
+        "complex128": dict(rtol=1e-12, atol=1e-12),
     }.get(name, dict(rtol=0, atol=0))
 
 
@@ -76,7 +79,11 @@ def assert_matches(actual: dv.ndarray, expected, *, exact_dtype: bool = True) ->
     assert host.shape == expected.shape, (host.shape, expected.shape)
     if exact_dtype:
         assert host.dtype == expected.dtype, (host.dtype, expected.dtype)
-    if host.dtype.kind == "f" or expected.dtype.kind == "f":
+    if host.dtype.kind == "c" or expected.dtype.kind == "c":
+        np.testing.assert_allclose(
+            host.astype(np.complex128), expected.astype(np.complex128), equal_nan=True, **tolerance(host.dtype)
+        )
+    elif host.dtype.kind == "f" or expected.dtype.kind == "f":
         np.testing.assert_allclose(
             host.astype(np.float64), expected.astype(np.float64), equal_nan=True, **tolerance(host.dtype)
         )

@@ -3,7 +3,7 @@
 //! `numpy/_core/arrayprint.py` (`array2string`, `_formatArray`, NumPy 2.4); the element text
 //! is in `display_float.rs`.
 
-use super::display_float::{bf16_text, scalar_str, FloatFormat, FloatKind};
+use super::display_float::{bf16_text, complex_scalar_str, complex_words, scalar_str, FloatFormat, FloatKind};
 use super::Array;
 use crate::dtype::{DType, Scalar};
 use crate::error::Result;
@@ -331,6 +331,11 @@ fn element_words(values: &[Scalar], dtype: DType, zero_d: bool, options: &PrintO
         DType::F32 => FloatKind::F32,
         DType::F64 => FloatKind::F64,
         DType::BF16 => return floats().into_iter().map(bf16_text).collect(),
+        DType::C64 | DType::C128 => {
+            let kind = if dtype == DType::C64 { FloatKind::F32 } else { FloatKind::F64 };
+            let (re, im): (Vec<f64>, Vec<f64>) = values.iter().map(|v| (v.as_complex().re, v.as_complex().im)).unzip();
+            return complex_words(&re, &im, kind, options.precision, options.suppress);
+        }
         DType::Bool => {
             let true_text = if zero_d { "True" } else { " True" };
             return values.iter().map(|v| if v.as_f64() != 0.0 { true_text } else { "False" }.to_string()).collect();
@@ -356,5 +361,7 @@ fn scalar_text(v: Scalar, dtype: DType) -> String {
         (Scalar::Float(x), DType::F32) => scalar_str(x, FloatKind::F32),
         (Scalar::Float(x), DType::BF16) => bf16_text(x),
         (Scalar::Float(x), _) => scalar_str(x, FloatKind::F64),
+        (Scalar::Complex(z), DType::C64) => complex_scalar_str(z.re, z.im, FloatKind::F32),
+        (Scalar::Complex(z), _) => complex_scalar_str(z.re, z.im, FloatKind::F64),
     }
 }

@@ -204,6 +204,8 @@ pub(crate) struct FloatFormat {
     pad_left: usize,
     pad_right: usize,
     exp_size: usize,
+    /// NumPy's `sign='+'`: non-negative values carry a `+` (the imaginary part of a complex).
+    plus: bool,
 }
 
 impl FloatFormat {
@@ -212,8 +214,21 @@ impl FloatFormat {
     /// or (without `suppress`) the smallest non-zero one is below `1e-4` or the ratio of the two
     /// exceeds 1000; column widths from the text of every finite value.
     pub(crate) fn new(data: &[f64], kind: FloatKind, precision: usize, suppress: bool) -> FloatFormat {
+        FloatFormat::with_sign(data, kind, precision, suppress, false)
+    }
+
+    /// [`FloatFormat::new`], or with `plus` NumPy's `sign='+'` format: every non-negative value
+    /// (`+0.`, `+nan`, `+inf`) carries a `+`, and the width counts it.
+    pub(crate) fn with_sign(
+        data: &[f64],
+        kind: FloatKind,
+        precision: usize,
+        suppress: bool,
+        plus: bool,
+    ) -> FloatFormat {
         let finite: Vec<f64> = data.iter().copied().filter(|v| v.is_finite()).collect();
-        let mut f = FloatFormat { kind, exp_format: false, precision, pad_left: 0, pad_right: 0, exp_size: 0 };
+        let mut f = FloatFormat { kind, exp_format: false, precision, pad_left: 0, pad_right: 0, exp_size: 0, plus };
+        let plus_len = |v: f64| (plus && !v.is_sign_negative()) as usize;
         let nonzero = finite.iter().filter(|v| **v != 0.0).map(|v| v.abs());
         if let Some((lo, hi)) =
             nonzero.fold(None, |acc: Option<(f64, f64)>, v| Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v)))))
@@ -226,15 +241,15 @@ impl FloatFormat {
             let exp_len = |e: i32| exponent_text(e, 2).len() - 2;
             f.exp_size = parts.iter().map(|p| exp_len(p.2)).max().unwrap_or(2);
             f.precision = parts.iter().map(|p| p.1.trim_end_matches('0').len()).max().unwrap_or(0);
-            f.pad_left = parts.iter().map(|p| p.0.len()).max().unwrap_or(0);
+            f.pad_left = parts.iter().zip(&finite).map(|(p, &v)| p.0.len() + plus_len(v)).max().unwrap_or(0);
             f.pad_right = f.exp_size + 2 + f.precision;
         } else if !finite.is_empty() {
             let parts: Vec<_> = finite.iter().map(|&v| positional_digits(v, kind, Some(precision))).collect();
-            f.pad_left = parts.iter().map(|p| p.0.len()).max().unwrap_or(0);
+            f.pad_left = parts.iter().zip(&finite).map(|(p, &v)| p.0.len() + plus_len(v)).max().unwrap_or(0);
             f.pad_right = parts.iter().map(|p| p.1.trim_end_matches('0').len()).max().unwrap_or(0);
         }
         if finite.len() != data.len() {
-            let neg_inf = data.contains(&f64::NEG_INFINITY) as usize;
+            let neg_inf = (plus || data.contains(&f64::NEG_INFINITY)) as usize;
             let offset = f.pad_right + 1;
             f.pad_left = f.pad_left.max(3usize.saturating_sub(offset)).max((3 + neg_inf).saturating_sub(offset));
         }
@@ -243,6 +258,7 @@ impl FloatFormat {
 
     /// The text of one element, padded to the common width.
     pub(crate) fn format(&self, x: f64) -> String {
+        let sign = if self.plus && !x.is_sign_negative() { "+" } else { "" };
         if !x.is_finite() {
             let text = if x.is_nan() {
                 "nan"
@@ -251,6 +267,8 @@ impl FloatFormat {
             } else {
                 "inf"
             };
+            let text =
+                if x.is_nan() || x > 0.0 { format!("{}{text}", if self.plus { "+" } else { "" }) } else { text.into() };
             return format!("{text:>width$}", width = self.pad_left + self.pad_right + 1);
         }
         if self.exp_format {
@@ -260,11 +278,12 @@ impl FloatFormat {
             let d = Decimal::parse_exp(&format!("{x:.*e}", self.precision));
             let digits = String::from_utf8_lossy(&d.digits).into_owned();
             let (first, frac) = digits.split_at(1.min(digits.len()));
-            let int = format!("{}{first}", if d.neg { "-" } else { "" });
+            let int = format!("{}{sign}{first}", if d.neg { "-" } else { "" });
             let exp = d.exp;
             format!("{int:>pl$}.{frac}{}", exponent_text(exp, self.exp_size), pl = self.pad_left)
         } else {
             let (int, frac) = positional_digits(x, self.kind, Some(self.precision));
+            let int = format!("{sign}{int}");
             let frac = frac.trim_end_matches('0');
             format!("{int:>pl$}.{frac:<pr$}", pl = self.pad_left, pr = self.pad_right)
         }
@@ -291,6 +310,38 @@ pub(crate) fn scalar_str(x: f64, kind: FloatKind) -> String {
         let dot = if frac.is_empty() { "" } else { "." };
         format!("{int}{dot}{frac}{}", exponent_text(exp, 2))
     }
+}
+
+/// NumPy's `str` of one complex scalar, as Python prints complex numbers: `(1+2j)`,
+/// `(1.5-0.5j)`, `(nan+infj)`, and `2j` alone when the real part is `+0.0`. Each part is the
+/// shortest round-trip text of the component type without a trailing `.0`.
+pub(crate) fn complex_scalar_str(re: f64, im: f64, kind: FloatKind) -> String {
+    let part = |x: f64| {
+        let text = scalar_str(x, kind);
+        text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+    };
+    let imag = part(im);
+    if re == 0.0 && !re.is_sign_negative() {
+        return format!("{imag}j");
+    }
+    let plus = if im.is_sign_negative() && !im.is_nan() { "" } else { "+" };
+    format!("({}{plus}{imag}j)", part(re))
+}
+
+/// The elements of a complex array as NumPy's `ComplexFloatingFormat` prints them: the real
+/// parts in one float format, the imaginary parts in a second with `sign='+'`, and `j` before
+/// the imaginary part's padding (`[1. +2.j, 3.5-1.j]`).
+pub(crate) fn complex_words(re: &[f64], im: &[f64], kind: FloatKind, precision: usize, suppress: bool) -> Vec<String> {
+    let real = FloatFormat::new(re, kind, precision, suppress);
+    let imag = FloatFormat::with_sign(im, kind, precision, suppress, true);
+    re.iter()
+        .zip(im)
+        .map(|(&r, &i)| {
+            let i_text = imag.format(i);
+            let end = i_text.trim_end().len();
+            format!("{}{}j{}", real.format(r), &i_text[..end], &i_text[end..])
+        })
+        .collect()
 }
 
 /// A bfloat16 element as `ml_dtypes` prints it (C++ `std::ostream << float`, i.e. `%g` with
@@ -387,6 +438,23 @@ mod tests {
         assert_eq!(scalar_str(-0.0, FloatKind::F64), "-0.0");
         assert_eq!(scalar_str(2.0, FloatKind::F64), "2.0");
         assert_eq!(scalar_str(f64::NEG_INFINITY, FloatKind::F64), "-inf");
+    }
+
+    #[test]
+    fn complex_prints_as_numpy_does() {
+        // NumPy 2.4: repr(np.array([1+2j, 3.5-1j])) == 'array([1. +2.j, 3.5-1.j])'
+        assert_eq!(complex_words(&[1.0, 3.5], &[2.0, -1.0], FloatKind::F64, 8, false), ["1. +2.j", "3.5-1.j"]);
+        // np.array([complex(np.nan, np.inf), 0j]) -> [nan+infj, 0. +0.j]
+        assert_eq!(
+            complex_words(&[f64::NAN, 0.0], &[f64::INFINITY, 0.0], FloatKind::F64, 8, false),
+            ["nan+infj", " 0. +0.j"]
+        );
+        assert_eq!(complex_scalar_str(1.0, 2.0, FloatKind::F64), "(1+2j)");
+        assert_eq!(complex_scalar_str(1.5, -0.5, FloatKind::F64), "(1.5-0.5j)");
+        assert_eq!(complex_scalar_str(0.0, 2.0, FloatKind::F64), "2j");
+        assert_eq!(complex_scalar_str(-0.0, 2.0, FloatKind::F64), "(-0+2j)");
+        assert_eq!(complex_scalar_str(f64::NAN, f64::NEG_INFINITY, FloatKind::F64), "(nan-infj)");
+        assert_eq!(complex_scalar_str(0.1f32 as f64, 1e20f32 as f64, FloatKind::F32), "(0.1+1e+20j)");
     }
 
     #[test]

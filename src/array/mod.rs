@@ -1,5 +1,6 @@
 //! The [`Array`] type: a dtype, a [`Layout`] and a reference-counted buffer on one device.
 
+mod complex;
 mod creation;
 mod display;
 mod display_float;

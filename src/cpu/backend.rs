@@ -85,6 +85,10 @@ impl Backend for Cpu {
         super::linalg::linalg(op, dtype, inputs, outputs)
     }
 
+    fn fft(spec: crate::fft::FftSpec, src: View<'_, CpuBuffer>, out: View<'_, CpuBuffer>) -> Result<()> {
+        super::fft::fft(spec, src, out)
+    }
+
     fn fill(out: View<'_, CpuBuffer>, dtype: DType, value: Scalar) -> Result<()> {
         super::fill(out.0, out.1, dtype, value);
         Ok(())

@@ -22,9 +22,16 @@ fn unsupported(op: BinaryOp, dtype: DType) -> Error {
 
 /// `dst = op(a, b)`, both inputs of the compute dtype `dtype`, `dst` fresh.
 pub(crate) fn binary(op: BinaryOp, dtype: DType, a: Arg<'_>, b: Arg<'_>, dst: View<'_>) -> Result<()> {
+    if dtype.is_complex() {
+        return super::complex::binary(op, dtype, a, b, dst);
+    }
     match op.kind() {
-        BinaryKind::Compare => crate::dispatch_dtype!(dtype, T => compare::<T>(op, a, b, dst)),
-        BinaryKind::Logical => crate::dispatch_dtype!(dtype, T => logical::<T>(op, a, b, dst)),
+        BinaryKind::Compare => {
+            crate::dtype::dispatch_real!(dtype, T => compare::<T>(op, a, b, dst), else return Err(unsupported(op, dtype)))
+        }
+        BinaryKind::Logical => {
+            crate::dtype::dispatch_real!(dtype, T => logical::<T>(op, a, b, dst), else return Err(unsupported(op, dtype)))
+        }
         _ => {
             return dispatch_float!(dtype, T => float_binary::<T>(op, a, b, dst), else
                 dispatch_int!(dtype, T => int_binary::<T>(op, a, b, dst), else bool_binary(op, a, b, dst)))

@@ -33,7 +33,8 @@ pub(crate) unsafe fn gather(src: View<'_>, table: View<'_>, out: View<'_>, items
             1 => for_each_row(out.1.shape(), ops, gather_row::<u8>),
             2 => for_each_row(out.1.shape(), ops, gather_row::<u16>),
             4 => for_each_row(out.1.shape(), ops, gather_row::<u32>),
-            _ => for_each_row(out.1.shape(), ops, gather_row::<u64>),
+            8 => for_each_row(out.1.shape(), ops, gather_row::<u64>),
+            _ => for_each_row(out.1.shape(), ops, gather_row::<[u64; 2]>),
         }
     }
 }
@@ -58,7 +59,8 @@ pub(crate) unsafe fn scatter(values: View<'_>, table: View<'_>, dst: View<'_>, i
             1 => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<u8>),
             2 => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<u16>),
             4 => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<u32>),
-            _ => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<u64>),
+            8 => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<u64>),
+            _ => for_each_row_grain(dst.1.shape(), ops, SEQUENTIAL, scatter_row::<[u64; 2]>),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Batched matrix products on the CPU: faer's GEMM for float32/float64 (and for the 16-bit
+//! Batched matrix products on the CPU: faer's GEMM for float32/float64 and complex64/complex128
+//! (and for the 16-bit
 //! floats, widened to float32 a matrix at a time), a blocked loop of our own for integers and
 //! `bool`, whose products must wrap exactly as NumPy's do.
 //!
@@ -65,6 +66,8 @@ pub(crate) fn matmul(dtype: DType, a: View<'_>, b: View<'_>, out: View<'_>) -> R
         match dtype {
             DType::F32 => faer_batches(d, a, b, c, 1.0f32),
             DType::F64 => faer_batches(d, a, b, c, 1.0f64),
+            DType::C64 => faer_batches(d, a, b, c, num_complex::Complex32::new(1.0, 0.0)),
+            DType::C128 => faer_batches(d, a, b, c, num_complex::Complex64::new(1.0, 0.0)),
             DType::F16 => widened_batches::<f16>(d, a, b, c),
             DType::BF16 => widened_batches::<bf16>(d, a, b, c),
             DType::Bool => bool_batches(d, a, b, c),

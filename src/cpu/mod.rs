@@ -10,7 +10,9 @@ mod backend;
 pub(crate) mod binary;
 pub(crate) mod buffer;
 pub(crate) mod cast;
+pub(crate) mod complex;
 pub(crate) mod elementwise;
+pub(crate) mod fft;
 pub(crate) mod gather;
 pub(crate) mod linalg;
 pub(crate) mod math;
@@ -132,7 +134,8 @@ pub(crate) fn copy_raw(
             2 => for_each_row(shape, [d, s], copy_row::<u16>),
             4 => for_each_row(shape, [d, s], copy_row::<u32>),
             8 => for_each_row(shape, [d, s], copy_row::<u64>),
-            _ => unreachable!("element sizes are 1, 2, 4 or 8 bytes"),
+            // complex128; `[u64; 2]` keeps the element's 8-byte alignment (u128 would ask 16).
+            _ => for_each_row(shape, [d, s], copy_row::<[u64; 2]>),
         }
     }
 }

@@ -25,6 +25,8 @@ use crate::vocab::ReduceDims;
 use crate::vocab::ReduceOp;
 use half::{bf16, f16};
 
+mod complex;
+
 type View<'a> = (&'a CpuBuffer, &'a Layout);
 
 /// Elements one task handles: long rows are cut into pieces of this length.
@@ -105,7 +107,10 @@ pub(crate) fn reduce(
     if dims.r == 0 && empty_needs_identity {
         return Err(Error::EmptyReduction { op: op.name(), what: "extreme value" });
     }
-    crate::dispatch_dtype!(dtype, T => match op {
+    if dtype.is_complex() {
+        return complex::reduce(op, dtype, src, dims, divisor, dst);
+    }
+    crate::dtype::dispatch_real!(dtype, T => match op {
         ReduceOp::Sum => run(&Sum::<T> { divisor: 0, _t: Default::default() }, src, dims, dst),
         ReduceOp::Mean => run(&Sum::<T> { divisor, _t: Default::default() }, src, dims, dst),
         ReduceOp::Prod => run(&Prod::<T>(Default::default()), src, dims, dst),
@@ -115,7 +120,7 @@ pub(crate) fn reduce(
         ReduceOp::Argmax => run(&ArgExtreme::<T, true>(Default::default()), src, dims, dst),
         ReduceOp::All => run(&Truth::<T, true>(Default::default()), src, dims, dst),
         ReduceOp::Any => run(&Truth::<T, false>(Default::default()), src, dims, dst),
-    });
+    }, else return Err(Error::UnsupportedDType { op: op.name(), dtype, hint: String::new() }));
     Ok(())
 }
 

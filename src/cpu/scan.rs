@@ -17,6 +17,8 @@ use crate::layout::Layout;
 use crate::vocab::{ReduceDims, ScanOp};
 use half::{bf16, f16};
 
+mod complex;
+
 type View<'a> = (&'a CpuBuffer, &'a Layout);
 
 /// Elements per piece of a long row (pass 1 and 3 task size).
@@ -89,10 +91,13 @@ impl Scannable for bool {
 /// `out` = the inclusive scan `op` of `src` along `dims.r` (see [`crate::backend::Backend::scan`]).
 pub(crate) fn scan(op: ScanOp, dtype: DType, src: View<'_>, dims: ReduceDims, dst: View<'_>) -> Result<()> {
     debug_assert!(src.1.is_c_contiguous() && dst.1.is_c_contiguous());
-    crate::dispatch_dtype!(dtype, T => match op {
+    if dtype.is_complex() {
+        return complex::scan(op, dtype, src, dims, dst);
+    }
+    crate::dtype::dispatch_real!(dtype, T => match op {
         ScanOp::Sum => run::<T, false>(src, dims, dst),
         ScanOp::Prod => run::<T, true>(src, dims, dst),
-    });
+    }, else return Err(crate::error::Error::UnsupportedDType { op: op.name(), dtype, hint: String::new() }));
     Ok(())
 }
 

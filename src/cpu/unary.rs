@@ -21,8 +21,11 @@ fn unsupported(op: UnaryOp, dtype: DType) -> Error {
 
 /// `dst = op(src)`, where `src` has the op's compute dtype `dtype` and `dst` is fresh.
 pub(crate) fn unary(op: UnaryOp, dtype: DType, src: View<'_>, dst: View<'_>) -> Result<()> {
+    if dtype.is_complex() {
+        return super::complex::unary(op, dtype, src, dst);
+    }
     if op.kind() == UnaryKind::Predicate {
-        crate::dispatch_dtype!(dtype, T => predicate::<T>(op, src, dst));
+        crate::dtype::dispatch_real!(dtype, T => predicate::<T>(op, src, dst), else return Err(unsupported(op, dtype)));
         return Ok(());
     }
     dispatch_float!(dtype, T => float_unary::<T>(op, src, dst), else
@@ -94,7 +97,9 @@ fn float_unary<T: FloatElem>(op: UnaryOp, src: View<'_>, dst: View<'_>) -> Resul
         Ceil => cheap!(|x: T::C| x.ceil()),
         Trunc => cheap!(|x: T::C| x.trunc()),
         Round => cheap!(|x: T::C| x.round_ties_even()),
-        IsNan | IsInf | IsFinite | LogicalNot | Signbit | BitwiseInvert => return Err(unsupported(op, T::DTYPE)),
+        IsNan | IsInf | IsFinite | LogicalNot | Signbit | BitwiseInvert | Conj => {
+            return Err(unsupported(op, T::DTYPE))
+        }
     }
     Ok(())
 }

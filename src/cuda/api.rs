@@ -53,6 +53,8 @@ opaque_handle! {
     ModuleId;
     /// A kernel looked up by [`GpuApi::function`]; valid while its module is loaded.
     FunctionId;
+    /// A cuFFT plan made by [`GpuApi::fft_plan`].
+    FftPlanId;
 }
 
 /// What the backend needs to know about a device to size launches and report it.
@@ -383,6 +385,79 @@ pub(crate) struct DenseScratch {
     pub(crate) info: DevPtr,
 }
 
+/// The element types of a cuFFT transform (`cufftType`): complex to complex, real to complex
+/// (forward) and complex to real (inverse), in single (`C`, `R`) or double (`Z`, `D`) precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum FftType {
+    C2C,
+    Z2Z,
+    R2C,
+    D2Z,
+    C2R,
+    Z2D,
+}
+
+impl FftType {
+    /// Whether the transform is in double precision.
+    pub(crate) fn double(self) -> bool {
+        matches!(self, FftType::Z2Z | FftType::D2Z | FftType::Z2D)
+    }
+
+    /// Bytes per input element.
+    pub(crate) fn in_itemsize(self) -> usize {
+        let real = if self.double() { 8 } else { 4 };
+        match self {
+            FftType::R2C | FftType::D2Z => real,
+            _ => 2 * real,
+        }
+    }
+
+    /// Bytes per output element.
+    pub(crate) fn out_itemsize(self) -> usize {
+        let real = if self.double() { 8 } else { 4 };
+        match self {
+            FftType::C2R | FftType::Z2D => real,
+            _ => 2 * real,
+        }
+    }
+}
+
+/// A batch of 1-D transforms of length `n` in cuFFT's advanced data layout
+/// (`cufftPlanMany` with rank 1): transform `b < batch` reads input element `j` at element
+/// `b * idist + j * istride` of the input and writes output element `k` at
+/// `b * odist + k * ostride` of the output. The input holds `n` values per transform
+/// (`n / 2 + 1` for C2R/Z2D), the output `n` (`n / 2 + 1` for R2C/D2Z). cuFFT's semantics:
+/// transforms are unnormalised (an inverse after a forward multiplies by `n`), the forward
+/// sign is `-1`, and an out-of-place C2R/Z2D transform may overwrite its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct FftDesc {
+    pub(crate) ty: FftType,
+    pub(crate) n: i32,
+    pub(crate) batch: i32,
+    pub(crate) istride: i32,
+    pub(crate) idist: i32,
+    pub(crate) ostride: i32,
+    pub(crate) odist: i32,
+}
+
+impl FftDesc {
+    /// Input values per transform.
+    pub(crate) fn in_len(&self) -> i32 {
+        match self.ty {
+            FftType::C2R | FftType::Z2D => self.n / 2 + 1,
+            _ => self.n,
+        }
+    }
+
+    /// Output values per transform.
+    pub(crate) fn out_len(&self) -> i32 {
+        match self.ty {
+            FftType::R2C | FftType::D2Z => self.n / 2 + 1,
+            _ => self.n,
+        }
+    }
+}
+
 /// Result of a [`GpuApi`] call.
 pub(crate) type GpuResult<T> = std::result::Result<T, GpuError>;
 
@@ -610,5 +685,45 @@ pub(crate) trait GpuApi: Send + Sync {
     unsafe fn dense_solve(&self, dense: &Dense, scratch: DenseScratch, stream: StreamId) -> GpuResult<()> {
         let _ = (scratch, stream);
         Err(GpuError::new(dense.call.name(), GpuErrorKind::Unsupported, "no cuSOLVER on this device"))
+    }
+
+    /// Makes a cuFFT plan for `desc` (`cufftPlanMany`; its work area is allocated with it).
+    /// Sizes, strides or distances below 1, or beyond what cuFFT handles, fail with
+    /// [`GpuErrorKind::InvalidUsage`] (`CUFFT_INVALID_SIZE`/`CUFFT_INVALID_VALUE`); a missing
+    /// cuFFT with [`GpuErrorKind::LibraryMissing`]. Implementations without cuFFT (the
+    /// recording fake) answer [`GpuErrorKind::Unsupported`].
+    fn fft_plan(&self, desc: &FftDesc) -> GpuResult<FftPlanId> {
+        let _ = desc;
+        Err(GpuError::new("cufftPlanMany", GpuErrorKind::Unsupported, "no cuFFT on this device"))
+    }
+
+    /// Binds `plan` (made for `desc`) to `stream` (`cufftSetStream`) and queues its transform
+    /// from `input` to `output` (`cufftExec*`; `inverse` picks the sign of C2C/Z2Z and is
+    /// ignored by the real transforms). A plan must not be executed on two streams at once (its
+    /// work area is shared): callers keep one plan per stream.
+    ///
+    /// # Safety
+    /// `stream` is a live handle of this object and `plan` a live plan of it made for `desc`;
+    /// every element `desc` describes lies in live allocations of this device until `stream`
+    /// completes the call, aligned to its element type; `input` and `output` do not overlap.
+    unsafe fn fft_exec(
+        &self,
+        plan: FftPlanId,
+        desc: &FftDesc,
+        io: (DevPtr, DevPtr),
+        inverse: bool,
+        stream: StreamId,
+    ) -> GpuResult<()> {
+        let _ = (plan, desc, io, inverse, stream);
+        Err(GpuError::new("cufftExec", GpuErrorKind::Unsupported, "no cuFFT on this device"))
+    }
+
+    /// Destroys `plan` (`cufftDestroy`), freeing its work area.
+    ///
+    /// # Safety
+    /// `plan` is a live plan of this object, destroyed once, and no queued work still uses it.
+    unsafe fn fft_plan_destroy(&self, plan: FftPlanId) -> GpuResult<()> {
+        let _ = plan;
+        Err(GpuError::new("cufftDestroy", GpuErrorKind::Unsupported, "no cuFFT on this device"))
     }
 }

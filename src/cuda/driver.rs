@@ -17,10 +17,12 @@
 //!   (the decompositions) likewise, after [`cusolver::probe`].
 
 use super::api::{
-    Dense, DenseScratch, DevPtr, DeviceMemory, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi,
-    GpuError, GpuErrorKind, GpuPlatform, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, PoolStats, StreamId,
+    Dense, DenseScratch, DevPtr, DeviceMemory, DeviceProps, EventId, FftDesc, FftPlanId, ForeignStreamId, FunctionId,
+    Gemm, GpuApi, GpuError, GpuErrorKind, GpuPlatform, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo,
+    PoolStats, StreamId,
 };
 use super::cublas;
+use super::cufft;
 use super::cusolver;
 use cudarc::driver::result::{self, DriverError};
 use cudarc::driver::sys;
@@ -559,6 +561,30 @@ impl GpuApi for DriverDevice {
     }
     fn dense_workspace(&self, call: &Dense) -> GpuResult<i32> {
         self.with_solver(|h| h.workspace(call))
+    }
+    fn fft_plan(&self, desc: &FftDesc) -> GpuResult<FftPlanId> {
+        cufft::probe()?;
+        let _ctx = self.bind()?;
+        cufft::plan(desc)
+    }
+    unsafe fn fft_exec(
+        &self,
+        plan: FftPlanId,
+        desc: &FftDesc,
+        io: (DevPtr, DevPtr),
+        inverse: bool,
+        stream: StreamId,
+    ) -> GpuResult<()> {
+        cufft::probe()?;
+        let _ctx = self.bind()?;
+        // SAFETY: the context is current (bound above); the caller guarantees a live plan made
+        // for `desc`, a live stream of this context and memory that satisfies the contract.
+        unsafe { cufft::exec(plan, desc, io, inverse, stream) }
+    }
+    unsafe fn fft_plan_destroy(&self, plan: FftPlanId) -> GpuResult<()> {
+        let _ctx = self.bind()?;
+        // SAFETY: the context is current; the caller guarantees a live, unused plan.
+        unsafe { cufft::destroy(plan) }
     }
     unsafe fn dense_solve(&self, dense: &Dense, scratch: DenseScratch, stream: StreamId) -> GpuResult<()> {
         // SAFETY: the context is current (bound by `with_solver`); the caller guarantees a live

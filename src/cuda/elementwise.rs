@@ -28,34 +28,52 @@ const COPY_FAMILY: &str = "copy";
 pub(crate) enum EwInput<'a> {
     /// A view (already broadcast to the output's shape) and its element size in bytes.
     Array(&'a CudaBuffer, &'a Layout, usize),
-    /// A scalar operand: the element's raw little-endian bits, zero-extended (see
-    /// [`scalar_bits`]).
+    /// A scalar operand of at most 8 bytes: the element's raw little-endian bits,
+    /// zero-extended (see [`scalar_bits`]).
     Scalar(u64),
+    /// A 16-byte scalar operand (`complex128`): it takes scalar slots `i` and `i + 1`
+    /// (`kernels/ABI.md`); where slot `i + 1` is taken or missing, the launcher stages it in a
+    /// one-element device buffer and passes that, broadcast, instead.
+    Wide(u128),
 }
 
-/// The raw bits of `value` converted to `dtype` (NumPy casting), as a kernel scalar operand.
-pub(crate) fn scalar_bits(dtype: DType, value: Scalar) -> u64 {
+/// The raw bits of `value` converted to `dtype` (NumPy casting), zero-extended to 16 bytes.
+pub(crate) fn scalar_bits(dtype: DType, value: Scalar) -> u128 {
     crate::dispatch_dtype!(dtype, T => {
         let repr = value.to_element::<T>().to_repr();
         let bytes = bytemuck::bytes_of(&repr);
-        let mut word = [0u8; 8];
+        let mut word = [0u8; 16];
         word[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(word)
+        u128::from_le_bytes(word)
     })
+}
+
+/// `value` converted to `dtype` as a kernel scalar operand: [`EwInput::Scalar`], or
+/// [`EwInput::Wide`] for 16-byte dtypes.
+pub(crate) fn scalar_operand(dtype: DType, value: Scalar) -> EwInput<'static> {
+    let bits = scalar_bits(dtype, value);
+    if dtype.itemsize() > 8 {
+        EwInput::Wide(bits)
+    } else {
+        // Lossless: elements of at most 8 bytes leave the high half zero.
+        EwInput::Scalar(bits as u64)
+    }
 }
 
 fn shape_mismatch(op: &'static str, lhs: &[usize], rhs: &[usize]) -> Error {
     Error::ShapeMismatch { op, lhs: lhs.to_vec(), rhs: rhs.to_vec(), hint: String::new() }
 }
 
-/// The byte-width tag (`u8`..`u64`) that moves `itemsize`-byte elements.
+/// The byte-width tag (`u8`..`u64`, `c128` for 16 bytes) that moves `itemsize`-byte elements.
 pub(crate) fn tag_for_itemsize(op: &'static str, itemsize: usize) -> Result<DType> {
     match itemsize {
         1 => Ok(DType::U8),
         2 => Ok(DType::U16),
         4 => Ok(DType::U32),
         8 => Ok(DType::U64),
-        _ => Err(Error::invalid(op, format!("elements of {itemsize} bytes are not supported (1, 2, 4 or 8)"))),
+        // No 16-byte unsigned dtype: complex128's modules move 16-byte elements bit for bit.
+        16 => Ok(DType::C128),
+        _ => Err(Error::invalid(op, format!("elements of {itemsize} bytes are not supported (1, 2, 4, 8 or 16)"))),
     }
 }
 
@@ -134,6 +152,16 @@ pub(crate) fn launch_with_paths(
         return Err(Error::invalid(OP, format!("{} inputs given, at most {MAX_INPUTS} supported", inputs.len())));
     }
     let (obuf, olayout, oisz) = out;
+    let staged = stage_wide_scalars(dev, inputs, olayout.shape())?;
+    let staged_inputs: Vec<EwInput<'_>> = inputs
+        .iter()
+        .zip(&staged)
+        .map(|(&input, st)| match st {
+            Some((buf, layout)) => EwInput::Array(buf, layout, 16),
+            None => input,
+        })
+        .collect();
+    let inputs = &staged_inputs[..];
     let mut args = EwArgs { out: check_view(OP, dev, obuf, olayout, oisz)?.0, ..EwArgs::default() };
     let mut strides: Vec<&[isize]> = vec![olayout.strides()];
     let mut slots = vec![0usize];
@@ -142,6 +170,12 @@ pub(crate) fn launch_with_paths(
         match *input {
             EwInput::Scalar(bits) => {
                 args.scalar[i] = bits;
+                args.scalar_mask |= 1 << i;
+            }
+            EwInput::Wide(bits) => {
+                // `stage_wide_scalars` left only wide scalars whose slot `i + 1` is free.
+                args.scalar[i] = bits as u64;
+                args.scalar[i + 1] = (bits >> 64) as u64;
                 args.scalar_mask |= 1 << i;
             }
             EwInput::Array(buf, layout, isz) => {
@@ -160,6 +194,33 @@ pub(crate) fn launch_with_paths(
     }
     let plan = Plan { dev, family, module_tag, kernel_base, slots: &slots, itemsizes: &itemsizes, with_vec };
     plan.run(args, &collapse(olayout.shape(), &strides))
+}
+
+/// A one-element device copy of each 16-byte scalar that cannot take two scalar slots (it is
+/// the last input, or the next input is a scalar too), as a view broadcast to `shape`; `None`
+/// for every other input. The copy is written by the `fill_c128` kernel, in stream order: no
+/// host synchronisation.
+fn stage_wide_scalars(
+    dev: &Arc<CudaDevice>,
+    inputs: &[EwInput<'_>],
+    shape: &[usize],
+) -> Result<Vec<Option<(CudaBuffer, Layout)>>> {
+    let is_scalar = |i: usize| matches!(inputs.get(i), Some(EwInput::Scalar(_) | EwInput::Wide(_)));
+    let mut staged = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        match *input {
+            EwInput::Wide(bits) if i + 1 >= MAX_INPUTS || is_scalar(i + 1) => {
+                let buf = dev.alloc(16)?;
+                let one = Layout::contiguous(&[1]);
+                let kernel = kernel_name("fill", &[DType::C128.tag()]);
+                launch_elementwise(dev, COPY_FAMILY, DType::C128, &kernel, (&buf, &one, 16), &[EwInput::Wide(bits)])?;
+                let layout = Layout::from_parts(shape.to_vec(), vec![0isize; shape.len()], 0);
+                staged.push(Some((buf, layout)));
+            }
+            _ => staged.push(None),
+        }
+    }
+    Ok(staged)
 }
 
 /// What stays fixed across the launches of one elementwise operation.
@@ -250,7 +311,7 @@ fn operand_ptr(args: &mut EwArgs, slot: usize) -> &mut u64 {
 
 /// Writes `value` (converted to `dtype`) into every element of the view: a `memset` when the
 /// view is contiguous and the value's bytes are all equal (zeros, ones of `u8`...), else the
-/// `fill_u{8,16,32,64}` kernel for the element size.
+/// `fill_{u8,u16,u32,u64,c128}` kernel for the element size.
 pub(crate) fn fill(buf: &CudaBuffer, layout: &Layout, dtype: DType, value: Scalar) -> Result<()> {
     let dev = buf.device().clone();
     let isz = dtype.itemsize();
@@ -267,7 +328,8 @@ pub(crate) fn fill(buf: &CudaBuffer, layout: &Layout, dtype: DType, value: Scala
     }
     let tag = tag_for_itemsize("fill", isz)?;
     let kernel = kernel_name("fill", &[tag.tag()]);
-    launch_elementwise(&dev, COPY_FAMILY, tag, &kernel, (buf, layout, isz), &[EwInput::Scalar(bits)])
+    let operand = if isz > 8 { EwInput::Wide(bits) } else { EwInput::Scalar(bits as u64) };
+    launch_elementwise(&dev, COPY_FAMILY, tag, &kernel, (buf, layout, isz), &[operand])
 }
 
 /// Copies the elements of view `src` into view `dst` (same device, same shape, `itemsize`-byte

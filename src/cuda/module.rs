@@ -35,7 +35,8 @@ impl Family {
         let declared = self.source.lines().find_map(|l| l.split_once("da-dtypes:").map(|(_, rest)| rest));
         match declared {
             Some(list) => list.split_whitespace().filter_map(|t| t.parse::<DType>().ok()).collect(),
-            None => DType::ALL.to_vec(),
+            // Complex kernels exist only where a family declares c64/c128.
+            None => DType::REAL.to_vec(),
         }
     }
 }
@@ -51,7 +52,7 @@ macro_rules! header {
 /// NVRTC resolves `#include` only against the headers it is given, so every one is passed by name,
 /// and every one is hashed into the cache key (a change to any part must invalidate cached
 /// modules). A new `common_*.cuh` needs a line here (`every_common_part_is_listed` checks).
-pub(crate) const COMMON_HEADERS: [(&str, &str); 10] = [
+pub(crate) const COMMON_HEADERS: [(&str, &str); 11] = [
     header!("common.cuh"),
     header!("common_port.cuh"),
     header!("common_memory.cuh"),
@@ -62,6 +63,7 @@ pub(crate) const COMMON_HEADERS: [(&str, &str); 10] = [
     header!("common_elementwise.cuh"),
     header!("common_dtype.cuh"),
     header!("common_math.cuh"),
+    header!("common_complex.cuh"),
 ];
 
 /// The single table of kernel families. Adding a `.cu` file means adding one line here.
@@ -345,7 +347,8 @@ pub(crate) fn kernel_units() -> Vec<(&'static Family, DType, String)> {
         for op in ops.trim_matches('`').split_whitespace() {
             for &tag in &tags {
                 if op == "cast" {
-                    units.extend(DType::ALL.iter().map(|dst| (fam, tag, format!("cast_{}_{}", tag.tag(), dst.tag()))));
+                    // Every source casts to every dtype the cast family declares (complex included).
+                    units.extend(fam.tags().iter().map(|dst| (fam, tag, format!("cast_{}_{}", tag.tag(), dst.tag()))));
                 } else {
                     units.push((fam, tag, format!("{op}_{}", tag.tag())));
                 }
@@ -476,7 +479,7 @@ mod tests {
     #[test]
     fn families_declare_their_dtypes() {
         let copy = family("copy").unwrap();
-        assert_eq!(copy.tags(), vec![DType::U8, DType::U16, DType::U32, DType::U64]);
+        assert_eq!(copy.tags(), vec![DType::U8, DType::U16, DType::U32, DType::U64, DType::C128]);
         let undeclared = Family { name: "x", file: "x.cu", source: "#include \"common.cuh\"" };
         assert_eq!(undeclared.tags().len(), 13);
     }
@@ -635,9 +638,16 @@ mod nvrtc_tests {
         assert!(has("random", DType::I64, "poisson_i64") && !has("random", DType::I32, "binomial_i32"));
         assert!(has("scan", DType::F64, "cumsum_f64") && has("scan", DType::Bool, "cumprod_bool"));
         assert!(!has("scan", DType::F16, "cumsum_f16"), "16-bit floats scan in float32");
-        // 267 unary + 284 binary + 26 ternary + 169 cast + 8 copy + 8 gather + 104 reduce + 13 matmul
-        // + 32 random + 22 scan + 13 sortprep + 13 searchsorted + 4 radix
-        assert_eq!(units.len(), 963);
+        assert!(has("cast", DType::C128, "cast_c128_f16") && has("cast", DType::I64, "cast_i64_c64"));
+        assert!(has("copy", DType::C128, "fill_c128") && has("gather", DType::C128, "scatter_c128"));
+        assert!(has("ternary", DType::C64, "where_c64") && !has("ternary", DType::C64, "clip_c64"));
+        assert!(has("unary", DType::C64, "conj_c64") && has("unary", DType::C128, "atanh_c128"));
+        assert!(!has("unary", DType::C64, "floor_c64") && !has("binary", DType::C128, "maximum_c128"));
+        assert!(has("binary", DType::C64, "divide_c64") && has("reduce", DType::C128, "sum_c128"));
+        assert!(!has("reduce", DType::C64, "argmax_c64") && has("scan", DType::C128, "cumprod_c128"));
+        // 267 + 62 unary + 284 + 20 binary + 28 ternary + 225 cast + 10 copy + 10 gather + 104 + 8
+        // reduce + 13 matmul + 32 random + 22 + 4 scan + 13 sortprep + 13 searchsorted + 4 radix
+        assert_eq!(units.len(), 1119);
         assert_eq!(kernel_prefix("cast_f32_f16_s64"), "cast_f32_f16");
         assert_eq!(kernel_prefix("sum_f32_full1"), "sum_f32");
         assert_eq!(kernel_prefix("matmul_f32_tile"), "matmul_f32");

@@ -14,7 +14,7 @@
 //! [`kernel_name`](super::launch::kernel_name).
 
 use super::context::CudaBuffer;
-use super::elementwise::{launch_elementwise, scalar_bits, EwInput};
+use super::elementwise::{launch_elementwise, scalar_operand, EwInput};
 use super::launch::kernel_name;
 use super::reduce::{launch_reduction, Reduction};
 use crate::backend::{Backend, View};
@@ -30,7 +30,7 @@ use crate::vocab::{Input, ReduceDims};
 fn operand<'a>(input: &Input<'a, CudaBuffer>, dtype: DType) -> EwInput<'a> {
     match *input {
         Input::View(buf, layout) => EwInput::Array(buf, layout, dtype.itemsize()),
-        Input::Scalar(s) => EwInput::Scalar(scalar_bits(dtype, s)),
+        Input::Scalar(s) => scalar_operand(dtype, s),
     }
 }
 
@@ -167,6 +167,10 @@ impl Backend for Cuda {
     /// Every decomposition (cholesky, qr, svd, svdvals, eigh, eigvalsh, inv, solve, det and
     /// slogdet) through cuSOLVER ([`super::linalg`]), on the device: nothing is copied to the
     /// host and back behind the caller's back.
+    fn fft(spec: crate::fft::FftSpec, src: View<'_, CudaBuffer>, out: View<'_, CudaBuffer>) -> Result<()> {
+        super::fft::fft(spec, src, out)
+    }
+
     fn linalg(
         op: Decomp,
         dtype: DType,

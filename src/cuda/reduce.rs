@@ -28,8 +28,13 @@ const FULL_ITEMS_PER_THREAD: u64 = 16;
 
 /// Bytes of one partial in a full reduction's scratch: the widest accumulator the op's kernels
 /// use (the 16-byte `{value, i64 index}` pair of `arg*`, the `{sum, compensation}` pair of a
-/// float `sum` — 16 bytes for f64 — else an 8-byte `f64`/`i64`/`u64`).
-fn partial_bytes(op: &str) -> usize {
+/// float `sum` — 16 bytes for f64 — else an 8-byte `f64`/`i64`/`u64`); complex: a
+/// `{sum, compensation}` pair per part (32 bytes for c128), or the element for `prod`.
+fn partial_bytes(op: &str, dtype: DType) -> usize {
+    if dtype.is_complex() && (op == "sum" || op == "prod") {
+        let part = dtype.itemsize() / 2;
+        return if op == "sum" { 4 * part } else { 2 * part };
+    }
     if op.starts_with("arg") || op == "sum" {
         16
     } else {
@@ -69,7 +74,14 @@ pub(crate) struct Reduction<'a> {
 /// `i64`; `all`/`any` write `bool`.
 pub(crate) fn reduction_out_dtype(op: &str, dtype: DType) -> Result<DType> {
     Ok(match op {
-        "sum" | "prod" if dtype.is_float() => dtype,
+        "sum" | "prod" if dtype.is_float() || dtype.is_complex() => dtype,
+        "min" | "max" | "argmin" | "argmax" if dtype.is_complex() => {
+            return Err(Error::UnsupportedDType {
+                op: "reduction",
+                dtype,
+                hint: format!("; {op} needs an order, and complex numbers have none"),
+            })
+        }
         "sum" | "prod" if dtype.kind() == DTypeKind::UnsignedInt => DType::U64,
         "sum" | "prod" => DType::I64,
         "min" | "max" => dtype,
@@ -179,7 +191,7 @@ fn launch_full(dev: &Arc<CudaDevice>, red: &Reduction<'_>, args: &RedArgs) -> Re
     debug_assert!(args.outer == 1 && args.inner == 1);
     let n = args.outer * args.r * args.inner;
     let grid = grid_size(n.div_ceil(FULL_ITEMS_PER_THREAD), RED_BLOCK, dev.grid_limits());
-    let scratch = dev.alloc(grid as usize * partial_bytes(red.op))?;
+    let scratch = dev.alloc(grid as usize * partial_bytes(red.op, red.dtype))?;
     let partials = scratch.device_ptr();
     launch(dev, red, "full1", grid, &RedArgs { partials, ..*args })?;
     if grid > 1 {
@@ -257,9 +269,11 @@ mod tests {
 
     #[test]
     fn scratch_holds_the_widest_partial() {
-        assert_eq!(partial_bytes("sum"), 16);
-        assert_eq!(partial_bytes("argmax"), 16);
-        assert_eq!(partial_bytes("argmin"), 16);
+        assert_eq!(partial_bytes("sum", DType::F64), 16);
+        assert_eq!(partial_bytes("argmax", DType::I8), 16);
+        assert_eq!(partial_bytes("argmin", DType::F32), 16);
+        assert_eq!(partial_bytes("sum", DType::C128), 32);
+        assert_eq!(partial_bytes("prod", DType::C64), 8);
     }
 
     #[test]

@@ -108,6 +108,9 @@ pub(crate) fn launch_scan(dev: &Arc<CudaDevice>, scan: &Scan<'_>) -> Result<()> 
     if n == 0 {
         return Ok(());
     }
+    if item == 16 && (input % 16 != 0 || out % 16 != 0) {
+        return scan_staged(dev, scan, n);
+    }
     let args = ScanArgs {
         input,
         out,
@@ -135,6 +138,24 @@ pub(crate) fn launch_scan(dev: &Arc<CudaDevice>, scan: &Scan<'_>) -> Result<()> 
             // `scratch` is freed here, in stream order after the launches.
         }
     }
+}
+
+/// [`launch_scan`] for 16-byte elements (complex128) not 16-byte aligned (an 8-byte aligned
+/// import): the kernels access them as 16-byte values, so the scan runs on aligned copies (fresh
+/// allocations), copied in and out in stream order.
+fn scan_staged(dev: &Arc<CudaDevice>, scan: &Scan<'_>, n: usize) -> Result<()> {
+    let bytes = n * 16;
+    let (tmp_in, tmp_out) = (dev.alloc(bytes)?, dev.alloc(bytes)?);
+    let at = |(buf, off): (&CudaBuffer, usize)| buf.device_ptr() + off as u64;
+    // SAFETY: `launch_scan` checked that `n` elements from each view's offset lie in its live
+    // buffer; the temporaries are fresh allocations of `n` elements; the copies are queued on
+    // the current stream, in order with the launches, and the buffers are freed in stream order.
+    unsafe { dev.api().copy_dtod(tmp_in.device_ptr(), at(scan.input), bytes, dev.current_stream()) }?;
+    let staged = Scan { input: (&tmp_in, 0), out: (&tmp_out, 0), ..*scan };
+    launch_scan(dev, &staged)?;
+    // SAFETY: as above.
+    unsafe { dev.api().copy_dtod(at(scan.out), tmp_out.device_ptr(), bytes, dev.current_stream()) }?;
+    Ok(())
 }
 
 /// One scan kernel launch, `{op}_{tag}_{path}` with `grid` blocks of [`SCAN_BLOCK`].

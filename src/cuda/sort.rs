@@ -57,12 +57,18 @@ pub(crate) struct SortArgs {
 const _: () = assert!(std::mem::size_of::<SortArgs>() == 72);
 
 /// The unsigned dtype whose width the keys of `dtype` have (the `radix_*` module tag).
-fn key_dtype(dtype: DType) -> DType {
+/// Complex numbers have no order (the Array API leaves their sort unspecified; the op layer
+/// refuses them first): a typed error, never an 8-byte key for a 16-byte element.
+fn key_dtype(op: &'static str, dtype: DType) -> Result<DType> {
+    if dtype.is_complex() {
+        return Err(Error::UnsupportedDType { op, dtype, hint: "; complex numbers have no order".into() });
+    }
     match dtype.itemsize() {
-        1 => DType::U8,
-        2 => DType::U16,
-        4 => DType::U32,
-        _ => DType::U64,
+        1 => Ok(DType::U8),
+        2 => Ok(DType::U16),
+        4 => Ok(DType::U32),
+        8 => Ok(DType::U64),
+        n => Err(Error::invalid(op, format!("no sort keys for {n}-byte elements"))),
     }
 }
 
@@ -108,7 +114,7 @@ pub(crate) fn sort(dtype: DType, src: View<'_>, spec: SortSpec, out: View<'_>) -
     if n == 0 {
         return Ok(());
     }
-    let kdt = key_dtype(dtype);
+    let kdt = key_dtype(OP, dtype)?;
     let tiles = (n as u64).div_ceil(SORT_TILE);
     let s = Scratch::alloc(&dev, n, kdt.itemsize(), tiles)?;
     let base =
@@ -151,6 +157,7 @@ pub(crate) fn searchsorted(dtype: DType, sorted: View<'_>, values: View<'_>, rig
     if out.1.numel() != n || !values.1.is_c_contiguous() || !sorted.1.is_c_contiguous() || !out.1.is_c_contiguous() {
         return Err(Error::invalid(OP, "sorted, values and out must be contiguous, out as large as values"));
     }
+    key_dtype(OP, dtype)?;
     let (ps, _, _) = check_view(OP, &dev, sorted.0, sorted.1, dtype.itemsize())?;
     let (pv, _, _) = check_view(OP, &dev, values.0, values.1, dtype.itemsize())?;
     let (po, _, _) = check_view(OP, &dev, out.0, out.1, 8)?;
@@ -229,9 +236,13 @@ mod unit_tests {
 
     #[test]
     fn keys_have_the_width_of_the_dtype() {
-        assert_eq!(key_dtype(DType::Bool), DType::U8);
-        assert_eq!(key_dtype(DType::BF16), DType::U16);
-        assert_eq!(key_dtype(DType::F32), DType::U32);
-        assert_eq!(key_dtype(DType::I64), DType::U64);
+        let key = |d| key_dtype("sort", d).unwrap();
+        assert_eq!(key(DType::Bool), DType::U8);
+        assert_eq!(key(DType::BF16), DType::U16);
+        assert_eq!(key(DType::F32), DType::U32);
+        assert_eq!(key(DType::I64), DType::U64);
+        for d in [DType::C64, DType::C128] {
+            assert!(matches!(key_dtype("sort", d), Err(Error::UnsupportedDType { .. })), "{d}");
+        }
     }
 }

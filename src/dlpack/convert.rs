@@ -13,6 +13,7 @@ pub(crate) fn dtype_to_dl(dtype: DType) -> DLDataType {
         DType::U8 | DType::U16 | DType::U32 | DType::U64 => ffi::KDL_UINT,
         DType::F16 | DType::F32 | DType::F64 => ffi::KDL_FLOAT,
         DType::BF16 => ffi::KDL_BFLOAT,
+        DType::C64 | DType::C128 => ffi::KDL_COMPLEX,
     };
     DLDataType { code, bits: (dtype.itemsize() * 8) as u8, lanes: 1 }
 }

@@ -96,7 +96,7 @@ pub const KDL_FLOAT: u8 = 2;
 pub const KDL_OPAQUE_HANDLE: u8 = 3;
 /// `kDLBfloat`: bfloat16.
 pub const KDL_BFLOAT: u8 = 4;
-/// `kDLComplex`: complex floats (not supported by devarray).
+/// `kDLComplex`: complex floats, two IEEE components (64 bits: complex64, 128: complex128).
 pub const KDL_COMPLEX: u8 = 5;
 /// `kDLBool`: boolean, 8 bits per element.
 pub const KDL_BOOL: u8 = 6;

@@ -14,14 +14,27 @@
 
 use super::{DType, Element, Scalar};
 use half::{bf16, f16};
+use num_complex::{Complex32, Complex64};
 
-/// A destination dtype: built from the five widest source kinds.
+/// A destination dtype: built from the seven widest source kinds.
+///
+/// Complex to real keeps the real part and drops the imaginary one (NumPy's result, which it
+/// pairs with a `ComplexWarning`; the Array API leaves the cast unspecified); complex to `bool`
+/// is `z != 0`, either part non-zero.
 pub(crate) trait CastFrom: Element {
     fn from_i64(v: i64) -> Self;
     fn from_u64(v: u64) -> Self;
     fn from_f32(v: f32) -> Self;
     fn from_f64(v: f64) -> Self;
     fn from_bool(v: bool) -> Self;
+    #[inline(always)]
+    fn from_c32(v: Complex32) -> Self {
+        Self::from_f32(v.re)
+    }
+    #[inline(always)]
+    fn from_c64(v: Complex64) -> Self {
+        Self::from_f64(v.re)
+    }
 }
 
 /// A source dtype: widens itself (exactly) to one of [`CastFrom`]'s kinds.
@@ -94,7 +107,32 @@ impl CastFrom for bool {
     fn from_bool(v: bool) -> bool {
         v
     }
+    #[inline(always)]
+    fn from_c32(v: Complex32) -> bool {
+        v.re != 0.0 || v.im != 0.0
+    }
+    #[inline(always)]
+    fn from_c64(v: Complex64) -> bool {
+        v.re != 0.0 || v.im != 0.0
+    }
 }
+
+/// Real values become `re + 0j` with the real cast's rounding for the component type; complex
+/// values convert component by component.
+macro_rules! impl_cast_from_complex {
+    ($($t:ident: $real:ident),*) => {$(
+        impl CastFrom for $t {
+            #[inline(always)] fn from_i64(v: i64) -> $t { $t::new(<$real as CastFrom>::from_i64(v), 0.0) }
+            #[inline(always)] fn from_u64(v: u64) -> $t { $t::new(<$real as CastFrom>::from_u64(v), 0.0) }
+            #[inline(always)] fn from_f32(v: f32) -> $t { $t::new(v as $real, 0.0) }
+            #[inline(always)] fn from_f64(v: f64) -> $t { $t::new(v as $real, 0.0) }
+            #[inline(always)] fn from_bool(v: bool) -> $t { $t::new(v as u8 as $real, 0.0) }
+            #[inline(always)] fn from_c32(v: Complex32) -> $t { $t::new(v.re as $real, v.im as $real) }
+            #[inline(always)] fn from_c64(v: Complex64) -> $t { $t::new(v.re as $real, v.im as $real) }
+        }
+    )*};
+}
+impl_cast_from_complex!(Complex32: f32, Complex64: f64);
 
 macro_rules! impl_cast_to {
     ($($t:ty => $via:ident($conv:expr)),* $(,)?) => {$(
@@ -114,6 +152,7 @@ impl_cast_to! {
     u32 => from_u64(|x| x as u64), u64 => from_u64(|x| x),
     f16 => from_f32(|x| x.to_f32()), bf16 => from_f32(|x| x.to_f32()),
     f32 => from_f32(|x| x), f64 => from_f64(|x| x), bool => from_bool(|x| x),
+    Complex32 => from_c32(|x| x), Complex64 => from_c64(|x| x),
 }
 
 /// `x` rounded to `f32` with round-to-odd: truncate, then set the last bit when inexact. A
@@ -138,6 +177,7 @@ pub(crate) fn scalar_to<T: CastFrom>(s: Scalar) -> T {
         Scalar::Int(i) => T::from_i64(i),
         Scalar::UInt(u) => T::from_u64(u),
         Scalar::Float(f) => T::from_f64(f),
+        Scalar::Complex(z) => T::from_c64(z),
     }
 }
 
@@ -171,5 +211,19 @@ mod tests {
         assert_eq!(<i32 as CastFrom>::from_f32(f32::NAN), 0);
         assert_eq!(<i16 as CastFrom>::from_i64(70000), 4464);
         assert!(<bool as CastFrom>::from_f64(f64::NAN));
+    }
+
+    #[test]
+    fn complex_casts_follow_numpy() {
+        let z = Complex64::new(-2.5, 3.0);
+        assert_eq!(<f32 as CastFrom>::from_c64(z), -2.5);
+        assert_eq!(<i8 as CastFrom>::from_c64(z), -2);
+        assert!(<bool as CastFrom>::from_c64(Complex64::new(0.0, 1.0)));
+        assert!(!<bool as CastFrom>::from_c32(Complex32::new(0.0, -0.0)));
+        assert_eq!(<Complex32 as CastFrom>::from_c64(z), Complex32::new(-2.5, 3.0));
+        assert_eq!(<Complex64 as CastFrom>::from_i64(-7), Complex64::new(-7.0, 0.0));
+        assert_eq!(<Complex32 as CastFrom>::from_u64(u64::MAX).re, u64::MAX as f32);
+        assert_eq!(scalar_to::<Complex64>(Scalar::Bool(true)), Complex64::new(1.0, 0.0));
+        assert_eq!(scalar_to_dtype(Scalar::Complex(z), DType::F64), Scalar::Float(-2.5));
     }
 }

@@ -132,6 +132,11 @@ impl Stack {
         if square && m != n {
             return Err(Error::NotSquare { op, shape: x.shape().to_vec() });
         }
+        if x.dtype().is_complex() {
+            // Never through compute_dtype, whose real cast would drop the imaginary parts.
+            let hint = "; the decompositions and solvers are real-only so far (float16 to float64)".into();
+            return Err(Error::UnsupportedDType { op, dtype: x.dtype(), hint });
+        }
         let batch = x.shape()[..nd - 2].to_vec();
         let count = batch.iter().product::<usize>();
         let prepared = x.cast_to(compute_dtype(x.dtype()))?.reshape(&[count, m, n])?.contiguous()?;

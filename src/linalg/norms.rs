@@ -31,8 +31,10 @@ pub fn vector_norm(x: &Array, axes: Option<&[isize]>, keepdims: bool, ord: f64) 
     if ord.is_nan() {
         return Err(Error::invalid("vector_norm", "ord is NaN; pass a number, inf or -inf"));
     }
-    let dtype = result_dtype(x.dtype());
-    let a = x.cast_to(dtype)?.abs()?;
+    // |x| in the real dtype: a complex array's abs is already real (complex64 -> float32),
+    // and never through a real cast, which would drop the imaginary parts.
+    let a = if x.dtype().is_complex() { x.abs()? } else { x.cast_to(result_dtype(x.dtype()))?.abs()? };
+    let dtype = a.dtype();
     if ord == f64::INFINITY {
         a.max(axes, keepdims)
     } else if ord == f64::NEG_INFINITY {
@@ -97,7 +99,7 @@ pub enum MatrixNorm {
 /// ```
 pub fn matrix_norm(x: &Array, keepdims: bool, ord: MatrixNorm) -> Result<Array> {
     check_ndim("matrix_norm", x)?;
-    let a = x.cast_to(result_dtype(x.dtype()))?.abs()?;
+    let a = if x.dtype().is_complex() { x.abs()? } else { x.cast_to(result_dtype(x.dtype()))?.abs()? };
     // Column sums reduce axis -2 first, row sums axis -1; then the extreme over the other.
     let sums = |first: isize, second: isize, largest: bool| -> Result<Array> {
         let s = a.sum(Some(&[first]), true)?;

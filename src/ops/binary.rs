@@ -19,6 +19,12 @@ impl Array {
     /// promoted dtype. `float16`/`bfloat16` compute in `float32` and round once (`nextafter`
     /// steps in their own bits).
     ///
+    /// Complex operands (after promotion: `float32 + complex64` is `complex64`, `float64 +
+    /// complex64` is `complex128`): `add`, `subtract`, `multiply`, `divide` (Smith's quotient:
+    /// no overflow of `|b|²`), `pow` (exact repeated multiplication for integer exponents
+    /// below 100, as NumPy, else `exp(b·log(a))`), `equal`, `not_equal` and the `logical_*`
+    /// ops (a complex value is true when either part is non-zero).
+    ///
     /// Integer results follow NumPy: arithmetic wraps; `x // 0` and `x % 0` are 0; shifts by
     /// the bit width or more (or by a negative amount) give 0 (-1 for `>>` of a negative value).
     ///
@@ -31,7 +37,9 @@ impl Array {
     /// - [`Error::DeviceMismatch`](crate::Error::DeviceMismatch) for arrays on different devices.
     /// - [`Error::UnsupportedDType`](crate::Error::UnsupportedDType): bitwise ops on floats,
     ///   shifts on anything but integers, `subtract` of `bool`, and `floor_divide`,
-    ///   `remainder`, `pow` of `bool` (NumPy silently uses `int8` for the last three).
+    ///   `remainder`, `pow` of `bool` (NumPy silently uses `int8` for the last three); every
+    ///   other op of complex operands (`less`, `maximum`, `floor_divide`, `atan2`, bitwise, …:
+    ///   complex numbers have no order).
     ///
     /// ```
     /// use devarray::{Array, BinaryOp, DType, Device};
@@ -65,7 +73,8 @@ impl Array {
 /// overflow checks away from ops where the value is never used.
 fn truth(o: Operand<'_>) -> Operand<'_> {
     match o {
-        // NaN is non-zero, hence true.
+        // NaN is non-zero, hence true; a complex value is true when either part is.
+        Operand::Scalar(Scalar::Complex(z)) => Operand::Scalar(Scalar::Bool(z.re != 0.0 || z.im != 0.0)),
         Operand::Scalar(s) => Operand::Scalar(Scalar::Bool(s.as_f64() != 0.0)),
         array => array,
     }

@@ -192,6 +192,10 @@ fn extremes<T: crate::Element>(x: &Array) -> Result<[T; 2]> {
 /// order as an inclusive-scan-ready `float64` or `int64` array.
 fn sort_with_weights(x: &Array, weights: Option<&Array>) -> Result<(Array, Option<Array>)> {
     let Some(w) = weights else { return Ok((x.sort(0, false, false)?, None)) };
+    if w.dtype().is_complex() {
+        let hint = "; weights must be real (NumPy cannot cast complex weights to float64 either)".into();
+        return Err(Error::UnsupportedDType { op: "bincount", dtype: w.dtype(), hint });
+    }
     let perm = x.argsort(0, false, true)?;
     let acc = if w.dtype().is_float() { DType::F64 } else { DType::I64 };
     Ok((x.take(&perm, None)?, Some(w.astype(acc)?.take(&perm, None)?)))
@@ -217,6 +221,9 @@ fn equal_edges(x: &Array, count: usize, range: Option<(f64, f64)>) -> Result<Arr
     const OP: &str = "histogram";
     if count == 0 {
         return Err(Error::invalid(OP, "bins must be at least 1"));
+    }
+    if x.dtype().is_complex() {
+        return Err(Error::UnsupportedDType { op: OP, dtype: x.dtype(), hint: "; bin real values".into() });
     }
     let dtype = if x.dtype().is_float() { x.dtype() } else { DType::F64 };
     let (lo, hi) = match range {

@@ -245,7 +245,7 @@ impl Array {
     pub fn repeat_each(&self, repeats: &Array, axis: Option<isize>) -> Result<Array> {
         const OP: &str = "repeat";
         self.check_same_device(OP, repeats)?;
-        if repeats.dtype().is_float() {
+        if repeats.dtype().is_inexact() {
             return Err(Error::UnsupportedDType {
                 op: OP,
                 dtype: repeats.dtype(),

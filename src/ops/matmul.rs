@@ -166,7 +166,8 @@ impl Array {
     }
 
     /// The dot product of vectors along `axis` (default the last in the Array API), the other
-    /// axes broadcasting: `sum(conj(self) * other, axis)` for real dtypes.
+    /// axes broadcasting: `sum(conj(self) * other, axis)` (the conjugate matters only for
+    /// complex dtypes: `x.vecdot(&x, -1)` is then the real `|x|²`).
     ///
     /// **Errors:** [`Error::ShapeMismatch`] when the axis lengths differ or the other axes do
     /// not broadcast, [`Error::AxisOutOfRange`].
@@ -176,6 +177,8 @@ impl Array {
     /// let x = Array::from_slice(&[1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3], &Device::Cpu)?;
     /// let y = Array::from_slice(&[1.0f64, 0.0, -1.0], &[3], &Device::Cpu)?;
     /// assert_eq!(x.vecdot(&y, -1)?.to_vec::<f64>()?, vec![-2.0, -2.0]);
+    /// let z = Array::from_slice(&[devarray::num_complex::Complex64::new(3.0, 4.0)], &[1], &Device::Cpu)?;
+    /// assert_eq!(z.vecdot(&z, 0)?.item::<devarray::num_complex::Complex64>()?.re, 25.0);
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn vecdot(&self, other: &Array, axis: isize) -> Result<Array> {
@@ -206,7 +209,9 @@ impl Array {
             order.push(ax);
             x.permute_dims(&as_isize(&order))
         };
-        let (a, b) = (last(self)?, last(other)?);
+        // The Array API's vecdot conjugates the first operand (sum of conj(x1) * x2).
+        let first = if self.dtype().is_complex() { self.conj()? } else { self.clone() };
+        let (a, b) = (last(&first)?, last(other)?);
         let out = a.expand_dims(-2)?.matmul(&b.expand_dims(-1)?)?;
         out.squeeze(Some(&[-2, -1]))
     }

@@ -42,7 +42,7 @@ pub use crate::vocab::{BinaryOp, ReduceOp, ScanOp, UnaryOp};
 pub use count::Bins;
 pub use einsum::einsum;
 pub use manip::PadMode;
-pub use promote::{can_cast, can_cast_same_kind, result_type};
+pub use promote::{can_cast, can_cast_same_kind, result_type, result_type_with_scalar};
 pub(crate) use promote::{scalar_as, weak_result};
 pub use reduce_with::{Axes, Reduce};
 pub(crate) use search::mask_select;
@@ -110,7 +110,23 @@ macro_rules! operand_from_number {
         }
     )*};
 }
-operand_from_number!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, half::f16, half::bf16);
+operand_from_number!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f32,
+    f64,
+    half::f16,
+    half::bf16,
+    num_complex::Complex32,
+    num_complex::Complex64
+);
 
 impl Operand<'_> {
     /// The array, if this operand is one.

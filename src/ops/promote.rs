@@ -49,6 +49,10 @@ pub fn result_type(a: DType, b: DType) -> DType {
     match (a.kind(), b.kind()) {
         (Bool, _) => b,
         (_, Bool) => a,
+        // The Array API's mixed-kind rule: the complex type whose component holds the real
+        // promotion of the component types (float32 + complex64 -> complex64, float64 +
+        // complex64 -> complex128, int16 + complex64 -> complex64).
+        (Complex, _) | (_, Complex) => result_type(a.real_dtype(), b.real_dtype()).complex_dtype(),
         (SignedInt, SignedInt) | (UnsignedInt, UnsignedInt) => wider(a, b),
         (Float, Float) if is_f16_bf16(a, b) => DType::F32,
         (Float, Float) => wider(a, b),
@@ -123,8 +127,25 @@ pub fn can_cast_same_kind(from: DType, to: DType) -> bool {
         DTypeKind::UnsignedInt => 1,
         DTypeKind::SignedInt => 2,
         DTypeKind::Float => 3,
+        DTypeKind::Complex => 4,
     };
     can_cast(from, to) || rank(from) <= rank(to)
+}
+
+/// The dtype an array of `dtype` and the Python-style ("weak", NEP 50) scalar `s` promote to,
+/// as every elementwise op with a scalar operand computes it: the scalar's kind matters, its
+/// value does not.
+///
+/// **For NumPy users:** `np.result_type(np.float32, 1j)` with NumPy 2's NEP 50 rules.
+///
+/// ```
+/// use devarray::{result_type_with_scalar, DType, Scalar};
+/// assert_eq!(result_type_with_scalar(DType::U8, Scalar::Int(300)), DType::U8);
+/// assert_eq!(result_type_with_scalar(DType::I32, Scalar::Float(0.5)), DType::F64);
+/// assert_eq!(result_type_with_scalar(DType::F32, Scalar::Complex(Default::default())), DType::C64);
+/// ```
+pub fn result_type_with_scalar(dtype: DType, s: Scalar) -> DType {
+    weak_result(dtype, s)
 }
 
 /// The dtype of `array_dtype` combined with the weak scalar `s` (NEP 50).
@@ -133,8 +154,11 @@ pub(crate) fn weak_result(array_dtype: DType, s: Scalar) -> DType {
         (Scalar::Bool(_), _) => array_dtype,
         (Scalar::Int(_) | Scalar::UInt(_), DTypeKind::Bool) => DType::I64,
         (Scalar::Int(_) | Scalar::UInt(_), _) => array_dtype,
-        (Scalar::Float(_), DTypeKind::Float) => array_dtype,
+        (Scalar::Float(_), DTypeKind::Float | DTypeKind::Complex) => array_dtype,
         (Scalar::Float(_), _) => DType::F64,
+        // A Python complex keeps an inexact array's precision (float32 + 1j -> complex64).
+        (Scalar::Complex(_), DTypeKind::Float | DTypeKind::Complex) => array_dtype.complex_dtype(),
+        (Scalar::Complex(_), _) => DType::C128,
     }
 }
 

@@ -31,14 +31,16 @@ impl Array {
     /// Output dtypes (`kernels/ABI.md`): `sum`/`prod` of signed integers and `bool` give `int64`,
     /// of unsigned integers `uint64`, of floats the float (`float16`/`bfloat16` accumulate in
     /// `float32`); `mean` of integers gives `float64`; `min`/`max` keep the dtype;
-    /// `argmin`/`argmax` give `int64`; `all`/`any` give `bool`.
+    /// `argmin`/`argmax` give `int64`; `all`/`any` give `bool`. Complex: `sum`, `prod`, `mean`
+    /// keep the dtype (`mean` divides each part by the count), `all`/`any` test `z != 0`.
     ///
     /// Float sums are pairwise (NumPy's scheme, also along non-contiguous axes, where NumPy
     /// adds sequentially), and deterministic: the split into parallel pieces depends on the
     /// shape only.
     ///
-    /// **Errors:** [`Error::AxisOutOfRange`], [`Error::RepeatedAxis`], and
-    /// [`Error::EmptyReduction`] for `min`, `max`, `argmin`, `argmax` over zero elements.
+    /// **Errors:** [`Error::AxisOutOfRange`], [`Error::RepeatedAxis`],
+    /// [`Error::EmptyReduction`] for `min`, `max`, `argmin`, `argmax` over zero elements, and
+    /// [`Error::UnsupportedDType`] for those four on complex arrays (no order).
     /// An empty `sum` is 0, `prod` 1, `all` true, `any` false, `mean` NaN.
     ///
     /// **For NumPy users:** `argmin`/`argmax` through this function reduce over the flattened
@@ -55,7 +57,17 @@ impl Array {
     /// ```
     pub fn reduce(&self, op: ReduceOp, axes: Option<&[isize]>, keepdims: bool) -> Result<Array> {
         let axes = normalize_axes(op.name(), axes, self.ndim())?;
-        let x = if op == ReduceOp::Mean && !self.dtype().is_float() { self.astype(DType::F64)? } else { self.clone() };
+        if self.dtype().is_complex()
+            && matches!(op, ReduceOp::Min | ReduceOp::Max | ReduceOp::Argmin | ReduceOp::Argmax)
+        {
+            return Err(Error::UnsupportedDType {
+                op: op.name(),
+                dtype: self.dtype(),
+                hint: "; complex numbers have no order: reduce abs(), real() or imag()".to_string(),
+            });
+        }
+        let x =
+            if op == ReduceOp::Mean && !self.dtype().is_inexact() { self.astype(DType::F64)? } else { self.clone() };
         x.reduce_axes(op, &axes, keepdims)
     }
 
@@ -201,7 +213,8 @@ impl Array {
     }
 
     /// Variance over `axes`: `sum(|x - mean|²) / (n - correction)`, computed in two passes as
-    /// NumPy does (integers and `bool` in `float64`; floats in their own dtype). `correction`
+    /// NumPy does (integers and `bool` in `float64`; floats in their own dtype; complex in
+    /// their own dtype with a real result, `float32` for `complex64`). `correction`
     /// is NumPy's `ddof` (0: population variance, 1: sample variance); when
     /// `n - correction <= 0` the result is `inf` or NaN, like NumPy (without its warning).
     ///
@@ -216,10 +229,16 @@ impl Array {
     /// ```
     pub fn var(&self, axes: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
         let n: usize = normalize_axes("var", axes, self.ndim())?.iter().map(|&a| self.shape()[a]).product();
-        let x = if self.dtype().is_float() { self.clone() } else { self.astype(DType::F64)? };
+        let x = if self.dtype().is_inexact() { self.clone() } else { self.astype(DType::F64)? };
         let mean = x.mean(axes, true)?;
         let deviation = x.subtract(&mean)?;
-        let squares = deviation.multiply(&deviation)?.sum(axes, keepdims)?;
+        let squares = if deviation.dtype().is_complex() {
+            // |d|^2 = re^2 + im^2 on the component views: a real result, as NumPy's.
+            let (re, im) = (deviation.real(), deviation.imag()?);
+            re.multiply(&re)?.add(&im.multiply(&im)?)?.sum(axes, keepdims)?
+        } else {
+            deviation.multiply(&deviation)?.sum(axes, keepdims)?
+        };
         squares.divide((n as f64 - correction).max(0.0))
     }
 

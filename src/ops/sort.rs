@@ -92,6 +92,7 @@ impl Array {
 
     /// Sorts along `axis` through the backends' `(rows, len)` primitive.
     fn sort_along(&self, op: &'static str, axis: isize, descending: bool, indices: bool) -> Result<Array> {
+        refuse_complex(op, self.dtype())?;
         let ax = normalize_axis(op, axis, self.ndim())?;
         let nd = self.ndim();
         let order: Vec<isize> = (0..nd).filter(|&a| a != ax).chain([ax]).map(|a| a as isize).collect();
@@ -160,6 +161,7 @@ impl Array {
             }
         };
         let dtype = crate::result_type(self.dtype(), values.dtype());
+        refuse_complex(OP, dtype)?;
         let sorted = sorted.astype_if(dtype)?.contiguous()?;
         let values = values.astype_if(dtype)?.contiguous()?;
         let out = Array::empty(values.shape(), DType::I64, &self.device())?;
@@ -178,4 +180,15 @@ impl Array {
             self.astype(dtype)
         }
     }
+}
+
+/// Complex numbers have no order that sorting could follow (the Array API leaves complex
+/// sorting unspecified; NumPy's lexicographic order is not implemented): a typed error before
+/// any backend sees 16-byte keys.
+pub(crate) fn refuse_complex(op: &'static str, dtype: DType) -> Result<()> {
+    if dtype.is_complex() {
+        let hint = "; complex numbers have no order: sort real() or abs() instead".to_string();
+        return Err(Error::UnsupportedDType { op, dtype, hint });
+    }
+    Ok(())
 }

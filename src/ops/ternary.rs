@@ -64,7 +64,8 @@ impl Array {
     ///
     /// **Errors:** [`Error::InvalidArgument`] for an integer scalar bound that would bind but
     /// cannot be represented (`uint8_array.clip(300, …)`), [`Error::ShapeMismatch`],
-    /// [`Error::DeviceMismatch`].
+    /// [`Error::DeviceMismatch`], [`Error::UnsupportedDType`] for complex operands (no order;
+    /// the Array API defines `clip` for real numbers only).
     ///
     /// ```
     /// use devarray::{Array, Device, Operand};
@@ -78,6 +79,10 @@ impl Array {
         let given: Vec<Operand<'a>> = [Some(Operand::Array(self)), min, max].into_iter().flatten().collect();
         let (device, shape) = broadcast_operands("clip", &given)?;
         let dtype = promote_operands(&given);
+        if dtype.is_complex() {
+            let hint = "; complex numbers have no order: clip real() and imag() separately".to_string();
+            return Err(Error::UnsupportedDType { op: "clip", dtype, hint });
+        }
         let min = clip_bound(min, dtype, false)?;
         let max = clip_bound(max, dtype, true)?;
         let x = prepare("clip", Operand::Array(self), dtype, &shape)?;
@@ -117,8 +122,8 @@ fn clip_bound(bound: Option<Operand<'_>>, dtype: DType, upper: bool) -> Result<O
 fn no_op_bound(dtype: DType, upper: bool) -> Scalar {
     let (lo, hi) = int_range(dtype);
     match (dtype.kind(), upper) {
-        (crate::DTypeKind::Float, false) => Scalar::Float(f64::NEG_INFINITY),
-        (crate::DTypeKind::Float, true) => Scalar::Float(f64::INFINITY),
+        (crate::DTypeKind::Float | crate::DTypeKind::Complex, false) => Scalar::Float(f64::NEG_INFINITY),
+        (crate::DTypeKind::Float | crate::DTypeKind::Complex, true) => Scalar::Float(f64::INFINITY),
         (crate::DTypeKind::Bool, u) => Scalar::Bool(u),
         (crate::DTypeKind::SignedInt, u) => Scalar::Int(if u { hi } else { lo } as i64),
         (crate::DTypeKind::UnsignedInt, u) => Scalar::UInt(if u { hi } else { lo } as u64),

@@ -13,9 +13,17 @@ impl Array {
     /// integers; predicates (`isnan`, `signbit`, `logical_not`, …) write `bool`; the others keep
     /// the dtype. `float16`/`bfloat16` compute in `float32` and round once.
     ///
+    /// Complex (`complex64`/`complex128`, computed in `float32`/`float64` parts): the float
+    /// functions, arithmetic, `sign` (`z/|z|`), `round` (each part) and `conj` stay complex;
+    /// `abs` is the real magnitude (`float32`/`float64`, `hypot`, so `|3e30+4e30j|` does not
+    /// overflow); `isnan`/`isinf` test either part, `isfinite` both, `logical_not` is `z == 0`.
+    /// Branch cuts and special values (infinite and NaN parts, signed zeros) follow the Array
+    /// API's complex special cases (C99 Annex G), as NumPy does.
+    ///
     /// **Errors** with [`Error::UnsupportedDType`](crate::Error::UnsupportedDType) for
     /// `bitwise_invert` of floats and for `negative`, `positive`, `sign`, `square` of `bool`
-    /// (NumPy refuses the first three too; use `logical_not`).
+    /// (NumPy refuses the first three too; use `logical_not`), and for `floor`, `ceil`,
+    /// `trunc`, `signbit`, `bitwise_invert` of complex arrays (no order, no sign bit).
     ///
     /// **For NumPy users:** `reciprocal` of an integer array promotes to float like `sqrt`
     /// (NumPy truncates `1/x` in the integer type, which is 0 for every `|x| > 1`); `square` of
@@ -142,4 +150,9 @@ unary_methods! {
     bitwise_invert => BitwiseInvert, [0u8, 0xF0] => [0xFFu8, 0x0F], u8;
     /// Whether the sign bit is set (true for `-0.0`; `x < 0` for integers).
     signbit => Signbit, [-0.0f64, 0.0] => [true, false], bool;
+    /// The complex conjugate: the imaginary part negated (a copy for real dtypes, as the
+    /// Array API's `conj` of a real array).
+    ///
+    /// **For NumPy users:** `np.conj`.
+    conj => Conj, [devarray::num_complex::Complex64::new(1.0, 2.0)] => [devarray::num_complex::Complex64::new(1.0, -2.0)], devarray::num_complex::Complex64;
 }

@@ -154,6 +154,8 @@ impl Array {
 
     /// Every output but the inverse indices, which only `inverse` computes (else empty).
     fn unique_parts(&self, equal_nan: bool, inverse: bool) -> Result<Unique> {
+        // unique sorts: complex numbers have no order to sort them by.
+        super::sort::refuse_complex("unique", self.dtype())?;
         let dev = self.device();
         let n = self.numel();
         let flat = self.reshape(&[n])?;

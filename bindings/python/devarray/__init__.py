@@ -23,12 +23,13 @@ libraries without copies.
 
 from __future__ import annotations  # deleted below: not a devarray name
 
-from . import _devarray, cuda, linalg, random
+from . import _devarray, cuda, fft, linalg, random
 from ._array_api import (
     ELEMENTWISE as _ELEMENTWISE,
     __array_namespace_info__,
     _rebuild,
     asarray,
+    angle,
     asnumpy,
     conj,
     count_nonzero,
@@ -49,6 +50,7 @@ from ._array_api import (
     take,
     take_along_axis,
     put,
+    imag,
     real,
     searchsorted,
     unique_all,
@@ -97,6 +99,8 @@ from ._devarray import (
     float16,
     float32,
     float64,
+    complex64,
+    complex128,
     from_dlpack,
     full,
     full_like,
@@ -246,6 +250,10 @@ __all__ = sorted(
         "roll",
         "conj",
         "real",
+        "imag",
+        "angle",
+        "complex64",
+        "complex128",
         "searchsorted",
         "printoptions",
         "set_printoptions",
@@ -265,6 +273,7 @@ __all__ = sorted(
         "tensordot",
         "vecdot",
         "cuda",
+        "fft",
         "linalg",
         "random",
         "put",

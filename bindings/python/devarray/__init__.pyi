@@ -11,12 +11,17 @@ from typing import Any, ClassVar, Final, Literal, SupportsIndex, TypeAlias, fina
 import numpy
 
 from . import cuda as cuda
+from . import fft as fft
 from . import linalg as linalg
 from . import random as random
 
 __all__ = [
     "conj",
     "real",
+    "imag",
+    "angle",
+    "complex64",
+    "complex128",
     "bincount",
     "histogram",
     "nanargmax",
@@ -192,6 +197,7 @@ __all__ = [
     "unique_values",
     "vecdot",
     "cuda",
+    "fft",
     "linalg",
     "random",
     "put",
@@ -214,7 +220,7 @@ __all__ = [
 __version__: Final[str]
 __array_api_version__: Final[str]
 
-_Scalar: TypeAlias = builtins.bool | int | float
+_Scalar: TypeAlias = builtins.bool | int | float | complex
 _DTypeLike: TypeAlias = DType | str | type | numpy.dtype[Any]
 _DeviceLike: TypeAlias = Device | str
 _ShapeLike: TypeAlias = int | Sequence[int]
@@ -289,6 +295,10 @@ class ndarray:
     def device(self) -> Device: ...
     @property
     def ndim(self) -> int: ...
+    @property
+    def real(self) -> ndarray: ...
+    @property
+    def imag(self) -> ndarray: ...
     @property
     def size(self) -> int: ...
     @property
@@ -446,6 +456,8 @@ float16: Final[DType]
 bfloat16: Final[DType]
 float32: Final[DType]
 float64: Final[DType]
+complex64: Final[DType]
+complex128: Final[DType]
 
 e: Final[float]
 pi: Final[float]
@@ -651,6 +663,8 @@ def argsort(
 ) -> ndarray: ...
 def conj(x: ndarray, /) -> ndarray: ...
 def real(x: ndarray, /) -> ndarray: ...
+def imag(x: ndarray, /) -> ndarray: ...
+def angle(z: ndarray, /, deg: builtins.bool = False) -> ndarray: ...
 def searchsorted(
     x1: ndarray, x2: Any, /, *, side: Literal["left", "right"] = "left", sorter: ndarray | None = None
 ) -> ndarray: ...

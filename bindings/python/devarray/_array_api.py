@@ -128,7 +128,7 @@ _DTYPES: dict[str, DType] = {
     name: getattr(_core, name)
     for name in (
         "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-        "float16", "bfloat16", "float32", "float64",
+        "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
     )
 }
 
@@ -175,6 +175,8 @@ class finfo:
 
     def __init__(self, type: Any, /) -> None:
         dtype = _as_dtype(type)
+        # A complex dtype's limits are its component's (the Array API and NumPy agree).
+        dtype = {"complex64": _DTYPES["float32"], "complex128": _DTYPES["float64"]}.get(dtype.name, dtype)
         if dtype.name not in self._TABLE:
             raise ValueError(f"finfo needs a floating-point dtype, not {dtype}")
         bits, mant, emax, emin = self._TABLE[dtype.name]
@@ -222,8 +224,8 @@ _KINDS = {
     "unsigned integer": ("u",),
     "integral": ("i", "u"),
     "real floating": ("f",),
-    "complex floating": (),
-    "numeric": ("i", "u", "f"),
+    "complex floating": ("c",),
+    "numeric": ("i", "u", "f", "c"),
 }
 
 
@@ -443,26 +445,68 @@ def _real_numeric_copy(name: str, x: ndarray) -> ndarray:
 
 
 def conj(x: ndarray, /) -> ndarray:
-    """The complex conjugate of each element. devarray has no complex dtypes yet (issue #14), and
-    the conjugate of a real number is itself: a copy of ``x`` (numeric dtypes, as the Array API
-    2024.12 allows).
+    """The complex conjugate of each element (a new array): the imaginary part negated for
+    complex64/complex128, a copy for the real numeric dtypes (as the Array API 2024.12 allows).
 
     >>> import devarray as dv
+    >>> dv.conj(dv.asarray([1 + 2j, -3j])).get().tolist()
+    [(1-2j), 3j]
     >>> dv.conj(dv.asarray([1.5, -2.0])).get().tolist()
     [1.5, -2.0]
     """
+    if isinstance(x, ndarray) and x.dtype.kind == "c":
+        return _core._unary("conj", x)
     return _real_numeric_copy("conj", x)
 
 
 def real(x: ndarray, /) -> ndarray:
-    """The real part of each element: for the real dtypes devarray has today, a copy of ``x``
-    (numeric dtypes, as the Array API 2024.12 allows).
+    """The real part of each element: for complex64/complex128 a view of the real components
+    (float32/float64, sharing memory as NumPy's ``np.real`` does), for the real numeric dtypes
+    a copy of ``x``.
 
     >>> import devarray as dv
+    >>> dv.real(dv.asarray([1 + 2j, -3j])).get().tolist()
+    [1.0, -0.0]
     >>> dv.real(dv.asarray([3, 4])).get().tolist()
     [3, 4]
     """
+    if isinstance(x, ndarray) and x.dtype.kind == "c":
+        return x.real
     return _real_numeric_copy("real", x)
+
+
+def imag(x: ndarray, /) -> ndarray:
+    """The imaginary part of each element: for complex64/complex128 a view of the imaginary
+    components (float32/float64, sharing memory as NumPy's ``np.imag`` does), for the real
+    numeric dtypes zeros of ``x``'s dtype.
+
+    >>> import devarray as dv
+    >>> dv.imag(dv.asarray([1 + 2j, -3j])).get().tolist()
+    [2.0, -3.0]
+    """
+    if isinstance(x, ndarray) and x.dtype.kind == "c":
+        return x.imag
+    _real_numeric_copy("imag", x)  # the same argument checks
+    return _core.zeros_like(x)
+
+
+def angle(z: ndarray, /, deg: builtins.bool = False) -> ndarray:
+    """The argument (phase) of each element, ``atan2(imag, real)``, in radians in
+    ``[-pi, pi]`` (degrees with ``deg=True``); NumPy's ``np.angle``, beyond the standard. Real
+    inputs have angle 0 or pi (float result).
+
+    >>> import devarray as dv
+    >>> dv.angle(dv.asarray([1j, -1.0 + 0j])).get().tolist() == [1.5707963267948966, 3.141592653589793]
+    True
+    """
+    if not isinstance(z, ndarray):
+        raise TypeError(f"angle: expected a devarray.ndarray, got {type(z).__name__}")
+    if z.dtype.kind == "c":
+        out = _core._binary("atan2", z.imag, z.real)
+    else:
+        zf = z if z.dtype.kind == "f" else z.astype(_DTYPES["float64"])
+        out = _core._binary("atan2", _core.zeros_like(zf), zf)
+    return out * (180.0 / 3.141592653589793) if deg else out
 
 
 def searchsorted(x1: ndarray, x2: Any, /, *, side: str = "left", sorter: ndarray | None = None) -> ndarray:
@@ -708,10 +752,10 @@ class _Info:
         return _core._default_device()
 
     def default_dtypes(self, *, device: Device | None = None) -> dict[str, DType | None]:
-        """Default dtypes (the same on every device). devarray has no complex dtypes."""
+        """Default dtypes (the same on every device)."""
         return {
             "real floating": _DTYPES["float64"],
-            "complex floating": None,
+            "complex floating": _DTYPES["complex128"],
             "integral": _DTYPES["int64"],
             "indexing": _DTYPES["int64"],
         }

@@ -57,6 +57,7 @@ UNARY_UFUNCS: dict[Any, str] = {
     np.logical_not: "logical_not",
     np.invert: "bitwise_invert",
     np.signbit: "signbit",
+    np.conjugate: "conj",
 }
 
 # NumPy's reciprocal of integers is integer division; devarray's gives floats: floats only.

@@ -231,7 +231,7 @@ def _round(a, decimals=0, out=None):
     if out is not None:
         return NotImplemented
     decimals = operator.index(decimals)
-    if a.dtype.kind != "f":
+    if a.dtype.kind not in "fc":
         if decimals >= 0:
             return a.copy()
         return NotImplemented  # NumPy rounds integers to tens, hundreds, ...: not supported
@@ -347,3 +347,52 @@ def _np_argpartition(a, kth, axis=-1, kind="introselect", order=None):
         return NotImplemented
     a, axis = _partition_axis(a, kth, axis)
     return _core.argsort(a, axis=axis)
+
+
+# ----- complex parts -------------------------------------------------------------------------
+
+
+@implements(np.real)
+def _np_real(val):
+    return _array_api.real(val) if val.dtype.kind == "c" else val
+
+
+@implements(np.imag)
+def _np_imag(val):
+    return _array_api.imag(val)
+
+
+@implements(np.angle)
+def _np_angle(z, deg=False):
+    return _array_api.angle(z, deg=deg)
+
+
+@implements(np.iscomplexobj)
+def _np_iscomplexobj(x):
+    return x.dtype.kind == "c"
+
+
+@implements(np.isrealobj)
+def _np_isrealobj(x):
+    return x.dtype.kind != "c"
+
+
+@implements(np.iscomplex)
+def _np_iscomplex(x):
+    if x.dtype.kind != "c":
+        return _core.zeros(x.shape, dtype=_core.bool, device=x.device)
+    return _EW["not_equal"](_array_api.imag(x), 0)
+
+
+@implements(np.isreal)
+def _np_isreal(x):
+    if x.dtype.kind != "c":
+        return _core.ones(x.shape, dtype=_core.bool, device=x.device)
+    return _EW["equal"](_array_api.imag(x), 0)
+
+
+@implements(np.vdot)
+def _np_vdot(a, b):
+    # NumPy's vdot: both flattened, the first conjugated.
+    a, b = _core.reshape(a, (-1,)), _core.reshape(b, (-1,))
+    return _core.vecdot(a, b)

@@ -22,7 +22,7 @@ _Axis = Any
 
 
 def _has_nans(a: ndarray) -> builtins.bool:
-    return a.dtype.kind == "f"
+    return a.dtype.kind in "fc"
 
 
 def _count(a: ndarray, axis: _Axis, keepdims: builtins.bool) -> ndarray:

@@ -42,6 +42,18 @@ impl PyNdarray {
         PyNdarray { inner }
     }
 
+    /// `TypeError` for `float()`/`int()` of a complex array, as Python and NumPy refuse them
+    /// (use `.real` first).
+    fn refuse_complex(&self, what: &str) -> PyResult<()> {
+        if self.inner.dtype().is_complex() {
+            return Err(PyTypeError::new_err(format!(
+                "{what}() argument must be a real number, not {} (take .real first)",
+                self.inner.dtype()
+            )));
+        }
+        Ok(())
+    }
+
     /// The one element of a size-1 array, checked by the transfer guard as `what`.
     fn scalar_read(&self, py: Python<'_>, what: &str) -> PyResult<Scalar> {
         if self.inner.numel() != 1 {
@@ -205,14 +217,17 @@ impl PyNdarray {
             Scalar::Int(i) => i != 0,
             Scalar::UInt(u) => u != 0,
             Scalar::Float(f) => f != 0.0,
+            Scalar::Complex(z) => z.re != 0.0 || z.im != 0.0,
         })
     }
 
     fn __float__(&self, py: Python<'_>) -> PyResult<f64> {
+        self.refuse_complex("float")?;
         Ok(self.scalar_read(py, "float()")?.as_f64())
     }
 
     fn __int__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.refuse_complex("int")?;
         match self.scalar_read(py, "int()")? {
             Scalar::Float(f) => PyFloat::new(py, f).call_method0("__int__"),
             Scalar::Bool(b) => (b as i64).into_bound_py_any(py),
@@ -232,8 +247,8 @@ impl PyNdarray {
     }
 
     fn __complex__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let f = self.scalar_read(py, "complex()")?.as_f64();
-        py.get_type::<pyo3::types::PyComplex>().call1((f,))
+        let z = self.scalar_read(py, "complex()")?.as_complex();
+        Ok(pyo3::types::PyComplex::from_doubles(py, z.re, z.im).into_any())
     }
 
     /// Values, shape, dtype and device, laid out as NumPy's `repr` (with NumPy's summary past

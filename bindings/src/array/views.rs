@@ -16,6 +16,20 @@ impl PyNdarray {
         PyNdarray::new(self.inner.transpose())
     }
 
+    /// The real part: a writable view of the real components of a complex array (float32 for
+    /// complex64, float64 for complex128), the array itself for a real one (NumPy's `x.real`).
+    #[getter]
+    fn real(&self) -> PyNdarray {
+        PyNdarray::new(self.inner.real())
+    }
+
+    /// The imaginary part: a writable view of the imaginary components of a complex array;
+    /// new zeros for a real one (NumPy's `x.imag`).
+    #[getter]
+    fn imag(&self) -> PyResult<PyNdarray> {
+        Ok(PyNdarray::new(self.inner.imag().py_err()?))
+    }
+
     /// The last two axes swapped (a view); needs at least 2 dimensions.
     #[getter(mT)]
     fn mt(&self) -> PyResult<PyNdarray> {

@@ -10,12 +10,14 @@
 use super::blas;
 use super::checks;
 use super::ffi::{self, Kernel};
+use super::fft::{self, FftOp};
 use super::memory::Memory;
 use super::queue::{HostPtr, LaunchOp, Next, Op, Queues};
 use super::solver::{self, SolverOp};
 use crate::cuda::api::{
-    Dense, DenseScratch, DevPtr, DeviceMemory, DeviceProps, EventId, ForeignStreamId, FunctionId, Gemm, GpuApi,
-    GpuError, GpuErrorKind, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, PoolStats, StreamId,
+    Dense, DenseScratch, DevPtr, DeviceMemory, DeviceProps, EventId, FftDesc, FftPlanId, ForeignStreamId, FunctionId,
+    Gemm, GpuApi, GpuError, GpuErrorKind, GpuResult, LaunchDims, MemoryKind, ModuleId, PointerInfo, PoolStats,
+    StreamId,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -64,6 +66,8 @@ struct State {
     functions: HashMap<u64, &'static Kernel>,
     /// Frees queued but not run yet (a second free of the same pointer is refused at once).
     freeing: HashSet<u64>,
+    /// Live cuFFT plans and what each was made for.
+    fft_plans: HashMap<u64, FftDesc>,
 }
 
 /// One emulated CUDA device.
@@ -152,6 +156,7 @@ impl EmuDevice {
             Op::Launch(l) => self.execute_launch(&l),
             Op::Gemm(g) => self.execute_gemm(&g),
             Op::Solver(s) => self.execute_solver(&s),
+            Op::Fft(f) => self.execute_fft(&f),
             Op::HtoD { dst, src, bytes } => {
                 self.check("copy to device", dst, bytes)?;
                 // SAFETY: the destination lies in a live allocation (checked; frees only run on
@@ -280,6 +285,25 @@ impl EmuDevice {
         // that stays live while this runs (frees run only on this thread, under `exec`), and no
         // two overlap.
         unsafe { solver::run(op) }.map_err(|e| format!("{name}: {e}"))
+    }
+}
+
+impl EmuDevice {
+    /// Runs the cuFFT stand-in after checking that input and output lie in live allocations
+    /// and do not overlap.
+    fn execute_fft(&self, op: &FftOp) -> Result<(), String> {
+        const NAME: &str = "cufftExec";
+        let accesses = fft::accesses(op);
+        self.check_ranges(NAME, &accesses)?;
+        let [(_, ilo, ihi), (_, olo, ohi)] = accesses;
+        if ilo < ohi && olo < ihi {
+            return Err(format!("{NAME}: input and output overlap (in-place transforms are not emulated)"));
+        }
+        // SAFETY: validated when planned; both ranges lie in live allocations (checked above)
+        // that stay live while this runs (frees run only on this thread, under `exec`), and they
+        // do not overlap.
+        unsafe { fft::run(op) };
+        Ok(())
     }
 }
 
@@ -509,6 +533,35 @@ impl GpuApi for EmuDevice {
         let op = SolverOp { dense: *dense, scratch };
         solver::validate_op(&op).map_err(|e| solver_misuse(dense, e))?;
         self.enqueue(dense.call.name(), stream, Op::Solver(op))
+    }
+    fn fft_plan(&self, desc: &FftDesc) -> GpuResult<FftPlanId> {
+        fft::validate(desc).map_err(|e| misuse("cufftPlanMany", e))?;
+        let mut st = self.state();
+        let id = Self::handle(&mut st);
+        st.fft_plans.insert(id, *desc);
+        Ok(FftPlanId(id))
+    }
+    unsafe fn fft_exec(
+        &self,
+        plan: FftPlanId,
+        desc: &FftDesc,
+        io: (DevPtr, DevPtr),
+        inverse: bool,
+        stream: StreamId,
+    ) -> GpuResult<()> {
+        const CALL: &str = "cufftExec";
+        match self.state().fft_plans.get(&plan.0) {
+            None => return Err(misuse(CALL, "CUFFT_INVALID_PLAN: unknown plan")),
+            Some(made) if made != desc => {
+                return Err(misuse(CALL, format!("the plan was made for {made:?}, not {desc:?}")));
+            }
+            Some(_) => {}
+        }
+        let op = FftOp { desc: *desc, input: io.0, output: io.1, inverse };
+        self.enqueue(CALL, stream, Op::Fft(op))
+    }
+    unsafe fn fft_plan_destroy(&self, plan: FftPlanId) -> GpuResult<()> {
+        self.state().fft_plans.remove(&plan.0).map(drop).ok_or_else(|| misuse("cufftDestroy", "CUFFT_INVALID_PLAN"))
     }
 }
 

@@ -14,6 +14,8 @@
 //!   semantics and argument checks ([`blas`]), so matmul's mapping onto cuBLAS is tested here;
 //! - cuSOLVER: `cusolverDn{S,D}potrf/getrf/getrs/syevd` (and their workspace queries) likewise
 //!   ([`solver`]), so the decompositions' mapping onto cuSOLVER is tested here;
+//! - cuFFT: `cufftPlanMany` (rank 1) and `cufftExec*` likewise ([`fft`]), so the transforms'
+//!   mapping onto cuFFT (layouts, scratch copies, normalisation, the plan cache) is tested here;
 //! - kernels: looked up by name in a registry generated with the host build, run block by block
 //!   with a fiber per CUDA thread ([`ffi`], `kernels/emu/runtime.cpp`).
 
@@ -21,6 +23,7 @@ mod blas;
 mod checks;
 mod device;
 mod ffi;
+mod fft;
 mod memory;
 mod queue;
 mod solver;

@@ -35,6 +35,8 @@ pub(crate) enum Op {
     Gemm(Gemm),
     /// A dense cuSOLVER stand-in (validated when queued).
     Solver(super::solver::SolverOp),
+    /// A cuFFT execution stand-in (validated when its plan was made).
+    Fft(super::fft::FftOp),
     HtoD {
         dst: u64,
         src: HostPtr,
