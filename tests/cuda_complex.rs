@@ -608,3 +608,15 @@ fn expm1_log1p_and_pow_match_the_oracles() -> Result<()> {
     }
     Ok(())
 }
+
+#[test]
+fn complex_products_are_refused_on_cuda_with_a_typed_error() -> Result<()> {
+    let Some(dev) = gpu() else { return Ok(()) };
+    for dtype in [DType::C64, DType::C128] {
+        let a = upload(&[C::new(1.0, 2.0); 4], &[2, 2], dtype, &dev)?;
+        let err = a.matmul(&a).expect_err("complex matmul on CUDA is not wired up");
+        assert_eq!(err.kind(), "UnsupportedOnDevice", "{err}");
+        assert!(err.to_string().contains("CPU device"), "{err}");
+    }
+    Ok(())
+}

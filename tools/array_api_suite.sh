@@ -22,15 +22,9 @@
 #   This script builds nothing.
 # - The suite's other dependencies are installed at exact versions into .cache/aat/site (pip
 #   --target, --no-deps), never into the venv, and ci/requirements.lock is not touched.
-# - The checkout is copied to .cache/aat/suite (without .git) and a three-hunk patch is applied to
-#   the copy; the checkout itself is not modified. Without the patch the suite cannot import its
-#   configuration for a namespace without complex dtypes (issue #14): dtype_helpers.py computes
-#   max() over the empty complex dtype list at import time. The patch (1) gives that max() a
-#   default of None, (2) makes test_signatures.py's module-level dtype pick skip a missing complex
-#   dtype instead of raising KeyError at collection, and (3) skips the complex special cases of
-#   test_special_cases.py::test_unary (they would otherwise fail with dtype=None, a failure of
-#   the patch, not of devarray). ARRAY_API_TESTS_SKIP_DTYPES=complex64,complex128 keeps
-#   dtype_helpers.py from calling asarray(complex()) to infer a default complex dtype.
+# - The checkout is copied to .cache/aat/suite (without .git) and run unpatched, every dtype
+#   enabled (until devarray had complex dtypes, a patch and ARRAY_API_TESTS_SKIP_DTYPES were
+#   needed for the suite to import its configuration at all).
 # - Runs with ARRAY_API_TESTS_VERSION=2024.12, --max-examples=50 --hypothesis-seed=0
 #   --disable-deadline (the 800 ms default deadline makes results depend on machine load) and a
 #   fresh Hypothesis example database, so two runs on one machine generate the same examples.
@@ -77,54 +71,12 @@ fi
 suite_commit=$(git -C "$src" rev-parse HEAD 2>/dev/null || echo unknown)
 spec_commit=$(git -C "$src/array-api" rev-parse HEAD 2>/dev/null || echo unknown)
 
-# A fresh copy of the checkout, patched for a namespace without complex dtypes.
+# A fresh copy of the checkout, run unpatched (devarray has complex64/complex128, so the suite
+# imports its configuration as it is).
 rm -rf "$aat/suite"
 mkdir -p "$aat/suite"
 tar -C "$src" --exclude=.git --exclude=.hypothesis --exclude=.pytest_cache --exclude=__pycache__ -cf - . \
     | tar -C "$aat/suite" -xf -
-patch_file=$aat/no-complex.patch
-cat > "$patch_file" <<'PATCH'
---- a/array_api_tests/dtype_helpers.py
-+++ b/array_api_tests/dtype_helpers.py
-@@ -283,7 +283,7 @@
- 
- # complex128 if available else complex64
- widest_complex_dtype = max(
--    [(dt, dtype_nbits[dt]) for dt in complex_dtypes], key=lambda x: x[1]
-+    [(dt, dtype_nbits[dt]) for dt in complex_dtypes], key=lambda x: x[1], default=(None, 0)
- )[0]
- 
- 
---- a/array_api_tests/test_signatures.py
-+++ b/array_api_tests/test_signatures.py
-@@ -158,7 +158,7 @@
-         in_dtypes = dh.func_in_dtypes[func_name]
-         # use "float64" if available, "float32" otherwise; ditto for complex128/complex64
-         float_name = dh.dtype_to_name[dh.widest_real_dtype]
--        cmplx_name = dh.dtype_to_name[dh.widest_complex_dtype]
-+        cmplx_name = dh.dtype_to_name.get(dh.widest_complex_dtype, "complex128")
-         for dtype_name in [float_name, "bool", "int64", cmplx_name]:
-             # We try float64 first because uninspectable numerical functions
-             # tend to support float inputs first-and-foremost (i.e. PyTorch)
---- a/array_api_tests/test_special_cases.py
-+++ b/array_api_tests/test_special_cases.py
-@@ -1521,6 +1521,8 @@
- 
- @pytest.mark.parametrize("func_name, func, case", unary_params)
- def test_unary(func_name, func, case):
-+    if case.is_complex and dh.widest_complex_dtype is None:
-+        pytest.skip("no complex dtype in the array module")
-     with catch_warnings():
-         # XXX: We are using example here to generate one example draw, but
-         # hypothesis issues a warning from this. We should consider either
-PATCH
-if patch -d "$aat/suite" -p1 -R --dry-run --silent < "$patch_file" >/dev/null 2>&1; then
-    echo "the checkout already has the no-complex patch applied"
-elif ! patch -d "$aat/suite" -p1 --silent --no-backup-if-mismatch < "$patch_file"; then
-    echo "the no-complex patch does not apply to suite commit $suite_commit (tested: 55fcc60);" \
-        "update the patch in tools/array_api_suite.sh" >&2
-    exit 2
-fi
 
 max_examples=${AAT_MAX_EXAMPLES:-50}
 seed=${AAT_SEED:-0}
@@ -133,12 +85,11 @@ export HYPOTHESIS_STORAGE_DIRECTORY=$aat/hypothesis
 export PYTHONPATH=$aat/site${PYTHONPATH:+:$PYTHONPATH}
 export ARRAY_API_TESTS_MODULE=devarray
 export ARRAY_API_TESTS_VERSION=2024.12
-export ARRAY_API_TESTS_SKIP_DTYPES=complex64,complex128
 
 echo "array-api-tests $suite_commit (array-api $spec_commit)"
 "$python" -c 'import devarray, hypothesis, pytest, numpy, sys; print("devarray", devarray.__version__, "| python", sys.version.split()[0], "| pytest", pytest.__version__, "| hypothesis", hypothesis.__version__, "| numpy", numpy.__version__)'
 echo "extra packages: $pins"
-echo "ARRAY_API_TESTS_VERSION=$ARRAY_API_TESTS_VERSION ARRAY_API_TESTS_SKIP_DTYPES=$ARRAY_API_TESTS_SKIP_DTYPES"
+echo "ARRAY_API_TESTS_VERSION=$ARRAY_API_TESTS_VERSION (every dtype, complex included)"
 echo "pytest --max-examples=$max_examples --hypothesis-seed=$seed --disable-deadline $*"
 
 [ $# -eq 0 ] && set -- array_api_tests/

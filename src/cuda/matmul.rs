@@ -192,6 +192,11 @@ pub(crate) fn matmul_on(path: Path, dtype: DType, a: View<'_>, b: View<'_>, out:
     const OP: &str = "matmul";
     let d = dims(OP, a.1, b.1, out.1)?;
     let dev = out.0.device().clone();
+    if dtype.is_complex() {
+        // cuBLAS's C/Zgemm path is not wired up yet, and the tiled kernel is real-only.
+        let hint = format!("; {dtype} products run on the CPU device so far (x.to_device(&Device::Cpu))");
+        return Err(Error::UnsupportedOnDevice { op: OP, device: dev.device(), hint });
+    }
     let isz = dtype.itemsize();
     let (pa, a_lo, a_hi) = checked(OP, &dev, a, isz)?;
     let (pb, b_lo, b_hi) = checked(OP, &dev, b, isz)?;
