@@ -545,7 +545,7 @@ macro_rules! __dtype_table {
 }
 
 /// The `match` arms the dispatch macros expand to, from the table of [`__dtype_table!`]: every
-/// dtype (`all`), or only the integer or float ones with a fallback (`int`, `float`).
+/// dtype (`all`), or only the real, integer or float ones with a fallback (`real`, `int`, `float`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __dtype_arms {
@@ -585,14 +585,6 @@ macro_rules! __dtype_arms {
             _ => $other,
         }
     };
-    ({ complex, $dtype:expr, $T:ident, $body:expr, $other:expr }
-     bool: [$($bv:ident => $bt:ty),*] int: [$($iv:ident => $it:ty),*] float: [$($fv:ident => $ft:ty),*]
-     complex: [$($cv:ident => $ct:ty),*]) => {
-        match $dtype {
-            $($crate::DType::$cv => { type $T = $ct; $body })*
-            _ => $other,
-        }
-    };
 }
 
 /// Runs `$body` with the type alias `$T` bound to the Rust element type of `$dtype`.
@@ -620,17 +612,6 @@ macro_rules! dispatch_real {
     };
 }
 pub(crate) use dispatch_real;
-
-/// Runs `$body` with `$T` bound to the element type of complex `$dtype`; any other dtype
-/// evaluates `$other`.
-#[allow(unused_macros)]
-macro_rules! dispatch_complex {
-    ($dtype:expr, $T:ident => $body:expr, else $other:expr) => {
-        $crate::__dtype_table!($crate::__dtype_arms { complex, $dtype, $T, $body, $other })
-    };
-}
-#[allow(unused_imports)]
-pub(crate) use dispatch_complex;
 
 /// Runs `$body` with `$T` bound to the element type of integer `$dtype`; any other dtype
 /// evaluates `$other`.
@@ -664,7 +645,6 @@ mod tests {
             assert_eq!(dispatch_int!(d, T => Some(<T as Element>::DTYPE), else None), d.is_integer().then_some(d));
             assert_eq!(dispatch_float!(d, T => Some(<T as Element>::DTYPE), else None), d.is_float().then_some(d));
             assert_eq!(dispatch_real!(d, T => Some(<T as Element>::DTYPE), else None), (!d.is_complex()).then_some(d));
-            assert_eq!(dispatch_complex!(d, T => Some(<T as Element>::DTYPE), else None), d.is_complex().then_some(d));
         }
         assert!("float128".parse::<DType>().is_err());
     }

@@ -696,10 +696,23 @@ impl<T: Classify, const MAX: bool> Reducer for ArgExtreme<T, MAX> {
     }
 }
 
+/// An element's truth for `all`/`any`: non-zero (NaN is non-zero; a complex number is non-zero
+/// when either part is).
+trait Truthy: Element {
+    fn is_true(self) -> bool;
+}
+
+impl<T: Classify> Truthy for T {
+    #[inline(always)]
+    fn is_true(self) -> bool {
+        self.truthy()
+    }
+}
+
 /// `all` (`ALL = true`) or `any`.
 struct Truth<T, const ALL: bool>(std::marker::PhantomData<T>);
 
-impl<T: Classify, const ALL: bool> Reducer for Truth<T, ALL> {
+impl<T: Truthy, const ALL: bool> Reducer for Truth<T, ALL> {
     type In = T;
     type Acc = bool;
     type Out = bool;
@@ -709,9 +722,9 @@ impl<T: Classify, const ALL: bool> Reducer for Truth<T, ALL> {
     #[inline(always)]
     fn step(&self, acc: bool, x: T, _: usize) -> bool {
         if ALL {
-            acc & x.truthy()
+            acc & x.is_true()
         } else {
-            acc | x.truthy()
+            acc | x.is_true()
         }
     }
     #[inline(always)]

@@ -99,7 +99,7 @@ impl Array {
                 .max(minlength)
         };
         let edges = Array::arange(0.0, len as f64 + 1.0, 1.0, DType::I64, &self.device())?;
-        let (sorted, weights) = sort_with_weights(&x, weights)?;
+        let (sorted, weights) = sort_with_weights(OP, &x, weights)?;
         let below = sorted.searchsorted(&edges, Side::Left, None)?;
         let totals = bin_totals(&below, weights.as_ref())?;
         if weights.is_some() {
@@ -149,7 +149,7 @@ impl Array {
             Bins::Edges(e) => checked_edges(&x, e)?,
         };
         let (sorted, flat_weights) =
-            sort_with_weights(&x, weights.map(|w| w.reshape(&[w.numel()])).transpose()?.as_ref())?;
+            sort_with_weights(OP, &x, weights.map(|w| w.reshape(&[w.numel()])).transpose()?.as_ref())?;
         let bins = edges.numel() - 1;
         let inner = edges.slice(&[AxisSlice::range(None, bins as isize, 1)])?;
         let last = edges.slice(&[AxisSlice::range(bins as isize, None, 1)])?;
@@ -190,11 +190,11 @@ fn extremes<T: crate::Element>(x: &Array) -> Result<[T; 2]> {
 
 /// The 1-D `x` sorted ascending (NaNs last), and `weights` (1-D, `x`'s length) in the same
 /// order as an inclusive-scan-ready `float64` or `int64` array.
-fn sort_with_weights(x: &Array, weights: Option<&Array>) -> Result<(Array, Option<Array>)> {
+fn sort_with_weights(op: &'static str, x: &Array, weights: Option<&Array>) -> Result<(Array, Option<Array>)> {
     let Some(w) = weights else { return Ok((x.sort(0, false, false)?, None)) };
     if w.dtype().is_complex() {
         let hint = "; weights must be real (NumPy cannot cast complex weights to float64 either)".into();
-        return Err(Error::UnsupportedDType { op: "bincount", dtype: w.dtype(), hint });
+        return Err(Error::UnsupportedDType { op, dtype: w.dtype(), hint });
     }
     let perm = x.argsort(0, false, true)?;
     let acc = if w.dtype().is_float() { DType::F64 } else { DType::I64 };

@@ -1,13 +1,13 @@
-//! complex64/complex128 `sum`, `prod`, `mean` (through the generic [`Sum`]/[`Prod`] reducers,
-//! so sums are pairwise like the float ones), `any` and `all`. A child module so that it can
+//! complex64/complex128 `sum`, `prod`, `mean`, `any`, `all` (through the generic [`Sum`]/[`Prod`]/[`Truth`] reducers,
+//! so sums are pairwise like the float ones). A child module so that it can
 //! implement the parent's private accumulator traits.
 
-use super::{run, AccNum, Accumulate, Prod, Reducer, Sum, View};
-use crate::cpu::complex::{arith, Part};
-use crate::dtype::{DType, Element};
+use super::{run, AccNum, Accumulate, Prod, Sum, Truth, Truthy, View};
+use crate::cpu::complex::arith;
+use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::vocab::{ReduceDims, ReduceOp};
-use num_complex::{Complex, Complex32, Complex64};
+use num_complex::{Complex32, Complex64};
 
 macro_rules! impl_complex_acc {
     ($($t:ty: $r:ty),*) => {$(
@@ -36,39 +36,16 @@ macro_rules! impl_complex_acc {
 }
 impl_complex_acc!(Complex32: f32, Complex64: f64);
 
-/// `all` (`ALL = true`) or `any` of complex elements (non-zero: either part non-zero or NaN).
-struct Truth<R, const ALL: bool>(std::marker::PhantomData<R>);
-
-impl<R: Part, const ALL: bool> Reducer for Truth<R, ALL>
-where
-    Complex<R>: Element,
-{
-    type In = Complex<R>;
-    type Acc = bool;
-    type Out = bool;
-    fn init(&self) -> bool {
-        ALL
-    }
-    #[inline(always)]
-    fn step(&self, acc: bool, x: Complex<R>, _: usize) -> bool {
-        if ALL {
-            acc & arith::truthy(x)
-        } else {
-            acc | arith::truthy(x)
+macro_rules! impl_complex_truthy {
+    ($($t:ty),*) => {$(
+        impl Truthy for $t {
+            /// Either part non-zero (or NaN).
+            #[inline(always)]
+            fn is_true(self) -> bool { arith::truthy(self) }
         }
-    }
-    #[inline(always)]
-    fn combine(&self, a: bool, b: bool) -> bool {
-        if ALL {
-            a & b
-        } else {
-            a | b
-        }
-    }
-    fn finish(&self, acc: bool) -> bool {
-        acc
-    }
+    )*};
 }
+impl_complex_truthy!(Complex32, Complex64);
 
 /// The complex half of [`super::reduce`]; min/max/argmin/argmax have no complex meaning.
 pub(super) fn reduce(
@@ -80,20 +57,20 @@ pub(super) fn reduce(
     dst: View<'_>,
 ) -> Result<()> {
     macro_rules! go {
-        ($c:ty, $r:ty) => {
+        ($c:ty) => {
             match op {
                 ReduceOp::Sum => run(&Sum::<$c> { divisor: 0, _t: Default::default() }, src, dims, dst),
                 ReduceOp::Mean => run(&Sum::<$c> { divisor, _t: Default::default() }, src, dims, dst),
                 ReduceOp::Prod => run(&Prod::<$c>(Default::default()), src, dims, dst),
-                ReduceOp::All => run(&Truth::<$r, true>(Default::default()), src, dims, dst),
-                ReduceOp::Any => run(&Truth::<$r, false>(Default::default()), src, dims, dst),
+                ReduceOp::All => run(&Truth::<$c, true>(Default::default()), src, dims, dst),
+                ReduceOp::Any => run(&Truth::<$c, false>(Default::default()), src, dims, dst),
                 _ => return Err(Error::UnsupportedDType { op: op.name(), dtype, hint: String::new() }),
             }
         };
     }
     match dtype {
-        DType::C64 => go!(Complex32, f32),
-        DType::C128 => go!(Complex64, f64),
+        DType::C64 => go!(Complex32),
+        DType::C128 => go!(Complex64),
         _ => return Err(Error::UnsupportedDType { op: op.name(), dtype, hint: String::new() }),
     }
     Ok(())
