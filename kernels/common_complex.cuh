@@ -224,7 +224,9 @@ DA_DEV dzd dz_cosh(dzd z) {
     if (da_isnan(x)) return y == 0.0 ? dz_mk(x, y) : dz_mk(x, x);
     return dz_mk(y - y, y - y);
 }
-DA_DEV dzd dz_tanh(dzd z) {
+// C99's ctanh (glibc's signs): the zero of tanh(+-inf + iy) takes the sign of sin(2y). tan is
+// built on it, so that tan keeps glibc's ctan signs (what NumPy returns).
+DA_DEV dzd dz_tanh_c99(dzd z) {
     const double x = z.re, y = z.im;
     if (da_isinf(x)) {
         return dz_mk(da_copysign(1.0, x), da_copysign(0.0, dz_fin(y) ? da_sin(2.0 * y) : y));
@@ -241,6 +243,12 @@ DA_DEV dzd dz_tanh(dzd z) {
     const double denom = 1.0 + beta * s * s;
     return dz_mk(beta * rho * s / denom, t / denom);
 }
+// The Array API's tanh: +-1 + copysign(0, y)j for tanh(+-inf + iy) with finite y (the standard
+// fixes the sign of the zero, odd and conjugate symmetric), C99 otherwise; as the CPU backend.
+DA_DEV dzd dz_tanh(dzd z) {
+    if (da_isinf(z.re) && dz_fin(z.im)) return dz_mk(da_copysign(1.0, z.re), da_copysign(0.0, z.im));
+    return dz_tanh_c99(z);
+}
 // f(z) = -i g(iz) for the circular functions.
 DA_DEV dzd dz_rot(dzd z) { return dz_mk(-z.im, z.re); }    // i z
 DA_DEV dzd dz_unrot(dzd w) { return dz_mk(w.im, -w.re); }  // -i w
@@ -251,7 +259,7 @@ DA_DEV dzd dz_sin(dzd z) {
     return dz_unrot(dz_sinh(dz_rot(z)));
 }
 DA_DEV dzd dz_cos(dzd z) { return dz_cosh(dz_rot(z)); }
-DA_DEV dzd dz_tan(dzd z) { return dz_unrot(dz_tanh(dz_rot(z))); }
+DA_DEV dzd dz_tan(dzd z) { return dz_unrot(dz_tanh_c99(dz_rot(z))); }
 
 // asin and acos of a finite z by Kahan's formulas ("Branch cuts for complex elementary
 // functions", 1987): with s1 = sqrt(1 - z) and s2 = sqrt(1 + z), no cancellation near the

@@ -595,6 +595,17 @@ impl Decomp {
             Decomp::Slogdet => "slogdet",
         }
     }
+
+    /// Whether output `i` holds real values (singular values, eigenvalues, `ln |det|`): for
+    /// complex input the backends write them as complex numbers with zero imaginary parts
+    /// (one dtype per call), and the op layer returns their real parts.
+    pub(crate) fn real_output(self, i: usize) -> bool {
+        match self {
+            Decomp::Svd { .. } | Decomp::Slogdet => i == 1,
+            Decomp::SvdVals | Decomp::Eigh | Decomp::EigvalsH => i == 0,
+            _ => false,
+        }
+    }
 }
 
 /// One random draw the backends fill (`Backend::random`; `kernels/random.cu` documents the

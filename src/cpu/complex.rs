@@ -10,7 +10,13 @@
 //!   inverses are the C library's C99 complex functions (`csqrt`, `cexpf`, …), which implement
 //!   Annex G's branch cuts and special cases and which NumPy calls on Linux; `num_complex`'s
 //!   own versions get several special cases wrong (`exp(inf+0j)`, `log(-0.0)`, `sqrt(-inf)`);
-//! - `expm1`, `log1p`, `log2`, `log10` use NumPy's formulas (C99 has no complex versions);
+//! - `expm1`, `log1p`, `log2`, `log10` use NumPy's formulas (C99 has no complex versions), except
+//!   where NumPy's `expm1` formula breaks the standard's special cases: a non-finite part (or an
+//!   overflowing `exp`) goes through `cexp(z) - 1`, which keeps Annex G's cases (`inf+0j` for
+//!   `+inf+0j`, `-1+0j` for `-inf+nanj`), and a zero imaginary part gives the real `expm1(x)`;
+//!   the CUDA kernels (`kernels/common_complex.cuh`) do the same;
+//! - `tanh(±inf + iy)` for finite `y` is `±1 + copysign(0, y)j` (the standard's sign; glibc's
+//!   `ctanh`, and so NumPy, take the sign of `sin(2y)`);
 //! - `pow` with a small integer exponent multiplies (NumPy's rule: `(1+1j)**2` is exactly
 //!   `2j`), else `cpow`.
 
@@ -94,6 +100,8 @@ pub(crate) trait Part: Real + Element {
     const LOG10_E: Self;
     /// 100 (NumPy multiplies out integer powers below it).
     const HUNDRED: Self;
+    /// A bound below `ln(MAX)`: `exp` of anything smaller is finite.
+    const EXP_SAFE: Self;
     /// The value as `f64` (exact).
     fn widen(self) -> f64;
     /// `self * a + b` with one rounding (see the implementations).
@@ -114,6 +122,7 @@ macro_rules! impl_part {
             const LOG2_E: $t = std::$t::consts::LOG2_E;
             const LOG10_E: $t = std::$t::consts::LOG10_E;
             const HUNDRED: $t = 100.0;
+            const EXP_SAFE: $t = if std::mem::size_of::<$t>() == 4 { 88.0 } else { 700.0 };
             #[inline(always)]
             fn widen(self) -> f64 {
                 self as f64
@@ -309,11 +318,31 @@ pub(crate) mod arith {
         R::cpow(a, b)
     }
 
-    /// NumPy's `expm1`: `expm1(x)·cos(y) - 2·sin²(y/2)` keeps the real part accurate near 0.
+    /// `expm1`: NumPy's formula `expm1(x)·cos(y) - 2·sin²(y/2)`, `eˣ·sin(y)` for finite `z`
+    /// (accurate real part near 0); `cexp(z) - 1` when a part is not finite or `eˣ` would
+    /// overflow (the formula's `inf·0` and `inf - inf` would give NaN parts where the standard
+    /// asks for `inf+0j`, `-1+0j`, `nan+0j`); the real `expm1(x)` for a zero imaginary part.
     #[inline]
     pub(crate) fn expm1<R: Part>(z: Complex<R>) -> Complex<R> {
+        if !z.re.is_finite() || !z.im.is_finite() || z.re > R::EXP_SAFE {
+            let w = R::libm(super::Libm::Exp, z);
+            return c(w.re - R::ONE, w.im);
+        }
+        if z.im == R::ZERO {
+            return c(z.re.exp_m1(), z.im);
+        }
         let s = (z.im * R::HALF).sin();
         c(z.re.exp_m1() * z.im.cos() - (s + s) * s, z.re.exp() * z.im.sin())
+    }
+
+    /// `tanh`: the C library's, with the standard's `±1 + copysign(0, y)j` for `±inf + iy`
+    /// and finite `y` (glibc gives the zero the sign of `sin(2y)`).
+    #[inline]
+    pub(crate) fn tanh<R: Part>(z: Complex<R>) -> Complex<R> {
+        if z.re.is_infinite() && z.im.is_finite() {
+            return c(R::ONE.copysign(z.re), R::ZERO.copysign(z.im));
+        }
+        R::libm(super::Libm::Tanh, z)
     }
 
     /// NumPy's `log1p`: `log|1+z| + i·arg(1+z)`.
@@ -384,7 +413,7 @@ where
         Tan => libm!(Tan),
         Sinh => libm!(Sinh),
         Cosh => libm!(Cosh),
-        Tanh => libm!(Tanh),
+        Tanh => heavy!(arith::tanh::<R>),
         Asin => libm!(Asin),
         Acos => libm!(Acos),
         Atan => libm!(Atan),

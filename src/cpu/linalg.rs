@@ -1,7 +1,11 @@
 //! Matrix decompositions and solvers on the CPU, computed by faer one matrix at a time.
 //!
 //! The op layer hands over C-contiguous `(batch, rows, cols)` inputs and fresh C-contiguous
-//! outputs (see [`Decomp`] for each op's shapes), in float32 or float64. Each batch position is
+//! outputs (see [`Decomp`] for each op's shapes), in float32, float64, complex64 or complex128
+//! (conjugate transposes where the real case transposes: `Lᴴ`, `Vᴴ`, and Hermitian input to the
+//! eigensolver; real-valued results such as singular values, eigenvalues and `ln |det|` are
+//! written as complex numbers with a zero imaginary part, which the op layer views as real).
+//! Each batch position is
 //! independent: many small matrices run in parallel over the batch (one task per matrix);
 //! large ones run one after another, faer parallelising inside each factorization.
 //!
@@ -16,13 +20,64 @@ use crate::layout::Layout;
 use crate::vocab::Decomp;
 use faer::linalg::solvers::{DenseSolveCore, PartialPivLu, Solve};
 use faer::{MatMut, MatRef, Side};
+use num_complex::Complex;
 
 type View<'a> = (&'a CpuBuffer, &'a Layout);
 
-/// The element types faer factorizes here.
-trait Real: faer::traits::RealField + num_traits::Float + Copy + Send + Sync + 'static {}
-impl Real for f32 {}
-impl Real for f64 {}
+/// The element types faer factorizes here: the real `f32`/`f64` and the complex
+/// `Complex<f32>`/`Complex<f64>` (faer's `c32`/`c64`), with the few scalar operations the
+/// drivers below need, in one place so that each driver is written once.
+trait Field:
+    faer::traits::ComplexField
+    + num_traits::Zero
+    + num_traits::One
+    + std::ops::Mul<Output = Self>
+    + Copy
+    + Send
+    + Sync
+    + 'static
+{
+    /// The component type (`f32` or `f64`).
+    type Part: num_traits::Float + Send + Sync;
+    /// `r` as an element (imaginary part zero).
+    fn from_part(r: Self::Part) -> Self;
+    /// faer's real type (the component type) as [`Field::Part`].
+    fn part(r: <Self as faer::traits::ComplexField>::Real) -> Self::Part;
+    /// `|self|` (the modulus, `hypot` of the parts, for complex numbers).
+    fn modulus(self) -> Self::Part;
+    /// Whether every part is finite.
+    fn finite(self) -> bool;
+    /// `self / c` for a real `c`.
+    fn div_part(self, c: Self::Part) -> Self;
+}
+
+macro_rules! impl_field_real {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            type Part = $t;
+            fn from_part(r: $t) -> $t { r }
+            fn part(r: $t) -> $t { r }
+            fn modulus(self) -> $t { self.abs() }
+            fn finite(self) -> bool { self.is_finite() }
+            fn div_part(self, c: $t) -> $t { self / c }
+        }
+    )*};
+}
+impl_field_real!(f32, f64);
+
+macro_rules! impl_field_complex {
+    ($($t:ty),*) => {$(
+        impl Field for Complex<$t> {
+            type Part = $t;
+            fn from_part(r: $t) -> Self { Complex::new(r, 0.0) }
+            fn part(r: $t) -> $t { r }
+            fn modulus(self) -> $t { self.re.hypot(self.im) }
+            fn finite(self) -> bool { self.re.is_finite() && self.im.is_finite() }
+            fn div_part(self, c: $t) -> Self { Complex::new(self.re / c, self.im / c) }
+        }
+    )*};
+}
+impl_field_complex!(f32, f64);
 
 /// One operand: the pointer to its first element and the shape of each batch position's
 /// matrix (a `(batch, k)` output is a batch of `1 × k` rows, a `(batch,)` one of `1 × 1`).
@@ -79,17 +134,19 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
     match dtype {
         DType::F32 => run::<f32>(op, batch, &ins, &outs),
         DType::F64 => run::<f64>(op, batch, &ins, &outs),
+        DType::C64 => run::<Complex<f32>>(op, batch, &ins, &outs),
+        DType::C128 => run::<Complex<f64>>(op, batch, &ins, &outs),
         d => Err(Error::UnsupportedDType {
             op: op.name(),
             dtype: d,
-            hint: "; the CPU decompositions compute in float32 or float64".into(),
+            hint: "; the CPU decompositions compute in float32, float64, complex64 or complex128".into(),
         }),
     }
 }
 
 /// Every batch position through [`one`], in parallel over the batch when the matrices are
 /// small and many; the first failing position's error (in batch order) is returned.
-fn run<T: Real>(op: Decomp, batch: usize, ins: &[Operand], outs: &[Operand]) -> Result<()> {
+fn run<T: Field>(op: Decomp, batch: usize, ins: &[Operand], outs: &[Operand]) -> Result<()> {
     let (rows, cols) = (ins[0].rows, ins[0].cols);
     // A factorization costs about rows * cols * min(rows, cols) operations.
     let per_matrix = (rows * cols * rows.min(cols).max(1)).max(1);
@@ -108,7 +165,7 @@ fn run<T: Real>(op: Decomp, batch: usize, ins: &[Operand], outs: &[Operand]) -> 
 /// # Safety
 /// `p` is a batch position of every operand; only this call touches position `p` of the
 /// outputs.
-unsafe fn one<T: Real>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand]) -> Result<()> {
+unsafe fn one<T: Field>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand]) -> Result<()> {
     if ins[0].rows == 0 || ins[0].cols == 0 {
         // SAFETY: the function's contract.
         unsafe { empty_input::<T>(op, p, outs) };
@@ -131,14 +188,14 @@ unsafe fn one<T: Real>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand]) 
             // largest entry is outside the safe range is decomposed divided by a power of two
             // (exact) and the values multiplied back, as LAPACK's drivers do: faer's float32
             // SVD overflows (and reports no convergence) for entries near 1e19 otherwise.
-            let scale = range_scale((0..a.ncols()).flat_map(|j| (0..a.nrows()).map(move |i| a[(i, j)])));
-            let scaled = scale.map(|c| faer::Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[(i, j)] / c));
+            let scale = range_scale((0..a.ncols()).flat_map(|j| (0..a.nrows()).map(move |i| a[(i, j)].modulus())));
+            let scaled = scale.map(|c| faer::Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[(i, j)].div_part(c)));
             let a = scaled.as_ref().map_or(a, |m| m.as_ref());
             let done = match op {
                 Decomp::Svd { full } => svd(a, full, [out(0), out(1), out(2)]),
-                Decomp::SvdVals => a.singular_values().ok().map(|s| write_row(out(0), &s)),
+                Decomp::SvdVals => a.singular_values().ok().map(|s| write_parts(out(0), s)),
                 Decomp::Eigh => eigh(a, out(0), out(1)),
-                _ => a.self_adjoint_eigenvalues(Side::Lower).ok().map(|w| write_row(out(0), &w)),
+                _ => a.self_adjoint_eigenvalues(Side::Lower).ok().map(|w| write_parts(out(0), w)),
             };
             if done.is_none() {
                 return Err(Error::NoConvergence { op: name, index: p, finite: Some(all_finite(a)) });
@@ -147,7 +204,7 @@ unsafe fn one<T: Real>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand]) 
                 // The values are output 1 of the SVD, output 0 otherwise.
                 let mut values = out(usize::from(matches!(op, Decomp::Svd { .. })));
                 for j in 0..values.ncols() {
-                    values[(0, j)] *= c;
+                    values[(0, j)] = values[(0, j)] * T::from_part(c);
                 }
             }
             Ok(())
@@ -172,7 +229,7 @@ unsafe fn one<T: Real>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand]) 
         Decomp::Slogdet => {
             let (sign, log) = slogdet(a);
             out(0)[(0, 0)] = sign;
-            out(1)[(0, 0)] = log;
+            out(1)[(0, 0)] = T::from_part(log);
             Ok(())
         }
     }
@@ -184,7 +241,7 @@ unsafe fn one<T: Real>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand]) 
 ///
 /// # Safety
 /// As [`one`].
-unsafe fn empty_input<T: Real>(op: Decomp, p: usize, outs: &[Operand]) {
+unsafe fn empty_input<T: Field>(op: Decomp, p: usize, outs: &[Operand]) {
     for (i, o) in outs.iter().enumerate() {
         // SAFETY: the caller's contract.
         let mut m = unsafe { o.output::<T>(p) };
@@ -204,15 +261,15 @@ unsafe fn empty_input<T: Real>(op: Decomp, p: usize, outs: &[Operand]) {
     }
 }
 
-/// `L` (lower) or `Lᵀ` (upper) into `out`, reading the matching triangle of `a`; on failure,
+/// `L` (lower) or `Lᴴ` (upper) into `out`, reading the matching triangle of `a`; on failure,
 /// the row of the first non-positive (or NaN) pivot.
-fn cholesky<T: Real>(a: MatRef<'_, T>, upper: bool, mut out: MatMut<'_, T>) -> std::result::Result<(), usize> {
+fn cholesky<T: Field>(a: MatRef<'_, T>, upper: bool, mut out: MatMut<'_, T>) -> std::result::Result<(), usize> {
     let side = if upper { Side::Upper } else { Side::Lower };
     let llt = a.llt(side).map_err(|e| match e {
         faer::linalg::cholesky::llt::factor::LltError::NonPositivePivot { index } => index,
     })?;
     if upper {
-        out.copy_from(llt.L().transpose());
+        out.copy_from(llt.L().adjoint());
     } else {
         out.copy_from(llt.L());
     }
@@ -220,7 +277,7 @@ fn cholesky<T: Real>(a: MatRef<'_, T>, upper: bool, mut out: MatMut<'_, T>) -> s
 }
 
 /// `Q` and `R` (NumPy's shapes: `R` is zero-padded to `m × n` in complete mode).
-fn qr<T: Real>(a: MatRef<'_, T>, complete: bool, mut q: MatMut<'_, T>, mut r: MatMut<'_, T>) {
+fn qr<T: Field>(a: MatRef<'_, T>, complete: bool, mut q: MatMut<'_, T>, mut r: MatMut<'_, T>) {
     let f = a.qr();
     if complete {
         q.copy_from(f.compute_Q());
@@ -233,10 +290,10 @@ fn qr<T: Real>(a: MatRef<'_, T>, complete: bool, mut q: MatMut<'_, T>, mut r: Ma
 }
 
 /// `U`, `S` (a `1 × k` row) and `Vᴴ`; `None` when the SVD did not converge.
-fn svd<T: Real>(a: MatRef<'_, T>, full: bool, [mut u, s, mut vh]: [MatMut<'_, T>; 3]) -> Option<()> {
+fn svd<T: Field>(a: MatRef<'_, T>, full: bool, [mut u, s, mut vh]: [MatMut<'_, T>; 3]) -> Option<()> {
     let f = if full { a.svd() } else { a.thin_svd() }.ok()?;
     u.copy_from(f.U());
-    vh.copy_from(f.V().transpose());
+    vh.copy_from(f.V().adjoint());
     let values: Vec<T> = f.S().column_vector().iter().copied().collect();
     write_row(s, &values);
     Some(())
@@ -244,7 +301,7 @@ fn svd<T: Real>(a: MatRef<'_, T>, full: bool, [mut u, s, mut vh]: [MatMut<'_, T>
 
 /// Eigenvalues (ascending, a `1 × n` row) and eigenvectors (columns), from the lower triangle
 /// as NumPy's default `UPLO='L'` does; `None` when the solver did not converge.
-fn eigh<T: Real>(a: MatRef<'_, T>, w: MatMut<'_, T>, mut v: MatMut<'_, T>) -> Option<()> {
+fn eigh<T: Field>(a: MatRef<'_, T>, w: MatMut<'_, T>, mut v: MatMut<'_, T>) -> Option<()> {
     let f = a.self_adjoint_eigen(Side::Lower).ok()?;
     let values: Vec<T> = f.S().column_vector().iter().copied().collect();
     write_row(w, &values);
@@ -287,59 +344,66 @@ pub(crate) fn range_scale<T: num_traits::Float>(entries: impl IntoIterator<Item 
 }
 
 /// Whether every entry of `a` is finite.
-fn all_finite<T: Real>(a: MatRef<'_, T>) -> bool {
-    (0..a.nrows()).all(|i| (0..a.ncols()).all(|j| a[(i, j)].is_finite()))
+fn all_finite<T: Field>(a: MatRef<'_, T>) -> bool {
+    (0..a.nrows()).all(|i| (0..a.ncols()).all(|j| a[(i, j)].finite()))
 }
 
 /// `values` into a `1 × k` output.
-fn write_row<T: Real>(mut out: MatMut<'_, T>, values: &[T]) {
+fn write_row<T: Field>(mut out: MatMut<'_, T>, values: &[T]) {
     for (j, &x) in values.iter().enumerate() {
         out[(0, j)] = x;
+    }
+}
+
+/// Real `values` (singular values, eigenvalues) into a `1 × k` output of `T`.
+fn write_parts<T: Field>(mut out: MatMut<'_, T>, values: Vec<<T as faer::traits::ComplexField>::Real>) {
+    for (j, x) in values.into_iter().enumerate() {
+        out[(0, j)] = T::from_part(T::part(x));
     }
 }
 
 /// The LU factorization of `a`, or `None` when `a` is singular: an exactly-zero pivot, or a
 /// non-finite pivot from finite input (the elimination overflowed). NaN input is not called
 /// singular: its NaNs propagate to the result, as NumPy's do.
-fn nonsingular_lu<T: Real>(a: MatRef<'_, T>) -> Option<PartialPivLu<T>> {
+fn nonsingular_lu<T: Field>(a: MatRef<'_, T>) -> Option<PartialPivLu<T>> {
     let lu = a.partial_piv_lu();
     let finite_input = all_finite(a);
     let u = lu.U();
     let singular = (0..u.nrows()).any(|i| {
         let d = u[(i, i)];
-        d == T::zero() || (finite_input && !d.is_finite())
+        d == T::zero() || (finite_input && !d.finite())
     });
     (!singular).then_some(lu)
 }
 
-/// `(sign, ln |det a|)` from the LU factorization: the sign of the row permutation times the
-/// signs of `U`'s diagonal; a zero pivot gives `(0, -inf)`, NumPy's answer. An empty matrix
-/// has determinant 1.
-fn slogdet<T: Real>(a: MatRef<'_, T>) -> (T, T) {
+/// `(sign, ln |det a|)` from the LU factorization: the sign of the row permutation times
+/// `d / |d|` for each diagonal entry `d` of `U` (`±1` for real matrices, a unit complex number
+/// for complex ones, as NumPy's); a zero pivot gives `(0, -inf)`, NumPy's answer. An empty
+/// matrix has determinant 1.
+fn slogdet<T: Field>(a: MatRef<'_, T>) -> (T, T::Part) {
     let n = a.nrows();
     if n == 0 {
-        return (T::one(), T::zero());
+        return (T::one(), num_traits::Zero::zero());
     }
     let lu = a.partial_piv_lu();
     let mut sign: T = permutation_sign(lu.P().arrays().0);
-    let mut log = T::zero();
+    let mut log: T::Part = num_traits::Zero::zero();
     let u = lu.U();
     for i in 0..n {
         let d = u[(i, i)];
+        let m = d.modulus();
         if d == T::zero() {
-            return (T::zero(), T::neg_infinity());
+            return (T::zero(), num_traits::Float::neg_infinity());
         }
-        if d < T::zero() {
-            sign = -sign;
-        }
-        log += num_traits::Float::ln(num_traits::Float::abs(d));
+        sign = sign * d.div_part(m);
+        log = log + num_traits::Float::ln(m);
     }
     (sign, log)
 }
 
 /// The determinant: the product of `U`'s diagonal (NumPy's way, so integer-valued
 /// determinants come out as close to exact as NumPy's) times the permutation's sign.
-fn det<T: Real>(a: MatRef<'_, T>) -> T {
+fn det<T: Field>(a: MatRef<'_, T>) -> T {
     if a.nrows() == 0 {
         return T::one();
     }
@@ -350,7 +414,7 @@ fn det<T: Real>(a: MatRef<'_, T>) -> T {
 
 /// `+1` or `-1`: the parity of the permutation `perm` (one transposition fewer than its
 /// length per cycle).
-fn permutation_sign<T: Real>(perm: &[usize]) -> T {
+fn permutation_sign<T: Field>(perm: &[usize]) -> T {
     let mut seen = vec![false; perm.len()];
     let mut transpositions = 0usize;
     for start in 0..perm.len() {
@@ -363,9 +427,6 @@ fn permutation_sign<T: Real>(perm: &[usize]) -> T {
         }
         transpositions += len.saturating_sub(1);
     }
-    if transpositions % 2 == 0 {
-        T::one()
-    } else {
-        -T::one()
-    }
+    let one: T::Part = num_traits::One::one();
+    T::from_part(if transpositions % 2 == 0 { one } else { -one })
 }

@@ -59,6 +59,12 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
     let t = match dtype {
         DType::F32 => SolverType::F32,
         DType::F64 => SolverType::F64,
+        DType::C64 | DType::C128 => {
+            let hint = "; complex decompositions run on the CPU device so far (cuSOLVER's C/Z routines are not \
+                        wired up): copy the input there with .to_device(&Device::Cpu)"
+                .into();
+            return Err(Error::UnsupportedOnDevice { op: op.name(), device: dev.device(), hint });
+        }
         d => {
             let hint = "; the CUDA decompositions compute in float32 or float64".into();
             return Err(Error::UnsupportedDType { op: op.name(), dtype: d, hint });

@@ -47,7 +47,7 @@ pub fn slogdet(x: &Array) -> Result<(Array, Array)> {
 
 /// Machine epsilon of the dtype results are computed in.
 fn eps(d: DType) -> f64 {
-    if super::compute_dtype(d) == DType::F32 {
+    if super::compute_dtype(d).real_dtype() == DType::F32 {
         f32::EPSILON as f64
     } else {
         f64::EPSILON
@@ -150,14 +150,15 @@ fn pinv_with(op: &'static str, x: &Array, rtol: Rtol<'_>) -> Result<Array> {
         // An empty matrix: its pseudo-inverse is the empty (n, m) matrix, of zeros.
         let nd = x.ndim();
         let shape = [batch.as_slice(), &[x.shape()[nd - 1], x.shape()[nd - 2]]].concat();
-        return Array::zeros(&shape, s.dtype(), &s.device());
+        return Array::zeros(&shape, u.dtype(), &s.device());
     }
-    // 1 / s where s > tol * max(s), else 0; then V @ diag(1/s) @ Uᵀ.
+    // 1 / s where s > tol * max(s), else 0; then V @ diag(1/s) @ Uᴴ.
     let keep = s.greater(&limit(x, &s, rtol)?)?;
     let safe = Array::where_(&keep, &s, 1.0)?;
     let s_inv = Array::where_(&keep, &safe.reciprocal_()?, 0.0)?;
-    let v_scaled = vh.swapaxes(-2, -1)?.multiply(&s_inv.expand_dims(-2)?)?;
-    v_scaled.matmul(&u.swapaxes(-2, -1)?)
+    let adjoint = |a: &Array| if a.dtype().is_complex() { a.conj()?.swapaxes(-2, -1) } else { a.swapaxes(-2, -1) };
+    let v_scaled = adjoint(&vh)?.multiply(&s_inv.expand_dims(-2)?)?;
+    v_scaled.matmul(&adjoint(&u)?)
 }
 
 /// The rank of a matrix or of each matrix of a stack: the number of singular values above

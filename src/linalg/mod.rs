@@ -76,18 +76,21 @@ pub enum QrMode {
     Complete,
 }
 
-/// The dtype the decompositions compute in: float32/float64 as they are, 16-bit floats
-/// widened to float32, integers and `bool` promoted to float64 (NumPy's rule).
+/// The dtype the decompositions compute in: float32/float64 and complex64/complex128 as they
+/// are, 16-bit floats widened to float32, integers and `bool` promoted to float64 (NumPy's
+/// rule).
 pub(crate) fn compute_dtype(d: DType) -> DType {
     match d {
         DType::F32 | DType::F16 | DType::BF16 => DType::F32,
+        DType::C64 | DType::C128 => d,
         _ => DType::F64,
     }
 }
 
-/// The dtype results are returned in: the input's for floats, float64 for integers and `bool`.
+/// The dtype results are returned in: the input's for floats and complex numbers, float64 for
+/// integers and `bool`.
 pub(crate) fn result_dtype(d: DType) -> DType {
-    if d.is_float() {
+    if d.is_float() || d.is_complex() {
         d
     } else {
         DType::F64
@@ -132,11 +135,6 @@ impl Stack {
         if square && m != n {
             return Err(Error::NotSquare { op, shape: x.shape().to_vec() });
         }
-        if x.dtype().is_complex() {
-            // Never through compute_dtype, whose real cast would drop the imaginary parts.
-            let hint = "; the decompositions and solvers are real-only so far (float16 to float64)".into();
-            return Err(Error::UnsupportedDType { op, dtype: x.dtype(), hint });
-        }
         let batch = x.shape()[..nd - 2].to_vec();
         let count = batch.iter().product::<usize>();
         let prepared = x.cast_to(compute_dtype(x.dtype()))?.reshape(&[count, m, n])?.contiguous()?;
@@ -169,7 +167,18 @@ impl Stack {
                 outs.iter().map(|o| (&**o.storage(), o.layout())).collect();
             Storage::linalg(op, dtype, &inputs, &outputs)?;
         }
-        outs.iter().zip(shapes).map(|(o, s)| o.reshape(&self.batched(s))?.cast_to(self.out_dtype)).collect()
+        let real = self.x.dtype().is_complex();
+        (outs.iter().zip(shapes).enumerate())
+            .map(|(i, (o, s))| {
+                let o = o.reshape(&self.batched(s))?;
+                if real && op.real_output(i) {
+                    // Singular values, eigenvalues and ln|det| of complex input are real.
+                    o.real().contiguous()?.cast_to(self.out_dtype.real_dtype())
+                } else {
+                    o.cast_to(self.out_dtype)
+                }
+            })
+            .collect()
     }
 }
 
