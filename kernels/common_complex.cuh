@@ -173,7 +173,7 @@ DA_DEV dzd dz_expm1(dzd z) {
         const dzd w = dz_exp(z);
         return dz_mk(w.re - 1.0, w.im);
     }
-    if (y == 0.0) return dz_mk(da_expm1(x), y);
+    if (y == 0.0) return dz_mk(da_expm1(x) + 0.0, y);  // + 0.0: expm1(-0 + 0j) is +0 + 0j (Annex G)
     const double h = da_sin(0.5 * y);
     return dz_mk(da_expm1(x) * da_cos(y) - 2.0 * h * h, da_exp(x) * da_sin(y));
 }

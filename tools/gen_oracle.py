@@ -319,7 +319,7 @@ def standard_complex(op, x, tag, got):
     """NumPy's complex result with the Array API's special cases where NumPy breaks them
     (devarray follows the standard there, see src/cpu/complex.rs): expm1 of a non-finite `z`
     (or one whose exp overflows) is `exp(z) - 1` (NumPy's formula makes NaN parts of inf*0) and
-    of `x + 0j` the real `expm1(x)`; tanh(+-inf + iy) for finite y is `+-1 + copysign(0, y)j`."""
+    of `x + 0j` the real `expm1(x)` (+0 for -0);  tanh(+-inf + iy) for finite y is `+-1 + copysign(0, y)j`."""
     if op not in ("expm1", "tanh") or not isinstance(got, np.ndarray):
         return got
     out = got.copy()
@@ -332,7 +332,7 @@ def standard_complex(op, x, tag, got):
             e = np.exp(x[wild])
             out[wild] = complex_array(list(zip(e.real - 1, e.imag)), tag)
             flat = ~wild & (im == 0)
-            out[flat] = complex_array(list(zip(np.expm1(re[flat]), im[flat])), tag)
+            out[flat] = complex_array(list(zip(np.expm1(re[flat]) + 0.0, im[flat])), tag)  # +0 for -0 + 0j
         else:
             edge = np.isinf(re) & np.isfinite(im)
             out[edge] = complex_array(list(zip(np.copysign(1, re[edge]), np.copysign(0, im[edge]))), tag)

@@ -321,7 +321,8 @@ pub(crate) mod arith {
     /// `expm1`: NumPy's formula `expm1(x)·cos(y) - 2·sin²(y/2)`, `eˣ·sin(y)` for finite `z`
     /// (accurate real part near 0); `cexp(z) - 1` when a part is not finite or `eˣ` would
     /// overflow (the formula's `inf·0` and `inf - inf` would give NaN parts where the standard
-    /// asks for `inf+0j`, `-1+0j`, `nan+0j`); the real `expm1(x)` for a zero imaginary part.
+    /// asks for `inf+0j`, `-1+0j`, `nan+0j`); the real `expm1(x)` for a zero imaginary part (with
+    /// `+0` for `±0`).
     #[inline]
     pub(crate) fn expm1<R: Part>(z: Complex<R>) -> Complex<R> {
         if !z.re.is_finite() || !z.im.is_finite() || z.re > R::EXP_SAFE {
@@ -329,7 +330,8 @@ pub(crate) mod arith {
             return c(w.re - R::ONE, w.im);
         }
         if z.im == R::ZERO {
-            return c(z.re.exp_m1(), z.im);
+            // `+ 0`: expm1(-0 + 0j) is +0 + 0j (Annex G's cexp(-0 + 0j) - 1), not the real -0.
+            return c(z.re.exp_m1() + R::ZERO, z.im);
         }
         let s = (z.im * R::HALF).sin();
         c(z.re.exp_m1() * z.im.cos() - (s + s) * s, z.re.exp() * z.im.sin())

@@ -6,11 +6,15 @@
 //! CPU, an LSD radix sort on CUDA: `src/cpu/sort.rs`, `src/cuda/sort.rs`); the result is viewed
 //! with the axis moved back. Both devices sort by the same order-preserving keys and both are
 //! stable, so they agree bit for bit.
+//!
+//! Complex arrays sort in NumPy's lexicographic order, composed here of three stable passes of
+//! the real primitive (least significant first: imaginary part, real part, then NaN class), so
+//! every device gets it from the real sorts it already has.
 
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::layout::normalize_axis;
-use crate::vocab::SortSpec;
+use crate::vocab::{SortSpec, UnaryOp};
 use crate::Array;
 
 /// Which insertion point [`Array::searchsorted`] returns for values equal to elements of the
@@ -39,7 +43,9 @@ impl Array {
     /// first with `descending`.
     ///
     /// Order: NumPy's. NaNs (of any sign or payload) sort after `+inf`; `-0.0` and `+0.0` are
-    /// equal; the sort is always stable (equal elements, NaNs and signed zeros included, keep
+    /// equal; complex numbers sort by real part, then imaginary part, with those that have NaN
+    /// parts last, in NumPy's order `[R + Rj, R + nanj, nan + Rj, nan + nanj]` (each group by
+    /// its non-NaN part); the sort is always stable (equal elements, NaNs and signed zeros included, keep
     /// their order), so `stable = false` gives the same result. `descending` is the exact
     /// reverse of the ascending order of values, with ties still in their original order: NaNs
     /// come first, as in `np.flip(np.sort(x))` and the Array API reference implementation.
@@ -92,7 +98,9 @@ impl Array {
 
     /// Sorts along `axis` through the backends' `(rows, len)` primitive.
     fn sort_along(&self, op: &'static str, axis: isize, descending: bool, indices: bool) -> Result<Array> {
-        refuse_complex(op, self.dtype())?;
+        if self.dtype().is_complex() {
+            return self.complex_sort_along(op, axis, descending, indices);
+        }
         let ax = normalize_axis(op, axis, self.ndim())?;
         let nd = self.ndim();
         let order: Vec<isize> = (0..nd).filter(|&a| a != ax).chain([ax]).map(|a| a as isize).collect();
@@ -109,6 +117,31 @@ impl Array {
             out.storage().sort(out.layout(), self.dtype(), (moved.storage().as_ref(), moved.layout()), spec)?;
         }
         out.permute_dims(&back)
+    }
+
+    /// [`Array::sort_along`] for complex arrays: the stable permutation of NumPy's complex order,
+    /// built least significant key first from stable real argsorts, each applied to the
+    /// permutation so far: the imaginary part, the real part, then the NaN class (`0` for no
+    /// NaN part, `1` for a NaN imaginary part only, `2` for a NaN real part only, `3` for both).
+    /// Descending reverses every pass, which reverses the order and keeps ties stable.
+    fn complex_sort_along(&self, op: &'static str, axis: isize, descending: bool, indices: bool) -> Result<Array> {
+        let ax = normalize_axis(op, axis, self.ndim())? as isize;
+        let (re, im) = (self.real(), self.imag()?);
+        let nan_class = re
+            .unary(UnaryOp::IsNan)?
+            .astype(DType::U8)?
+            .multiply(2u8)?
+            .add(&im.unary(UnaryOp::IsNan)?.astype(DType::U8)?)?;
+        let mut perm = im.sort_along(op, ax, descending, true)?;
+        for key in [&re, &nan_class] {
+            let step = key.take_along_axis(&perm, ax)?.sort_along(op, ax, descending, true)?;
+            perm = perm.take_along_axis(&step, ax)?;
+        }
+        if indices {
+            Ok(perm)
+        } else {
+            self.take_along_axis(&perm, ax)
+        }
     }
 
     /// For every element of `values`, the index (`int64`) at which inserting it into this
@@ -182,12 +215,12 @@ impl Array {
     }
 }
 
-/// Complex numbers have no order that sorting could follow (the Array API leaves complex
-/// sorting unspecified; NumPy's lexicographic order is not implemented): a typed error before
-/// any backend sees 16-byte keys.
+/// `searchsorted` of complex numbers is refused (the Array API defines it for real input only,
+/// and the backends' binary search compares real keys): a typed error before any backend sees
+/// 16-byte keys.
 pub(crate) fn refuse_complex(op: &'static str, dtype: DType) -> Result<()> {
     if dtype.is_complex() {
-        let hint = "; complex numbers have no order: sort real() or abs() instead".to_string();
+        let hint = "; searchsorted takes real input: search real() or abs() instead".to_string();
         return Err(Error::UnsupportedDType { op, dtype, hint });
     }
     Ok(())

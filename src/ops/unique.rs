@@ -154,8 +154,6 @@ impl Array {
 
     /// Every output but the inverse indices, which only `inverse` computes (else empty).
     fn unique_parts(&self, equal_nan: bool, inverse: bool) -> Result<Unique> {
-        // unique sorts: complex numbers have no order to sort them by.
-        super::sort::refuse_complex("unique", self.dtype())?;
         let dev = self.device();
         let n = self.numel();
         let flat = self.reshape(&[n])?;
@@ -207,7 +205,7 @@ fn run_starts(sorted: &Array, equal_nan: bool) -> Result<Array> {
         |start: Option<isize>, stop: Option<isize>| sorted.index(&[IndexItem::Basic(AxisSlice::range(start, stop, 1))]);
     let (prev, next) = (part(None, Some(n as isize - 1))?, part(Some(1), None)?);
     let mut differs = Array::binary(BinaryOp::NotEqual, &next, &prev)?;
-    if equal_nan && sorted.dtype().is_float() {
+    if equal_nan && (sorted.dtype().is_float() || sorted.dtype().is_complex()) {
         let both_nan = Array::binary(BinaryOp::LogicalAnd, &next.unary(UnaryOp::IsNan)?, &prev.unary(UnaryOp::IsNan)?)?;
         differs = Array::binary(BinaryOp::LogicalAnd, &differs, &both_nan.unary(UnaryOp::LogicalNot)?)?;
     }
