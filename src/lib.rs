@@ -55,6 +55,28 @@
 //! | `np.broadcast_to(a, s)` | `a.broadcast_to(&s)` (read-only, like NumPy) |
 //! | `a.strides` (bytes) | `a.strides()` (**elements**) |
 //! | `np.asarray(a)` | `a.to_ndarray::<T>()` (explicit copy) |
+//!
+//! ## Complex numbers, FFTs and linear algebra
+//!
+//! complex64/complex128 hold [`num_complex`] elements; [`fft`] and [`linalg`] are the Array
+//! API extensions (cuFFT/cuBLAS/cuSOLVER on CUDA, rustfft/faer on the CPU).
+//!
+//! ```
+//! use devarray::num_complex::Complex64;
+//! use devarray::{fft, linalg, Array, DType, Device};
+//!
+//! let dev = Device::Cpu;
+//! let signal = Array::from_slice(&[1.0f64, 0.0, -1.0, 0.0], &[4], &dev)?;
+//! let spectrum = fft::rfft(&signal, None, -1, fft::Norm::Backward)?; // complex128, 3 bins
+//! assert!((spectrum.to_vec::<Complex64>()?[1] - Complex64::new(2.0, 0.0)).norm() < 1e-12);
+//! let z = Array::from_slice(&[Complex64::new(2.0, 0.0), Complex64::new(0.0, 1.0),
+//!                             Complex64::new(0.0, -1.0), Complex64::new(2.0, 0.0)], &[2, 2], &dev)?;
+//! let (w, _v) = linalg::eigh(&z)?;                     // Hermitian: real eigenvalues 1 and 3
+//! assert_eq!(w.dtype(), DType::F64);
+//! let w = w.to_vec::<f64>()?;
+//! assert!((w[0] - 1.0).abs() < 1e-12 && (w[1] - 3.0).abs() < 1e-12);
+//! # Ok::<(), devarray::Error>(())
+//! ```
 #![warn(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 

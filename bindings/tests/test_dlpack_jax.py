@@ -36,6 +36,18 @@ def test_jax_imports_devarray(dtype):
     assert (j * 2).shape == (2, 3)
 
 
+def test_complex_round_trips():
+    # complex64 both ways (kDLComplex, 64 bits); JAX keeps complex128 only with x64 enabled, a
+    # process-wide switch, so complex128 is covered by the NumPy round trips (test_complex.py).
+    a = np.array([[1 + 2j, -0.5j], [3.25 - 1j, -0.0 + 0j]], dtype=np.complex64)
+    j = jnp.from_dlpack(dv.asarray(a))
+    assert j.dtype == jnp.complex64
+    np.testing.assert_array_equal(np.asarray(j), a)
+    x = dv.from_dlpack(j * (1 + 1j))
+    assert x.dtype == dv.complex64
+    np.testing.assert_array_equal(x.get(), a * np.complex64(1 + 1j))
+
+
 def test_jax_imports_devarray_views():
     # JAX accepts compact layouts only (transpositions, not steps or broadcasting).
     a = np.arange(20, dtype=np.float32).reshape(4, 5)
