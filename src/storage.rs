@@ -431,6 +431,20 @@ impl Storage {
         }
     }
 
+    /// The flat positions of the `true` elements of the contiguous 1-D `bool` view `mask`,
+    /// written in order into `out` (contiguous `int64`, one element per `true` mask element):
+    /// `Ok(true)` when the backend has a fused compaction (the CPU), `Ok(false)` when it has not
+    /// (CUDA: the op layer composes it from a scan, a `where` and a scatter).
+    pub(crate) fn compact_positions(mask: StorageView<'_>, out: StorageView<'_>) -> Result<bool> {
+        match (mask.0, out.0) {
+            (Storage::Cpu(m), Storage::Cpu(o)) => {
+                cpu::compact::compact_positions((m, mask.1), (o, out.1)).map(|()| true)
+            }
+            (Storage::Cuda(_), Storage::Cuda(_)) => Ok(false),
+            (m, o) => Err(gather_device_mismatch("nonzero", o, m)),
+        }
+    }
+
     /// `dst[dst_basic(i) + table[i]] = values[i]` over `dst`'s shape.
     ///
     /// # Safety

@@ -396,6 +396,29 @@ fn nonzero_matches_the_host(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+/// The fused CPU compaction (pieces of 2^17 mask elements, counted then written in parallel)
+/// and the composed CUDA path, around the piece boundaries: all, none, one at either end of a
+/// piece, every third element.
+fn nonzero_at_piece_boundaries(dev: &Device) -> Result<()> {
+    const PIECE: usize = 1 << 17;
+    for n in [PIECE - 1, PIECE, PIECE + 1, 2 * PIECE + 1, 3 * PIECE] {
+        let patterns: [(&str, Box<dyn Fn(usize) -> bool>); 5] = [
+            ("all", Box::new(|_| true)),
+            ("none", Box::new(|_| false)),
+            ("piece ends", Box::new(|i| i % PIECE == 0 || i % PIECE == PIECE - 1)),
+            ("every third", Box::new(|i| i % 3 == 1)),
+            ("last", Box::new(move |i| i == n - 1)),
+        ];
+        for (name, pick) in &patterns {
+            let mask: Vec<bool> = (0..n).map(pick).collect();
+            let want: Vec<i64> = (0..n).filter(|&i| mask[i]).map(|i| i as i64).collect();
+            let x = Array::from_slice(&mask, &[n], &Device::Cpu)?.to_device(dev)?;
+            assert_eq!(x.flatnonzero()?.to_vec::<i64>()?, want, "{name}, n = {n}");
+        }
+    }
+    Ok(())
+}
+
 /// `x[mask]` over the leading axes (the device path of `Array::index`) against the general
 /// path (`select`, which reads the mask to the host).
 fn mask_selection_on_the_device(dev: &Device) -> Result<()> {
@@ -443,5 +466,6 @@ test_on_devices!(
     dtypes_initial_values_and_errors,
     float32_sums_are_as_accurate_as_numpy,
     nonzero_matches_the_host,
+    nonzero_at_piece_boundaries,
     mask_selection_on_the_device,
 );

@@ -10,6 +10,7 @@ mod backend;
 pub(crate) mod binary;
 pub(crate) mod buffer;
 pub(crate) mod cast;
+pub(crate) mod compact;
 pub(crate) mod complex;
 pub(crate) mod elementwise;
 pub(crate) mod fft;

@@ -8,6 +8,9 @@
 //! synchronisation point (as in CuPy), 8 bytes, stream-ordered after the scan. Nothing else
 //! leaves the device.
 //!
+//! The CPU backend does the same in one fused parallel step (`src/cpu/compact.rs`: a count per
+//! piece of the mask, then each piece writes its positions), after one reduction for the count.
+//!
 //! Boolean-mask selection `x[mask]` of the leading axes ([`mask_select`], used by
 //! [`Array::index`]) takes the same path, then gathers the selected rows: no host round trip of
 //! the mask.
@@ -115,6 +118,16 @@ pub(crate) fn compact_positions(mask: &Array) -> Result<Array> {
     let (n, device) = (mask.numel(), mask.device());
     if n == 0 {
         return Array::empty(&[0], DType::I64, &device);
+    }
+    if matches!(device, crate::Device::Cpu) {
+        // The CPU compacts in one fused parallel step; the count is one reduction of the mask.
+        let mask = mask.contiguous()?;
+        let count = mask.sum_as(None, false, DType::I64)?.item::<i64>()?;
+        let count = usize::try_from(count).map_err(|_| Error::invalid("nonzero", format!("negative count {count}")))?;
+        let out = Array::empty(&[count], DType::I64, &device)?;
+        if Storage::compact_positions((mask.storage(), mask.layout()), (out.storage(), out.layout()))? {
+            return Ok(out);
+        }
     }
     let counts = mask.cumulative_sum(Some(0), Some(DType::I64), false)?;
     // The one host read: the number of selected elements.
