@@ -402,14 +402,14 @@ fn nonzero_matches_the_host(dev: &Device) -> Result<()> {
 fn nonzero_at_piece_boundaries(dev: &Device) -> Result<()> {
     const PIECE: usize = 1 << 17;
     for n in [PIECE - 1, PIECE, PIECE + 1, 2 * PIECE + 1, 3 * PIECE] {
-        let patterns: [(&str, Box<dyn Fn(usize) -> bool>); 5] = [
-            ("all", Box::new(|_| true)),
-            ("none", Box::new(|_| false)),
-            ("piece ends", Box::new(|i| i % PIECE == 0 || i % PIECE == PIECE - 1)),
-            ("every third", Box::new(|i| i % 3 == 1)),
-            ("last", Box::new(move |i| i == n - 1)),
-        ];
-        for (name, pick) in &patterns {
+        for name in ["all", "none", "piece ends", "every third", "last"] {
+            let pick = |i: usize| match name {
+                "all" => true,
+                "none" => false,
+                "piece ends" => i % PIECE == 0 || i % PIECE == PIECE - 1,
+                "every third" => i % 3 == 1,
+                _ => i == n - 1,
+            };
             let mask: Vec<bool> = (0..n).map(pick).collect();
             let want: Vec<i64> = (0..n).filter(|&i| mask[i]).map(|i| i as i64).collect();
             let x = Array::from_slice(&mask, &[n], &Device::Cpu)?.to_device(dev)?;
