@@ -29,7 +29,7 @@ const DIGIT: u32 = 8;
 const BUCKETS: usize = 1 << DIGIT;
 /// A bucket of at most this many bytes of keys is sorted by an LSD radix sort in cache (its two
 /// buffers then fit in a core's L2 cache); larger ones are split by their top digit first.
-const LEAF_BYTES: usize = 1 << 19;
+const LEAF_BYTES: usize = 1 << 16;
 /// Below this many keys, a comparison sort (an LSD pass costs a 256-entry prefix per digit).
 const SMALL: usize = 192;
 /// Buckets of at least this many keys are split with parallel passes when threads are given.
@@ -101,7 +101,7 @@ impl<K: Key> Unkey<K> {
 /// # Safety
 /// `src` is readable for `len` elements of `K`; `out` is writable for `len` elements of `K`,
 /// initialised, not aliased by anything else during the call, and aligned for `K`.
-pub(super) unsafe fn sort_values<K: Key>(
+pub(crate) unsafe fn sort_values<K: Key>(
     map: KeyMap,
     src: *const u8,
     out: *mut u8,
@@ -111,11 +111,13 @@ pub(super) unsafe fn sort_values<K: Key>(
 ) {
     // SAFETY: the caller's contract: `out` holds `len` initialised, aligned, unaliased `K`s.
     let keys = unsafe { std::slice::from_raw_parts_mut(out.cast::<K>(), len) };
-    let sum = make_keys(map, src, keys, threads);
+    let (sum, first) = make_keys(map, src, keys, threads);
     scratch.resize(len, K::zero());
     let varying = sum.or ^ sum.and;
     let top = 64 - varying.leading_zeros();
-    sort_keys(keys, scratch, top, true, Unkey::new(map), threads);
+    // The key pass counted the top 8 bits: the first split's histogram, when they vary most.
+    let first = (top == 8 * K::BYTES as u32).then_some(first);
+    sort_keys(keys, scratch, top, true, Unkey::new(map), threads, first);
     if let KeyKind::Float(inf) = map.kind {
         if sum.zeros + sum.nans > 0 {
             // SAFETY: as above, `src` readable for `len` `K`s.
@@ -124,12 +126,20 @@ pub(super) unsafe fn sort_values<K: Key>(
     }
 }
 
+/// How many chunks the passes over `len` keys with `threads` threads take, and their length.
+fn chunking(len: usize, threads: usize) -> (usize, usize) {
+    let chunks = if threads > 1 && len >= PAR_MIN { (threads * 2).min(len / PAR_CHUNK).max(1) } else { 1 };
+    (chunks, len.div_ceil(chunks))
+}
+
+/// Per-chunk histograms of one digit (chunks as [`chunking`] makes them).
+type Hists = Vec<[usize; BUCKETS]>;
+
 /// Writes the keys of the values at `src` into `keys` (in parallel chunks when `threads > 1`
-/// and the row is long) and summarises them.
-fn make_keys<K: Key>(map: KeyMap, src: *const u8, keys: &mut [K], threads: usize) -> Summary {
+/// and the row is long), summarises them and counts their top 8 bits per chunk.
+fn make_keys<K: Key>(map: KeyMap, src: *const u8, keys: &mut [K], threads: usize) -> (Summary, Hists) {
     let len = keys.len();
-    let chunks = if threads > 1 && len >= PAR_MIN { (threads * 2).min(len / PAR_CHUNK) } else { 1 };
-    let per = len.div_ceil(chunks);
+    let (chunks, per) = chunking(len, threads);
     let (src, dst) = (SendPtr(src.cast_mut()), SendPtr(keys.as_mut_ptr().cast()));
     let parts = map_tasks(chunks, chunks > 1, |c| {
         let start = (c * per).min(len);
@@ -138,21 +148,30 @@ fn make_keys<K: Key>(map: KeyMap, src: *const u8, keys: &mut [K], threads: usize
         // `src` is readable for `len` elements (the contract of `sort_values`).
         let chunk = unsafe { std::slice::from_raw_parts_mut(dst.get().cast::<K>().add(start), n) };
         let from = src.get().cast::<K>().wrapping_add(start);
-        match map.kind {
+        let mut hist = [0usize; BUCKETS];
+        let sum = match map.kind {
             // SAFETY: as above.
-            KeyKind::Float(inf) => unsafe { float_keys(map, inf, from, chunk) },
+            KeyKind::Float(inf) => unsafe { float_keys(map, inf, from, chunk, &mut hist) },
             // SAFETY: as above.
-            _ => unsafe { int_keys(map, from, chunk) },
-        }
+            _ => unsafe { int_keys(map, from, chunk, &mut hist) },
+        };
+        (sum, hist)
     });
-    parts.into_iter().fold(Summary::EMPTY, Summary::merge)
+    let sum = parts.iter().fold(Summary::EMPTY, |s, p| s.merge(p.0));
+    (sum, parts.into_iter().map(|p| p.1).collect())
+}
+
+/// The top 8 bits of a key.
+#[inline(always)]
+fn top_byte<K: Key>(k: K) -> usize {
+    (k.bits() >> (8 * K::BYTES - 8)) as usize & 0xff
 }
 
 /// The keys of integers or bools: the value's bits XOR a constant (bools: 0 or 1 first).
 ///
 /// # Safety
 /// `src` is readable for `keys.len()` unaligned `K`s.
-unsafe fn int_keys<K: Key>(map: KeyMap, src: *const K, keys: &mut [K]) -> Summary {
+unsafe fn int_keys<K: Key>(map: KeyMap, src: *const K, keys: &mut [K], hist: &mut [usize; BUCKETS]) -> Summary {
     let xor = K::from_u64(map.key(0));
     let (mut or, mut and) = (K::zero(), !K::zero());
     let bool_ = map.kind == KeyKind::Bool;
@@ -161,6 +180,7 @@ unsafe fn int_keys<K: Key>(map: KeyMap, src: *const K, keys: &mut [K]) -> Summar
         let b = unsafe { src.add(i).read_unaligned() };
         let b = if bool_ && b != K::zero() { K::one() } else { b };
         *k = b ^ xor;
+        hist[top_byte(*k)] += 1;
         or = or | *k;
         and = and & *k;
     }
@@ -172,7 +192,13 @@ unsafe fn int_keys<K: Key>(map: KeyMap, src: *const K, keys: &mut [K]) -> Summar
 ///
 /// # Safety
 /// `src` is readable for `keys.len()` unaligned `K`s.
-unsafe fn float_keys<K: Key>(map: KeyMap, inf: u64, src: *const K, keys: &mut [K]) -> Summary {
+unsafe fn float_keys<K: Key>(
+    map: KeyMap,
+    inf: u64,
+    src: *const K,
+    keys: &mut [K],
+    hist: &mut [usize; BUCKETS],
+) -> Summary {
     let all = !K::zero();
     let sign = K::from_u64(1u64 << (map.bits - 1));
     let inf = K::from_u64(inf);
@@ -189,6 +215,7 @@ unsafe fn float_keys<K: Key>(map: KeyMap, inf: u64, src: *const K, keys: &mut [K
         let key = if zero { sign } else { key };
         let key = if nan { all } else { key };
         *k = key ^ flip;
+        hist[top_byte(*k)] += 1;
         or = or | *k;
         and = and & *k;
         zeros += usize::from(zero);
@@ -226,12 +253,23 @@ unsafe fn place_specials<K: Key>(map: KeyMap, inf: u64, src: *const u8, out: &mu
 }
 
 /// Sorts the keys in `a` (scratch `b`, as long) by the bits below `top` (the bits above are
-/// the same for all) and writes their values to `a` when `home_a`, else to `b`.
-fn sort_keys<K: Key>(a: &mut [K], b: &mut [K], top: u32, home_a: bool, un: Unkey<K>, threads: usize) {
+/// the same for all) and writes their values to `a` when `home_a`, else to `b`. `first`: the
+/// per-chunk histograms of the top 8 bits of the key, if already counted.
+fn sort_keys<K: Key>(
+    a: &mut [K],
+    b: &mut [K],
+    top: u32,
+    home_a: bool,
+    un: Unkey<K>,
+    threads: usize,
+    first: Option<Hists>,
+) {
+    let first = first.filter(|_| top == 8 * K::BYTES as u32);
     if threads > 1 && a.len() >= PAR_MIN {
-        split_parallel(a, b, top, home_a, un, threads);
+        split_parallel(a, b, top, home_a, un, threads, first);
     } else {
-        split(a, b, top, home_a, un);
+        let first = first.map(|h| h.iter().fold([0usize; BUCKETS], |s, h| std::array::from_fn(|d| s[d] + h[d])));
+        split(a, b, top, home_a, un, first);
     }
 }
 
@@ -249,14 +287,21 @@ fn digit_below(top: u32) -> (u32, usize) {
 }
 
 /// [`sort_keys`] on one thread: an MSD pass into buckets while the keys do not fit in cache,
-/// then [`leaf`].
-fn split<K: Key>(a: &mut [K], b: &mut [K], mut top: u32, home_a: bool, un: Unkey<K>) {
+/// then [`leaf`]. `first`: the histogram of the digit below `top`, if counted already.
+fn split<K: Key>(
+    a: &mut [K],
+    b: &mut [K],
+    mut top: u32,
+    home_a: bool,
+    un: Unkey<K>,
+    mut first: Option<[usize; BUCKETS]>,
+) {
     if a.len() * K::BYTES <= LEAF_BYTES {
-        return leaf(a, b, home_a, un);
+        return leaf(a, b, top, home_a, un);
     }
     while top > 0 {
         let (shift, mask) = digit_below(top);
-        let hist = histogram(a, shift, mask);
+        let hist = first.take().unwrap_or_else(|| histogram(a, shift, mask));
         if hist.contains(&a.len()) {
             top = shift;
             continue;
@@ -268,12 +313,12 @@ fn split<K: Key>(a: &mut [K], b: &mut [K], mut top: u32, home_a: bool, un: Unkey
             run += n;
         }
         // SAFETY: `at` is the exclusive prefix of `a`'s digit counts and `b` is as long as `a`.
-        unsafe { scatter_raw(a, b.as_mut_ptr(), &mut at, shift, mask) };
+        unsafe { scatter_raw(a, b.as_mut_ptr(), &mut at, shift, mask, |k| k) };
         let mut start = 0;
         for &n in &hist {
             let r = start..start + n;
             // Each bucket's keys now lie in `b`; the result still has to end in the home.
-            split(&mut b[r.clone()], &mut a[r], shift, !home_a, un);
+            split(&mut b[r.clone()], &mut a[r], shift, !home_a, un, None);
             start += n;
         }
         return;
@@ -282,15 +327,22 @@ fn split<K: Key>(a: &mut [K], b: &mut [K], mut top: u32, home_a: bool, un: Unkey
 }
 
 /// [`split`] with the pass over a long bucket on parallel chunks and its buckets sorted in
-/// parallel.
-fn split_parallel<K: Key>(a: &mut [K], b: &mut [K], mut top: u32, home_a: bool, un: Unkey<K>, threads: usize) {
+/// parallel. `first`: the per-chunk histograms of the digit below `top`, if counted already.
+fn split_parallel<K: Key>(
+    a: &mut [K],
+    b: &mut [K],
+    mut top: u32,
+    home_a: bool,
+    un: Unkey<K>,
+    threads: usize,
+    mut first: Option<Hists>,
+) {
     let len = a.len();
-    let chunks = (threads * 2).min(len / PAR_CHUNK).max(1);
-    let per = len.div_ceil(chunks);
+    let (chunks, per) = chunking(len, threads);
+    let part = |c: usize| (c * per).min(len)..((c + 1) * per).min(len);
     while top > 0 {
         let (shift, mask) = digit_below(top);
-        let hists =
-            map_tasks(chunks, true, |c| histogram(&a[(c * per).min(len)..((c + 1) * per).min(len)], shift, mask));
+        let hists = first.take().unwrap_or_else(|| map_tasks(chunks, true, |c| histogram(&a[part(c)], shift, mask)));
         let mut sizes = [0usize; BUCKETS];
         hists.iter().for_each(|h| sizes.iter_mut().zip(h).for_each(|(s, n)| *s += n));
         if sizes.contains(&len) {
@@ -311,10 +363,9 @@ fn split_parallel<K: Key>(a: &mut [K], b: &mut [K], mut top: u32, home_a: bool, 
         let src: &[K] = a;
         for_tasks(chunks, true, |c| {
             let mut slots = at[c];
-            let part = &src[(c * per).min(len)..((c + 1) * per).min(len)];
             // SAFETY: the slots of chunk `c` are disjoint from every other chunk's and lie in
             // `0..len` (`b` is as long as `a`), so each element of `b` is written once.
-            unsafe { scatter_raw(part, dst.get().cast::<K>(), &mut slots, shift, mask) };
+            unsafe { scatter_raw(&src[part(c)], dst.get().cast::<K>(), &mut slots, shift, mask, |k| k) };
         });
         let starts: Vec<usize> = sizes
             .iter()
@@ -334,7 +385,7 @@ fn split_parallel<K: Key>(a: &mut [K], b: &mut [K], mut top: u32, home_a: bool, 
                     std::slice::from_raw_parts_mut(pb.get().cast::<K>().add(start), n),
                 )
             };
-            sort_keys(bb, ba, shift, !home_a, un, threads);
+            sort_keys(bb, ba, shift, !home_a, un, threads, None);
         });
         return;
     }
@@ -342,32 +393,39 @@ fn split_parallel<K: Key>(a: &mut [K], b: &mut [K], mut top: u32, home_a: bool, 
 }
 
 /// Moves `src` to `dst` by the digit `(k >> shift) & mask`, stably, from the start slots `at`
-/// (for every digit `d`, its keys go to `at[d]`, `at[d] + 1`, ...).
+/// (for every digit `d`, its keys go to `at[d]`, `at[d] + 1`, ...), writing `f(k)` for `k`.
 ///
 /// # Safety
 /// For every digit `d`, the slots from `at[d]` on, as many as `src` has keys of digit `d`, are
 /// writable and written by nobody else during the call.
 #[inline(always)]
-unsafe fn scatter_raw<K: Key>(src: &[K], dst: *mut K, at: &mut [usize; BUCKETS], shift: u32, mask: usize) {
+unsafe fn scatter_raw<K: Key>(
+    src: &[K],
+    dst: *mut K,
+    at: &mut [usize; BUCKETS],
+    shift: u32,
+    mask: usize,
+    f: impl Fn(K) -> K,
+) {
     for &k in src {
         let slot = &mut at[(k.bits() >> shift) as usize & mask];
         // SAFETY: the caller's contract.
-        unsafe { dst.add(*slot).write(k) };
+        unsafe { dst.add(*slot).write(f(k)) };
         *slot += 1;
     }
 }
 
-/// Sorts the keys in `a` (scratch `b`) in cache, by an LSD radix sort over the digits that are
-/// not constant (all histograms from one read), or a comparison sort when short; then writes
-/// the values to the home buffer.
-fn leaf<K: Key>(a: &mut [K], b: &mut [K], home_a: bool, un: Unkey<K>) {
+/// Sorts the keys in `a` (scratch `b`) in cache by the bits below `top`, by an LSD radix sort
+/// over the digits that are not constant (all histograms from one read), or a comparison sort
+/// when short; the values go to the home buffer (by the last pass itself when it writes there).
+fn leaf<K: Key>(a: &mut [K], b: &mut [K], top: u32, home_a: bool, un: Unkey<K>) {
     let len = a.len();
     if len <= SMALL {
         a.sort_unstable();
         return finish(a, b, false, home_a, un);
     }
     let mut hist = [[0u32; BUCKETS]; 8];
-    let hist = &mut hist[..K::BYTES];
+    let hist = &mut hist[..(top.div_ceil(8) as usize).min(K::BYTES)];
     for k in a.iter() {
         let v = k.bits();
         for (p, h) in hist.iter_mut().enumerate() {
@@ -375,22 +433,30 @@ fn leaf<K: Key>(a: &mut [K], b: &mut [K], home_a: bool, un: Unkey<K>) {
         }
     }
     let first = a[0].bits();
+    let live = |p: usize| hist[p][(first >> (8 * p)) as usize & 0xff] as usize != len;
+    let mut left = (0..hist.len()).filter(|&p| live(p)).count();
     let mut in_b = false;
-    for (p, h) in hist.iter().enumerate() {
-        let shift = 8 * p as u32;
-        if h[(first >> shift) as usize & 0xff] as usize == len {
-            continue;
-        }
+    for p in (0..hist.len()).filter(|&p| live(p)) {
         let mut at = [0usize; BUCKETS];
         let mut run = 0usize;
-        for (slot, &n) in at.iter_mut().zip(h) {
+        for (slot, &n) in at.iter_mut().zip(&hist[p]) {
             *slot = run;
             run += n as usize;
         }
         let (src, dst) = if in_b { (&*b, a.as_mut_ptr()) } else { (&*a, b.as_mut_ptr()) };
+        left -= 1;
+        // The last pass writes values straight to the home buffer when it is its destination
+        // (the destination is `a` when the keys are in `b`).
+        let last_home = left == 0 && in_b == home_a;
         // SAFETY: `at` is the exclusive prefix of the digit counts of all `len` keys (the
         // same multiset in either buffer), and `dst` is the other buffer, `len` long.
-        unsafe { scatter_raw(src, dst, &mut at, shift, 0xff) };
+        unsafe {
+            if last_home {
+                scatter_raw(src, dst, &mut at, 8 * p as u32, 0xff, |k| un.apply(k));
+                return;
+            }
+            scatter_raw(src, dst, &mut at, 8 * p as u32, 0xff, |k| k);
+        }
         in_b = !in_b;
     }
     finish(a, b, in_b, home_a, un);
