@@ -227,22 +227,37 @@ impl Job {
     fn run<K: Key>(self) {
         let (rows, len) = (self.spec.rows, self.spec.len);
         let threads = rayon::current_num_threads();
-        let mut scratch = Vec::new();
         if rows < threads && len >= 4 * PAR_CHUNK && threads > 1 {
-            (0..rows).for_each(|r| self.row::<K>(r, threads, &mut scratch));
+            if self.spec.indices {
+                return self.rows_with_vec::<K>(0..rows, threads);
+            }
+            // Long rows: the radix scratch comes from the buffer cache (a fresh allocation of
+            // this size costs its page faults, as much as a radix pass).
+            let Ok(buf) = CpuBuffer::alloc(len * K::BYTES) else {
+                return Self::rows_with_vec::<K>(self, 0..rows, threads);
+            };
+            // SAFETY: the buffer is 64-byte aligned, initialised and `len` keys long, and
+            // nothing else refers to it.
+            let scratch = unsafe { std::slice::from_raw_parts_mut(buf.as_ptr().cast::<K>(), len) };
+            (0..rows).for_each(|r| self.row::<K>(r, threads, scratch));
             return;
         }
         let per_task = PAR_CHUNK.div_ceil(len).max(1);
         let tasks = rows.div_ceil(per_task);
         for_tasks(tasks, worth_parallel(tasks, rows * len, PAR_CHUNK), |t| {
-            // One scratch buffer per task, reused by its rows.
-            let mut scratch = Vec::new();
-            (t * per_task..((t + 1) * per_task).min(rows)).for_each(|r| self.row::<K>(r, 1, &mut scratch));
+            self.rows_with_vec::<K>(t * per_task..((t + 1) * per_task).min(rows), 1);
         });
     }
 
-    /// Sorts row `r` with `threads` threads, and writes it (`scratch`: a buffer to reuse).
-    fn row<K: Key>(self, r: usize, threads: usize, scratch: &mut Vec<K>) {
+    /// Sorts `rows` with `threads` threads each, with one scratch vector for all of them.
+    fn rows_with_vec<K: Key>(self, rows: std::ops::Range<usize>, threads: usize) {
+        let mut scratch = if self.spec.indices { Vec::new() } else { vec![K::zero(); self.spec.len] };
+        rows.for_each(|r| self.row::<K>(r, threads, &mut scratch));
+    }
+
+    /// Sorts row `r` with `threads` threads, and writes it (`scratch`: `len` keys to reuse for
+    /// values; argsort makes its own buffers).
+    fn row<K: Key>(self, r: usize, threads: usize, scratch: &mut [K]) {
         let len = self.spec.len;
         let row = self.src.get().wrapping_add(r * len * self.isz);
         let out = self.out.get().wrapping_add(r * len * if self.spec.indices { 8 } else { self.isz });

@@ -94,9 +94,9 @@ impl<K: Key> Unkey<K> {
 }
 
 /// Sorts `len` values of `map`'s dtype at `src` (read unaligned) into `out` (distinct from
-/// `src`): values, bit for bit as the stable sort by key orders them. `scratch` is resized to
-/// `len` and may be reused across calls; `threads > 1` runs the first passes of a long row in
-/// parallel.
+/// `src`): values, bit for bit as the stable sort by key orders them. `scratch` (at least `len`
+/// long, any contents) is the second radix buffer; `threads > 1` runs the first passes of a
+/// long row in parallel.
 ///
 /// # Safety
 /// `src` is readable for `len` elements of `K`; `out` is writable for `len` elements of `K`,
@@ -107,17 +107,16 @@ pub(crate) unsafe fn sort_values<K: Key>(
     out: *mut u8,
     len: usize,
     threads: usize,
-    scratch: &mut Vec<K>,
+    scratch: &mut [K],
 ) {
     // SAFETY: the caller's contract: `out` holds `len` initialised, aligned, unaliased `K`s.
     let keys = unsafe { std::slice::from_raw_parts_mut(out.cast::<K>(), len) };
     let (sum, first) = make_keys(map, src, keys, threads);
-    scratch.resize(len, K::zero());
     let varying = sum.or ^ sum.and;
     let top = 64 - varying.leading_zeros();
     // The key pass counted the top 8 bits: the first split's histogram, when they vary most.
     let first = (top == 8 * K::BYTES as u32).then_some(first);
-    sort_keys(keys, scratch, top, true, Unkey::new(map), threads, first);
+    sort_keys(keys, &mut scratch[..len], top, true, Unkey::new(map), threads, first);
     if let KeyKind::Float(inf) = map.kind {
         if sum.zeros + sum.nans > 0 {
             // SAFETY: as above, `src` readable for `len` `K`s.

@@ -18,7 +18,7 @@ fn reference<K: Key>(map: KeyMap, raw: &[K]) -> Vec<K> {
 /// `sort_values` of `raw` with `threads`.
 fn sorted<K: Key>(map: KeyMap, raw: &[K], threads: usize) -> Vec<K> {
     let mut out = vec![K::zero(); raw.len()];
-    let mut scratch = Vec::new();
+    let mut scratch = vec![K::zero(); raw.len()];
     // SAFETY: `raw` and `out` hold `raw.len()` elements each; `out` is aligned and unaliased.
     unsafe { sort_values::<K>(map, raw.as_ptr().cast(), out.as_mut_ptr().cast(), raw.len(), threads, &mut scratch) };
     out
