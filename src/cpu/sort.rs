@@ -10,10 +10,12 @@
 //!   sort gives the same result);
 //! - descending: every key inverted (the exact reverse order: NaNs first, ties still stable).
 //!
-//! Rows run in parallel when there are several; a single long row runs a parallel LSD radix
-//! sort (per-chunk histograms, one prefix over chunks, per-chunk scatters: the GPU algorithm).
-//! Short rows use the standard library's stable merge sort on the keys. Integers and `bool`
-//! sorted by value carry no positions: their keys are sorted alone and turned back into values.
+//! Rows run in parallel when there are several. `sort` of values (the [`values`] module) sorts
+//! the keys alone, with no positions: MSD passes into cache-sized buckets, then an in-cache LSD
+//! radix sort per bucket, the first passes of a single long row on parallel chunks. `argsort`
+//! carries positions through a stable LSD radix sort (per-chunk histograms, one prefix over
+//! chunks, per-chunk scatters: the GPU algorithm); its short rows use the standard library's
+//! stable merge sort on the keys.
 
 use super::buffer::CpuBuffer;
 use super::parallel::{for_tasks, worth_parallel, SendPtr, PAR_CHUNK};
