@@ -2,7 +2,7 @@
 //! comparison: NaNs last, `-0.0 == +0.0`), over every dtype, lengths around the warp, block
 //! and tile sizes, patterns (random, sorted, reversed, all equal, many duplicates, NaN/±inf/-0.0,
 //! integer extremes), every axis of strided and flipped views, many rows, and on the CPU a row
-//! of 2^20 + 1 elements (the parallel radix sort). Stability is checked explicitly. On CUDA the
+//! of 2^20 + 1 elements (the parallel radix sort), signed zeros and NaNs included. Stability is checked explicitly. On CUDA the
 //! results must also equal the CPU backend's bit for bit.
 
 mod common;
@@ -326,6 +326,13 @@ fn unique_one<T: Val>(dev: &Device, kind: &str, len: usize) -> Result<()> {
         assert_eq!(u.indices.to_vec::<i64>()?, first, "{what} indices");
         assert_eq!(u.counts.to_vec::<i64>()?, counts, "{what} counts");
         assert_eq!(u.inverse_indices.to_vec::<i64>()?, inverse, "{what} inverse");
+        if !equal_nan {
+            // The values/counts path sorts values instead of gathering through an argsort.
+            let (v, c) = x.unique_counts()?;
+            assert_eq!(bits(&v.to_vec::<T>()?), bits(&values), "{what} unique_counts values");
+            assert_eq!(c.to_vec::<i64>()?, counts, "{what} unique_counts counts");
+            assert_eq!(bits(&x.unique_values()?.to_vec::<T>()?), bits(&values), "{what} unique_values");
+        }
     }
     Ok(())
 }
@@ -377,6 +384,16 @@ fn long_rows_on_the_cpu() -> Result<()> {
     check_rows(&host, 1, len, &Device::Cpu, "2^20 + 1 f32")?;
     let ints: Vec<i64> = pattern("random", len, 12).into_iter().map(|v| (v * 1e15) as i64).collect();
     check_rows(&ints, 1, len, &Device::Cpu, "2^20 + 1 i64")?;
+    // Signed zeros, NaNs of both signs and infinities among the values: their blocks are
+    // refilled in input order by the value sort, which must match the stable argsort bit for bit.
+    let sp: Vec<f32> = pattern("specials", len, 14).into_iter().map(|v| v as f32).collect();
+    check_rows(&sp, 1, len, &Device::Cpu, "2^20 + 1 f32 specials")?;
+    let sp: Vec<f64> = pattern("specials", len, 15)
+        .into_iter()
+        .zip(pattern("random", len, 16))
+        .map(|(s, r)| if r > 0.0 { s } else { r })
+        .collect();
+    check_rows(&sp, 1, len, &Device::Cpu, "2^20 + 1 f64 specials and random")?;
     let two: Vec<u16> = pattern("dups", 2 * len, 13).into_iter().map(|v| v as u16).collect();
     check_rows(&two, 2, len, &Device::Cpu, "2 x (2^20 + 1) u16")?;
     Ok(())

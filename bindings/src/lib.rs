@@ -63,6 +63,7 @@ fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sort::argsort, m)?)?;
     m.add_function(wrap_pyfunction!(sort::_searchsorted, m)?)?;
     m.add_function(wrap_pyfunction!(sort::_unique, m)?)?;
+    m.add_function(wrap_pyfunction!(sort::_unique_counts, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_take_along_axis, m)?)?;
     m.add_function(wrap_pyfunction!(gather::_put, m)?)?;

@@ -1,5 +1,5 @@
 //! Sorting, searching and set functions: `sort`, `argsort` (Array API signatures),
-//! `_searchsorted`, `_unique` (wrapped by `devarray/_array_api.py`), and the `ndarray.sort()`
+//! `_searchsorted`, `_unique`, `_unique_counts` (wrapped by `devarray/_array_api.py`), and the `ndarray.sort()`
 //! (in place, as NumPy's) and `ndarray.argsort()` methods. Thin wrappers over the core.
 
 use crate::array::PyNdarray;
@@ -83,6 +83,15 @@ pub(crate) fn _unique(
         PyNdarray::new(u.inverse_indices),
         PyNdarray::new(u.counts),
     ))
+}
+
+/// The unique values of `x` (each NaN distinct) and how often each occurs: `unique_values`
+/// and `unique_counts`, from the sorted values with no argsort.
+#[pyfunction]
+pub(crate) fn _unique_counts(py: Python<'_>, x: PyRef<'_, PyNdarray>) -> PyResult<(PyNdarray, PyNdarray)> {
+    let a = x.inner.clone();
+    let (values, counts) = py.detach(|| a.unique_counts()).py_err()?;
+    Ok((PyNdarray::new(values), PyNdarray::new(counts)))
 }
 
 /// Checks NumPy's `kind` and `order` arguments of the sort methods (every sort is stable).

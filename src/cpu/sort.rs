@@ -10,10 +10,12 @@
 //!   sort gives the same result);
 //! - descending: every key inverted (the exact reverse order: NaNs first, ties still stable).
 //!
-//! Rows run in parallel when there are several; a single long row runs a parallel LSD radix
-//! sort (per-chunk histograms, one prefix over chunks, per-chunk scatters: the GPU algorithm).
-//! Short rows use the standard library's stable merge sort on the keys. Integers and `bool`
-//! sorted by value carry no positions: their keys are sorted alone and turned back into values.
+//! Rows run in parallel when there are several. `sort` of values (the [`values`] module) sorts
+//! the keys alone, with no positions: MSD passes into cache-sized buckets, then an in-cache LSD
+//! radix sort per bucket, the first passes of a single long row on parallel chunks. `argsort`
+//! carries positions through a stable LSD radix sort (per-chunk histograms, one prefix over
+//! chunks, per-chunk scatters: the GPU algorithm); its short rows use the standard library's
+//! stable merge sort on the keys.
 
 use super::buffer::CpuBuffer;
 use super::parallel::{for_tasks, worth_parallel, SendPtr, PAR_CHUNK};
@@ -29,8 +31,10 @@ pub(crate) type View<'a> = (&'a CpuBuffer, &'a Layout);
 /// Rows shorter than this are sorted by comparison (a radix pass costs 256 counters).
 const RADIX_MIN: usize = 256;
 
+mod values;
+
 /// An unsigned key of one element width.
-trait Key: Copy + Ord + Send + Sync + 'static {
+trait Key: num_traits::PrimInt + Send + Sync + 'static {
     /// Width in bytes (the number of 8-bit digits).
     const BYTES: usize;
     /// The low `BYTES` bytes of `v`.
@@ -83,23 +87,6 @@ impl KeyMap {
             _ => KeyKind::Unsigned,
         };
         KeyMap { bits: 8 * dtype.itemsize() as u32, kind, descending }
-    }
-
-    /// Whether [`KeyMap::unkey`] recovers the element from its key: integers and bool (0/1),
-    /// not floats (`-0.0` and every NaN share keys).
-    pub(crate) fn invertible(self) -> bool {
-        !matches!(self.kind, KeyKind::Float(_))
-    }
-
-    /// The raw bits of the (integer or bool) element whose key is `k`.
-    #[inline(always)]
-    pub(crate) fn unkey(self, k: u64) -> u64 {
-        let all = u64::MAX >> (64 - self.bits);
-        let k = if self.descending { !k & all } else { k };
-        match self.kind {
-            KeyKind::Signed => k ^ (1u64 << (self.bits - 1)),
-            _ => k,
-        }
     }
 
     /// The key of an element whose raw bits (zero-extended) are `b`.
@@ -243,55 +230,64 @@ impl Job {
         let (rows, len) = (self.spec.rows, self.spec.len);
         let threads = rayon::current_num_threads();
         if rows < threads && len >= 4 * PAR_CHUNK && threads > 1 {
-            (0..rows).for_each(|r| self.row::<K>(r, threads));
+            if self.spec.indices {
+                return self.rows_with_vec::<K>(0..rows, threads);
+            }
+            // Long rows: the radix scratch comes from the buffer cache (a fresh allocation of
+            // this size costs its page faults, as much as a radix pass).
+            let Ok(buf) = CpuBuffer::alloc(len * K::BYTES) else {
+                return Self::rows_with_vec::<K>(self, 0..rows, threads);
+            };
+            // SAFETY: the buffer is 64-byte aligned, initialised and `len` keys long, and
+            // nothing else refers to it.
+            let scratch = unsafe { std::slice::from_raw_parts_mut(buf.as_ptr().cast::<K>(), len) };
+            (0..rows).for_each(|r| self.row::<K>(r, threads, scratch));
             return;
         }
         let per_task = PAR_CHUNK.div_ceil(len).max(1);
         let tasks = rows.div_ceil(per_task);
         for_tasks(tasks, worth_parallel(tasks, rows * len, PAR_CHUNK), |t| {
-            (t * per_task..((t + 1) * per_task).min(rows)).for_each(|r| self.row::<K>(r, 1));
+            self.rows_with_vec::<K>(t * per_task..((t + 1) * per_task).min(rows), 1);
         });
     }
 
-    /// Sorts row `r` with `threads` threads, and writes it.
-    fn row<K: Key>(self, r: usize, threads: usize) {
+    /// Sorts `rows` with `threads` threads each, with one scratch vector for all of them.
+    fn rows_with_vec<K: Key>(self, rows: std::ops::Range<usize>, threads: usize) {
+        let mut scratch = if self.spec.indices { Vec::new() } else { vec![K::zero(); self.spec.len] };
+        rows.for_each(|r| self.row::<K>(r, threads, &mut scratch));
+    }
+
+    /// Sorts row `r` with `threads` threads, and writes it (`scratch`: `len` keys to reuse for
+    /// values; argsort makes its own buffers).
+    fn row<K: Key>(self, r: usize, threads: usize, scratch: &mut [K]) {
         let len = self.spec.len;
         let row = self.src.get().wrapping_add(r * len * self.isz);
+        let out = self.out.get().wrapping_add(r * len * if self.spec.indices { 8 } else { self.isz });
+        if !self.spec.indices {
+            if out.align_offset(std::mem::align_of::<K>()) == 0 {
+                // SAFETY: `sort` checked that `src` and `out` are contiguous (rows, len) views of
+                // `K`-wide elements, so row `r` of each holds `len` of them; `out` is a fresh,
+                // initialised buffer (not `src`), written only by this row's task, and aligned.
+                unsafe { values::sort_values::<K>(self.map, row, out, len, threads, scratch) };
+            } else {
+                let mut own = vec![K::zero(); len];
+                // SAFETY: as above, with `own` as the aligned output.
+                unsafe { values::sort_values::<K>(self.map, row, own.as_mut_ptr().cast(), len, threads, scratch) };
+                for (j, v) in own.into_iter().enumerate() {
+                    // SAFETY: `out` is row `r` of a contiguous (rows, len) view; `j < len`.
+                    unsafe { write_bits::<K>(out, j, v.bits()) };
+                }
+            }
+            return;
+        }
         // SAFETY: `sort` checked that `src` is a contiguous (rows, len) view of `isz`-byte
         // elements; row `r < rows` lies inside it, and elements are read with unaligned loads.
         let keys: Vec<K> = (0..len).map(|i| K::from_u64(self.map.key(unsafe { read_bits::<K>(row, i) }))).collect();
-        let out = self.out.get().wrapping_add(r * len * if self.spec.indices { 8 } else { self.isz });
-        if !self.spec.indices && self.map.invertible() {
-            // Integers and bool: equal keys are equal values, so the keys alone are sorted and
-            // turned back into values (no positions to carry).
-            let sorted = sort_keys(keys, threads);
-            for (j, k) in sorted.into_iter().enumerate() {
-                // SAFETY: `out` is row `r` of a contiguous (rows, len) view; `j < len`.
-                unsafe { write_bits::<K>(out, j, self.map.unkey(k.bits())) };
-            }
-            return;
-        }
-        if !self.spec.indices {
-            // Floats: the raw bits travel with the keys (no gather through positions after).
-            // SAFETY: as above.
-            let raw: Vec<K> = (0..len).map(|i| K::from_u64(unsafe { read_bits::<K>(row, i) })).collect();
-            for (j, v) in sort_pairs(keys, raw, threads).into_iter().enumerate() {
-                // SAFETY: `out` is row `r` of a contiguous (rows, len) view; `j < len`.
-                unsafe { write_bits::<K>(out, j, v.bits()) };
-            }
-            return;
-        }
         let order = argsort_keys(keys, threads);
         for (j, &i) in order.iter().enumerate() {
-            // SAFETY: `out` is row `r` of a contiguous (rows, len) view of int64 indices or of
-            // `K`-wide values, `i, j < len`; `out` is fresh, so it does not overlap `src`.
-            unsafe {
-                if self.spec.indices {
-                    out.cast::<i64>().add(j).write_unaligned(i64::from(i));
-                } else {
-                    write_bits::<K>(out, j, read_bits::<K>(row, i as usize));
-                }
-            }
+            // SAFETY: `out` is row `r` of a contiguous (rows, len) view of int64 indices,
+            // `j < len`.
+            unsafe { out.cast::<i64>().add(j).write_unaligned(i64::from(i)) };
         }
     }
 }
@@ -340,26 +336,6 @@ fn argsort_keys<K: Key>(keys: Vec<K>, threads: usize) -> Vec<u32> {
     }
     let order: Vec<u32> = (0..len as u32).collect();
     radix_sort(keys, order, threads).1
-}
-
-/// `vals` in the stable order of their `keys`.
-fn sort_pairs<K: Key>(keys: Vec<K>, vals: Vec<K>, threads: usize) -> Vec<K> {
-    if keys.len() < RADIX_MIN {
-        let mut pairs: Vec<(K, K)> = keys.into_iter().zip(vals).collect();
-        pairs.sort_by_key(|p| p.0);
-        return pairs.into_iter().map(|p| p.1).collect();
-    }
-    radix_sort(keys, vals, threads).1
-}
-
-/// `keys` sorted (no positions carried).
-fn sort_keys<K: Key>(mut keys: Vec<K>, threads: usize) -> Vec<K> {
-    if keys.len() < RADIX_MIN {
-        keys.sort_unstable();
-        return keys;
-    }
-    let none = vec![(); keys.len()];
-    radix_sort(keys, none, threads).0
 }
 
 /// Bits per digit: 8 (256 buckets: a scatter pass writes 256 streams per chunk, which the

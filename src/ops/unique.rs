@@ -3,7 +3,8 @@
 //! [`Array::unique`] (NumPy's `np.unique`, NaNs merged when asked).
 //!
 //! Built from the sort, on the device: a stable `argsort` of the flattened array (`perm`), the
-//! sorted values gathered through it, a mask of the first element of each run of equal values,
+//! sorted values gathered through it (or, for `unique_values` and `unique_counts`, which need
+//! no positions, the sorted values themselves: `sort` is bit for bit that gather), a mask of the first element of each run of equal values,
 //! and a compaction of that mask. The one host read is the number of unique values (the sum of
 //! the mask, one `int64`): the output sizes depend on it. That read is a synchronisation point,
 //! as in CuPy; the Python bindings let it through the transfer guard as an output size.
@@ -85,7 +86,7 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn unique_values(&self) -> Result<Array> {
-        Ok(self.unique_parts(false, false)?.values)
+        Ok(self.unique_sorted()?.0)
     }
 
     /// The unique values and how often each occurs (Array API `unique_counts`).
@@ -99,8 +100,7 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn unique_counts(&self) -> Result<(Array, Array)> {
-        let u = self.unique_parts(false, false)?;
-        Ok((u.values, u.counts))
+        self.unique_sorted()
     }
 
     /// The unique values and, for every element, the index of its value (Array API
@@ -152,6 +152,22 @@ impl Array {
         self.unique_parts(equal_nan, inverse)
     }
 
+    /// The unique values and their counts alone (each NaN distinct): from the sorted values,
+    /// with no argsort (no positions are needed). The sort of values is bit for bit the
+    /// argsort's gather, so the results are those of [`Array::unique_all`].
+    fn unique_sorted(&self) -> Result<(Array, Array)> {
+        super::sort::refuse_complex("unique", self.dtype())?;
+        let n = self.numel();
+        if n == 0 {
+            let dev = self.device();
+            return Ok((Array::empty(&[0], self.dtype(), &dev)?, Array::empty(&[0], DType::I64, &dev)?));
+        }
+        let sorted = self.reshape(&[n])?.sort(0, false, true)?;
+        let starts = run_starts(&sorted, false)?;
+        let values = gather_axis(&sorted, 0, &starts)?;
+        Ok((values, run_lengths(&starts, n)?))
+    }
+
     /// Every output but the inverse indices, which only `inverse` computes (else empty).
     fn unique_parts(&self, equal_nan: bool, inverse: bool) -> Result<Unique> {
         let dev = self.device();
@@ -175,14 +191,7 @@ impl Array {
         // The run starts are positions `0..n` of the sorted array (and of `perm`, also `n` long).
         let values = gather_axis(&sorted, 0, &starts)?;
         let indices = gather_axis(&perm, 0, &starts)?;
-        let ends = Array::concat(
-            &[
-                starts.index(&[IndexItem::Basic(AxisSlice::range(1, None, 1))])?,
-                Array::full(&[1], n as i64, DType::I64, &dev)?,
-            ],
-            Some(0),
-        )?;
-        let counts = ends.subtract(&starts)?;
+        let counts = run_lengths(&starts, n)?;
         let inverse_indices = if inverse {
             // Each element's position in the sorted order (the inverse permutation), then the
             // run that position falls in: the last run start at or before it.
@@ -194,6 +203,18 @@ impl Array {
         debug_assert_eq!(values.shape(), &[k]);
         Ok(Unique { values, indices, inverse_indices, counts })
     }
+}
+
+/// The length of every run, from the run starts (`int64`, ascending) in an array of `n`.
+fn run_lengths(starts: &Array, n: usize) -> Result<Array> {
+    let ends = Array::concat(
+        &[
+            starts.index(&[IndexItem::Basic(AxisSlice::range(1, None, 1))])?,
+            Array::full(&[1], n as i64, DType::I64, &starts.device())?,
+        ],
+        Some(0),
+    )?;
+    ends.subtract(starts)
 }
 
 /// The positions (`int64`, ascending) in the sorted 1-D `sorted` where a run of equal values

@@ -554,7 +554,7 @@ def unique_all(x: ndarray, /) -> UniqueAllResult:
 
 def unique_counts(x: ndarray, /) -> UniqueCountsResult:
     """The unique values of ``x`` and how often each occurs (see ``unique_all``)."""
-    values, _, _, counts = _core._unique(x, False, False)
+    values, counts = _core._unique_counts(x)
     return UniqueCountsResult(values, counts)
 
 
@@ -568,7 +568,7 @@ def unique_inverse(x: ndarray, /) -> UniqueInverseResult:
 def unique_values(x: ndarray, /) -> ndarray:
     """The unique values of ``x``, ascending, NaNs last and each NaN distinct (see
     ``unique_all``)."""
-    return _core._unique(x, False, False)[0]
+    return _core._unique_counts(x)[0]
 
 
 def split(x: ndarray, indices_or_sections: Any, /, axis: int = 0) -> list[ndarray]:
