@@ -156,7 +156,6 @@ impl Array {
     /// with no argsort (no positions are needed). The sort of values is bit for bit the
     /// argsort's gather, so the results are those of [`Array::unique_all`].
     fn unique_sorted(&self) -> Result<(Array, Array)> {
-        super::sort::refuse_complex("unique", self.dtype())?;
         let n = self.numel();
         if n == 0 {
             let dev = self.device();
