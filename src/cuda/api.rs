@@ -216,24 +216,40 @@ pub(crate) enum GemmOp {
 }
 
 /// The element type of all three GEMM matrices (`CUDA_R_32F`, `CUDA_R_64F`, `CUDA_R_16F`,
-/// `CUDA_R_16BF`). The compute type follows from it: `CUBLAS_COMPUTE_64F` for f64,
-/// `CUBLAS_COMPUTE_32F` otherwise (the 16-bit types accumulate in f32, as the CPU backend does).
+/// `CUDA_R_16BF`, and the complex `CUDA_C_32F`, `CUDA_C_64F`). The compute type follows from
+/// it: `CUBLAS_COMPUTE_64F` for f64 and complex128, `CUBLAS_COMPUTE_32F` otherwise (the 16-bit
+/// types accumulate in f32, as the CPU backend does).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum GemmType {
     F32,
     F64,
     F16,
     BF16,
+    /// complex64: interleaved f32 real and imaginary parts.
+    C64,
+    /// complex128: interleaved f64 real and imaginary parts.
+    C128,
 }
 
 impl GemmType {
     /// Bytes per element.
     pub(crate) fn itemsize(self) -> usize {
         match self {
-            GemmType::F64 => 8,
+            GemmType::C128 => 16,
+            GemmType::F64 | GemmType::C64 => 8,
             GemmType::F32 => 4,
             GemmType::F16 | GemmType::BF16 => 2,
         }
+    }
+
+    /// Whether the elements are complex (real and imaginary parts).
+    pub(crate) fn is_complex(self) -> bool {
+        matches!(self, GemmType::C64 | GemmType::C128)
+    }
+
+    /// Whether the compute type is double precision (f64 and complex128).
+    pub(crate) fn is_double(self) -> bool {
+        matches!(self, GemmType::F64 | GemmType::C128)
     }
 }
 
@@ -258,7 +274,8 @@ pub(crate) struct Gemm {
     pub(crate) m: i32,
     pub(crate) n: i32,
     pub(crate) k: i32,
-    /// Converted to the compute type (f32 unless `dtype` is f64).
+    /// Converted to the compute type (f32 unless `dtype` is f64 or complex128); for the complex
+    /// types, the real part of a complex scalar whose imaginary part is 0 (all devarray needs).
     pub(crate) alpha: f64,
     pub(crate) beta: f64,
     pub(crate) a: GemmMatrix,
