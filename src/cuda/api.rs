@@ -285,20 +285,38 @@ pub(crate) struct Gemm {
     pub(crate) dtype: GemmType,
 }
 
-/// The element type of a dense cuSOLVER call: the `S` (float32) or `D` (float64) routine.
+/// The element type of a dense cuSOLVER call: the `S` (float32), `D` (float64), `C`
+/// (complex64) or `Z` (complex128) routine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SolverType {
     F32,
     F64,
+    C64,
+    C128,
 }
 
 impl SolverType {
-    /// Bytes per element.
+    /// Bytes per element (of the matrices, `tau` and the workspace).
     pub(crate) fn itemsize(self) -> usize {
         match self {
             SolverType::F32 => 4,
-            SolverType::F64 => 8,
+            SolverType::F64 | SolverType::C64 => 8,
+            SolverType::C128 => 16,
         }
+    }
+
+    /// Bytes per element of the real-valued arrays (`heevd`'s `W`, `gesvd`'s `S` and `rwork`):
+    /// the component type's.
+    pub(crate) fn real_itemsize(self) -> usize {
+        match self {
+            SolverType::F32 | SolverType::C64 => 4,
+            SolverType::F64 | SolverType::C128 => 8,
+        }
+    }
+
+    /// Whether the routine is the complex (`C`, `Z`) one.
+    pub(crate) fn is_complex(self) -> bool {
+        matches!(self, SolverType::C64 | SolverType::C128)
     }
 }
 
@@ -323,6 +341,13 @@ pub(crate) enum SvdJob {
 /// One dense cuSOLVER routine on one column-major matrix, in cuSOLVER's own terms: element
 /// `(i, j)` of `A` is at element `i + j * lda` from `a` (likewise `B` with `ldb`). Integers
 /// (`ipiv`, `info`) are 32-bit; `ipiv` holds LAPACK's 1-based row interchanges.
+///
+/// The complex routines (`C`, `Z`) are the same calls with conjugate transposes where the real
+/// ones transpose: `potrf` factors a Hermitian `A = L Lᴴ` (`Uᴴ U`), `syevd` stands for
+/// `{C,Z}heevd` (Hermitian, real eigenvalues), `orgqr` for `{C,Z}ungqr` (`H = I - tau v vᴴ`),
+/// `gesvd` returns `Vᴴ`; `getrs` with `GemmOp::T` still solves `Aᵀ X = B` (no conjugation).
+/// Their real-valued arrays (`W`, `S`, `rwork`) hold the component type
+/// ([`SolverType::real_itemsize`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum DenseCall {
     /// `cusolverDn{S,D}potrf`: the Cholesky factor of the `n × n` symmetric matrix `A`, from and

@@ -27,6 +27,7 @@ mod fft;
 mod memory;
 mod queue;
 mod solver;
+mod solver_complex;
 
 use crate::cuda::api::{DeviceProps, GpuApi, GpuError, GpuErrorKind, GpuPlatform, GpuResult};
 use std::collections::BTreeMap;

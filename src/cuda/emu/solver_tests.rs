@@ -28,9 +28,10 @@ impl Dev {
         ptr
     }
     fn upload(&self, t: SolverType, values: &[f64]) -> u64 {
-        let bytes: Vec<u8> = match t {
-            SolverType::F64 => values.iter().flat_map(|v| v.to_le_bytes()).collect(),
-            SolverType::F32 => values.iter().flat_map(|&v| (v as f32).to_le_bytes()).collect(),
+        // Complex values are their interleaved parts.
+        let bytes: Vec<u8> = match t.real_itemsize() {
+            8 => values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            _ => values.iter().flat_map(|&v| (v as f32).to_le_bytes()).collect(),
         };
         self.upload_bytes(&bytes)
     }
@@ -43,11 +44,9 @@ impl Dev {
     }
     fn download(&self, t: SolverType, ptr: u64, count: usize) -> Vec<f64> {
         let bytes = self.download_bytes(ptr, count * t.itemsize());
-        match t {
-            SolverType::F64 => bytes.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap())).collect(),
-            SolverType::F32 => {
-                bytes.chunks_exact(4).map(|b| f64::from(f32::from_le_bytes(b.try_into().unwrap()))).collect()
-            }
+        match t.real_itemsize() {
+            8 => bytes.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap())).collect(),
+            _ => bytes.chunks_exact(4).map(|b| f64::from(f32::from_le_bytes(b.try_into().unwrap()))).collect(),
         }
     }
     fn ints(&self, ptr: u64, count: usize) -> Vec<i32> {
