@@ -204,7 +204,7 @@ unsafe fn one<T: Field>(op: Decomp, p: usize, ins: &[Operand], outs: &[Operand])
                 // The values are output 1 of the SVD, output 0 otherwise.
                 let mut values = out(usize::from(matches!(op, Decomp::Svd { .. })));
                 for j in 0..values.ncols() {
-                    values[(0, j)] = values[(0, j)] * T::from_part(c);
+                    values[(0, j)] *= T::from_part(c);
                 }
             }
             Ok(())
@@ -395,7 +395,7 @@ fn slogdet<T: Field>(a: MatRef<'_, T>) -> (T, T::Part) {
         if d == T::zero() {
             return (T::zero(), num_traits::Float::neg_infinity());
         }
-        sign = sign * d.div_part(m);
+        sign *= d.div_part(m);
         log = log + num_traits::Float::ln(m);
     }
     (sign, log)
