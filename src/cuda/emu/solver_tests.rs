@@ -59,7 +59,9 @@ impl Dev {
     /// Queries the workspace, allocates it and an `info`, queues the call; returns `info`.
     fn call(&self, dense: Dense) -> i32 {
         let lwork = self.api.dense_workspace(&dense).unwrap();
-        let work = self.upload(dense.dtype, &vec![0.0; lwork.max(1) as usize]);
+        // `lwork` elements of the call's type: two parts each for the complex routines.
+        let parts = dense.dtype.itemsize() / dense.dtype.real_itemsize();
+        let work = self.upload(dense.dtype, &vec![0.0; lwork.max(1) as usize * parts]);
         let info = self.upload_bytes(&[0x55; 4]);
         // SAFETY: every range lies in the allocations made for it by the tests.
         unsafe { self.api.dense_solve(&dense, DenseScratch { work, lwork, info }, self.stream) }.unwrap();
@@ -366,3 +368,6 @@ fn gesvd_gives_descending_values_and_orthogonal_vectors() {
     let dense = Dense { call: wide, dtype: SolverType::F64 };
     assert_eq!(dev.api.dense_workspace(&dense).unwrap_err().kind, GpuErrorKind::InvalidUsage);
 }
+
+#[path = "solver_complex_tests.rs"]
+mod complex;
