@@ -704,8 +704,8 @@ pub(crate) trait GpuApi: Send + Sync {
     /// `stream` completes the call; `C` overlaps neither `A` nor `B`.
     unsafe fn gemm_strided_batched(&self, gemm: &Gemm, stream: StreamId) -> GpuResult<()>;
 
-    /// The workspace `call` needs, in elements of its type (`cusolverDn{S,D}<routine>_bufferSize`;
-    /// 0 for `getrs`, which takes none). Nothing is read or written. Arguments cuSOLVER rejects
+    /// The workspace `call` needs, in elements of its type
+    /// (`cusolverDn{S,D,C,Z}<routine>_bufferSize`; 0 for `getrs`, which takes none). Nothing is read or written. Arguments cuSOLVER rejects
     /// (negative sizes, `lda < max(1, rows)`) fail with [`GpuErrorKind::InvalidUsage`]
     /// (`CUSOLVER_STATUS_INVALID_VALUE`); a missing cuSOLVER with
     /// [`GpuErrorKind::LibraryMissing`]. Implementations without cuSOLVER (the recording fake)
