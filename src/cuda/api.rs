@@ -242,11 +242,6 @@ impl GemmType {
         }
     }
 
-    /// Whether the elements are complex (real and imaginary parts).
-    pub(crate) fn is_complex(self) -> bool {
-        matches!(self, GemmType::C64 | GemmType::C128)
-    }
-
     /// Whether the compute type is double precision (f64 and complex128).
     pub(crate) fn is_double(self) -> bool {
         matches!(self, GemmType::F64 | GemmType::C128)

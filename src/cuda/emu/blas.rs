@@ -101,6 +101,11 @@ unsafe fn store(dtype: GemmType, ptr: u64, off: i64, v: f64) {
     }
 }
 
+/// Whether `t`'s elements are complex (real and imaginary parts).
+fn complex(t: GemmType) -> bool {
+    matches!(t, GemmType::C64 | GemmType::C128)
+}
+
 /// Reads complex element `off` of a complex `dtype` matrix at `ptr` as `(re, im)`, widened to f64.
 ///
 /// # Safety
@@ -235,7 +240,7 @@ pub(crate) unsafe fn run(g: &Gemm) {
                 let off = offset(&g.c, GemmOp::N, p, i, j);
                 // SAFETY: the caller's contract covers A, B and C of every position.
                 unsafe {
-                    if g.dtype.is_complex() {
+                    if complex(g.dtype) {
                         store_complex(g.dtype, g.c.ptr, off, element_complex(g, p, i, j));
                     } else {
                         store(g.dtype, g.c.ptr, off, element(g, p, i, j));

@@ -39,7 +39,7 @@ impl Dev {
 
 /// Values per element: 2 (real and imaginary parts, interleaved) for the complex types.
 fn parts(t: GemmType) -> usize {
-    if t.is_complex() {
+    if super::complex(t) {
         2
     } else {
         1
