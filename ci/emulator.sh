@@ -25,7 +25,7 @@ build_start=$SECONDS
 cargo test --quiet --features emulator --no-run 2>&1 | grep -v "^ *Executable" || true
 echo "build: $((SECONDS - build_start)) s"
 
-suites=(cuda_kernels cuda_complex cuda_reductions cuda_backend cuda_streams cuda_memory array_creation array_display array_views array_gather array_join array_matmul ops_unary ops_binary ops_reduce ops_reduce_with ops_scan ops_sort ops_count ops_manip linalg_decomp linalg_more random fft
+suites=(cuda_kernels cuda_complex cuda_complex_linalg cuda_reductions cuda_backend cuda_streams cuda_memory array_creation array_display array_views array_gather array_join array_matmul ops_unary ops_binary ops_reduce ops_reduce_with ops_scan ops_sort ops_count ops_manip linalg_decomp linalg_more linalg_complex random fft
         dlpack_roundtrip dlpack_stream dlpack_ownership dlpack_malformed)
 args=()
 for s in "${suites[@]}"; do args+=(--test "$s"); done

@@ -216,24 +216,35 @@ pub(crate) enum GemmOp {
 }
 
 /// The element type of all three GEMM matrices (`CUDA_R_32F`, `CUDA_R_64F`, `CUDA_R_16F`,
-/// `CUDA_R_16BF`). The compute type follows from it: `CUBLAS_COMPUTE_64F` for f64,
-/// `CUBLAS_COMPUTE_32F` otherwise (the 16-bit types accumulate in f32, as the CPU backend does).
+/// `CUDA_R_16BF`, and the complex `CUDA_C_32F`, `CUDA_C_64F`). The compute type follows from
+/// it: `CUBLAS_COMPUTE_64F` for f64 and complex128, `CUBLAS_COMPUTE_32F` otherwise (the 16-bit
+/// types accumulate in f32, as the CPU backend does).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum GemmType {
     F32,
     F64,
     F16,
     BF16,
+    /// complex64: interleaved f32 real and imaginary parts.
+    C64,
+    /// complex128: interleaved f64 real and imaginary parts.
+    C128,
 }
 
 impl GemmType {
     /// Bytes per element.
     pub(crate) fn itemsize(self) -> usize {
         match self {
-            GemmType::F64 => 8,
+            GemmType::C128 => 16,
+            GemmType::F64 | GemmType::C64 => 8,
             GemmType::F32 => 4,
             GemmType::F16 | GemmType::BF16 => 2,
         }
+    }
+
+    /// Whether the compute type is double precision (f64 and complex128).
+    pub(crate) fn is_double(self) -> bool {
+        matches!(self, GemmType::F64 | GemmType::C128)
     }
 }
 
@@ -258,7 +269,8 @@ pub(crate) struct Gemm {
     pub(crate) m: i32,
     pub(crate) n: i32,
     pub(crate) k: i32,
-    /// Converted to the compute type (f32 unless `dtype` is f64).
+    /// Converted to the compute type (f32 unless `dtype` is f64 or complex128); for the complex
+    /// types, the real part of a complex scalar whose imaginary part is 0 (all devarray needs).
     pub(crate) alpha: f64,
     pub(crate) beta: f64,
     pub(crate) a: GemmMatrix,
@@ -268,20 +280,38 @@ pub(crate) struct Gemm {
     pub(crate) dtype: GemmType,
 }
 
-/// The element type of a dense cuSOLVER call: the `S` (float32) or `D` (float64) routine.
+/// The element type of a dense cuSOLVER call: the `S` (float32), `D` (float64), `C`
+/// (complex64) or `Z` (complex128) routine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SolverType {
     F32,
     F64,
+    C64,
+    C128,
 }
 
 impl SolverType {
-    /// Bytes per element.
+    /// Bytes per element (of the matrices, `tau` and the workspace).
     pub(crate) fn itemsize(self) -> usize {
         match self {
             SolverType::F32 => 4,
-            SolverType::F64 => 8,
+            SolverType::F64 | SolverType::C64 => 8,
+            SolverType::C128 => 16,
         }
+    }
+
+    /// Bytes per element of the real-valued arrays (`heevd`'s `W`, `gesvd`'s `S` and `rwork`):
+    /// the component type's.
+    pub(crate) fn real_itemsize(self) -> usize {
+        match self {
+            SolverType::F32 | SolverType::C64 => 4,
+            SolverType::F64 | SolverType::C128 => 8,
+        }
+    }
+
+    /// Whether the routine is the complex (`C`, `Z`) one.
+    pub(crate) fn is_complex(self) -> bool {
+        matches!(self, SolverType::C64 | SolverType::C128)
     }
 }
 
@@ -306,6 +336,13 @@ pub(crate) enum SvdJob {
 /// One dense cuSOLVER routine on one column-major matrix, in cuSOLVER's own terms: element
 /// `(i, j)` of `A` is at element `i + j * lda` from `a` (likewise `B` with `ldb`). Integers
 /// (`ipiv`, `info`) are 32-bit; `ipiv` holds LAPACK's 1-based row interchanges.
+///
+/// The complex routines (`C`, `Z`) are the same calls with conjugate transposes where the real
+/// ones transpose: `potrf` factors a Hermitian `A = L Lᴴ` (`Uᴴ U`), `syevd` stands for
+/// `{C,Z}heevd` (Hermitian, real eigenvalues), `orgqr` for `{C,Z}ungqr` (`H = I - tau v vᴴ`),
+/// `gesvd` returns `Vᴴ`; `getrs` with `GemmOp::T` still solves `Aᵀ X = B` (no conjugation).
+/// Their real-valued arrays (`W`, `S`, `rwork`) hold the component type
+/// ([`SolverType::real_itemsize`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum DenseCall {
     /// `cusolverDn{S,D}potrf`: the Cholesky factor of the `n × n` symmetric matrix `A`, from and
@@ -662,8 +699,8 @@ pub(crate) trait GpuApi: Send + Sync {
     /// `stream` completes the call; `C` overlaps neither `A` nor `B`.
     unsafe fn gemm_strided_batched(&self, gemm: &Gemm, stream: StreamId) -> GpuResult<()>;
 
-    /// The workspace `call` needs, in elements of its type (`cusolverDn{S,D}<routine>_bufferSize`;
-    /// 0 for `getrs`, which takes none). Nothing is read or written. Arguments cuSOLVER rejects
+    /// The workspace `call` needs, in elements of its type
+    /// (`cusolverDn{S,D,C,Z}<routine>_bufferSize`; 0 for `getrs`, which takes none). Nothing is read or written. Arguments cuSOLVER rejects
     /// (negative sizes, `lda < max(1, rows)`) fail with [`GpuErrorKind::InvalidUsage`]
     /// (`CUSOLVER_STATUS_INVALID_VALUE`); a missing cuSOLVER with
     /// [`GpuErrorKind::LibraryMissing`]. Implementations without cuSOLVER (the recording fake)

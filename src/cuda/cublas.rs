@@ -90,11 +90,14 @@ impl Handle {
         // SAFETY: the handle is live; `stream` is a live stream of its context (the contract).
         check("cublasSetStream", unsafe { blas::cublasSetStream_v2(self.0, stream.0 as usize as blas::cudaStream_t) })?;
         let (data, compute) = types(g.dtype);
-        // The scalars are read on the host, in the compute type, during the call.
-        let (alpha32, beta32) = (g.alpha as f32, g.beta as f32);
-        let scalars: (*const std::ffi::c_void, *const std::ffi::c_void) = match g.dtype {
-            GemmType::F64 => ((&g.alpha as *const f64).cast(), (&g.beta as *const f64).cast()),
-            _ => ((&alpha32 as *const f32).cast(), (&beta32 as *const f32).cast()),
+        // The scalars are read on the host, in the compute type, during the call: a complex
+        // scalar (cuComplex, cuDoubleComplex) for the complex types, with a zero imaginary part.
+        let (alpha32, beta32) = ([g.alpha as f32, 0.0], [g.beta as f32, 0.0]);
+        let (alpha64, beta64) = ([g.alpha, 0.0], [g.beta, 0.0]);
+        let scalars: (*const std::ffi::c_void, *const std::ffi::c_void) = if g.dtype.is_double() {
+            (alpha64.as_ptr().cast(), beta64.as_ptr().cast())
+        } else {
+            (alpha32.as_ptr().cast(), beta32.as_ptr().cast())
         };
         let op = |o: GemmOp| match o {
             GemmOp::N => blas::cublasOperation_t::CUBLAS_OP_N,
@@ -143,7 +146,8 @@ impl Drop for Handle {
     }
 }
 
-/// cuBLAS's data and compute types for `t`: 16-bit inputs accumulate in f32.
+/// cuBLAS's data and compute types for `t`: 16-bit inputs accumulate in f32; complex types
+/// compute in their part's precision (cuBLAS's table for `cublasGemmEx`).
 fn types(t: GemmType) -> (blas::cudaDataType, blas::cublasComputeType_t) {
     use blas::cublasComputeType_t as C;
     use blas::cudaDataType_t as D;
@@ -152,6 +156,8 @@ fn types(t: GemmType) -> (blas::cudaDataType, blas::cublasComputeType_t) {
         GemmType::F64 => (D::CUDA_R_64F, C::CUBLAS_COMPUTE_64F),
         GemmType::F16 => (D::CUDA_R_16F, C::CUBLAS_COMPUTE_32F),
         GemmType::BF16 => (D::CUDA_R_16BF, C::CUBLAS_COMPUTE_32F),
+        GemmType::C64 => (D::CUDA_C_32F, C::CUBLAS_COMPUTE_32F),
+        GemmType::C128 => (D::CUDA_C_64F, C::CUBLAS_COMPUTE_64F),
     }
 }
 

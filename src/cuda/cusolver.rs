@@ -1,6 +1,7 @@
 //! cuSOLVER for the CUDA driver implementation ([`driver`](super::driver)): probing for the
-//! library, one dense handle per device, and [`Dense`] calls as `cusolverDn{S,D}potrf`,
-//! `getrf`, `getrs`, `syevd`, `geqrf`, `orgqr` and `gesvd` (with their `_bufferSize` queries).
+//! library, one dense handle per device, and [`Dense`] calls as `cusolverDn{S,D,C,Z}potrf`,
+//! `getrf`, `getrs`, `geqrf` and `gesvd`, `{S,D}syevd`/`{C,Z}heevd` and `{S,D}orgqr`/`{C,Z}ungqr`
+//! (with their `_bufferSize` queries).
 //!
 //! As with cuBLAS ([`cublas`](super::cublas)), cudarc loads libcusolver on the first call and
 //! panics when it is missing, so [`probe`] looks for it first (once per process) and a missing
@@ -65,6 +66,20 @@ fn jobz(vectors: bool) -> sol::cusolverEigMode_t {
     }
 }
 
+/// Calls the `S`, `D`, `C` or `Z` routine of the list for the element type `t`, with the same
+/// arguments (each arm infers its own pointer types: `cuComplex` for `C`, `f32` for its real
+/// arrays, and so on).
+macro_rules! typed {
+    ($t:expr, [$s:ident, $d:ident, $c:ident, $z:ident] ($($arg:expr),* $(,)?)) => {
+        match $t {
+            SolverType::F32 => sol::$s($($arg),*),
+            SolverType::F64 => sol::$d($($arg),*),
+            SolverType::C64 => sol::$c($($arg),*),
+            SolverType::C128 => sol::$z($($arg),*),
+        }
+    };
+}
+
 /// A device address as the typed pointer a cuSOLVER routine takes.
 fn ptr<T>(p: u64) -> *mut T {
     p as usize as *mut T
@@ -92,45 +107,66 @@ impl Handle {
     /// The workspace `d` needs, in elements (0 for `getrs`).
     pub(crate) fn workspace(&mut self, d: &Dense) -> GpuResult<i32> {
         let mut lwork: c_int = 0;
-        let (h, l) = (self.0, &mut lwork as *mut c_int);
-        use SolverType::{F32, F64};
+        let (h, l, t) = (self.0, &mut lwork as *mut c_int, d.dtype);
         // SAFETY: the handle is live; the size queries read no matrix element (the pointers are
         // only passed through) and write `lwork`, a valid out-pointer.
         let status = unsafe {
-            match (d.call, d.dtype) {
-                (DenseCall::Potrf { uplo, n, a, lda }, F32) => {
-                    sol::cusolverDnSpotrf_bufferSize(h, fill(uplo), n, ptr(a), lda, l)
-                }
-                (DenseCall::Potrf { uplo, n, a, lda }, F64) => {
-                    sol::cusolverDnDpotrf_bufferSize(h, fill(uplo), n, ptr(a), lda, l)
-                }
-                (DenseCall::Getrf { m, n, a, lda, .. }, F32) => {
-                    sol::cusolverDnSgetrf_bufferSize(h, m, n, ptr(a), lda, l)
-                }
-                (DenseCall::Getrf { m, n, a, lda, .. }, F64) => {
-                    sol::cusolverDnDgetrf_bufferSize(h, m, n, ptr(a), lda, l)
-                }
-                (DenseCall::Getrs { .. }, _) => return Ok(0),
-                (DenseCall::Syevd { vectors, uplo, n, a, lda, w }, F32) => {
-                    sol::cusolverDnSsyevd_bufferSize(h, jobz(vectors), fill(uplo), n, ptr(a), lda, ptr(w), l)
-                }
-                (DenseCall::Syevd { vectors, uplo, n, a, lda, w }, F64) => {
-                    sol::cusolverDnDsyevd_bufferSize(h, jobz(vectors), fill(uplo), n, ptr(a), lda, ptr(w), l)
-                }
-                (DenseCall::Geqrf { m, n, a, lda, .. }, F32) => {
-                    sol::cusolverDnSgeqrf_bufferSize(h, m, n, ptr(a), lda, l)
-                }
-                (DenseCall::Geqrf { m, n, a, lda, .. }, F64) => {
-                    sol::cusolverDnDgeqrf_bufferSize(h, m, n, ptr(a), lda, l)
-                }
-                (DenseCall::Orgqr { m, n, k, a, lda, tau }, F32) => {
-                    sol::cusolverDnSorgqr_bufferSize(h, m, n, k, ptr(a), lda, ptr(tau), l)
-                }
-                (DenseCall::Orgqr { m, n, k, a, lda, tau }, F64) => {
-                    sol::cusolverDnDorgqr_bufferSize(h, m, n, k, ptr(a), lda, ptr(tau), l)
-                }
-                (DenseCall::Gesvd { m, n, .. }, F32) => sol::cusolverDnSgesvd_bufferSize(h, m, n, l),
-                (DenseCall::Gesvd { m, n, .. }, F64) => sol::cusolverDnDgesvd_bufferSize(h, m, n, l),
+            match d.call {
+                DenseCall::Potrf { uplo, n, a, lda } => typed!(
+                    t,
+                    [
+                        cusolverDnSpotrf_bufferSize,
+                        cusolverDnDpotrf_bufferSize,
+                        cusolverDnCpotrf_bufferSize,
+                        cusolverDnZpotrf_bufferSize
+                    ](h, fill(uplo), n, ptr(a), lda, l)
+                ),
+                DenseCall::Getrf { m, n, a, lda, .. } => typed!(
+                    t,
+                    [
+                        cusolverDnSgetrf_bufferSize,
+                        cusolverDnDgetrf_bufferSize,
+                        cusolverDnCgetrf_bufferSize,
+                        cusolverDnZgetrf_bufferSize
+                    ](h, m, n, ptr(a), lda, l)
+                ),
+                DenseCall::Getrs { .. } => return Ok(0),
+                DenseCall::Syevd { vectors, uplo, n, a, lda, w } => typed!(
+                    t,
+                    [
+                        cusolverDnSsyevd_bufferSize,
+                        cusolverDnDsyevd_bufferSize,
+                        cusolverDnCheevd_bufferSize,
+                        cusolverDnZheevd_bufferSize
+                    ](h, jobz(vectors), fill(uplo), n, ptr(a), lda, ptr(w), l)
+                ),
+                DenseCall::Geqrf { m, n, a, lda, .. } => typed!(
+                    t,
+                    [
+                        cusolverDnSgeqrf_bufferSize,
+                        cusolverDnDgeqrf_bufferSize,
+                        cusolverDnCgeqrf_bufferSize,
+                        cusolverDnZgeqrf_bufferSize
+                    ](h, m, n, ptr(a), lda, l)
+                ),
+                DenseCall::Orgqr { m, n, k, a, lda, tau } => typed!(
+                    t,
+                    [
+                        cusolverDnSorgqr_bufferSize,
+                        cusolverDnDorgqr_bufferSize,
+                        cusolverDnCungqr_bufferSize,
+                        cusolverDnZungqr_bufferSize
+                    ](h, m, n, k, ptr(a), lda, ptr(tau), l)
+                ),
+                DenseCall::Gesvd { m, n, .. } => typed!(
+                    t,
+                    [
+                        cusolverDnSgesvd_bufferSize,
+                        cusolverDnDgesvd_bufferSize,
+                        cusolverDnCgesvd_bufferSize,
+                        cusolverDnZgesvd_bufferSize
+                    ](h, m, n, l)
+                ),
             }
         };
         check(d.call.name(), status)?;
@@ -147,58 +183,117 @@ impl Handle {
         check("cusolverDnSetStream", unsafe {
             sol::cusolverDnSetStream(self.0, stream.0 as usize as sol::cudaStream_t)
         })?;
-        let (h, info, lw) = (self.0, ptr::<c_int>(s.info), s.lwork);
-        use SolverType::{F32, F64};
+        let (h, info, lw, t, work) = (self.0, ptr::<c_int>(s.info), s.lwork, d.dtype, s.work);
         // SAFETY: the handle is live and bound to `stream`; every pointer addresses live device
         // memory for the elements the arguments describe, without overlaps (the contract).
         let status = unsafe {
-            match (d.call, d.dtype) {
-                (DenseCall::Potrf { uplo, n, a, lda }, F32) => {
-                    sol::cusolverDnSpotrf(h, fill(uplo), n, ptr(a), lda, ptr(s.work), lw, info)
-                }
-                (DenseCall::Potrf { uplo, n, a, lda }, F64) => {
-                    sol::cusolverDnDpotrf(h, fill(uplo), n, ptr(a), lda, ptr(s.work), lw, info)
-                }
-                (DenseCall::Getrf { m, n, a, lda, ipiv }, F32) => {
-                    sol::cusolverDnSgetrf(h, m, n, ptr(a), lda, ptr(s.work), ptr(ipiv), info)
-                }
-                (DenseCall::Getrf { m, n, a, lda, ipiv }, F64) => {
-                    sol::cusolverDnDgetrf(h, m, n, ptr(a), lda, ptr(s.work), ptr(ipiv), info)
-                }
-                (DenseCall::Getrs { trans, n, nrhs, a, lda, ipiv, b, ldb }, F32) => {
-                    sol::cusolverDnSgetrs(h, op(trans), n, nrhs, ptr(a), lda, ptr(ipiv), ptr(b), ldb, info)
-                }
-                (DenseCall::Getrs { trans, n, nrhs, a, lda, ipiv, b, ldb }, F64) => {
-                    sol::cusolverDnDgetrs(h, op(trans), n, nrhs, ptr(a), lda, ptr(ipiv), ptr(b), ldb, info)
-                }
-                (DenseCall::Syevd { vectors, uplo, n, a, lda, w }, F32) => {
-                    sol::cusolverDnSsyevd(h, jobz(vectors), fill(uplo), n, ptr(a), lda, ptr(w), ptr(s.work), lw, info)
-                }
-                (DenseCall::Syevd { vectors, uplo, n, a, lda, w }, F64) => {
-                    sol::cusolverDnDsyevd(h, jobz(vectors), fill(uplo), n, ptr(a), lda, ptr(w), ptr(s.work), lw, info)
-                }
-                (DenseCall::Geqrf { m, n, a, lda, tau }, F32) => {
-                    sol::cusolverDnSgeqrf(h, m, n, ptr(a), lda, ptr(tau), ptr(s.work), lw, info)
-                }
-                (DenseCall::Geqrf { m, n, a, lda, tau }, F64) => {
-                    sol::cusolverDnDgeqrf(h, m, n, ptr(a), lda, ptr(tau), ptr(s.work), lw, info)
-                }
-                (DenseCall::Orgqr { m, n, k, a, lda, tau }, F32) => {
-                    sol::cusolverDnSorgqr(h, m, n, k, ptr(a), lda, ptr(tau), ptr(s.work), lw, info)
-                }
-                (DenseCall::Orgqr { m, n, k, a, lda, tau }, F64) => {
-                    sol::cusolverDnDorgqr(h, m, n, k, ptr(a), lda, ptr(tau), ptr(s.work), lw, info)
-                }
-                (DenseCall::Gesvd { jobu, jobvt, m, n, a, lda, s: sv, u, ldu, vt, ldvt, rwork }, F32) => {
-                    let (ju, jv, work) = (job(jobu), job(jobvt), ptr(s.work));
-                    let (a, sv, u, vt) = (ptr(a), ptr(sv), ptr(u), ptr(vt));
-                    sol::cusolverDnSgesvd(h, ju, jv, m, n, a, lda, sv, u, ldu, vt, ldvt, work, lw, ptr(rwork), info)
-                }
-                (DenseCall::Gesvd { jobu, jobvt, m, n, a, lda, s: sv, u, ldu, vt, ldvt, rwork }, F64) => {
-                    let (ju, jv, work) = (job(jobu), job(jobvt), ptr(s.work));
-                    let (a, sv, u, vt) = (ptr(a), ptr(sv), ptr(u), ptr(vt));
-                    sol::cusolverDnDgesvd(h, ju, jv, m, n, a, lda, sv, u, ldu, vt, ldvt, work, lw, ptr(rwork), info)
-                }
+            match d.call {
+                DenseCall::Potrf { uplo, n, a, lda } => typed!(
+                    t,
+                    [cusolverDnSpotrf, cusolverDnDpotrf, cusolverDnCpotrf, cusolverDnZpotrf](
+                        h,
+                        fill(uplo),
+                        n,
+                        ptr(a),
+                        lda,
+                        ptr(work),
+                        lw,
+                        info
+                    )
+                ),
+                DenseCall::Getrf { m, n, a, lda, ipiv } => typed!(
+                    t,
+                    [cusolverDnSgetrf, cusolverDnDgetrf, cusolverDnCgetrf, cusolverDnZgetrf](
+                        h,
+                        m,
+                        n,
+                        ptr(a),
+                        lda,
+                        ptr(work),
+                        ptr(ipiv),
+                        info
+                    )
+                ),
+                DenseCall::Getrs { trans, n, nrhs, a, lda, ipiv, b, ldb } => typed!(
+                    t,
+                    [cusolverDnSgetrs, cusolverDnDgetrs, cusolverDnCgetrs, cusolverDnZgetrs](
+                        h,
+                        op(trans),
+                        n,
+                        nrhs,
+                        ptr(a),
+                        lda,
+                        ptr(ipiv),
+                        ptr(b),
+                        ldb,
+                        info
+                    )
+                ),
+                DenseCall::Syevd { vectors, uplo, n, a, lda, w } => typed!(
+                    t,
+                    [cusolverDnSsyevd, cusolverDnDsyevd, cusolverDnCheevd, cusolverDnZheevd](
+                        h,
+                        jobz(vectors),
+                        fill(uplo),
+                        n,
+                        ptr(a),
+                        lda,
+                        ptr(w),
+                        ptr(work),
+                        lw,
+                        info
+                    )
+                ),
+                DenseCall::Geqrf { m, n, a, lda, tau } => typed!(
+                    t,
+                    [cusolverDnSgeqrf, cusolverDnDgeqrf, cusolverDnCgeqrf, cusolverDnZgeqrf](
+                        h,
+                        m,
+                        n,
+                        ptr(a),
+                        lda,
+                        ptr(tau),
+                        ptr(work),
+                        lw,
+                        info
+                    )
+                ),
+                DenseCall::Orgqr { m, n, k, a, lda, tau } => typed!(
+                    t,
+                    [cusolverDnSorgqr, cusolverDnDorgqr, cusolverDnCungqr, cusolverDnZungqr](
+                        h,
+                        m,
+                        n,
+                        k,
+                        ptr(a),
+                        lda,
+                        ptr(tau),
+                        ptr(work),
+                        lw,
+                        info
+                    )
+                ),
+                DenseCall::Gesvd { jobu, jobvt, m, n, a, lda, s: sv, u, ldu, vt, ldvt, rwork } => typed!(
+                    t,
+                    [cusolverDnSgesvd, cusolverDnDgesvd, cusolverDnCgesvd, cusolverDnZgesvd](
+                        h,
+                        job(jobu),
+                        job(jobvt),
+                        m,
+                        n,
+                        ptr(a),
+                        lda,
+                        ptr(sv),
+                        ptr(u),
+                        ldu,
+                        ptr(vt),
+                        ldvt,
+                        ptr(work),
+                        lw,
+                        ptr(rwork),
+                        info
+                    )
+                ),
             }
         };
         check(d.call.name(), status)

@@ -28,6 +28,23 @@
 //! - `det`/`slogdet`: `getrf` as for `inv`, then device ops (strided copy, compare, where,
 //!   products and sums over each matrix) on `U`'s diagonal and the interchanges.
 //!
+//! complex64/complex128 run the `C`/`Z` routines with the same mapping, because the stored
+//! `A` read column-major is `Aᵀ` (a transpose, never a conjugate transpose), and:
+//! - `cholesky`: for Hermitian `A`, `Aᵀ = conj(A)`; `potrf` on the opposite triangle gives
+//!   `Aᵀ = Uᴴ U`, so `A = Uᵀ conj(U)`: the column-major `U` read row-major (`Uᵀ`) is the `L` of
+//!   `A = L Lᴴ`, with nothing conjugated (likewise `upper`).
+//! - `inv`/`solve`/`det`: `Aᵀ`'s LU and `getrs` with `CUBLAS_OP_T` (not `_C`) as for real;
+//!   `det(Aᵀ) = det(A)`. `slogdet`'s sign is `∏ d/|d|` of `U`'s diagonal (`sign`, NumPy's
+//!   `z/|z|`) times the interchanges' sign, its log `Σ ln |d|`, summed in the real dtype.
+//! - `eigh`: `heevd` on `conj(A)` has `A`'s (real) eigenvalues and the conjugates of its
+//!   eigenvectors, so the vectors are conjugated on their way into the output.
+//! - `qr`: a column-major copy of `A` itself, `geqrf`/`ungqr` as is.
+//! - `svd`: wide, `gesvd` factors `Aᵀ = U' Σ V'ᴴ`, so `A = conj(V') Σ U'ᵀ`: its `V'ᴴ` read
+//!   row-major is `conj(V')` = `U`, its `U'` read row-major is `U'ᵀ` = `Vᴴ`, straight into the
+//!   outputs as for real; tall, `A` itself is factored.
+//! - the real results (`W`, `S`, `ln |det|`) are computed into real temporaries and cast into
+//!   the complex outputs (zero imaginary parts), which the op layer views as real.
+//!
 //! - `qr`: `geqrf` on a column-major copy of `A` (a strided copy), `R` from its upper triangle
 //!   (a strided `where` into the output), then `orgqr` on the Householder vectors, copied into
 //!   an `m × q` column-major buffer (`q = m` in complete mode), and `Q` transposed back.
@@ -59,14 +76,10 @@ pub(crate) fn linalg(op: Decomp, dtype: DType, inputs: &[View<'_>], outputs: &[V
     let t = match dtype {
         DType::F32 => SolverType::F32,
         DType::F64 => SolverType::F64,
-        DType::C64 | DType::C128 => {
-            let hint = "; complex decompositions run on the CPU device so far (cuSOLVER's C/Z routines are not \
-                        wired up): copy the input there with .to_device(&Device::Cpu)"
-                .into();
-            return Err(Error::UnsupportedOnDevice { op: op.name(), device: dev.device(), hint });
-        }
+        DType::C64 => SolverType::C64,
+        DType::C128 => SolverType::C128,
         d => {
-            let hint = "; the CUDA decompositions compute in float32 or float64".into();
+            let hint = "; the CUDA decompositions compute in float32, float64, complex64 or complex128".into();
             return Err(Error::UnsupportedDType { op: op.name(), dtype: d, hint });
         }
     };
@@ -179,6 +192,25 @@ impl Job {
     /// The address of a (checked) output or input view.
     fn base(&self, v: View<'_>) -> Result<u64> {
         Ok(checked(self.op.name(), &self.dev, v, self.isz())?.0)
+    }
+
+    /// Where a routine writes `count` real values (`heevd`'s `W`, `gesvd`'s `S`) bound for the
+    /// output `out`: `out` itself for the real types; for the complex ones a real temporary
+    /// (returned, to be widened into `out` by [`Job::widen`]), since the op layer's outputs
+    /// hold real results as complex numbers with zero imaginary parts.
+    fn real_target(&self, out: View<'_>, count: usize) -> Result<(u64, Option<CudaBuffer>)> {
+        if !self.t.is_complex() {
+            return Ok((self.base(out)?, None));
+        }
+        let (buf, base) = self.scratch(count * self.t.real_itemsize())?;
+        Ok((base, Some(buf)))
+    }
+
+    /// Casts the real temporary of [`Job::real_target`] (if any) into the complex `out`.
+    fn widen(&self, real: Option<CudaBuffer>, out: View<'_>) -> Result<()> {
+        let Some(real) = real else { return Ok(()) };
+        let layout = Layout::contiguous(out.1.shape());
+        Cuda::cast(self.dtype.real_dtype(), self.dtype, (&real, &layout), out)
     }
 
     /// A workspace for `call` (queried once, reused by every position in stream order).
@@ -358,7 +390,7 @@ fn solve(job: &Job, a: View<'_>, b: View<'_>, out: View<'_>) -> Result<()> {
 fn eigh(job: &Job, a: View<'_>, w: View<'_>, v: Option<View<'_>>) -> Result<()> {
     let (n, nn) = (job.ni, job.n * job.n);
     let (tmp, _, base) = job.copy_of(a)?;
-    let w_base = job.base(w)?;
+    let (w_base, w_real) = job.real_target(w, job.batch * job.n)?;
     let vectors = v.is_some();
     let call = |p: usize| DenseCall::Syevd {
         vectors,
@@ -366,7 +398,7 @@ fn eigh(job: &Job, a: View<'_>, w: View<'_>, v: Option<View<'_>>) -> Result<()> 
         n,
         a: job.at(base, p, nn),
         lda: n,
-        w: job.at(w_base, p, job.n),
+        w: w_base + (p * job.n * job.t.real_itemsize()) as u64,
     };
     let (_work, work, lwork) = job.workspace(call(0))?;
     let (info, info_base) = job.info_slots(job.batch)?;
@@ -379,10 +411,18 @@ fn eigh(job: &Job, a: View<'_>, w: View<'_>, v: Option<View<'_>>) -> Result<()> 
     if let Some((index, _)) = job.first_failure(&info, job.batch)? {
         return Err(Error::NoConvergence { op: job.op.name(), index, finite: None });
     }
+    job.widen(w_real, w)?;
     if let Some(v) = v {
         let n = job.n as isize;
         let cm = Layout::from_parts(vec![job.batch, job.n, job.n], vec![n * n, 1, n], 0);
-        super::copy((&tmp, &cm), v, job.isz())?;
+        if job.t.is_complex() {
+            // heevd's vectors are those of conj(A) (the row-major A read column-major): their
+            // conjugates are A's.
+            let conj = UnaryOp::Conj;
+            Cuda::unary(conj, conj.signature(job.dtype)?, (&tmp, &cm), v)?;
+        } else {
+            super::copy((&tmp, &cm), v, job.isz())?;
+        }
     }
     Ok(())
 }
@@ -422,9 +462,17 @@ fn det(job: &Job, a: View<'_>, out: View<'_>, log: Option<View<'_>>) -> Result<(
     // of the temporaries.
     Cuda::unary(UnaryOp::Sign, UnaryOp::Sign.signature(dt)?, (&signed, &rows), (&negated, &rows))?;
     Cuda::reduce(ReduceOp::Prod, dt, (&negated, &rows), dims, 1, out)?;
+    // |U(i, i)| is real (the component type for complex input): the log-magnitudes and their
+    // sums are computed in it, then widened into the complex `log` output.
+    let rdt = dt.real_dtype();
     Cuda::unary(UnaryOp::Abs, UnaryOp::Abs.signature(dt)?, (&diag, &rows), (&signed, &rows))?;
-    Cuda::unary(UnaryOp::Log, UnaryOp::Log.signature(dt)?, (&signed, &rows), (&negated, &rows))?;
-    Cuda::reduce(ReduceOp::Sum, dt, (&negated, &rows), dims, 1, log)
+    Cuda::unary(UnaryOp::Log, UnaryOp::Log.signature(rdt)?, (&signed, &rows), (&negated, &rows))?;
+    if !dt.is_complex() {
+        return Cuda::reduce(ReduceOp::Sum, dt, (&negated, &rows), dims, 1, log);
+    }
+    let sums = job.dev.alloc(b * rdt.itemsize())?;
+    Cuda::reduce(ReduceOp::Sum, rdt, (&negated, &rows), dims, 1, (&sums, &Layout::contiguous(&[b])))?;
+    job.widen(Some(sums), log)
 }
 
 /// `qr` of every `m × n` matrix: `Q (m × q)` and `R (q × n)`, `q = m` when `complete`, else
@@ -512,8 +560,8 @@ fn svd(job: &Job, a: View<'_>, s: View<'_>, vectors: Option<(View<'_>, View<'_>,
     super::copy(a, (&c, &c_layout), isz)?;
     let plan = SvdPlan::new(job, vectors, wide)?;
     let (rows_i, ki) = (int(job.op, rows)?, int(job.op, k)?);
-    let s_base = job.base(s)?;
-    let (_rwork, rwork) = job.scratch(k.saturating_sub(1).max(1) * isz)?;
+    let (s_base, s_real) = job.real_target(s, b * k)?;
+    let (_rwork, rwork) = job.scratch(k.saturating_sub(1).max(1) * job.t.real_itemsize())?;
     let call = |p: usize| DenseCall::Gesvd {
         jobu: plan.jobu,
         jobvt: plan.jobvt,
@@ -521,7 +569,7 @@ fn svd(job: &Job, a: View<'_>, s: View<'_>, vectors: Option<(View<'_>, View<'_>,
         n: ki,
         a: job.at(c_base, p, m * n),
         lda: rows_i,
-        s: job.at(s_base, p, k),
+        s: s_base + (p * k * job.t.real_itemsize()) as u64,
         u: plan.u.map_or(0, |(base, size)| job.at(base, p, size)),
         ldu: rows_i,
         vt: plan.vt.map_or(0, |(base, size)| job.at(base, p, size)),
@@ -541,6 +589,7 @@ fn svd(job: &Job, a: View<'_>, s: View<'_>, vectors: Option<(View<'_>, View<'_>,
     if let Some((index, _)) = job.first_failure(&info, b)? {
         return Err(Error::NoConvergence { op: job.op.name(), index, finite: None });
     }
+    job.widen(s_real, s)?;
     // Tall: gesvd's column-major U (m × p) and Vᵀ (n × n) transposed into the outputs.
     if let (Some((u, vh, _)), Some((tmp_u, tmp_vt))) = (vectors, &plan.temporaries) {
         super::copy((tmp_u, &cm(m, u.1.shape()[2])), u, isz)?;

@@ -1,9 +1,12 @@
 //! Batched matrix products on a CUDA device.
 //!
-//! - f32, f64, f16 and bf16 go to cuBLAS (`cublasGemmStridedBatchedEx`, mapped in
+//! - f32, f64, f16, bf16, complex64 and complex128 go to cuBLAS (`cublasGemmStridedBatchedEx`
+//!   with `CUDA_C_32F`/`CUDA_C_64F` for the complex types, mapped in
 //!   [`gemm`](super::gemm)): vendor GEMMs are several times faster than any portable kernel on
 //!   tensor-core GPUs. Without libcublas they fail with [`Error::LibraryUnavailable`] rather
-//!   than silently running slower; `DEVARRAY_MATMUL=kernel` opts out.
+//!   than silently running slower; `DEVARRAY_MATMUL=kernel` opts out (for the real types: our
+//!   kernel is real-only, so complex products there, or beyond cuBLAS's 32-bit sizes, are
+//!   [`Error::UnsupportedOnDevice`]).
 //! - Integers and bool (and every dtype under `DEVARRAY_MATMUL=kernel`, and products too large
 //!   for cuBLAS's 32-bit sizes) use `matmul_{T}_tile` of `kernels/matmul.cu`, our own tiled
 //!   shared-memory GEMM (kernels/ABI.md, "Matmul ABI"). Its inputs are passed as base pointers
@@ -135,7 +138,7 @@ pub(crate) const MATMUL_ENV: &str = "DEVARRAY_MATMUL";
 /// Which implementation float products use (`DEVARRAY_MATMUL`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Path {
-    /// cuBLAS for f32/f64/f16/bf16, our kernel for the other dtypes (the default).
+    /// cuBLAS for f32/f64/f16/bf16/complex, our kernel for the other dtypes (the default).
     Auto,
     /// Our kernel for every dtype (`DEVARRAY_MATMUL=kernel`): for machines without libcublas,
     /// and for comparing the two.
@@ -163,6 +166,8 @@ fn gemm_type(dtype: DType) -> Option<GemmType> {
         DType::F64 => Some(GemmType::F64),
         DType::F16 => Some(GemmType::F16),
         DType::BF16 => Some(GemmType::BF16),
+        DType::C64 => Some(GemmType::C64),
+        DType::C128 => Some(GemmType::C128),
         _ => None,
     }
 }
@@ -175,14 +180,16 @@ pub(crate) struct Ptrs {
     pub(crate) out: u64,
 }
 
-/// `out[p] = a[p] @ b[p]` (see `Backend::matmul`): through cuBLAS for f32, f64, f16 and bf16
-/// (unless `DEVARRAY_MATMUL=kernel`), through our `matmul_{T}_tile` kernel otherwise.
+/// `out[p] = a[p] @ b[p]` (see `Backend::matmul`): through cuBLAS for f32, f64, f16, bf16 and
+/// the complex types (unless `DEVARRAY_MATMUL=kernel`), through our `matmul_{T}_tile` kernel
+/// otherwise.
 ///
 /// **Errors**: operands that are not 3-D, do not chain, or whose output is not C-contiguous,
 /// views outside their buffers, on another device, or an output overlapping an input
 /// ([`Error::ShapeMismatch`], [`Error::InvalidArgument`], [`Error::DeviceMismatch`]); a float
-/// product without libcublas ([`Error::LibraryUnavailable`]); kernel compilation, launch and
-/// cuBLAS failures.
+/// product without libcublas ([`Error::LibraryUnavailable`]); a complex product that cuBLAS
+/// cannot take (`DEVARRAY_MATMUL=kernel`, sizes beyond its `int`s: [`Error::UnsupportedOnDevice`]);
+/// kernel compilation, launch and cuBLAS failures.
 pub(crate) fn matmul(dtype: DType, a: View<'_>, b: View<'_>, out: View<'_>) -> Result<()> {
     matmul_on(path(), dtype, a, b, out)
 }
@@ -192,9 +199,11 @@ pub(crate) fn matmul_on(path: Path, dtype: DType, a: View<'_>, b: View<'_>, out:
     const OP: &str = "matmul";
     let d = dims(OP, a.1, b.1, out.1)?;
     let dev = out.0.device().clone();
-    if dtype.is_complex() {
-        // cuBLAS's C/Zgemm path is not wired up yet, and the tiled kernel is real-only.
-        let hint = format!("; {dtype} products run on the CPU device so far (x.to_device(&Device::Cpu))");
+    if dtype.is_complex() && (path == Path::Kernel || !fits_cublas(d)) {
+        // The tiled kernel is real-only: complex products exist only through cuBLAS.
+        let why = if path == Path::Kernel { "with DEVARRAY_MATMUL=kernel" } else { "beyond cuBLAS's 32-bit sizes" };
+        let hint =
+            format!("; {dtype} products go through cuBLAS, not {why}: use the CPU device (x.to_device(&Device::Cpu))");
         return Err(Error::UnsupportedOnDevice { op: OP, device: dev.device(), hint });
     }
     let isz = dtype.itemsize();

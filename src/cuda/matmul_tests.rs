@@ -62,6 +62,10 @@ fn random_bytes(dtype: DType, count: usize, rng: &mut Rng) -> Vec<u8> {
             DType::F32 => out.extend_from_slice(&(rng.unit() as f32).to_le_bytes()),
             DType::F16 => out.extend_from_slice(&half::f16::from_f64(rng.unit()).to_le_bytes()),
             DType::BF16 => out.extend_from_slice(&half::bf16::from_f64(rng.unit()).to_le_bytes()),
+            DType::C64 => {
+                [rng.unit(), rng.unit()].iter().for_each(|&p| out.extend_from_slice(&(p as f32).to_le_bytes()))
+            }
+            DType::C128 => [rng.unit(), rng.unit()].iter().for_each(|&p| out.extend_from_slice(&p.to_le_bytes())),
             _ => out.extend_from_slice(&rng.next().to_le_bytes()[..dtype.itemsize()]),
         }
     }
@@ -155,6 +159,9 @@ fn close(dtype: DType, got: &[u8], want: &[u8], k: usize) -> std::result::Result
                 let (g, w) = (u16::from_le_bytes([g[0], g[1]]), u16::from_le_bytes([w[0], w[1]]));
                 (ordered16(g) - ordered16(w)).abs() <= 1
             }
+            // Complex: each part as its real type (the same tolerance on the k-term sums).
+            DType::C64 => close(DType::F32, g, w, k).is_ok(),
+            DType::C128 => close(DType::F64, g, w, k).is_ok(),
             DType::F32 => {
                 let (g, w) = (f32::from_le_bytes(g.try_into().unwrap()), f32::from_le_bytes(w.try_into().unwrap()));
                 (g - w).abs() <= 1e-6 * (k as f32 + 1.0) * 4.0
@@ -354,10 +361,21 @@ fn float_products_through_cublas_match_the_cpu_for_every_layout() {
         ((sa, [13 * 9, -9, 1]), (sb, [-(9 * 11), 11, 1])),
         ((sa, [-(13 * 9), -1, -13]), (sb, [9 * 11, -11, -1])),
     ];
-    for dtype in FLOATS {
+    for dtype in FLOATS.into_iter().chain([DType::C64, DType::C128]) {
         for &(a, b) in &cases {
             check_on(&dev, Path::Auto, dtype, a, b);
         }
+    }
+}
+
+#[test]
+fn complex_products_match_the_cpu_at_the_edges() {
+    let Some(dev) = device() else { return };
+    for dtype in [DType::C64, DType::C128] {
+        check_contig(&dev, dtype, 1, 1, 1, 1);
+        check_contig(&dev, dtype, 2, 3, 0, 4);
+        check_contig(&dev, dtype, 0, 3, 2, 4);
+        check_contig(&dev, dtype, 2, 65, 33, 70);
     }
 }
 
@@ -440,6 +458,26 @@ mod on_the_fake {
         assert!(matches!(err, Error::LibraryUnavailable { library: "cuBLAS", .. }), "{err:?}");
         matmul_on(Path::Kernel, DType::F32, (&a, &l), (&b, &l), (&out, &l)).unwrap();
         assert_eq!(fake.state().launches.len(), 1);
+    }
+
+    #[test]
+    fn complex_products_are_one_complex_gemm_and_refused_on_the_kernel_path() {
+        let (a, b, out) =
+            (Layout::contiguous(&[2, 3, 4]), Layout::contiguous(&[2, 4, 5]), Layout::contiguous(&[2, 3, 5]));
+        for (dtype, t) in [(DType::C64, GemmType::C64), (DType::C128, GemmType::C128)] {
+            let (gemms, launches) = product(Path::Auto, dtype, &a, &b, &out);
+            assert!(launches.is_empty(), "{launches:?}");
+            let [g] = gemms[..] else { panic!("{gemms:?}") };
+            assert_eq!((g.transa, g.transb, g.m, g.n, g.k, g.batch, g.dtype), (GemmOp::N, GemmOp::N, 5, 3, 4, 2, t));
+            assert_eq!((g.alpha, g.beta), (1.0, 0.0));
+            let (fake, dev) = fake_device();
+            let buf = || dev.alloc(2 * 3 * 5 * 16).unwrap();
+            let (ba, bb, bo) = (buf(), buf(), buf());
+            let err = matmul_on(Path::Kernel, dtype, (&ba, &a), (&bb, &b), (&bo, &out)).unwrap_err();
+            assert!(matches!(err, Error::UnsupportedOnDevice { op: "matmul", .. }), "{err:?}");
+            assert!(err.to_string().contains("DEVARRAY_MATMUL=kernel"), "{err}");
+            assert!(fake.state().launches.is_empty() && fake.state().gemms.is_empty());
+        }
     }
 
     #[test]

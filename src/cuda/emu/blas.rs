@@ -4,8 +4,9 @@
 //! Arguments are validated as cuBLAS validates them (its `CUBLAS_STATUS_INVALID_VALUE` cases),
 //! at the call; every matrix's span over the batch is checked against the live allocations when
 //! the stream runs the call, as a launch's pointers are. Accumulation is in the compute type:
-//! f64 for f64, f32 for f32 and the 16-bit types (each product of two 16-bit values is exact in
-//! f32, as in cuBLAS's `CUBLAS_COMPUTE_32F`).
+//! f64 for f64 and complex128, f32 for f32, complex64 and the 16-bit types (each product of two
+//! 16-bit values is exact in f32, as in cuBLAS's `CUBLAS_COMPUTE_32F`). Complex products are
+//! plain (no conjugation: cuBLAS's `CUBLAS_OP_C` is not used), with real `alpha` and `beta`.
 
 use crate::cuda::api::{Gemm, GemmMatrix, GemmOp, GemmType};
 
@@ -73,6 +74,9 @@ unsafe fn load(dtype: GemmType, ptr: u64, off: i64) -> f64 {
             GemmType::F32 => f64::from(std::ptr::read_unaligned(at as *const f32)),
             GemmType::F16 => f64::from(std::ptr::read_unaligned(at as *const half::f16)),
             GemmType::BF16 => f64::from(std::ptr::read_unaligned(at as *const half::bf16)),
+            // The complex types go through `load_complex`; their real part, should one land here.
+            GemmType::C64 => f64::from(std::ptr::read_unaligned(at as *const f32)),
+            GemmType::C128 => std::ptr::read_unaligned(at as *const f64),
         }
     }
 }
@@ -90,6 +94,48 @@ unsafe fn store(dtype: GemmType, ptr: u64, off: i64, v: f64) {
             GemmType::F32 => std::ptr::write_unaligned(at as *mut f32, v as f32),
             GemmType::F16 => std::ptr::write_unaligned(at as *mut half::f16, half::f16::from_f32(v as f32)),
             GemmType::BF16 => std::ptr::write_unaligned(at as *mut half::bf16, half::bf16::from_f32(v as f32)),
+            // The complex types go through `store_complex`.
+            GemmType::C64 => std::ptr::write_unaligned(at as *mut [f32; 2], [v as f32, 0.0]),
+            GemmType::C128 => std::ptr::write_unaligned(at as *mut [f64; 2], [v, 0.0]),
+        }
+    }
+}
+
+/// Whether `t`'s elements are complex (real and imaginary parts).
+fn complex(t: GemmType) -> bool {
+    matches!(t, GemmType::C64 | GemmType::C128)
+}
+
+/// Reads complex element `off` of a complex `dtype` matrix at `ptr` as `(re, im)`, widened to f64.
+///
+/// # Safety
+/// The element lies in memory valid for reads.
+unsafe fn load_complex(dtype: GemmType, ptr: u64, off: i64) -> (f64, f64) {
+    let at = (ptr as i64 + off * dtype.itemsize() as i64) as usize;
+    // SAFETY: the caller's contract; unaligned reads, as the emulator does not assume alignment.
+    unsafe {
+        if dtype.is_double() {
+            let [re, im] = std::ptr::read_unaligned(at as *const [f64; 2]);
+            (re, im)
+        } else {
+            let [re, im] = std::ptr::read_unaligned(at as *const [f32; 2]);
+            (f64::from(re), f64::from(im))
+        }
+    }
+}
+
+/// Writes `(re, im)` rounded to the complex `dtype` at element `off` of `ptr`.
+///
+/// # Safety
+/// The element lies in memory valid for writes that nothing else accesses meanwhile.
+unsafe fn store_complex(dtype: GemmType, ptr: u64, off: i64, (re, im): (f64, f64)) {
+    let at = (ptr as i64 + off * dtype.itemsize() as i64) as usize;
+    // SAFETY: the caller's contract.
+    unsafe {
+        if dtype.is_double() {
+            std::ptr::write_unaligned(at as *mut [f64; 2], [re, im]);
+        } else {
+            std::ptr::write_unaligned(at as *mut [f32; 2], [re as f32, im as f32]);
         }
     }
 }
@@ -140,6 +186,48 @@ unsafe fn element(g: &Gemm, p: i64, i: i64, j: i64) -> f64 {
     }
 }
 
+/// Rounds `x` to f32 unless the compute type is double, so each step of a single-precision
+/// complex product rounds as cuBLAS's f32 arithmetic does.
+fn round(wide: bool, x: f64) -> f64 {
+    if wide {
+        x
+    } else {
+        f64::from(x as f32)
+    }
+}
+
+/// Complex `C[i, j]` of batch position `p` as `(re, im)`, in the compute type: each complex
+/// multiply-add rounds its real and imaginary parts in turn (`alpha` and `beta` are real).
+///
+/// # Safety
+/// As [`run`].
+unsafe fn element_complex(g: &Gemm, p: i64, i: i64, j: i64) -> (f64, f64) {
+    let w = g.dtype.is_double();
+    let (mut re, mut im) = (0f64, 0f64);
+    for l in 0..i64::from(g.k) {
+        // SAFETY: inside A's and B's spans, which the caller checked.
+        let ((xr, xi), (yr, yi)) = unsafe {
+            (
+                load_complex(g.dtype, g.a.ptr, offset(&g.a, g.transa, p, i, l)),
+                load_complex(g.dtype, g.b.ptr, offset(&g.b, g.transb, p, l, j)),
+            )
+        };
+        let pr = round(w, round(w, xr * yr) - round(w, xi * yi));
+        let pi = round(w, round(w, xr * yi) + round(w, xi * yr));
+        (re, im) = (round(w, re + pr), round(w, im + pi));
+    }
+    // cuBLAS does not read C when beta is 0 (C may hold garbage, NaN included).
+    let (cr, ci) = if g.beta == 0.0 {
+        (0.0, 0.0)
+    } else {
+        // SAFETY: inside C's span.
+        unsafe { load_complex(g.dtype, g.c.ptr, offset(&g.c, GemmOp::N, p, i, j)) }
+    };
+    let (alpha, beta) = (round(w, g.alpha), round(w, g.beta));
+    let part = |acc: f64, c: f64| round(w, round(w, alpha * acc) + round(w, beta * c));
+    (part(re, cr), part(im, ci))
+}
+
 /// Runs `g`.
 ///
 /// # Safety
@@ -149,10 +237,14 @@ pub(crate) unsafe fn run(g: &Gemm) {
     for p in 0..i64::from(g.batch) {
         for j in 0..i64::from(g.n) {
             for i in 0..i64::from(g.m) {
+                let off = offset(&g.c, GemmOp::N, p, i, j);
                 // SAFETY: the caller's contract covers A, B and C of every position.
                 unsafe {
-                    let v = element(g, p, i, j);
-                    store(g.dtype, g.c.ptr, offset(&g.c, GemmOp::N, p, i, j), v);
+                    if complex(g.dtype) {
+                        store_complex(g.dtype, g.c.ptr, off, element_complex(g, p, i, j));
+                    } else {
+                        store(g.dtype, g.c.ptr, off, element(g, p, i, j));
+                    }
                 }
             }
         }

@@ -26,6 +26,7 @@ impl Dev {
         unsafe { self.api.stream_synchronize(self.stream) }.unwrap();
         ptr
     }
+    /// `count` elements at `ptr` (for a complex `t`, `2 * count` interleaved parts).
     fn download(&self, t: GemmType, ptr: u64, count: usize) -> Vec<f64> {
         let mut bytes = vec![0u8; count * t.itemsize()];
         // SAFETY: `ptr` holds `count` elements; `bytes` is waited for below.
@@ -36,12 +37,22 @@ impl Dev {
     }
 }
 
+/// Values per element: 2 (real and imaginary parts, interleaved) for the complex types.
+fn parts(t: GemmType) -> usize {
+    if super::complex(t) {
+        2
+    } else {
+        1
+    }
+}
+
+/// `values` as `t` elements (for a complex `t`, the interleaved parts of its elements).
 fn encode(t: GemmType, values: &[f64]) -> Vec<u8> {
     values
         .iter()
         .flat_map(|&v| match t {
-            GemmType::F64 => v.to_le_bytes().to_vec(),
-            GemmType::F32 => (v as f32).to_le_bytes().to_vec(),
+            GemmType::F64 | GemmType::C128 => v.to_le_bytes().to_vec(),
+            GemmType::F32 | GemmType::C64 => (v as f32).to_le_bytes().to_vec(),
             GemmType::F16 => half::f16::from_f64(v).to_le_bytes().to_vec(),
             GemmType::BF16 => half::bf16::from_f64(v).to_le_bytes().to_vec(),
         })
@@ -50,10 +61,10 @@ fn encode(t: GemmType, values: &[f64]) -> Vec<u8> {
 
 fn decode(t: GemmType, bytes: &[u8]) -> Vec<f64> {
     bytes
-        .chunks_exact(t.itemsize())
+        .chunks_exact(t.itemsize() / parts(t))
         .map(|b| match t {
-            GemmType::F64 => f64::from_le_bytes(b.try_into().unwrap()),
-            GemmType::F32 => f64::from(f32::from_le_bytes(b.try_into().unwrap())),
+            GemmType::F64 | GemmType::C128 => f64::from_le_bytes(b.try_into().unwrap()),
+            GemmType::F32 | GemmType::C64 => f64::from(f32::from_le_bytes(b.try_into().unwrap())),
             GemmType::F16 => f64::from(half::f16::from_le_bytes([b[0], b[1]])),
             GemmType::BF16 => f64::from(half::bf16::from_le_bytes([b[0], b[1]])),
         })
@@ -87,6 +98,32 @@ fn reference(g: &Gemm, a: &[f64], b: &[f64], c: &[f64]) -> Vec<f64> {
                     (0..i64::from(g.k)).map(|l| a[at(&g.a, g.transa, p, i, l)] * b[at(&g.b, g.transb, p, l, j)]).sum();
                 let o = at(&g.c, GemmOp::N, p, i, j);
                 out[o] = g.alpha * sum + if g.beta == 0.0 { 0.0 } else { g.beta * c[o] };
+            }
+        }
+    }
+    out
+}
+
+/// [`reference`] for complex matrices held as interleaved parts (real `alpha` and `beta`).
+fn reference_complex(g: &Gemm, a: &[f64], b: &[f64], c: &[f64]) -> Vec<f64> {
+    let mut out = c.to_vec();
+    let at = |x: &GemmMatrix, op: GemmOp, p: i64, i: i64, j: i64| {
+        let (r, c) = if op == GemmOp::N { (i, j) } else { (j, i) };
+        2 * (p * x.stride + r + c * i64::from(x.ld)) as usize
+    };
+    for p in 0..i64::from(g.batch) {
+        for i in 0..i64::from(g.m) {
+            for j in 0..i64::from(g.n) {
+                let (mut re, mut im) = (0.0, 0.0);
+                for l in 0..i64::from(g.k) {
+                    let (x, y) = (at(&g.a, g.transa, p, i, l), at(&g.b, g.transb, p, l, j));
+                    re += a[x] * b[y] - a[x + 1] * b[y + 1];
+                    im += a[x] * b[y + 1] + a[x + 1] * b[y];
+                }
+                let o = at(&g.c, GemmOp::N, p, i, j);
+                let keep = |v: f64| if g.beta == 0.0 { 0.0 } else { g.beta * v };
+                out[o] = g.alpha * re + keep(c[o]);
+                out[o + 1] = g.alpha * im + keep(c[o + 1]);
             }
         }
     }
@@ -129,14 +166,15 @@ fn check(dev: &Dev, mut g: Gemm) {
     let (ar, ac) = rows(g.transa, g.m, g.k);
     let (br, bc) = rows(g.transb, g.k, g.n);
     let (la, lb, lc) = (len(&g.a, ar, ac, g.batch), len(&g.b, br, bc, g.batch), len(&g.c, g.m, g.n, g.batch));
-    let (a, b, c) = (values(la, 1), values(lb, 2), values(lc, 3));
+    let np = parts(g.dtype);
+    let (a, b, c) = (values(la * np, 1), values(lb * np, 2), values(lc * np, 3));
     g.a.ptr = dev.upload(g.dtype, &a);
     g.b.ptr = dev.upload(g.dtype, &b);
     g.c.ptr = dev.upload(g.dtype, &c);
     // SAFETY: every matrix lies in its upload (sized by `len`), C is separate.
     unsafe { dev.api.gemm_strided_batched(&g, dev.stream) }.unwrap();
     let got = dev.download(g.dtype, g.c.ptr, lc);
-    let want = reference(&g, &a, &b, &c);
+    let want = if np == 2 { reference_complex(&g, &a, &b, &c) } else { reference(&g, &a, &b, &c) };
     // The 16-bit types round each output once; f32 sums of these values are exact.
     let tol = match g.dtype {
         GemmType::F16 => 1.0 / 512.0,
@@ -157,6 +195,26 @@ fn every_transpose_combination_with_padded_leading_dimensions() {
             check(&dev, problem(GemmType::F32, ops, (2, 7, 6), pad, 2, false));
         }
     }
+}
+
+#[test]
+fn complex_types_multiply_without_conjugation() {
+    let dev = Dev::new();
+    for ops in [(GemmOp::N, GemmOp::N), (GemmOp::N, GemmOp::T), (GemmOp::T, GemmOp::N), (GemmOp::T, GemmOp::T)] {
+        check(&dev, problem(GemmType::C128, ops, (5, 4, 3), 2, 2, false));
+        check(&dev, problem(GemmType::C64, ops, (2, 7, 6), 0, 3, true));
+    }
+    let mut g = problem(GemmType::C64, (GemmOp::T, GemmOp::N), (3, 2, 4), 1, 2, false);
+    (g.alpha, g.beta) = (-0.5, 2.0);
+    check(&dev, g);
+    // (1 + 2i)(3 - i) = 5 + 5i: the imaginary parts are multiplied, not conjugated.
+    let t = GemmType::C128;
+    let mut g = problem(t, (GemmOp::N, GemmOp::N), (1, 1, 1), 0, 1, false);
+    let (a, b, c) = (dev.upload(t, &[1.0, 2.0]), dev.upload(t, &[3.0, -1.0]), dev.upload(t, &[f64::NAN, 0.0]));
+    (g.a.ptr, g.b.ptr, g.c.ptr) = (a, b, c);
+    // SAFETY: the matrices are the uploads above.
+    unsafe { dev.api.gemm_strided_batched(&g, dev.stream) }.unwrap();
+    assert_eq!(dev.download(t, c, 1), vec![5.0, 5.0], "beta = 0 does not read C's NaN");
 }
 
 #[test]

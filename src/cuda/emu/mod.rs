@@ -12,8 +12,9 @@
 //! - streams: queues of deferred work, run when the host waits; events order them ([`queue`]);
 //! - cuBLAS: `cublasGemmStridedBatchedEx` is a host stand-in with cuBLAS's documented
 //!   semantics and argument checks ([`blas`]), so matmul's mapping onto cuBLAS is tested here;
-//! - cuSOLVER: `cusolverDn{S,D}potrf/getrf/getrs/syevd` (and their workspace queries) likewise
-//!   ([`solver`]), so the decompositions' mapping onto cuSOLVER is tested here;
+//! - cuSOLVER: `cusolverDn{S,D,C,Z}potrf/getrf/getrs/geqrf/gesvd`, `{S,D}syevd/orgqr` and
+//!   `{C,Z}heevd/ungqr` (and their workspace queries) likewise ([`solver`], `solver_complex`),
+//!   so the decompositions' mapping onto cuSOLVER is tested here;
 //! - cuFFT: `cufftPlanMany` (rank 1) and `cufftExec*` likewise ([`fft`]), so the transforms'
 //!   mapping onto cuFFT (layouts, scratch copies, normalisation, the plan cache) is tested here;
 //! - kernels: looked up by name in a registry generated with the host build, run block by block
@@ -27,6 +28,7 @@ mod fft;
 mod memory;
 mod queue;
 mod solver;
+mod solver_complex;
 
 use crate::cuda::api::{DeviceProps, GpuApi, GpuError, GpuErrorKind, GpuPlatform, GpuResult};
 use std::collections::BTreeMap;

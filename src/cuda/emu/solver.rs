@@ -1,7 +1,8 @@
 //! The emulator's stand-ins for the dense cuSOLVER routines devarray calls
 //! (`cusolverDn{S,D}potrf`, `getrf`, `getrs`, `syevd`, `geqrf`, `orgqr`, `gesvd` and their
-//! `_bufferSize` queries): the computations cuSOLVER (LAPACK) documents, on emulated device
-//! memory, so the code that maps the decompositions onto cuSOLVER runs in CI.
+//! `_bufferSize` queries, and the complex `C`/`Z` routines through
+//! [`solver_complex`](super::solver_complex)): the computations cuSOLVER (LAPACK) documents, on
+//! emulated device memory, so the code that maps the decompositions onto cuSOLVER runs in CI.
 //!
 //! - Arguments are validated as cuSOLVER validates them (`CUSOLVER_STATUS_INVALID_VALUE`:
 //!   negative sizes, `lda`/`ldb` below the rows, `lwork` below what the query returned) when
@@ -23,8 +24,9 @@ use crate::cuda::api::{Dense, DenseCall, DenseScratch, Fill, GemmOp, SolverType,
 use faer::{MatRef, Side};
 use num_traits::Float;
 
-/// The element types the stand-ins compute in (each routine in its own precision).
-trait Real: faer::traits::RealField + Float + std::ops::SubAssign + Copy + 'static {}
+/// The element types the stand-ins compute in (each routine in its own precision; the
+/// complex ones in [`solver_complex`](super::solver_complex) in `Complex` of these).
+pub(super) trait Real: faer::traits::RealField + Float + std::ops::SubAssign + Copy + 'static {}
 impl Real for f32 {}
 impl Real for f64 {}
 
@@ -136,6 +138,8 @@ fn matrix(ptr: u64, rows: i32, cols: i32, ld: i32, isz: usize) -> Option<(u64, u
 /// Every byte range `op` reads or writes, named, for the memory checks.
 pub(crate) fn accesses(op: &SolverOp) -> Vec<(&'static str, u64, u64)> {
     let isz = op.dense.dtype.itemsize();
+    // W, S and rwork are real arrays, of the component type for the complex routines.
+    let rsz = op.dense.dtype.real_itemsize();
     let ints = |ptr: u64, n: i32| matrix(ptr, n, 1, n.max(1), 4);
     let s = op.scratch;
     let work = |elems: i32| matrix(s.work, elems, 1, elems.max(1), isz);
@@ -150,7 +154,7 @@ pub(crate) fn accesses(op: &SolverOp) -> Vec<(&'static str, u64, u64)> {
             vec![("A", matrix(a, n, n, lda, isz)), ("devIpiv", ints(ipiv, n)), ("B", matrix(b, n, nrhs, ldb, isz))]
         }
         DenseCall::Syevd { n, a, lda, w, .. } => {
-            vec![("A", matrix(a, n, n, lda, isz)), ("W", matrix(w, n, 1, n.max(1), isz)), ("workspace", work(s.lwork))]
+            vec![("A", matrix(a, n, n, lda, isz)), ("W", matrix(w, n, 1, n.max(1), rsz)), ("workspace", work(s.lwork))]
         }
         DenseCall::Geqrf { m, n, a, lda, tau } => vec![
             ("A", matrix(a, m, n, lda, isz)),
@@ -171,10 +175,10 @@ pub(crate) fn accesses(op: &SolverOp) -> Vec<(&'static str, u64, u64)> {
             let vt_rows = if jobvt == SvdJob::None { 0 } else { n };
             vec![
                 ("A", matrix(a, m, n, lda, isz)),
-                ("S", matrix(sv, n, 1, n.max(1), isz)),
+                ("S", matrix(sv, n, 1, n.max(1), rsz)),
                 ("U", matrix(u, m, u_cols, ldu, isz)),
                 ("VT", matrix(vt, vt_rows, n, ldvt, isz)),
-                ("rwork", matrix(rwork, n - 1, 1, n.max(1), isz)),
+                ("rwork", matrix(rwork, n - 1, 1, n.max(1), rsz)),
                 ("workspace", work(s.lwork)),
             ]
         }
@@ -196,6 +200,8 @@ pub(crate) unsafe fn run(op: &SolverOp) -> Result<(), String> {
         match op.dense.dtype {
             SolverType::F32 => compute::<f32>(&op.dense.call)?,
             SolverType::F64 => compute::<f64>(&op.dense.call)?,
+            SolverType::C64 => super::solver_complex::compute::<f32>(&op.dense.call)?,
+            SolverType::C128 => super::solver_complex::compute::<f64>(&op.dense.call)?,
         }
     };
     let isz = op.dense.dtype.itemsize();
@@ -214,19 +220,19 @@ pub(crate) unsafe fn run(op: &SolverOp) -> Result<(), String> {
 }
 
 /// A column-major matrix copied out of (and back into) emulated device memory.
-struct Host<T> {
-    ptr: u64,
-    ld: usize,
-    rows: usize,
-    data: Vec<T>,
+pub(super) struct Host<T> {
+    pub(super) ptr: u64,
+    pub(super) ld: usize,
+    pub(super) rows: usize,
+    pub(super) data: Vec<T>,
 }
 
-impl<T: Real> Host<T> {
+impl<T: Copy> Host<T> {
     /// Reads the `rows × cols` matrix at `ptr`.
     ///
     /// # Safety
     /// The matrix's span lies in readable memory.
-    unsafe fn read(ptr: u64, rows: i32, cols: i32, ld: i32) -> Host<T> {
+    pub(super) unsafe fn read(ptr: u64, rows: i32, cols: i32, ld: i32) -> Host<T> {
         let (rows, cols, ld) = (rows.max(0) as usize, cols.max(0) as usize, ld.max(1) as usize);
         let mut data = Vec::with_capacity(rows * cols);
         for j in 0..cols {
@@ -240,11 +246,11 @@ impl<T: Real> Host<T> {
         Host { ptr, ld, rows, data }
     }
 
-    fn at(&self, i: usize, j: usize) -> T {
+    pub(super) fn at(&self, i: usize, j: usize) -> T {
         self.data[i + j * self.rows]
     }
 
-    fn set(&mut self, i: usize, j: usize, v: T) {
+    pub(super) fn set(&mut self, i: usize, j: usize, v: T) {
         self.data[i + j * self.rows] = v;
     }
 
@@ -252,7 +258,7 @@ impl<T: Real> Host<T> {
     ///
     /// # Safety
     /// The matrix's span lies in writable memory nothing else accesses.
-    unsafe fn write(&self, keep: impl Fn(usize, usize) -> bool) {
+    pub(super) unsafe fn write(&self, keep: impl Fn(usize, usize) -> bool) {
         let cols = self.data.len().checked_div(self.rows).unwrap_or(0);
         for j in 0..cols {
             for i in (0..self.rows).filter(|&i| keep(i, j)) {
@@ -268,7 +274,7 @@ impl<T: Real> Host<T> {
 ///
 /// # Safety
 /// The range lies in readable memory.
-unsafe fn read_ints(ptr: u64, n: usize) -> Vec<i32> {
+pub(super) unsafe fn read_ints(ptr: u64, n: usize) -> Vec<i32> {
     // SAFETY: the caller's contract.
     (0..n).map(|i| unsafe { std::ptr::read_unaligned((ptr as usize as *const i32).add(i)) }).collect()
 }

@@ -28,9 +28,10 @@ impl Dev {
         ptr
     }
     fn upload(&self, t: SolverType, values: &[f64]) -> u64 {
-        let bytes: Vec<u8> = match t {
-            SolverType::F64 => values.iter().flat_map(|v| v.to_le_bytes()).collect(),
-            SolverType::F32 => values.iter().flat_map(|&v| (v as f32).to_le_bytes()).collect(),
+        // Complex values are their interleaved parts.
+        let bytes: Vec<u8> = match t.real_itemsize() {
+            8 => values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+            _ => values.iter().flat_map(|&v| (v as f32).to_le_bytes()).collect(),
         };
         self.upload_bytes(&bytes)
     }
@@ -43,11 +44,9 @@ impl Dev {
     }
     fn download(&self, t: SolverType, ptr: u64, count: usize) -> Vec<f64> {
         let bytes = self.download_bytes(ptr, count * t.itemsize());
-        match t {
-            SolverType::F64 => bytes.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap())).collect(),
-            SolverType::F32 => {
-                bytes.chunks_exact(4).map(|b| f64::from(f32::from_le_bytes(b.try_into().unwrap()))).collect()
-            }
+        match t.real_itemsize() {
+            8 => bytes.chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().unwrap())).collect(),
+            _ => bytes.chunks_exact(4).map(|b| f64::from(f32::from_le_bytes(b.try_into().unwrap()))).collect(),
         }
     }
     fn ints(&self, ptr: u64, count: usize) -> Vec<i32> {
@@ -60,7 +59,9 @@ impl Dev {
     /// Queries the workspace, allocates it and an `info`, queues the call; returns `info`.
     fn call(&self, dense: Dense) -> i32 {
         let lwork = self.api.dense_workspace(&dense).unwrap();
-        let work = self.upload(dense.dtype, &vec![0.0; lwork.max(1) as usize]);
+        // `lwork` elements of the call's type: two parts each for the complex routines.
+        let parts = dense.dtype.itemsize() / dense.dtype.real_itemsize();
+        let work = self.upload(dense.dtype, &vec![0.0; lwork.max(1) as usize * parts]);
         let info = self.upload_bytes(&[0x55; 4]);
         // SAFETY: every range lies in the allocations made for it by the tests.
         unsafe { self.api.dense_solve(&dense, DenseScratch { work, lwork, info }, self.stream) }.unwrap();
@@ -367,3 +368,6 @@ fn gesvd_gives_descending_values_and_orthogonal_vectors() {
     let dense = Dense { call: wide, dtype: SolverType::F64 };
     assert_eq!(dev.api.dense_workspace(&dense).unwrap_err().kind, GpuErrorKind::InvalidUsage);
 }
+
+#[path = "solver_complex_tests.rs"]
+mod complex;
