@@ -381,19 +381,34 @@ fn potrf<T: Real>(m: &mut Host<T>, upper: bool) -> i32 {
 /// LU with partial pivoting in place (LAPACK's `getf2`): returns `info` (the first exactly
 /// zero pivot, 1-based) and the 1-based interchanges.
 fn getrf<T: Real>(m: &mut Host<T>, n: usize) -> (i32, Vec<i32>) {
+    getf2(m, n, |x: T| x.abs())
+}
+
+/// The `getf2` loop for real and complex elements (`?getf2`/`zgetf2`): `size` is the magnitude
+/// pivots are chosen by (`|x|`, or `|re| + |im|` as `izamax`), the first largest winning (NaN is
+/// never larger).
+pub(super) fn getf2<E, S>(m: &mut Host<E>, n: usize, size: impl Fn(E) -> S) -> (i32, Vec<i32>)
+where
+    E: Copy
+        + PartialEq
+        + num_traits::Zero
+        + std::ops::Div<Output = E>
+        + std::ops::Mul<Output = E>
+        + std::ops::Sub<Output = E>,
+    S: PartialOrd,
+{
     let rows = m.rows;
     let mut info = 0;
     let mut piv = Vec::with_capacity(rows.min(n));
     for j in 0..rows.min(n) {
-        // The first largest magnitude (`i?amax`: NaN is never larger).
         let mut p = j;
         for i in j + 1..rows {
-            if m.at(i, j).abs() > m.at(p, j).abs() {
+            if size(m.at(i, j)) > size(m.at(p, j)) {
                 p = i;
             }
         }
         piv.push((p + 1) as i32);
-        if m.at(p, j) != T::zero() {
+        if m.at(p, j) != E::zero() {
             if p != j {
                 for c in 0..n {
                     let (x, y) = (m.at(j, c), m.at(p, c));

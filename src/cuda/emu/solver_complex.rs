@@ -130,44 +130,10 @@ fn cabs1<T: Real>(z: C<T>) -> T {
     z.re.abs() + z.im.abs()
 }
 
-/// LU with partial pivoting in place (`zgetf2`): returns `info` (the first exactly zero pivot,
-/// 1-based) and the 1-based interchanges.
+/// LU with partial pivoting in place (`zgetf2`, pivoting on `izamax`'s `|re| + |im|`): returns
+/// `info` (the first exactly zero pivot, 1-based) and the 1-based interchanges.
 fn getrf<T: Real>(m: &mut Host<C<T>>, n: usize) -> (i32, Vec<i32>) {
-    let rows = m.rows;
-    let mut info = 0;
-    let mut piv = Vec::with_capacity(rows.min(n));
-    let zero = C::new(T::zero(), T::zero());
-    for j in 0..rows.min(n) {
-        let mut p = j;
-        for i in j + 1..rows {
-            if cabs1(m.at(i, j)) > cabs1(m.at(p, j)) {
-                p = i;
-            }
-        }
-        piv.push((p + 1) as i32);
-        if m.at(p, j) != zero {
-            if p != j {
-                for c in 0..n {
-                    let (x, y) = (m.at(j, c), m.at(p, c));
-                    m.set(j, c, y);
-                    m.set(p, c, x);
-                }
-            }
-            let d = m.at(j, j);
-            for i in j + 1..rows {
-                m.set(i, j, m.at(i, j) / d);
-            }
-        } else if info == 0 {
-            info = (j + 1) as i32;
-        }
-        for c in j + 1..n {
-            let u = m.at(j, c);
-            for i in j + 1..rows {
-                m.set(i, c, m.at(i, c) - m.at(i, j) * u);
-            }
-        }
-    }
-    (info, piv)
+    super::solver::getf2(m, n, cabs1)
 }
 
 /// Solves `A X = B` (`trans == N`) or `Aᵀ X = B` (`T`, no conjugation) from `getrf`'s factors,
