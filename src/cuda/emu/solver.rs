@@ -228,6 +228,13 @@ pub(super) struct Host<T> {
 }
 
 impl<T: Copy> Host<T> {
+    /// A `rows × cols` matrix bound for `ptr` (leading dimension `ld`), filled column by column
+    /// from `at(i, j)`: a factor computed on the host, to be written back with [`Host::write`].
+    pub(super) fn from_fn(ptr: u64, ld: i32, rows: usize, cols: usize, at: impl Fn(usize, usize) -> T) -> Host<T> {
+        let data = (0..cols).flat_map(|j| (0..rows).map(move |i| (i, j))).map(|(i, j)| at(i, j)).collect();
+        Host { ptr, ld: ld.max(1) as usize, rows, data }
+    }
+
     /// Reads the `rows × cols` matrix at `ptr`.
     ///
     /// # Safety
@@ -601,19 +608,15 @@ unsafe fn gesvd<T: Real>(a: &Host<T>, n: usize, u: (SvdJob, u64, i32), vt: (SvdJ
         // SAFETY: the caller's contract.
         unsafe { std::ptr::write_unaligned((s as usize as *mut T).add(k), x) };
     }
-    let host = |(_, ptr, ld): (SvdJob, u64, i32), rows: usize, cols: usize, at: &dyn Fn(usize, usize) -> T| {
-        let data = (0..cols).flat_map(|j| (0..rows).map(move |i| (i, j))).map(|(i, j)| at(i, j)).collect();
-        Host { ptr, ld: ld.max(1) as usize, rows, data }
-    };
     if u.0 != SvdJob::None {
         let fu = f.U();
         // SAFETY: the caller's contract.
-        unsafe { host(u, rows, fu.ncols(), &|i, j| fu[(i, j)]).write(|_, _| true) };
+        unsafe { Host::from_fn(u.1, u.2, rows, fu.ncols(), |i, j| fu[(i, j)]).write(|_, _| true) };
     }
     if vt.0 != SvdJob::None {
         let fv = f.V();
         // SAFETY: the caller's contract.
-        unsafe { host(vt, n, n, &|i, j| fv[(j, i)]).write(|_, _| true) };
+        unsafe { Host::from_fn(vt.1, vt.2, n, n, |i, j| fv[(j, i)]).write(|_, _| true) };
     }
     0
 }

@@ -295,19 +295,15 @@ where
         // SAFETY: the caller's contract.
         unsafe { std::ptr::write_unaligned((s as usize as *mut T).add(k), x.re) };
     }
-    let host = |(_, ptr, ld): (SvdJob, u64, i32), rows: usize, cols: usize, at: &dyn Fn(usize, usize) -> C<T>| {
-        let data = (0..cols).flat_map(|j| (0..rows).map(move |i| (i, j))).map(|(i, j)| at(i, j)).collect();
-        Host { ptr, ld: ld.max(1) as usize, rows, data }
-    };
     if u.0 != SvdJob::None {
         let fu = f.U();
         // SAFETY: the caller's contract.
-        unsafe { host(u, rows, fu.ncols(), &|i, j| fu[(i, j)]).write(|_, _| true) };
+        unsafe { Host::from_fn(u.1, u.2, rows, fu.ncols(), |i, j| fu[(i, j)]).write(|_, _| true) };
     }
     if vt.0 != SvdJob::None {
         let fv = f.V();
         // SAFETY: the caller's contract.
-        unsafe { host(vt, n, n, &|i, j| fv[(j, i)].conj()).write(|_, _| true) };
+        unsafe { Host::from_fn(vt.1, vt.2, n, n, |i, j| fv[(j, i)].conj()).write(|_, _| true) };
     }
     0
 }
