@@ -5,15 +5,20 @@
     python benches/python_ops.py --markdown FILE    # ... and the same text in FILE
     python benches/python_ops.py --short            # CI: tiny sizes, every result checked
     python benches/python_ops.py --ops sin,tanh --dtypes float32 --sizes 16,20,24   # a subset
+    bash benches/torch-env.sh && .cache/bench-venv/bin/python benches/python_ops.py --torch ...
+                                                    # section 1 also against PyTorch CPU
 
 Sections
 --------
-1. Ops: add, multiply, exp, sin, cos, tanh, log, where, astype (float32->float16, float32->float64,
-   int32->float32), and sum / max / mean over all axes ("all"), the inner axis ("inner",
-   axis=1) and the outer axis ("outer", axis=0) of a 2-D array of shape (n/1024, 1024), for
-   float32, float64, float16, bfloat16 and int32 (exp, sin, cos, tanh, log and mean for floats
-   only), at
-   n = 2^10, 2^14, 2^18, 2^22, 2^24. Elementwise ops work on 1-D arrays of n elements; `where`
+1. Ops: copy (`asarray(x, copy=True)`: the memory-copy ceiling of the same bytes), add,
+   multiply, exp, sin, cos, tanh, log, where, astype (float32->float16, float32->float64,
+   int32->float32), and sum / max / mean / argmax / var over all axes ("all"), the inner axis
+   ("inner", axis=1) and the outer axis ("outer", axis=0) of a 2-D array of shape (n/1024,
+   1024), plus a composed softmax over the inner axis (exp(x - max) / sum), for float32,
+   float64, float16, bfloat16 and int32 (exp, sin, cos, tanh, log, mean, var and softmax for
+   floats only), at n = 2^10, 2^14, 2^16, 2^18, 2^20, 2^22, 2^24. With --torch, PyTorch on the
+   CPU with 1 and with 2 intra-op threads is timed too (its fused `torch.softmax` for the
+   softmax row), and "best/devarray" is the fastest other library's time / devarray's. Elementwise ops work on 1-D arrays of n elements; `where`
    takes a precomputed boolean condition. NumPy's bfloat16 is ml_dtypes.bfloat16; where NumPy
    cannot do an op, or does it in a way no user would keep (ml_dtypes' sum and mean accumulate
    in bfloat16 and return wrong results), the NumPy column times what a NumPy user would write
@@ -77,7 +82,9 @@ BF16 = np.dtype(ml_dtypes.bfloat16)
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
 FLOATS = (F32, F64, np.dtype(np.float16), BF16)
 DTYPES = (*FLOATS, np.dtype(np.int32))
-REDUCTIONS = ("sum", "max", "mean")
+REDUCTIONS = ("sum", "max", "mean", "argmax", "var")
+# Reductions of floats only (NumPy computes var of integers in float64: not a like-for-like row).
+FLOAT_REDUCTIONS = ("mean", "var")
 # Unary transcendental rows (floats only), the CPU backend's SIMD math (exp is listed first).
 UNARY = ("exp", "sin", "cos", "tanh", "log")
 AXES: dict[str, int | None] = {"all": None, "inner": 1, "outer": 0}
@@ -104,7 +111,7 @@ class Settings:
     dtypes: tuple[str, ...] | None = None
 
 
-FULL = Settings(False, (2**10, 2**14, 2**18, 2**22, 2**24), 7, 20_000_000, 10**7)
+FULL = Settings(False, (2**10, 2**14, 2**16, 2**18, 2**20, 2**22, 2**24), 7, 20_000_000, 10**7)
 SHORT = Settings(True, (2**10, 1003), 1, 1_000_000, 10**5)
 
 
@@ -223,6 +230,17 @@ def xp_call(xp: Any, case: Case, args: Sequence[Any], to: Any = None) -> Fn:
     if op == "astype":
         a = args[0]
         return lambda: a.astype(to)
+    if op == "copy":
+        a = args[0]
+        return lambda: xp.asarray(a, copy=True)
+    if op == "softmax":  # composed, as a user writes it without a fused softmax
+        a, exp, amax, total = args[0], xp.exp, xp.max, xp.sum
+
+        def softmax() -> Any:
+            e = exp(a - amax(a, axis=1, keepdims=True))
+            return e / total(e, axis=1, keepdims=True)
+
+        return softmax
     f, a = getattr(xp, op), args[0]
     return lambda: f(a, axis=axis)
 
@@ -250,6 +268,8 @@ FOOTNOTES = {
     "`np.sum(x.astype(np.float32), axis).astype(bfloat16)` (likewise mean).",
     "bf16-missing": "NumPy/ml_dtypes has no bfloat16 loop for this op: timed as astype(float32), "
     "op, astype(bfloat16).",
+    "torch-fused": "PyTorch's fused `torch.softmax`; devarray and NumPy compose "
+    "exp(x - max) / sum.",
 }
 
 
@@ -273,13 +293,15 @@ def shape_2d(n: int) -> tuple[int, int]:
 def cases_for(dtype: np.dtype[Any], n: int) -> list[Case]:
     """Section 1's cases for one dtype and size."""
     is_float = dtype.kind == "f" or dtype == BF16
-    ops = ["add", "multiply", *(UNARY if is_float else []), "where"]
+    ops = ["copy", "add", "multiply", *(UNARY if is_float else []), "where"]
     cases = [Case(op, dtype, n) for op in ops]
     cases += [Case("astype", src, n, to=dst) for src, dst in CASTS if src == dtype]
     for op in REDUCTIONS:
-        if op == "mean" and not is_float:
+        if op in FLOAT_REDUCTIONS and not is_float:
             continue
         cases += [Case(op, dtype, n, axis=axis) for axis in AXES]
+    if is_float:
+        cases.append(Case("softmax", dtype, n, axis="inner"))
     return cases
 
 
@@ -291,6 +313,8 @@ ARGS: dict[str, tuple[str, ...]] = {
     **{op: ("a",) for op in UNARY},
     "where": ("cond", "a", "b"),
     "astype": ("a",),
+    "copy": ("a",),
+    "softmax": ("a2",),
     **{op: ("a2",) for op in REDUCTIONS},
 }
 
@@ -330,7 +354,7 @@ def expected_result(case: Case, args: Sequence[np.ndarray]) -> tuple[np.ndarray,
     for exp, sum and mean of floats, computed by NumPy in float64 and rounded to the dtype."""
     np_fn, _ = numpy_call(case, args)
     result = np.asarray(np_fn())
-    inexact = case.op in (*UNARY, "sum", "mean") and result.dtype in RTOL
+    inexact = case.op in (*UNARY, "sum", "mean", "var", "softmax") and result.dtype in RTOL
     if not inexact:
         return result, None
     wide = [x.astype(F64) if x.dtype != np.bool_ else x for x in args]
@@ -362,6 +386,8 @@ class Library:
     convert: Callable[[np.ndarray], Any]  # raises TypeError for a dtype it lacks
     call: Callable[[Case, Sequence[Any]], tuple[Fn, str | None]]
     sync: Sync = None
+    # Called before this library's timings (PyTorch's thread count).
+    before: Callable[[], None] | None = None
 
 
 NUMPY = Library("NumPy", lambda x: x, numpy_call)
@@ -385,7 +411,7 @@ def cupy_library() -> Library | None:
 
 
 def torch_call(torch: Any, case: Case, args: Sequence[Any]) -> tuple[Fn, str | None]:
-    """PyTorch's equivalent of a case."""
+    """PyTorch's equivalent of a case (its fused `softmax` for the softmax row)."""
     op, axis, a = case.op, case.axis_value, args[0]
     if op in ("add", "multiply", "where", *UNARY):
         f = {"add": torch.add, "multiply": torch.mul, "where": torch.where}.get(op) or getattr(torch, op)
@@ -393,10 +419,39 @@ def torch_call(torch: Any, case: Case, args: Sequence[Any]) -> tuple[Fn, str | N
     if op == "astype":
         to = getattr(torch, case.to.name if case.to is not None else "")
         return (lambda: a.to(to)), None
+    if op == "copy":
+        return a.clone, None
+    if op == "softmax":
+        return (lambda: torch.softmax(a, dim=1)), "torch-fused"
+    if op == "var":
+        return (lambda: torch.var(a, dim=axis, correction=0)), None
+    if op == "argmax":
+        return (lambda: torch.argmax(a, dim=axis)), None
     f = {"sum": torch.sum, "max": torch.amax, "mean": torch.mean}[op]
     if axis is None:
         return (lambda: f(a)) if op != "max" else (lambda: a.max()), None
     return (lambda: f(a, dim=axis)), None
+
+
+def torch_cpu_libraries() -> list[Library]:
+    """PyTorch on the CPU with 1 and with 2 intra-op threads (`--torch`). PyTorch is not in the CI
+    lock (a ~3 GB install with its CUDA libraries): `bash benches/torch-env.sh` makes a separate
+    environment with it, pinned, and prints how to run this script there."""
+    try:
+        import torch  # type: ignore[import-not-found]
+    except ImportError:
+        sys.exit("--torch: PyTorch is not importable here; run `bash benches/torch-env.sh` first")
+
+    def convert(x: np.ndarray) -> Any:
+        if x.dtype == BF16:
+            return torch.from_numpy(x.view(np.uint16)).view(torch.bfloat16)
+        return torch.from_numpy(np.ascontiguousarray(x))
+
+    def threads(k: int) -> Library:
+        return Library(f"PyTorch {k}t", convert, lambda c, a: torch_call(torch, c, a),
+                       before=lambda: torch.set_num_threads(k))
+
+    return [threads(1), threads(2)]
 
 
 def torch_library() -> Library | None:
@@ -467,6 +522,8 @@ def bench_case(case: Case, data: dict[str, Any], libs: Sequence[Library], sync: 
             notes.append(None)
             continue
         fn, note = lib.call(case, [lib_data[k] for k in names])
+        if lib.before is not None:
+            lib.before()
         others.append(time_ns(fn, lib.sync, settings))
         notes.append(note)
     dv_ns = time_ns(dv_fn, sync, settings)
@@ -525,6 +582,8 @@ def ops_tables(rows: Sequence[Row], libs: Sequence[Library]) -> list[str]:
     headers = ["op", "dtype", "axis", "n", "devarray µs"]
     for lib in libs:
         headers += [f"{lib.name} µs", "ratio" if single else f"{lib.name}/devarray"]
+    if not single:
+        headers.append("best/devarray")
     headers.append("devarray GB/s")
     marks: dict[str, str] = {}
     groups = [d.name for d in DTYPES] + ["astype"]
@@ -549,6 +608,9 @@ def row_cells(r: Row, marks: dict[str, str]) -> list[str]:
         if note is not None:
             mark = " " + marks.setdefault(note, "¹²³⁴"[len(marks)])
         cells += [fmt_us(ns) + mark, fmt_ratio(ns, r.dv_ns)]
+    if len(r.others) > 1:
+        times = [ns for ns in r.others if ns is not None]
+        cells.append(fmt_ratio(min(times) if times else None, r.dv_ns))
     cells.append(f"{r.nbytes / r.dv_ns:.2f}")
     return cells
 
@@ -761,6 +823,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--ops", help="section 1 only, these ops (comma-separated, e.g. sin,tanh,sum)")
     parser.add_argument("--dtypes", help="with --ops: these dtypes (comma-separated, e.g. float32,float64)")
     parser.add_argument("--sizes", help="sizes as exponents of 2 (comma-separated, e.g. 16,20,24)")
+    parser.add_argument("--torch", action="store_true",
+                        help="section 1 also against PyTorch on the CPU, 1 and 2 threads (see benches/torch-env.sh)")
     return parser.parse_args(argv)
 
 
@@ -785,8 +849,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     cpu = dv.Device("cpu")
     out: list[str] = []
     emit(header(settings), out)
+    libs = [NUMPY, *torch_cpu_libraries()] if args.torch else [NUMPY]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # float16 sums overflow, as they should
-        emit(ops_tables(bench_ops(cpu, [NUMPY], settings, checker), [NUMPY]), out)
+        emit(ops_tables(bench_ops(cpu, libs, settings, checker), libs), out)
         if settings.ops is not None:  # a section 1 subset only
             return finish(out, args.markdown, checker)
         emit(overhead_section(cpu, settings, checker), out)

@@ -445,6 +445,25 @@ impl Storage {
         }
     }
 
+    /// `out[o, i] = Σ_k (src[o, k, i] - mean[o, i])²` over the contiguous `outer × r × inner`
+    /// view `src`, for float32/float64 `dtype`, with `mean` and `out` contiguous `outer × inner`:
+    /// `Ok(true)` when the backend has this fused pass (the CPU), `Ok(false)` when it has not
+    /// (CUDA: the op layer composes `var` from a subtract, a square and a sum).
+    pub(crate) fn squared_deviation_sum(
+        dtype: DType,
+        src: StorageView<'_>,
+        mean: StorageView<'_>,
+        dims: ReduceDims,
+        out: StorageView<'_>,
+    ) -> Result<bool> {
+        match (src.0, mean.0, out.0) {
+            (Storage::Cpu(s), Storage::Cpu(m), Storage::Cpu(o)) => {
+                cpu::reduce::squared_deviation_sum(dtype, (s, src.1), (m, mean.1), dims, (o, out.1)).map(|()| true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// `dst[dst_basic(i) + table[i]] = values[i]` over `dst`'s shape.
     ///
     /// # Safety

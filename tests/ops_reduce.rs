@@ -271,7 +271,80 @@ fn dtype_arguments(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+/// `var` (a fused pass on the CPU for float32/float64) gives bit for bit what its composed form
+/// `sum((x - mean)²) / (n - correction)` gives, for contiguous inputs on every loop shape: short
+/// and long rows (past one parallel piece), columns (past one column block), middle axes and
+/// length-1 reduced axes; with NaN, ±inf and -0.0 among the values. Views (transposed, negative
+/// strides) agree to rounding.
+fn var_matches_its_composed_form(dev: &Device) -> Result<()> {
+    let composed = |x: &Array, axes: Option<&[isize]>, correction: f64| -> Result<Array> {
+        let n: usize = match axes {
+            None => x.numel(),
+            Some(a) => a.iter().map(|&i| x.shape()[i.rem_euclid(x.ndim() as isize) as usize]).product(),
+        };
+        let d = x.subtract(&x.mean(axes, true)?)?;
+        d.multiply(&d)?.sum(axes, false)?.divide((n as f64 - correction).max(0.0))
+    };
+    let cases: &[(&[usize], Option<&[isize]>)] = &[
+        (&[1000], None),
+        (&[37, 1030], Some(&[1])),
+        (&[37, 1030], Some(&[0])),
+        (&[3, 40_000], Some(&[1])),
+        (&[3, 40_000], None),
+        (&[3, 300, 5000], Some(&[1])),
+        (&[4, 5, 6], Some(&[0, 2])),
+        (&[6, 1, 7], Some(&[1])),
+        (&[1], None),
+    ];
+    let mut failures = Vec::new();
+    for dtype in [DType::F32, DType::F64] {
+        for &(shape, axes) in cases {
+            let n: usize = shape.iter().product();
+            let mut values: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1009) as f64 * 0.37 - 150.0).collect();
+            if n > 10 {
+                values[3] = -0.0;
+            }
+            let x = Array::from_slice(&values, shape, dev)?.astype(dtype)?;
+            for correction in [0.0, 1.0] {
+                let got = x.var(axes, correction, false)?.astype(DType::F64)?.to_vec::<f64>()?;
+                let want = composed(&x, axes, correction)?.astype(DType::F64)?.to_vec::<f64>()?;
+                let same = got.len() == want.len() && got.iter().zip(&want).all(|(g, w)| g.to_bits() == w.to_bits());
+                if !same {
+                    failures.push(format!(
+                        "{dtype:?} {shape:?} axes {axes:?} ddof {correction}: {:?} vs {:?}",
+                        &got[..got.len().min(3)],
+                        &want[..want.len().min(3)]
+                    ));
+                }
+            }
+        }
+        // Special values propagate per output, as in the composed form.
+        let x = Array::from_slice(&[1.0, f64::NAN, 2.0, 3.0, f64::INFINITY, 4.0, -0.0, 0.0, 5.0], &[3, 3], dev)?
+            .astype(dtype)?;
+        let got = x.var(Some(&[1]), 0.0, false)?.astype(DType::F64)?.to_vec::<f64>()?;
+        let want = composed(&x, Some(&[1]), 0.0)?.astype(DType::F64)?.to_vec::<f64>()?;
+        if !(got[0].is_nan() && got[1].is_nan()) || got[2].to_bits() != want[2].to_bits() {
+            failures.push(format!("{dtype:?} special values: {got:?} vs {want:?}"));
+        }
+        // Views: a transposed, negatively strided input against a contiguous copy of it.
+        let base = Array::from_slice(&(0..600).map(|i| (i % 37) as f64 * 1.5).collect::<Vec<_>>(), &[20, 30], dev)?
+            .astype(dtype)?;
+        let view = base.transpose().slice(&[AxisSlice::range(-1, -31, -1), AxisSlice::range(0, 20, 2)])?;
+        for axes in [None, Some(&[0isize][..]), Some(&[1][..])] {
+            let got = view.var(axes, 1.0, false)?.astype(DType::F64)?.to_vec::<f64>()?;
+            let want = view.contiguous()?.var(axes, 1.0, false)?.astype(DType::F64)?.to_vec::<f64>()?;
+            let tol = if dtype == DType::F32 { 1e-5 } else { 1e-12 };
+            if got.iter().zip(&want).any(|(g, w)| (g - w).abs() > tol * w.abs().max(1.0)) {
+                failures.push(format!("{dtype:?} view axes {axes:?}: {got:?} vs {want:?}"));
+            }
+        }
+    }
+    report("var against its composed form", failures);
+    Ok(())
+}
+
 test_on_devices!(
+    var_matches_its_composed_form,
     reductions_match_numpy,
     complex_reductions,
     reductions_on_views_match_contiguous,

@@ -26,6 +26,12 @@ use crate::vocab::ReduceOp;
 use half::{bf16, f16};
 
 mod complex;
+mod deviation;
+mod lanes;
+
+use lanes::{fold_lanes, lanes8, pairwise_wide};
+
+pub(crate) use deviation::squared_deviation_sum;
 
 type View<'a> = (&'a CpuBuffer, &'a Layout);
 
@@ -40,7 +46,7 @@ const COLS: usize = 4096;
 
 /// One reduction: how to start, absorb an element, merge two partials (`a` covers earlier
 /// indices than `b`) and produce the output element.
-trait Reducer: Sync {
+trait Reducer: Sync + Clone {
     type In: Element;
     type Acc: Copy + Send + Sync;
     type Out: Element;
@@ -48,6 +54,12 @@ trait Reducer: Sync {
     /// matters, as for argmin/argmax).
     const LANES: bool = true;
     fn init(&self) -> Self::Acc;
+    /// The reducer for the outputs from flat index `first` on (a row's one output, or a column
+    /// block's outputs). Reducers whose work depends on the output (the squared deviations
+    /// from a per-output mean) narrow themselves here; the others are the same everywhere.
+    fn at(&self, _first: usize) -> Self {
+        self.clone()
+    }
     fn step(&self, acc: Self::Acc, x: Self::In, index: usize) -> Self::Acc;
     fn combine(&self, a: Self::Acc, b: Self::Acc) -> Self::Acc;
     fn finish(&self, acc: Self::Acc) -> Self::Out;
@@ -70,24 +82,6 @@ trait Reducer: Sync {
             *acc = self.step(*acc, Self::In::from_repr(*x), k);
         }
     }
-}
-
-/// Folds `xs` into 8 interleaved lanes (element `j` into lane `j % 8`; the tail past a
-/// multiple of 8 into the combined lanes in order), so LLVM vectorises the loop.
-#[inline(always)]
-fn lanes8<A: Copy, V>(init: A, xs: &[V], step: impl Fn(A, &V) -> A, combine: impl Fn(A, A) -> A) -> A {
-    let mut lanes = [init; 8];
-    let blocks = xs.chunks_exact(8);
-    let tail = blocks.remainder();
-    for block in blocks {
-        for (lane, x) in lanes.iter_mut().zip(block) {
-            *lane = step(*lane, x);
-        }
-    }
-    let c = &combine;
-    let l = lanes;
-    let acc = c(c(c(l[0], l[1]), c(l[2], l[3])), c(c(l[4], l[5]), c(l[6], l[7])));
-    tail.iter().fold(acc, step)
 }
 
 type Repr<R> = <<R as Reducer>::In as Element>::Repr;
@@ -152,6 +146,7 @@ fn run<R: Reducer>(r: &R, src: View<'_>, dims: ReduceDims, dst: View<'_>) {
         for_tasks(n_out.div_ceil(PIECE), n_out, |t| {
             let lo = t * PIECE;
             for (i, x) in input[lo..(lo + PIECE).min(n_out)].iter().enumerate() {
+                let r = r.at(lo + i);
                 write(lo + i, r.finish(r.step(r.init(), R::In::from_repr(*x), 0)));
             }
         });
@@ -211,7 +206,7 @@ fn reduce_rows<R: Reducer>(
         let rows_per_task = (PIECE / len.max(1)).max(1);
         for_tasks(outer.div_ceil(rows_per_task), outer * len, |t| {
             for o in t * rows_per_task..((t + 1) * rows_per_task).min(outer) {
-                write(o, r.finish(r.reduce_run(row(o), 0)));
+                write(o, r.finish(r.at(o).reduce_run(row(o), 0)));
             }
         });
         return;
@@ -221,7 +216,7 @@ fn reduce_rows<R: Reducer>(
     let partials = map_tasks(outer * pieces, outer * len, |t| {
         let (o, p) = (t / pieces, t % pieces);
         let lo = p * PIECE;
-        r.reduce_run(&row(o)[lo..(lo + PIECE).min(len)], lo)
+        r.at(o).reduce_run(&row(o)[lo..(lo + PIECE).min(len)], lo)
     });
     for (o, parts) in partials.chunks(pieces).enumerate() {
         write(o, r.finish(combine_tree(r, parts)));
@@ -241,7 +236,8 @@ fn reduce_columns<R: Reducer>(r: &R, input: &[Repr<R>], dims: ReduceDims, write:
         let (o, cb) = (oc / col_blocks, oc % col_blocks);
         let cols = cb * width..((cb + 1) * width).min(inner);
         let rows = rr * rows_per_task..((rr + 1) * rows_per_task).min(len);
-        cascade_columns(r, &input[o * len * inner..(o + 1) * len * inner], inner, cols, rows)
+        let slab = &input[o * len * inner..(o + 1) * len * inner];
+        cascade_columns(&r.at(o * inner + cols.start), slab, inner, cols, rows)
     };
     let work = outer * len * inner;
     if row_ranges == 1 {
@@ -469,6 +465,7 @@ macro_rules! impl_accumulate_half {
 impl_accumulate_half!(f16, bf16);
 
 /// `sum`, or `mean` when `divisor != 0`.
+#[derive(Clone)]
 struct Sum<T> {
     divisor: u64,
     _t: std::marker::PhantomData<T>,
@@ -492,6 +489,17 @@ impl<T: Accumulate> Reducer for Sum<T> {
     fn finish(&self, acc: T::Acc) -> T::Out {
         T::to_out(if self.divisor == 0 { acc } else { acc.div_count(self.divisor) })
     }
+    /// Unstaged types: [`pairwise_wide`] compiled for the run-time SIMD level.
+    fn reduce_run(&self, xs: &[T::Repr], base: usize) -> T::Acc {
+        if T::STAGED {
+            return reduce_slice(self, xs, base);
+        }
+        let lanes = at_level(
+            #[inline(always)]
+            || pairwise_wide(self.init(), xs, |a, x| a.add(T::from_repr(*x).to_acc()), AccNum::add),
+        );
+        fold_lanes(lanes, AccNum::add)
+    }
     fn leaf(&self, xs: &[T::Repr]) -> T::Acc {
         if !T::STAGED {
             return lanes8(self.init(), xs, |a, x| self.step(a, T::from_repr(*x), 0), |a, b| a.add(b));
@@ -500,12 +508,16 @@ impl<T: Accumulate> Reducer for Sum<T> {
     }
     fn absorb_row(&self, accs: &mut [T::Acc], xs: &[T::Repr], _: usize) {
         if !T::STAGED {
-            return accs.iter_mut().zip(xs).for_each(|(a, x)| *a = a.add(T::from_repr(*x).to_acc()));
+            return at_level(
+                #[inline(always)]
+                || accs.iter_mut().zip(xs).for_each(|(a, x)| *a = a.add(T::from_repr(*x).to_acc())),
+            );
         }
         staged_absorb::<T>(accs, xs, AccNum::add)
     }
 }
 
+#[derive(Clone)]
 struct Prod<T>(std::marker::PhantomData<T>);
 
 impl<T: Accumulate> Reducer for Prod<T> {
@@ -541,6 +553,7 @@ impl<T: Accumulate> Reducer for Prod<T> {
 }
 
 /// `min` (`MAX = false`) or `max`, propagating NaN like NumPy.
+#[derive(Clone)]
 struct Extreme<T, const MAX: bool>(std::marker::PhantomData<T>);
 
 /// Whether `x` replaces `best` in a min/max scan: a NaN sticks, a NaN wins, else strictly better.
@@ -587,22 +600,30 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
         if xs.len() < SCAN_LANES {
             return xs.iter().fold(self.init(), |a, x| self.combine(a, key(x)));
         }
-        let mut lanes = [self.init(); SCAN_LANES];
         let body = xs.len() - xs.len() % SCAN_LANES;
-        // Not through `at_level`: that copy measured 2-4x slower here (2^16-2^20 float32/64;
-        // the lanes array behind the closure's reference seems to stay in memory), while the
-        // column absorb below gained 1.5-3.5x. See BENCHMARKS.md.
-        if T::STAGED_KEYS {
+        let lanes = if T::STAGED_KEYS {
+            let mut lanes = [self.init(); SCAN_LANES];
             let mut buf = [self.init(); CHUNK];
             for chunk in xs[..body].chunks(CHUNK) {
                 let keys = &mut buf[..chunk.len()];
                 T::keys(chunk, keys);
                 self.scan(&mut lanes, keys, |k| *k);
             }
+            lanes
         } else {
-            self.scan(&mut lanes, &xs[..body], key);
-        }
-        let acc = lanes.into_iter().fold(self.init(), |a, b| self.combine(a, b));
+            // The lanes live inside the closure and leave it by value, so in the AVX2/AVX-512
+            // copy they stay in registers. (An earlier version scanned into an array owned by
+            // the caller, which the copy could only reach through memory: 2-4x slower.)
+            at_level(
+                #[inline(always)]
+                || {
+                    let mut lanes = [self.init(); SCAN_LANES];
+                    self.scan(&mut lanes, &xs[..body], key);
+                    lanes
+                },
+            )
+        };
+        let acc = fold_lanes(lanes, |a, b| self.combine(a, b));
         xs[body..].iter().fold(acc, |a, x| self.combine(a, key(x)))
     }
     fn absorb_row(&self, accs: &mut [T::Key], xs: &[Repr<Self>], _: usize) {
@@ -636,9 +657,12 @@ impl<T: Classify, const MAX: bool> Extreme<T, MAX> {
 
 /// Independent accumulators in the min/max/argmin/argmax scans.
 const SCAN_LANES: usize = 32;
+/// Elements per branch-free test in argmin/argmax's search for the extreme's first position.
+const FIND_CHUNK: usize = 64;
 
 /// `argmin`/`argmax`: the first index of the extreme (the first NaN if any). The accumulator
 /// holds `(value, index)`, index -1 before the first element.
+#[derive(Clone)]
 struct ArgExtreme<T, const MAX: bool>(std::marker::PhantomData<T>);
 
 impl<T: Classify, const MAX: bool> Reducer for ArgExtreme<T, MAX> {
@@ -685,14 +709,20 @@ impl<T: Classify, const MAX: bool> Reducer for ArgExtreme<T, MAX> {
                 k == extreme
             }
         };
-        for (c, chunk) in xs.chunks(SCAN_LANES).enumerate() {
-            // A branch-free test of the whole chunk first, so the common miss vectorises.
-            if chunk.iter().fold(false, |hit, x| hit | is_extreme(x)) {
-                let pos = chunk.iter().position(is_extreme).expect("the chunk holds a hit");
-                return (extreme, (base + c * SCAN_LANES + pos) as i64);
-            }
-        }
-        unreachable!("the extreme is an element of the run")
+        let found = at_level(
+            #[inline(always)]
+            || {
+                for (c, chunk) in xs.chunks(FIND_CHUNK).enumerate() {
+                    // A branch-free test of the whole chunk first, so the common miss vectorises.
+                    if chunk.iter().fold(false, |hit, x| hit | is_extreme(x)) {
+                        return chunk.iter().position(is_extreme).map(|pos| c * FIND_CHUNK + pos);
+                    }
+                }
+                None
+            },
+        );
+        let pos = found.expect("the extreme is an element of the run");
+        (extreme, (base + pos) as i64)
     }
 }
 
@@ -710,6 +740,7 @@ impl<T: Classify> Truthy for T {
 }
 
 /// `all` (`ALL = true`) or `any`.
+#[derive(Clone)]
 struct Truth<T, const ALL: bool>(std::marker::PhantomData<T>);
 
 impl<T: Truthy, const ALL: bool> Reducer for Truth<T, ALL> {

@@ -11,6 +11,7 @@ use super::ReduceOp;
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::{normalize_axes, normalize_axis};
+use crate::storage::Storage;
 use crate::Array;
 
 /// A reduction's input made contiguous, with the axis bookkeeping to rebuild the output.
@@ -230,6 +231,9 @@ impl Array {
     pub fn var(&self, axes: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
         let n: usize = normalize_axes("var", axes, self.ndim())?.iter().map(|&a| self.shape()[a]).product();
         let x = if self.dtype().is_inexact() { self.clone() } else { self.astype(DType::F64)? };
+        if let Some(squares) = x.fused_squared_deviations(axes, keepdims)? {
+            return squares.divide((n as f64 - correction).max(0.0));
+        }
         let mean = x.mean(axes, true)?;
         let deviation = x.subtract(&mean)?;
         let squares = if deviation.dtype().is_complex() {
@@ -240,6 +244,39 @@ impl Array {
             deviation.multiply(&deviation)?.sum(axes, keepdims)?
         };
         squares.divide((n as f64 - correction).max(0.0))
+    }
+
+    /// `Σ (x - mean)²` over `axes` where the backend has a fused pass (the CPU, float32 and
+    /// float64): the mean is one reduction and the squared deviations a second read of the
+    /// input, with no full-size temporaries; the roundings are those of the composed form.
+    /// `None` elsewhere.
+    fn fused_squared_deviations(&self, axes: Option<&[isize]>, keepdims: bool) -> Result<Option<Array>> {
+        let device = self.device();
+        if !matches!(device, crate::Device::Cpu)
+            || !matches!(self.dtype(), DType::F32 | DType::F64)
+            || self.numel() == 0
+        {
+            return Ok(None);
+        }
+        let axes = normalize_axes("var", axes, self.ndim())?;
+        let plan = self.plan_reduction(ReduceOp::Sum, &axes)?;
+        let shape: Vec<usize> = plan.kept.iter().map(|&a| self.shape()[a]).collect();
+        // Both outputs in the plan's order (the order `finish_axes` undoes), so they line up.
+        let mean = Array::empty(&shape, self.dtype(), &device)?;
+        let out = Array::empty(&shape, self.dtype(), &device)?;
+        let src = (plan.input.storage().as_ref(), plan.input.layout());
+        mean.storage().reduce(mean.layout(), ReduceOp::Mean, self.dtype(), src, plan.dims, plan.dims.r as u64)?;
+        let fused = Storage::squared_deviation_sum(
+            self.dtype(),
+            src,
+            (mean.storage().as_ref(), mean.layout()),
+            plan.dims,
+            (out.storage().as_ref(), out.layout()),
+        )?;
+        if !fused {
+            return Ok(None);
+        }
+        finish_axes(out, &plan.kept, &axes, keepdims).map(Some)
     }
 
     /// Standard deviation: the square root of [`Array::var`] (same arguments and dtypes).

@@ -1,0 +1,153 @@
+//! The lane loops of the reductions: interleaved accumulators that LLVM turns into vector
+//! registers, and the pairwise trees that combine them (accuracy: O(log n) error growth, as
+//! NumPy's pairwise sum).
+
+/// Folds `xs` into 8 interleaved lanes (element `j` into lane `j % 8`; the tail past a
+/// multiple of 8 into the combined lanes in order), so LLVM vectorises the loop.
+#[inline(always)]
+pub(super) fn lanes8<A: Copy, V>(init: A, xs: &[V], step: impl Fn(A, &V) -> A, combine: impl Fn(A, A) -> A) -> A {
+    let mut lanes = [init; 8];
+    let blocks = xs.chunks_exact(8);
+    let tail = blocks.remainder();
+    for block in blocks {
+        for (lane, x) in lanes.iter_mut().zip(block) {
+            *lane = step(*lane, x);
+        }
+    }
+    let c = &combine;
+    let l = lanes;
+    let acc = c(c(c(l[0], l[1]), c(l[2], l[3])), c(c(l[4], l[5]), c(l[6], l[7])));
+    tail.iter().fold(acc, step)
+}
+
+/// Elements per leaf of [`pairwise_wide`], and the independent lanes inside a leaf: 64 lanes are
+/// four AVX-512 or eight AVX2 vectors of `f32`, enough adds in flight to hide their latency; each
+/// lane still adds only `LEAF / WIDE_LANES` = 16 elements in sequence, as NumPy's 8 lanes over
+/// blocks of 128 do.
+const LEAF: usize = 1024;
+const WIDE_LANES: usize = 64;
+
+/// A pairwise reduction without recursion (so that [`at_level`] can compile it whole for AVX2
+/// or AVX-512), lane by lane: leaves of [`LEAF`] elements are folded into [`WIDE_LANES`]
+/// interleaved lanes, and the leaves' lane arrays merge elementwise through a binary counter
+/// (level `k` holds the lanes of `2^k` earlier leaves), a balanced tree in element order. Each
+/// lane's error grows as O(log n), like NumPy's recursive halving; [`fold_lanes`] then combines
+/// the lanes by halving. The lanes come back by value: folding them in here would index them
+/// with loop variables and keep them in memory instead of vector registers.
+#[inline(always)]
+pub(super) fn pairwise_wide<A: Copy, V>(
+    init: A,
+    xs: &[V],
+    step: impl Fn(A, &V) -> A,
+    combine: impl Fn(A, A) -> A,
+) -> [A; WIDE_LANES] {
+    // Runs are at most a parallel piece (`PIECE` = 16 leaves: 5 levels); the top level absorbs
+    // anything longer, which only coarsens the tree there. Kept small: it is initialised per run.
+    const LEVELS: usize = 8;
+    let leaf_lanes = |leaf: &[V]| {
+        let mut lanes = [init; WIDE_LANES];
+        let blocks = leaf.chunks_exact(WIDE_LANES);
+        let tail = blocks.remainder();
+        for block in blocks {
+            for (lane, x) in lanes.iter_mut().zip(block) {
+                *lane = step(*lane, x);
+            }
+        }
+        for (lane, x) in lanes.iter_mut().zip(tail) {
+            *lane = step(*lane, x);
+        }
+        lanes
+    };
+    if xs.len() <= LEAF {
+        return leaf_lanes(xs);
+    }
+    let mut levels = [[init; WIDE_LANES]; LEVELS];
+    let mut filled = 0u64;
+    let merge = |a: &mut [A; WIDE_LANES], b: &[A; WIDE_LANES]| {
+        for (a, &b) in a.iter_mut().zip(b) {
+            *a = combine(*a, b);
+        }
+    };
+    for leaf in xs.chunks(LEAF) {
+        let mut lanes = leaf_lanes(leaf);
+        let mut k = 0;
+        while k < LEVELS - 1 && filled & (1 << k) != 0 {
+            let mut earlier = levels[k];
+            merge(&mut earlier, &lanes);
+            lanes = earlier;
+            filled &= !(1 << k);
+            k += 1;
+        }
+        if filled & (1 << k) != 0 {
+            merge(&mut levels[k], &lanes); // the top level, full: absorb
+        } else {
+            levels[k] = lanes;
+            filled |= 1 << k;
+        }
+    }
+    // The highest level covers the earliest leaves.
+    let mut acc: Option<[A; WIDE_LANES]> = None;
+    for k in (0..LEVELS).rev() {
+        if filled & (1 << k) != 0 {
+            acc = Some(match acc {
+                None => levels[k],
+                Some(mut a) => {
+                    merge(&mut a, &levels[k]);
+                    a
+                }
+            });
+        }
+    }
+    acc.unwrap_or([init; WIDE_LANES])
+}
+
+/// Lanes combined pairwise, neighbours first (lanes `2i` and `2i + 1`, then their results,
+/// ...): the left operand always covers lower lanes, so when `combine` keeps its left operand on
+/// ties, the lowest tied lane wins, as in a sequential fold.
+pub(super) fn fold_lanes<A: Copy, const N: usize>(mut lanes: [A; N], combine: impl Fn(A, A) -> A) -> A {
+    const { assert!(N.is_power_of_two()) };
+    let mut width = N;
+    while width > 1 {
+        width /= 2;
+        for i in 0..width {
+            lanes[i] = combine(lanes[2 * i], lanes[2 * i + 1]);
+        }
+    }
+    lanes[0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sum32(xs: &[f32]) -> f32 {
+        fold_lanes(pairwise_wide(0.0f32, xs, |a, &x| a + x, |a, b| a + b), |a, b| a + b)
+    }
+
+    #[test]
+    fn every_element_counts_once_at_every_length() {
+        // Around the lane count, the leaf, the counter's levels and past its top level.
+        for n in [0, 1, 63, 64, 65, 1023, 1024, 1025, 5 * 1024 + 7, 1 << 17, (1 << 18) + 3] {
+            let ones = vec![1.0f32; n];
+            assert_eq!(sum32(&ones), n as f32, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn pairwise_error_stays_small() {
+        // 2^20 copies of 0.1f32: a running sum drifts by ~1e-2 relative; the tree keeps the
+        // error near a few ulps of the result.
+        let n = 1 << 20;
+        let got = sum32(&vec![0.1f32; n]) as f64;
+        let exact = n as f64 * 0.1f32 as f64;
+        assert!(((got - exact) / exact).abs() < 1e-6, "sum {got}, exact {exact}");
+    }
+
+    #[test]
+    fn halving_keeps_the_lower_lane_on_ties() {
+        // (value, lane) pairs: equal values, the combine keeps its first argument on ties.
+        let lanes: [(i32, usize); 8] = std::array::from_fn(|i| (if i == 3 || i == 6 { 9 } else { 1 }, i));
+        let best = fold_lanes(lanes, |a, b| if b.0 > a.0 { b } else { a });
+        assert_eq!(best, (9, 3));
+    }
+}
