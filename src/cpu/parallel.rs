@@ -25,11 +25,13 @@ pub(crate) const CALL_GRAIN: usize = 1 << 10;
 
 /// How many tasks' worth of work an elementwise loop or reduction needs before it goes to the
 /// thread pool. The grain above stands for the op's cost per element, so this makes the
-/// threshold scale with it: `8 * PAR_CHUNK` = 2^18 elements for an add (where two threads
-/// first win), 2^16 for vector math, 2^13 for library calls. Below it the loop runs on the
-/// calling thread and never touches rayon: dispatch and wake-up cost 10-30 µs, more than a
-/// whole small op.
-pub(crate) const MIN_TASKS: usize = 8;
+/// threshold scale with it: `2 * PAR_CHUNK` = 2^16 elements for an add, 2^14 for vector math,
+/// 2^11 for library calls. Below it the loop runs on the calling thread and never touches
+/// rayon. Two tasks are enough because the caller works on the loop itself and never sleeps
+/// waiting for the pool ([`run_on_pool`]): handing a loop to the pool and blocking cost 10-30
+/// µs, and needed 8 tasks (2^18 elements for an add) to pay off. Measured with the benchmark
+/// in BENCHMARKS.md ("threads by op cost").
+pub(crate) const MIN_TASKS: usize = 2;
 
 /// Whether an elementwise loop or reduction of `work` elements, split into `tasks` tasks of
 /// about `grain` elements (its cost class: [`PAR_CHUNK`], [`VECTOR_GRAIN`], [`CALL_GRAIN`]),
@@ -74,8 +76,112 @@ pub(crate) fn for_tasks<F: Fn(usize) + Sync>(tasks: usize, parallel: bool, task:
 }
 
 /// The one non-generic entry into rayon (see the module docs).
+///
+/// From a thread outside the pool (the usual caller: user code, Python), the calling thread
+/// takes tasks itself, next to pool threads recruited with `rayon::spawn`, instead of handing
+/// the whole loop to the pool and sleeping until it is done: a blocked caller pays a kernel
+/// sleep and wake-up (5-30 µs) on every op, which is the whole cost of a 2^16-element add.
+/// Pool threads that start late find the work taken and leave without waiting (see
+/// [`SharedLoop`]), so a sleeping pool never delays the caller either. From inside the pool
+/// (nested parallelism) rayon's own splitting is used.
 fn run_on_pool(tasks: usize, task: &(dyn Fn(usize) + Sync)) {
-    (0..tasks).into_par_iter().for_each(task);
+    let helpers = rayon::current_num_threads().saturating_sub(1).min(tasks.saturating_sub(1));
+    if rayon::current_thread_index().is_some() || helpers == 0 {
+        (0..tasks).into_par_iter().for_each(task);
+        return;
+    }
+    let shared = std::sync::Arc::new(SharedLoop::new(tasks, task));
+    for _ in 0..helpers {
+        let shared = shared.clone();
+        // SAFETY (of the task pointer the job may call): see `SharedLoop::work`.
+        rayon::spawn(move || unsafe { shared.work() });
+    }
+    // SAFETY: `task` is alive for this whole call. `work` catches a panicking task, so the
+    // wait below always runs before the closure can go away.
+    unsafe { shared.work() };
+    shared.close_and_wait();
+    if shared.panicked.load(Ordering::Relaxed) {
+        panic!("a parallel task of the CPU backend panicked (its message is above)");
+    }
+}
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// A loop shared by its caller and pool threads: tasks are claimed one at a time from a counter.
+struct SharedLoop {
+    next: AtomicUsize,
+    tasks: usize,
+    /// The task closure, lifetime erased: valid while the caller is inside `run_on_pool`.
+    task: *const (dyn Fn(usize) + Sync),
+    /// Threads inside [`SharedLoop::work`] past the `closed` check.
+    running: AtomicUsize,
+    /// Set by the caller when it has claimed its last task: later arrivals must not start.
+    closed: AtomicBool,
+    panicked: AtomicBool,
+}
+
+// SAFETY: the raw task pointer is only dereferenced under the protocol of `work`, while the
+// closure (which is `Sync`) is alive; the other fields are atomics.
+unsafe impl Send for SharedLoop {}
+// SAFETY: as above.
+unsafe impl Sync for SharedLoop {}
+
+impl SharedLoop {
+    fn new(tasks: usize, task: &(dyn Fn(usize) + Sync)) -> SharedLoop {
+        // SAFETY: only the lifetime is erased (same fat-pointer layout); see `work` for why every
+        // call through the pointer happens while the closure is alive.
+        let task: *const (dyn Fn(usize) + Sync + 'static) = unsafe { std::mem::transmute(task) };
+        SharedLoop {
+            next: AtomicUsize::new(0),
+            tasks,
+            task,
+            running: AtomicUsize::new(0),
+            closed: AtomicBool::new(false),
+            panicked: AtomicBool::new(false),
+        }
+    }
+
+    /// Claims and runs tasks until none is left.
+    ///
+    /// # Safety
+    /// Called by the owner of the closure while it is alive, or by a pool thread. A pool thread
+    /// registers in `running` before it reads `closed`; the caller sets `closed` and then waits
+    /// for `running` to reach zero before it returns (all sequentially consistent). So a pool
+    /// thread either sees `closed` and leaves without touching the closure, or the caller sees
+    /// it running and waits for it.
+    unsafe fn work(&self) {
+        self.running.fetch_add(1, Ordering::SeqCst);
+        if !self.closed.load(Ordering::SeqCst) {
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| loop {
+                let t = self.next.fetch_add(1, Ordering::Relaxed);
+                if t >= self.tasks {
+                    break;
+                }
+                // SAFETY: see above: the closure is alive while `running` counts this thread
+                // and `closed` was not yet set when it registered.
+                unsafe { (*self.task)(t) };
+            }));
+            if run.is_err() {
+                self.panicked.store(true, Ordering::Relaxed);
+            }
+        }
+        self.running.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// The caller's end: no new thread may start, and the ones inside finish their tasks.
+    fn close_and_wait(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        let mut spins = 0u32;
+        while self.running.load(Ordering::SeqCst) != 0 {
+            // Pool threads still inside hold at most one task each (the counter is exhausted).
+            if spins < 1 << 12 {
+                std::hint::spin_loop();
+                spins += 1;
+            } else {
+                std::thread::yield_now();
+            }
+        }
+    }
 }
 
 /// `task(t)` for every `t in 0..tasks`, collected in index order; run as [`for_tasks`] runs.
@@ -126,17 +232,52 @@ mod tests {
     }
 
     #[test]
+    fn back_to_back_small_loops_run_every_task_once() {
+        // Many two-task loops in a row: pool threads often arrive after the caller has taken
+        // both tasks, and must then leave without touching the (by then dead) closure.
+        for round in 0..20_000usize {
+            let hits = [AtomicUsize::new(0), AtomicUsize::new(0)];
+            let offset = round % 7;
+            for_tasks(2, true, |t| {
+                hits[t].fetch_add(1 + offset, Ordering::Relaxed);
+            });
+            assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1 + offset), "round {round}");
+        }
+    }
+
+    #[test]
+    fn nested_loops_and_panics_propagate() {
+        let total = AtomicUsize::new(0);
+        for_tasks(4, true, |_| {
+            for_tasks(4, true, |_| {
+                total.fetch_add(1, Ordering::Relaxed);
+            })
+        });
+        assert_eq!(total.load(Ordering::Relaxed), 16);
+        let caught = std::panic::catch_unwind(|| {
+            for_tasks(64, true, |t| {
+                if t == 63 {
+                    panic!("task {t} failed");
+                }
+            })
+        });
+        assert!(caught.is_err(), "a panicking task must reach the caller");
+        // The pool still works afterwards.
+        assert_eq!(map_tasks(64, true, |t| t).iter().sum::<usize>(), 63 * 64 / 2);
+    }
+
+    #[test]
     fn small_work_stays_serial() {
         assert!(!worth_parallel(1, 1 << 30, PAR_CHUNK));
         assert!(!worth_parallel(8, PAR_CHUNK, PAR_CHUNK));
         // Loops: the threshold scales with the cost class; a sequential grain never splits.
-        assert!(!worth_parallel_loop(8, (1 << 18) - 1, PAR_CHUNK));
-        assert!(!worth_parallel_loop(8, 1 << 15, VECTOR_GRAIN));
+        assert!(!worth_parallel_loop(8, (1 << 16) - 1, PAR_CHUNK));
+        assert!(!worth_parallel_loop(8, (1 << 14) - 1, VECTOR_GRAIN));
         assert!(!worth_parallel_loop(2, 1 << 40, usize::MAX));
         if rayon::current_num_threads() > 1 {
-            assert!(worth_parallel_loop(8, 1 << 18, PAR_CHUNK));
-            assert!(worth_parallel_loop(8, 1 << 16, VECTOR_GRAIN));
-            assert!(worth_parallel_loop(8, 1 << 13, CALL_GRAIN));
+            assert!(worth_parallel_loop(2, 1 << 16, PAR_CHUNK));
+            assert!(worth_parallel_loop(2, 1 << 14, VECTOR_GRAIN));
+            assert!(worth_parallel_loop(2, 1 << 11, CALL_GRAIN));
         }
     }
 }
