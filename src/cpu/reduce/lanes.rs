@@ -41,7 +41,7 @@ pub(super) fn pairwise_wide<A: Copy, V>(
     step: impl Fn(A, &V) -> A,
     combine: impl Fn(A, A) -> A,
 ) -> [A; WIDE_LANES] {
-    // Runs are at most a parallel piece (`PIECE` = 16 leaves: 5 levels); the top level absorbs
+    // Runs are at most a parallel piece (`LONG_PIECE` = 64 leaves: 7 levels); the top level absorbs
     // anything longer, which only coarsens the tree there. Kept small: it is initialised per run.
     const LEVELS: usize = 8;
     let leaf_lanes = |leaf: &[V]| {
