@@ -14,6 +14,7 @@ use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
 
 mod exp;
 mod lanes32;
+mod lanes32f;
 mod lanes64;
 pub(crate) mod vector;
 #[cfg(test)]

@@ -17,7 +17,7 @@
 //! on the baseline. Both meet the accuracy contract (at most 1 ulp; `vector_tests.rs`
 //! checks both), but the last bit of a result can differ between the two levels.
 
-use super::{lanes32, lanes64};
+use super::{lanes32, lanes32f, lanes64};
 use std::sync::OnceLock;
 
 /// A multiply-add `a * b + c`: one rounding when fused, two when split.
@@ -254,8 +254,32 @@ macro_rules! slice_fns {
     };
 }
 
+/// One slice function per (FMA level, kernel), for the kernels that exist only there.
+macro_rules! fused_slice_fns {
+    ($t:ty, $level:expr, $f:expr, { $($name:ident => $k:ty),* $(,)? }) => {
+        match ($level, $f) {
+            $(
+                #[cfg(target_arch = "x86_64")]
+                (Level::Avx2, VecFn::$name) => Some((|s, d| drive_at::<$t, $k>(Level::Avx2, s, d)) as SliceFn<$t>),
+                #[cfg(all(target_arch = "x86_64", devarray_avx512))]
+                (Level::Avx512, VecFn::$name) => Some((|s, d| drive_at::<$t, $k>(Level::Avx512, s, d)) as SliceFn<$t>),
+            )*
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    };
+}
+
 impl VecMath for f32 {
     fn kernel_at(f: VecFn, level: Level) -> Option<SliceFn<f32>> {
+        // `f32` lanes where the level has FMA (`lanes32f`), else `f64` lanes (`lanes32`).
+        let fused: Option<SliceFn<f32>> = {
+            use lanes32f::*;
+            fused_slice_fns!(f32, level, f, { Exp => ExpF32 })
+        };
+        if fused.is_some() {
+            return fused;
+        }
         use lanes32::*;
         slice_fns!(f32, level, f, {
             Exp => Exp32, Expm1 => Expm1_32, Log => Log32, Log1p => Log1p32, Sin => Sin32, Cos => Cos32,

@@ -1,0 +1,36 @@
+//! `f32` lane functions evaluated in `f32` arithmetic with fused multiply-adds: twice the lanes
+//! of [`super::lanes32`] (which widens to `f64`), for the levels with FMA (AVX2+FMA, AVX-512).
+//! The SSE2 baseline keeps the `f64` lanes, whose accuracy does not rest on a fused
+//! multiply-add. Each function was checked on every `f32` input against the contract of
+//! `vector_tests.rs` (within 1 ulp of the correctly rounded `f64` result); the dense-sample
+//! tests there run on every level in CI.
+
+// `!(x <= limit)`-style tests are the one comparison that also sends NaN to the scalar path.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
+mod exp;
+
+use super::vector::{Fma, Kernel};
+
+macro_rules! kernel32f {
+    ($name:ident, $doc:literal, $lane:path, $exceptional:path, $scalar:expr) => {
+        #[doc = $doc]
+        pub(crate) struct $name;
+        impl Kernel<f32> for $name {
+            #[inline(always)]
+            fn lane<M: Fma>(x: f32) -> f32 {
+                $lane(x)
+            }
+            #[inline(always)]
+            fn exceptional(x: f32) -> bool {
+                $exceptional(x)
+            }
+            #[inline(always)]
+            fn scalar(x: f32) -> f32 {
+                $scalar(x)
+            }
+        }
+    };
+}
+
+kernel32f!(ExpF32, "`exp` in `f32` lanes ([`exp::exp_lane`]).", exp::exp_lane, exp::exp_exceptional, f32::exp);
