@@ -211,6 +211,19 @@ def test_consumer_asks_dlpack_device_first_and_passes_max_version():
     assert kwargs["stream"] is None and kwargs["max_version"][0] == 1 and kwargs["dl_device"] is None
 
 
+def test_numpy_arrays_skip_the_device_probe_but_subclasses_do_not():
+    # An exact numpy.ndarray is known to be on the host: imported without asking
+    # __dlpack_device__. A subclass may answer differently, so it is asked.
+    class Probed(np.ndarray):
+        def __dlpack_device__(self):
+            raise RuntimeError("probed")
+
+    a = np.arange(5.0)
+    assert dv.from_dlpack(a).get().tolist() == a.tolist()
+    with pytest.raises(RuntimeError, match="probed"):
+        dv.from_dlpack(a.view(Probed))
+
+
 def test_consumer_retries_without_newer_keywords():
     a = np.arange(4.0)
 
