@@ -8,7 +8,8 @@
 // `!(x <= limit)`-style tests are the one comparison that also sends NaN to the scalar path.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
-mod exp;
+mod exp_log;
+mod tanh;
 
 use super::vector::{Fma, Kernel};
 
@@ -33,4 +34,18 @@ macro_rules! kernel32f {
     };
 }
 
-kernel32f!(ExpF32, "`exp` in `f32` lanes ([`exp::exp_lane`]).", exp::exp_lane, exp::exp_exceptional, f32::exp);
+kernel32f!(
+    ExpF32,
+    "`exp` in `f32` lanes ([`exp_log::exp_lane`]).",
+    exp_log::exp_lane,
+    exp_log::exp_exceptional,
+    f32::exp
+);
+kernel32f!(
+    LogF32,
+    "`ln` in `f32` lanes ([`exp_log::log_lane`]).",
+    exp_log::log_lane,
+    exp_log::log_exceptional,
+    f32::ln
+);
+kernel32f!(TanhF32, "`tanh` in `f32` lanes ([`tanh::tanh_lane`]).", tanh::tanh_lane, tanh::tanh_exceptional, f32::tanh);
