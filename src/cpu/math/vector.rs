@@ -275,7 +275,9 @@ impl VecMath for f32 {
         // `f32` lanes where the level has FMA (`lanes32f`), else `f64` lanes (`lanes32`).
         let fused: Option<SliceFn<f32>> = {
             use lanes32f::*;
-            fused_slice_fns!(f32, level, f, { Exp => ExpF32, Log => LogF32, Tanh => TanhF32 })
+            fused_slice_fns!(f32, level, f, {
+                Exp => ExpF32, Log => LogF32, Sin => SinF32, Cos => CosF32, Tanh => TanhF32,
+            })
         };
         if fused.is_some() {
             return fused;

@@ -9,6 +9,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 mod exp_log;
+mod sin_cos;
 mod tanh;
 
 use super::vector::{Fma, Kernel};
@@ -49,3 +50,17 @@ kernel32f!(
     f32::ln
 );
 kernel32f!(TanhF32, "`tanh` in `f32` lanes ([`tanh::tanh_lane`]).", tanh::tanh_lane, tanh::tanh_exceptional, f32::tanh);
+kernel32f!(
+    SinF32,
+    "`sin` in `f32` lanes ([`sin_cos::sin_lane`]).",
+    sin_cos::sin_lane,
+    sin_cos::sin_exceptional,
+    f32::sin
+);
+kernel32f!(
+    CosF32,
+    "`cos` in `f32` lanes ([`sin_cos::cos_lane`]).",
+    sin_cos::cos_lane,
+    sin_cos::cos_exceptional,
+    f32::cos
+);
