@@ -107,10 +107,13 @@ pub(crate) fn exp_lane(x: f32) -> f32 {
     p * pow2i(n1) * pow2i(n2)
 }
 
-/// No exceptional lanes: [`exp_lane`] handles NaN, ±∞, overflow and underflow itself.
+/// Lanes [`exp_lane`] leaves to the C library: NaN only. The lane handles ±∞, overflow and
+/// underflow, and gives NaN for NaN, but the negations in the reduction can flip a NaN's sign;
+/// the C library returns the input NaN unchanged (sign and payload), as NumPy does, and the
+/// 16-bit paths are checked bit for bit against it.
 #[inline(always)]
-pub(crate) fn exp_exceptional(_x: f32) -> bool {
-    false
+pub(crate) fn exp_exceptional(x: f32) -> bool {
+    x.is_nan()
 }
 
 /// Bits of `√½` rounded to `f32` (`0x3f3504f3`): significands are taken in `[√½, √2)` so that

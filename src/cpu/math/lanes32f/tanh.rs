@@ -88,8 +88,10 @@ pub(crate) fn tanh_lane(x: f32) -> f32 {
     f32::from_bits(v.to_bits() | (x.to_bits() & 0x8000_0000))
 }
 
-/// Lanes [`tanh_lane`] leaves to the C library: none (NaN and ±∞ are handled in the lane).
+/// Lanes [`tanh_lane`] leaves to the C library: NaN only (±∞ are handled in the lane). The
+/// lane gives NaN for NaN, but not always the input's sign and payload, which the C library
+/// (and NumPy) keep.
 #[inline(always)]
-pub(crate) fn tanh_exceptional(_x: f32) -> bool {
-    false
+pub(crate) fn tanh_exceptional(x: f32) -> bool {
+    x.is_nan()
 }
