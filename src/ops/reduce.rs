@@ -229,9 +229,10 @@ impl Array {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn var(&self, axes: Option<&[isize]>, correction: f64, keepdims: bool) -> Result<Array> {
-        let n: usize = normalize_axes("var", axes, self.ndim())?.iter().map(|&a| self.shape()[a]).product();
+        let normalized = normalize_axes("var", axes, self.ndim())?;
+        let n: usize = normalized.iter().map(|&a| self.shape()[a]).product();
         let x = if self.dtype().is_inexact() { self.clone() } else { self.astype(DType::F64)? };
-        if let Some(squares) = x.fused_squared_deviations(axes, keepdims)? {
+        if let Some(squares) = x.fused_squared_deviations(&normalized, keepdims)? {
             return squares.divide((n as f64 - correction).max(0.0));
         }
         let mean = x.mean(axes, true)?;
@@ -250,7 +251,7 @@ impl Array {
     /// float64): the mean is one reduction and the squared deviations a second read of the
     /// input, with no full-size temporaries; the roundings are those of the composed form.
     /// `None` elsewhere.
-    fn fused_squared_deviations(&self, axes: Option<&[isize]>, keepdims: bool) -> Result<Option<Array>> {
+    fn fused_squared_deviations(&self, axes: &[usize], keepdims: bool) -> Result<Option<Array>> {
         let device = self.device();
         if !matches!(device, crate::Device::Cpu)
             || !matches!(self.dtype(), DType::F32 | DType::F64)
@@ -258,8 +259,7 @@ impl Array {
         {
             return Ok(None);
         }
-        let axes = normalize_axes("var", axes, self.ndim())?;
-        let plan = self.plan_reduction(ReduceOp::Sum, &axes)?;
+        let plan = self.plan_reduction(ReduceOp::Sum, axes)?;
         let shape: Vec<usize> = plan.kept.iter().map(|&a| self.shape()[a]).collect();
         // Both outputs in the plan's order (the order `finish_axes` undoes), so they line up.
         let mean = Array::empty(&shape, self.dtype(), &device)?;
@@ -276,7 +276,7 @@ impl Array {
         if !fused {
             return Ok(None);
         }
-        finish_axes(out, &plan.kept, &axes, keepdims).map(Some)
+        finish_axes(out, &plan.kept, axes, keepdims).map(Some)
     }
 
     /// Standard deviation: the square root of [`Array::var`] (same arguments and dtypes).

@@ -5,9 +5,6 @@
 //! `vector_tests.rs` (within 1 ulp of the correctly rounded `f64` result); the dense-sample
 //! tests there run on every level in CI.
 
-// `!(x <= limit)`-style tests are the one comparison that also sends NaN to the scalar path.
-#![allow(clippy::neg_cmp_op_on_partial_ord)]
-
 mod exp_log;
 mod sin_cos;
 mod tanh;
