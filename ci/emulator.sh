@@ -49,4 +49,6 @@ awk '/^test result:/ { passed += $4; failed += $6 }
 # It proves the harness runs (ci/gpu.sh runs its full mode on a real GPU); the timings mean nothing.
 echo "--- benches/gpu_ops.rs, short mode, on DEVARRAY_DEVICE=cuda-emu"
 DEVARRAY_DEVICE=cuda-emu DEVARRAY_MAX_GRID=3 cargo test -p devarray-benches --features emulator --bench gpu_ops
+echo "--- benches/gpu_algos.rs (matmul, solvers, sorts, scans, FFTs), short mode, on DEVARRAY_DEVICE=cuda-emu"
+DEVARRAY_DEVICE=cuda-emu DEVARRAY_MAX_GRID=3 cargo test -p devarray-benches --features emulator --bench gpu_algos
 echo "ci/emulator.sh: tests $((SECONDS - test_start)) s, total $((SECONDS - started)) s"

@@ -2,7 +2,8 @@
 # What a GPU runner calls (.github/workflows/gpu.yml): the whole test suite with the CUDA tests on
 # the real GPU — DEVARRAY_REQUIRE_CUDA=1 makes a missing or unusable device a failure instead of
 # "skipped: no CUDA device" — then the GPU benchmarks (benches/gpu_ops.rs, full mode), whose report
-# is saved as benches/results/gpu_ops.md.
+# is saved as benches/results/gpu_ops.md, and those of matmul, the solvers, sorts, scans and FFTs
+# (benches/gpu_algos.rs, saved as benches/results/gpu_algos.md).
 # The CUDA-backend suites (tests/cuda_*.rs) are the ones ci/emulator.sh runs on the CPU emulator;
 # here they run without the `emulator` feature, on cuda:0.
 #
@@ -26,9 +27,19 @@ echo "--- cargo test --all-targets (CUDA tests on the GPU)"
 cargo test --all-targets
 cargo test --doc
 
+echo "--- the Python suite: every device-parametrized case also runs on cuda:0"
+# JAX (jax[cpu] in the lock; a runner may have a CUDA build) must not preallocate the GPU that
+# the other tests use. test_gpu_frameworks.py runs where PyTorch or CuPy with CUDA is installed
+# (not pinned: the runner's own), else it skips.
+XLA_PYTHON_CLIENT_PREALLOCATE=false bash ci/python.sh
+
 echo "--- GPU benchmarks: benches/gpu_ops.rs, full mode, saved as benches/results/gpu_ops.md"
 # `--bench` selects the full mode (2^20..2^28 elements); the markdown report is stdout only
 # (cargo's own messages go to stderr). A failing op fails the run (pipefail).
 mkdir -p benches/results
 cargo bench --bench gpu_ops -- --bench | tee benches/results/gpu_ops.md
+echo "--- GPU benchmarks of the algorithm families: benches/gpu_algos.rs, saved as benches/results/gpu_algos.md"
+cargo bench --bench gpu_algos -- --bench | tee benches/results/gpu_algos.md
+echo "--- devarray vs PyTorch and CuPy on the GPU (where installed): benches/results/python_gpu_algos.md"
+(source ci/python-env.sh && python benches/python_gpu_algos.py --markdown benches/results/python_gpu_algos.md)
 echo "ci/gpu.sh: done in $((SECONDS - started)) s"

@@ -124,20 +124,30 @@ DA_BFUNCTOR(op_minimum, T) {
 }
 DA_BFUNCTOR(op_atan2, T) { return DA_FROMC(da_atan2(DA_TOC(a), DA_TOC(b))); }
 DA_BFUNCTOR(op_hypot, T) { return DA_FROMC(da_hypot(DA_TOC(a), DA_TOC(b))); }
-DA_BFUNCTOR(op_copysign, T) { return DA_FROMC(da_copysign(DA_TOC(a), DA_TOC(b))); }
+// On the bits: a's magnitude with b's sign bit, exact for every float type and NaN. Through
+// the float compute type, a 16-bit b that is a NaN lost its sign on the GPU (the conversion
+// canonicalises NaNs: copysign(x, -NaN) gave +|x| on an H200, 2026-12-04).
+DA_BFUNCTOR(op_copysign, T) {
+    if constexpr (K == DA_K_FLOAT) {
+        typedef typename da_tr<T>::U U;
+        const U sign = (U)((U)1 << (8 * sizeof(T) - 1));
+        const U ua = (U)da_tr<T>::to_bits(a), ub = (U)da_tr<T>::to_bits(b);
+        return da_tr<T>::from_bits((da_u64)(U)((ua & (U)~sign) | (ub & sign)));
+    } else {
+        return DA_FROMC(da_copysign(DA_TOC(a), DA_TOC(b)));
+    }
+}
 // NumPy's nextafter, stepped in T's own bits (float16/bfloat16 too, not in their float compute
-// type): NaN in either gives NaN; equal values give b (float16: a, as NumPy's
-// npy_half_nextafter, which differs only for nextafter(+-0, -+0)); from +-0 the smallest
+// type): NaN in either gives NaN; equal values give b, as C's nextafter and NumPy >= 2.5 for
+// every dtype (NumPy < 2.5 returned a for float16, which differs only for nextafter(+-0, -+0));
+// from +-0 the smallest
 // subnormal with b's sign; else one step of the magnitude (away from zero when b lies further
 // out), so the largest finite value steps to infinity.
 DA_BFUNCTOR(op_nextafter, T) {
     typedef typename da_tr<T>::U U;
     const CT x = DA_TOC(a), y = DA_TOC(b);
     if (x != x || y != y) return DA_FROMC(x + y);
-    if (x == y) {
-        if constexpr (da_same<T, da_f16>::value) return a;
-        else return b;
-    }
+    if (x == y) return b;
     const U sign = (U)((U)1 << (8 * sizeof(T) - 1));
     const U ua = (U)da_tr<T>::to_bits(a), ub = (U)da_tr<T>::to_bits(b);
     if ((U)(ua & (U)~sign) == (U)0) return da_tr<T>::from_bits((da_u64)(U)((ub & sign) | (U)1));

@@ -250,8 +250,12 @@ DA_DEV dzd dz_tanh(dzd z) {
     return dz_tanh_c99(z);
 }
 // f(z) = -i g(iz) for the circular functions.
-DA_DEV dzd dz_rot(dzd z) { return dz_mk(-z.im, z.re); }    // i z
-DA_DEV dzd dz_unrot(dzd w) { return dz_mk(w.im, -w.re); }  // -i w
+// -x by flipping the sign bit. PTX's neg leaves the sign of a NaN result unspecified (an H200
+// returned +NaN for -(+NaN), 2026-12-04), and the special values of asin/acos/acosh carry a
+// NaN's sign into the sign of an infinite part, as NumPy's do on the CPU.
+DA_DEV double dz_neg(double x) { return da_u2d(da_d2u(x) ^ 0x8000000000000000ull); }
+DA_DEV dzd dz_rot(dzd z) { return dz_mk(dz_neg(z.im), z.re); }    // i z
+DA_DEV dzd dz_unrot(dzd w) { return dz_mk(w.im, dz_neg(w.re)); }  // -i w
 DA_DEV dzd dz_sin(dzd z) {
     // NaN + i(+-inf) for a non-finite real part and an infinite imaginary one: the sign of the
     // infinity is unspecified (C99); +inf as glibc's csin, which NumPy calls
@@ -307,13 +311,13 @@ DA_DEV dzd dz_asin(dzd z) {
 DA_DEV dzd dz_acos(dzd z) {
     if (dz_fin(z.re) && dz_fin(z.im) && da_fabs(z.re) <= 0x1p500 && da_fabs(z.im) <= 0x1p500) return dz_acos_fin(z);
     const dzd w = dz_unrot(dz_asinh(dz_rot(z)));
-    return dz_mk(0.5 * DZ_PI - w.re, -w.im);
+    return dz_mk(0.5 * DZ_PI - w.re, dz_neg(w.im));
 }
 DA_DEV dzd dz_acosh(dzd z) {
     const dzd w = dz_acos(z);
     // acosh(z) = +-i acos(z), the sign that makes the real part non-negative
-    if (da_copysign(1.0, w.im) < 0.0) return dz_mk(-w.im, w.re);
-    return dz_mk(w.im, -w.re);
+    if (da_copysign(1.0, w.im) < 0.0) return dz_mk(dz_neg(w.im), w.re);
+    return dz_mk(w.im, dz_neg(w.re));
 }
 DA_DEV dzd dz_atanh(dzd z) {
     const double x = z.re, y = z.im;

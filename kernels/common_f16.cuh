@@ -20,6 +20,11 @@ DA_DEV float da_h2f(unsigned int h) {
     return f;
 #else
     unsigned int sign = (h & 0x8000u) << 16, ex = (h >> 10) & 0x1fu, man = h & 0x3ffu, bits;
+#ifdef DA_EMULATOR
+    // As the GPU's cvt.f32.f16: a NaN becomes the canonical +NaN, losing its sign and payload
+    // (seen on an H200, 2026-12-04), so code that reads a converted NaN's sign fails here too.
+    if (ex == 0x1f && man != 0) return da_u2f(0x7fffffffu);
+#endif
     if (ex == 0x1f) {
         bits = sign | 0x7f800000u | (man << 13);
     } else if (ex == 0) {

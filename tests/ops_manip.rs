@@ -546,9 +546,10 @@ fn nextafter_special_cases(dev: &Device) -> Result<()> {
             (h(1.0), h(2.0), f16::from_bits(0x3c01)),
             (h(1.0), h(0.0), f16::from_bits(0x3bff)),
             (h(0.0), h(-1.0), f16::from_bits(0x8001)),
-            // NumPy's float16 loop keeps the first operand on ties: nextafter(0, -0) is +0.
-            (h(0.0), h(-0.0), h(0.0)),
-            (h(-0.0), h(0.0), h(-0.0)),
+            // Ties give the second operand, as C and NumPy >= 2.5 (NumPy < 2.5's float16 loop
+            // kept the first: nextafter(0, -0) was +0).
+            (h(0.0), h(-0.0), h(-0.0)),
+            (h(-0.0), h(0.0), h(0.0)),
             (f16::MAX, f16::INFINITY, f16::INFINITY),
             (f16::INFINITY, h(0.0), f16::MAX),
             (f16::NAN, h(1.0), f16::NAN),

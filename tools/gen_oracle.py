@@ -359,11 +359,13 @@ def binary_expected(op, a, b, tag):
         return "UnsupportedDType"
     if op == "pow" and k == "int":
         return int_pow(a, b, tag)
-    if op == "nextafter" and tag == "bf16":
-        # ml_dtypes' own loop: the step is one of bfloat16's, not float32's rounded back.
+    if op == "nextafter" and tag in ("f16", "bf16"):
+        # The dtype's own loop (ml_dtypes' for bfloat16): the step is one of the 16-bit type's,
+        # not float32's rounded back. Ties give b, as C and NumPy >= 2.5 (NumPy < 2.5's float16
+        # loop returned a, which differs for +-0 toward -+0).
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return np.nextafter(a, b)
+            return np.where(a == b, b, np.nextafter(a, b)).astype(a.dtype)
     if op in FLOAT_MATH_BINARY and k != "float":
         ft = float_result(tag)
         return compute(f, cast(a, ft), cast(b, ft))

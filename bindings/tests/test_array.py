@@ -10,7 +10,7 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, NUMPY_DTYPES, assert_matches
+from conftest import ALL_DTYPES, CUDA_DEVICES, FLOAT_DTYPES, INT_DTYPES, NUMPY_DTYPES, assert_matches
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -290,15 +290,37 @@ def test_integer_array_indexing_matches_numpy(device, key, index_kind):
 
 @given(idx=st.lists(st.integers(-7, 6), max_size=12), axis=st.sampled_from([0, 1]))
 def test_integer_index_lists_get_and_set_like_numpy(idx, axis):
-    """Runs (ascending, descending), repeats (the last write wins) and negative indices."""
+    """Runs (ascending, descending), repeats (the last write wins on the CPU, as in NumPy) and
+    negative indices. (CUDA: test_repeated_indices_on_cuda_keep_one_of_the_writes.)"""
     a = np.arange(49).reshape(7, 7)
     key = (slice(None),) * axis + (np.array(idx, dtype=np.int64),)
-    x = dv.asarray(a)
+    x = dv.asarray(a, device="cpu")
     assert_matches(x[key], a[key])
     values = np.arange(a[key].size).reshape(a[key].shape) + 100
-    x[key] = dv.asarray(values)
+    x[key] = dv.asarray(values, device="cpu")
     a[key] = values
     assert_matches(x, a)
+
+
+@pytest.mark.skipif(not CUDA_DEVICES, reason="no CUDA device")
+def test_repeated_indices_on_cuda_keep_one_of_the_writes():
+    """A GPU scatter writes repeated positions in parallel: each element receives one of the
+    values written to it, which one is unspecified, so one row can mix writes (NumPy's indexing
+    docs allow this too; CuPy and PyTorch behave the same). Every other position matches
+    NumPy."""
+    a = np.arange(49).reshape(7, 7)
+    idx = np.array([3, 0, 3, -4, 6, 0], dtype=np.int64)  # 3 (and -4) and 0 repeat
+    x = dv.asarray(a, device=CUDA_DEVICES[0])
+    values = np.arange(6 * 7).reshape(6, 7) + 100
+    x[idx] = dv.asarray(values, device=CUDA_DEVICES[0])
+    got = x.get()
+    rows = idx % 7
+    for r in range(7):
+        candidates = values[rows == r]
+        if len(candidates) == 0:
+            np.testing.assert_array_equal(got[r], a[r])
+        else:
+            assert (got[r] == candidates).any(axis=0).all(), (r, got[r], candidates)
 
 
 def test_integer_index_out_of_bounds_in_runs(device):

@@ -92,4 +92,4 @@ def test_transfers_between_devices(cuda):
     np.testing.assert_array_equal(x.to_device("cpu").get(), a)
     np.testing.assert_array_equal(dv.asarray(x.to_device("cpu"), device=cuda).get(), a)
     with pytest.raises(ValueError):
-        x + dv.asarray(a)  # different devices never mix implicitly
+        x + dv.asarray(a, device="cpu")  # different devices never mix implicitly

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import os
 import subprocess
 import sys
 import textwrap
@@ -16,6 +17,16 @@ from conftest import NUMPY_DTYPES, assert_matches
 from dlpack_ctypes import IS_COPIED, READ_ONLY, CapsuleHolder, CountingProducer, capsule_name, consume, describe
 
 import devarray as dv
+
+
+@pytest.fixture(autouse=True)
+def _cpu_default_device():
+    """These tests exchange host memory with NumPy: arrays made without a device go to the CPU,
+    also where a GPU is the default device (GPU-side exchange: test_cuda.py and
+    test_gpu_frameworks.py)."""
+    with dv.Device("cpu"):
+        yield
+
 
 # ----- producer: capsules and their metadata ----------------------------------------------------
 
@@ -378,7 +389,8 @@ def test_interpreter_exit_with_live_capsules_and_imports():
         print("ok")
         """
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "DEVARRAY_DEVICE": "cpu"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
     assert "Fatal" not in out.stderr and "Exception ignored" not in out.stderr

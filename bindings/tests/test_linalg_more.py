@@ -87,8 +87,8 @@ def test_non_finite_message(device):
     x = dv.asarray(np.array([[1.0, np.inf], [0.0, 1.0]], dtype=np.float32), device=device)
     with pytest.raises(np.linalg.LinAlgError, match="did not converge") as info:
         LA.svdvals(x)
-    if device.kind == "cpu":
-        assert "holds NaN or infinite values" in str(info.value)
+    # On CUDA too: cuSOLVER returns NaNs without an error, so devarray checks the input.
+    assert "holds NaN or infinite values" in str(info.value)
 
 
 INT_DTYPES = ["int8", "int32", "int64", "uint8"]

@@ -284,7 +284,8 @@ def test_done_when_command():
         "import devarray as dv, numpy as np; x = dv.arange(5); "
         "print(np.asarray(x, copy=True), dv.asnumpy(x * 2))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[0 1 2 3 4] [0 2 4 6 8]"
     bad = subprocess.run(
         [sys.executable, "-W", "error", "-c", "import devarray as dv, numpy as np; np.asarray(dv.arange(5))"],

@@ -318,8 +318,8 @@ def np_binary(op, a, b, tag):
         alt = np.where(aa == 1, 1, np.where(aa == -1, np.where(bb % 2 == 0, 1, -1), 0)).astype(aa.dtype) if tag[0] == "i" else r
         return np.where(neg, alt, r).astype(aa.dtype)
     if op == "nextafter":  # steps in the dtype's own bits (NumPy's float16 loop, ml_dtypes' bfloat16)
-        with np.errstate(all="ignore"):
-            return f(a, b)
+        with np.errstate(all="ignore"):  # ties give b, as C and NumPy >= 2.5 (< 2.5: a for float16)
+            return np.where(np.asarray(a) == np.asarray(b), b, f(a, b)).astype(np.asarray(a).dtype)
     if tag in ("f16", "bf16"):
         r = f(np.asarray(a).astype(np.float32), np.asarray(b).astype(np.float32))
         return r.astype(NP[tag]) if r.dtype.kind == "f" else r

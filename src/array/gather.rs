@@ -159,8 +159,8 @@ impl Selection {
     }
 
     /// `x[key] = value`: `value` (same dtype and device as `x`) is broadcast to the shape of
-    /// `x[key]`. With repeated indices, the CPU backend writes the last value (NumPy); a GPU
-    /// writes one of them.
+    /// `x[key]`. With repeated indices, the CPU backend writes the last value (NumPy); on a GPU
+    /// each element receives one of the values written to it, unspecified which.
     pub fn assign(&self, value: &Array) -> Result<()> {
         const OP: &str = "index_assign";
         self.x.check_writable(OP)?;

@@ -322,13 +322,14 @@ impl FloatElem for f64 {
 /// `kernels/binary.cu`.
 pub(crate) trait NextAfter: Sized {
     /// The next representable value after `self` toward `toward`: NaN if either is NaN;
-    /// `toward` when they are equal (`self` for `f16`, as NumPy's half loop); from ±0 the
+    /// `toward` when they are equal (as C's `nextafter` and NumPy ≥ 2.5 for every dtype; NumPy
+    /// < 2.5 returned `self` for float16, which differs only for ±0 toward ∓0); from ±0 the
     /// smallest subnormal with `toward`'s sign; else one step of the magnitude bits.
     fn next_after(self, toward: Self) -> Self;
 }
 
 macro_rules! impl_next_after {
-    ($($t:ty: $keep_self_on_tie:expr),*) => {$(
+    ($($t:ty),*) => {$(
         impl NextAfter for $t {
             #[inline(always)]
             fn next_after(self, toward: $t) -> $t {
@@ -337,7 +338,7 @@ macro_rules! impl_next_after {
                     return <$t>::from_c(x + y);
                 }
                 if x == y {
-                    return if $keep_self_on_tie { self } else { toward };
+                    return toward;
                 }
                 let (bits, to) = (self.to_bits(), toward.to_bits());
                 let sign = 1 << (8 * std::mem::size_of::<$t>() - 1);
@@ -350,7 +351,7 @@ macro_rules! impl_next_after {
         }
     )*};
 }
-impl_next_after!(f32: false, f64: false, f16: true, bf16: false);
+impl_next_after!(f32, f64, f16, bf16);
 
 macro_rules! impl_float_elem_half {
     ($($t:ident: $staged:expr),*) => {$(

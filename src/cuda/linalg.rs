@@ -66,7 +66,7 @@ use crate::backend::Backend;
 use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
-use crate::vocab::{Decomp, Input, ReduceDims, ReduceOp, UnaryOp};
+use crate::vocab::{BinaryOp, Decomp, Input, ReduceDims, ReduceOp, UnaryOp};
 use std::sync::Arc;
 
 /// Runs `op` over the batch (see `Backend::linalg`).
@@ -271,16 +271,25 @@ fn cholesky(job: &Job, upper: bool, a: View<'_>, out: View<'_>) -> Result<()> {
 }
 
 /// `out = where(mask, factor, 0)` with the row-major triangle mask (lower, or upper when
-/// `upper`), broadcast over the batch: one `n × n` bool upload and one elementwise launch.
+/// `upper`), broadcast over the batch. The mask is made on the device by comparing the row and
+/// column numbers (one upload of `n` int64s): building and uploading the `n × n` mask on the host
+/// made a 4096² Cholesky take 62 ms on an H200 (2026-12-04), where cuSOLVER's `potrf` takes ~2.
 fn zero_other_triangle(job: &Job, upper: bool, factor: View<'_>, out: View<'_>) -> Result<()> {
     let n = job.n;
-    let mask: Vec<u8> =
-        (0..n * n).map(|ij| u8::from(if upper { ij % n >= ij / n } else { ij % n <= ij / n })).collect();
-    let buf = job.dev.alloc(mask.len())?;
-    super::upload(&buf, 0, &mask)?;
+    let numbers: Vec<u8> = (0..n as i64).flat_map(i64::to_le_bytes).collect();
+    let idx = job.dev.alloc(numbers.len())?;
+    super::upload(&idx, 0, &numbers)?;
+    // Element (i, j) of `rows` reads number i, of `cols` number j.
+    let rows = Layout::from_parts(vec![n, n], vec![1, 0], 0);
+    let cols = Layout::from_parts(vec![n, n], vec![0, 1], 0);
+    let mask = job.dev.alloc(n * n)?;
+    let square = Layout::contiguous(&[n, n]);
+    let keep = if upper { BinaryOp::GreaterEqual } else { BinaryOp::LessEqual }; // j ≥ i, j ≤ i
+    let (col, row) = (Input::View(&idx, &cols), Input::View(&idx, &rows));
+    Cuda::binary(keep, keep.signature(DType::I64)?, col, row, (&mask, &square))?;
     let mask_layout = Layout::from_parts(vec![job.batch, n, n], vec![0, n as isize, 1], 0);
     let zero = Input::Scalar(Scalar::Float(0.0));
-    Cuda::where_(job.dtype, [Input::View(&buf, &mask_layout), Input::View(factor.0, factor.1), zero], out)
+    Cuda::where_(job.dtype, [Input::View(&mask, &mask_layout), Input::View(factor.0, factor.1), zero], out)
 }
 
 /// `getrf` on a copy of every matrix (`Aᵀ` column-major). Returns the factors, the pivots and

@@ -151,6 +151,19 @@ impl Stack {
         [self.batch.as_slice(), shape].concat()
     }
 
+    /// For the iterative solvers on a GPU: whether each matrix is finite, computed on the
+    /// device. cuSOLVER's `gesvd`/`syevd` return NaNs with `info = 0` for NaN or infinite input
+    /// (seen on an H200, 2026-12-04), where NumPy and the CPU backend raise; the flags let
+    /// `run` raise the same [`Error::NoConvergence`]. `None` on the CPU (its solver checks) and
+    /// for the direct factorizations.
+    fn finite_matrices_on_a_gpu(&self, op: Decomp) -> Result<Option<Array>> {
+        let iterative = matches!(op, Decomp::Svd { .. } | Decomp::SvdVals | Decomp::Eigh | Decomp::EigvalsH);
+        if !iterative || self.x.device() == crate::Device::Cpu {
+            return Ok(None);
+        }
+        Ok(Some(self.x.isfinite()?.reduce(crate::ReduceOp::All, Some(&[1, 2]), false)?))
+    }
+
     /// Runs `op` with extra inputs `more` (prepared like `self.x`), returning outputs of the
     /// given per-matrix shapes (empty for a scalar per matrix), shaped behind the batch axes
     /// and in the result dtype.
@@ -165,7 +178,15 @@ impl Stack {
             inputs.extend(more.iter().map(|a| (&**a.storage(), a.layout())));
             let outputs: Vec<(&Storage, &crate::layout::Layout)> =
                 outs.iter().map(|o| (&**o.storage(), o.layout())).collect();
-            Storage::linalg(op, dtype, &inputs, &outputs)?;
+            let finite = self.finite_matrices_on_a_gpu(op)?;
+            let solved = Storage::linalg(op, dtype, &inputs, &outputs);
+            if let Some(finite) = finite {
+                // The one small read after the solver's own `info` read (which waited already).
+                if let Some(index) = finite.to_vec::<bool>()?.iter().position(|&f| !f) {
+                    return Err(Error::NoConvergence { op: op.name(), index, finite: Some(false) });
+                }
+            }
+            solved?;
         }
         let real = self.x.dtype().is_complex();
         (outs.iter().zip(shapes).enumerate())

@@ -428,7 +428,9 @@ def put(a: ndarray, ind: Any, v: Any, /) -> None:
     """Writes ``v`` at the flat (C-order) positions ``ind`` of ``a``, in place, like NumPy's
     ``put`` with ``mode="raise"``: out-of-bounds positions raise ``IndexError``. ``v`` must
     broadcast to ``ind``'s shape (NumPy would also repeat a shorter ``v`` cyclically).
-    ``ind`` and ``v`` may be host values; they are copied to ``a``'s device first."""
+    ``ind`` and ``v`` may be host values; they are copied to ``a``'s device first. Where
+    ``ind`` repeats a position, the CPU writes the last value (as NumPy); a GPU writes one of
+    them, unspecified which (as CuPy and PyTorch)."""
     if not isinstance(ind, ndarray):
         ind = asarray(ind, device=a.device)
     if not isinstance(v, ndarray) or v.dtype != a.dtype:
