@@ -108,12 +108,26 @@ impl<T: Copy + Default> From<Vec<T>> for Dims<T> {
 }
 
 impl<T: Copy + Default> FromIterator<T> for Dims<T> {
+    /// Fills the inline array directly (no per-value branch on the variant, as `push` has:
+    /// collecting is on every op's path, and on each DLPack import and export).
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        let mut d = Dims::new();
-        for v in iter {
-            d.push(v);
+        let mut iter = iter.into_iter();
+        let mut data = [T::default(); INLINE_DIMS];
+        for (len, slot) in data.iter_mut().enumerate() {
+            match iter.next() {
+                Some(v) => *slot = v,
+                None => return Dims::Inline { len: len as u8, data },
+            }
         }
-        d
+        match iter.next() {
+            None => Dims::Inline { len: INLINE_DIMS as u8, data },
+            Some(v) => {
+                let mut heap = data.to_vec();
+                heap.push(v);
+                heap.extend(iter);
+                Dims::Heap(heap)
+            }
+        }
     }
 }
 
@@ -679,6 +693,15 @@ fn sliced_stride(stride: isize, step: isize, len: usize) -> Result<isize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dims_collect_inline_up_to_four_then_on_the_heap() {
+        for n in [0usize, 1, 3, 4, 5, 9] {
+            let d: Dims<usize> = (10..10 + n).collect();
+            assert_eq!(&*d, &(10..10 + n).collect::<Vec<_>>()[..], "{n} values");
+            assert_eq!(matches!(d, Dims::Inline { .. }), n <= INLINE_DIMS, "{n} values");
+        }
+    }
 
     #[test]
     fn slice_indices_match_python() {

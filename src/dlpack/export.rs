@@ -5,6 +5,7 @@ use super::ffi::{self, DLDevice, DLManagedTensor, DLManagedTensorVersioned, DLPa
 use super::{sync, DLPackTensor, RawDLPack, StreamArg};
 use crate::array::Array;
 use crate::error::{Error, Result};
+use crate::layout::Dims;
 use crate::storage::Storage;
 use crate::Device;
 use std::ffi::c_void;
@@ -127,8 +128,9 @@ impl ExportOptions {
 #[repr(C)]
 struct Holder<M> {
     managed: M,
-    shape: Box<[i64]>,
-    strides: Box<[i64]>,
+    // Inline up to four axes: the holder is then the export's one allocation.
+    shape: Dims<i64>,
+    strides: Dims<i64>,
     _keep_alive: Arc<Storage>,
 }
 
@@ -180,13 +182,17 @@ impl Array {
     pub fn to_dlpack(&self, options: &ExportOptions) -> Result<DLPackTensor> {
         let target = export_target(self.device(), options.dl_device)?;
         let consumer = StreamArg::parse(options.stream, target)?;
-        let (source, copied) = self.export_source(target, options.copy)?;
+        let copy = self.export_copy(target, options.copy)?;
+        let (source, copied) = match &copy {
+            Some(c) => (c, true),
+            None => (self, false),
+        };
         if !options.versioned && source.is_read_only() {
             return Err(Error::DLPackExport {
                 msg: "the array is read-only (a broadcast view, for example) and the consumer asked for a legacy DLPack 0.x tensor, which cannot say so; hand over a writable copy instead (Python: x.copy(); Rust: ExportOptions::with_copy(Some(true))), or use a consumer that asks for DLPack 1.x (its __dlpack__(max_version=(1, 0)) call)".into(),
             });
         }
-        let data = data_address(&source)?;
+        let data = data_address(source)?;
         sync::order_consumer_after_our_work(source.device(), consumer)?;
         // The consumer's later work and its deleter call are not ordered with ours.
         source.storage().mark_exported();
@@ -205,8 +211,8 @@ impl Array {
         device_to_dl(self.device())
     }
 
-    /// The array to export to `target` and whether it is a copy.
-    fn export_source(&self, target: Device, copy: Option<bool>) -> Result<(Array, bool)> {
+    /// The copy to export to `target`, or `None` to export this array itself.
+    fn export_copy(&self, target: Device, copy: Option<bool>) -> Result<Option<Array>> {
         let must_copy = target != self.device();
         match (must_copy, copy) {
             (true, Some(false)) => Err(Error::DLPackExport {
@@ -219,10 +225,10 @@ impl Array {
                 // A host copy hands out finished data (the spec's "synchronization must be
                 // performed" for kDLCPU): wait for the work queued on this thread's stream.
                 crate::stream::Stream::current(&self.device())?.synchronize()?;
-                Ok((self.to_device(&target)?, true))
+                Ok(Some(self.to_device(&target)?))
             }
-            (false, Some(true)) => Ok((self.copy()?, true)),
-            (false, _) => Ok((self.clone(), false)),
+            (false, Some(true)) => Ok(Some(self.copy()?)),
+            (false, _) => Ok(None),
         }
     }
 }
@@ -233,7 +239,7 @@ fn data_address(array: &Array) -> Result<*mut c_void> {
 }
 
 /// The managed tensor for `array`, whose element `[0, …]` is at `data`.
-fn build(array: Array, data: *mut c_void, versioned: bool, copied: bool) -> DLPackTensor {
+fn build(array: &Array, data: *mut c_void, versioned: bool, copied: bool) -> DLPackTensor {
     let tensor = DLTensor {
         data,
         device: device_to_dl(array.device()),
@@ -249,7 +255,7 @@ fn build(array: Array, data: *mut c_void, versioned: bool, copied: bool) -> DLPa
             manager_ctx: std::ptr::null_mut(),
             deleter: Some(delete_holder::<DLManagedTensor>),
         };
-        let p = into_holder(managed, &array, |m| &mut m.dl_tensor, |m, ctx| m.manager_ctx = ctx);
+        let p = into_holder(managed, array, |m| &mut m.dl_tensor, |m, ctx| m.manager_ctx = ctx);
         return DLPackTensor { raw: RawDLPack::Legacy(p) };
     }
     let mut flags = 0;
@@ -266,8 +272,18 @@ fn build(array: Array, data: *mut c_void, versioned: bool, copied: bool) -> DLPa
         flags,
         dl_tensor: tensor,
     };
-    let p = into_holder(managed, &array, |m| &mut m.dl_tensor, |m, ctx| m.manager_ctx = ctx);
+    let p = into_holder(managed, array, |m| &mut m.dl_tensor, |m, ctx| m.manager_ctx = ctx);
     DLPackTensor { raw: RawDLPack::Versioned(p) }
+}
+
+/// `values` as DLPack's `int64_t`s (filled in place: no push per axis).
+fn as_i64<T: Copy + TryInto<i64>>(values: &[T]) -> Dims<i64> {
+    let mut out = Dims::zeroed(values.len());
+    for (o, &v) in out.iter_mut().zip(values) {
+        // Extents and strides of a valid layout fit in isize, hence in i64.
+        *o = v.try_into().unwrap_or(i64::MAX);
+    }
+    out
 }
 
 /// Boxes `managed` with the array's shape, strides and buffer, points the tensor at them, and
@@ -280,8 +296,8 @@ fn into_holder<M>(
 ) -> *mut M {
     let mut holder = Box::new(Holder {
         managed,
-        shape: array.shape().iter().map(|&d| d as i64).collect(),
-        strides: array.strides().iter().map(|&s| s as i64).collect(),
+        shape: as_i64(array.shape()),
+        strides: as_i64(array.strides()),
         _keep_alive: array.storage().clone(),
     });
     let (shape, strides) = (holder.shape.as_mut_ptr(), holder.strides.as_mut_ptr());
