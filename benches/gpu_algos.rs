@@ -63,6 +63,23 @@ fn random(rng: &mut Generator, shape: &[usize], dtype: DType, device: &Device) -
     }
 }
 
+/// A case whose dtype is its first operand's.
+fn case(
+    family: &'static str,
+    op: &str,
+    shape: String,
+    operands: Vec<Array>,
+    run: OpFn,
+    work: (f64, &'static str),
+) -> Case {
+    Case { family, op: op.into(), dtype: operands[0].dtype(), shape, operands, run, work }
+}
+
+/// A case on one operand.
+fn unary(family: &'static str, op: &str, shape: String, x: Array, run: OpFn, work: (f64, &'static str)) -> Case {
+    case(family, op, shape, vec![x], run, work)
+}
+
 /// Matrix products: square, and a batched stack of small matrices.
 fn matmul_cases(rng: &mut Generator, device: &Device) -> Result<Vec<Case>> {
     let (n, batch) = if full() { (4096, [64, 256, 256]) } else { (96, [3, 33, 17]) };
@@ -76,15 +93,9 @@ fn matmul_cases(rng: &mut Generator, device: &Device) -> Result<Vec<Case>> {
             let [m, k] = [shape[shape.len() - 2], shape[shape.len() - 1]];
             let stack: usize = shape[..shape.len() - 2].iter().product();
             let flops = 2.0 * (stack * m * k * m) as f64;
-            cases.push(Case {
-                family: "matmul",
-                op: "a @ b".into(),
-                dtype,
-                shape: format!("{shape:?} @ {b_shape:?}"),
-                operands: vec![a, b],
-                run: Box::new(|v| v[0].matmul(&v[1])),
-                work: (flops, "TFLOP/s"),
-            });
+            let run: OpFn = Box::new(|v| v[0].matmul(&v[1]));
+            let label = format!("{shape:?} @ {b_shape:?}");
+            cases.push(case("matmul", "a @ b", label, vec![a, b], run, (flops, "TFLOP/s")));
         }
     }
     Ok(cases)
@@ -105,24 +116,11 @@ fn solver_cases(rng: &mut Generator, device: &Device) -> Result<Vec<Case>> {
         let a = spd(rng, n, dtype, device)?;
         let b = random(rng, &[n, 1], dtype, device)?;
         let cube = (n * n * n) as f64;
-        cases.push(Case {
-            family: "linalg",
-            op: "cholesky".into(),
-            dtype,
-            shape: format!("[{n}, {n}]"),
-            operands: vec![a.clone()],
-            run: Box::new(|v| linalg::cholesky(&v[0], false)),
-            work: (cube / 3.0, "GFLOP/s"),
-        });
-        cases.push(Case {
-            family: "linalg",
-            op: "solve".into(),
-            dtype,
-            shape: format!("[{n}, {n}] \\ [{n}, 1]"),
-            operands: vec![a, b],
-            run: Box::new(|v| linalg::solve(&v[0], &v[1])),
-            work: (2.0 * cube / 3.0, "GFLOP/s"),
-        });
+        let (square, work) = (format!("[{n}, {n}]"), (cube / 3.0, "GFLOP/s"));
+        let run: OpFn = Box::new(|v| linalg::cholesky(&v[0], false));
+        cases.push(case("linalg", "cholesky", square, vec![a.clone()], run, work));
+        let (system, work) = (format!("[{n}, {n}] \\ [{n}, 1]"), (2.0 * cube / 3.0, "GFLOP/s"));
+        cases.push(case("linalg", "solve", system, vec![a, b], Box::new(|v| linalg::solve(&v[0], &v[1])), work));
     }
     Ok(cases)
 }
@@ -132,71 +130,22 @@ fn sort_scan_cases(rng: &mut Generator, device: &Device) -> Result<Vec<Case>> {
     let sizes: &[usize] = if full() { &[1 << 24, 1 << 26] } else { &[4097] };
     let mut cases = Vec::new();
     for &n in sizes {
-        for dtype in [DType::F32, DType::I64] {
-            let keys = if dtype == DType::F32 {
-                rng.random(&[n], dtype, device)?
-            } else {
-                rng.integers(i64::MIN.into(), i64::MAX.into(), &[n], dtype, true, device)?
-            };
-            let shape = format!("[{n}]");
-            let run: OpFn = Box::new(|v| v[0].sort(-1, false, false));
-            cases.push(Case {
-                family: "sort",
-                op: "sort".into(),
-                dtype,
-                shape,
-                operands: vec![keys],
-                run,
-                work: (n as f64, "Gkeys/s"),
-            });
+        let (keys, row) = ((n as f64, "Gkeys/s"), format!("[{n}]"));
+        let ints = rng.integers(i64::MIN.into(), i64::MAX.into(), &[n], DType::I64, true, device)?;
+        for x in [rng.random(&[n], DType::F32, device)?, ints] {
+            cases.push(unary("sort", "sort", row.clone(), x, Box::new(|v| v[0].sort(-1, false, false)), keys));
         }
-        let keys = rng.random(&[n], DType::F32, device)?;
-        let run: OpFn = Box::new(|v| v[0].argsort(-1, false, true));
-        let (dtype, shape) = (DType::F32, format!("[{n}]"));
-        cases.push(Case {
-            family: "sort",
-            op: "argsort (stable)".into(),
-            dtype,
-            shape,
-            operands: vec![keys],
-            run,
-            work: (n as f64, "Gkeys/s"),
-        });
-        let rows = rng.random(&[n / 1024, 1024], DType::F32, device)?;
-        let run: OpFn = Box::new(|v| v[0].sort(-1, false, false));
-        let shape = format!("[{}, 1024], axis -1", n / 1024);
-        cases.push(Case {
-            family: "sort",
-            op: "sort rows".into(),
-            dtype,
-            shape,
-            operands: vec![rows],
-            run,
-            work: (n as f64, "Gkeys/s"),
-        });
         let x = rng.random(&[n], DType::F32, device)?;
+        let run: OpFn = Box::new(|v| v[0].argsort(-1, false, true));
+        cases.push(unary("sort", "argsort (stable)", row.clone(), x, run, keys));
+        let rows = rng.random(&[n / 1024, 1024], DType::F32, device)?;
+        let shape = format!("[{}, 1024], axis -1", n / 1024);
+        cases.push(unary("sort", "sort rows", shape, rows, Box::new(|v| v[0].sort(-1, false, false)), keys));
+        let (x, bytes) = (rng.random(&[n], DType::F32, device)?, (8.0 * n as f64, "GB/s"));
         let run: OpFn = Box::new(|v| v[0].cumulative_sum(None, None, false));
-        let shape = format!("[{n}]");
-        cases.push(Case {
-            family: "scan",
-            op: "cumulative_sum".into(),
-            dtype,
-            shape,
-            operands: vec![x.clone()],
-            run,
-            work: (8.0 * n as f64, "GB/s"),
-        });
-        let run: OpFn = Box::new(|v| v[0].copy());
+        cases.push(unary("scan", "cumulative_sum", row.clone(), x.clone(), run, bytes));
         let shape = format!("[{n}] (the copy ceiling)");
-        cases.push(Case {
-            family: "scan",
-            op: "copy".into(),
-            dtype,
-            shape,
-            operands: vec![x],
-            run,
-            work: (8.0 * n as f64, "GB/s"),
-        });
+        cases.push(unary("scan", "copy", shape, x, Box::new(|v| v[0].copy()), bytes));
     }
     Ok(cases)
 }
@@ -204,39 +153,18 @@ fn sort_scan_cases(rng: &mut Generator, device: &Device) -> Result<Vec<Case>> {
 /// cuFFT: one long complex64 transform, a batch of rows, and a real transform.
 fn fft_cases(rng: &mut Generator, device: &Device) -> Result<Vec<Case>> {
     let (n, rows) = if full() { (1 << 24, [1 << 12, 1 << 12]) } else { (1 << 10, [8, 96]) };
-    let flops = |len: usize, count: usize| 5.0 * (len * count) as f64 * (len as f64).log2();
+    let flops = |len: usize, count: usize| (5.0 * (len * count) as f64 * (len as f64).log2(), "GFLOP/s");
     let x = rng.random(&[n], DType::F32, device)?;
     let z = x.astype(DType::C64)?;
     let zb = rng.random(&rows, DType::F32, device)?.astype(DType::C64)?;
-    let c64 = DType::C64;
+    let fft: fn(&[Array]) -> Result<Array> = |v| fft::fft(&v[0], None, -1, Norm::Backward);
+    let rfft: OpFn = Box::new(|v| fft::rfft(&v[0], None, -1, Norm::Backward));
+    let (long, batch) = (format!("[{n}]"), format!("{rows:?}, axis -1"));
+    let half = (flops(n, 1).0 / 2.0, "GFLOP/s");
     Ok(vec![
-        Case {
-            family: "fft",
-            op: "fft".into(),
-            dtype: c64,
-            shape: format!("[{n}]"),
-            operands: vec![z],
-            run: Box::new(|v| fft::fft(&v[0], None, -1, Norm::Backward)),
-            work: (flops(n, 1), "GFLOP/s"),
-        },
-        Case {
-            family: "fft",
-            op: "fft rows".into(),
-            dtype: c64,
-            shape: format!("{rows:?}, axis -1"),
-            operands: vec![zb],
-            run: Box::new(|v| fft::fft(&v[0], None, -1, Norm::Backward)),
-            work: (flops(rows[1], rows[0]), "GFLOP/s"),
-        },
-        Case {
-            family: "fft",
-            op: "rfft".into(),
-            dtype: DType::F32,
-            shape: format!("[{n}]"),
-            operands: vec![x],
-            run: Box::new(|v| fft::rfft(&v[0], None, -1, Norm::Backward)),
-            work: (flops(n, 1) / 2.0, "GFLOP/s"),
-        },
+        unary("fft", "fft", long.clone(), z, Box::new(fft), flops(n, 1)),
+        unary("fft", "fft rows", batch, zb, Box::new(fft), flops(rows[1], rows[0])),
+        unary("fft", "rfft", long, x, rfft, half),
     ])
 }
 
