@@ -44,42 +44,23 @@ pub(super) fn pairwise_wide<A: Copy, V>(
     // Runs are at most a parallel piece (`LONG_PIECE` = 64 leaves: 7 levels); the top level absorbs
     // anything longer, which only coarsens the tree there. Kept small: it is initialised per run.
     const LEVELS: usize = 8;
-    let leaf_lanes = |leaf: &[V]| {
-        let mut lanes = [init; WIDE_LANES];
-        let blocks = leaf.chunks_exact(WIDE_LANES);
-        let tail = blocks.remainder();
-        for block in blocks {
-            for (lane, x) in lanes.iter_mut().zip(block) {
-                *lane = step(*lane, x);
-            }
-        }
-        for (lane, x) in lanes.iter_mut().zip(tail) {
-            *lane = step(*lane, x);
-        }
-        lanes
-    };
     if xs.len() <= LEAF {
-        return leaf_lanes(xs);
+        return leaf_lanes(init, xs, &step);
     }
     let mut levels = [[init; WIDE_LANES]; LEVELS];
     let mut filled = 0u64;
-    let merge = |a: &mut [A; WIDE_LANES], b: &[A; WIDE_LANES]| {
-        for (a, &b) in a.iter_mut().zip(b) {
-            *a = combine(*a, b);
-        }
-    };
     for leaf in xs.chunks(LEAF) {
-        let mut lanes = leaf_lanes(leaf);
+        let mut lanes = leaf_lanes(init, leaf, &step);
         let mut k = 0;
         while k < LEVELS - 1 && filled & (1 << k) != 0 {
             let mut earlier = levels[k];
-            merge(&mut earlier, &lanes);
+            merge(&mut earlier, &lanes, &combine);
             lanes = earlier;
             filled &= !(1 << k);
             k += 1;
         }
         if filled & (1 << k) != 0 {
-            merge(&mut levels[k], &lanes); // the top level, full: absorb
+            merge(&mut levels[k], &lanes, &combine); // the top level, full: absorb
         } else {
             levels[k] = lanes;
             filled |= 1 << k;
@@ -92,13 +73,41 @@ pub(super) fn pairwise_wide<A: Copy, V>(
             acc = Some(match acc {
                 None => levels[k],
                 Some(mut a) => {
-                    merge(&mut a, &levels[k]);
+                    merge(&mut a, &levels[k], &combine);
                     a
                 }
             });
         }
     }
     acc.unwrap_or([init; WIDE_LANES])
+}
+
+/// One leaf of [`pairwise_wide`] folded into its lanes. A function, not a closure, so that it
+/// can be `inline(always)`: an outlined closure is compiled for the baseline target rather than
+/// the SIMD level [`at_level`] compiles its caller for (a profile on an AMD EPYC showed the
+/// float32 leaf loop in SSE registers, spilling).
+#[inline(always)]
+fn leaf_lanes<A: Copy, V>(init: A, leaf: &[V], step: &impl Fn(A, &V) -> A) -> [A; WIDE_LANES] {
+    let mut lanes = [init; WIDE_LANES];
+    let blocks = leaf.chunks_exact(WIDE_LANES);
+    let tail = blocks.remainder();
+    for block in blocks {
+        for (lane, x) in lanes.iter_mut().zip(block) {
+            *lane = step(*lane, x);
+        }
+    }
+    for (lane, x) in lanes.iter_mut().zip(tail) {
+        *lane = step(*lane, x);
+    }
+    lanes
+}
+
+/// `a = combine(a, b)` lane by lane (inlined for the same reason as [`leaf_lanes`]).
+#[inline(always)]
+fn merge<A: Copy>(a: &mut [A; WIDE_LANES], b: &[A; WIDE_LANES], combine: &impl Fn(A, A) -> A) {
+    for (a, &b) in a.iter_mut().zip(b) {
+        *a = combine(*a, b);
+    }
 }
 
 /// Lanes combined pairwise, neighbours first (lanes `2i` and `2i + 1`, then their results,
