@@ -129,13 +129,11 @@ fn non_finite_is_named(dev: &Device) -> Result<()> {
     let x = Array::from_slice(&data, &[2, 3, 3], &CPU)?.astype(DType::F32)?.to_device(dev)?;
     let e = linalg::svdvals(&x).unwrap_err();
     assert!(matches!(e, Error::NoConvergence { op: "svdvals", index: 1, .. }), "{e:?}");
+    // Every device names the cause: a GPU checks the input itself, since cuSOLVER returns NaNs
+    // with info = 0 for it (seen on an H200).
+    assert!(matches!(e, Error::NoConvergence { finite: Some(false), .. }), "{e:?}");
     let text = e.to_string();
-    if dev == &CPU {
-        assert!(matches!(e, Error::NoConvergence { finite: Some(false), .. }));
-        assert!(text.contains("holds NaN or infinite values"), "{text}");
-    } else {
-        assert!(text.contains("usual cause"), "{text}");
-    }
+    assert!(text.contains("holds NaN or infinite values"), "{text}");
     Ok(())
 }
 
