@@ -276,16 +276,6 @@ fn build(array: &Array, data: *mut c_void, versioned: bool, copied: bool) -> DLP
     DLPackTensor { raw: RawDLPack::Versioned(p) }
 }
 
-/// `values` as DLPack's `int64_t`s (filled in place: no push per axis).
-fn as_i64<T: Copy + TryInto<i64>>(values: &[T]) -> Dims<i64> {
-    let mut out = Dims::zeroed(values.len());
-    for (o, &v) in out.iter_mut().zip(values) {
-        // Extents and strides of a valid layout fit in isize, hence in i64.
-        *o = v.try_into().unwrap_or(i64::MAX);
-    }
-    out
-}
-
 /// Boxes `managed` with the array's shape, strides and buffer, points the tensor at them, and
 /// leaks the box (freed by [`delete_holder`]).
 fn into_holder<M>(
@@ -296,8 +286,8 @@ fn into_holder<M>(
 ) -> *mut M {
     let mut holder = Box::new(Holder {
         managed,
-        shape: as_i64(array.shape()),
-        strides: as_i64(array.strides()),
+        shape: array.shape().iter().map(|&d| d as i64).collect(),
+        strides: array.strides().iter().map(|&s| s as i64).collect(),
         _keep_alive: array.storage().clone(),
     });
     let (shape, strides) = (holder.shape.as_mut_ptr(), holder.strides.as_mut_ptr());
