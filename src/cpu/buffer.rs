@@ -2,6 +2,7 @@
 //! size-keyed cache, because on large arrays a fresh allocation (page faults on first touch) costs
 //! as much as the op itself.
 
+use super::huge_pages;
 use crate::error::{Error, Result};
 use crate::Device;
 use std::alloc::{self, Layout as AllocLayout};
@@ -85,6 +86,9 @@ fn alloc_layout(bytes: usize) -> Result<AllocLayout> {
 }
 
 fn system_alloc(bytes: usize) -> Result<NonNull<u8>> {
+    if huge_pages::serves(bytes) {
+        return huge_pages::map(bytes).ok_or(Error::OutOfMemory { device: Device::Cpu, bytes });
+    }
     let layout = alloc_layout(bytes)?;
     // Zeroed so that every buffer is initialised (reading `empty()` is then defined); for large
     // blocks calloc maps fresh zero pages, so this costs no more than malloc.
@@ -94,6 +98,11 @@ fn system_alloc(bytes: usize) -> Result<NonNull<u8>> {
 }
 
 fn system_free(ptr: NonNull<u8>, bytes: usize) {
+    if huge_pages::serves(bytes) {
+        // SAFETY: blocks of this size come from `huge_pages::map(bytes)` (see `system_alloc`)
+        // and are freed once.
+        return unsafe { huge_pages::unmap(ptr, bytes) };
+    }
     let layout = alloc_layout(bytes).expect("layout was valid at allocation");
     // SAFETY: ptr came from `system_alloc(bytes)` with this exact layout and is freed once.
     unsafe { alloc::dealloc(ptr.as_ptr(), layout) }

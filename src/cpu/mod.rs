@@ -15,6 +15,7 @@ pub(crate) mod complex;
 pub(crate) mod elementwise;
 pub(crate) mod fft;
 pub(crate) mod gather;
+mod huge_pages;
 pub(crate) mod linalg;
 pub(crate) mod math;
 pub(crate) mod matmul;
