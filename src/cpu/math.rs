@@ -13,6 +13,7 @@ use half::{bf16, f16};
 use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
 
 mod exp;
+pub(crate) mod half_convert;
 mod lanes32;
 mod lanes32f;
 mod lanes64;
@@ -354,7 +355,7 @@ macro_rules! impl_next_after {
 impl_next_after!(f32, f64, f16, bf16);
 
 macro_rules! impl_float_elem_half {
-    ($($t:ident: $staged:expr),*) => {$(
+    ($($t:ident: $staged:expr, $widen:path, $narrow:path);*) => {$(
         impl FloatElem for $t {
             type C = f32;
             const STAGED: bool = $staged;
@@ -366,23 +367,33 @@ macro_rules! impl_float_elem_half {
             fn from_c(c: f32) -> $t {
                 $t::from_f32(c)
             }
-            // `half`'s slice conversions give the same bits as `to_f32`/`from_f32` per element
-            // (both round to nearest even; both use F16C when the CPU has it), a vector at a
-            // time; `staged::tests` checks this over every 16-bit pattern.
+            // Slice conversions give the same bits as `to_f32`/`from_f32` per element (both
+            // round to nearest even), a vector at a time: float16 through `half_convert`'s
+            // AVX-512/F16C loops, bfloat16 through `half`'s; `staged::tests` and
+            // `half_convert::tests` check this over every 16-bit pattern.
             #[inline(always)]
             fn widen(src: &[$t], dst: &mut [f32]) {
-                src.convert_to_f32_slice(dst);
+                $widen(src, dst);
             }
             #[inline(always)]
             fn narrow(src: &[f32], dst: &mut [$t]) {
-                dst.convert_from_f32_slice(src);
+                $narrow(src, dst);
             }
         }
     )*};
 }
 // `bf16` converts with a shift and a rounding add that inline and vectorise in the fused loop;
 // staging it measured slower (0.6-0.75× on `add`), so only `f16` is staged.
-impl_float_elem_half!(f16: true, bf16: false);
+impl_float_elem_half!(
+    f16: true, half_convert::widen_f16, half_convert::narrow_f16;
+    bf16: false, HalfFloatSliceExt::convert_to_f32_slice, bf16_narrow
+);
+
+/// `half`'s bfloat16 narrowing with the argument order of the other conversions.
+#[inline(always)]
+fn bf16_narrow(src: &[f32], dst: &mut [bf16]) {
+    dst.convert_from_f32_slice(src);
+}
 
 /// An integer dtype, with NumPy's results for the cases C leaves undefined.
 pub(crate) trait IntElem: Element<Repr = Self> + Ord {

@@ -152,23 +152,24 @@ unsafe fn scatter<T: FloatElem>(p: *mut u8, s: isize, start: usize, x: &[T::C], 
 #[cfg(test)]
 mod tests {
     // The staged paths against per-element conversion through the public API are in
-    // tests/cpu_staged.rs; this module tests only `half`'s slice conversions, the premise of
+    // tests/cpu_staged.rs; this module tests the slice conversions, the premise of
     // those paths.
+    use crate::cpu::math::FloatElem;
     use half::{bf16, f16};
 
-    /// `half`'s slice narrowing against its per-element `from_f32`, over every `f32` (the
-    /// premise of the staged path); ~2^32 conversions, so run it in release:
+    /// The slice narrowing the staged path uses (`FloatElem::narrow`: `half_convert`'s vector
+    /// loops for float16, `half`'s for bfloat16) against `half`'s per-element `from_f32`, over
+    /// every `f32`; ~2^32 conversions, so run it in release:
     /// `cargo test --release --lib -- --ignored narrowing`.
     #[test]
     #[ignore = "exhaustive over 2^32 inputs; run in release"]
     fn slice_narrowing_matches_per_element_for_every_f32() {
-        use half::slice::HalfFloatSliceExt;
         let mut src = vec![0f32; 1 << 16];
         let (mut h, mut b) = (vec![f16::ZERO; 1 << 16], vec![bf16::ZERO; 1 << 16]);
         for hi in 0..=u16::MAX as u32 {
             src.iter_mut().enumerate().for_each(|(lo, v)| *v = f32::from_bits(hi << 16 | lo as u32));
-            h.convert_from_f32_slice(&src);
-            b.convert_from_f32_slice(&src);
+            f16::narrow(&src, &mut h);
+            bf16::narrow(&src, &mut b);
             for (i, v) in src.iter().enumerate() {
                 assert_eq!(h[i].to_bits(), f16::from_f32(*v).to_bits(), "{:#010x}", v.to_bits());
                 assert_eq!(b[i].to_bits(), bf16::from_f32(*v).to_bits(), "{:#010x}", v.to_bits());
