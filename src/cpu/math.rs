@@ -355,13 +355,13 @@ macro_rules! impl_next_after {
 impl_next_after!(f32, f64, f16, bf16);
 
 macro_rules! impl_float_elem_half {
-    ($($t:ident: $staged:expr, $widen:path, $narrow:path);*) => {$(
+    ($($t:ident: $staged:expr, $to_f32:path, $widen:path, $narrow:path);*) => {$(
         impl FloatElem for $t {
             type C = f32;
             const STAGED: bool = $staged;
             #[inline(always)]
             fn to_c(self) -> f32 {
-                self.to_f32()
+                $to_f32(self)
             }
             #[inline(always)]
             fn from_c(c: f32) -> $t {
@@ -385,8 +385,8 @@ macro_rules! impl_float_elem_half {
 // `bf16` converts with a shift and a rounding add that inline and vectorise in the fused loop;
 // staging it measured slower (0.6-0.75× on `add`), so only `f16` is staged.
 impl_float_elem_half!(
-    f16: true, half_convert::widen_f16, half_convert::narrow_f16;
-    bf16: false, HalfFloatSliceExt::convert_to_f32_slice, bf16_narrow
+    f16: true, half_convert::f16_to_f32, half_convert::widen_f16, half_convert::narrow_f16;
+    bf16: false, bf16::to_f32, HalfFloatSliceExt::convert_to_f32_slice, bf16_narrow
 );
 
 /// `half`'s bfloat16 narrowing with the argument order of the other conversions.

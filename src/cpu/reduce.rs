@@ -29,7 +29,7 @@ mod complex;
 mod deviation;
 mod lanes;
 
-use lanes::{fold_lanes, lanes8, pairwise_wide};
+use lanes::{fold_lanes, lanes8, pairwise_wide, pairwise_wide_staged};
 
 pub(crate) use deviation::squared_deviation_sum;
 
@@ -455,7 +455,7 @@ macro_rules! impl_accumulate_half {
             const STAGED: bool = <$t as FloatElem>::STAGED;
             #[inline(always)]
             fn to_acc(self) -> f32 {
-                self.to_f32()
+                FloatElem::to_c(self)
             }
             #[inline(always)]
             fn to_out(acc: f32) -> $t {
@@ -495,15 +495,19 @@ impl<T: Accumulate> Reducer for Sum<T> {
     fn finish(&self, acc: T::Acc) -> T::Out {
         T::to_out(if self.divisor == 0 { acc } else { acc.div_count(self.divisor) })
     }
-    /// Unstaged types: [`pairwise_wide`] compiled for the run-time SIMD level.
-    fn reduce_run(&self, xs: &[T::Repr], base: usize) -> T::Acc {
-        if T::STAGED {
-            return reduce_slice(self, xs, base);
-        }
-        let lanes = at_level(
-            #[inline(always)]
-            || pairwise_wide(self.init(), xs, |a, x| a.add(T::from_repr(*x).to_acc()), AccNum::add),
-        );
+    /// [`pairwise_wide`] compiled for the run-time SIMD level; float16 widened a leaf at a time.
+    fn reduce_run(&self, xs: &[T::Repr], _base: usize) -> T::Acc {
+        let lanes = if T::STAGED {
+            at_level(
+                #[inline(always)]
+                || pairwise_wide_staged(self.init(), xs, T::widen, AccNum::add),
+            )
+        } else {
+            at_level(
+                #[inline(always)]
+                || pairwise_wide(self.init(), xs, |a, x| a.add(T::from_repr(*x).to_acc()), AccNum::add),
+            )
+        };
         fold_lanes(lanes, AccNum::add)
     }
     fn leaf(&self, xs: &[T::Repr]) -> T::Acc {
@@ -519,7 +523,10 @@ impl<T: Accumulate> Reducer for Sum<T> {
                 || accs.iter_mut().zip(xs).for_each(|(a, x)| *a = a.add(T::from_repr(*x).to_acc())),
             );
         }
-        staged_absorb::<T>(accs, xs, AccNum::add)
+        at_level(
+            #[inline(always)]
+            || staged_absorb::<T>(accs, xs, AccNum::add),
+        )
     }
 }
 
@@ -554,7 +561,10 @@ impl<T: Accumulate> Reducer for Prod<T> {
         if !T::STAGED {
             return accs.iter_mut().zip(xs).for_each(|(a, x)| *a = a.mul(T::from_repr(*x).to_acc()));
         }
-        staged_absorb::<T>(accs, xs, AccNum::mul)
+        at_level(
+            #[inline(always)]
+            || staged_absorb::<T>(accs, xs, AccNum::mul),
+        )
     }
 }
 
@@ -608,14 +618,19 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
         }
         let body = xs.len() - xs.len() % SCAN_LANES;
         let lanes = if T::STAGED_KEYS {
-            let mut lanes = [self.init(); SCAN_LANES];
-            let mut buf = [self.init(); CHUNK];
-            for chunk in xs[..body].chunks(CHUNK) {
-                let keys = &mut buf[..chunk.len()];
-                T::keys(chunk, keys);
-                self.scan(&mut lanes, keys, |k| *k);
-            }
-            lanes
+            at_level(
+                #[inline(always)]
+                || {
+                    let mut lanes = [self.init(); SCAN_LANES];
+                    let mut buf = [self.init(); CHUNK];
+                    for chunk in xs[..body].chunks(CHUNK) {
+                        let keys = &mut buf[..chunk.len()];
+                        T::keys(chunk, keys);
+                        self.scan(&mut lanes, keys, |k| *k);
+                    }
+                    lanes
+                },
+            )
         } else {
             // The lanes live inside the closure and leave it by value, so in the AVX2/AVX-512
             // copy they stay in registers. (An earlier version scanned into an array owned by
@@ -639,12 +654,17 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
                 || accs.iter_mut().zip(xs).for_each(|(a, x)| *a = self.combine(*a, T::from_repr(*x).key())),
             );
         }
-        let mut buf = [self.init(); CHUNK];
-        for (accs, xs) in accs.chunks_mut(CHUNK).zip(xs.chunks(CHUNK)) {
-            let keys = &mut buf[..xs.len()];
-            T::keys(xs, keys);
-            accs.iter_mut().zip(&*keys).for_each(|(a, k)| *a = self.combine(*a, *k));
-        }
+        at_level(
+            #[inline(always)]
+            || {
+                let mut buf = [self.init(); CHUNK];
+                for (accs, xs) in accs.chunks_mut(CHUNK).zip(xs.chunks(CHUNK)) {
+                    let keys = &mut buf[..xs.len()];
+                    T::keys(xs, keys);
+                    accs.iter_mut().zip(&*keys).for_each(|(a, k)| *a = self.combine(*a, *k));
+                }
+            },
+        )
     }
 }
 

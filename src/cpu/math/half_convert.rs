@@ -12,6 +12,34 @@ use super::vector::{level, Level};
 use half::f16;
 use half::slice::HalfFloatSliceExt;
 
+/// `h as f32` from float16 bits in integer and float operations that LLVM vectorises inside a
+/// loop (`half`'s `to_f32` is a call per element). Exact for every value:
+/// - normal numbers: the 15 bits of exponent and mantissa move into float32's fields and the
+///   exponent is rebiased by 127 - 15 = 112;
+/// - subnormals (and zero): `2^-14 * (1 + m/1024) - 2^-14`, a subtraction of two normal float32
+///   values whose result `m * 2^-24` is exact and normal, so no float32 subnormal is involved
+///   and a denormals-are-zero mode set by some other library in the process cannot change it;
+/// - infinities and NaNs (exponent 31): float32's all-ones exponent, NaNs quieted as the
+///   hardware conversion does.
+#[inline(always)]
+pub(crate) fn f16_to_f32(h: f16) -> f32 {
+    const MIN_NORMAL_F32: u32 = 113 << 23; // 2^-14, float16's smallest normal, as float32 bits
+    let bits = u32::from(h.to_bits());
+    let magnitude = bits & 0x7fff;
+    let shifted = magnitude << 13;
+    let normal = shifted + (112 << 23);
+    let subnormal = f32::from_bits(shifted + MIN_NORMAL_F32) - f32::from_bits(MIN_NORMAL_F32);
+    let special = shifted | 0x7f80_0000 | if magnitude > 0x7c00 { 0x0040_0000 } else { 0 };
+    let value = if magnitude >= 0x7c00 {
+        special
+    } else if magnitude < 0x0400 {
+        subnormal.to_bits()
+    } else {
+        normal
+    };
+    f32::from_bits(value | (bits & 0x8000) << 16)
+}
+
 /// `dst[i] = src[i] as f32` (equal lengths).
 pub(crate) fn widen_f16(src: &[f16], dst: &mut [f32]) {
     assert_eq!(src.len(), dst.len(), "widen_f16: length mismatch");
@@ -175,6 +203,19 @@ mod tests {
                         h.to_bits()
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn inline_widening_matches_half_for_every_float16() {
+        for bits in 0..=u16::MAX {
+            let h = f16::from_bits(bits);
+            let (want, got) = (h.to_f32(), f16_to_f32(h));
+            if want.is_nan() {
+                assert!(got.is_nan() && got.is_sign_negative() == want.is_sign_negative(), "{bits:#06x}");
+            } else {
+                assert_eq!(got.to_bits(), want.to_bits(), "{bits:#06x}: {want:e} vs {got:e}");
             }
         }
     }

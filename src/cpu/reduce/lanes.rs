@@ -41,16 +41,61 @@ pub(super) fn pairwise_wide<A: Copy, V>(
     step: impl Fn(A, &V) -> A,
     combine: impl Fn(A, A) -> A,
 ) -> [A; WIDE_LANES] {
+    pairwise_tree(
+        init,
+        xs,
+        #[inline(always)]
+        |leaf| leaf_lanes(init, leaf, &step),
+        combine,
+    )
+}
+
+/// [`pairwise_wide`] for elements that convert fastest a block at a time (float16, whose
+/// hardware conversion LLVM does not recognise in a per-element loop): each leaf is widened into
+/// a buffer of accumulators by `widen`, then folded into the lanes with `combine`. The tree and
+/// the lanes are [`pairwise_wide`]'s, so the result is the one `step = combine(a, widen(x))`
+/// would give.
+#[inline(always)]
+pub(super) fn pairwise_wide_staged<A: Copy, V>(
+    init: A,
+    xs: &[V],
+    widen: impl Fn(&[V], &mut [A]),
+    combine: impl Fn(A, A) -> A,
+) -> [A; WIDE_LANES] {
+    // One buffer for the run, not one per leaf: its initialisation is a 4 KiB memset.
+    let mut buf = [init; LEAF];
+    pairwise_tree(
+        init,
+        xs,
+        #[inline(always)]
+        |leaf| {
+            let buf = &mut buf[..leaf.len()];
+            widen(leaf, buf);
+            leaf_lanes(init, buf, &|a, x: &A| combine(a, *x))
+        },
+        &combine,
+    )
+}
+
+/// The binary counter of [`pairwise_wide`] over leaves of [`LEAF`] elements, each folded into
+/// lanes by `leaf`.
+#[inline(always)]
+fn pairwise_tree<A: Copy, V>(
+    init: A,
+    xs: &[V],
+    mut leaf_fn: impl FnMut(&[V]) -> [A; WIDE_LANES],
+    combine: impl Fn(A, A) -> A,
+) -> [A; WIDE_LANES] {
     // Runs are at most a parallel piece (`LONG_PIECE` = 64 leaves: 7 levels); the top level absorbs
     // anything longer, which only coarsens the tree there. Kept small: it is initialised per run.
     const LEVELS: usize = 8;
     if xs.len() <= LEAF {
-        return leaf_lanes(init, xs, &step);
+        return leaf_fn(xs);
     }
     let mut levels = [[init; WIDE_LANES]; LEVELS];
     let mut filled = 0u64;
     for leaf in xs.chunks(LEAF) {
-        let mut lanes = leaf_lanes(init, leaf, &step);
+        let mut lanes = leaf_fn(leaf);
         let mut k = 0;
         while k < LEVELS - 1 && filled & (1 << k) != 0 {
             let mut earlier = levels[k];
@@ -139,6 +184,26 @@ mod tests {
         for n in [0, 1, 63, 64, 65, 1023, 1024, 1025, 5 * 1024 + 7, 1 << 17, (1 << 18) + 3] {
             let ones = vec![1.0f32; n];
             assert_eq!(sum32(&ones), n as f32, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn the_staged_tree_is_the_per_element_tree() {
+        // Values whose sum depends on the order of the additions: the staged leaves must
+        // reproduce pairwise_wide's tree bit for bit.
+        let widen = |x: &u32| {
+            f32::from_bits(0x3f80_0000 | (x.wrapping_mul(2_654_435_761) >> 9)) * if x % 3 == 0 { -1.0 } else { 1e-3 }
+        };
+        for n in [0, 5, 64, 1000, 1024, 1025, 3 * 1024 + 17, 100_003] {
+            let xs: Vec<u32> = (0..n as u32).collect();
+            let direct = pairwise_wide(0.0f32, &xs, |a, x| a + widen(x), |a, b| a + b);
+            let staged = pairwise_wide_staged(
+                0.0f32,
+                &xs,
+                |src: &[u32], dst: &mut [f32]| dst.iter_mut().zip(src).for_each(|(d, s)| *d = widen(s)),
+                |a, b| a + b,
+            );
+            assert_eq!(direct.map(f32::to_bits), staged.map(f32::to_bits), "n = {n}");
         }
     }
 
