@@ -4,7 +4,7 @@
 //! has F16C), computing there, and narrowing results back. Per-element conversions would cost
 //! more than the arithmetic; the results are the same bits (one rounding from `f32`).
 
-use super::elementwise::{bind, load, map1_grain, map2_grain, out_operand, store};
+use super::elementwise::{bind, load, map1_grain, map2_grain, map2_grain_at_level, out_operand, store};
 use super::math::vector::at_level;
 use super::math::{FloatElem, Real};
 use super::strided::for_each_row_grain;
@@ -93,8 +93,11 @@ pub(crate) fn map2_float<T: FloatElem>(
     grain: usize,
     f: impl Fn(T::C, T::C) -> T::C + Sync,
 ) {
-    if !T::STAGED {
+    if T::IS_C {
         return map2_grain(a, b, dst, grain, |x: T, y: T| T::from_c(f(x.to_c(), y.to_c())));
+    }
+    if !T::STAGED {
+        return map2_grain_at_level(a, b, dst, grain, |x: T, y: T| T::from_c(f(x.to_c(), y.to_c())));
     }
     let shape = dst.1.shape();
     let (a, b) = (bind::<T>(&a, shape.len()), bind::<T>(&b, shape.len()));
