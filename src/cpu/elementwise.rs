@@ -128,13 +128,7 @@ pub(crate) fn map2_grain<A: Element, B: Element, O: Element>(
     grain: usize,
     f: impl Fn(A, B) -> O + Sync,
 ) {
-    let shape = dst.1.shape();
-    let (a, b) = (bind::<A>(&a, shape.len()), bind::<B>(&b, shape.len()));
-    let out = out_operand::<O>(dst);
-    let ops = [out, a.operand(A::DTYPE.itemsize()), b.operand(B::DTYPE.itemsize())];
-    let _q = queue();
-    // SAFETY: as in `map1`; scalar inputs are boxed values read through zero strides.
-    unsafe { for_each_row_grain(shape, ops, grain, |p, s, len| row2(&f, p, s, len)) }
+    map2_rows::<false, A, B, O>(a, b, dst, grain, f)
 }
 
 /// [`map2_grain`] with each row compiled for the run-time SIMD level ([`at_level`]), for
@@ -148,18 +142,34 @@ pub(crate) fn map2_grain_at_level<A: Element, B: Element, O: Element>(
     grain: usize,
     f: impl Fn(A, B) -> O + Sync,
 ) {
+    map2_rows::<true, A, B, O>(a, b, dst, grain, f)
+}
+
+/// The body of [`map2_grain`] (`AT_LEVEL` false) and [`map2_grain_at_level`]; a const, so the
+/// plain loops carry no SIMD-level copies.
+fn map2_rows<const AT_LEVEL: bool, A: Element, B: Element, O: Element>(
+    a: Input<'_, CpuBuffer>,
+    b: Input<'_, CpuBuffer>,
+    dst: (&CpuBuffer, &Layout),
+    grain: usize,
+    f: impl Fn(A, B) -> O + Sync,
+) {
     let shape = dst.1.shape();
     let (a, b) = (bind::<A>(&a, shape.len()), bind::<B>(&b, shape.len()));
     let out = out_operand::<O>(dst);
     let ops = [out, a.operand(A::DTYPE.itemsize()), b.operand(B::DTYPE.itemsize())];
     let _q = queue();
-    // SAFETY: as in `map2_grain`.
+    // SAFETY: as in `map1`; scalar inputs are boxed values read through zero strides.
     unsafe {
         for_each_row_grain(shape, ops, grain, |p, s, len| {
-            at_level(
-                #[inline(always)]
-                || row2(&f, p, s, len),
-            )
+            if AT_LEVEL {
+                at_level(
+                    #[inline(always)]
+                    || row2(&f, p, s, len),
+                )
+            } else {
+                row2(&f, p, s, len)
+            }
         })
     }
 }
