@@ -56,6 +56,29 @@ fn staged_binary_matches_per_element_for_every_f16() {
 }
 
 #[test]
+fn bfloat16_binary_and_vector_math_match_per_element_for_every_pattern() {
+    // bfloat16 binary ops run their rows at the SIMD level and its vector math widens and
+    // narrows chunks there: both must give the bits of converting each element on its own.
+    let bits = all_bits();
+    let x: Vec<bf16> = bits.iter().map(|&b| bf16::from_bits(b)).collect();
+    let dev = Device::Cpu;
+    let xa = Array::from_slice(&x, &[bits.len()], &dev).unwrap();
+    for shift in [1usize, 257, 32_768] {
+        let y: Vec<bf16> = (0..bits.len()).map(|i| x[(i + shift) % bits.len()]).collect();
+        let ya = Array::from_slice(&y, &[bits.len()], &dev).unwrap();
+        let got: Vec<bf16> = xa.add(&ya).unwrap().to_vec().unwrap();
+        let got: Vec<u16> = got.iter().map(|v| v.to_bits()).collect();
+        same_bits(&got, x.iter().zip(&y).map(|(a, b)| bf16::from_f32(a.to_f32() + b.to_f32()).to_bits()));
+    }
+    // exp: the same float32 kernel on the widened values, narrowed one element at a time.
+    let wide: Vec<f32> = x.iter().map(|v| v.to_f32()).collect();
+    let want: Vec<f32> = Array::from_slice(&wide, &[bits.len()], &dev).unwrap().exp().unwrap().to_vec().unwrap();
+    let got: Vec<bf16> = xa.exp().unwrap().to_vec().unwrap();
+    let got: Vec<u16> = got.iter().map(|v| v.to_bits()).collect();
+    same_bits(&got, want.iter().map(|w| bf16::from_f32(*w).to_bits()));
+}
+
+#[test]
 fn staged_reductions_match_widened_f32_reductions() {
     // f16 reductions accumulate in f32 over the same tree as f32 reductions of the widened
     // values, so the results agree exactly after one rounding to f16.

@@ -72,14 +72,20 @@ pub(crate) fn map1_float_slices<T: FloatElem>(
                 let x = std::slice::from_raw_parts(pa as *const T::C, len);
                 return kernel(x, std::slice::from_raw_parts_mut(po as *mut T::C, len));
             }
-            let (mut x, mut y) = ([T::C::ZERO; CHUNK], [T::C::ZERO; CHUNK]);
-            let mut tmp = [T::from_c(T::C::ZERO); CHUNK];
-            for start in (0..len).step_by(CHUNK) {
-                let n = CHUNK.min(len - start);
-                gather::<T>(pa, sa, start, &mut x[..n], &mut tmp);
-                kernel(&x[..n], &mut y[..n]);
-                scatter::<T>(po, so, start, &y[..n], &mut tmp);
-            }
+            // The conversions at the SIMD level (the kernel dispatches by itself).
+            at_level(
+                #[inline(always)]
+                || {
+                    let (mut x, mut y) = ([T::C::ZERO; CHUNK], [T::C::ZERO; CHUNK]);
+                    let mut tmp = [T::from_c(T::C::ZERO); CHUNK];
+                    for start in (0..len).step_by(CHUNK) {
+                        let n = CHUNK.min(len - start);
+                        gather::<T>(pa, sa, start, &mut x[..n], &mut tmp);
+                        kernel(&x[..n], &mut y[..n]);
+                        scatter::<T>(po, so, start, &y[..n], &mut tmp);
+                    }
+                },
+            )
         });
     }
 }
