@@ -1,8 +1,10 @@
 //! Float elementwise drivers that compute in the compute type `T::C`: for `f32`/`f64` they are
-//! [`map1`]/[`map2`] with the closure wrapped; for the 16-bit floats they work a chunk at a
-//! time, widening inputs into `f32` buffers with `half`'s slice conversions (SIMD when the CPU
-//! has F16C), computing there, and narrowing results back. Per-element conversions would cost
-//! more than the arithmetic; the results are the same bits (one rounding from `f32`).
+//! [`map1`]/[`map2`] with the closure wrapped. float16 works a chunk at a time: inputs are
+//! widened into `f32` buffers with the AVX-512/F16C conversions of `math::half_convert`, the op
+//! runs there, and the results are narrowed back, all at the run-time SIMD level. bfloat16
+//! converts per element (a shift and a rounding add, which vectorise inside the loop), with its
+//! rows at the SIMD level too. Either way the results are the same bits as converting each
+//! element on its own (one rounding from `f32`).
 
 use super::elementwise::{bind, load, map1_grain, map2_grain, map2_grain_at_level, out_operand, store};
 use super::math::vector::at_level;
