@@ -394,8 +394,9 @@ trait Accumulate: Element {
     }
 }
 
-/// Staged [`Reducer::leaf`] for `sum`/`prod` (`op` is the accumulator's add or mul): the
-/// block widened at once, then the same lanes as the default leaf.
+/// Staged [`Reducer::leaf`] for `prod` (`op` is the accumulator's mul; `sum` reduces runs
+/// through `pairwise_wide_staged` instead): the block widened at once, then the same lanes as
+/// the default leaf.
 #[inline(always)]
 fn staged_leaf<T: Accumulate>(init: T::Acc, xs: &[T::Repr], op: impl Fn(T::Acc, T::Acc) -> T::Acc) -> T::Acc {
     let mut buf = [T::Acc::ZERO; 128];
@@ -509,12 +510,6 @@ impl<T: Accumulate> Reducer for Sum<T> {
             )
         };
         fold_lanes(lanes, AccNum::add)
-    }
-    fn leaf(&self, xs: &[T::Repr]) -> T::Acc {
-        if !T::STAGED {
-            return lanes8(self.init(), xs, |a, x| self.step(a, T::from_repr(*x), 0), |a, b| a.add(b));
-        }
-        staged_leaf::<T>(self.init(), xs, AccNum::add)
     }
     fn absorb_row(&self, accs: &mut [T::Acc], xs: &[T::Repr], _: usize) {
         if !T::STAGED {
