@@ -38,6 +38,7 @@ fn contiguous(n: usize, reps: usize, rows: &mut Vec<(String, f64)>) -> Result<()
         rows.push((format!("add {dt} {n}"), best_us(reps, || x.add(&y))?));
         rows.push((format!("exp {dt} {n}"), best_us(reps, || x.exp())?));
         rows.push((format!("sum {dt} {n}"), best_us(reps, || x.sum(None, false))?));
+        rows.push((format!("max {dt} {n}"), best_us(reps, || x.max(None, false))?));
     }
     Ok(())
 }
@@ -49,6 +50,7 @@ fn strided(n: usize, reps: usize, rows: &mut Vec<(String, f64)>) -> Result<()> {
     let x2 = Array::ones(&[m, 1024], DType::F32, &dev)?;
     rows.push((format!("sum axis0 float32 ({m},1024)"), best_us(reps, || x2.sum(Some(&[0]), false))?));
     rows.push((format!("max axis1 float32 ({m},1024)"), best_us(reps, || x2.max(Some(&[1]), false))?));
+    rows.push((format!("sum axis1 float32 ({m},1024)"), best_us(reps, || x2.sum(Some(&[1]), false))?));
     let t = x2.transpose();
     rows.push((format!("add transposed float32 (1024,{m})"), best_us(reps, || t.add(&t))?));
     // Rows of 3 that cannot collapse: one row-kernel call per 3 elements.

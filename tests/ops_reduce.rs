@@ -155,6 +155,55 @@ fn large_reductions_match_host_sums(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+/// `min`/`max` of rows around the scan's 32 lanes, with a NaN (or an infinity) at each kind of
+/// position: the first element, inside each lane block, the last of the lane body, the tail, and
+/// none. A NaN anywhere makes the row's result NaN; otherwise it is the host's extreme. The
+/// CPU scan skips NaN in its fast pass and rescans a run that had one, so every position and
+/// every float dtype is checked, with a clean row next to each poisoned one.
+fn min_max_propagate_nan_at_every_position(dev: &Device) -> Result<()> {
+    let mut failures = Vec::new();
+    for dtype in [DType::F32, DType::F64, DType::F16, DType::BF16] {
+        for n in [31usize, 32, 33, 64, 95, 1000, 4099] {
+            let base: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1009) as f64 * 0.25 - 100.0).collect();
+            let body = n - n % 32;
+            let mut positions = vec![0, 1, 17, n / 2, n - 1];
+            if body > 0 {
+                positions.push(body - 1);
+            }
+            for special in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                for &p in &positions {
+                    // Row 0 clean, row 1 with the special value at `p`.
+                    let mut rows = base.clone();
+                    rows.extend(base.iter().enumerate().map(|(i, &v)| if i == p { special } else { v }));
+                    let x = Array::from_slice(&rows, &[2, n], dev)?.astype(dtype)?;
+                    let host = x.astype(DType::F64)?.to_vec::<f64>()?;
+                    for (op, is_max) in [("max", true), ("min", false)] {
+                        let got = x.reduce(ReduceOp::from_name(op).unwrap(), Some(&[1]), false)?;
+                        let got = got.astype(DType::F64)?.to_vec::<f64>()?;
+                        for (row, g) in got.iter().enumerate() {
+                            let values = &host[row * n..(row + 1) * n];
+                            let want = if values.iter().any(|v| v.is_nan()) {
+                                f64::NAN
+                            } else if is_max {
+                                values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+                            } else {
+                                values.iter().copied().fold(f64::INFINITY, f64::min)
+                            };
+                            if !(g == &want || (g.is_nan() && want.is_nan())) {
+                                failures.push(format!(
+                                    "{dtype:?} n={n} {special} at {p}: {op} of row {row} is {g}, want {want}"
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    report("min/max with NaN and infinities", failures);
+    Ok(())
+}
+
 /// 1e7 × 0.1f32 sums to within NumPy's own error (NumPy's pairwise sum gives 1000000.1; a
 /// naive running sum is off by 9 %).
 fn float32_sum_is_as_accurate_as_numpy(dev: &Device) -> Result<()> {
@@ -349,6 +398,7 @@ test_on_devices!(
     complex_reductions,
     reductions_on_views_match_contiguous,
     large_reductions_match_host_sums,
+    min_max_propagate_nan_at_every_position,
     float32_sum_is_as_accurate_as_numpy,
     empty_reductions,
     dtype_arguments,

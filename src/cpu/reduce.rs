@@ -497,6 +497,8 @@ impl<T: Accumulate> Reducer for Sum<T> {
         T::to_out(if self.divisor == 0 { acc } else { acc.div_count(self.divisor) })
     }
     /// [`pairwise_wide`] compiled for the run-time SIMD level; float16 widened a leaf at a time.
+    /// The lanes are folded in a second SIMD-level call: folded inside the first, they were
+    /// kept in memory instead of registers (3x slower on rows of 1024).
     fn reduce_run(&self, xs: &[T::Repr], _base: usize) -> T::Acc {
         let lanes = if T::STAGED {
             at_level(
@@ -611,36 +613,13 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
         if xs.len() < SCAN_LANES {
             return xs.iter().fold(self.init(), |a, x| self.combine(a, key(x)));
         }
-        let body = xs.len() - xs.len() % SCAN_LANES;
-        let lanes = if T::STAGED_KEYS {
-            at_level(
-                #[inline(always)]
-                || {
-                    let mut lanes = [self.init(); SCAN_LANES];
-                    let mut buf = [self.init(); CHUNK];
-                    for chunk in xs[..body].chunks(CHUNK) {
-                        let keys = &mut buf[..chunk.len()];
-                        T::keys(chunk, keys);
-                        self.scan(&mut lanes, keys, |k| *k);
-                    }
-                    lanes
-                },
-            )
-        } else {
-            // The lanes live inside the closure and leave it by value, so in the AVX2/AVX-512
-            // copy they stay in registers. (An earlier version scanned into an array owned by
-            // the caller, which the copy could only reach through memory: 2-4x slower.)
-            at_level(
-                #[inline(always)]
-                || {
-                    let mut lanes = [self.init(); SCAN_LANES];
-                    self.scan(&mut lanes, &xs[..body], key);
-                    lanes
-                },
-            )
+        let body = &xs[..xs.len() - xs.len() % SCAN_LANES];
+        let acc = match self.extreme_without_nan(body) {
+            Some(acc) => acc,
+            // A NaN is rare: only then rescan, propagating it exactly as `combine` does.
+            None => fold_lanes(self.lanes_with_nan(body), |a, b| self.combine(a, b)),
         };
-        let acc = fold_lanes(lanes, |a, b| self.combine(a, b));
-        xs[body..].iter().fold(acc, |a, x| self.combine(a, key(x)))
+        xs[body.len()..].iter().fold(acc, |a, x| self.combine(a, key(x)))
     }
     fn absorb_row(&self, accs: &mut [T::Key], xs: &[Repr<Self>], _: usize) {
         if !T::STAGED_KEYS {
@@ -664,6 +643,102 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
 }
 
 impl<T: Classify, const MAX: bool> Extreme<T, MAX> {
+    /// The extreme of `xs` (a multiple of [`SCAN_LANES`] long), or `None` if `xs` holds a NaN.
+    /// The lanes take `x` only when it is strictly better (one max instruction per vector: a
+    /// NaN never enters), while a separate set of lanes records whether a NaN went by; that
+    /// set is off the lanes' dependency chain, so the scan runs at memory speed where the
+    /// NaN-propagating select chain (compare, test, blend) did not. Without a NaN the lanes,
+    /// and so the result, are exactly those of [`Extreme::lanes_with_nan`]. The scan, the test
+    /// and the fold share one SIMD-level closure: on short rows they are all of the work.
+    #[inline(always)]
+    fn extreme_without_nan(&self, xs: &[Repr<Self>]) -> Option<T::Key> {
+        let start = || ([self.init(); SCAN_LANES], [self.init(); SCAN_LANES]);
+        if T::STAGED_KEYS {
+            return at_level(
+                #[inline(always)]
+                || {
+                    let (mut lanes, mut nans) = start();
+                    let mut buf = [self.init(); CHUNK];
+                    for chunk in xs.chunks(CHUNK) {
+                        let keys = &mut buf[..chunk.len()];
+                        T::keys(chunk, keys);
+                        self.scan_skipping_nan(&mut lanes, &mut nans, keys, |k| *k);
+                    }
+                    self.fold_unless_nan(lanes, nans)
+                },
+            );
+        }
+        at_level(
+            #[inline(always)]
+            || {
+                let (mut lanes, mut nans) = start();
+                self.scan_skipping_nan(&mut lanes, &mut nans, xs, |x| T::from_repr(*x).key());
+                self.fold_unless_nan(lanes, nans)
+            },
+        )
+    }
+
+    /// The lanes folded, or `None` if a lane of `nans` holds a NaN.
+    #[inline(always)]
+    fn fold_unless_nan(&self, lanes: [T::Key; SCAN_LANES], nans: [T::Key; SCAN_LANES]) -> Option<T::Key> {
+        let nan = nans.iter().fold(false, |seen, &k| seen | T::key_is_nan(k));
+        // Without NaN, `combine` is this plain select, which compiles to one max instruction.
+        let strictly_better = |a: T::Key, b: T::Key| if MAX { b > a } else { b < a };
+        (!nan).then(|| fold_lanes(lanes, |a, b| if strictly_better(a, b) { b } else { a }))
+    }
+
+    /// The lanes of a scan of `xs` (a multiple of [`SCAN_LANES`] long) that propagates NaN
+    /// through [`Reducer::combine`].
+    #[inline(always)]
+    fn lanes_with_nan(&self, xs: &[Repr<Self>]) -> [T::Key; SCAN_LANES] {
+        if T::STAGED_KEYS {
+            return at_level(
+                #[inline(always)]
+                || {
+                    let mut lanes = [self.init(); SCAN_LANES];
+                    let mut buf = [self.init(); CHUNK];
+                    for chunk in xs.chunks(CHUNK) {
+                        let keys = &mut buf[..chunk.len()];
+                        T::keys(chunk, keys);
+                        self.scan(&mut lanes, keys, |k| *k);
+                    }
+                    lanes
+                },
+            );
+        }
+        // The lanes live inside the closure and leave it by value, so in the AVX2/AVX-512
+        // copy they stay in registers. (An earlier version scanned into an array owned by the
+        // caller, which the copy could only reach through memory: 2-4x slower.)
+        at_level(
+            #[inline(always)]
+            || {
+                let mut lanes = [self.init(); SCAN_LANES];
+                self.scan(&mut lanes, xs, |x| T::from_repr(*x).key());
+                lanes
+            },
+        )
+    }
+
+    /// Absorbs `xs` (a multiple of [`SCAN_LANES`] long) into the lanes, taking a key only
+    /// when strictly better, and keeps in `nans` the last NaN key of each lane.
+    #[inline(always)]
+    fn scan_skipping_nan<V>(
+        &self,
+        lanes: &mut [T::Key; SCAN_LANES],
+        nans: &mut [T::Key; SCAN_LANES],
+        xs: &[V],
+        key: impl Fn(&V) -> T::Key,
+    ) {
+        for block in xs.chunks_exact(SCAN_LANES) {
+            for ((lane, nan), x) in lanes.iter_mut().zip(nans.iter_mut()).zip(block) {
+                let k = key(x);
+                let beats = if MAX { k > *lane } else { k < *lane };
+                *lane = if beats { k } else { *lane };
+                *nan = if T::key_is_nan(k) { k } else { *nan };
+            }
+        }
+    }
+
     /// Absorbs `xs` (a multiple of [`SCAN_LANES`] long) into the lanes, element `j` into lane
     /// `j % SCAN_LANES`.
     #[inline(always)]

@@ -157,7 +157,9 @@ fn merge<A: Copy>(a: &mut [A; WIDE_LANES], b: &[A; WIDE_LANES], combine: &impl F
 
 /// Lanes combined pairwise, neighbours first (lanes `2i` and `2i + 1`, then their results,
 /// ...): the left operand always covers lower lanes, so when `combine` keeps its left operand on
-/// ties, the lowest tied lane wins, as in a sequential fold.
+/// ties, the lowest tied lane wins, as in a sequential fold. Inlined, so that inside an
+/// [`at_level`](super::at_level) closure it runs at the SIMD level.
+#[inline(always)]
 pub(super) fn fold_lanes<A: Copy, const N: usize>(mut lanes: [A; N], combine: impl Fn(A, A) -> A) -> A {
     const { assert!(N.is_power_of_two()) };
     let mut width = N;
