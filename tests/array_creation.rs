@@ -193,6 +193,17 @@ fn transfer_errors(dev: &Device) -> devarray::Result<()> {
     Ok(())
 }
 
+/// Sizes that pass the size checks but that no memory holds (2^60 bytes, beyond any address
+/// space) are a typed `OutOfMemory`, as NumPy's `MemoryError`. `arange` and `linspace` build
+/// their values on the host; that buffer's failed allocation used to abort the process.
+fn creation_beyond_memory_is_an_error(dev: &Device) -> devarray::Result<()> {
+    let n = (1u64 << 60) as f64;
+    assert!(matches!(Array::arange(0.0, n, 1.0, DType::I8, dev), Err(Error::OutOfMemory { .. })));
+    assert!(matches!(Array::linspace(0.0, 1.0, 1 << 60, true, DType::U8, dev), Err(Error::OutOfMemory { .. })));
+    assert!(matches!(Array::zeros(&[1 << 60], DType::U8, dev), Err(Error::OutOfMemory { .. })));
+    Ok(())
+}
+
 fn to_device_round_trip(dev: &Device) -> devarray::Result<()> {
     let a = Array::from_slice(&[1i16, 2, 3, 4, 5, 6], &[2, 3], dev)?;
     let t = a.transpose();
@@ -247,6 +258,7 @@ test_on_devices!(
     transfers_round_trip_every_dtype,
     transfers_with_ndarray,
     transfer_errors,
+    creation_beyond_memory_is_an_error,
     to_device_round_trip,
     item_and_scalars,
     format_values_like_numpy,

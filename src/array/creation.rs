@@ -198,7 +198,10 @@ impl Array {
 fn from_host_fn(len: usize, dtype: DType, device: &Device, f: impl Fn(usize) -> f64) -> Result<Array> {
     checked_numel("arange", &[len], dtype.itemsize())?;
     crate::dispatch_dtype!(dtype, T => {
-        let values: Vec<T> = (0..len).map(|i| <T as Element>::from_scalar(Scalar::Float(f(i)))).collect();
+        let mut values: Vec<T> = crate::memory::try_host_vec(T::default(), len)?;
+        for (i, v) in values.iter_mut().enumerate() {
+            *v = <T as Element>::from_scalar(Scalar::Float(f(i)));
+        }
         Array::from_slice(&values, &[len], device)
     })
 }

@@ -94,7 +94,7 @@ impl Array {
             return Ok(());
         }
         let src = self.contiguous()?;
-        let mut reprs: Vec<T::Repr> = vec![bytemuck::Zeroable::zeroed(); out.len()];
+        let mut reprs: Vec<T::Repr> = crate::memory::try_host_vec(bytemuck::Zeroable::zeroed(), out.len())?;
         src.storage().download(src.layout().offset() * src.dtype().itemsize(), bytemuck::cast_slice_mut(&mut reprs))?;
         for (o, r) in out.iter_mut().zip(reprs) {
             *o = T::from_repr(r);
@@ -119,7 +119,7 @@ impl Array {
 
     /// The elements as a `Vec`, for the public reader `op`.
     fn read_vec<T: Element>(&self, op: &'static str) -> Result<Vec<T>> {
-        let mut v = vec![T::default(); self.numel()];
+        let mut v = crate::memory::try_host_vec(T::default(), self.numel())?;
         self.read_into(op, &mut v)?;
         Ok(v)
     }
@@ -194,7 +194,7 @@ impl Array {
         }
         device.checked()?;
         let src = self.contiguous()?;
-        let mut host = vec![0u8; src.nbytes()];
+        let mut host = crate::memory::try_host_vec(0u8, src.nbytes())?;
         src.storage().download(src.layout().offset() * src.dtype().itemsize(), &mut host)?;
         let out = Array::empty(self.shape(), self.dtype(), device)?;
         out.storage().upload(0, &host)?;
