@@ -58,6 +58,10 @@ fn bincount_errors(dev: &Device) -> Result<()> {
     let x = on(dev, &[1.0, 2.0], DType::I32)?;
     let w = on(dev, &[1.0], DType::F64)?;
     assert!(matches!(x.bincount(Some(&w), 0), Err(Error::ShapeMismatch { .. })));
+    // A minlength no memory holds (2^58 int64 counts) is a typed error, not an abort; one whose
+    // byte size overflows, another.
+    assert!(matches!(x.bincount(None, 1 << 58), Err(Error::OutOfMemory { .. })));
+    assert!(matches!(x.bincount(None, 1 << 60), Err(Error::SizeOverflow { .. })));
     Ok(())
 }
 
@@ -126,6 +130,16 @@ fn histogram_errors(dev: &Device) -> Result<()> {
     assert!(matches!(y.histogram(Bins::Edges(&one), None, false), Err(Error::InvalidArgument { .. })));
     let b = on(dev, &[1.0], DType::Bool)?;
     assert!(matches!(b.histogram(auto, None, false), Err(Error::UnsupportedDType { .. })));
+    // Bin counts no memory holds, on the float64 path and on the float32 one (edges computed
+    // on the host in float32, as NumPy does): typed errors, not aborts; and one bin too many
+    // to count the edges.
+    let f32s = on(dev, &[1.0, 2.0], DType::F32)?;
+    for data in [&y, &f32s] {
+        let huge = Bins::Count { count: 1 << 58, range: None };
+        assert!(matches!(data.histogram(huge, None, false), Err(Error::OutOfMemory { .. })));
+        let most = Bins::Count { count: usize::MAX, range: None };
+        assert!(matches!(data.histogram(most, None, false), Err(Error::InvalidArgument { .. })));
+    }
     Ok(())
 }
 

@@ -226,6 +226,7 @@ fn equal_edges(x: &Array, count: usize, range: Option<(f64, f64)>) -> Result<Arr
         return Err(Error::UnsupportedDType { op: OP, dtype: x.dtype(), hint: "; bin real values".into() });
     }
     let dtype = if x.dtype().is_float() { x.dtype() } else { DType::F64 };
+    let n_edges = count.checked_add(1).ok_or_else(|| Error::invalid(OP, format!("{count} bins are too many")))?;
     let (lo, hi) = match range {
         Some(r) => r,
         None if x.numel() == 0 => (0.0, 1.0),
@@ -237,8 +238,8 @@ fn equal_edges(x: &Array, count: usize, range: Option<(f64, f64)>) -> Result<Arr
             }
             if dtype != DType::F64 {
                 // NumPy computes these edges from the data's own float scalars, so in that dtype.
-                let edges = narrow_linspace(lo, hi, count, dtype);
-                return Array::from_slice(&edges, &[count + 1], &x.device())?.astype(dtype);
+                let edges = narrow_linspace(lo, hi, count, dtype)?;
+                return Array::from_slice(&edges, &[n_edges], &x.device())?.astype(dtype);
             }
             (lo, hi)
         }
@@ -247,13 +248,13 @@ fn equal_edges(x: &Array, count: usize, range: Option<(f64, f64)>) -> Result<Arr
         return Err(Error::invalid(OP, format!("range ({lo}, {hi}) must be finite with low <= high")));
     }
     let (lo, hi) = if lo == hi { (lo - 0.5, hi + 0.5) } else { (lo, hi) };
-    Array::linspace(lo, hi, count + 1, true, dtype, &x.device())
+    Array::linspace(lo, hi, n_edges, true, dtype, &x.device())
 }
 
 /// `count + 1` equal-width edges from `lo` to `hi` (values of the 16- or 32-bit float `dtype`)
 /// computed as NumPy's `linspace` does for scalars of that dtype: every operation in `float32`
 /// and rounded to `dtype` (NumPy's float16 arithmetic is float32 rounded to float16).
-fn narrow_linspace(lo: f64, hi: f64, count: usize, dtype: DType) -> Vec<f64> {
+fn narrow_linspace(lo: f64, hi: f64, count: usize, dtype: DType) -> Result<Vec<f64>> {
     let round = |v: f32| match dtype {
         DType::F16 => half::f16::from_f32(v).to_f32(),
         DType::BF16 => half::bf16::from_f32(v).to_f32(),
@@ -271,7 +272,12 @@ fn narrow_linspace(lo: f64, hi: f64, count: usize, dtype: DType) -> Vec<f64> {
         let offset = if step == 0.0 { round(round(i / div) * delta) } else { round(i * step) };
         round(offset + lo)
     };
-    (0..=count).map(|i| f64::from(if i == count { hi } else { at(i) })).collect()
+    // The edges are as many as the user asks bins: allocated fallibly (see `try_host_vec`).
+    let mut edges = crate::memory::try_host_vec(0.0, count + 1)?;
+    for (i, e) in edges.iter_mut().enumerate() {
+        *e = f64::from(if i == count { hi } else { at(i) });
+    }
+    Ok(edges)
 }
 
 /// Explicit edges, checked: 1-D, at least two, increasing (one flag read), on `x`'s device.
