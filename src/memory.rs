@@ -217,6 +217,18 @@ pub fn empty_cache() -> Result<()> {
     first_error.map_or(Ok(()), Err)
 }
 
+/// `len` copies of `value` in a new host `Vec`, or [`Error::OutOfMemory`] on the CPU when the
+/// allocation fails. Host buffers whose size comes from the user (an explicit copy of a whole
+/// array, `arange`'s values) go through this: `vec![value; len]` aborts the process when the
+/// allocator refuses, where NumPy raises `MemoryError`.
+pub(crate) fn try_host_vec<T: Clone>(value: T, len: usize) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len)
+        .map_err(|_| Error::OutOfMemory { device: Device::Cpu, bytes: len.saturating_mul(std::mem::size_of::<T>()) })?;
+    v.resize(len, value);
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,16 +251,4 @@ mod tests {
         assert!(info.to_string().starts_with("cpu: ") && info.to_string().contains("cached (limit"), "{info}");
         Device::Cpu.reset_peak_memory().unwrap();
     }
-}
-
-/// `len` copies of `value` in a new host `Vec`, or [`Error::OutOfMemory`] on the CPU when the
-/// allocation fails. Host buffers whose size comes from the user (an explicit copy of a whole
-/// array, `arange`'s values) go through this: `vec![value; len]` aborts the process when the
-/// allocator refuses, where NumPy raises `MemoryError`.
-pub(crate) fn try_host_vec<T: Clone>(value: T, len: usize) -> Result<Vec<T>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(len)
-        .map_err(|_| Error::OutOfMemory { device: Device::Cpu, bytes: len.saturating_mul(std::mem::size_of::<T>()) })?;
-    v.resize(len, value);
-    Ok(v)
 }

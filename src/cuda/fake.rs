@@ -288,9 +288,15 @@ impl GpuApi for FakeGpu {
         if s.alloc_limit.is_some_and(|l| bytes > l) {
             return Err(GpuError::new("cuMemAllocFromPoolAsync", GpuErrorKind::OutOfMemory, "out of memory"));
         }
+        // A host allocation the system refuses is the device's out-of-memory, as the driver's.
+        let mut mem = Vec::new();
+        if mem.try_reserve_exact(bytes).is_err() {
+            return Err(GpuError::new("cuMemAllocFromPoolAsync", GpuErrorKind::OutOfMemory, "out of memory"));
+        }
+        mem.resize(bytes, 0xAB);
         let addr = s.next_addr;
         s.next_addr += (bytes as u64).next_multiple_of(256) + 256;
-        s.allocs.insert(addr, vec![0xAB; bytes]);
+        s.allocs.insert(addr, mem);
         s.log.push(format!("alloc {bytes} on {}", stream.0));
         Ok(addr)
     }
