@@ -389,6 +389,9 @@ fn helpers(dev: &Device) -> Result<()> {
     assert_eq!(back, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
     assert!(matches!(fft::fftfreq(0, 1.0, DType::F64, dev), Err(Error::InvalidArgument { .. })));
     assert!(matches!(fft::fftfreq(4, 1.0, DType::I64, dev), Err(Error::UnsupportedDType { .. })));
+    // Lengths no memory holds: typed errors (the host values were an infallible collect).
+    assert!(matches!(fft::fftfreq(1 << 58, 1.0, DType::F64, dev), Err(Error::OutOfMemory { .. })));
+    assert!(matches!(fft::rfftfreq(1 << 59, 1.0, DType::F64, dev), Err(Error::OutOfMemory { .. })));
     assert!(matches!(fft::fftshift(&x, Some(&[0, 0])), Err(Error::RepeatedAxis { .. })));
     Ok(())
 }

@@ -583,6 +583,22 @@ fn nextafter_special_cases(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+/// Pad widths no memory holds are typed errors for every mode (edge and reflect build a host
+/// index per padded position; that buffer's failed allocation used to abort the process), and
+/// widths whose sum overflows are refused.
+fn pad_beyond_memory_is_an_error(dev: &Device) -> Result<()> {
+    let x = Array::from_slice(&[1.0f32, 2.0, 3.0], &[3], dev)?;
+    for mode in [PadMode::Edge, PadMode::Reflect, PadMode::constant(0)] {
+        let huge = x.pad(&[(1 << 58, 0)], &mode);
+        assert!(matches!(huge, Err(devarray::Error::OutOfMemory { .. })), "{mode:?}: {huge:?}");
+        let overflowing = x.pad(&[(usize::MAX, 1)], &mode);
+        assert!(overflowing.is_err(), "{mode:?}");
+    }
+    let edge = x.pad(&[(usize::MAX / 2, usize::MAX / 2)], &PadMode::Edge);
+    assert!(matches!(edge, Err(devarray::Error::InvalidArgument { .. })), "{edge:?}");
+    Ok(())
+}
+
 test_on_devices!(
     roll_matches_the_reference,
     repeat_matches_the_reference,
@@ -590,5 +606,6 @@ test_on_devices!(
     tile_matches_the_reference,
     tril_triu_match_the_reference,
     pad_matches_the_reference,
+    pad_beyond_memory_is_an_error,
     nextafter_special_cases,
 );

@@ -67,9 +67,9 @@ impl PyPhilox {
     }
 
     /// `n` independent child streams.
-    fn spawn(&self, n: usize) -> Vec<PyPhilox> {
-        let kids = self.inner.lock().unwrap_or_else(|e| e.into_inner()).spawn(n);
-        kids.into_iter().map(|g| PyPhilox { inner: Mutex::new(g) }).collect()
+    fn spawn(&self, n: usize) -> PyResult<Vec<PyPhilox>> {
+        let kids = self.inner.lock().unwrap_or_else(|e| e.into_inner()).spawn(n).py_err()?;
+        Ok(kids.into_iter().map(|g| PyPhilox { inner: Mutex::new(g) }).collect())
     }
 
     /// Uniform floats `low + (high - low) * u`, `u` in `[0, 1)`.

@@ -45,7 +45,10 @@ pub fn fftfreq(n: usize, d: f64, dtype: DType, device: &Device) -> Result<Array>
     check_freq("fftfreq", n, d, dtype)?;
     let scale = 1.0 / (d * n as f64);
     let positive = n.div_ceil(2);
-    let values: Vec<f64> = (0..n).map(|i| if i < positive { i as f64 } else { i as f64 - n as f64 } * scale).collect();
+    let mut values = crate::memory::try_host_vec(0.0, n)?;
+    for (i, v) in values.iter_mut().enumerate() {
+        *v = if i < positive { i as f64 } else { i as f64 - n as f64 } * scale;
+    }
     upload(&values, dtype, device)
 }
 
@@ -63,7 +66,10 @@ pub fn fftfreq(n: usize, d: f64, dtype: DType, device: &Device) -> Result<Array>
 pub fn rfftfreq(n: usize, d: f64, dtype: DType, device: &Device) -> Result<Array> {
     check_freq("rfftfreq", n, d, dtype)?;
     let scale = 1.0 / (d * n as f64);
-    let values: Vec<f64> = (0..=n / 2).map(|i| i as f64 * scale).collect();
+    let mut values = crate::memory::try_host_vec(0.0, n / 2 + 1)?;
+    for (i, v) in values.iter_mut().enumerate() {
+        *v = i as f64 * scale;
+    }
     upload(&values, dtype, device)
 }
 

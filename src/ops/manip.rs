@@ -457,24 +457,27 @@ fn pad_indices(axis: usize, n: usize, before: usize, after: usize, edge: bool) -
         ));
     }
     let total = n.checked_add(before).and_then(|m| m.checked_add(after));
-    let total = total.ok_or_else(|| Error::invalid("pad", "the padded length overflows"))?;
+    let total = total
+        .filter(|&t| i64::try_from(t).is_ok())
+        .ok_or_else(|| Error::invalid("pad", "the padded length overflows"))?;
     let (n, before) = (n as i64, before as i64);
     let period = 2 * (n - 1);
-    Ok((0..total as i64)
-        .map(|p| {
-            let i = p - before;
-            if edge {
-                i.clamp(0, n - 1)
-            } else if period == 0 {
-                0
+    // One index per padded position, as many as the user asks: allocated fallibly.
+    let mut indices = crate::memory::try_host_vec(0i64, total)?;
+    for (p, index) in indices.iter_mut().enumerate() {
+        let i = p as i64 - before;
+        *index = if edge {
+            i.clamp(0, n - 1)
+        } else if period == 0 {
+            0
+        } else {
+            let q = i.rem_euclid(period);
+            if q < n {
+                q
             } else {
-                let q = i.rem_euclid(period);
-                if q < n {
-                    q
-                } else {
-                    period - q
-                }
+                period - q
             }
-        })
-        .collect())
+        };
+    }
+    Ok(indices)
 }

@@ -123,26 +123,33 @@ impl Generator {
     /// repeated calls give new children and the children's streams are independent of the
     /// parent's and of each other.
     ///
+    /// **Errors:** [`Error::OutOfMemory`] when the host cannot hold `n` generators.
+    ///
     /// **For NumPy users:** like `Generator.spawn(n)` (a `SeedSequence` spawn), with different
     /// values.
     ///
     /// ```
     /// let mut rng = devarray::random::Generator::new(9);
-    /// let kids = rng.spawn(3);
+    /// let kids = rng.spawn(3)?;
     /// assert_eq!(kids.len(), 3);
     /// assert_ne!(kids[0].key(), kids[1].key());
-    /// assert_ne!(rng.spawn(1)[0].key(), kids[0].key());
+    /// assert_ne!(rng.spawn(1)?[0].key(), kids[0].key());
+    /// # Ok::<(), devarray::Error>(())
     /// ```
-    pub fn spawn(&mut self, n: usize) -> Vec<Generator> {
+    pub fn spawn(&mut self, n: usize) -> Result<Vec<Generator>> {
+        let mut kids = Vec::new();
+        kids.try_reserve_exact(n).map_err(|_| Error::OutOfMemory {
+            device: Device::Cpu,
+            bytes: n.saturating_mul(std::mem::size_of::<Generator>()),
+        })?;
         let first = self.spawned;
         self.spawned = self.spawned.wrapping_add(n as u64);
-        (0..n as u64)
-            .map(|j| {
-                let c = first.wrapping_add(j);
-                let w = crate::cpu::random::philox4x32_10([c as u32, (c >> 32) as u32, 0, SPAWN_TAG], self.ctr.key);
-                Generator::from_key([w[0], w[1]], 0)
-            })
-            .collect()
+        kids.extend((0..n as u64).map(|j| {
+            let c = first.wrapping_add(j);
+            let w = crate::cpu::random::philox4x32_10([c as u32, (c >> 32) as u32, 0, SPAWN_TAG], self.ctr.key);
+            Generator::from_key([w[0], w[1]], 0)
+        }));
+        Ok(kids)
     }
 
     /// Draws `dist` into a new array; advances the offset.
