@@ -214,3 +214,33 @@ def test_basic_indexing_matches_numpy(data, shape):
     x[key] = -1
     h[key] = -1
     np.testing.assert_array_equal(dv.asnumpy(x), h)
+
+
+# ----- sizes no memory holds ------------------------------------------------------------------
+
+HUGE = 2**58  # elements: 2**61 bytes and more, beyond any machine's address space
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: dv.arange(2**60, dtype=dv.int8),
+        lambda: dv.linspace(0, 1, HUGE),
+        lambda: dv.zeros(2**60, dtype=dv.uint8),
+        lambda: dv.bincount(dv.asarray(np.array([1, 2])), minlength=HUGE),
+        lambda: dv.histogram(dv.asarray(np.array([1.0, 2.0], np.float32)), bins=HUGE),
+        lambda: dv.histogram(dv.asarray(np.array([1.0, 2.0])), bins=HUGE),
+        lambda: dv.pad(dv.asarray(np.arange(3.0)), HUGE, mode="edge"),
+        lambda: dv.pad(dv.asarray(np.arange(3.0)), HUGE, mode="reflect"),
+        lambda: dv.fft.fftfreq(HUGE),
+        lambda: dv.fft.rfftfreq(2 * HUGE),
+        lambda: dv.random.default_rng(0).spawn(HUGE),
+    ],
+    ids=["arange", "linspace", "zeros", "bincount", "histogram-f32", "histogram-f64", "pad-edge", "pad-reflect",
+         "fftfreq", "rfftfreq", "spawn"],
+)
+def test_sizes_no_memory_holds_raise_memory_error(make):
+    # Host buffers built from these sizes used to abort the interpreter (Rust's allocation
+    # failure handler); they are devarray's OutOfMemory, mapped to MemoryError.
+    with pytest.raises(MemoryError, match="out of memory on cpu"):
+        make()
