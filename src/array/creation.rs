@@ -121,7 +121,8 @@ impl Array {
     ///
     /// The values are generated on the host and copied to the device once.
     ///
-    /// **Errors** if `step` is zero or any bound is not finite.
+    /// **Errors** if `step` is zero or any bound is not finite; [`Error::SizeOverflow`] or
+    /// [`Error::OutOfMemory`] for more values than memory holds.
     ///
     /// ```
     /// use devarray::{Array, DType, Device};
@@ -149,6 +150,9 @@ impl Array {
     /// `num` evenly spaced values over `[start, stop]` (or `[start, stop)` when `endpoint` is
     /// false), computed in `f64` like NumPy (`start + i * step`, with the last value exactly
     /// `stop` when `endpoint` is true).
+    ///
+    /// **Errors:** [`Error::SizeOverflow`] or [`Error::OutOfMemory`] for more values than
+    /// memory holds.
     ///
     /// ```
     /// use devarray::{Array, DType, Device};

@@ -497,8 +497,9 @@ impl<T: Accumulate> Reducer for Sum<T> {
         T::to_out(if self.divisor == 0 { acc } else { acc.div_count(self.divisor) })
     }
     /// [`pairwise_wide`] compiled for the run-time SIMD level; float16 widened a leaf at a time.
-    /// The lanes are folded in a second SIMD-level call: folded inside the first, they were
-    /// kept in memory instead of registers (3x slower on rows of 1024).
+    /// The lanes are folded outside that call, at the baseline level: folded inside it, they
+    /// were kept in memory instead of registers (3x slower on rows of 1024), and a second
+    /// SIMD-level call for the fold measured no faster.
     fn reduce_run(&self, xs: &[T::Repr], _base: usize) -> T::Acc {
         let lanes = if T::STAGED {
             at_level(

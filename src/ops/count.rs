@@ -60,7 +60,8 @@ impl Array {
     ///
     /// **Errors:** [`Error::InvalidArgument`] for an input that is not 1-D, or holds a negative
     /// value; [`Error::UnsupportedDType`] for floats and `uint64` (values that `int64` cannot
-    /// hold); [`Error::ShapeMismatch`] when `weights` has another shape.
+    /// hold); [`Error::ShapeMismatch`] when `weights` has another shape; [`Error::SizeOverflow`]
+    /// or [`Error::OutOfMemory`] for a `minlength` (or largest value) no memory holds.
     ///
     /// **For NumPy users:** `np.bincount(x, weights, minlength)`; for an empty input with
     /// weights NumPy returns `int64` zeros, devarray `float64` zeros.
@@ -124,7 +125,8 @@ impl Array {
     /// whose low end is above its high end (also an automatic one: NaN or inf in the data),
     /// edges that are not 1-D with at least two increasing values; [`Error::UnsupportedDType`]
     /// for `bool` data; [`Error::ShapeMismatch`] for weights of another shape;
-    /// [`Error::DeviceMismatch`].
+    /// [`Error::DeviceMismatch`]; [`Error::InvalidArgument`] for `usize::MAX` bins and
+    /// [`Error::SizeOverflow`] or [`Error::OutOfMemory`] for a bin count no memory holds.
     ///
     /// **For NumPy users:** `np.histogram(a, bins, range, density=..., weights=...)`.
     ///
@@ -226,7 +228,9 @@ fn equal_edges(x: &Array, count: usize, range: Option<(f64, f64)>) -> Result<Arr
         return Err(Error::UnsupportedDType { op: OP, dtype: x.dtype(), hint: "; bin real values".into() });
     }
     let dtype = if x.dtype().is_float() { x.dtype() } else { DType::F64 };
-    let n_edges = count.checked_add(1).ok_or_else(|| Error::invalid(OP, format!("{count} bins are too many")))?;
+    let n_edges = count.checked_add(1).ok_or_else(|| {
+        Error::invalid(OP, format!("{count} bins need {count} + 1 edges, more than a usize counts; use fewer bins"))
+    })?;
     let (lo, hi) = match range {
         Some(r) => r,
         None if x.numel() == 0 => (0.0, 1.0),

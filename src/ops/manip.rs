@@ -380,7 +380,7 @@ impl Array {
     ///
     /// **Errors**: [`Error::InvalidArgument`] for a `pad_width` or constant list of the wrong
     /// length, or edge/reflect padding of an empty axis (as NumPy); the result's size
-    /// overflowing.
+    /// overflowing; [`Error::OutOfMemory`] for widths no memory holds.
     ///
     /// ```
     /// use devarray::{Array, Device, PadMode};
