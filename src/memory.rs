@@ -222,10 +222,17 @@ pub fn empty_cache() -> Result<()> {
 /// array, `arange`'s values) go through this: `vec![value; len]` aborts the process when the
 /// allocator refuses, where NumPy raises `MemoryError`.
 pub(crate) fn try_host_vec<T: Clone>(value: T, len: usize) -> Result<Vec<T>> {
+    let mut v = try_host_capacity(len)?;
+    v.resize(len, value);
+    Ok(v)
+}
+
+/// An empty host `Vec` with room for `len` elements, or [`Error::OutOfMemory`] on the CPU (see
+/// [`try_host_vec`]).
+pub(crate) fn try_host_capacity<T>(len: usize) -> Result<Vec<T>> {
     let mut v = Vec::new();
     v.try_reserve_exact(len)
         .map_err(|_| Error::OutOfMemory { device: Device::Cpu, bytes: len.saturating_mul(std::mem::size_of::<T>()) })?;
-    v.resize(len, value);
     Ok(v)
 }
 

@@ -137,11 +137,7 @@ impl Generator {
     /// # Ok::<(), devarray::Error>(())
     /// ```
     pub fn spawn(&mut self, n: usize) -> Result<Vec<Generator>> {
-        let mut kids = Vec::new();
-        kids.try_reserve_exact(n).map_err(|_| Error::OutOfMemory {
-            device: Device::Cpu,
-            bytes: n.saturating_mul(std::mem::size_of::<Generator>()),
-        })?;
+        let mut kids = crate::memory::try_host_capacity(n)?;
         let first = self.spawned;
         self.spawned = self.spawned.wrapping_add(n as u64);
         kids.extend((0..n as u64).map(|j| {
