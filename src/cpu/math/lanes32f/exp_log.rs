@@ -19,22 +19,23 @@
 /// `1.5 · 2^23`: adding it rounds an `f32` of magnitude below `2^22` to an integer, which then
 /// sits in the low bits of the sum's significand: a round-to-nearest-even that also hands over
 /// the integer without a conversion instruction.
-const SHIFTER: f32 = 12_582_912.0;
+pub(super) const SHIFTER: f32 = 12_582_912.0;
 /// Bits of [`SHIFTER`]: subtracting them from the bits of `x + SHIFTER` leaves the integer.
-const SHIFTER_BITS: i32 = 0x4b40_0000;
+pub(super) const SHIFTER_BITS: i32 = 0x4b40_0000;
 
 /// `1/ln 2` rounded to `f32`.
-const LOG2_E: f32 = std::f32::consts::LOG2_E;
+pub(super) const LOG2_E: f32 = std::f32::consts::LOG2_E;
 /// `ln 2` rounded to `f32` (`0x3f317218`): for `exp`, `x - n·EXP_LN2_HI` in one fused step is
 /// exact (see [`exp_lane`]).
-const EXP_LN2_HI: f32 = std::f32::consts::LN_2;
+pub(super) const EXP_LN2_HI: f32 = std::f32::consts::LN_2;
 /// `ln 2 - EXP_LN2_HI`, rounded to `f32` (about `-1.9e-9`).
-const EXP_LN2_LO: f32 = (std::f64::consts::LN_2 - EXP_LN2_HI as f64) as f32;
+pub(super) const EXP_LN2_LO: f32 = (std::f64::consts::LN_2 - EXP_LN2_HI as f64) as f32;
 
 /// `(e^r - 1 - r) / r²` ≈ `Σ EXP_POLY[j] r^j` on `|r| ≤ 0.3475` (Chebyshev interpolation of
 /// degree 5, 6 nodes, coefficients rounded to `f32`). With the exact `1 + r` in front, the
 /// degree-7 polynomial for `e^r` has relative error below `7.4e-10 ≈ 2^-30.3`.
-const EXP_POLY: [f32; 6] = [0.5, 0.166_666_67, 0.041_666_463, 0.008_333_310_5, 0.001_393_388_1, 0.000_198_912_47];
+pub(super) const EXP_POLY: [f32; 6] =
+    [0.5, 0.166_666_67, 0.041_666_463, 0.008_333_310_5, 0.001_393_388_1, 0.000_198_912_47];
 
 /// Clamp bounds for `exp`'s argument: below -104 the result is 0 (`e^-104 < 2^-150`, half the
 /// smallest subnormal), above 89 it is +∞ (`e^88.73 > f32::MAX`); the clamp keeps `n` within
@@ -44,7 +45,7 @@ const EXP_X_MAX: f32 = 89.0;
 
 /// `c[0] + x (c[1] + x (c[2] + ...))`, unrolled, fused steps.
 #[inline(always)]
-fn horner<const N: usize>(x: f32, c: &[f32; N]) -> f32 {
+pub(super) fn horner<const N: usize>(x: f32, c: &[f32; N]) -> f32 {
     let mut p = c[N - 1];
     let mut i = N - 1;
     while i > 0 {
@@ -56,7 +57,7 @@ fn horner<const N: usize>(x: f32, c: &[f32; N]) -> f32 {
 
 /// `2^e` for `e` in `[-126, 127]`, built from exponent bits.
 #[inline(always)]
-fn pow2i(e: i32) -> f32 {
+pub(super) fn pow2i(e: i32) -> f32 {
     f32::from_bits(((e + 127) << 23) as u32)
 }
 
@@ -160,6 +161,16 @@ const LOG_POLY: [f32; 9] = [
 /// 1 ulp from the reference (exhaustive results in the prototype's report).
 #[inline(always)]
 pub(crate) fn log_lane(x: f32) -> f32 {
+    // `e + (-0.0)` is `e` for every `e`, signed zeros included: the correction vanishes.
+    ln_plus(x, -0.0)
+}
+
+/// `ln x + c` for positive normal finite `x` and a correction `c` far below an ulp of `ln x`
+/// (or `c = -0.0`): [`log_lane`]'s method with `c` added to the small terms, so that it costs
+/// no rounding of its own. [`super::expm1_log1p::log1p_lane`] passes the rounding error of
+/// `1 + x` this way.
+#[inline(always)]
+pub(super) fn ln_plus(x: f32, c: f32) -> f32 {
     let ix = x.to_bits().wrapping_add(0x3f80_0000 - SQRT_HALF_BITS);
     // The biased exponent is at most 255, so the `i32` conversion is exact.
     let k = (((ix >> 23) as i32) - 127) as f32;
@@ -171,7 +182,7 @@ pub(crate) fn log_lane(x: f32) -> f32 {
     // (it is exact anyway), saving the multiplication.
     let hi = k.mul_add(LOG_LN2_HI, f);
     let e = k.mul_add(LOG_LN2_HI, -hi) + f;
-    let lo = k.mul_add(LOG_LN2_LO, (f * f).mul_add(q, e));
+    let lo = k.mul_add(LOG_LN2_LO, (f * f).mul_add(q, e + c));
     hi + lo
 }
 

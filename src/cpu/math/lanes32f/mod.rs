@@ -1,11 +1,15 @@
-//! `f32` lane functions evaluated in `f32` arithmetic with fused multiply-adds: twice the lanes
+//! `f32` lane functions (`exp`, `expm1`, `log`, `log1p`, `sin`, `cos`, `tan`, `sinh`, `cosh`,
+//! `tanh`, `atan`) evaluated in `f32` arithmetic with fused multiply-adds: twice the lanes
 //! of [`super::lanes32`] (which widens to `f64`), for the levels with FMA (AVX2+FMA, AVX-512).
 //! The SSE2 baseline keeps the `f64` lanes, whose accuracy does not rest on a fused
 //! multiply-add. Each function was checked on every `f32` input against the contract of
 //! `vector_tests.rs` (within 1 ulp of the correctly rounded `f64` result); the dense-sample
 //! tests there run on every level in CI.
 
+mod atan;
 mod exp_log;
+mod expm1_log1p;
+mod hyperbolic;
 mod sin_cos;
 mod tanh;
 
@@ -61,3 +65,39 @@ kernel32f!(
     sin_cos::cos_exceptional,
     f32::cos
 );
+kernel32f!(
+    TanF32,
+    "`tan` in `f32` lanes ([`sin_cos::tan_lane`]).",
+    sin_cos::tan_lane,
+    sin_cos::tan_exceptional,
+    f32::tan
+);
+kernel32f!(
+    Expm1F32,
+    "`exp_m1` in `f32` lanes ([`expm1_log1p::expm1_lane`]).",
+    expm1_log1p::expm1_lane,
+    expm1_log1p::expm1_exceptional,
+    f32::exp_m1
+);
+kernel32f!(
+    Log1pF32,
+    "`ln_1p` in `f32` lanes ([`expm1_log1p::log1p_lane`]).",
+    expm1_log1p::log1p_lane,
+    expm1_log1p::log1p_exceptional,
+    f32::ln_1p
+);
+kernel32f!(
+    SinhF32,
+    "`sinh` in `f32` lanes ([`hyperbolic::sinh_lane`]).",
+    hyperbolic::sinh_lane,
+    hyperbolic::hyperbolic_exceptional,
+    f32::sinh
+);
+kernel32f!(
+    CoshF32,
+    "`cosh` in `f32` lanes ([`hyperbolic::cosh_lane`]).",
+    hyperbolic::cosh_lane,
+    hyperbolic::hyperbolic_exceptional,
+    f32::cosh
+);
+kernel32f!(AtanF32, "`atan` in `f32` lanes ([`atan::atan_lane`]).", atan::atan_lane, atan::atan_exceptional, f32::atan);
