@@ -11,8 +11,8 @@
 //!   expm1, log, log1p, sin, cos, tan, sinh, cosh, tanh. The `f32`-lane kernels of the FMA
 //!   levels (`lanes32f`) were checked on every `f32` by the same metric: exp, log, sin, cos,
 //!   tanh on 2026-12-04 in their prototype checkers (AVX-512 and AVX2, bit-identical); expm1,
-//!   log1p, tan, sinh, cosh and atan on 2026-12-05 in a prototype and then by this test at
-//!   the AVX-512 level (results in each module's docs).
+//!   log1p, sinh, cosh and atan on 2026-12-05 in a prototype and then by this test at the
+//!   AVX-512 level (results in each module's docs).
 //! - `f64`: within 1 ulp of reference values computed with mpmath at 200 bits
 //!   (`tests/data/vector_math_f64.txt`, from `tools/gen_vector_math_ref.py`): the error is
 //!   measured in fractions of an ulp; and within 1 ulp of the C library on dense samples.

@@ -1,4 +1,4 @@
-//! `sin`, `cos` and `tan` of `f32`, evaluated in `f32` lanes (16 per AVX-512 vector, 8 per AVX2 one)
+//! `sin` and `cos` of `f32`, evaluated in `f32` lanes (16 per AVX-512 vector, 8 per AVX2 one)
 //! with fused multiply-adds: for the FMA levels only (AVX2+FMA, AVX-512, aarch64); the SSE2
 //! baseline keeps the `f64`-lane functions of `lanes32.rs`.
 //!
@@ -163,93 +163,4 @@ pub(crate) fn sin_exceptional(x: f32) -> bool {
 #[inline(always)]
 pub(crate) fn cos_exceptional(x: f32) -> bool {
     sin_exceptional(x)
-}
-
-/// Largest `|x|` of `tan`'s lane path: `2^17`, where `|r|` stays within `π/4 + 0.002`, well
-/// inside the range of the polynomials (checked on every `f32`, like the others).
-pub(crate) const TAN_LIMIT: f32 = 131072.0;
-
-/// `(sin r - r + r³/6) / r⁵ = Σ (-1)^j r^(2j-4) / (2j + 1)!`, `j = 2..=5`, in `z = r²`: the
-/// Taylor series (truncation below `2^-36` relative for `|r| ≤ 0.8`), for `tan`, which needs
-/// `sin` more accurately than the minimax polynomial of `sin_lane` gives it.
-const TAN_SIN_TAYLOR: [f32; 4] = [1.0 / 120.0, -1.0 / 5040.0, 1.0 / 362_880.0, -1.0 / 39_916_800.0];
-/// `-1/6` as an `f32` pair: `S6_HI` rounded, `S6_LO` the rest.
-const S6_HI: f32 = -1.0 / 6.0;
-const S6_LO: f32 = (-1.0 / 6.0f64 - S6_HI as f64) as f32;
-
-/// `(big + small)` as an unevaluated pair `(hi, lo)` with `hi` rounded and `lo` its exact
-/// error (Fast2Sum: `|big| ≥ |small|`).
-#[inline(always)]
-fn fast_two_sum(big: f32, small: f32) -> (f32, f32) {
-    let hi = big + small;
-    (hi, (big - hi) + small)
-}
-
-/// `sin(h + l)` as a pair, for `tan`: `h - h³/6 + h⁵ P(z) + l (1 - z/2)` with `h³ = z·h`
-/// carried exactly (`p + pe`, including the rounding error `zl` of `z = h²`) and `-1/6` as a
-/// pair, so that the largest tail term, `-h³/6`, is accurate to far below an ulp of the sum.
-#[inline(always)]
-fn tan_sin_pair(h: f32, l: f32, z: f32, zl: f32) -> (f32, f32) {
-    let p = h * z;
-    let pe = h.mul_add(z, -p) + h * zl;
-    let t1 = p * S6_HI;
-    let t1e = p.mul_add(S6_HI, -t1);
-    let rest =
-        (p * z).mul_add(horner(z, &TAN_SIN_TAYLOR), (-0.5 * l).mul_add(z, l)) + (t1e + p.mul_add(S6_LO, pe * S6_HI));
-    fast_two_sum(h, t1 + rest)
-}
-
-/// `cos(h + l)` as a pair, for `tan`: `1 - z/2` split exactly (Fast2Sum), then the small
-/// terms `z² P(z) - h l - zl/2` of [`cos_lane`]'s polynomial.
-#[inline(always)]
-fn tan_cos_pair(h: f32, l: f32, z: f32, zl: f32) -> (f32, f32) {
-    let pc = z.mul_add(z.mul_add(C2, C1), C0);
-    let a = z.mul_add(-0.5, 1.0);
-    let a_err = (-0.5 * z) - (a - 1.0);
-    let small = (z * z).mul_add(pc, h.mul_add(-l, (-0.5f32).mul_add(zl, a_err)));
-    fast_two_sum(a, small)
-}
-
-/// `c[0] + z (c[1] + z (c[2] + ...))`, unrolled, fused steps.
-#[inline(always)]
-fn horner<const N: usize>(z: f32, c: &[f32; N]) -> f32 {
-    super::exp_log::horner(z, c)
-}
-
-/// `tan(x)` for `|x| ≤ 2^17`; other lanes are [`tan_exceptional`].
-///
-/// Method: the reduction above; `sin(h + l)` and `cos(h + l)` as unevaluated pairs
-/// `S = sh + sl` and `C = ch + cl` ([`tan_sin_pair`], [`tan_cos_pair`]: their relative errors
-/// are a few hundredths of `2^-24`, where a rounded `sin_lane` would bring half an ulp); then
-/// `tan x = S/C` in even quadrants and `-C/S` in odd ones as one rounded quotient `q` plus a
-/// correction from the exact residual `num - q·den` (two fused steps) divided by `den`'s
-/// leading part. So the only error of full size is the last rounding. Measured on every `f32`
-/// input (2026-12-05, `vector_f32_exhaustive` at the AVX-512 level) against the C library's
-/// `f64` function rounded to `f32`: no result beyond 1 ulp; 74,229,572 results (1.7 %) 1 ulp
-/// off (2.2 % with `sin_lane`'s polynomial), the others bit-identical.
-#[inline(always)]
-pub(crate) fn tan_lane(x: f32) -> f32 {
-    let (h, l, q) = reduce(x);
-    let z = h * h;
-    let zl = h.mul_add(h, -z);
-    let (sh, sl) = tan_sin_pair(h, l, z, zl);
-    let (ch, cl) = tan_cos_pair(h, l, z, zl);
-    let odd = q & 1 == 1;
-    let (nh, nl, dh, dl) = if odd { (ch, cl, sh, sl) } else { (sh, sl, ch, cl) };
-    let t = nh / dh;
-    let residual = (-t).mul_add(dh, nh) + (-t).mul_add(dl, nl);
-    let v = t + residual / dh;
-    let v = if odd { -v } else { v };
-    // ±0 keeps its sign (the reduction turns -0 into +0).
-    if x == 0.0 {
-        x
-    } else {
-        v
-    }
-}
-
-/// Lanes left to the scalar `f32::tan`: `|x| > 2^17`, ±∞ and NaN.
-#[inline(always)]
-pub(crate) fn tan_exceptional(x: f32) -> bool {
-    !(x.abs() <= TAN_LIMIT)
 }
