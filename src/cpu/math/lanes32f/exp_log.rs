@@ -93,19 +93,26 @@ pub(super) fn pow2i(e: i32) -> f32 {
 #[inline(always)]
 pub(crate) fn exp_lane(x: f32) -> f32 {
     // `clamp` keeps NaN (its comparisons are false), which then flows through the arithmetic.
-    let x = x.clamp(EXP_X_MIN, EXP_X_MAX);
-    let shifted = x.mul_add(LOG2_E, SHIFTER);
-    let n = shifted - SHIFTER;
-    let r = (-n).mul_add(EXP_LN2_HI, x);
-    let r = (-n).mul_add(EXP_LN2_LO, r);
+    let (r, ni) = reduce_ln2(x.clamp(EXP_X_MIN, EXP_X_MAX));
     // e^r = 1 + r (1 + r P(r)): the last step is one fused rounding of a value near 1.
     let p = horner(r, &EXP_POLY).mul_add(r, 1.0);
     let p = p.mul_add(r, 1.0);
     // `n` in [-150, 128]: split it so that both factors are normal powers of two.
-    let ni = (shifted.to_bits() as i32).wrapping_sub(SHIFTER_BITS);
     let n1 = ni >> 1;
     let n2 = ni - n1;
     p * pow2i(n1) * pow2i(n2)
+}
+
+/// `x = n ln2 + r` for `|x| ≤ 104` (clamped by the caller): `(r, n)`, `n` the nearest integer
+/// to `x log2 e` (or one off near midpoints), `|r| < 0.3475`, the first step exact and the
+/// second rounded once ([`exp_lane`]'s analysis).
+#[inline(always)]
+pub(super) fn reduce_ln2(x: f32) -> (f32, i32) {
+    let shifted = x.mul_add(LOG2_E, SHIFTER);
+    let n = shifted - SHIFTER;
+    let r = (-n).mul_add(EXP_LN2_HI, x);
+    let r = (-n).mul_add(EXP_LN2_LO, r);
+    (r, (shifted.to_bits() as i32).wrapping_sub(SHIFTER_BITS))
 }
 
 /// Lanes [`exp_lane`] leaves to the C library: NaN only. The lane handles ±∞, overflow and

@@ -6,7 +6,7 @@
 //! `vector_tests.rs::check32`: no result beyond 1 ulp; 11,901,218 (`expm1`) and 10,824,494
 //! (`log1p`) results 1 ulp off, all others bit-identical; ±0, ±∞ and -1 exact.
 
-use super::exp_log::{horner, ln_plus, pow2i, EXP_LN2_HI, EXP_LN2_LO, EXP_POLY, LOG2_E, SHIFTER, SHIFTER_BITS};
+use super::exp_log::{horner, ln_plus, pow2i, reduce_ln2, EXP_POLY};
 
 /// `expm1` is -1 in `f32` below this (`e^-18 < 2^-25`, half an ulp of 1 from below); the
 /// clamp keeps `n ≥ -26`, so `2^(n-1)` is a normal number.
@@ -33,13 +33,8 @@ const EXPM1_X_MAX: f32 = 88.8;
 #[inline(always)]
 pub(crate) fn expm1_lane(x: f32) -> f32 {
     // `clamp` keeps NaN; NaN lanes are recomputed by the C library anyway.
-    let xc = x.clamp(EXPM1_X_MIN, EXPM1_X_MAX);
-    let shifted = xc.mul_add(LOG2_E, SHIFTER);
-    let n = shifted - SHIFTER;
-    let r = (-n).mul_add(EXP_LN2_HI, xc);
-    let r = (-n).mul_add(EXP_LN2_LO, r);
+    let (r, ni) = reduce_ln2(x.clamp(EXPM1_X_MIN, EXPM1_X_MAX));
     let p = (r * r).mul_add(horner(r, &EXP_POLY), r);
-    let ni = (shifted.to_bits() as i32).wrapping_sub(SHIFTER_BITS);
     let h = pow2i(ni - 1);
     let scaled = 2.0 * h.mul_add(p, h - 0.5);
     let v = if ni == 0 { p } else { scaled };
