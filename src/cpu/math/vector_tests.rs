@@ -6,13 +6,14 @@
 //!   exponent and significand, plus the special values, with NumPy's results for NaN, ±∞, ±0
 //!   and huge arguments. Every `f32`: `cargo test --release --lib -- --ignored
 //!   vector_f32_exhaustive` (2^32 C-library references per function: 45 minutes on two busy
-//!   cores, so not in CI; `DEVARRAY_EXHAUSTIVE=expm1,tan` picks functions). Run on 2026-12-03
-//!   at the AVX-512 level with the `f64`-lane kernels: every `f32` within 1 ulp for exp,
-//!   expm1, log, log1p, sin, cos, tan, sinh, cosh, tanh. The `f32`-lane kernels of the FMA
-//!   levels (`lanes32f`) were checked on every `f32` by the same metric: exp, log, sin, cos,
-//!   tanh on 2026-12-04 in their prototype checkers (AVX-512 and AVX2, bit-identical); expm1,
-//!   log1p, sinh, cosh and atan on 2026-12-05 in a prototype and then by this test at the
-//!   AVX-512 level (results in each module's docs).
+//!   cores, so not in CI; `DEVARRAY_EXHAUSTIVE=expm1,tan` picks functions, `DEVARRAY_SIMD=avx2`
+//!   the level). Run on 2026-12-03 at the AVX-512 level with the `f64`-lane kernels: every
+//!   `f32` within 1 ulp for exp, expm1, log, log1p, sin, cos, tan, sinh, cosh, tanh. The
+//!   `f32`-lane kernels of the FMA levels (`lanes32f`) were checked on every `f32` by the same
+//!   metric: exp, log, sin, cos, tanh on 2026-12-04 in their prototype checkers (AVX-512 and
+//!   AVX2, bit-identical); expm1, log1p, sinh, cosh and atan on 2026-12-05 by this test at the
+//!   AVX-512 and the AVX2 level (the same counts of 1-ulp results on both; in each module's
+//!   docs).
 //! - `f64`: within 1 ulp of reference values computed with mpmath at 200 bits
 //!   (`tests/data/vector_math_f64.txt`, from `tools/gen_vector_math_ref.py`): the error is
 //!   measured in fractions of an ulp; and within 1 ulp of the C library on dense samples.
@@ -181,11 +182,12 @@ fn vector_f32_block_tails_and_unaligned_slices() {
     }
 }
 
-/// Every `f32` through every function at the best level (release build; see the module docs).
+/// Every `f32` through every function at the run-time level: the best this CPU has, or the one
+/// `DEVARRAY_SIMD` names (`DEVARRAY_SIMD=avx2`; release build; see the module docs).
 #[test]
 #[ignore = "2^32 inputs per function: run in release"]
 fn vector_f32_exhaustive() {
-    let level = *Level::available().last().unwrap();
+    let level = super::vector::level();
     // `DEVARRAY_EXHAUSTIVE=expm1,tan` checks only those functions (names as in `VecFn`).
     let only = std::env::var("DEVARRAY_EXHAUSTIVE").ok();
     let wanted =
