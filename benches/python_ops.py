@@ -5,7 +5,7 @@
     python benches/python_ops.py --markdown FILE    # ... and the same text in FILE
     python benches/python_ops.py --short            # CI: tiny sizes, every result checked
     python benches/python_ops.py --ops sin,tanh --dtypes float32 --sizes 16,20,24   # a subset
-    python benches/python_ops.py --ops expm1,log1p,tan,sinh,cosh,atan ...    # rows only run on request
+    python benches/python_ops.py --ops expm1,log1p,tan,sinh,cosh,atan ...    # rows timed on request only
     bash benches/torch-env.sh && .cache/bench-venv/bin/python benches/python_ops.py --torch ...
                                                     # section 1 also against PyTorch CPU
 
@@ -91,6 +91,7 @@ UNARY = ("exp", "sin", "cos", "tanh", "log")
 # More unary rows: timed only when --ops names them (e.g. --ops expm1,log1p,atan); the short
 # mode checks them always.
 MORE_UNARY = ("expm1", "log1p", "tan", "sinh", "cosh", "atan")
+ALL_UNARY = (*UNARY, *MORE_UNARY)
 AXES: dict[str, int | None] = {"all": None, "inner": 1, "outer": 0}
 # The astype rows: (from, to).
 CASTS = ((F32, np.dtype(np.float16)), (F32, F64), (np.dtype(np.int32), F32))
@@ -225,7 +226,7 @@ def xp_call(xp: Any, case: Case, args: Sequence[Any], to: Any = None) -> Fn:
     if op in ("add", "multiply"):
         f, a, b = getattr(xp, op), args[0], args[1]
         return lambda: f(a, b)
-    if op in UNARY or op in MORE_UNARY:
+    if op in ALL_UNARY:
         f, a = getattr(xp, op), args[0]
         return lambda: f(a)
     if op == "where":
@@ -297,7 +298,7 @@ def shape_2d(n: int) -> tuple[int, int]:
 def cases_for(dtype: np.dtype[Any], n: int) -> list[Case]:
     """Section 1's cases for one dtype and size."""
     is_float = dtype.kind == "f" or dtype == BF16
-    ops = ["copy", "add", "multiply", *((*UNARY, *MORE_UNARY) if is_float else ()), "where"]
+    ops = ["copy", "add", "multiply", *(ALL_UNARY if is_float else ()), "where"]
     cases = [Case(op, dtype, n) for op in ops]
     cases += [Case("astype", src, n, to=dst) for src, dst in CASTS if src == dtype]
     for op in REDUCTIONS:
@@ -314,7 +315,7 @@ def cases_for(dtype: np.dtype[Any], n: int) -> list[Case]:
 ARGS: dict[str, tuple[str, ...]] = {
     "add": ("a", "b"),
     "multiply": ("a", "b"),
-    **{op: ("a",) for op in (*UNARY, *MORE_UNARY)},
+    **{op: ("a",) for op in ALL_UNARY},
     "where": ("cond", "a", "b"),
     "astype": ("a",),
     "copy": ("a",),
@@ -358,7 +359,7 @@ def expected_result(case: Case, args: Sequence[np.ndarray]) -> tuple[np.ndarray,
     for exp, sum and mean of floats, computed by NumPy in float64 and rounded to the dtype."""
     np_fn, _ = numpy_call(case, args)
     result = np.asarray(np_fn())
-    inexact = case.op in (*UNARY, *MORE_UNARY, "sum", "mean", "var", "softmax") and result.dtype in RTOL
+    inexact = case.op in (*ALL_UNARY, "sum", "mean", "var", "softmax") and result.dtype in RTOL
     if not inexact:
         return result, None
     wide = [x.astype(F64) if x.dtype != np.bool_ else x for x in args]
@@ -417,7 +418,7 @@ def cupy_library() -> Library | None:
 def torch_call(torch: Any, case: Case, args: Sequence[Any]) -> tuple[Fn, str | None]:
     """PyTorch's equivalent of a case (its fused `softmax` for the softmax row)."""
     op, axis, a = case.op, case.axis_value, args[0]
-    if op in ("add", "multiply", "where", *UNARY, *MORE_UNARY):
+    if op in ("add", "multiply", "where", *ALL_UNARY):
         f = {"add": torch.add, "multiply": torch.mul, "where": torch.where}.get(op) or getattr(torch, op)
         return (lambda: f(*args)), None
     if op == "astype":

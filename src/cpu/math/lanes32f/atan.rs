@@ -25,6 +25,8 @@
 //! `f32`, the metric of `vector_tests.rs::check32`: no result beyond 1 ulp, 3,635,818 results
 //! 1 ulp off, ±0 and ±π/2 exact.
 
+use super::exp_log::horner;
+
 /// `atan c` for `c` = 1/2, 1, 3/2 and ∞, rounded to `f64` (the first and third from mpmath at
 /// 200 bits).
 const ATAN_C: [f64; 4] =
@@ -50,12 +52,6 @@ const ATAN_TAYLOR: [f32; 9] = {
     }
     c
 };
-
-/// `c[0] + z (c[1] + z (c[2] + ...))`, unrolled, fused steps.
-#[inline(always)]
-fn horner<const N: usize>(z: f32, c: &[f32; N]) -> f32 {
-    super::exp_log::horner(z, c)
-}
 
 /// `atan(x)` for every `f32` but NaN (see the module docs).
 #[inline(always)]
