@@ -10,6 +10,6 @@ venv=.cache/bench-venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r ci/requirements.lock
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "torch==$TORCH_VERSION"
-MATURIN_PEP517_ARGS="--profile release --locked" \
+MATURIN_PEP517_ARGS="--profile wheel --locked" \
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps ./bindings
 "$venv/bin/python" -c 'import torch, numpy, devarray; print("torch", torch.__version__, "numpy", numpy.__version__, "devarray", devarray.__version__)'

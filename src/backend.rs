@@ -15,6 +15,8 @@ use crate::vocab::Decomp;
 use crate::vocab::SortSpec;
 use crate::vocab::{BinaryOp, Input, ReduceDims, ReduceOp, ScanOp, Signature, UnaryOp};
 use crate::vocab::{Counter, RandomDist};
+use std::ffi::c_void;
+use std::ptr::NonNull;
 
 /// A view of a buffer of type `B`.
 pub(crate) type View<'a, B> = (&'a B, &'a Layout);
@@ -135,4 +137,39 @@ pub(crate) trait Backend {
 
     /// Copies bytes of `src` from `byte_offset` into host `dst`; returns once `dst` is filled.
     fn download(src: &Self::Buffer, byte_offset: usize, dst: &mut [u8]) -> Result<()>;
+}
+
+/// What keeps memory another library owns (a DLPack import) alive: a handle and the function
+/// that releases it, called exactly once when the owner is dropped. A DLPack tensor is a
+/// pointer and its deleter, so wrapping it this way needs no allocation of ours (it is on every
+/// import's path).
+pub(crate) struct ForeignOwner {
+    /// The producer's handle; devarray never dereferences it.
+    ctx: NonNull<c_void>,
+    /// Releases `ctx`.
+    release: unsafe fn(NonNull<c_void>),
+}
+
+// SAFETY: `from_release`'s caller promised that `release(ctx)` may run on any thread (the DLPack
+// deleter contract), and `ctx` is only ever handed back to `release`.
+unsafe impl Send for ForeignOwner {}
+// SAFETY: as above; a shared `&ForeignOwner` offers no access to `ctx`.
+unsafe impl Sync for ForeignOwner {}
+
+impl ForeignOwner {
+    /// An owner that calls `release(ctx)` once when dropped.
+    ///
+    /// # Safety
+    /// `release(ctx)` must be sound to call once, from any thread, at any later time, and
+    /// nothing else may release `ctx`.
+    pub(crate) unsafe fn from_release(ctx: NonNull<c_void>, release: unsafe fn(NonNull<c_void>)) -> Self {
+        ForeignOwner { ctx, release }
+    }
+}
+
+impl Drop for ForeignOwner {
+    fn drop(&mut self) {
+        // SAFETY: `from_release`'s contract; drop runs once.
+        unsafe { (self.release)(self.ctx) }
+    }
 }

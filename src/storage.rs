@@ -7,7 +7,7 @@
 //! the compute dtype), all in the compute dtype the op layer resolved, on the output's device
 //! (checked once, by the op layer).
 
-use crate::backend::{Backend, View};
+use crate::backend::{Backend, ForeignOwner, View};
 use crate::cpu::{self, Cpu, CpuBuffer};
 use crate::cuda::{self, Cuda, CudaBuffer};
 use crate::dtype::{DType, Scalar};
@@ -99,12 +99,7 @@ impl Storage {
     /// # Safety
     /// `start..start + bytes` stays valid (host memory for the CPU, device memory for CUDA) for
     /// every byte a view of it reaches, until `owner` is dropped.
-    pub(crate) unsafe fn foreign(
-        device: Device,
-        start: usize,
-        bytes: usize,
-        owner: Box<dyn Send + Sync>,
-    ) -> Result<Storage> {
+    pub(crate) unsafe fn foreign(device: Device, start: usize, bytes: usize, owner: ForeignOwner) -> Result<Storage> {
         match device {
             Device::Cpu => {
                 // An empty view touches no memory (and its data may be NULL): any aligned,

@@ -129,6 +129,9 @@ fn bad_ndim_and_shapes_are_refused() {
     let mut spec = Spec::f32(&[2]);
     spec.shape = Some(vec![i64::MAX, 4]);
     refused(&spec, |e| matches!(e, Error::SizeOverflow { op: "from_dlpack", .. }));
+    // More axes than devarray supports: refused before the shape is read.
+    let spec = Spec::f32(&[1; devarray::MAX_NDIM + 1]);
+    refused(&spec, |e| matches!(e, Error::TooManyDims { op: "from_dlpack", ndim: 65, max: 64 }));
 }
 
 #[test]

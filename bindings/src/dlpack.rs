@@ -26,6 +26,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyCapsule, PyDict, PyTuple};
 use pyo3::{ffi, intern};
 use std::ffi::{c_void, CStr};
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 const LEGACY: &CStr = c"dltensor";
 const USED_LEGACY: &CStr = c"used_dltensor";
@@ -240,17 +241,22 @@ fn keep(tensor: DLPackTensor, producer: Option<Py<PyAny>>) -> DLPackTensor {
 fn consume(capsule: &Bound<'_, PyAny>) -> PyResult<DLPackTensor> {
     let c = capsule.cast::<PyCapsule>()?;
     let ptr = c.as_ptr();
-    // SAFETY: `ptr` is a live capsule; IsValid/GetPointer/SetName only read and rename it.
+    // SAFETY: `ptr` is a live capsule; GetName/GetPointer/SetName only read and rename it, and
+    // a non-NULL name is a NUL-terminated string the capsule keeps alive.
     unsafe {
-        let (raw, used) = if ffi::PyCapsule_IsValid(ptr, VERSIONED.as_ptr()) == 1 {
+        // The name is read once and compared here: each capsule call would compare it again.
+        let name = ffi::PyCapsule_GetName(ptr);
+        if name.is_null() && !ffi::PyErr_Occurred().is_null() {
+            return Err(PyErr::fetch(capsule.py()));
+        }
+        let name = if name.is_null() { c"" } else { CStr::from_ptr(name) };
+        let (raw, used) = if name == VERSIONED {
             let p = ffi::PyCapsule_GetPointer(ptr, VERSIONED.as_ptr());
             (RawDLPack::Versioned(p.cast()), USED_VERSIONED)
-        } else if ffi::PyCapsule_IsValid(ptr, LEGACY.as_ptr()) == 1 {
+        } else if name == LEGACY {
             let p = ffi::PyCapsule_GetPointer(ptr, LEGACY.as_ptr());
             (RawDLPack::Legacy(p.cast()), USED_LEGACY)
-        } else if ffi::PyCapsule_IsValid(ptr, USED_VERSIONED.as_ptr()) == 1
-            || ffi::PyCapsule_IsValid(ptr, USED_LEGACY.as_ptr()) == 1
-        {
+        } else if name == USED_VERSIONED || name == USED_LEGACY {
             return Err(PyValueError::new_err(
                 "from_dlpack: this DLPack capsule was already consumed; a capsule can be imported only once",
             ));
@@ -359,13 +365,32 @@ fn call_producer(
     Ok(keep(tensor, Some(x.clone().unbind())))
 }
 
+/// `numpy.ndarray`'s type object, once seen (kept alive by a reference taken then).
+static NUMPY_NDARRAY_TYPE: AtomicPtr<ffi::PyTypeObject> = AtomicPtr::new(std::ptr::null_mut());
+
 /// Whether `x` is exactly a `numpy.ndarray` (not a subclass, whose `__dlpack_device__` could
-/// differ), told by the type's C name: no import of NumPy and no attribute lookups.
+/// differ), told by the type's C name: no import of NumPy and no attribute lookups. The type
+/// is remembered, so later calls compare one pointer.
 fn is_numpy_ndarray(x: &Bound<'_, PyAny>) -> bool {
-    // SAFETY: `x` is a live object (the GIL is held), so its type object is live, and `tp_name`
-    // of every type is a NUL-terminated C string that lives as long as the type.
-    let name = unsafe { std::ffi::CStr::from_ptr((*ffi::Py_TYPE(x.as_ptr())).tp_name) };
-    name == c"numpy.ndarray"
+    // SAFETY: `x` is a live object (the GIL is held), so its type object is live.
+    let ty = unsafe { ffi::Py_TYPE(x.as_ptr()) };
+    if ty == NUMPY_NDARRAY_TYPE.load(Ordering::Relaxed) {
+        return true;
+    }
+    // SAFETY: `tp_name` of every type is a NUL-terminated C string that lives as long as it.
+    if unsafe { CStr::from_ptr((*ty).tp_name) } != c"numpy.ndarray" {
+        return false;
+    }
+    // SAFETY: the GIL is held; the new reference keeps the type (and so the remembered address)
+    // alive for the life of the process. Only one thread's store wins; a loser gives its back.
+    unsafe {
+        ffi::Py_IncRef(ty.cast());
+        if NUMPY_NDARRAY_TYPE.compare_exchange(std::ptr::null_mut(), ty, Ordering::Relaxed, Ordering::Relaxed).is_err()
+        {
+            ffi::Py_DecRef(ty.cast());
+        }
+    }
+    true
 }
 
 static MAX_VERSION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();

@@ -3,6 +3,7 @@
 //! as much as the op itself.
 
 use super::huge_pages;
+use crate::backend::ForeignOwner;
 use crate::error::{Error, Result};
 use crate::Device;
 use std::alloc::{self, Layout as AllocLayout};
@@ -17,9 +18,9 @@ pub(crate) const ALIGN: usize = 64;
 pub(crate) enum CpuOwner {
     /// Memory from our allocator; returned to the cache on drop.
     Cache,
-    /// Memory owned by someone else (an imported DLPack tensor, for example); dropping the box
-    /// releases it.
-    Foreign(#[allow(dead_code)] Box<dyn Send + Sync>),
+    /// Memory owned by someone else (an imported DLPack tensor, for example); dropping the
+    /// owner releases it.
+    Foreign(#[allow(dead_code)] ForeignOwner),
 }
 
 /// A block of host memory holding array elements.
@@ -50,7 +51,7 @@ impl CpuBuffer {
     /// # Safety
     /// `ptr` must be valid for reads (and writes, unless the array using it is read-only) of
     /// `bytes` bytes, initialised, and stay valid until `owner` is dropped.
-    pub(crate) unsafe fn foreign(ptr: NonNull<u8>, bytes: usize, owner: Box<dyn Send + Sync>) -> CpuBuffer {
+    pub(crate) unsafe fn foreign(ptr: NonNull<u8>, bytes: usize, owner: ForeignOwner) -> CpuBuffer {
         CpuBuffer { ptr, bytes, owner: CpuOwner::Foreign(owner) }
     }
 

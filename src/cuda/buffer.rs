@@ -8,6 +8,7 @@
 use super::api::{DevPtr, GpuErrorKind};
 use super::context::CudaDevice;
 use super::stream::{CudaStream, StreamUses};
+use crate::backend::ForeignOwner;
 use crate::error::Result;
 use std::sync::Arc;
 
@@ -21,7 +22,7 @@ pub(crate) struct CudaBuffer {
     ptr: DevPtr,
     bytes: usize,
     /// For foreign memory: what keeps it alive (dropped instead of freeing).
-    owner: Option<Box<dyn Send + Sync>>,
+    owner: Option<ForeignOwner>,
     /// The streams owned memory was used on.
     uses: StreamUses,
 }
@@ -51,7 +52,7 @@ impl CudaBuffer {
         device: Arc<CudaDevice>,
         ptr: DevPtr,
         bytes: usize,
-        owner: Box<dyn Send + Sync>,
+        owner: ForeignOwner,
     ) -> CudaBuffer {
         let uses = StreamUses::new(device.default_stream());
         CudaBuffer { device, ptr, bytes, owner: Some(owner), uses }
@@ -68,12 +69,7 @@ impl CudaBuffer {
     ///
     /// # Safety
     /// `ptr..ptr + bytes` is device memory of that device, valid until `owner` is dropped.
-    pub(crate) unsafe fn import(
-        ordinal: usize,
-        ptr: DevPtr,
-        bytes: usize,
-        owner: Box<dyn Send + Sync>,
-    ) -> Result<CudaBuffer> {
+    pub(crate) unsafe fn import(ordinal: usize, ptr: DevPtr, bytes: usize, owner: ForeignOwner) -> Result<CudaBuffer> {
         let device = CudaDevice::get(ordinal)?;
         // The producer's word is all the caller's contract rests on; a wrong device would make
         // kernels fault, or read another GPU's memory through peer mappings.

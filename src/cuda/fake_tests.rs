@@ -3,6 +3,7 @@
 //! reductions' launch plans, and error mapping. No GPU or NVRTC needed.
 
 use super::*;
+use crate::backend::ForeignOwner;
 use crate::cuda::context::CudaDevice;
 use crate::cuda::elementwise::{copy, fill, launch_elementwise, EwInput};
 use crate::cuda::fake::fake_device as device;
@@ -328,8 +329,16 @@ fn foreign_buffers_drop_their_owner_after_the_device_is_idle_instead_of_freeing(
     let (fake, dev) = device();
     let events = Arc::new(Mutex::new(Vec::new()));
     let mem = dev.alloc(64).unwrap();
+    /// Drops the leaked `Owner` behind `ctx`.
+    unsafe fn release(ctx: std::ptr::NonNull<std::ffi::c_void>) {
+        // SAFETY: `ctx` is the `Box<Owner>` leaked below, released once.
+        drop(unsafe { Box::from_raw(ctx.as_ptr().cast::<Owner>()) });
+    }
+    let ctx = std::ptr::NonNull::from(Box::leak(Box::new(Owner(events.clone())))).cast();
+    // SAFETY: `release` frees the leaked box once; `Owner` may drop on any thread.
+    let owner = unsafe { ForeignOwner::from_release(ctx, release) };
     // SAFETY: `mem` outlives the foreign view (dropped after it below).
-    let view = unsafe { CudaBuffer::foreign(dev.clone(), mem.device_ptr(), 64, Box::new(Owner(events.clone()))) };
+    let view = unsafe { CudaBuffer::foreign(dev.clone(), mem.device_ptr(), 64, owner) };
     fill(&view, &Layout::contiguous(&[16]), DType::U32, Scalar::UInt(0)).unwrap();
     let frees_before = fake.state().log.iter().filter(|l| l.starts_with("free")).count();
     drop(view);

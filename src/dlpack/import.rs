@@ -4,9 +4,12 @@ use super::convert::{device_from_dl, dtype_from_dl};
 use super::ffi::{DLManagedTensor, DLManagedTensorVersioned};
 use super::{DLPackTensor, RawDLPack};
 use crate::array::Array;
+use crate::backend::ForeignOwner;
 use crate::error::{Error, Result};
-use crate::layout::{c_strides, checked_numel, Dims, Layout};
+use crate::layout::{c_strides, check_ndim, checked_numel, Dims, Layout};
 use crate::storage::Storage;
+use std::ffi::c_void;
+use std::ptr::NonNull;
 use std::sync::Arc;
 
 /// Where an imported view lies: its layout relative to the first byte it touches, and that
@@ -64,8 +67,8 @@ impl Array {
         let (start, bytes) = (view.start, view.bytes);
         // SAFETY: by the `DLPackTensor::from_raw` contract the producer's memory on `device` is
         // valid for every byte the view reaches, i.e. `start..start + bytes`, until the deleter
-        // runs; the tensor (whose drop runs the deleter) is the buffer's owner.
-        let storage = unsafe { Storage::foreign(device, start, bytes, Box::new(tensor))? };
+        // runs; the tensor (whose release runs the deleter) is the buffer's owner.
+        let storage = unsafe { Storage::foreign(device, start, bytes, owner_of(tensor))? };
         let layout = Layout::from_parts(view.shape, view.strides, view.offset);
         Ok(Array::from_storage(Arc::new(storage), layout, dtype, read_only))
     }
@@ -125,6 +128,35 @@ impl Array {
     }
 }
 
+/// The buffer owner for an imported tensor: its pointer and a release that runs its deleter
+/// (no allocation, unlike boxing the handle).
+fn owner_of(tensor: DLPackTensor) -> ForeignOwner {
+    let (ctx, release): (*mut c_void, unsafe fn(NonNull<c_void>)) = match tensor.into_raw() {
+        RawDLPack::Legacy(p) => (p.cast(), release_legacy),
+        RawDLPack::Versioned(p) => (p.cast(), release_versioned),
+    };
+    let ctx = NonNull::new(ctx).expect("a DLPackTensor is never NULL");
+    // SAFETY: the handle's ownership moved out of `tensor` (`into_raw`) into this owner, whose
+    // release runs the tensor's deleter once; DLPack deleters may run on any thread.
+    unsafe { ForeignOwner::from_release(ctx, release) }
+}
+
+/// Releases a legacy tensor taken by [`owner_of`].
+///
+/// # Safety
+/// `ctx` is a `DLManagedTensor*` owned by the caller, released once.
+unsafe fn release_legacy(ctx: NonNull<c_void>) {
+    drop(DLPackTensor { raw: RawDLPack::Legacy(ctx.as_ptr().cast()) });
+}
+
+/// Releases a versioned tensor taken by [`owner_of`].
+///
+/// # Safety
+/// `ctx` is a `DLManagedTensorVersioned*` owned by the caller, released once.
+unsafe fn release_versioned(ctx: NonNull<c_void>) {
+    drop(DLPackTensor { raw: RawDLPack::Versioned(ctx.as_ptr().cast()) });
+}
+
 /// Reads and checks shape, strides and the byte range of `tensor` for `itemsize`-byte elements.
 fn read_view(tensor: &DLPackTensor, itemsize: usize) -> Result<View> {
     let t = tensor.dl_tensor();
@@ -134,19 +166,24 @@ fn read_view(tensor: &DLPackTensor, itemsize: usize) -> Result<View> {
     if t.ndim > 0 && t.shape.is_null() {
         return Err(malformed(format!("shape is NULL but ndim is {}; the producer must fill shape", t.ndim)));
     }
-    let shape = tensor
-        .shape()
-        .iter()
-        .enumerate()
-        .map(|(axis, &d)| usize::try_from(d).map_err(|_| malformed(format!("axis {axis} has negative extent {d}"))))
-        .collect::<Result<Dims<usize>>>()?;
+    // Filled in place rather than collected through `Result`: this runs on every import, and a
+    // small import is dominated by such fixed costs.
+    check_ndim("from_dlpack", t.ndim as usize)?;
+    let mut shape = Dims::<usize>::zeroed(t.ndim as usize);
+    for (axis, (slot, &d)) in shape.iter_mut().zip(tensor.shape()).enumerate() {
+        *slot = usize::try_from(d).map_err(|_| malformed(format!("axis {axis} has negative extent {d}")))?;
+    }
     let numel = checked_numel("from_dlpack", &shape, itemsize)?;
     let strides = match tensor.strides() {
         None => c_strides(&shape),
-        Some(s) => s
-            .iter()
-            .map(|&s| isize::try_from(s).map_err(|_| malformed(format!("stride {s} does not fit a pointer offset"))))
-            .collect::<Result<Dims<isize>>>()?,
+        Some(given) => {
+            let mut strides = Dims::<isize>::zeroed(shape.len());
+            for (slot, &s) in strides.iter_mut().zip(given) {
+                *slot =
+                    isize::try_from(s).map_err(|_| malformed(format!("stride {s} does not fit a pointer offset")))?;
+            }
+            strides
+        }
     };
     if numel == 0 {
         return Ok(View { shape, strides, offset: 0, start: 0, bytes: 0 });
@@ -169,7 +206,9 @@ fn byte_range(
         return Err(malformed("data is NULL but the tensor has elements"));
     }
     let first = (data as u128) + (byte_offset as u128);
-    if first % itemsize as u128 != 0 {
+    // Element sizes are powers of two, which divide 2^64: the low 64 bits decide alignment (and
+    // spare a 128-bit division on every import).
+    if (data as u64).wrapping_add(byte_offset) % itemsize as u64 != 0 {
         return Err(malformed(format!(
             "data + byte_offset = {first:#x} is not aligned to the {itemsize}-byte element size; devarray's kernels need aligned elements: make an aligned copy before exporting"
         )));
