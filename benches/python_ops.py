@@ -634,6 +634,9 @@ def overhead_pairs(x: Any, y: Any, xh: np.ndarray, yh: np.ndarray) -> list[tuple
         ("exp(x)", lambda: dv.exp(x), lambda: np.exp(xh), RTOL[F32]),
         ("sum(x)", lambda: dv.sum(x), lambda: np.sum(xh), RTOL[F32]),
         ("x + 1.0", lambda: x + 1.0, lambda: xh + 1.0, None),
+        ("x[1:5]", lambda: x[1:5], lambda: xh[1:5], None),
+        ("x[::-2]", lambda: x[::-2], lambda: xh[::-2], None),
+        ("x[3]", lambda: x[3], lambda: xh[3], None),
     ]
 
 

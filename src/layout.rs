@@ -663,10 +663,12 @@ fn slice_indices(size: usize, start: Option<isize>, stop: Option<isize>, step: i
     } else {
         (start.map_or(n - 1, adjust), stop.map_or(-1, adjust))
     };
+    // The spans and |step| are below 2^63 here: divide in 64 bits (a 128-bit division is a
+    // library call, on every slice).
     let len = if step > 0 && first < last {
-        (last - first - 1) / step + 1
+        ((last - first - 1) as u64 / step as u64 + 1) as i128
     } else if step < 0 && last < first {
-        (first - last - 1) / -step + 1
+        ((first - last - 1) as u64 / (-step) as u64 + 1) as i128
     } else {
         0
     };

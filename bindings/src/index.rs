@@ -13,8 +13,9 @@ use crate::errors::IntoPyResult;
 use crate::guard;
 use devarray::{Array, AxisSlice, DType, Device, IndexItem, Scalar};
 use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyEllipsis, PyList, PyNone, PySlice, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyEllipsis, PyInt, PyList, PyNone, PySlice, PyString, PyTuple};
 
 type Item = IndexItem;
 
@@ -76,7 +77,10 @@ fn parse_item(py: Python<'_>, k: &Bound<'_, PyAny>, mask_on_device: bool) -> PyR
     } else if k.is_instance_of::<PyEllipsis>() {
         Ok(Item::Basic(AxisSlice::Ellipsis))
     } else if let Ok(s) = k.cast::<PySlice>() {
-        let part = |name: &str| -> PyResult<Option<isize>> {
+        if let Some(range) = unpack_slice(s) {
+            return Ok(Item::Basic(range));
+        }
+        let part = |name: &Bound<'_, PyString>| -> PyResult<Option<isize>> {
             let v = s.getattr(name)?;
             if v.is_none() {
                 Ok(None)
@@ -85,8 +89,12 @@ fn parse_item(py: Python<'_>, k: &Bound<'_, PyAny>, mask_on_device: bool) -> PyR
             }
         };
         // A step of isize::MIN is the core's to clamp (to -isize::MAX, as CPython does).
-        let step = part("step")?.unwrap_or(1);
-        Ok(Item::Basic(AxisSlice::Range { start: part("start")?, stop: part("stop")?, step }))
+        let step = part(intern!(py, "step"))?.unwrap_or(1);
+        let (start, stop) = (part(intern!(py, "start"))?, part(intern!(py, "stop"))?);
+        Ok(Item::Basic(AxisSlice::Range { start, stop, step }))
+    } else if k.is_exact_instance_of::<PyInt>() {
+        // The commonest index, before the NumPy type checks below (an int is neither).
+        Ok(Item::Basic(AxisSlice::Index(index_value(k.clone())?)))
     } else if let Ok(b) = k.cast::<PyBool>() {
         // A Python bool is a 0-d boolean mask, as in NumPy (not the integer 0 or 1).
         mask_item(vec![b.is_true()], &[])
@@ -106,13 +114,33 @@ fn parse_item(py: Python<'_>, k: &Bound<'_, PyAny>, mask_on_device: bool) -> PyR
     }
 }
 
+/// A slice through `PySlice_Unpack`, which reads its three fields without attribute lookups:
+/// `None` becomes the bound that walks to the end (the core clamps it exactly as it treats
+/// `None`), int-like values go through `__index__` and are clamped to the `isize` range.
+/// `None` (with no exception left set) when it fails, a zero step or a non-integer bound: the
+/// attribute path then reports those in order.
+fn unpack_slice(s: &Bound<'_, PySlice>) -> Option<AxisSlice> {
+    let (mut start, mut stop, mut step) = (0, 0, 0);
+    // SAFETY: the GIL is held and `s` is a live slice; the three out-pointers are valid.
+    if unsafe { pyo3::ffi::PySlice_Unpack(s.as_ptr(), &mut start, &mut stop, &mut step) } != 0 {
+        drop(PyErr::take(s.py()));
+        return None;
+    }
+    Some(AxisSlice::Range { start: Some(start), stop: Some(stop), step })
+}
+
 /// An integer index through `__index__` (Python ints, NumPy integers); `None` when `v` has no
 /// `__index__`. Ints beyond `isize` are `IndexError`s, as in NumPy.
 fn index_int(v: &Bound<'_, PyAny>) -> PyResult<Option<isize>> {
-    let Ok(i) = v.py().import("operator")?.call_method1("index", (v,)) else {
-        return Ok(None);
-    };
-    i.extract().map(Some).map_err(|_| {
+    match operator_index(v) {
+        Ok(i) => index_value(i).map(Some),
+        Err(_) => Ok(None),
+    }
+}
+
+/// An int as an index: `IndexError` beyond `isize`, as in NumPy.
+fn index_value(i: Bound<'_, PyAny>) -> PyResult<isize> {
+    i.extract().map_err(|_| {
         PyIndexError::new_err(format!(
             "index {} does not fit an index-sized integer ({}..={})",
             i.str().map(|s| s.to_string()).unwrap_or_default(),
@@ -122,13 +150,21 @@ fn index_int(v: &Bound<'_, PyAny>) -> PyResult<Option<isize>> {
     })
 }
 
+/// `operator.index(v)`: `v` itself for an int, else the int its `__index__` returns
+/// (`TypeError` without one), through the C API rather than a call into the `operator` module.
+fn operator_index<'py>(v: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if v.is_exact_instance_of::<PyInt>() {
+        return Ok(v.clone());
+    }
+    // SAFETY: the GIL is held and `v` is live; PyNumber_Index returns a new reference or NULL
+    // with an exception set.
+    unsafe { Bound::from_owned_ptr_or_err(v.py(), pyo3::ffi::PyNumber_Index(v.as_ptr())) }
+}
+
 /// A slice bound or step: an int (through `__index__`), clamped to the `isize` range as Python
 /// clamps slice values (`x[:2**70]` is `x[:]`).
 fn slice_int(v: &Bound<'_, PyAny>) -> PyResult<isize> {
-    let i = v
-        .py()
-        .import("operator")?
-        .call_method1("index", (v,))
+    let i = operator_index(v)
         .map_err(|_| PyTypeError::new_err("slice indices must be integers or None or have an __index__ method"))?;
     match i.extract::<isize>() {
         Ok(i) => Ok(i),
@@ -208,6 +244,10 @@ fn device_index(py: Python<'_>, a: &Array, mask_on_device: bool) -> PyResult<Ite
 
 /// `x[key]`: a view for basic keys, a new array for advanced ones (releases the GIL).
 pub(crate) fn get(py: Python<'_>, x: &Array, key: &Key) -> PyResult<Array> {
+    if key.items.iter().all(|item| matches!(item, Item::Basic(_))) {
+        // A view: a few layout computations, not worth releasing the GIL for.
+        return x.index(&key.items).py_err();
+    }
     py.detach(|| x.index(&key.items)).py_err()
 }
 

@@ -366,6 +366,30 @@ def test_index_errors(device):
         x[::0]
 
 
+class _Two:
+    """An object usable as an index through __index__ only."""
+
+    def __index__(self):
+        return 2
+
+
+def test_slice_bounds_through_index_and_bad_bounds(device):
+    # Slices are read with PySlice_Unpack; bounds that are not ints go through __index__, and
+    # the errors of bad bounds are the same as NumPy's kinds.
+    a = np.arange(10, dtype=np.int32)
+    x = dv.asarray(a, device=device)
+    for key in [slice(np.int64(1), np.uint8(7), np.int16(2)), slice(True, None), slice(_Two(), -_Two().__index__()),
+                slice(None, None, _Two()), slice(np.int64(-(2**62)), None, -1), (slice(1, None), None)]:
+        assert_matches(x[key], a[key])
+    for bad in [slice(1.5, None), slice(None, "3"), slice(None, None, 2.0)]:
+        with pytest.raises(TypeError, match="slice indices must be integers"):
+            x[bad]
+        with pytest.raises(TypeError):
+            a[bad]
+    with pytest.raises(ValueError, match="step cannot be zero"):
+        x[1:5:np.int64(0)]
+
+
 @pytest.mark.parametrize(
     "key",
     [1, slice(1, 3), (Ellipsis, 0), [0, 2], ([0, 1], [2, 3]), (slice(None), [3, 1])],

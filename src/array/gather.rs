@@ -210,6 +210,9 @@ impl Array {
                 return Ok(out);
             }
         }
+        if let Some(slices) = super::index::basic_key(key, self.ndim())? {
+            return self.slice(&slices);
+        }
         self.select(key)?.get()
     }
 

@@ -135,6 +135,38 @@ fn normalize(idx: impl Iterator<Item = i128>, axis: usize, size: usize) -> Resul
     .collect()
 }
 
+/// NumPy's first two `IndexError`s for a key: more than one `...`, or more indices (`consumed`
+/// axes) than the array's `ndim`.
+fn check_counts(ellipses: usize, consumed: usize, ndim: usize) -> Result<()> {
+    if ellipses > 1 {
+        return Err(Error::InvalidIndex { op: OP, msg: "an index can only have a single ellipsis ('...')".into() });
+    }
+    if consumed > ndim {
+        return Err(Error::InvalidIndex {
+            op: OP,
+            msg: format!("too many indices for array: array is {ndim}-dimensional, but {consumed} were indexed"),
+        });
+    }
+    Ok(())
+}
+
+/// The slices of a key made of basic items only (ints, slices, `None`, `...`), checked as
+/// [`Key::check`] checks them; `Ok(None)` when the key has an index array or a mask. A basic key
+/// is a view, the commonest index, so it skips building a [`Key`] and a selection.
+pub(crate) fn basic_key(key: &[IndexItem], ndim: usize) -> Result<Option<Vec<AxisSlice>>> {
+    let mut slices = Vec::with_capacity(key.len());
+    for item in key {
+        match item {
+            IndexItem::Basic(s) => slices.push(*s),
+            IndexItem::Mask(_) | IndexItem::Ints(_) => return Ok(None),
+        }
+    }
+    let ellipses = slices.iter().filter(|s| matches!(s, AxisSlice::Ellipsis)).count();
+    let consumed = slices.iter().filter(|s| matches!(s, AxisSlice::Index(_) | AxisSlice::Range { .. })).count();
+    check_counts(ellipses, consumed, ndim)?;
+    Ok(Some(slices))
+}
+
 /// A key, boolean masks read to the host.
 pub(crate) struct Key {
     pub(crate) items: Vec<Item>,
@@ -163,15 +195,9 @@ impl Key {
     pub(crate) fn check(&self, shape: &[usize]) -> Result<()> {
         let ndim = shape.len();
         let invalid = |msg: String| Error::InvalidIndex { op: OP, msg };
-        if self.items.iter().filter(|i| matches!(i, Item::Basic(AxisSlice::Ellipsis))).count() > 1 {
-            return Err(invalid("an index can only have a single ellipsis ('...')".into()));
-        }
+        let ellipses = self.items.iter().filter(|i| matches!(i, Item::Basic(AxisSlice::Ellipsis))).count();
         let consumed = self.consumed();
-        if consumed > ndim {
-            return Err(invalid(format!(
-                "too many indices for array: array is {ndim}-dimensional, but {consumed} were indexed"
-            )));
-        }
+        check_counts(ellipses, consumed, ndim)?;
         let mut axis = 0;
         for item in &self.items {
             match item {
