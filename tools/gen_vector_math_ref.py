@@ -69,12 +69,38 @@ def inputs(rng: random.Random) -> dict[str, list[float]]:
         + near_special
         + [2.2250738585072014e-308, 1.7976931348623157e308, 1 - 2**-53, 1 + 2**-52]
     )
-    return {"exp": exp, "log": log, "sin": trig, "cos": trig}
+    # Drawn after the others, so their values stay as they were before these were added.
+    near_ln2_multiples = []
+    for _ in range(PER_KIND):
+        k = rng.choice([rng.randint(-60, 60), rng.randint(-2040, 2040)])
+        x = float(mpmath.mpf(k) * mpmath.log(2) / 2)
+        near_ln2_multiples.append(x + rng.randint(-3, 3) * math.ulp(x))
+    expm1 = (
+        [rng.uniform(-707.9, 707.9) for _ in range(PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-18, 700) for _ in range(2 * PER_KIND)]
+        + [rng.uniform(-40, 40) for _ in range(PER_KIND)]
+        + near_ln2_multiples
+        # The unreduced series' bound, and the ends of the exact 1 - 2^-n (|n| = 53, 54).
+        + [s * 0.3465 * (1 + rng.randint(-2**30, 2**30) * 2**-52) for s in (-1, 1) for _ in range(PER_KIND // 5)]
+        + [1e-300, -1e-300, 5e-324, 2**-30, -(2**-30), -36.7, -37.1, -37.5, 36.7, 37.5, 707.9, -707.9]
+    )
+    tanh = (
+        [rng.uniform(-20, 20) for _ in range(PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-18, 25) for _ in range(2 * PER_KIND)]
+        + [s * 0.17325 * (1 + rng.randint(-2**30, 2**30) * 2**-52) for s in (-1, 1) for _ in range(PER_KIND // 5)]
+        + [rng.choice([-1, 1]) * rng.uniform(18.5, 19.5) for _ in range(PER_KIND // 5)]
+        # ... and where glibc's tanh is 1.7 ulp off.
+        + [1e-300, -5e-324, 0.5, -0.55, 19.06, 20.0, 25.0, -300.0, 0.19732158583313655]
+    )
+    return {"exp": exp, "log": log, "sin": trig, "cos": trig, "expm1": expm1, "tanh": tanh}
 
 
 def main() -> None:
     rng = random.Random(20261203)
-    funcs = {"exp": mpmath.exp, "log": mpmath.log, "sin": mpmath.sin, "cos": mpmath.cos}
+    funcs = {
+        "exp": mpmath.exp, "log": mpmath.log, "sin": mpmath.sin, "cos": mpmath.cos,
+        "expm1": mpmath.expm1, "tanh": mpmath.tanh,
+    }
     lines = ["# name x hi lo: float64 bits in hex; hi + lo = f(x) (mpmath, 200 bits). tools/gen_vector_math_ref.py"]
     for name, xs in inputs(rng).items():
         for x in xs:

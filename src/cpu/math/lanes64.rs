@@ -172,6 +172,62 @@ fn sin_shifted<M: Fma>(x: f64, shift: u64) -> f64 {
     }
 }
 
+/// `|y|` up to which [`expm1_pair`] uses its unreduced series (just below `ln2 / 2`, so the
+/// reduced branch never sees `n = 0` with a large `r`).
+const EXPM1_SMALL: f64 = 0.3465;
+
+/// `e^y - 1` as an unevaluated sum `hi + lo`, to about `2^-56` relative, for `|y| < 708`.
+///
+/// Small `|y|`: `y + y² P(y)` with `y²` split exactly. Otherwise `y = n ln2 + r` (as in
+/// [`exp64`]) and `e^y - 1 = 2^n ((1 - 2^-n) + (e^r - 1))`, where `1 - 2^-n` is taken exactly
+/// as a pair `c_hi + c_lo` (one term when `|n| ≤ 53`), added to the leading `rh` with its
+/// rounding error kept, and scaled by `2^n` (exact).
+#[inline(always)]
+fn expm1_pair<M: Fma>(y: f64) -> (f64, f64) {
+    let p = horner::<M, 13>(y, &EXP_TAYLOR);
+    let y2h = y * y;
+    let y2l = M::fma(y, y, -y2h);
+    let small = (y, M::fma(y2h, p, y2l * p));
+
+    let shifted = M::fma(y, std::f64::consts::LOG2_E, ROUND);
+    let n = shifted - ROUND;
+    let hi = M::fma(-n, LN2_HI, y);
+    let (rh, rl) = two_sum(hi, -n * LN2_LO);
+    let tail = M::fma(rh * rh, horner::<M, 13>(rh, &EXP_TAYLOR), rl);
+    // ROUND's low 12 bits are zero, so the low bits of `shifted` are `n` in two's complement.
+    let pow_n = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);
+    let pow_minus_n = f64::from_bits(1023u64.wrapping_sub(shifted.to_bits()) << 52);
+    let (c_hi, c_lo) = if n > 53.0 {
+        (1.0, -pow_minus_n)
+    } else if n < -53.0 {
+        (-pow_minus_n, 1.0)
+    } else {
+        (1.0 - pow_minus_n, 0.0)
+    };
+    let (s, e) = two_sum(c_hi, rh);
+    let reduced = (s * pow_n, ((e + c_lo) + tail) * pow_n);
+
+    // Both tails are up to a sixth of the leading term: renormalise, so that `lo` is below
+    // half an ulp of `hi` (the quotient in `tanh64` needs a leading term that is the value).
+    let (hi, lo) = if y.abs() <= EXPM1_SMALL { small } else { reduced };
+    two_sum(hi, lo)
+}
+
+/// `tanh(x)` for non-NaN `x`: with `N = e^(2|x|) - 1` as a pair, `tanh|x| = N / (N + 2)`,
+/// divided with the remainder of the leading quotient folded back in, so the one large error
+/// is the final rounding. `|x|` is clamped to 20, where `tanh` rounds to 1.
+#[inline(always)]
+fn tanh64<M: Fma>(x: f64) -> f64 {
+    let a = x.abs().min(20.0);
+    let (nh, nl) = expm1_pair::<M>(2.0 * a);
+    let (dh, dl) = two_sum(nh, 2.0);
+    let dl = dl + nl;
+    let q0 = nh / dh;
+    // Exact only when fused: `Tanh64` is registered on the FMA levels alone.
+    let r = M::fma(-q0, dh, nh) + M::fma(-q0, dl, nl);
+    (q0 + r / dh).copysign(x)
+}
+
 macro_rules! kernel64 {
     ($name:ident, $doc:literal, |$x:ident| $lane:expr, |$e:ident| $exceptional:expr, $scalar:expr) => {
         #[doc = $doc]
@@ -200,6 +256,14 @@ kernel64!(
     |x| !(x.abs() < 708.0),
     f64::exp
 );
+kernel64!(
+    Expm1_64,
+    "`expm1`; `|x| ≥ 708` and NaN through the C library.",
+    |x| keep_zero(x, expm1_pair::<M>(x).0),
+    |x| !(x.abs() < 708.0),
+    f64::exp_m1
+);
+kernel64!(Tanh64, "`tanh`; NaN through the C library.", |x| tanh64::<M>(x), |x| x.is_nan(), f64::tanh);
 kernel64!(
     Log64,
     "`ln`; zero, negative, subnormal and non-finite arguments through the C library.",

@@ -221,8 +221,10 @@ fn vector_f32_exhaustive() {
 }
 
 /// The `f64` functions with their C-library counterparts.
-const F64_CASES: [(VecFn, &str, Reference); 4] = [
+const F64_CASES: [(VecFn, &str, Reference); 6] = [
     (VecFn::Exp, "exp", f64::exp),
+    (VecFn::Expm1, "expm1", f64::exp_m1),
+    (VecFn::Tanh, "tanh", f64::tanh),
     (VecFn::Log, "log", f64::ln),
     (VecFn::Sin, "sin", f64::sin),
     (VecFn::Cos, "cos", f64::cos),
@@ -247,7 +249,10 @@ fn vector_f64_within_one_ulp_of_mpmath() {
     assert!(refs.len() > 1000, "reference file too short");
     for level in Level::available() {
         for (f, name, _) in F64_CASES {
-            let kernel = f64::kernel_at(f, level).unwrap();
+            let Some(kernel) = f64::kernel_at(f, level) else {
+                assert!(f == VecFn::Tanh && level == Level::Baseline, "{name} has no kernel at {level:?}");
+                continue; // the C library's, on the baseline
+            };
             let cases: Vec<_> = refs.iter().filter(|r| r.0 == name).collect();
             assert!(!cases.is_empty(), "no reference values for {name}");
             let xs: Vec<f64> = cases.iter().map(|r| r.1).collect();
@@ -304,7 +309,10 @@ fn samples64(n: usize, max_abs: f64, seed: u64) -> Vec<f64> {
 fn vector_f64_within_one_ulp_of_the_c_library_on_dense_samples() {
     for level in Level::available() {
         for (f, name, reference) in F64_CASES {
-            let kernel = f64::kernel_at(f, level).unwrap();
+            let Some(kernel) = f64::kernel_at(f, level) else {
+                assert!(f == VecFn::Tanh && level == Level::Baseline, "{name} has no kernel at {level:?}");
+                continue; // the C library's, on the baseline
+            };
             let max_abs = if name == "log" { f64::MAX } else { 1e6 };
             let xs = samples64(1 << 17, max_abs, 7);
             let mut got = vec![0f64; xs.len()];
@@ -317,13 +325,21 @@ fn vector_f64_within_one_ulp_of_the_c_library_on_dense_samples() {
                     continue;
                 }
                 let d = (ordered64(g) - ordered64(want)).abs();
-                assert!(d <= 1, "{name}({x:e} = {:#018x}) at {level:?} = {g:e}, want {want:e}: {d} ulp", x.to_bits());
+                // glibc documents its `tanh` within 2 ulp, and it is 1.7 ulp off at
+                // 0.19732158583313655 (in the mpmath file), where devarray's is 0.29 ulp off:
+                // the mpmath test above is what holds `tanh` to 1 ulp.
+                let tolerance = if f == VecFn::Tanh { 2 } else { 1 };
+                assert!(
+                    d <= tolerance,
+                    "{name}({x:e} = {:#018x}) at {level:?} = {g:e}, want {want:e}: {d} ulp",
+                    x.to_bits()
+                );
                 off += d as u64;
                 if want == 0.0 || want.is_infinite() {
                     assert_eq!(g.to_bits(), want.to_bits(), "{name}({x:e})");
                 }
             }
-            println!("{name} {level:?}: {off} of {} differ from the C library by 1 ulp", xs.len());
+            println!("{name} {level:?}: {off} ulp of difference from the C library over {} values", xs.len());
             assert!(off < xs.len() as u64 / 20, "{name} {level:?}: {off} of {} differ from the C library", xs.len());
         }
     }
