@@ -92,14 +92,34 @@ def inputs(rng: random.Random) -> dict[str, list[float]]:
         # ... and where glibc's tanh is 1.7 ulp off.
         + [1e-300, -5e-324, 0.5, -0.55, 19.06, 20.0, 25.0, -300.0, 0.19732158583313655]
     )
-    return {"exp": exp, "log": log, "sin": trig, "cos": trig, "expm1": expm1, "tanh": tanh}
+    hyperbolic = (
+        [rng.uniform(-707.9, 707.9) for _ in range(PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-18, 707.9) for _ in range(2 * PER_KIND)]
+        + [rng.uniform(-3, 3) for _ in range(PER_KIND)]
+        + [s * 0.3465 * (1 + rng.randint(-2**30, 2**30) * 2**-52) for s in (-1, 1) for _ in range(PER_KIND // 5)]
+        + [1e-300, -5e-324, 2**-30, 0.5, -1.0, 36.7, -37.5, 707.9, -707.9]
+    )
+    log1p = (
+        [log_uniform(rng, 1e-300, 1.7e308) for _ in range(2 * PER_KIND)]
+        + [-log_uniform(rng, 1e-300, 0.999) for _ in range(PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-18, 0.5) for _ in range(PER_KIND)]
+        # 1 + x near sqrt(2), sqrt(1/2) and 2 (log's reduction boundaries), and x near -1.
+        + [s - 1 + rng.randint(-2**20, 2**20) * 2**-52 for s in (math.sqrt(2), math.sqrt(0.5), 2.0) for _ in range(PER_KIND // 3)]
+        + [-1 + rng.randint(1, 2**40) * 2**-53 for _ in range(PER_KIND // 5)]
+        + [5e-324, -5e-324, 2**-54, -(2**-54), 2**-53, 1 - 2**-53, -1 + 2**-53, 1.7976931348623157e308]
+    )
+    return {
+        "exp": exp, "log": log, "sin": trig, "cos": trig, "expm1": expm1, "tanh": tanh,
+        "sinh": hyperbolic, "cosh": hyperbolic, "log1p": log1p,
+    }
 
 
 def main() -> None:
     rng = random.Random(20261203)
     funcs = {
         "exp": mpmath.exp, "log": mpmath.log, "sin": mpmath.sin, "cos": mpmath.cos,
-        "expm1": mpmath.expm1, "tanh": mpmath.tanh,
+        "expm1": mpmath.expm1, "tanh": mpmath.tanh, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
+        "log1p": mpmath.log1p,
     }
     lines = ["# name x hi lo: float64 bits in hex; hi + lo = f(x) (mpmath, 200 bits). tools/gen_vector_math_ref.py"]
     for name, xs in inputs(rng).items():

@@ -77,6 +77,13 @@ const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
 /// `k ln2` is added in two parts.
 #[inline(always)]
 fn log64<M: Fma>(x: f64) -> f64 {
+    log_plus::<M>(x, 0.0)
+}
+
+/// `ln(x) + c` for a positive normal finite `x` and a correction `|c| ≤ 2^-52`, added with the
+/// small terms of [`log64`] (`log1p` passes the rounding error of `1 + x` this way).
+#[inline(always)]
+fn log_plus<M: Fma>(x: f64, c: f64) -> f64 {
     let ix = x.to_bits().wrapping_add(0x3ff0_0000_0000_0000 - SQRT_HALF_BITS);
     let m = f64::from_bits((ix & 0x000f_ffff_ffff_ffff) + SQRT_HALF_BITS);
     let k = f64::from_bits(0x4330_0000_0000_0000 | (ix >> 52)) - (4503599627370496.0 + 1023.0);
@@ -85,8 +92,16 @@ fn log64<M: Fma>(x: f64) -> f64 {
     let z = s * s;
     let hfsq = 0.5 * f * f;
     let r = z * horner::<M, 11>(z, &LOG_TAYLOR);
-    let corr = M::fma(s, hfsq + r, k * LN2_LO);
+    let corr = M::fma(s, hfsq + r, M::fma(k, LN2_LO, c));
     M::fma(k, LN2_HI, f - (hfsq - corr))
+}
+
+/// `ln(1 + x)` for `-1 < x < ∞`: `u = 1 + x` and its rounding error `d` exactly, then
+/// `ln u + d/u` (the next term, `(d/u)²/2`, is below `2^-106`).
+#[inline(always)]
+fn log1p64<M: Fma>(x: f64) -> f64 {
+    let (u, d) = two_sum(1.0, x);
+    keep_zero(x, log_plus::<M>(u, d / u))
 }
 
 /// The third and fourth parts of `π/2` (after [`PIO2_1`], [`PIO2_2`], 33 bits each): 33 and 53
@@ -213,6 +228,39 @@ fn expm1_pair<M: Fma>(y: f64) -> (f64, f64) {
     two_sum(hi, lo)
 }
 
+/// `N / (N + 1)` as a pair, for `N = nh + nl ≥ 0` (a renormalised pair): the leading quotient
+/// and its remainder's quotient. Exact remainders need fused multiply-adds.
+#[inline(always)]
+fn ratio_to_next<M: Fma>(nh: f64, nl: f64) -> (f64, f64) {
+    let (dh, dl) = two_sum(nh, 1.0);
+    let dl = dl + nl;
+    let q0 = nh / dh;
+    let r = M::fma(-q0, dh, nh) + M::fma(-q0, dl, nl);
+    (q0, r / dh)
+}
+
+/// `sinh(x)` for `|x| < 708`: with `N = e^|x| - 1` as a pair, `sinh|x| = (N + N/(N + 1)) / 2`,
+/// a sum of two positive terms (no cancellation at any size).
+#[inline(always)]
+fn sinh64<M: Fma>(x: f64) -> f64 {
+    let (nh, nl) = expm1_pair::<M>(x.abs());
+    let (qh, ql) = ratio_to_next::<M>(nh, nl);
+    let (s, e) = two_sum(nh, qh);
+    ((s + (e + (nl + ql))) * 0.5).copysign(x)
+}
+
+/// `cosh(x)` for `|x| < 708`: with `N = e^|x| - 1` as a pair, `cosh x = 1 + N (N/(N + 1)) / 2`,
+/// the product kept as a pair, so small `|x|` lose nothing to the leading 1.
+#[inline(always)]
+fn cosh64<M: Fma>(x: f64) -> f64 {
+    let (nh, nl) = expm1_pair::<M>(x.abs());
+    let (qh, ql) = ratio_to_next::<M>(nh, nl);
+    let ph = nh * qh;
+    let pl = M::fma(nh, qh, -ph) + M::fma(nh, ql, nl * qh);
+    let (s, e) = two_sum(1.0, 0.5 * ph);
+    s + (e + 0.5 * pl)
+}
+
 /// `tanh(x)` for non-NaN `x`: with `N = e^(2|x|) - 1` as a pair, `tanh|x| = N / (N + 2)`,
 /// divided with the remainder of the leading quotient folded back in, so the one large error
 /// is the final rounding. `|x|` is clamped to 20, where `tanh` rounds to 1.
@@ -264,6 +312,27 @@ kernel64!(
     f64::exp_m1
 );
 kernel64!(Tanh64, "`tanh`; NaN through the C library.", |x| tanh64::<M>(x), |x| x.is_nan(), f64::tanh);
+kernel64!(
+    Sinh64,
+    "`sinh`; `|x| ≥ 708` and NaN through the C library.",
+    |x| sinh64::<M>(x),
+    |x| !(x.abs() < 708.0),
+    f64::sinh
+);
+kernel64!(
+    Cosh64,
+    "`cosh`; `|x| ≥ 708` and NaN through the C library.",
+    |x| cosh64::<M>(x),
+    |x| !(x.abs() < 708.0),
+    f64::cosh
+);
+kernel64!(
+    Log1p64,
+    "`log1p`; `x ≤ -1`, `+∞` and NaN through the C library.",
+    |x| log1p64::<M>(x),
+    |x| !(x > -1.0 && x < f64::INFINITY),
+    f64::ln_1p
+);
 kernel64!(
     Log64,
     "`ln`; zero, negative, subnormal and non-finite arguments through the C library.",

@@ -294,12 +294,15 @@ impl VecMath for f32 {
 impl VecMath for f64 {
     fn kernel_at(f: VecFn, level: Level) -> Option<SliceFn<f64>> {
         use lanes64::*;
-        // `tanh`'s quotient needs fused multiply-adds to stay within 1 ulp (split ones lost up
-        // to 2 ulp on the baseline): the baseline keeps the C library's.
-        let fused: Option<SliceFn<f64>> = fused_slice_fns!(f64, level, f, { Tanh => Tanh64 });
+        // The quotients of `tanh`, `sinh` and `cosh` need fused multiply-adds to stay within
+        // 1 ulp (split ones lost up to 2 ulp on the baseline): the baseline keeps the C library's.
+        let fused: Option<SliceFn<f64>> =
+            fused_slice_fns!(f64, level, f, { Tanh => Tanh64, Sinh => Sinh64, Cosh => Cosh64 });
         if fused.is_some() {
             return fused;
         }
-        slice_fns!(f64, level, f, { Exp => Exp64, Expm1 => Expm1_64, Log => Log64, Sin => Sin64, Cos => Cos64 })
+        slice_fns!(f64, level, f, {
+            Exp => Exp64, Expm1 => Expm1_64, Log => Log64, Log1p => Log1p64, Sin => Sin64, Cos => Cos64,
+        })
     }
 }
