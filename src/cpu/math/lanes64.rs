@@ -228,11 +228,12 @@ fn expm1_pair<M: Fma>(y: f64) -> (f64, f64) {
     two_sum(hi, lo)
 }
 
-/// `N / (N + 1)` as a pair, for `N = nh + nl ≥ 0` (a renormalised pair): the leading quotient
-/// and its remainder's quotient. Exact remainders need fused multiply-adds.
+/// `N / (N + k)` as a pair, for `N = nh + nl ≥ 0` (a renormalised pair) and `k` 1 or 2: the
+/// leading quotient and its remainder's quotient. The remainder is exact only when `M` is fused,
+/// so the kernels built on this are registered on the FMA levels alone.
 #[inline(always)]
-fn ratio_to_next<M: Fma>(nh: f64, nl: f64) -> (f64, f64) {
-    let (dh, dl) = two_sum(nh, 1.0);
+fn ratio<M: Fma>(nh: f64, nl: f64, k: f64) -> (f64, f64) {
+    let (dh, dl) = two_sum(nh, k);
     let dl = dl + nl;
     let q0 = nh / dh;
     let r = M::fma(-q0, dh, nh) + M::fma(-q0, dl, nl);
@@ -244,7 +245,7 @@ fn ratio_to_next<M: Fma>(nh: f64, nl: f64) -> (f64, f64) {
 #[inline(always)]
 fn sinh64<M: Fma>(x: f64) -> f64 {
     let (nh, nl) = expm1_pair::<M>(x.abs());
-    let (qh, ql) = ratio_to_next::<M>(nh, nl);
+    let (qh, ql) = ratio::<M>(nh, nl, 1.0);
     let (s, e) = two_sum(nh, qh);
     ((s + (e + (nl + ql))) * 0.5).copysign(x)
 }
@@ -254,7 +255,7 @@ fn sinh64<M: Fma>(x: f64) -> f64 {
 #[inline(always)]
 fn cosh64<M: Fma>(x: f64) -> f64 {
     let (nh, nl) = expm1_pair::<M>(x.abs());
-    let (qh, ql) = ratio_to_next::<M>(nh, nl);
+    let (qh, ql) = ratio::<M>(nh, nl, 1.0);
     let ph = nh * qh;
     let pl = M::fma(nh, qh, -ph) + M::fma(nh, ql, nl * qh);
     let (s, e) = two_sum(1.0, 0.5 * ph);
@@ -268,12 +269,8 @@ fn cosh64<M: Fma>(x: f64) -> f64 {
 fn tanh64<M: Fma>(x: f64) -> f64 {
     let a = x.abs().min(20.0);
     let (nh, nl) = expm1_pair::<M>(2.0 * a);
-    let (dh, dl) = two_sum(nh, 2.0);
-    let dl = dl + nl;
-    let q0 = nh / dh;
-    // Exact only when fused: `Tanh64` is registered on the FMA levels alone.
-    let r = M::fma(-q0, dh, nh) + M::fma(-q0, dl, nl);
-    (q0 + r / dh).copysign(x)
+    let (qh, ql) = ratio::<M>(nh, nl, 2.0);
+    (qh + ql).copysign(x)
 }
 
 macro_rules! kernel64 {
