@@ -162,7 +162,7 @@ pub(crate) fn basic_key(key: &[IndexItem], ndim: usize) -> Result<Option<Vec<Axi
         }
     }
     let ellipses = slices.iter().filter(|s| matches!(s, AxisSlice::Ellipsis)).count();
-    let consumed = slices.iter().filter(|s| matches!(s, AxisSlice::Index(_) | AxisSlice::Range { .. })).count();
+    let consumed = slices.iter().map(|&s| Item::Basic(s).consumed()).sum();
     check_counts(ellipses, consumed, ndim)?;
     Ok(Some(slices))
 }

@@ -294,8 +294,8 @@ impl VecMath for f32 {
 impl VecMath for f64 {
     fn kernel_at(f: VecFn, level: Level) -> Option<SliceFn<f64>> {
         use lanes64::*;
-        // The quotients of `tanh`, `sinh` and `cosh` need fused multiply-adds to stay within
-        // 1 ulp (split ones lost up to 2 ulp on the baseline): the baseline keeps the C library's.
+        // The quotients of `tanh`, `sinh` and `cosh` need fused multiply-adds for an exact
+        // remainder (with split ones `tanh` was 2 ulp off): the baseline keeps the C library's.
         let fused: Option<SliceFn<f64>> =
             fused_slice_fns!(f64, level, f, { Tanh => Tanh64, Sinh => Sinh64, Cosh => Cosh64 });
         if fused.is_some() {
