@@ -10,6 +10,8 @@
 //! cargo bench -p devarray-benches --bench cpu_ab > after.txt
 //! ```
 //!
+//! `DEVARRAY_CPU_AB=sort` runs only the sorts.
+//!
 //! Run both several times, alternating: the machine's state (other load, the allocator's and
 //! the caches' history) moves single cases by 10-20%.
 
@@ -63,6 +65,21 @@ fn strided(n: usize, reps: usize, rows: &mut Vec<(String, f64)>) -> Result<()> {
     Ok(())
 }
 
+/// Value sorts of normal float32 and random int64 keys, one long row and many short ones (as
+/// `python_sort.py`). `DEVARRAY_SIMD=avx2` selects the radix sort on an AVX-512 CPU, so the
+/// two value sorts compare in one build.
+fn sorts(n: usize, reps: usize, rows: &mut Vec<(String, f64)>) -> Result<()> {
+    let dev = Device::Cpu;
+    let mut rng = devarray::random::Generator::new(7);
+    let f = rng.standard_normal(&[n], DType::F32, &dev)?;
+    let i = rng.integers(i128::from(i64::MIN), i128::from(i64::MAX), &[n], DType::I64, false, &dev)?;
+    rows.push((format!("sort float32 {n}"), best_us(reps, || f.sort(0, false, false))?));
+    rows.push((format!("sort int64 {n}"), best_us(reps, || i.sort(0, false, false))?));
+    let m = f.reshape(&[n / 4096.min(n), 4096.min(n)])?;
+    rows.push((format!("sort float32 rows of 4096 ({n})"), best_us(reps, || m.sort(-1, false, false))?));
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let sizes: &[usize] = if common::short_mode() { &[1 << 10] } else { &[1 << 10, 1 << 16, 1 << 20, 1 << 24] };
     let mut rows = Vec::new();
@@ -74,8 +91,11 @@ fn main() -> Result<()> {
         } else {
             100
         };
-        contiguous(n, reps, &mut rows)?;
-        strided(n, reps, &mut rows)?;
+        if std::env::var("DEVARRAY_CPU_AB").as_deref() != Ok("sort") {
+            contiguous(n, reps, &mut rows)?;
+            strided(n, reps, &mut rows)?;
+        }
+        sorts(n, reps.min(20), &mut rows)?;
     }
     for (name, us) in rows {
         println!("{name:44} {us:>12.2} us");

@@ -184,6 +184,15 @@ impl SharedLoop {
     }
 }
 
+/// Runs `a` and `b`, in parallel when the pool has a free thread (rayon's `join`). From outside
+/// the pool the caller hands both to the pool and sleeps until they are done, unlike
+/// [`for_tasks`]: that wake-up costs microseconds, so this is for long recursive work (the
+/// quicksort's two sides), where running every level inside the pool lets its work stealing
+/// even out uneven halves.
+pub(crate) fn join(a: &(dyn Fn() + Sync), b: &(dyn Fn() + Sync)) {
+    rayon::join(a, b);
+}
+
 /// `task(t)` for every `t in 0..tasks`, collected in index order; run as [`for_tasks`] runs.
 pub(crate) fn map_tasks<T: Send>(tasks: usize, parallel: bool, task: impl Fn(usize) -> T + Sync) -> Vec<T> {
     if !parallel {

@@ -31,6 +31,7 @@ pub(crate) type View<'a> = (&'a CpuBuffer, &'a Layout);
 /// Rows shorter than this are sorted by comparison (a radix pass costs 256 counters).
 const RADIX_MIN: usize = 256;
 
+mod quick;
 mod values;
 
 /// An unsigned key of one element width.
@@ -230,7 +231,7 @@ impl Job {
         let (rows, len) = (self.spec.rows, self.spec.len);
         let threads = rayon::current_num_threads();
         if rows < threads && len >= 4 * PAR_CHUNK && threads > 1 {
-            if self.spec.indices {
+            if self.spec.indices || !values::needs_scratch::<K>() {
                 return self.rows_with_vec::<K>(0..rows, threads);
             }
             // Long rows: the radix scratch comes from the buffer cache (a fresh allocation of
@@ -251,9 +252,11 @@ impl Job {
         });
     }
 
-    /// Sorts `rows` with `threads` threads each, with one scratch vector for all of them.
+    /// Sorts `rows` with `threads` threads each, with one scratch vector for all of them (when
+    /// the sort needs one).
     fn rows_with_vec<K: Key>(self, rows: std::ops::Range<usize>, threads: usize) {
-        let mut scratch = if self.spec.indices { Vec::new() } else { vec![K::zero(); self.spec.len] };
+        let scratch_len = if self.spec.indices || !values::needs_scratch::<K>() { 0 } else { self.spec.len };
+        let mut scratch = vec![K::zero(); scratch_len];
         rows.for_each(|r| self.row::<K>(r, threads, &mut scratch));
     }
 

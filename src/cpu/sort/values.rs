@@ -20,7 +20,9 @@
 //! slots) and the buckets are sorted in parallel. Keys of integers with few distinct high bits
 //! (small values in a wide type) need no pass over those bits.
 
+use super::quick;
 use super::{Key, KeyKind, KeyMap};
+use crate::cpu::math::vector::at_level;
 use crate::cpu::parallel::{for_tasks, map_tasks, SendPtr, PAR_CHUNK};
 
 /// Bits per radix digit.
@@ -95,7 +97,7 @@ impl<K: Key> Unkey<K> {
 
 /// Sorts `len` values of `map`'s dtype at `src` (read unaligned) into `out` (distinct from
 /// `src`): values, bit for bit as the stable sort by key orders them. `scratch` (at least `len`
-/// long, any contents) is the second radix buffer; `threads > 1` runs the first passes of a
+/// long, any contents, or empty when not [`needs_scratch`]) is the second radix buffer; `threads > 1` runs the first passes of a
 /// long row in parallel.
 ///
 /// # Safety
@@ -109,20 +111,67 @@ pub(crate) unsafe fn sort_values<K: Key>(
     threads: usize,
     scratch: &mut [K],
 ) {
+    // SAFETY: the caller's contract.
+    unsafe { sort_values_by(map, src, out, len, threads, scratch, quick::available()) }
+}
+
+/// Whether [`sort_values`] of `K` keys uses its `scratch` (the radix sort does; the AVX-512
+/// quicksort sorts in place).
+pub(crate) fn needs_scratch<K: Key>() -> bool {
+    !(matches!(K::BYTES, 4 | 8) && quick::available())
+}
+
+/// [`sort_values`], with 4- and 8-byte keys sorted by the AVX-512 quicksort when `quick` (the
+/// caller checked [`quick::available`]), every other case by the radix sort.
+///
+/// # Safety
+/// As for [`sort_values`].
+unsafe fn sort_values_by<K: Key>(
+    map: KeyMap,
+    src: *const u8,
+    out: *mut u8,
+    len: usize,
+    threads: usize,
+    scratch: &mut [K],
+    quick: bool,
+) {
+    let quick = quick && matches!(K::BYTES, 4 | 8);
     // SAFETY: the caller's contract: `out` holds `len` initialised, aligned, unaliased `K`s.
     let keys = unsafe { std::slice::from_raw_parts_mut(out.cast::<K>(), len) };
-    let (sum, first) = make_keys(map, src, keys, threads);
+    let (sum, first) = make_keys(map, src, keys, threads, !quick);
     let varying = sum.or ^ sum.and;
-    let top = 64 - varying.leading_zeros();
-    // The key pass counted the top 8 bits: the first split's histogram, when they vary most.
-    let first = (top == 8 * K::BYTES as u32).then_some(first);
-    sort_keys(keys, &mut scratch[..len], top, true, Unkey::new(map), threads, first);
+    if quick {
+        if varying != 0 {
+            // SAFETY: the caller checked `quick::available`.
+            unsafe { quick::sort(keys, threads) };
+        }
+        unkey(keys, Unkey::new(map), threads);
+    } else {
+        let top = 64 - varying.leading_zeros();
+        // The key pass counted the top 8 bits: the first split's histogram, when they vary most.
+        let first = (top == 8 * K::BYTES as u32).then_some(first);
+        sort_keys(keys, &mut scratch[..len], top, true, Unkey::new(map), threads, first);
+    }
     if let KeyKind::Float(inf) = map.kind {
         if sum.zeros + sum.nans > 0 {
             // SAFETY: as above, `src` readable for `len` `K`s.
             unsafe { place_specials(map, inf, src, keys, sum) };
         }
     }
+}
+
+/// Turns the sorted keys back into values in place (in parallel chunks when `threads > 1` and
+/// the row is long).
+fn unkey<K: Key>(keys: &mut [K], un: Unkey<K>, threads: usize) {
+    let len = keys.len();
+    let (chunks, per) = chunking(len, threads);
+    let base = SendPtr(keys.as_mut_ptr().cast());
+    for_tasks(chunks, chunks > 1, |c| {
+        let start = (c * per).min(len);
+        // SAFETY: chunks are disjoint ranges of `keys`, one per task.
+        let chunk = unsafe { std::slice::from_raw_parts_mut(base.get().cast::<K>().add(start), per.min(len - start)) };
+        at_level(|| chunk.iter_mut().for_each(|k| *k = un.apply(*k)));
+    });
 }
 
 /// How many chunks the passes over `len` keys with `threads` threads take, and their length.
@@ -135,8 +184,9 @@ fn chunking(len: usize, threads: usize) -> (usize, usize) {
 type Hists = Vec<[usize; BUCKETS]>;
 
 /// Writes the keys of the values at `src` into `keys` (in parallel chunks when `threads > 1`
-/// and the row is long), summarises them and counts their top 8 bits per chunk.
-fn make_keys<K: Key>(map: KeyMap, src: *const u8, keys: &mut [K], threads: usize) -> (Summary, Hists) {
+/// and the row is long), summarises them and, when `count_top`, counts their top 8 bits per
+/// chunk (the radix sort's first histogram).
+fn make_keys<K: Key>(map: KeyMap, src: *const u8, keys: &mut [K], threads: usize, count_top: bool) -> (Summary, Hists) {
     let len = keys.len();
     let (chunks, per) = chunking(len, threads);
     let (src, dst) = (SendPtr(src.cast_mut()), SendPtr(keys.as_mut_ptr().cast()));
@@ -148,12 +198,17 @@ fn make_keys<K: Key>(map: KeyMap, src: *const u8, keys: &mut [K], threads: usize
         let chunk = unsafe { std::slice::from_raw_parts_mut(dst.get().cast::<K>().add(start), n) };
         let from = src.get().cast::<K>().wrapping_add(start);
         let mut hist = [0usize; BUCKETS];
-        let sum = match map.kind {
+        // The key loops vectorise (all but the radix histogram's counting) at the CPU's level.
+        let sum = at_level(|| match map.kind {
             // SAFETY: as above.
-            KeyKind::Float(inf) => unsafe { float_keys(map, inf, from, chunk, &mut hist) },
+            KeyKind::Float(inf) if count_top => unsafe { float_keys::<K, true>(map, inf, from, chunk, &mut hist) },
             // SAFETY: as above.
-            _ => unsafe { int_keys(map, from, chunk, &mut hist) },
-        };
+            KeyKind::Float(inf) => unsafe { float_keys::<K, false>(map, inf, from, chunk, &mut hist) },
+            // SAFETY: as above.
+            _ if count_top => unsafe { int_keys::<K, true>(map, from, chunk, &mut hist) },
+            // SAFETY: as above.
+            _ => unsafe { int_keys::<K, false>(map, from, chunk, &mut hist) },
+        });
         (sum, hist)
     });
     let sum = parts.iter().fold(Summary::EMPTY, |s, p| s.merge(p.0));
@@ -166,11 +221,18 @@ fn top_byte<K: Key>(k: K) -> usize {
     (k.bits() >> (8 * K::BYTES - 8)) as usize & 0xff
 }
 
-/// The keys of integers or bools: the value's bits XOR a constant (bools: 0 or 1 first).
+/// The keys of integers or bools: the value's bits XOR a constant (bools: 0 or 1 first);
+/// `COUNT`: count their top bytes in `hist`.
 ///
 /// # Safety
 /// `src` is readable for `keys.len()` unaligned `K`s.
-unsafe fn int_keys<K: Key>(map: KeyMap, src: *const K, keys: &mut [K], hist: &mut [usize; BUCKETS]) -> Summary {
+#[inline(always)]
+unsafe fn int_keys<K: Key, const COUNT: bool>(
+    map: KeyMap,
+    src: *const K,
+    keys: &mut [K],
+    hist: &mut [usize; BUCKETS],
+) -> Summary {
     let xor = K::from_u64(map.key(0));
     let (mut or, mut and) = (K::zero(), !K::zero());
     let bool_ = map.kind == KeyKind::Bool;
@@ -179,7 +241,9 @@ unsafe fn int_keys<K: Key>(map: KeyMap, src: *const K, keys: &mut [K], hist: &mu
         let b = unsafe { src.add(i).read_unaligned() };
         let b = if bool_ && b != K::zero() { K::one() } else { b };
         *k = b ^ xor;
-        hist[top_byte(*k)] += 1;
+        if COUNT {
+            hist[top_byte(*k)] += 1;
+        }
         or = or | *k;
         and = and & *k;
     }
@@ -187,11 +251,12 @@ unsafe fn int_keys<K: Key>(map: KeyMap, src: *const K, keys: &mut [K], hist: &mu
 }
 
 /// The keys of floats ([`KeyMap::key`], branch free) and the counts of zeros, NaNs and
-/// negative values.
+/// negative values; `COUNT`: count the keys' top bytes in `hist`.
 ///
 /// # Safety
 /// `src` is readable for `keys.len()` unaligned `K`s.
-unsafe fn float_keys<K: Key>(
+#[inline(always)]
+unsafe fn float_keys<K: Key, const COUNT: bool>(
     map: KeyMap,
     inf: u64,
     src: *const K,
@@ -214,7 +279,9 @@ unsafe fn float_keys<K: Key>(
         let key = if zero { sign } else { key };
         let key = if nan { all } else { key };
         *k = key ^ flip;
-        hist[top_byte(*k)] += 1;
+        if COUNT {
+            hist[top_byte(*k)] += 1;
+        }
         or = or | *k;
         and = and & *k;
         zeros += usize::from(zero);

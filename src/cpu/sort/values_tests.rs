@@ -15,13 +15,26 @@ fn reference<K: Key>(map: KeyMap, raw: &[K]) -> Vec<K> {
     v
 }
 
-/// `sort_values` of `raw` with `threads`.
-fn sorted<K: Key>(map: KeyMap, raw: &[K], threads: usize) -> Vec<K> {
+/// The value sort of `raw` with `threads`, by the AVX-512 quicksort when `quick`, else by the
+/// radix sort.
+fn sorted<K: Key>(map: KeyMap, raw: &[K], threads: usize, quick: bool) -> Vec<K> {
     let mut out = vec![K::zero(); raw.len()];
     let mut scratch = vec![K::zero(); raw.len()];
-    // SAFETY: `raw` and `out` hold `raw.len()` elements each; `out` is aligned and unaliased.
-    unsafe { sort_values::<K>(map, raw.as_ptr().cast(), out.as_mut_ptr().cast(), raw.len(), threads, &mut scratch) };
+    let (src, dst, len) = (raw.as_ptr().cast(), out.as_mut_ptr().cast(), raw.len());
+    // SAFETY: `raw` and `out` hold `raw.len()` elements each; `out` is aligned and unaliased;
+    // `quick` only where `quick::available()`.
+    unsafe { sort_values_by::<K>(map, src, dst, len, threads, &mut scratch, quick) };
     out
+}
+
+/// The sorts to check: the radix sort, and the AVX-512 quicksort where this CPU has it.
+fn paths() -> Vec<bool> {
+    if quick::available() {
+        vec![false, true]
+    } else {
+        eprintln!("skipped (AVX-512 quicksort path only): this CPU or build has no AVX-512");
+        vec![false]
+    }
 }
 
 /// A deterministic pseudo-random sequence (splitmix64).
@@ -44,12 +57,12 @@ fn check<K: Key>(dtypes: &[DType], raw: &[K], what: &str) {
         for descending in [false, true] {
             let map = KeyMap::new(dtype, descending);
             let want = reference(map, raw);
-            for threads in [1, 2] {
-                let got = sorted(map, raw, threads);
+            for (threads, quick) in [1, 2].into_iter().flat_map(|t| paths().into_iter().map(move |q| (t, q))) {
+                let got = sorted(map, raw, threads, quick);
                 let bad = got.iter().zip(&want).position(|(g, w)| g != w);
                 assert!(
                     bad.is_none(),
-                    "{what}: {dtype} desc={descending} threads={threads} len={} first diff at {bad:?}",
+                    "{what}: {dtype} desc={descending} threads={threads} quick={quick} len={} first diff at {bad:?}",
                     raw.len()
                 );
             }

@@ -1,0 +1,169 @@
+//! Tests of the AVX-512 quicksort against the standard library's sort: every block size of the
+//! network (every length up to 300), lengths around the split and parallel thresholds, and
+//! the inputs that stress a quicksort (equal keys, few distinct keys, the largest key, sorted,
+//! reversed and organ-pipe rows, and the fallback after the depth limit).
+
+use super::*;
+
+/// A deterministic pseudo-random sequence (xorshift64*).
+fn noise(seed: u64, n: usize) -> Vec<u64> {
+    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s >> 12;
+            s ^= s << 25;
+            s ^= s >> 27;
+            s.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        })
+        .collect()
+}
+
+/// Rows of length `n` that stress a quicksort, as 64-bit values (cut to 32 bits for `u32`).
+fn shapes(n: usize, seed: u64) -> Vec<(&'static str, Vec<u64>)> {
+    let r = noise(seed, n);
+    let idx = 0..n as u64;
+    vec![
+        ("random", r.clone()),
+        ("few distinct", r.iter().map(|x| x % 7).collect()),
+        ("all equal", vec![42; n]),
+        ("largest key", r.iter().map(|x| if x % 3 == 0 { u64::MAX } else { *x }).collect()),
+        ("zeros and largest", r.iter().map(|x| if x % 2 == 0 { 0 } else { u64::MAX }).collect()),
+        ("sorted", idx.clone().collect()),
+        ("reversed", idx.clone().rev().collect()),
+        ("organ pipe", idx.clone().map(|i| i.min(n as u64 - i)).collect()),
+        ("sawtooth", idx.map(|i| i % 64).collect()),
+    ]
+}
+
+/// Checks `sort` (and the split depths `depths`) on `K` keys of `raw`.
+fn check<K: Key + std::fmt::Debug>(raw: &[u64], what: &str, threads: usize) {
+    let keys: Vec<K> = raw.iter().map(|&x| K::from_u64(if K::BYTES == 4 { x >> 32 ^ x } else { x })).collect();
+    let mut want = keys.clone();
+    want.sort_unstable();
+    let mut got = keys.clone();
+    // SAFETY: the callers checked `available`.
+    unsafe { sort(&mut got, threads) };
+    let bad = got.iter().zip(&want).position(|(g, w)| g != w);
+    assert!(
+        bad.is_none(),
+        "{what}: {}-byte keys, len {}, threads {threads}: first diff at {bad:?}",
+        K::BYTES,
+        raw.len()
+    );
+}
+
+/// Whether to run: prints why not when this CPU or build has no AVX-512.
+fn runs_here() -> bool {
+    let ok = available();
+    if !ok {
+        eprintln!("skipped: this CPU or build has no AVX-512 (the radix sort runs instead)");
+    }
+    ok
+}
+
+#[test]
+fn every_block_size_and_short_row() {
+    if !runs_here() {
+        return;
+    }
+    for n in 0..=300 {
+        for (what, raw) in shapes(n.max(1), n as u64).into_iter().take(if n == 0 { 1 } else { 9 }) {
+            let raw = &raw[..n];
+            check::<u32>(raw, what, 1);
+            check::<u64>(raw, what, 1);
+        }
+    }
+}
+
+#[test]
+fn split_lengths_and_hostile_rows() {
+    if !runs_here() {
+        return;
+    }
+    for n in [511, 512, 513, 4095, 4096, 4097, 10_000] {
+        for (what, raw) in shapes(n, 3 + n as u64) {
+            check::<u32>(&raw, what, 1);
+            check::<u64>(&raw, what, 1);
+        }
+    }
+}
+
+#[test]
+fn parallel_splits() {
+    if !runs_here() {
+        return;
+    }
+    for n in [PAR_SPLIT - 1, PAR_SPLIT, 3 * PAR_SPLIT + 17, (1 << 20) + 1] {
+        for (what, raw) in shapes(n, 5 + n as u64) {
+            check::<u32>(&raw, what, 2);
+            check::<u64>(&raw, what, 3);
+        }
+    }
+}
+
+#[test]
+fn the_depth_limit_falls_back_to_a_full_sort() {
+    if !runs_here() {
+        return;
+    }
+    #[cfg(all(target_arch = "x86_64", devarray_avx512))]
+    for depth in [0, 1, 2, 3] {
+        let raw = noise(9, 5000);
+        let mut got: Vec<u32> = raw.iter().map(|&x| x as u32).collect();
+        let mut want = got.clone();
+        want.sort_unstable();
+        // SAFETY: `runs_here` checked for AVX-512.
+        unsafe { avx512::sort_par::<avx512::U32s>(&mut got, depth, 2) };
+        assert_eq!(got, want, "depth {depth}");
+    }
+}
+
+#[test]
+#[ignore]
+fn probe_speed() {
+    for n in [256usize, 1024, 4096, 65536, 1 << 20] {
+        let raw = noise(1, n);
+        let keys: Vec<u32> = raw.iter().map(|&x| x as u32).collect();
+        let reps = (1 << 24) / n;
+        let mut best = f64::MAX;
+        let mut bests = f64::MAX;
+        for _ in 0..5 {
+            let mut total = 0.0;
+            let mut totals = 0.0;
+            for _ in 0..reps.min(200) {
+                let mut k = keys.clone();
+                let t = std::time::Instant::now();
+                unsafe { sort(&mut k, 1) };
+                total += t.elapsed().as_secs_f64();
+                let mut k = keys.clone();
+                let t = std::time::Instant::now();
+                k.sort_unstable();
+                totals += t.elapsed().as_secs_f64();
+            }
+            best = best.min(total / reps.min(200) as f64);
+            bests = bests.min(totals / reps.min(200) as f64);
+        }
+        eprintln!("n={n}: quick {:.2} ns/key, std {:.2} ns/key", best * 1e9 / n as f64, bests * 1e9 / n as f64);
+    }
+}
+
+#[test]
+#[ignore]
+fn probe_partition() {
+    for n in [4096usize, 65536, 1 << 20] {
+        let raw = noise(1, n);
+        let keys: Vec<u32> = raw.iter().map(|&x| x as u32).collect();
+        let mut best = f64::MAX;
+        let mut bestc = f64::MAX;
+        for _ in 0..50 {
+            let mut k = keys.clone();
+            let t = std::time::Instant::now();
+            unsafe { avx512::partition::<avx512::U32s>(&mut k, 1 << 31) };
+            best = best.min(t.elapsed().as_secs_f64());
+            let t = std::time::Instant::now();
+            k.copy_from_slice(&keys);
+            bestc = bestc.min(t.elapsed().as_secs_f64());
+        }
+        eprintln!("n={n}: partition {:.3} ns/key, copy {:.3}", best * 1e9 / n as f64, bestc * 1e9 / n as f64);
+    }
+}
