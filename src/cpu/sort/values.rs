@@ -170,7 +170,10 @@ fn unkey<K: Key>(keys: &mut [K], un: Unkey<K>, threads: usize) {
         let start = (c * per).min(len);
         // SAFETY: chunks are disjoint ranges of `keys`, one per task.
         let chunk = unsafe { std::slice::from_raw_parts_mut(base.get().cast::<K>().add(start), per.min(len - start)) };
-        at_level(|| chunk.iter_mut().for_each(|k| *k = un.apply(*k)));
+        at_level(
+            #[inline(always)]
+            || chunk.iter_mut().for_each(|k| *k = un.apply(*k)),
+        );
     });
 }
 
@@ -199,16 +202,19 @@ fn make_keys<K: Key>(map: KeyMap, src: *const u8, keys: &mut [K], threads: usize
         let from = src.get().cast::<K>().wrapping_add(start);
         let mut hist = [0usize; BUCKETS];
         // The key loops vectorise (all but the radix histogram's counting) at the CPU's level.
-        let sum = at_level(|| match map.kind {
-            // SAFETY: as above.
-            KeyKind::Float(inf) if count_top => unsafe { float_keys::<K, true>(map, inf, from, chunk, &mut hist) },
-            // SAFETY: as above.
-            KeyKind::Float(inf) => unsafe { float_keys::<K, false>(map, inf, from, chunk, &mut hist) },
-            // SAFETY: as above.
-            _ if count_top => unsafe { int_keys::<K, true>(map, from, chunk, &mut hist) },
-            // SAFETY: as above.
-            _ => unsafe { int_keys::<K, false>(map, from, chunk, &mut hist) },
-        });
+        let sum = at_level(
+            #[inline(always)]
+            || match map.kind {
+                // SAFETY: as above.
+                KeyKind::Float(inf) if count_top => unsafe { float_keys::<K, true>(map, inf, from, chunk, &mut hist) },
+                // SAFETY: as above.
+                KeyKind::Float(inf) => unsafe { float_keys::<K, false>(map, inf, from, chunk, &mut hist) },
+                // SAFETY: as above.
+                _ if count_top => unsafe { int_keys::<K, true>(map, from, chunk, &mut hist) },
+                // SAFETY: as above.
+                _ => unsafe { int_keys::<K, false>(map, from, chunk, &mut hist) },
+            },
+        );
         (sum, hist)
     });
     let sum = parts.iter().fold(Summary::EMPTY, |s, p| s.merge(p.0));
