@@ -76,6 +76,7 @@ pub(super) unsafe fn sort<K: Key>(keys: &mut [K], threads: usize) {
 }
 
 #[cfg(all(target_arch = "x86_64", devarray_avx512))]
+#[allow(clippy::incompatible_msrv)] // built only by rustc >= 1.89 (build.rs's devarray_avx512)
 mod avx512 {
     use super::PAR_SPLIT;
     use crate::cpu::parallel::{join, SendPtr};
@@ -343,11 +344,8 @@ mod avx512 {
             sample[V::N / 2]
         };
         // SAFETY: the caller's contract; `n` is over two vectors.
-        let below = if compress_in_memory() {
-            partition::<V, true>(keys, pivot)
-        } else {
-            partition::<V, false>(keys, pivot)
-        };
+        let below =
+            if compress_in_memory() { partition::<V, true>(keys, pivot) } else { partition::<V, false>(keys, pivot) };
         if below > 0 {
             return Some((below, n - below));
         }
