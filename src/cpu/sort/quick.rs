@@ -344,8 +344,7 @@ mod avx512 {
             sample[V::N / 2]
         };
         // SAFETY: the caller's contract; `n` is over two vectors.
-        let below =
-            if compress_in_memory() { partition::<V, true>(keys, pivot) } else { partition::<V, false>(keys, pivot) };
+        let below = unsafe { partition_by_vendor::<V>(keys, pivot) };
         if below > 0 {
             return Some((below, n - below));
         }
@@ -354,12 +353,24 @@ mod avx512 {
             return None;
         }
         // SAFETY: as above.
-        let equal = if compress_in_memory() {
-            partition::<V, true>(keys, V::next(pivot))
-        } else {
-            partition::<V, false>(keys, V::next(pivot))
-        };
+        let equal = unsafe { partition_by_vendor::<V>(keys, V::next(pivot)) };
         Some((0, n - equal))
+    }
+
+    /// [`partition`] in the form this CPU's vendor runs fastest ([`compress_in_memory`]).
+    ///
+    /// # Safety
+    /// As for [`partition`].
+    #[target_feature(enable = "avx512f,popcnt")]
+    unsafe fn partition_by_vendor<V: Lanes>(keys: &mut [V::Key], bound: V::Key) -> usize {
+        // SAFETY: the caller's contract.
+        unsafe {
+            if compress_in_memory() {
+                partition::<V, true>(keys, bound)
+            } else {
+                partition::<V, false>(keys, bound)
+            }
+        }
     }
 
     /// Moves the keys below `bound` to the start of `keys` (at least `2 * UNROLL` vectors

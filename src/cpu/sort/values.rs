@@ -97,8 +97,8 @@ impl<K: Key> Unkey<K> {
 
 /// Sorts `len` values of `map`'s dtype at `src` (read unaligned) into `out` (distinct from
 /// `src`): values, bit for bit as the stable sort by key orders them. `scratch` (at least `len`
-/// long, any contents, or empty when not [`needs_scratch`]) is the second radix buffer; `threads > 1` runs the first passes of a
-/// long row in parallel.
+/// long, any contents, or empty when not [`needs_scratch`]) is the second radix buffer;
+/// `threads > 1` runs the first passes of a long row in parallel.
 ///
 /// # Safety
 /// `src` is readable for `len` elements of `K`; `out` is writable for `len` elements of `K`,
@@ -118,7 +118,12 @@ pub(crate) unsafe fn sort_values<K: Key>(
 /// Whether [`sort_values`] of `K` keys uses its `scratch` (the radix sort does; the AVX-512
 /// quicksort sorts in place).
 pub(crate) fn needs_scratch<K: Key>() -> bool {
-    !(matches!(K::BYTES, 4 | 8) && quick::available())
+    !takes_quick::<K>(quick::available())
+}
+
+/// Whether `K` keys go to the AVX-512 quicksort when it is `available`: 4- and 8-byte keys.
+fn takes_quick<K: Key>(available: bool) -> bool {
+    available && matches!(K::BYTES, 4 | 8)
 }
 
 /// [`sort_values`], with 4- and 8-byte keys sorted by the AVX-512 quicksort when `quick` (the
@@ -135,7 +140,7 @@ unsafe fn sort_values_by<K: Key>(
     scratch: &mut [K],
     quick: bool,
 ) {
-    let quick = quick && matches!(K::BYTES, 4 | 8);
+    let quick = takes_quick::<K>(quick);
     // SAFETY: the caller's contract: `out` holds `len` initialised, aligned, unaliased `K`s.
     let keys = unsafe { std::slice::from_raw_parts_mut(out.cast::<K>(), len) };
     let (sum, first) = make_keys(map, src, keys, threads, !quick);
