@@ -90,8 +90,16 @@ FLOAT_REDUCTIONS = ("mean", "var")
 UNARY = ("exp", "sin", "cos", "tanh", "log")
 # More unary rows: timed only when --ops names them (e.g. --ops expm1,log1p,atan); the short
 # mode checks them always.
-MORE_UNARY = ("expm1", "log1p", "tan", "sinh", "cosh", "atan")
+MORE_UNARY = ("expm1", "log1p", "tan", "sinh", "cosh", "atan", "log2", "log10", "asin", "acos")
 ALL_UNARY = (*UNARY, *MORE_UNARY)
+# Binary transcendental rows, also on request only (the same names in NumPy 2, PyTorch and
+# devarray).
+MORE_BINARY = ("pow", "atan2", "hypot", "logaddexp")
+# Ops timed only when --ops names them.
+ON_REQUEST = (*MORE_UNARY, *MORE_BINARY)
+# Inputs inside the domain of asin and acos, both branches of their reduction: the "u" operand,
+# uniform [-0.95, 0.95).
+IN_UNIT = ("asin", "acos")
 AXES: dict[str, int | None] = {"all": None, "inner": 1, "outer": 0}
 # The astype rows: (from, to).
 CASTS = ((F32, np.dtype(np.float16)), (F32, F64), (np.dtype(np.int32), F32))
@@ -223,7 +231,7 @@ def xp_call(xp: Any, case: Case, args: Sequence[Any], to: Any = None) -> Fn:
     """A zero-argument call of case.op on args, for an Array-API-like namespace (devarray,
     NumPy, CuPy). `to` is the astype target in xp's dtype type."""
     op, axis = case.op, case.axis_value
-    if op in ("add", "multiply"):
+    if op in ("add", "multiply", *MORE_BINARY):
         f, a, b = getattr(xp, op), args[0], args[1]
         return lambda: f(a, b)
     if op in ALL_UNARY:
@@ -298,7 +306,7 @@ def shape_2d(n: int) -> tuple[int, int]:
 def cases_for(dtype: np.dtype[Any], n: int) -> list[Case]:
     """Section 1's cases for one dtype and size."""
     is_float = dtype.kind == "f" or dtype == BF16
-    ops = ["copy", "add", "multiply", *(ALL_UNARY if is_float else ()), "where"]
+    ops = ["copy", "add", "multiply", *((*ALL_UNARY, *MORE_BINARY) if is_float else ()), "where"]
     cases = [Case(op, dtype, n) for op in ops]
     cases += [Case("astype", src, n, to=dst) for src, dst in CASTS if src == dtype]
     for op in REDUCTIONS:
@@ -316,6 +324,8 @@ ARGS: dict[str, tuple[str, ...]] = {
     "add": ("a", "b"),
     "multiply": ("a", "b"),
     **{op: ("a",) for op in ALL_UNARY},
+    **{op: ("u",) for op in IN_UNIT},
+    **{op: ("a", "b") for op in MORE_BINARY},
     "where": ("cond", "a", "b"),
     "astype": ("a",),
     "copy": ("a",),
@@ -327,7 +337,8 @@ ARGS: dict[str, tuple[str, ...]] = {
 def host_inputs(dtype: np.dtype[Any], n: int) -> dict[str, np.ndarray]:
     """The host operands of every case for one dtype and size."""
     a, b = host_data(dtype, n, seed=1), host_data(dtype, n, seed=2)
-    return {"a": a, "b": b, "cond": a > b, "a2": a.reshape(shape_2d(n))}
+    u = ((a.astype(F64) - 1.0) * 1.9).astype(dtype) if dtype.kind == "f" or dtype == BF16 else a
+    return {"a": a, "b": b, "u": u, "cond": a > b, "a2": a.reshape(shape_2d(n))}
 
 
 def dv_dtype(dtype: np.dtype[Any] | None) -> Any:
@@ -359,7 +370,7 @@ def expected_result(case: Case, args: Sequence[np.ndarray]) -> tuple[np.ndarray,
     for exp, sum and mean of floats, computed by NumPy in float64 and rounded to the dtype."""
     np_fn, _ = numpy_call(case, args)
     result = np.asarray(np_fn())
-    inexact = case.op in (*ALL_UNARY, "sum", "mean", "var", "softmax") and result.dtype in RTOL
+    inexact = case.op in (*ALL_UNARY, *MORE_BINARY, "sum", "mean", "var", "softmax") and result.dtype in RTOL
     if not inexact:
         return result, None
     wide = [x.astype(F64) if x.dtype != np.bool_ else x for x in args]
@@ -418,7 +429,7 @@ def cupy_library() -> Library | None:
 def torch_call(torch: Any, case: Case, args: Sequence[Any]) -> tuple[Fn, str | None]:
     """PyTorch's equivalent of a case (its fused `softmax` for the softmax row)."""
     op, axis, a = case.op, case.axis_value, args[0]
-    if op in ("add", "multiply", "where", *ALL_UNARY):
+    if op in ("add", "multiply", "where", *ALL_UNARY, *MORE_BINARY):
         f = {"add": torch.add, "multiply": torch.mul, "where": torch.where}.get(op) or getattr(torch, op)
         return (lambda: f(*args)), None
     if op == "astype":
@@ -505,7 +516,8 @@ def device_inputs(host: dict[str, np.ndarray], device: Any, checker: Checker) ->
     cond = a > b
     n = host["a"].size
     checker.run(f"greater {host['a'].dtype} n={n}", lambda: assert_matches(cond.get(), host["cond"], None))
-    return {"a": a, "b": b, "cond": cond, "a2": dv.reshape(a, shape_2d(n))}
+    u = dv.asarray(host["u"], device=device)
+    return {"a": a, "b": b, "u": u, "cond": cond, "a2": dv.reshape(a, shape_2d(n))}
 
 
 def bench_case(case: Case, data: dict[str, Any], libs: Sequence[Library], sync: Sync, settings: Settings,
@@ -551,7 +563,7 @@ def bench_ops(device: Any, libs: Sequence[Library], settings: Settings, checker:
             for case in cases_for(dtype, n):
                 if settings.ops is not None and case.op not in settings.ops:
                     continue
-                if settings.ops is None and case.op in MORE_UNARY and not settings.short:
+                if settings.ops is None and case.op in ON_REQUEST and not settings.short:
                     continue  # timed on request only; the short mode still checks them
                 rows.append(bench_case(case, data, libs, device.synchronize, settings, checker))
             del data, host

@@ -7,7 +7,9 @@ Writes tests/data/vector_math_f64.txt: one line per input, `name x hi lo` with e
 16 hex digits of its bits, where hi + lo is the exact function value (mpmath at 200 bits),
 hi rounded to nearest and lo the rounded remainder. The inputs: uniform and log-uniform samples
 over each function's vector range, and the hard cases of each reduction (doubles nearest to
-multiples of pi/2 and to multiples of ln2/2, arguments of log near 1, sqrt(2) and sqrt(1/2)).
+multiples of pi/2 and to multiples of ln2/2, arguments of log near 1, sqrt(2) and sqrt(1/2);
+for tan also odd multiples of pi/4, for atan its breakpoints, tiny, huge and infinite
+arguments, for asin/acos +-1, +-1/2 and tiny ones, for log2/log10 powers of 2 and 10).
 Deterministic (fixed seed); not run by CI, whose test only reads the file.
 """
 
@@ -108,9 +110,59 @@ def inputs(rng: random.Random) -> dict[str, list[float]]:
         + [-1 + rng.randint(1, 2**40) * 2**-53 for _ in range(PER_KIND // 5)]
         + [5e-324, -5e-324, 2**-54, -(2**-54), 2**-53, 1 - 2**-53, -1 + 2**-53, 1.7976931348623157e308]
     )
+    # tan, atan, asin, acos, log2, log10: drawn after all of the above, so their lines are
+    # appended and the earlier functions' lines stay as they were.
+    near_pio4 = []
+    for _ in range(2 * PER_KIND):
+        k = 2 * rng.choice([rng.randint(-32, 32), rng.randint(-333_000, 333_000)]) + 1
+        x = float(mpmath.mpf(k) * mpmath.pi / 4)
+        near_pio4.append(x + rng.randint(-3, 3) * math.ulp(x))
+    near_pio2_tan = []
+    for _ in range(2 * PER_KIND):
+        k = rng.choice([rng.randint(-64, 64), rng.randint(-333_000, 333_000)])
+        x = float(mpmath.mpf(k) * mpmath.pi / 2)
+        near_pio2_tan.append(x + rng.randint(-3, 3) * math.ulp(x))
+    tan = (
+        [rng.uniform(-math.pi, math.pi) for _ in range(PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-12, 5.2e5) for _ in range(2 * PER_KIND)]
+        + near_pio2_tan
+        + near_pio4
+        + [1e-310, -2.5e-300, 2**-27, 524287.9, -524288.0, math.pi / 4, -math.pi / 4, 3 * math.pi / 4]
+    )
+    # atan's breakpoints tan(j pi/16) for odd j, and the centres tan(j pi/8).
+    atan_points = [float(mpmath.tan(j * mpmath.pi / 16)) for j in range(1, 8)]
+    atan = (
+        [rng.uniform(-10, 10) for _ in range(PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-300, 1e300) for _ in range(2 * PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-3, 1e3) for _ in range(2 * PER_KIND)]
+        + [s * c * (1 + rng.randint(-2**40, 2**40) * 2**-52) for c in atan_points for s in (-1, 1) for _ in range(PER_KIND // 10)]
+        + [5e-324, -1e-300, 2**-27, 1.0, -1.0, 1e16, -1e16, 2**100, 1e300, 1.7976931348623157e308, math.inf, -math.inf]
+        + atan_points
+    )
+    asin = (
+        [rng.uniform(-1, 1) for _ in range(2 * PER_KIND)]
+        + [rng.choice([-1, 1]) * log_uniform(rng, 1e-300, 0.5) for _ in range(2 * PER_KIND)]
+        # Near +-1 (w tiny), near +-1/2 (the switch of method), and 1/2 < |x| < 1.
+        + [rng.choice([-1, 1]) * (1 - log_uniform(rng, 1e-16, 0.2)) for _ in range(PER_KIND)]
+        + [s * 0.5 * (1 + rng.randint(-2**40, 2**40) * 2**-52) for s in (-1, 1) for _ in range(PER_KIND // 2)]
+        + [rng.choice([-1, 1]) * rng.uniform(0.5, 1) for _ in range(PER_KIND)]
+        + [5e-324, -1e-300, 2**-27, 1.0, -1.0, 0.5, -0.5, 1 - 2**-53, -1 + 2**-53, 0.5 + 2**-53, -0.5 - 2**-53]
+    )
+    log_powers = [2.0**k for k in range(-1022, 1024, 37)] + [10.0**k for k in range(0, 23)] + [10.0**k for k in range(-300, 301, 17)]
+    log_bases = (
+        [log_uniform(rng, 2.3e-308, 1.7e308) for _ in range(2 * PER_KIND)]
+        + [1 + rng.choice([-1, 1]) * log_uniform(rng, 1e-16, 0.3) for _ in range(PER_KIND)]
+        # Near powers of 2 and 10, and near sqrt(2) 2^k and sqrt(1/2) 2^k (the reduction's ends).
+        + [2.0**rng.randint(-1020, 1020) * (1 + rng.randint(-2**30, 2**30) * 2**-52) for _ in range(PER_KIND // 2)]
+        + [10.0**rng.randint(-300, 300) * (1 + rng.randint(-2**30, 2**30) * 2**-52) for _ in range(PER_KIND // 2)]
+        + [math.sqrt(s) * 2.0**rng.randint(-1000, 1000) * (1 + rng.randint(-2**20, 2**20) * 2**-52) for s in (2, 0.5) for _ in range(PER_KIND // 4)]
+        + log_powers
+        + [2.2250738585072014e-308, 1.7976931348623157e308, 1 - 2**-53, 1 + 2**-52]
+    )
     return {
         "exp": exp, "log": log, "sin": trig, "cos": trig, "expm1": expm1, "tanh": tanh,
         "sinh": hyperbolic, "cosh": hyperbolic, "log1p": log1p,
+        "tan": tan, "atan": atan, "asin": asin, "acos": asin, "log2": log_bases, "log10": log_bases,
     }
 
 
@@ -119,7 +171,8 @@ def main() -> None:
     funcs = {
         "exp": mpmath.exp, "log": mpmath.log, "sin": mpmath.sin, "cos": mpmath.cos,
         "expm1": mpmath.expm1, "tanh": mpmath.tanh, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
-        "log1p": mpmath.log1p,
+        "log1p": mpmath.log1p, "tan": mpmath.tan, "atan": mpmath.atan, "asin": mpmath.asin,
+        "acos": mpmath.acos, "log2": lambda x: mpmath.log(x, 2), "log10": mpmath.log10,
     }
     lines = ["# name x hi lo: float64 bits in hex; hi + lo = f(x) (mpmath, 200 bits). tools/gen_vector_math_ref.py"]
     for name, xs in inputs(rng).items():

@@ -3,9 +3,10 @@
 //! row loop reads once).
 
 use super::elementwise::map2;
+use super::math::vector_binary::{BinFn, VecMath2};
 use super::math::{dispatch_float, dispatch_int, Classify, FloatElem, IntElem, Real};
-use super::parallel::{CALL_GRAIN, PAR_CHUNK};
-use super::staged::map2_float;
+use super::parallel::{CALL_GRAIN, PAR_CHUNK, VECTOR_GRAIN};
+use super::staged::{map2_float, map2_float_slices};
 use super::CpuBuffer;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
@@ -75,6 +76,16 @@ fn float_binary<T: FloatElem>(op: BinaryOp, a: Arg<'_>, b: Arg<'_>, dst: View<'_
             map2_float::<T>(a, b, dst, CALL_GRAIN, $f)
         };
     }
+    // The vectorised functions (`math::vector_binary`) where the compute type has one, else
+    // `$f` per element.
+    macro_rules! vector {
+        ($v:ident, $f:expr) => {
+            match <T::C as VecMath2>::kernel2(BinFn::$v) {
+                Some(kernel) => map2_float_slices::<T>(a, b, dst, VECTOR_GRAIN, kernel),
+                None => call!($f),
+            }
+        };
+    }
     use BinaryOp::*;
     match op {
         Add => apply!(|x: T::C, y: T::C| x + y),
@@ -83,13 +94,13 @@ fn float_binary<T: FloatElem>(op: BinaryOp, a: Arg<'_>, b: Arg<'_>, dst: View<'_
         Divide => apply!(|x: T::C, y: T::C| x / y),
         FloorDivide => call!(|x: T::C, y: T::C| x.floor_divide(y)),
         Remainder => call!(|x: T::C, y: T::C| x.remainder(y)),
-        Pow => call!(|x: T::C, y: T::C| x.powf(y)),
+        Pow => vector!(Pow, |x: T::C, y: T::C| x.powf(y)),
         Maximum => apply!(|x: T::C, y: T::C| x.maximum(y)),
         Minimum => apply!(|x: T::C, y: T::C| x.minimum(y)),
-        Atan2 => call!(|x: T::C, y: T::C| x.atan2(y)),
-        Hypot => call!(|x: T::C, y: T::C| x.hypot(y)),
+        Atan2 => vector!(Atan2, |x: T::C, y: T::C| x.atan2(y)),
+        Hypot => vector!(Hypot, |x: T::C, y: T::C| x.hypot(y)),
         Copysign => apply!(|x: T::C, y: T::C| x.copysign(y)),
-        Logaddexp => call!(|x: T::C, y: T::C| x.logaddexp(y)),
+        Logaddexp => vector!(Logaddexp, |x: T::C, y: T::C| x.logaddexp(y)),
         // Steps in T's own bits: not through the compute type.
         Nextafter => map2(a, b, dst, |x: T, y: T| x.next_after(y)),
         _ => return Err(unsupported(op, T::DTYPE)),

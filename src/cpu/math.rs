@@ -16,7 +16,13 @@ pub(crate) mod half_convert;
 mod lanes32;
 mod lanes32f;
 mod lanes64;
+mod lanes64_log;
+mod lanes64_trig;
+mod lanes_binary;
 pub(crate) mod vector;
+pub(crate) mod vector_binary;
+#[cfg(test)]
+mod vector_binary_tests;
 #[cfg(test)]
 mod vector_tests;
 
@@ -35,6 +41,7 @@ extern "C" {
 pub(crate) trait Real:
     Copy
     + vector::VecMath
+    + vector_binary::VecMath2
     + PartialOrd
     + Send
     + Sync

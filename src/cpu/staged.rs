@@ -8,6 +8,7 @@
 
 use super::elementwise::{bind, load, map1_grain, map2_grain, map2_grain_at_level, out_operand, store};
 use super::math::vector::at_level;
+use super::math::vector_binary::SliceFn2;
 use super::math::{FloatElem, Real};
 use super::strided::for_each_row_grain;
 use super::{queue, CpuBuffer};
@@ -128,6 +129,49 @@ pub(crate) fn map2_float<T: FloatElem>(
                         gather::<T>(pb, sb, start, y, &mut tmp);
                         x.iter_mut().zip(&*y).for_each(|(x, &y)| *x = f(*x, y));
                         scatter::<T>(po, so, start, x, &mut tmp);
+                    }
+                },
+            )
+        });
+    }
+}
+
+/// `dst[i] = kernel(a[i], b[i])` for the binary slice kernels of `math::vector_binary`, each
+/// input a view broadcast to `dst`'s shape or a value: rows where both inputs and `dst` are
+/// contiguous `f32`/`f64` go to the kernel as they are; others (a broadcast value, strides,
+/// 16-bit types) a chunk at a time through `f32`/`f64` buffers.
+pub(crate) fn map2_float_slices<T: FloatElem>(
+    a: Input<'_, CpuBuffer>,
+    b: Input<'_, CpuBuffer>,
+    dst: View<'_>,
+    grain: usize,
+    kernel: SliceFn2<T::C>,
+) {
+    let shape = dst.1.shape();
+    let (a, b) = (bind::<T>(&a, shape.len()), bind::<T>(&b, shape.len()));
+    let ops = [out_operand::<T>(dst), a.operand(size_of::<T>()), b.operand(size_of::<T>())];
+    let _q = queue();
+    let unit = size_of::<T>() as isize;
+    // SAFETY: as in `map2_float`; the direct slices are formed only for unit strides of a type
+    // that is its own compute type.
+    unsafe {
+        for_each_row_grain(shape, ops, grain, |[po, pa, pb], [so, sa, sb], len| {
+            if T::IS_C && so == unit && sa == unit && sb == unit {
+                let x = std::slice::from_raw_parts(pa as *const T::C, len);
+                let y = std::slice::from_raw_parts(pb as *const T::C, len);
+                return kernel(x, y, std::slice::from_raw_parts_mut(po as *mut T::C, len));
+            }
+            at_level(
+                #[inline(always)]
+                || {
+                    let (mut x, mut y, mut z) = ([T::C::ZERO; CHUNK], [T::C::ZERO; CHUNK], [T::C::ZERO; CHUNK]);
+                    let mut tmp = [T::from_c(T::C::ZERO); CHUNK];
+                    for start in (0..len).step_by(CHUNK) {
+                        let n = CHUNK.min(len - start);
+                        gather::<T>(pa, sa, start, &mut x[..n], &mut tmp);
+                        gather::<T>(pb, sb, start, &mut y[..n], &mut tmp);
+                        kernel(&x[..n], &y[..n], &mut z[..n]);
+                        scatter::<T>(po, so, start, &z[..n], &mut tmp);
                     }
                 },
             )

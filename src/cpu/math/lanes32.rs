@@ -7,7 +7,9 @@
 //! function rounded to `f32`, on both the fused and the split multiply-add levels.
 //!
 //! The `f64` cores shared here: `expm1` (for `tanh`, `sinh`, `expm1`), `ln` of a positive
-//! normal `f64` (for `log`, `log1p`), and the reduction modulo `π/2` (for `sin`, `cos`, `tan`).
+//! normal `f64` (for `log`, `log1p`, `log2`, `log10`), the reduction modulo `π/2` (for `sin`,
+//! `cos`, `tan`), `atan` of a magnitude (for `atan` and `atan2`) and the `asin` series (for
+//! `asin`, `acos`).
 
 // `!(x <= limit)`-style tests are the one comparison that also sends NaN to the scalar path.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
@@ -66,6 +68,14 @@ const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
 /// For `k ≠ 0` the result exceeds 0.34 in magnitude, so adding `k ln2` stays relative.
 #[inline(always)]
 pub(super) fn ln_core<M: Fma>(x: f64) -> f64 {
+    let (k, ln_m) = ln_parts::<M>(x);
+    M::fma(k, std::f64::consts::LN_2, ln_m)
+}
+
+/// `(k, ln m)` with `x = 2^k m`, `m` in `[√½, √2)`, for a positive normal finite `x`: the parts
+/// of [`ln_core`], which `log2` and `log10` scale separately (`log2(2^k)` comes out exact).
+#[inline(always)]
+fn ln_parts<M: Fma>(x: f64) -> (f64, f64) {
     // Shift the bits so that significands at or above √½ carry into the next exponent, read
     // `k` from the exponent field, and rebuild `m` in [√½, √2).
     let ix = x.to_bits().wrapping_add(0x3ff0_0000_0000_0000 - SQRT_HALF_BITS);
@@ -75,8 +85,7 @@ pub(super) fn ln_core<M: Fma>(x: f64) -> f64 {
     let k = f64::from_bits(0x4330_0000_0000_0000 | (ix >> 52)) - (4503599627370496.0 + 1023.0);
     let f = m - 1.0;
     let s = f / (2.0 + f);
-    let ln_m = s * horner::<M, 6>(s * s, &ATANH2_TAYLOR);
-    M::fma(k, std::f64::consts::LN_2, ln_m)
+    (k, s * horner::<M, 6>(s * s, &ATANH2_TAYLOR))
 }
 
 /// `π/2` in three parts (from the digits of `π/2`, as bits): 33 + 33 + 53 significant bits, so `n P1` and
@@ -262,22 +271,107 @@ const ATAN_TAYLOR: [f64; 13] = {
     c
 };
 
+/// `atan(a)` in `[0, π/2]` for `a ≥ 0` (`+∞` included), relative error below `2^-35`:
+/// `a > 1` through `π/2 - atan(1/a)`, then `t > tan(π/8)` through `π/4 + atan((t - 1)/(t + 1))`,
+/// a Taylor series on `|u| ≤ tan(π/8)`. Shared by `atan` and `atan2`.
+#[inline(always)]
+pub(super) fn atan_core<M: Fma>(a: f64) -> f64 {
+    let inv = a > 1.0;
+    let t = if inv { 1.0 / a } else { a };
+    let shift = t > std::f64::consts::SQRT_2 - 1.0;
+    let u = if shift { (t - 1.0) / (t + 1.0) } else { t };
+    let z = u * u;
+    let v = u * horner::<M, 13>(z, &ATAN_TAYLOR);
+    let v = if shift { std::f64::consts::FRAC_PI_4 + v } else { v };
+    if inv {
+        std::f64::consts::FRAC_PI_2 - v
+    } else {
+        v
+    }
+}
+
 kernel32!(
     Atan32,
-    "`atan`: `|x| > 1` through `π/2 - atan(1/|x|)`, then `t > tan(π/8)` through \
-     `π/4 + atan((t - 1)/(t + 1))`, a Taylor series on `|u| ≤ tan(π/8)`, sign restored.",
-    |x| {
-        let a = (x as f64).abs();
-        let inv = a > 1.0;
-        let t = if inv { 1.0 / a } else { a };
-        let shift = t > std::f64::consts::SQRT_2 - 1.0;
-        let u = if shift { (t - 1.0) / (t + 1.0) } else { t };
-        let z = u * u;
-        let mut v = u * horner::<M, 13>(z, &ATAN_TAYLOR);
-        v = if shift { std::f64::consts::FRAC_PI_4 + v } else { v };
-        v = if inv { std::f64::consts::FRAC_PI_2 - v } else { v };
-        v.copysign(x as f64) as f32
-    },
+    "`atan`: [`atan_core`] of `|x|`, sign restored.",
+    |x| atan_core::<M>((x as f64).abs()).copysign(x as f64) as f32,
     |x| x.is_nan(),
     f32::atan
+);
+
+kernel32!(
+    Log2_32,
+    "`log2`: `k + ln(m) log2(e)` from [`ln_parts`] (exact for powers of two).",
+    |x| {
+        let (k, ln_m) = ln_parts::<M>(x as f64);
+        M::fma(ln_m, std::f64::consts::LOG2_E, k) as f32
+    },
+    |x| !(x > 0.0 && x < f32::INFINITY),
+    f32::log2
+);
+kernel32!(
+    Log10_32,
+    "`log10`: `k log10(2) + ln(m) log10(e)` from [`ln_parts`].",
+    |x| {
+        let (k, ln_m) = ln_parts::<M>(x as f64);
+        M::fma(k, std::f64::consts::LOG10_2, ln_m * std::f64::consts::LOG10_E) as f32
+    },
+    |x| !(x > 0.0 && x < f32::INFINITY),
+    f32::log10
+);
+
+/// `asin(r) / r = Σ c_n r^(2n)`, `c_n = (2n)! / (4^n (n!)² (2n + 1))`, `n = 0..=15`: truncation
+/// below `2^-39` relative for `|r| ≤ 1/2`.
+const ASIN_TAYLOR: [f64; 16] = {
+    let mut c = [0.0; 16];
+    // a_n = (2n)! / (4^n (n!)²) by a_n = a_(n-1) (2n - 1) / (2n).
+    let mut a = 1.0;
+    let mut n = 0;
+    while n < 16 {
+        if n > 0 {
+            a = a * (2 * n - 1) as f64 / (2 * n) as f64;
+        }
+        c[n] = a / (2 * n + 1) as f64;
+        n += 1;
+    }
+    c
+};
+
+/// `(big, p)` for `a = |x| ≤ 1`: `p = asin(a)` when `a ≤ 1/2` (`big` false), else
+/// `p = asin(√((1 - a)/2))`, with `asin(a) = π/2 - 2p` (`1 - a` is exact: Sterbenz).
+#[inline(always)]
+fn asin_parts<M: Fma>(a: f64) -> (bool, f64) {
+    let big = a > 0.5;
+    let r = if big { ((1.0 - a) * 0.5).sqrt() } else { a };
+    (big, r * horner::<M, 16>(r * r, &ASIN_TAYLOR))
+}
+
+kernel32!(
+    Asin32,
+    "`asin`: [`asin_parts`] of `|x|`, sign restored; `|x| > 1` and NaN go to the C library.",
+    |x| {
+        let (big, p) = asin_parts::<M>((x as f64).abs());
+        let v = if big { M::fma(-2.0, p, std::f64::consts::FRAC_PI_2) } else { p };
+        v.copysign(x as f64) as f32
+    },
+    |x| !(x.abs() <= 1.0),
+    f32::asin
+);
+kernel32!(
+    Acos32,
+    "`acos`: `π/2 - asin(x)` for `|x| ≤ 1/2`, else `2p` (`x > 0`) or `π - 2p` from \
+     [`asin_parts`]; `|x| > 1` and NaN go to the C library.",
+    |x| {
+        let xd = x as f64;
+        let (big, p) = asin_parts::<M>(xd.abs());
+        let v = if !big {
+            std::f64::consts::FRAC_PI_2 - p.copysign(xd)
+        } else if xd > 0.0 {
+            2.0 * p
+        } else {
+            M::fma(-2.0, p, std::f64::consts::PI)
+        };
+        v as f32
+    },
+    |x| !(x.abs() <= 1.0),
+    f32::acos
 );

@@ -10,7 +10,7 @@
 
 use super::exp::{inv_factorial, ROUND};
 use super::lanes32::{keep_zero, PIO2_1, PIO2_2};
-use super::vector::{horner, Fma, Kernel};
+use super::vector::{horner, Fma};
 
 /// `ln 2` to 32 significant bits (the same split as [`super::exp`]): `n LN2_HI` is exact for
 /// `|n| < 2^21`.
@@ -20,10 +20,48 @@ const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76); // 1.9082149292705877
 
 /// `(a + b)` and its rounding error, exactly (Knuth's two-sum: no ordering needed).
 #[inline(always)]
-fn two_sum(a: f64, b: f64) -> (f64, f64) {
+pub(super) fn two_sum(a: f64, b: f64) -> (f64, f64) {
     let s = a + b;
     let bb = s - a;
     (s, (a - (s - bb)) + (b - bb))
+}
+
+/// `a + b` and its rounding error, exactly, when `|a| ≥ |b|` or `a = 0` (Dekker's Fast2Sum).
+#[inline(always)]
+pub(super) fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
+    let s = a + b;
+    (s, (a - s) + b)
+}
+
+/// Whether `M` rounds a multiply-add once. A constant once inlined: `1 + 2^-29` is the rounded
+/// square of `1 + 2^-30`, which exceeds it by `2^-60`, a fused multiply-add's answer.
+#[inline(always)]
+fn is_fused<M: Fma>() -> bool {
+    const A: f64 = 1.0 + 1.0 / 1073741824.0;
+    M::fma(A, A, -(A * A)) != 0.0
+}
+
+/// `a`'s high half (26 significant bits) and the rest, exactly (Veltkamp), for `|a| < 2^995`.
+#[inline(always)]
+fn veltkamp(a: f64) -> (f64, f64) {
+    let c = 134217729.0 * a; // 2^27 + 1
+    let hi = c - (c - a);
+    (hi, a - hi)
+}
+
+/// `a b` and its rounding error, exactly (for products and errors that neither overflow nor
+/// underflow, and `|a|, |b| < 2^995`): one fused multiply-add where `M` is fused, Dekker's
+/// product of the Veltkamp halves where it is split (which one is chosen when compiling).
+#[inline(always)]
+pub(super) fn two_prod<M: Fma>(a: f64, b: f64) -> (f64, f64) {
+    let p = a * b;
+    if is_fused::<M>() {
+        (p, M::fma(a, b, -p))
+    } else {
+        let (ah, al) = veltkamp(a);
+        let (bh, bl) = veltkamp(b);
+        (p, (((ah * bh - p) + ah * bl) + al * bh) + al * bl)
+    }
 }
 
 /// `Σ r^(k-2) / k!`, `k = 2..=14`: `(exp(r) - 1 - r) / r²`, truncation below `2^-63` for
@@ -42,7 +80,7 @@ const EXP_TAYLOR: [f64; 13] = {
 /// `2^-75`, `exp(r) = 1 + rh + (rl + rh² P(rh))` with `1 + rh` split exactly, then `· 2^n`
 /// (exact).
 #[inline(always)]
-fn exp64<M: Fma>(x: f64) -> f64 {
+pub(super) fn exp64<M: Fma>(x: f64) -> f64 {
     let shifted = M::fma(x, std::f64::consts::LOG2_E, ROUND);
     let n = shifted - ROUND;
     // Exact: `n LN2_HI` has at most 43 bits, and `x - n LN2_HI` is a multiple of `ulp(x)`
@@ -58,7 +96,7 @@ fn exp64<M: Fma>(x: f64) -> f64 {
 
 /// `2 / (2j + 1)` for `j = 1..=11`: `(2 atanh(s) - 2s) / s³` in `z = s²`; truncation below
 /// `2^-60` relative for `|s| ≤ 0.1716`.
-const LOG_TAYLOR: [f64; 11] = {
+pub(super) const LOG_TAYLOR: [f64; 11] = {
     let mut c = [0.0; 11];
     let mut j = 0;
     while j < 11 {
@@ -69,14 +107,14 @@ const LOG_TAYLOR: [f64; 11] = {
 };
 
 /// `√½`'s bits.
-const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
+pub(super) const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
 
 /// `ln(x)` for a positive normal finite `x`: `x = 2^k (1 + f)` with `1 + f` in `[√½, √2)`,
 /// `s = f / (2 + f)`, `ln(1 + f) = f - f²/2 + s (f²/2 + R(s²))` (since `2s = f - s f` and
 /// `s f = f²/2 - s f²/2`), so the leading `f` is exact and the rest is a small correction;
 /// `k ln2` is added in two parts.
 #[inline(always)]
-fn log64<M: Fma>(x: f64) -> f64 {
+pub(super) fn log64<M: Fma>(x: f64) -> f64 {
     log_plus::<M>(x, 0.0)
 }
 
@@ -99,7 +137,7 @@ fn log_plus<M: Fma>(x: f64, c: f64) -> f64 {
 /// `ln(1 + x)` for `-1 < x < ∞`: `u = 1 + x` and its rounding error `d` exactly, then
 /// `ln u + d/u` (the next term, `(d/u)²/2`, is below `2^-106`).
 #[inline(always)]
-fn log1p64<M: Fma>(x: f64) -> f64 {
+pub(super) fn log1p64<M: Fma>(x: f64) -> f64 {
     let (u, d) = two_sum(1.0, x);
     keep_zero(x, log_plus::<M>(u, d / u))
 }
@@ -111,12 +149,12 @@ const PIO2_4: f64 = f64::from_bits(0x397b_839a_2520_49c1); // 8.4784276603689e-3
 
 /// Largest `|x|` of the `f64` trigonometric vector path: `|n| < 2^19`, so `n PIO2_{1,2,3}` are
 /// exact and `x - n PIO2_1` is too.
-const TRIG_LIMIT_F64: f64 = 524288.0;
+pub(super) const TRIG_LIMIT_F64: f64 = 524288.0;
 
 /// `x = n π/2 + (hi + lo)`: `(hi, lo, n mod 4)`, with `hi + lo` within about `2^-100` of the
 /// exact reduced argument plus `2^-106` of it relatively (each subtraction's error is kept).
 #[inline(always)]
-fn reduce_pio2_f64<M: Fma>(x: f64) -> (f64, f64, u64) {
+pub(super) fn reduce_pio2_f64<M: Fma>(x: f64) -> (f64, f64, u64) {
     let shifted = M::fma(x, std::f64::consts::FRAC_2_PI, ROUND);
     let n = shifted - ROUND;
     let t1 = M::fma(-n, PIO2_1, x);
@@ -127,7 +165,7 @@ fn reduce_pio2_f64<M: Fma>(x: f64) -> (f64, f64, u64) {
 }
 
 /// `sin` Taylor terms after `x - x³/6`: `(-1)^j / (2j + 1)!` for `j = 2..=8`.
-const SIN_TAIL: [f64; 7] = {
+pub(super) const SIN_TAIL: [f64; 7] = {
     let mut c = [0.0; 7];
     let mut i = 0;
     while i < 7 {
@@ -139,7 +177,7 @@ const SIN_TAIL: [f64; 7] = {
 };
 
 /// `cos` Taylor terms after `1 - x²/2`: `(-1)^j / (2j)!` for `j = 2..=9`.
-const COS_TAIL: [f64; 8] = {
+pub(super) const COS_TAIL: [f64; 8] = {
     let mut c = [0.0; 8];
     let mut i = 0;
     while i < 8 {
@@ -277,9 +315,9 @@ macro_rules! kernel64 {
     ($name:ident, $doc:literal, |$x:ident| $lane:expr, |$e:ident| $exceptional:expr, $scalar:expr) => {
         #[doc = $doc]
         pub(crate) struct $name;
-        impl Kernel<f64> for $name {
+        impl $crate::cpu::math::vector::Kernel<f64> for $name {
             #[inline(always)]
-            fn lane<M: Fma>($x: f64) -> f64 {
+            fn lane<M: $crate::cpu::math::vector::Fma>($x: f64) -> f64 {
                 $lane
             }
             #[inline(always)]
@@ -293,6 +331,8 @@ macro_rules! kernel64 {
         }
     };
 }
+// For the kernels of `lanes64_trig` and `lanes64_log`.
+pub(super) use kernel64;
 
 kernel64!(
     Exp64,

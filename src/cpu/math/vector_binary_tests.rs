@@ -1,0 +1,235 @@
+//! The accuracy contract of the binary vector functions (`vector_binary`, `lanes_binary`), on
+//! every instruction-set level this CPU has, as `vector_tests.rs` states it for the unary ones:
+//! `f32` results within 1 ulp of the C library's `f64` function rounded to `f32`, `f64` results
+//! within 1 ulp of the C library's; NaN where the reference is NaN (a NaN input's bits kept),
+//! and signed zeros and infinities exactly.
+
+use super::vector::Level;
+use super::vector_binary::{BinFn, SliceFn2, VecMath2};
+use super::Real;
+
+/// Deterministic pseudo-random `u64`s (SplitMix64).
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Values every pair test crosses with each other: zeros, infinities, NaN with payloads,
+/// extremes, subnormals, small integers (odd and even) and values near 1.
+fn special32() -> Vec<f32> {
+    let mut v = vec![
+        0.0,
+        -0.0,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        f32::from_bits(0xffc0_1234),
+        f32::MAX,
+        f32::MIN,
+        f32::MIN_POSITIVE,
+        f32::from_bits(1),
+        -f32::from_bits(3),
+        1.0,
+        -1.0,
+        0.5,
+        -0.5,
+        2.0,
+        -2.0,
+        3.0,
+        -3.0,
+        7.0,
+        -8.0,
+        1.0 + f32::EPSILON,
+        1.0 - f32::EPSILON / 2.0,
+        -1.0 - f32::EPSILON,
+        88.7,
+        -103.5,
+        127.5,
+        -149.0,
+        1e10,
+        -1e-10,
+        16777217.0,
+        16777216.0,
+        -16777215.0,
+    ];
+    v.extend(v.clone().iter().map(|x| -x));
+    v
+}
+
+/// Pairs: every special value against every other, random bits against random bits (every
+/// sign and exponent), and pairs whose results lie near the ends of the `f32` range for `pow`.
+fn pairs32(n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
+    let special = special32();
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for &x in &special {
+        for &y in &special {
+            xs.push(x);
+            ys.push(y);
+        }
+    }
+    let mut s = seed;
+    for _ in 0..n {
+        xs.push(f32::from_bits(splitmix(&mut s) as u32));
+        ys.push(f32::from_bits(splitmix(&mut s) as u32));
+    }
+    // Moderate magnitudes (results in range): 2^±8 bases and exponents up to ±64.
+    for _ in 0..n {
+        let r = splitmix(&mut s);
+        let x = ((r & 0xffff) as f32 / 256.0 - 128.0) * 2f32.powi((r >> 16) as i32 % 9 - 4);
+        let y = ((r >> 32) as u32 as f32 / 2f32.powi(26)) - 32.0;
+        xs.push(x);
+        ys.push(if r >> 63 == 1 { y.round() } else { y });
+    }
+    (xs, ys)
+}
+
+/// `f32` bits as integers ordered like the values.
+fn ordered32(v: f32) -> i64 {
+    let b = v.to_bits();
+    let mag = i64::from(b & 0x7fff_ffff);
+    if b >> 31 == 1 {
+        -mag
+    } else {
+        mag
+    }
+}
+
+/// `f64` bits as integers ordered like the values.
+fn ordered64(v: f64) -> i128 {
+    let b = v.to_bits();
+    let mag = i128::from(b & 0x7fff_ffff_ffff_ffff);
+    if b >> 63 == 1 {
+        -mag
+    } else {
+        mag
+    }
+}
+
+/// A reference function: the C library's `f64` one (or the scalar formula, for `logaddexp`).
+type Reference2 = fn(f64, f64) -> f64;
+
+/// The `f32` functions and their `f64` references.
+const F32_CASES: [(BinFn, Reference2); 4] = [
+    (BinFn::Pow, f64::powf),
+    (BinFn::Atan2, f64::atan2),
+    (BinFn::Hypot, f64::hypot),
+    (BinFn::Logaddexp, Real::logaddexp),
+];
+
+/// Runs `kernel` and compares with `reference` rounded to `f32`; returns the results 1 ulp off.
+fn check32(what: &str, kernel: SliceFn2<f32>, reference: Reference2, xs: &[f32], ys: &[f32]) -> usize {
+    let mut got = vec![0f32; xs.len()];
+    kernel(xs, ys, &mut got);
+    let mut off = 0;
+    for ((&x, &y), &g) in xs.iter().zip(ys).zip(&got) {
+        let want = reference(f64::from(x), f64::from(y)) as f32;
+        let at = format!("{what}({x:e} = {:#010x}, {y:e} = {:#010x}) = {g:e}, want {want:e}", x.to_bits(), y.to_bits());
+        if want.is_nan() || g.is_nan() {
+            assert!(want.is_nan() && g.is_nan(), "{at}");
+            continue;
+        }
+        match (ordered32(g) - ordered32(want)).abs() {
+            0 => {}
+            1 => off += 1,
+            d => panic!("{at}: {d} ulp"),
+        }
+        if want == 0.0 || want.is_infinite() {
+            assert_eq!(g.to_bits(), want.to_bits(), "{at}: signed zero or infinity");
+        }
+    }
+    off
+}
+
+#[test]
+fn binary_f32_within_one_ulp_of_the_f64_reference() {
+    let (xs, ys) = pairs32(1 << 17, 11);
+    for level in Level::available() {
+        for (f, reference) in F32_CASES {
+            let kernel = f32::kernel2_at(f, level).unwrap_or_else(|| panic!("{f:?} has no f32 kernel at {level:?}"));
+            let what = format!("{f:?} at {level:?}");
+            let off = check32(&what, kernel, reference, &xs, &ys);
+            println!("{what}: {off} of {} results 1 ulp off the reference", xs.len());
+            assert!(off < xs.len() / 50, "{what}: {off} results 1 ulp off");
+        }
+    }
+}
+
+#[test]
+fn binary_f32_lengths_around_the_block_mix_exceptional_pairs() {
+    // Exceptional pairs (a zero base, NaN) scattered through blocks of every tail length: each
+    // result equals its own one-element call.
+    for level in Level::available() {
+        let kernel = f32::kernel2_at(BinFn::Pow, level).expect("pow has an f32 kernel");
+        for len in [0usize, 1, 2, 255, 256, 257, 511, 513] {
+            let xs: Vec<f32> = (0..len).map(|i| if i % 37 == 5 { 0.0 } else { 1.0 + i as f32 / 64.0 }).collect();
+            let ys: Vec<f32> = (0..len).map(|i| if i % 53 == 7 { f32::NAN } else { 2.5 - i as f32 / 100.0 }).collect();
+            let mut got = vec![0f32; len];
+            kernel(&xs, &ys, &mut got);
+            for i in 0..len {
+                let mut one = [0f32];
+                kernel(&xs[i..=i], &ys[i..=i], &mut one);
+                assert_eq!(got[i].to_bits(), one[0].to_bits(), "len {len}, element {i} at {level:?}");
+                let want = xs[i].powf(ys[i]);
+                let close = (want.is_nan() && got[i].is_nan()) || (ordered32(got[i]) - ordered32(want)).abs() <= 1;
+                assert!(close, "pow({}, {}) = {}, want {want}", xs[i], ys[i], got[i]);
+            }
+        }
+    }
+}
+
+#[test]
+fn pow_f32_signs_of_negative_bases() {
+    for level in Level::available() {
+        let kernel = f32::kernel2_at(BinFn::Pow, level).expect("pow has an f32 kernel");
+        let xs = [-2.0f32, -2.0, -2.0, -0.5, -3.0, -1.0, -1.0, -2.0];
+        let ys = [3.0f32, 2.0, -3.0, 5.0, 0.5, 1e30, 16777217.0, 200.0];
+        let mut got = [0f32; 8];
+        kernel(&xs, &ys, &mut got);
+        assert_eq!(got[..4], [-8.0, 4.0, -0.125, -0.03125]);
+        assert!(got[4].is_nan(), "(-3)^0.5 is NaN");
+        assert_eq!(got[5], 1.0, "(-1)^1e30: an even integer");
+        assert_eq!(got[6], 1.0, "(-1)^16777217: the exponent rounds to the even f32 16777216");
+        assert_eq!(got[7], f32::INFINITY, "(-2)^200 overflows to +inf");
+    }
+}
+
+#[test]
+fn hypot_f64_within_one_ulp_of_the_c_library() {
+    let mut s = 5;
+    let mut xs = vec![0.0, -0.0, 3.0, 1e300, 1e-300, f64::MAX, 5e-324, f64::INFINITY, f64::NAN, 1.0];
+    let mut ys = vec![0.0, 4.0, -4.0, 1e300, 1e-310, 1.0, 1.0, f64::NAN, f64::INFINITY, 1e-20];
+    for _ in 0..1 << 17 {
+        xs.push(f64::from_bits(splitmix(&mut s)));
+        ys.push(f64::from_bits(splitmix(&mut s)));
+        // Magnitudes within 2^±60 of each other: both terms count.
+        let x = f64::from_bits(splitmix(&mut s) >> 2);
+        let y = x * (1.0 + (splitmix(&mut s) >> 11) as f64 / 2f64.powi(53)) * 2f64.powi((s % 121) as i32 - 60);
+        xs.push(x);
+        ys.push(-y);
+    }
+    for level in Level::available() {
+        let Some(kernel) = f64::kernel2_at(BinFn::Hypot, level) else {
+            assert_eq!(level, Level::Baseline, "hypot's f64 kernel needs fused multiply-adds");
+            continue;
+        };
+        let mut got = vec![0f64; xs.len()];
+        kernel(&xs, &ys, &mut got);
+        let mut off = 0;
+        for ((&x, &y), &g) in xs.iter().zip(&ys).zip(&got) {
+            let want = x.hypot(y);
+            if want.is_nan() || g.is_nan() {
+                assert!(want.is_nan() && g.is_nan(), "hypot({x:e}, {y:e}) = {g:e}, want {want:e}");
+                continue;
+            }
+            let d = (ordered64(g) - ordered64(want)).abs();
+            assert!(d <= 1, "hypot({x:e}, {y:e}) at {level:?} = {g:e}, want {want:e}: {d} ulp");
+            off += d as usize;
+        }
+        assert_eq!(got[2], 5.0);
+        println!("hypot f64 {level:?}: {off} of {} results 1 ulp from the C library", xs.len());
+        assert!(off < xs.len() / 100, "{off} results differ");
+    }
+}
