@@ -11,6 +11,20 @@ multiples of pi/2 and to multiples of ln2/2, arguments of log near 1, sqrt(2) an
 for tan also odd multiples of pi/4, for atan its breakpoints, tiny, huge and infinite
 arguments, for asin/acos +-1, +-1/2 and tiny ones, for log2/log10 powers of 2 and 10).
 Deterministic (fixed seed); not run by CI, whose test only reads the file.
+
+Also writes tests/data/vector_math2_f64.txt for the binary functions (vector_binary_tests.rs):
+lines `name x y hi lo`, with `hi` rounded once to the nearest float64 (subnormals included; +-inf
+past the overflow threshold). Inputs for atan2(x, y) (the angle of the point (y, x)): random
+angles and radii, quotients near 1, near 0 and huge, in all four quadrants, points near the axes
+and near the atan reduction's breakpoints; for pow(x, y): bases near 1 with large exponents,
+results near the overflow and underflow thresholds (subnormal and infinite ones included),
+integer exponents with both signs of base, x in [0.5, 2] with |y| up to 1000, and x over all
+exponents with moderate y.
+
+    python3 tools/gen_vector_math_ref.py [--binary-only] [--pow-table]
+
+--binary-only writes only the second file; --pow-table prints the logarithm table of the float64
+pow lane (src/cpu/math/lanes64_binary.rs) instead of writing anything.
 """
 
 from __future__ import annotations
@@ -18,12 +32,15 @@ from __future__ import annotations
 import math
 import random
 import struct
+import sys
+from fractions import Fraction
 from pathlib import Path
 
 import mpmath
 
 mpmath.mp.prec = 200
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "vector_math_f64.txt"
+OUT2 = Path(__file__).resolve().parent.parent / "tests" / "data" / "vector_math2_f64.txt"
 PER_KIND = 250
 
 
@@ -166,7 +183,132 @@ def inputs(rng: random.Random) -> dict[str, list[float]]:
     }
 
 
+def round_once(v: mpmath.mpf) -> tuple[float, float]:
+    """`split`, with subnormal and overflowing values rounded once to the nearest float64."""
+    if abs(v) >= mpmath.mpf(2) ** 1024 - mpmath.mpf(2) ** 970:
+        return (math.inf if v > 0 else -math.inf), 0.0
+    if abs(v) < mpmath.mpf(2) ** -1022:
+        hi = math.ldexp(float(mpmath.nint(v * mpmath.mpf(2) ** 1074)), -1074)
+        if hi == 0:
+            return (-0.0 if v < 0 else 0.0), 0.0
+        return hi, float(v - mpmath.mpf(hi))
+    return split(v)
+
+
+def atan2_inputs(rng: random.Random) -> list[tuple[float, float]]:
+    sign = lambda: rng.choice([-1, 1])  # noqa: E731
+    pairs = []
+    for _ in range(300):  # random angles and radii
+        t, r = rng.uniform(-math.pi, math.pi), log_uniform(rng, 1e-10, 1e10)
+        pairs.append((r * math.sin(t), r * math.cos(t)))
+    for _ in range(150):  # every magnitude, each on its own
+        pairs.append((sign() * log_uniform(rng, 1e-300, 1e300), sign() * log_uniform(rng, 1e-300, 1e300)))
+    for _ in range(200):  # quotients near 1
+        y = log_uniform(rng, 1e-5, 1e5)
+        x = y * (1 + rng.randint(-(2**20), 2**20) * 2**-52)
+        pairs.append((sign() * x, sign() * y))
+    for _ in range(200):  # quotients near 0 and huge ones (near the axes), every quadrant
+        a, q = log_uniform(rng, 1e-6, 1e6), log_uniform(rng, 1e-300, 1e-2)
+        pairs.append((sign() * a * q, sign() * a) if rng.random() < 0.5 else (sign() * a, sign() * a * q))
+    # The atan reduction's breakpoints tan(j pi/16), the centre tan(pi/8), and their inverses.
+    points = [float(mpmath.tan(j * mpmath.pi / 16)) for j in (1, 2, 3)]
+    for _ in range(200):
+        p = rng.choice(points) * (1 + rng.randint(-(2**30), 2**30) * 2**-52)
+        y = log_uniform(rng, 1e-3, 1e3)
+        pairs.append((sign() * p * y, sign() * y) if rng.random() < 0.5 else (sign() * y, sign() * p * y))
+    for _ in range(100):  # near +-pi: x tiny against a negative y
+        pairs.append((sign() * log_uniform(rng, 1e-300, 1e-10), -log_uniform(rng, 1e-3, 1e3)))
+    pairs += [(1.0, 1.0), (1.0, -1.0), (-1.0, -1.0), (-1.0, 1.0), (0.0, -2.0), (0.0, 3.0), (5.0, 0.0), (-5.0, 0.0),
+              (1e-300, 1e300), (-1e300, 1e-300), (5e-324, 1.0), (1.0, -5e-324), (3.0, 4.0), (-4.0, -3.0)]
+    return pairs
+
+
+def pow_inputs(rng: random.Random) -> list[tuple[float, float]]:
+    sign = lambda: rng.choice([-1, 1])  # noqa: E731
+    pairs = []
+    for _ in range(300):  # bases near 1 with large exponents
+        x = 1 + sign() * log_uniform(rng, 2**-52, 2**-8)
+        pairs.append((x, sign() * rng.uniform(0.1, 700) / abs(math.log(x))))
+    for _ in range(300):  # results near the overflow and underflow thresholds
+        x = log_uniform(rng, 1e-10, 1e10)
+        if abs(math.log(x)) < 1e-3:
+            continue
+        t = rng.choice([rng.uniform(690, 709.7), rng.uniform(-708.5, -690), rng.uniform(-745.2, -708.3), rng.uniform(709.5, 710)])
+        pairs.append((x, t / math.log(x)))
+    for _ in range(100):  # ... exactly at them: powers of 2 (and of -2)
+        pairs.append((rng.choice([2.0, -2.0, 0.5]), float(rng.choice([rng.randint(-1080, -1000), rng.randint(1000, 1030)]))))
+    for _ in range(100):
+        pairs.append((2.0, rng.uniform(1000, 1024)))
+    for _ in range(300):  # integer exponents, both signs of base
+        x = sign() * log_uniform(rng, 1e-3, 1e3)
+        pairs.append((x, float(rng.randint(-100, 100))))
+    for _ in range(100):
+        x = sign() * log_uniform(rng, 1e-300, 1e300)
+        pairs.append((x, float(rng.randint(-3, 3))))
+    for _ in range(300):  # x in [0.5, 2] with |y| up to 1000
+        pairs.append((rng.uniform(0.5, 2), rng.uniform(-1000, 1000)))
+    for _ in range(300):  # x over all exponents, moderate y
+        x = log_uniform(rng, 1e-300, 1e300)
+        pairs.append((x, rng.uniform(-1, 1) * min(700 / abs(math.log(x)), 10)))
+    pairs += [(2.0, 0.5), (4.0, 0.5), (10.0, 2.0), (-3.0, 3.0), (0.1, 1.0), (1.5, 1750.0), (1.5, -1800.0),
+              (2.0, 1023.0), (2.0, 1024.0), (2.0, -1022.0), (2.0, -1074.0), (2.0, -1075.0), (9.0, -0.5),
+              (1 + 2**-52, 2.0**60), (1 - 2**-53, -(2.0**61)), (1.7976931348623157e308, 1.0), (2.2250738585072014e-308, 0.5)]
+    return pairs
+
+
+def write_binary() -> None:
+    rng = random.Random(20261205)
+    lines = ["# name x y hi lo: float64 bits in hex; hi + lo = f(x, y) (mpmath, 200 bits). tools/gen_vector_math_ref.py"]
+    funcs = {"atan2": (mpmath.atan2, atan2_inputs), "pow": (mpmath.power, pow_inputs)}
+    for name, (f, make) in funcs.items():
+        for x, y in make(rng):
+            if name == "pow" and x < 0 and y != int(y):
+                continue
+            v = f(mpmath.mpf(x), mpmath.mpf(y))
+            hi, lo = round_once(v)
+            lines.append(f"{name} {bits(x)} {bits(y)} {bits(hi)} {bits(lo)}")
+    OUT2.write_text("\n".join(lines) + "\n")
+    print(f"{len(lines) - 1} values -> {OUT2}")
+
+
+def print_pow_table() -> None:
+    """The float64 pow lane's logarithm table: for each of 128 intervals of z in [0.6875, 1.375)
+    (width 2^-8 below 1, 2^-7 above), c on the grid 2^-7 minimising max |z c - 1| (1 for the two
+    intervals next to 1), and -ln c as a multiple of 2^-42 plus the rounded rest."""
+    cs, his, los = [], [], []
+    for i in range(128):
+        lo = Fraction(11, 16) + Fraction(i, 256) if i < 80 else 1 + Fraction(i - 80, 128)
+        hi = lo + (Fraction(1, 256) if i < 80 else Fraction(1, 128))
+        c = Fraction(1) if i in (79, 80) else min(
+            (Fraction(j, 128) for j in range(80, 200)), key=lambda c: max(abs(lo * c - 1), abs(hi * c - 1)))
+        big = -mpmath.log(mpmath.mpf(c.numerator) / c.denominator)
+        l_hi = float(mpmath.nint(big * 2**42) / 2**42)
+        cs.append(repr(float(c)))
+        his.append(l_hi)
+        los.append(float(big - l_hi))
+
+    def hexed(v: float) -> str:
+        h = bits(v)
+        return f"f64::from_bits(0x{h[0:4]}_{h[4:8]}_{h[8:12]}_{h[12:16]}),"
+
+    print("const LOG_C: [f64; 128] = [")
+    for r in range(0, 128, 8):
+        print("    " + " ".join(f"{c}," for c in cs[r:r + 8]))
+    print("];")
+    for name, vals in (("LOG_L_HI", his), ("LOG_L_LO", los)):
+        print(f"const {name}: [f64; 128] = [")
+        for r in range(0, 128, 4):
+            print("    " + " ".join(hexed(v) for v in vals[r:r + 4]))
+        print("];")
+
+
 def main() -> None:
+    if "--pow-table" in sys.argv:
+        print_pow_table()
+        return
+    write_binary()
+    if "--binary-only" in sys.argv:
+        return
     rng = random.Random(20261203)
     funcs = {
         "exp": mpmath.exp, "log": mpmath.log, "sin": mpmath.sin, "cos": mpmath.cos,

@@ -16,6 +16,7 @@ pub(crate) mod half_convert;
 mod lanes32;
 mod lanes32f;
 mod lanes64;
+mod lanes64_binary;
 mod lanes64_log;
 mod lanes64_trig;
 mod lanes_binary;

@@ -48,6 +48,19 @@ pub(super) fn expm1_core<M: Fma>(y: f64) -> f64 {
     M::fma(em, scale, scale - 1.0)
 }
 
+/// `e^p` for `p` in `[-300, 300]` (NaN stays NaN), relative error below `2^-37`:
+/// `p = n ln2 + r`, `e^p = 2^n (1 + expm1(r))` (`2^n` normal for `|n| ≤ 433`). For `f32`
+/// `pow`, whose `f64` results beyond the `f32` range round to 0 or ∞ anyway.
+#[inline(always)]
+pub(super) fn exp_core<M: Fma>(p: f64) -> f64 {
+    let shifted = M::fma(p, std::f64::consts::LOG2_E, ROUND);
+    let n = shifted - ROUND;
+    let r = M::fma(-n, LN2_LO, M::fma(-n, LN2_HI, p));
+    let em = M::fma(r * r, horner::<M, 9>(r, &EXPM1_TAYLOR), r);
+    let scale = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);
+    M::fma(em, scale, scale)
+}
+
 /// `2 Σ s^(2j) / (2j + 1)` for `j = 0..=5`: `ln((1 + s)/(1 - s)) / s`, truncation below `2^-34`
 /// relative for `|s| ≤ 0.1716`.
 const ATANH2_TAYLOR: [f64; 6] = {

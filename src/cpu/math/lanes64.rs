@@ -14,9 +14,9 @@ use super::vector::{horner, Fma};
 
 /// `ln 2` to 32 significant bits (the same split as [`super::exp`]): `n LN2_HI` is exact for
 /// `|n| < 2^21`.
-const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000); // 0.6931471803691238
+pub(super) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000); // 0.6931471803691238
 /// `ln 2 - LN2_HI`, from the digits of `ln 2` (not from the rounded `f64` `ln 2`).
-const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76); // 1.9082149292705877e-10
+pub(super) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76); // 1.9082149292705877e-10
 
 /// `(a + b)` and its rounding error, exactly (Knuth's two-sum: no ordering needed).
 #[inline(always)]
@@ -36,7 +36,7 @@ pub(super) fn fast_two_sum(a: f64, b: f64) -> (f64, f64) {
 /// Whether `M` rounds a multiply-add once. A constant once inlined: `1 + 2^-29` is the rounded
 /// square of `1 + 2^-30`, which exceeds it by `2^-60`, a fused multiply-add's answer.
 #[inline(always)]
-fn is_fused<M: Fma>() -> bool {
+pub(super) fn is_fused<M: Fma>() -> bool {
     const A: f64 = 1.0 + 1.0 / 1073741824.0;
     M::fma(A, A, -(A * A)) != 0.0
 }
@@ -66,7 +66,7 @@ pub(super) fn two_prod<M: Fma>(a: f64, b: f64) -> (f64, f64) {
 
 /// `Σ r^(k-2) / k!`, `k = 2..=14`: `(exp(r) - 1 - r) / r²`, truncation below `2^-63` for
 /// `|r| ≤ ln2/2`.
-const EXP_TAYLOR: [f64; 13] = {
+pub(super) const EXP_TAYLOR: [f64; 13] = {
     let mut c = [0.0; 13];
     let mut i = 0;
     while i < 13 {

@@ -46,18 +46,18 @@ use super::vector::{horner, Fma};
 const SIXTH_HI: f64 = f64::from_bits(0x3fc5_5555_5555_5555); // 0.16666666666666666
 const SIXTH_LO: f64 = f64::from_bits(0x3c65_5555_5555_5555); // 9.25185853854297e-18
 /// `π/2`, `π`, `π/4` as pairs (mpmath).
-const PIO2_HI: f64 = f64::from_bits(0x3ff9_21fb_5444_2d18); // 1.5707963267948966
-const PIO2_LO: f64 = f64::from_bits(0x3c91_a626_3314_5c07); // 6.123233995736766e-17
-const PI_HI: f64 = f64::from_bits(0x4009_21fb_5444_2d18); // 3.141592653589793
-const PI_LO: f64 = f64::from_bits(0x3ca1_a626_3314_5c07); // 1.2246467991473532e-16
-const PIO4_HI: f64 = f64::from_bits(0x3fe9_21fb_5444_2d18); // 0.7853981633974483
-const PIO4_LO: f64 = f64::from_bits(0x3c81_a626_3314_5c07); // 3.061616997868383e-17
+pub(super) const PIO2_HI: f64 = f64::from_bits(0x3ff9_21fb_5444_2d18); // 1.5707963267948966
+pub(super) const PIO2_LO: f64 = f64::from_bits(0x3c91_a626_3314_5c07); // 6.123233995736766e-17
+pub(super) const PI_HI: f64 = f64::from_bits(0x4009_21fb_5444_2d18); // 3.141592653589793
+pub(super) const PI_LO: f64 = f64::from_bits(0x3ca1_a626_3314_5c07); // 1.2246467991473532e-16
+pub(super) const PIO4_HI: f64 = f64::from_bits(0x3fe9_21fb_5444_2d18); // 0.7853981633974483
+pub(super) const PIO4_LO: f64 = f64::from_bits(0x3c81_a626_3314_5c07); // 3.061616997868383e-17
 
 /// `(ah + al) / (bh + bl)` for pairs with `|al|`, `|bl|` below an ulp or so of the heads, as
 /// `q + rem/bh` with the remainder of `q = ah/bh` exact: the only large error is the final
 /// rounding. One division (the reciprocal), used for the quotient and the remainder's.
 #[inline(always)]
-fn div_pair<M: Fma>(ah: f64, al: f64, bh: f64, bl: f64) -> (f64, f64) {
+pub(super) fn div_pair<M: Fma>(ah: f64, al: f64, bh: f64, bl: f64) -> (f64, f64) {
     let inv = 1.0 / bh;
     let q = ah * inv;
     // q bh is within a few ulps of ah, so `ah - m` is exact (Sterbenz).
@@ -91,19 +91,19 @@ fn tan64<M: Fma>(x: f64) -> f64 {
 }
 
 /// Breakpoints of [`atan64`]: `tan(jπ/16)` for odd `j`, between the `c` of two ranges.
-const ATAN_SPLIT: [f64; 4] = [0.198912367379658, 0.6681786379192989, 1.496605762665489, 5.027339492125848];
+pub(super) const ATAN_SPLIT: [f64; 4] = [0.198912367379658, 0.6681786379192989, 1.496605762665489, 5.027339492125848];
 /// `tan(π/8)` and `tan(3π/8)`, rounded, ...
-const TAN_PIO8: f64 = f64::from_bits(0x3fda_8279_99fc_ef32); // 0.41421356237309503
+pub(super) const TAN_PIO8: f64 = f64::from_bits(0x3fda_8279_99fc_ef32); // 0.41421356237309503
 const TAN_3PIO8: f64 = f64::from_bits(0x4003_504f_333f_9de6); // 2.414213562373095
 /// ... and the `atan` of those `f64` as pairs (mpmath).
-const ATAN_PIO8_HI: f64 = f64::from_bits(0x3fd9_21fb_5444_2d18); // 0.39269908169872414
-const ATAN_PIO8_LO: f64 = f64::from_bits(0x3c4c_3988_61b7_8b55); // 3.060132146563891e-18
+pub(super) const ATAN_PIO8_HI: f64 = f64::from_bits(0x3fd9_21fb_5444_2d18); // 0.39269908169872414
+pub(super) const ATAN_PIO8_LO: f64 = f64::from_bits(0x3c4c_3988_61b7_8b55); // 3.060132146563891e-18
 const ATAN_3PIO8_HI: f64 = f64::from_bits(0x3ff2_d97c_7f33_21d2); // 1.1780972450961724
 const ATAN_3PIO8_LO: f64 = f64::from_bits(0x3c7f_c774_dbe2_87a0); // 2.7563998718653792e-17
 
 /// `(atan t - t) / t³ = Σ (-1)^j t^(2j-2) / (2j + 1)`, `j = 1..=11`, in `z = t²`: truncation
 /// below `2^-60` relative for `|t| ≤ 0.2`.
-const ATAN_TAYLOR: [f64; 11] = {
+pub(super) const ATAN_TAYLOR: [f64; 11] = {
     let mut c = [0.0; 11];
     let mut j = 0;
     while j < 11 {

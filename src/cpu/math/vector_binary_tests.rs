@@ -233,3 +233,232 @@ fn hypot_f64_within_one_ulp_of_the_c_library() {
         assert!(off < xs.len() / 100, "{off} results differ");
     }
 }
+
+/// The `f64` functions with lanes of their own, and their C-library references.
+const F64_CASES: [(BinFn, &str, Reference2); 2] = [(BinFn::Pow, "pow", f64::powf), (BinFn::Atan2, "atan2", f64::atan2)];
+
+/// The `f64` kernel of `f` at `level`: every level but `pow` at the baseline, where the C
+/// library is faster than the split multiply-adds.
+fn f64_kernel2(f: BinFn, level: Level) -> Option<SliceFn2<f64>> {
+    let kernel = f64::kernel2_at(f, level);
+    assert!(kernel.is_some() || (f == BinFn::Pow && level == Level::Baseline), "{f:?} has no f64 kernel at {level:?}");
+    kernel
+}
+
+/// The mpmath reference file for the binary functions: lines `name x y hi lo` (hex bits),
+/// exact value ≈ `hi + lo` (`hi` ±∞ past the overflow threshold, subnormal `hi` rounded once).
+fn reference2_f64() -> Vec<(String, f64, f64, f64, f64)> {
+    let text = include_str!("../../../tests/data/vector_math2_f64.txt");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            let bits = |s: &str| f64::from_bits(u64::from_str_radix(s, 16).expect("hex bits"));
+            (w[0].to_string(), bits(w[1]), bits(w[2]), bits(w[3]), bits(w[4]))
+        })
+        .collect()
+}
+
+#[test]
+fn binary_f64_within_one_ulp_of_mpmath() {
+    let refs = reference2_f64();
+    for level in Level::available() {
+        for (f, name, _) in F64_CASES {
+            let Some(kernel) = f64_kernel2(f, level) else {
+                continue;
+            };
+            let cases: Vec<_> = refs.iter().filter(|r| r.0 == name).collect();
+            assert!(cases.len() > 1000, "too few reference values for {name}");
+            let xs: Vec<f64> = cases.iter().map(|r| r.1).collect();
+            let ys: Vec<f64> = cases.iter().map(|r| r.2).collect();
+            let mut got = vec![0f64; xs.len()];
+            kernel(&xs, &ys, &mut got);
+            let mut worst = (0f64, 0.0, 0.0);
+            for (r, &g) in cases.iter().zip(&got) {
+                let (x, y, hi, lo) = (r.1, r.2, r.3, r.4);
+                let at = format!(
+                    "{name}({x:e} = {:#018x}, {y:e} = {:#018x}) at {level:?} = {g:e}",
+                    x.to_bits(),
+                    y.to_bits()
+                );
+                if hi.is_infinite() || hi == 0.0 {
+                    assert_eq!(g.to_bits(), hi.to_bits(), "{at}, want {hi:e}");
+                    continue;
+                }
+                // ulp of the exact value; `g - hi` is exact when they are close.
+                let ulp = f64::from_bits(hi.abs().to_bits() + 1) - hi.abs();
+                let err = ((g - hi) - lo).abs() / ulp;
+                assert!(err <= 1.0, "{at}: {err:.3} ulp");
+                if err > worst.0 {
+                    worst = (err, x, y);
+                }
+            }
+            println!(
+                "{name} f64 {level:?}: worst {:.3} ulp over {} mpmath values (at {:e}, {:e})",
+                worst.0,
+                cases.len(),
+                worst.1,
+                worst.2
+            );
+        }
+    }
+}
+
+/// Values every `f64` pair test crosses with each other: zeros, infinities, NaN with payloads,
+/// extremes, subnormals, integers (odd and even, past `2^52` and `2^53`) and values near 1.
+fn special64() -> Vec<f64> {
+    let mut v = vec![
+        0.0,
+        f64::INFINITY,
+        f64::NAN,
+        f64::from_bits(0x7ff8_0000_0000_1234),
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        5e-324,
+        1e-310,
+        1.0,
+        0.5,
+        2.0,
+        3.0,
+        7.0,
+        8.0,
+        0.25,
+        1.0 + f64::EPSILON,
+        1.0 - f64::EPSILON / 2.0,
+        1e300,
+        1e-300,
+        709.0,
+        1023.5,
+        1074.0,
+        4503599627370497.0,
+        9007199254740992.0,
+        18446744073709551616.0,
+        1e20,
+        0.1,
+        std::f64::consts::PI,
+    ];
+    v.extend(v.clone().iter().map(|x| -x));
+    v
+}
+
+/// Pairs for the dense `f64` tests: special values crossed, random bits (every sign and
+/// exponent), moderate magnitudes (bases within `2^±8`, exponents within ±64, half of them
+/// integers), and bases near 1 with large exponents.
+fn pairs64(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
+    let special = special64();
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for &x in &special {
+        for &y in &special {
+            xs.push(x);
+            ys.push(y);
+        }
+    }
+    let mut s = seed;
+    for _ in 0..n {
+        xs.push(f64::from_bits(splitmix(&mut s)));
+        ys.push(f64::from_bits(splitmix(&mut s)));
+        let r = splitmix(&mut s);
+        let x = ((r >> 11) as f64 / 2f64.powi(53) * 2.0 - 1.0) * 2f64.powi((r % 17) as i32 - 8);
+        let y = (splitmix(&mut s) >> 11) as f64 / 2f64.powi(46) - 64.0;
+        xs.push(x);
+        ys.push(if r >> 63 == 1 { y.round() } else { y });
+        let d = (splitmix(&mut s) >> 12) as f64 / 2f64.powi(52 + (r % 40) as i32);
+        xs.push(1.0 + if r & 2 == 0 { d } else { -d / 2.0 });
+        ys.push(((r >> 11) as f64 / 2f64.powi(53) * 1400.0 - 700.0) / d.ln_1p());
+    }
+    (xs, ys)
+}
+
+#[test]
+fn binary_f64_within_one_ulp_of_the_c_library() {
+    let (xs, ys) = pairs64(1 << 16, 13);
+    for level in Level::available() {
+        for (f, name, reference) in F64_CASES {
+            let Some(kernel) = f64_kernel2(f, level) else {
+                continue;
+            };
+            let mut got = vec![0f64; xs.len()];
+            kernel(&xs, &ys, &mut got);
+            let mut off = 0;
+            for ((&x, &y), &g) in xs.iter().zip(&ys).zip(&got) {
+                let want = reference(x, y);
+                let at = format!(
+                    "{name}({x:e} = {:#018x}, {y:e} = {:#018x}) at {level:?} = {g:e}, want {want:e}",
+                    x.to_bits(),
+                    y.to_bits()
+                );
+                if want.is_nan() || g.is_nan() || want == 0.0 || want.is_infinite() {
+                    // Only the C library makes these (the exceptional pairs): the same bits.
+                    assert_eq!(g.to_bits(), want.to_bits(), "{at}");
+                    continue;
+                }
+                let d = (ordered64(g) - ordered64(want)).abs();
+                assert!(d <= 1, "{at}: {d} ulp");
+                off += d as usize;
+            }
+            println!("{name} f64 {level:?}: {off} of {} results 1 ulp from the C library", xs.len());
+            assert!(off < xs.len() / 20, "{name} {level:?}: {off} results differ");
+        }
+    }
+}
+
+#[test]
+fn binary_f64_lengths_around_the_block_mix_exceptional_pairs() {
+    // Exceptional pairs (zeros, NaN, infinities, a negative base with a fractional exponent)
+    // scattered through blocks of every tail length: each result equals its own one-element
+    // call.
+    for level in Level::available() {
+        for (f, name, reference) in F64_CASES {
+            let Some(kernel) = f64_kernel2(f, level) else {
+                continue;
+            };
+            for len in [0usize, 1, 255, 256, 257, 513] {
+                let xs: Vec<f64> = (0..len)
+                    .map(|i| match i % 41 {
+                        5 => 0.0,
+                        17 => -2.5,
+                        _ => 0.75 + i as f64 / 64.0,
+                    })
+                    .collect();
+                let ys: Vec<f64> = (0..len)
+                    .map(|i| match i % 53 {
+                        7 => f64::NAN,
+                        20 => f64::NEG_INFINITY,
+                        _ => 3.25 - i as f64 / 100.0,
+                    })
+                    .collect();
+                let mut got = vec![0f64; len];
+                kernel(&xs, &ys, &mut got);
+                for i in 0..len {
+                    let mut one = [0f64];
+                    kernel(&xs[i..=i], &ys[i..=i], &mut one);
+                    assert_eq!(got[i].to_bits(), one[0].to_bits(), "{name}: len {len}, element {i} at {level:?}");
+                    let want = reference(xs[i], ys[i]);
+                    let close = (want.is_nan() && got[i].is_nan()) || (ordered64(got[i]) - ordered64(want)).abs() <= 1;
+                    assert!(close, "{name}({}, {}) = {}, want {want}", xs[i], ys[i], got[i]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn pow_f64_special_cases_of_c() {
+    for level in Level::available() {
+        let Some(kernel) = f64_kernel2(BinFn::Pow, level) else {
+            continue;
+        };
+        let xs = [f64::NAN, 1.0, -1.0, -1.0, -0.0, -0.0, -2.0, -2.0, 2.0, 0.5, -8.0];
+        let ys = [0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -3.0, 3.0, 3.0, -1075.0, 1024.0, 1075.0, 1.0 / 3.0];
+        let mut got = [0f64; 11];
+        kernel(&xs, &ys, &mut got);
+        assert_eq!(got[..4], [1.0, 1.0, 1.0, 1.0]);
+        assert_eq!(got[4], f64::NEG_INFINITY, "(-0)^-3");
+        assert_eq!(got[5].to_bits(), (-0.0f64).to_bits(), "(-0)^3");
+        assert_eq!(got[6], -8.0);
+        assert_eq!(got[7].to_bits(), (-0.0f64).to_bits(), "(-2)^-1075 underflows to -0");
+        assert_eq!(got[8], f64::INFINITY);
+        assert_eq!(got[9], 0.0);
+        assert!(got[10].is_nan(), "a negative base, a fractional exponent");
+    }
+}
