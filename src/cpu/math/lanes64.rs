@@ -107,7 +107,7 @@ pub(super) const LOG_TAYLOR: [f64; 11] = {
 };
 
 /// `√½`'s bits.
-pub(super) const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
+const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
 
 /// `ln(x)` for a positive normal finite `x`: `x = 2^k (1 + f)` with `1 + f` in `[√½, √2)`,
 /// `s = f / (2 + f)`, `ln(1 + f) = f - f²/2 + s (f²/2 + R(s²))` (since `2s = f - s f` and
@@ -118,14 +118,23 @@ pub(super) fn log64<M: Fma>(x: f64) -> f64 {
     log_plus::<M>(x, 0.0)
 }
 
+/// `(k, f)` with `x = 2^k (1 + f)` and `1 + f` in `[√½, √2)`, for a positive normal finite
+/// `x`; `f` is exact. The bits are shifted so that significands at or above `√½` carry into
+/// the next exponent; `k` is read as an `f64` without an integer conversion (none exists in
+/// AVX2 for 64-bit lanes) by placing the biased exponent in the significand of `2^52`.
+#[inline(always)]
+pub(super) fn exponent_and_fraction(x: f64) -> (f64, f64) {
+    let ix = x.to_bits().wrapping_add(0x3ff0_0000_0000_0000 - SQRT_HALF_BITS);
+    let m = f64::from_bits((ix & 0x000f_ffff_ffff_ffff) + SQRT_HALF_BITS);
+    let k = f64::from_bits(0x4330_0000_0000_0000 | (ix >> 52)) - (4503599627370496.0 + 1023.0);
+    (k, m - 1.0)
+}
+
 /// `ln(x) + c` for a positive normal finite `x` and a correction `|c| ≤ 2^-52`, added with the
 /// small terms of [`log64`] (`log1p` passes the rounding error of `1 + x` this way).
 #[inline(always)]
 fn log_plus<M: Fma>(x: f64, c: f64) -> f64 {
-    let ix = x.to_bits().wrapping_add(0x3ff0_0000_0000_0000 - SQRT_HALF_BITS);
-    let m = f64::from_bits((ix & 0x000f_ffff_ffff_ffff) + SQRT_HALF_BITS);
-    let k = f64::from_bits(0x4330_0000_0000_0000 | (ix >> 52)) - (4503599627370496.0 + 1023.0);
-    let f = m - 1.0;
+    let (k, f) = exponent_and_fraction(x);
     let s = f / (2.0 + f);
     let z = s * s;
     let hfsq = 0.5 * f * f;

@@ -25,12 +25,11 @@
 //!   costs below 0.05 ulp. A negative base with an integer exponent gives `-|x|^y` for odd `y`.
 //!
 //! Left to the C library: for `atan2` infinities, NaN, magnitudes beyond `2^990`, and nonzero
-//! ones below `2^-1000` (two zeros, or a zero and such a one, included); for `pow` a zero, subnormal or
-//! non-finite base, a non-finite exponent or `|y| ≥ 2^64`, a negative base with a non-integer
-//! exponent, and results beyond about `2^±1000` (overflow, underflow, subnormals and the
-//! range just inside them, judged from a cheap estimate of `y log2|x|`). That covers
+//! ones below `2^-1000` (two zeros, or a zero and such a one, included); for `pow` a zero,
+//! subnormal or non-finite base, a non-finite exponent or `|y| ≥ 2^64`, a negative base with a
+//! non-integer exponent, and results beyond about `2^±1000` (overflow, underflow, subnormals
+//! and the range just inside them, judged from a cheap estimate of `y log2|x|`). That covers
 //! `pow(x, 0) = 1` for NaN `x`, `pow(1, y) = 1` for NaN `y` and `pow(-1, ±∞) = 1`.
-
 //!
 //! Measured on 2026-12-05 against mpmath (`vector_binary_tests.rs`; 1,164 `atan2` and 1,817
 //! `pow` values, 6 and 401 of them through the C library), worst error in ulp at the baseline

@@ -144,7 +144,9 @@ fn hypot64_lane<M: Fma>(x: f64, y: f64) -> f64 {
     let (h, l) = (a.max(b), a.min(b));
     // 2^-e and 2^e for e = the exponent of h (|e| ≤ 1000, so both are normal).
     let biased = h.to_bits() >> 52;
-    let down = f64::from_bits((2046 - biased) << 52);
+    // Wrapping: lanes with an infinite or NaN `h` (exponent 2047, recomputed by the C library)
+    // pass through here too.
+    let down = f64::from_bits(2046u64.wrapping_sub(biased) << 52);
     let up = f64::from_bits(biased << 52);
     let (hs, ls) = (h * down, l * down);
     let (h2, l2) = (hs * hs, ls * ls);

@@ -6,16 +6,8 @@
 
 use super::vector::Level;
 use super::vector_binary::{BinFn, SliceFn2, VecMath2};
+use super::vector_tests::{ordered32, ordered64, splitmix};
 use super::Real;
-
-/// Deterministic pseudo-random `u64`s (SplitMix64).
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
 
 /// Values every pair test crosses with each other: zeros, infinities, NaN with payloads,
 /// extremes, subnormals, small integers (odd and even) and values near 1.
@@ -59,17 +51,15 @@ fn special32() -> Vec<f32> {
     v
 }
 
+/// Every value of `special` paired with every value (both orders, and each with itself).
+fn crossed<T: Copy>(special: &[T]) -> (Vec<T>, Vec<T>) {
+    special.iter().flat_map(|&x| special.iter().map(move |&y| (x, y))).unzip()
+}
+
 /// Pairs: every special value against every other, random bits against random bits (every
 /// sign and exponent), and pairs whose results lie near the ends of the `f32` range for `pow`.
 fn pairs32(n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
-    let special = special32();
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for &x in &special {
-        for &y in &special {
-            xs.push(x);
-            ys.push(y);
-        }
-    }
+    let (mut xs, mut ys) = crossed(&special32());
     let mut s = seed;
     for _ in 0..n {
         xs.push(f32::from_bits(splitmix(&mut s) as u32));
@@ -84,28 +74,6 @@ fn pairs32(n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
         ys.push(if r >> 63 == 1 { y.round() } else { y });
     }
     (xs, ys)
-}
-
-/// `f32` bits as integers ordered like the values.
-fn ordered32(v: f32) -> i64 {
-    let b = v.to_bits();
-    let mag = i64::from(b & 0x7fff_ffff);
-    if b >> 31 == 1 {
-        -mag
-    } else {
-        mag
-    }
-}
-
-/// `f64` bits as integers ordered like the values.
-fn ordered64(v: f64) -> i128 {
-    let b = v.to_bits();
-    let mag = i128::from(b & 0x7fff_ffff_ffff_ffff);
-    if b >> 63 == 1 {
-        -mag
-    } else {
-        mag
-    }
 }
 
 /// A reference function: the C library's `f64` one (or the scalar formula, for `logaddexp`).
@@ -345,14 +313,7 @@ fn special64() -> Vec<f64> {
 /// exponent), moderate magnitudes (bases within `2^±8`, exponents within ±64, half of them
 /// integers), and bases near 1 with large exponents.
 fn pairs64(n: usize, seed: u64) -> (Vec<f64>, Vec<f64>) {
-    let special = special64();
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for &x in &special {
-        for &y in &special {
-            xs.push(x);
-            ys.push(y);
-        }
-    }
+    let (mut xs, mut ys) = crossed(&special64());
     let mut s = seed;
     for _ in 0..n {
         xs.push(f64::from_bits(splitmix(&mut s)));

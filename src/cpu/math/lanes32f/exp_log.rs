@@ -137,7 +137,7 @@ const LOG_LN2_LO: f32 = (std::f64::consts::LN_2 - LOG_LN2_HI as f64) as f32;
 /// coefficients rounded to `f32` one at a time from `f^0` up with the remaining ones refitted
 /// after each rounding (`fitlog.py` in the prototype). The resulting `ln(1 + f) = f + f² Q(f)`
 /// has relative error below `4.2e-9 ≈ 2^-27.8` with the rounded coefficients.
-const LOG_POLY: [f32; 9] = [
+pub(super) const LOG_POLY: [f32; 9] = [
     -0.499_999_88,
     0.333_333_25,
     -0.250_016_1,
@@ -172,17 +172,25 @@ pub(crate) fn log_lane(x: f32) -> f32 {
     ln_plus(x, -0.0)
 }
 
+/// `(k, f)` with `x = 2^k (1 + f)` and `1 + f` in `[√½, √2)`, for a positive normal finite
+/// `x`: adding `1 - √½` to the bits makes significands at or above `√½` carry into the
+/// exponent; `f` is exact (Sterbenz).
+#[inline(always)]
+pub(super) fn exponent_and_fraction(x: f32) -> (f32, f32) {
+    let ix = x.to_bits().wrapping_add(0x3f80_0000 - SQRT_HALF_BITS);
+    // The biased exponent is at most 255, so the `i32` conversion is exact.
+    let k = (((ix >> 23) as i32) - 127) as f32;
+    let m = f32::from_bits((ix & 0x007f_ffff) + SQRT_HALF_BITS);
+    (k, m - 1.0)
+}
+
 /// `ln x + c` for positive normal finite `x` and a correction `c` far below an ulp of `ln x`
 /// (or `c = -0.0`): [`log_lane`]'s method with `c` added to the small terms, so that it costs
 /// no rounding of its own. [`super::expm1_log1p::log1p_lane`] passes the rounding error of
 /// `1 + x` this way.
 #[inline(always)]
 pub(super) fn ln_plus(x: f32, c: f32) -> f32 {
-    let ix = x.to_bits().wrapping_add(0x3f80_0000 - SQRT_HALF_BITS);
-    // The biased exponent is at most 255, so the `i32` conversion is exact.
-    let k = (((ix >> 23) as i32) - 127) as f32;
-    let m = f32::from_bits((ix & 0x007f_ffff) + SQRT_HALF_BITS);
-    let f = m - 1.0;
+    let (k, f) = exponent_and_fraction(x);
     let q = horner(f, &LOG_POLY);
     // Fast2Sum of the two large terms `a = k·LOG_LN2_HI` (exact) and `f`: `hi + e` is their
     // exact sum. The fused steps form `a + f` and `a - hi` without rounding `a` separately

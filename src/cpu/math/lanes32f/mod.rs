@@ -1,6 +1,7 @@
-//! `f32` lane functions (`exp`, `expm1`, `log`, `log1p`, `sin`, `cos`, `sinh`, `cosh`, `tanh`,
-//! `atan`) evaluated in `f32` arithmetic with fused multiply-adds: twice the lanes
-//! of [`super::lanes32`] (which widens to `f64`), for the levels with FMA (AVX2+FMA, AVX-512).
+//! `f32` lane functions (`exp`, `expm1`, `log`, `log1p`, `log2`, `log10`, `sin`, `cos`,
+//! `sinh`, `cosh`, `tanh`, `atan`) evaluated in `f32` arithmetic with fused multiply-adds:
+//! twice the lanes of [`super::lanes32`] (which widens to `f64`), for the levels with FMA
+//! (AVX2+FMA, AVX-512).
 //! The SSE2 baseline keeps the `f64` lanes, whose accuracy does not rest on a fused
 //! multiply-add. Each function was checked on every `f32` input against the contract of
 //! `vector_tests.rs` (within 1 ulp of the correctly rounded `f64` result); the dense-sample
@@ -12,6 +13,7 @@ mod atan;
 mod exp_log;
 mod expm1_log1p;
 mod hyperbolic;
+mod log2_log10;
 mod sin_cos;
 mod tanh;
 
@@ -96,3 +98,17 @@ kernel32f!(
     f32::cosh
 );
 kernel32f!(AtanF32, "`atan` in `f32` lanes ([`atan::atan_lane`]).", atan::atan_lane, atan::atan_exceptional, f32::atan);
+kernel32f!(
+    Log2F32,
+    "`log2` in `f32` lanes ([`log2_log10::log2_lane`]).",
+    log2_log10::log2_lane,
+    exp_log::log_exceptional,
+    f32::log2
+);
+kernel32f!(
+    Log10F32,
+    "`log10` in `f32` lanes ([`log2_log10::log10_lane`]).",
+    log2_log10::log10_lane,
+    exp_log::log_exceptional,
+    f32::log10
+);
