@@ -15,6 +15,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 use super::exp::{exp_f32_with, inv_factorial, LN2_HI, LN2_LO, ROUND};
+use super::lanes64::exponent_and_fraction;
 use super::vector::{horner, Fma, Kernel};
 
 /// `±(2/π)`, `±1/k!` and friends: Taylor coefficients, each rounded once.
@@ -73,9 +74,6 @@ const ATANH2_TAYLOR: [f64; 6] = {
     c
 };
 
-/// `√½`'s bits: the significand range `[√½, √2)` keeps `ln(m)` small and centred.
-const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_667f_3bcd;
-
 /// `ln(x)` for a positive normal finite `f64`, relative error below `2^-33`: `x = 2^k m` with
 /// `m` in `[√½, √2)`, `f = m - 1` (exact), `s = f / (2 + f)`, `ln(m) = 2 atanh(s)`.
 /// For `k ≠ 0` the result exceeds 0.34 in magnitude, so adding `k ln2` stays relative.
@@ -89,14 +87,7 @@ pub(super) fn ln_core<M: Fma>(x: f64) -> f64 {
 /// of [`ln_core`], which `log2` and `log10` scale separately (`log2(2^k)` comes out exact).
 #[inline(always)]
 fn ln_parts<M: Fma>(x: f64) -> (f64, f64) {
-    // Shift the bits so that significands at or above √½ carry into the next exponent, read
-    // `k` from the exponent field, and rebuild `m` in [√½, √2).
-    let ix = x.to_bits().wrapping_add(0x3ff0_0000_0000_0000 - SQRT_HALF_BITS);
-    let m = f64::from_bits((ix & 0x000f_ffff_ffff_ffff) + SQRT_HALF_BITS);
-    // The biased exponent (0..2047) as an `f64` without an integer conversion (none exists in
-    // AVX2 for 64-bit lanes): place it in the significand of 2^52.
-    let k = f64::from_bits(0x4330_0000_0000_0000 | (ix >> 52)) - (4503599627370496.0 + 1023.0);
-    let f = m - 1.0;
+    let (k, f) = exponent_and_fraction(x);
     let s = f / (2.0 + f);
     (k, s * horner::<M, 6>(s * s, &ATANH2_TAYLOR))
 }

@@ -463,7 +463,7 @@ const TWO52: f64 = 4503599627370496.0;
 
 /// Whether the finite `y` is an integer.
 #[inline(always)]
-fn is_integer(y: f64) -> bool {
+pub(super) fn is_integer(y: f64) -> bool {
     let b = y.abs();
     b >= TWO52 || (b + TWO52) - TWO52 == b
 }
@@ -471,7 +471,7 @@ fn is_integer(y: f64) -> bool {
 /// Whether the finite integer `y` is odd: the last significand bit of `|y|` (below `2^53`),
 /// moved to the units place first when `|y| < 2^52`.
 #[inline(always)]
-fn is_odd(y: f64) -> bool {
+pub(super) fn is_odd(y: f64) -> bool {
     let b = y.abs();
     let t = if b >= TWO52 { b } else { b + TWO52 };
     t < 2.0 * TWO52 && t.to_bits() & 1 == 1

@@ -20,6 +20,7 @@
 
 use super::lanes32::{atan_core, exp_core, ln_core};
 use super::lanes64::{exp64, log1p64};
+use super::lanes64_binary::{is_integer, is_odd};
 use super::vector::Fma;
 use super::vector_binary::Kernel2;
 use super::Real;
@@ -50,13 +51,6 @@ macro_rules! kernel2 {
 /// range); the clamp keeps [`exp64`] inside its domain.
 const POW_CLAMP: f64 = 200.0;
 
-/// Whether the `f64` `y` (an integer) is odd: half of it is not an integer.
-#[inline(always)]
-fn is_odd_integer(y: f64) -> bool {
-    let h = 0.5 * y;
-    h.trunc() != h
-}
-
 /// `|x|^y` with the sign of `x` when `y` is an odd integer, for finite nonzero `x` and finite
 /// `y`, and integer `y` when `x < 0`.
 #[inline(always)]
@@ -64,7 +58,7 @@ fn pow32_lane<M: Fma>(x: f32, y: f32) -> f32 {
     let (xd, yd) = (f64::from(x), f64::from(y));
     let p = (yd * ln_core::<M>(xd.abs())).clamp(-POW_CLAMP, POW_CLAMP);
     let v = exp_core::<M>(p);
-    let negate = xd < 0.0 && is_odd_integer(yd);
+    let negate = xd < 0.0 && is_odd(yd);
     (if negate { -v } else { v }) as f32
 }
 
@@ -74,7 +68,7 @@ kernel2!(
     "`x ** y` for `f32` ([`pow32_lane`]); zeros, infinities, NaN and negative bases with a \
      non-integer exponent go to `powf`.",
     |x, y| pow32_lane::<M>(x, y),
-    |x, y| !(x.is_finite() && y.is_finite() && x != 0.0) || (x < 0.0 && y.trunc() != y),
+    |x, y| !(x.is_finite() && y.is_finite() && x != 0.0) || (x < 0.0 && !is_integer(f64::from(y))),
     f32::powf
 );
 
