@@ -10,7 +10,8 @@
 //!   [`super::lanes64`] cost twice as much for bits the rounding drops.) A negative base with
 //!   an integer exponent gives `±|x|^y` by the exponent's parity.
 //! - `atan2`: `atan` of the quotient of magnitudes (one rounding in `f64`), placed in its
-//!   quadrant; the `f64` arctangent core of `lanes32` (relative error below `2^-36`).
+//!   quadrant; the `f64` arctangent core of `lanes32` (relative error below `2^-36`). The SSE2
+//!   baseline only: the FMA levels take [`lanes32f::atan2_lane`], in `f32` lanes.
 //! - `hypot`: `√(x² + y²)`; `x²` and `y²` are exact in `f64` and the sum cannot overflow.
 //! - `logaddexp`: `max + ln(1 + e^-|x-y|)` on the `f64` lanes, NumPy's formula.
 //!
@@ -19,6 +20,7 @@
 //! size, so within 1 ulp (the FMA levels only).
 
 use super::lanes32::{atan_core, exp_core, ln_core};
+use super::lanes32f;
 use super::lanes64::{exp64, log1p64};
 use super::lanes64_binary::{is_integer, is_odd};
 use super::vector::Fma;
@@ -89,6 +91,16 @@ kernel2!(
     "`atan2(x, y)` for `f32` ([`atan2_32_lane`]); two zeros, infinities and NaN go to `atan2`.",
     |x, y| atan2_32_lane::<M>(x, y),
     |x, y| !(x.is_finite() && y.is_finite()) || (x == 0.0 && y == 0.0),
+    f32::atan2
+);
+
+kernel2!(
+    Atan2F32,
+    f32,
+    "`atan2(x, y)` in `f32` lanes ([`lanes32f::atan2_lane`], the FMA levels); two zeros, \
+     infinities and NaN go to `atan2`.",
+    |x, y| lanes32f::atan2_lane(x, y),
+    |x, y| lanes32f::atan2_exceptional(x, y),
     f32::atan2
 );
 

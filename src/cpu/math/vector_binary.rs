@@ -8,7 +8,7 @@
 //! contract of the unary functions.
 
 use super::lanes64_binary::{Atan2_64, Pow64};
-use super::lanes_binary::{Atan2_32, Hypot32, Hypot64, Logaddexp32, Pow32};
+use super::lanes_binary::{Atan2F32, Atan2_32, Hypot32, Hypot64, Logaddexp32, Pow32};
 use super::vector::{level, Fma, Fused, Level, Split};
 
 /// The binary functions with a vector path.
@@ -130,6 +130,11 @@ macro_rules! slice_fns2 {
 
 impl VecMath2 for f32 {
     fn kernel2_at(f: BinFn, level: Level) -> Option<SliceFn2<f32>> {
+        // `f32` lanes where the level has FMA, else `f64` lanes.
+        let fused = slice_fns2!(f32, level, f, all: {}, fused: { Atan2 => Atan2F32 });
+        if fused.is_some() {
+            return fused;
+        }
         slice_fns2!(f32, level, f, all: {
             Pow => Pow32, Atan2 => Atan2_32, Hypot => Hypot32, Logaddexp => Logaddexp32,
         }, fused: {})

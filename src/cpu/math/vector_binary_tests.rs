@@ -148,6 +148,78 @@ fn binary_f32_lengths_around_the_block_mix_exceptional_pairs() {
     }
 }
 
+/// Pairs for `atan2` whose quotient falls in every interval of the arctangent's reduction, near
+/// its breakpoints and far beyond, at magnitudes across the whole finite range (subnormals
+/// included), with every combination of signs.
+fn atan2_pairs(n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            let r = splitmix(&mut s);
+            // A finite positive `y`, uniform over the bit patterns.
+            let y = f32::from_bits((r >> 32) as u32 % 0x7f80_0000);
+            let ratio = (r & 0xffff) as f32 / 16384.0;
+            let ratio = match (r >> 16) & 15 {
+                0..=11 => ratio,
+                12 | 13 => ratio * 2f32.powi(-(((r >> 20) % 41) as i32)),
+                _ => ratio * 2f32.powi(((r >> 20) % 41) as i32),
+            };
+            let x = y * ratio;
+            let x = if r >> 63 == 1 { -x } else { x };
+            let y = if (r >> 62) & 1 == 1 { -y } else { y };
+            (x, y)
+        })
+        .unzip()
+}
+
+#[test]
+fn atan2_f32_quotients_in_every_interval() {
+    let (xs, ys) = atan2_pairs(1 << 18, 23);
+    for level in Level::available() {
+        let kernel = f32::kernel2_at(BinFn::Atan2, level).expect("atan2 has an f32 kernel");
+        let what = format!("atan2 (quotients) at {level:?}");
+        let off = check32(&what, kernel, f64::atan2, &xs, &ys);
+        println!("{what}: {off} of {} results 1 ulp off the reference", xs.len());
+        // The `f32` lanes (FMA levels) are within 0.71 ulp of the exact value (`atan2_f32_dense`,
+        // 2^28 pairs), so about 2.4% of these results round the other way; the `f64` lanes of
+        // the baseline almost never do.
+        assert!(off < xs.len() / 25, "{what}: {off} results 1 ulp off");
+    }
+}
+
+/// `DEVARRAY_ATAN2_PAIRS=28 cargo test --release --lib atan2_f32_dense -- --ignored --nocapture`:
+/// `2^28` pairs as [`atan2_f32_quotients_in_every_interval`]'s, on every level.
+#[test]
+#[ignore = "long: 2^28 pairs per level by default"]
+fn atan2_f32_dense() {
+    let log2n: u32 = std::env::var("DEVARRAY_ATAN2_PAIRS").ok().and_then(|v| v.parse().ok()).unwrap_or(28);
+    for level in Level::available() {
+        let kernel = f32::kernel2_at(BinFn::Atan2, level).expect("atan2 has an f32 kernel");
+        let (mut off, mut worst) = (0, (0f64, 0f32, 0f32));
+        for chunk in 0..1u64 << log2n.saturating_sub(22) {
+            let (xs, ys) = atan2_pairs(1 << log2n.min(22), 1000 + chunk);
+            off += check32(&format!("atan2 at {level:?}"), kernel, f64::atan2, &xs, &ys);
+            let mut got = vec![0f32; xs.len()];
+            kernel(&xs, &ys, &mut got);
+            for ((&x, &y), &g) in xs.iter().zip(&ys).zip(&got) {
+                let exact = f64::from(x).atan2(f64::from(y));
+                let ulp = f64::from(
+                    f32::from_bits((exact as f32).abs().to_bits() | 1)
+                        - f32::from_bits((exact as f32).abs().to_bits() & !1),
+                );
+                let err = (f64::from(g) - exact).abs() / ulp;
+                if err > worst.0 {
+                    worst = (err, x, y);
+                }
+            }
+        }
+        println!(
+            "atan2 at {level:?}: {off} of 2^{log2n} results 1 ulp off the reference; worst {:.3} ulp at ({:e}, {:e})",
+            worst.0, worst.1, worst.2
+        );
+    }
+}
+
 #[test]
 fn pow_f32_signs_of_negative_bases() {
     for level in Level::available() {

@@ -57,6 +57,17 @@ const ATAN_TAYLOR: [f32; 9] = {
 #[inline(always)]
 pub(crate) fn atan_lane(x: f32) -> f32 {
     let a = f32::from_bits(x.to_bits() & 0x7fff_ffff);
+    // `e + (-0.0)` is `e` for every `e`, signed zeros included: no correction.
+    let (s, rest) = atan_parts(a, -0.0);
+    f32::from_bits((s + rest).to_bits() | (x.to_bits() & 0x8000_0000))
+}
+
+/// `atan(a + δ)` for `a ≥ 0` (`+∞` included) and a correction `δ/(1 + a²) = corr` far below an
+/// ulp of `a`, as an unevaluated sum `s + rest` (`|rest|` below an ulp of `s`): the module's
+/// method with `corr` added to the small terms, so that it costs no rounding of its own.
+/// [`atan2_lane`] passes the rounding error of its quotient this way.
+#[inline(always)]
+fn atan_parts(a: f32, corr: f32) -> (f32, f32) {
     let (num, den, hi, lo) = if a < 0.4375 {
         (a, 1.0, 0.0, 0.0)
     } else if a < 0.6875 {
@@ -70,12 +81,70 @@ pub(crate) fn atan_lane(x: f32) -> f32 {
     };
     let t = num / den;
     let z = t * t;
-    let small = (t * z).mul_add(horner(z, &ATAN_TAYLOR), lo);
+    let small = (t * z).mul_add(horner(z, &ATAN_TAYLOR), lo + corr);
     // Fast2Sum: s + e = hi + t exactly.
     let s = hi + t;
     let e = (hi - s) + t;
-    let v = s + (e + small);
+    (s, e + small)
+}
+
+/// π as the nearest `f32` ...
+const PI_HI: f32 = std::f32::consts::PI;
+/// ... and the rest, rounded to `f32`.
+const PI_LO: f32 = (std::f64::consts::PI - PI_HI as f64) as f32;
+
+/// Quotients from which the correction of [`atan2_lane`] is dropped: there `δ/(1 + q²)` is
+/// below `2^-48`, far under an ulp of the result (near π/2), and for an infinite quotient it
+/// would be NaN.
+const ATAN2_CORRECTED_BELOW: f32 = 16_777_216.0;
+
+/// `|x|` below which [`atan2_lane`] scales both magnitudes by [`ATAN2_SCALE`] (`2^-100`).
+const ATAN2_SCALED_BELOW: f32 = f32::from_bits((127 - 100) << 23);
+/// `2^64`.
+const ATAN2_SCALE: f32 = f32::from_bits((127 + 64) << 23);
+
+/// `atan2(x, y)` (the angle of the point `(y, x)`) for finite `x`, `y`, not both zero.
+///
+/// Method: `q = |x|/|y|` rounded, and the exact quotient is `q + δ` with `δ = r/|y|`, where the
+/// remainder `r = |x| - q|y|` is exact by one fused step (tiny magnitudes are first scaled by
+/// `2^64`, so that it cannot underflow). `atan(q + δ) = atan q + δ/(1 + q²)` to far below
+/// an ulp (`δ` is at most half an ulp of `q`), so the quotient's rounding costs nothing: the
+/// correction joins the small terms of [`atan_parts`], whose value before its last rounding
+/// is within 0.4 ulp of `atan q` (the module's analysis). A negative `y` (its sign bit: `-0`
+/// included) reflects the angle to `π - v`, with π as a pair and `π_hi - s` exact by Fast2Sum
+/// (`π_hi > π/2 ≥ s`), so that again only the last addition rounds at full size; the sign of
+/// `x` is OR-ed in at the end. An infinite quotient (`y = 0`, or overflow) gives `π/2` in the
+/// lane. Within 1 ulp: dense random pairs per breakpoint interval and exponent range in
+/// `vector_binary_tests.rs`.
+#[inline(always)]
+pub(crate) fn atan2_lane(x: f32, y: f32) -> f32 {
+    let a = f32::from_bits(x.to_bits() & 0x7fff_ffff);
+    let b = f32::from_bits(y.to_bits() & 0x7fff_ffff);
+    // Near the subnormals the remainder would round (by up to 2^-150, a whole ulp of the
+    // quotient when |x| is near 2^-127): scaling both by 2^64 keeps it exact. Not where `b`
+    // would overflow (an infinite `b` would make the remainder `0·∞`); there the quotient is
+    // below 2^-160, where `r = |x|` is exact.
+    let scale = if a < ATAN2_SCALED_BELOW && b < ATAN2_SCALE { ATAN2_SCALE } else { 1.0 };
+    let (a, b) = (a * scale, b * scale);
+    let q = a / b;
+    let r = (-q).mul_add(b, a);
+    let corr = (r / b) / q.mul_add(q, 1.0);
+    // A select, not a branch: the NaN of an infinite quotient's correction is dropped here.
+    let corr = if q < ATAN2_CORRECTED_BELOW { corr } else { 0.0 };
+    let (s, rest) = atan_parts(q, corr);
+    let direct = s + rest;
+    // Fast2Sum: s2 + e2 = π_hi - s exactly.
+    let s2 = PI_HI - s;
+    let e2 = (PI_HI - s2) - s;
+    let reflected = s2 + (e2 + (PI_LO - rest));
+    let v = if y.is_sign_negative() { reflected } else { direct };
     f32::from_bits(v.to_bits() | (x.to_bits() & 0x8000_0000))
+}
+
+/// Pairs [`atan2_lane`] leaves to the C library: infinities, NaN and two zeros.
+#[inline(always)]
+pub(crate) fn atan2_exceptional(x: f32, y: f32) -> bool {
+    !(x.is_finite() && y.is_finite()) || (x == 0.0 && y == 0.0)
 }
 
 /// Lanes [`atan_lane`] leaves to the C library: NaN (whose sign and payload it keeps).
@@ -105,5 +174,33 @@ mod tests {
         assert_eq!(atan_lane(f32::INFINITY), std::f32::consts::FRAC_PI_2);
         assert_eq!(atan_lane(f32::NEG_INFINITY), -std::f32::consts::FRAC_PI_2);
         assert_eq!(atan_lane(1.0), std::f32::consts::FRAC_PI_4);
+    }
+
+    #[test]
+    fn atan2_quadrants_and_axes() {
+        let big = f32::MAX;
+        let tiny = f32::from_bits(1);
+        let cases = [
+            (1.0f32, 1.0f32),
+            (-1.0, 1.0),
+            (1.0, -1.0),
+            (-1.0, -1.0),
+            (0.0, 1.0),
+            (-0.0, 1.0),
+            (0.0, -1.0),
+            (-0.0, -1.0),
+            (1.0, 0.0),
+            (-1.0, -0.0),
+            (big, tiny),
+            (tiny, -big),
+            (tiny, 3.0),
+            (-3.0, -big),
+            (-0.0, -4.5e32),
+            (1e-39, 3e-38),
+        ];
+        for (x, y) in cases {
+            let want = f64::from(x).atan2(f64::from(y)) as f32;
+            assert_eq!(atan2_lane(x, y).to_bits(), want.to_bits(), "atan2({x:e}, {y:e})");
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! `f32` lane functions (`exp`, `expm1`, `log`, `log1p`, `log2`, `log10`, `sin`, `cos`,
-//! `sinh`, `cosh`, `tanh`, `atan`) evaluated in `f32` arithmetic with fused multiply-adds:
-//! twice the lanes of [`super::lanes32`] (which widens to `f64`), for the levels with FMA
-//! (AVX2+FMA, AVX-512).
+//! `sinh`, `cosh`, `tanh`, `atan`, and `atan2` for [`super::lanes_binary`]) evaluated in `f32`
+//! arithmetic with fused multiply-adds: twice the lanes of [`super::lanes32`] (which widens to
+//! `f64`), for the levels with FMA (AVX2+FMA, AVX-512).
 //! The SSE2 baseline keeps the `f64` lanes, whose accuracy does not rest on a fused
 //! multiply-add. Each function was checked on every `f32` input against the contract of
 //! `vector_tests.rs` (within 1 ulp of the correctly rounded `f64` result); the dense-sample
@@ -18,6 +18,7 @@ mod sin_cos;
 mod tanh;
 
 use super::vector::{Fma, Kernel};
+pub(crate) use atan::{atan2_exceptional, atan2_lane};
 
 macro_rules! kernel32f {
     ($name:ident, $doc:literal, $lane:path, $exceptional:path, $scalar:expr) => {
