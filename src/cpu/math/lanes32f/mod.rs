@@ -1,7 +1,7 @@
 //! `f32` lane functions (`exp`, `expm1`, `log`, `log1p`, `log2`, `log10`, `sin`, `cos`,
-//! `sinh`, `cosh`, `tanh`, `atan`) evaluated in `f32` arithmetic with fused multiply-adds:
-//! twice the lanes of [`super::lanes32`] (which widens to `f64`), for the levels with FMA
-//! (AVX2+FMA, AVX-512).
+//! `sinh`, `cosh`, `tanh`, `asin`, `acos`, `atan`) evaluated in `f32` arithmetic with fused
+//! multiply-adds: twice the lanes of [`super::lanes32`] (which widens to `f64`), for the levels
+//! with FMA (AVX2+FMA, AVX-512).
 //! The SSE2 baseline keeps the `f64` lanes, whose accuracy does not rest on a fused
 //! multiply-add. Each function was checked on every `f32` input against the contract of
 //! `vector_tests.rs` (within 1 ulp of the correctly rounded `f64` result); the dense-sample
@@ -9,6 +9,7 @@
 //! 1 ulp (sine and cosine as `f32` pairs, a corrected quotient) took about 60 vector operations
 //! per vector and measured no faster (2026-12-05).
 
+mod asin_acos;
 mod atan;
 mod exp_log;
 mod expm1_log1p;
@@ -96,6 +97,20 @@ kernel32f!(
     hyperbolic::cosh_lane,
     hyperbolic::hyperbolic_exceptional,
     f32::cosh
+);
+kernel32f!(
+    AsinF32,
+    "`asin` in `f32` lanes ([`asin_acos::asin_lane`]).",
+    asin_acos::asin_lane,
+    asin_acos::asin_acos_exceptional,
+    f32::asin
+);
+kernel32f!(
+    AcosF32,
+    "`acos` in `f32` lanes ([`asin_acos::acos_lane`]).",
+    asin_acos::acos_lane,
+    asin_acos::asin_acos_exceptional,
+    f32::acos
 );
 kernel32f!(AtanF32, "`atan` in `f32` lanes ([`atan::atan_lane`]).", atan::atan_lane, atan::atan_exceptional, f32::atan);
 kernel32f!(
