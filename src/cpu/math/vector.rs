@@ -282,7 +282,7 @@ impl VecMath for f32 {
             fused_slice_fns!(f32, level, f, {
                 Exp => ExpF32, Expm1 => Expm1F32, Log => LogF32, Log1p => Log1pF32, Sin => SinF32,
                 Cos => CosF32, Sinh => SinhF32, Cosh => CoshF32, Tanh => TanhF32, Atan => AtanF32,
-                Log2 => Log2F32, Log10 => Log10F32,
+                Log2 => Log2F32, Log10 => Log10F32, Asin => AsinF32, Acos => AcosF32,
             })
         };
         if fused.is_some() {

@@ -15,10 +15,10 @@
 //!   AVX-512 and the AVX2 level (the same counts of 1-ulp results on both; in each module's
 //!   docs); log2, log10, asin and acos (`f64` lanes, `lanes32`) on 2026-12-05 at the AVX-512
 //!   level: every `f32` within 1 ulp, with 2474, 2509, 28 and 14 results 1 ulp from the
-//!   reference (the `f64`-lane log2 and log10 now serve the baseline only); the `f32`-lane
-//!   log2 and log10 (`lanes32f/log2_log10.rs`) the same day at the AVX-512 and the AVX2 level:
-//!   every `f32` within 1 ulp, 2,401,038 and 2,506,801 results 1 ulp from the reference on
-//!   both.
+//!   reference (these `f64`-lane kernels now serve the baseline only); the `f32`-lane log2 and
+//!   log10 (`lanes32f/log2_log10.rs`) and asin and acos (`lanes32f/asin_acos.rs`) the same day
+//!   at the AVX-512 and the AVX2 level: every `f32` within 1 ulp, 2,401,038, 2,506,801,
+//!   751,820 and 246,309 results 1 ulp from the reference on both.
 //! - `f64`: within 1 ulp of reference values computed with mpmath at 200 bits
 //!   (`tests/data/vector_math_f64.txt`, from `tools/gen_vector_math_ref.py`): the error is
 //!   measured in fractions of an ulp; and within 1 ulp of the C library on dense samples.

@@ -1,14 +1,15 @@
 //! `f32` lane functions (`exp`, `expm1`, `log`, `log1p`, `log2`, `log10`, `sin`, `cos`,
-//! `sinh`, `cosh`, `tanh`, `atan`, and `atan2` for [`super::lanes_binary`]) evaluated in `f32`
-//! arithmetic with fused multiply-adds: twice the lanes of [`super::lanes32`] (which widens to
-//! `f64`), for the levels with FMA (AVX2+FMA, AVX-512).
+//! `sinh`, `cosh`, `tanh`, `asin`, `acos`, `atan`, and `atan2` for [`super::lanes_binary`])
+//! evaluated in `f32` arithmetic with fused multiply-adds: twice the lanes of [`super::lanes32`]
+//! (which widens to `f64`), for the levels with FMA (AVX2+FMA, AVX-512).
 //! The SSE2 baseline keeps the `f64` lanes, whose accuracy does not rest on a fused
-//! multiply-add. Each function was checked on every `f32` input against the contract of
-//! `vector_tests.rs` (within 1 ulp of the correctly rounded `f64` result); the dense-sample
-//! tests there run on every level in CI. `tan` stays on the `f64` lanes: a version here within
+//! multiply-add. Each unary function was checked on every `f32` input against the contract of
+//! `vector_tests.rs` (within 1 ulp of the correctly rounded `f64` result), `atan2` on dense
+//! random pairs (`vector_binary_tests.rs`); the dense-sample tests run on every level in CI. `tan` stays on the `f64` lanes: a version here within
 //! 1 ulp (sine and cosine as `f32` pairs, a corrected quotient) took about 60 vector operations
 //! per vector and measured no faster (2026-12-05).
 
+mod asin_acos;
 mod atan;
 mod exp_log;
 mod expm1_log1p;
@@ -97,6 +98,20 @@ kernel32f!(
     hyperbolic::cosh_lane,
     hyperbolic::hyperbolic_exceptional,
     f32::cosh
+);
+kernel32f!(
+    AsinF32,
+    "`asin` in `f32` lanes ([`asin_acos::asin_lane`]).",
+    asin_acos::asin_lane,
+    asin_acos::asin_acos_exceptional,
+    f32::asin
+);
+kernel32f!(
+    AcosF32,
+    "`acos` in `f32` lanes ([`asin_acos::acos_lane`]).",
+    asin_acos::acos_lane,
+    asin_acos::asin_acos_exceptional,
+    f32::acos
 );
 kernel32f!(AtanF32, "`atan` in `f32` lanes ([`atan::atan_lane`]).", atan::atan_lane, atan::atan_exceptional, f32::atan);
 kernel32f!(
