@@ -19,7 +19,9 @@ angles and radii, quotients near 1, near 0 and huge, in all four quadrants, poin
 and near the atan reduction's breakpoints; for pow(x, y): bases near 1 with large exponents,
 results near the overflow and underflow thresholds (subnormal and infinite ones included),
 integer exponents with both signs of base, x in [0.5, 2] with |y| up to 1000, and x over all
-exponents with moderate y.
+exponents with moderate y; for logaddexp(x, y): moderate, close and equal pairs, every magnitude
+with distances up to and past 700, and pairs near the curve e^x + e^y = 1, where the result
+cancels (|result| from 2^-40 to 1).
 
     python3 tools/gen_vector_math_ref.py [--binary-only] [--pow-table]
 
@@ -256,10 +258,38 @@ def pow_inputs(rng: random.Random) -> list[tuple[float, float]]:
     return pairs
 
 
+def logaddexp_inputs(rng: random.Random) -> list[tuple[float, float]]:
+    sign = lambda: rng.choice([-1, 1])  # noqa: E731
+    pairs = []
+    for _ in range(400):  # moderate arguments
+        pairs.append((rng.uniform(-40, 40), rng.uniform(-40, 40)))
+    for _ in range(200):  # close pairs (and equal ones)
+        x = sign() * log_uniform(rng, 1e-6, 1e6)
+        pairs.append((x, x * (1 + rng.randint(-(2**24), 2**24) * 2**-52) if rng.random() < 0.8 else x))
+    for _ in range(200):  # every magnitude, and distances up to and past the lane's cut at 700
+        x = sign() * log_uniform(rng, 1e-300, 1e300)
+        pairs.append((x, x - log_uniform(rng, 1e-3, 1e3)))
+    for _ in range(300):  # near the curve e^x + e^y = 1, where the result cancels: |result| from 2^-40 to 1
+        x = -log_uniform(rng, 1e-3, 5)
+        target = sign() * log_uniform(rng, 2.0**-40, 1)
+        inner = mpmath.exp(target) - mpmath.exp(x)
+        if inner > 0:
+            pairs.append((x, float(mpmath.log(inner))))
+    pairs += [(0.0, 0.0), (1.0, 1.0), (-1.0, -1.0), (0.0, -800.0), (5.0, -745.0), (-0.6931471805599453, -0.6931471805599453),
+              (1e308, 1e308), (-1e308, 1e308), (1e-310, -1.0), (3.0, 4.0)]
+    return pairs
+
+
+def logaddexp_exact(x: mpmath.mpf, y: mpmath.mpf) -> mpmath.mpf:
+    m, n = max(x, y), min(x, y)
+    return m + mpmath.log1p(mpmath.exp(n - m))
+
+
 def write_binary() -> None:
     rng = random.Random(20261205)
     lines = ["# name x y hi lo: float64 bits in hex; hi + lo = f(x, y) (mpmath, 200 bits). tools/gen_vector_math_ref.py"]
-    funcs = {"atan2": (mpmath.atan2, atan2_inputs), "pow": (mpmath.power, pow_inputs)}
+    funcs = {"atan2": (mpmath.atan2, atan2_inputs), "pow": (mpmath.power, pow_inputs),
+             "logaddexp": (logaddexp_exact, logaddexp_inputs)}
     for name, (f, make) in funcs.items():
         for x, y in make(rng):
             if name == "pow" and x < 0 and y != int(y):

@@ -1,4 +1,4 @@
-//! `atan2` and `pow` of `f64` pairs in `f64` lanes, within 1 ulp of the exact result on every
+//! `atan2`, `pow` and `logaddexp` of `f64` pairs in `f64` lanes, within 1 ulp of the exact result on every
 //! level (the exact products they need are fused multiply-adds where the level has them,
 //! Dekker's products where not). As in `lanes64_trig`, each keeps the leading part of its
 //! result exact and rounds only small corrections, so the one error of full size is the final
@@ -23,13 +23,24 @@
 //!   argument's, `exp(rh + rl) = 1 + rh + (rl + rh² P(rh))`, times `2^n`. A term of `y ln|x|`
 //!   off by `ε` moves the result by `ε` relatively; `|y ln x| ≤ 708`, so the logarithm's error
 //!   costs below 0.05 ulp. A negative base with an integer exponent gives `-|x|^y` for odd `y`.
+//! - `logaddexp(x, y) = m + ln(1 + e^d)`, `m = max(x, y)`, `d = min - max` as an exact pair
+//!   (TwoSum): `e^d` as `pow`'s `exp` of a pair, but unrounded and with `r²/2` split exactly
+//!   (a pair to about `2^-59`), `1 + e^d` by Fast2Sum, `ln` of its high part by `pow`'s table
+//!   (to `2^-67`) plus `low/high`, and `m` added by TwoSum. The logarithm term `L ≤ ln 2` is
+//!   thus within about `2^-59` absolutely, which is below 0.25 ulp of the result wherever
+//!   `|result| ≥ 2^-5`: within 1 ulp there. Near the curve `eˣ + eʸ = 1` the result cancels
+//!   (`m ≈ -L`) and the bound is that absolute error (NumPy's formula, `m + log1p(exp(d))`
+//!   rounded step by step, is within about `2^-53` there, and up to 1.5 ulp elsewhere). Pairs
+//!   more than 700 apart give `m`.
 //!
 //! Left to the C library: for `atan2` infinities, NaN, magnitudes beyond `2^990`, and nonzero
 //! ones below `2^-1000` (two zeros, or a zero and such a one, included); for `pow` a zero,
 //! subnormal or non-finite base, a non-finite exponent or `|y| ≥ 2^64`, a negative base with a
 //! non-integer exponent, and results beyond about `2^±1000` (overflow, underflow, subnormals
 //! and the range just inside them, judged from a cheap estimate of `y log2|x|`). That covers
-//! `pow(x, 0) = 1` for NaN `x`, `pow(1, y) = 1` for NaN `y` and `pow(-1, ±∞) = 1`.
+//! `pow(x, 0) = 1` for NaN `x`, `pow(1, y) = 1` for NaN `y` and `pow(-1, ±∞) = 1`; for
+//! `logaddexp` (to NumPy's scalar formula) infinities, NaN, and pairs more than 700 apart whose
+//! larger argument is below `2^-900`.
 //!
 //! Measured on 2026-12-05 against mpmath (`vector_binary_tests.rs`; 1,164 `atan2` and 1,817
 //! `pow` values, 6 and 401 of them through the C library), worst error in ulp at the baseline
@@ -50,6 +61,7 @@ use super::lanes64_trig::{
 };
 use super::vector::{horner, Fma};
 use super::vector_binary::Kernel2;
+use super::Real;
 
 /// The sign bit of an `f64`.
 const SIGN: u64 = 0x8000_0000_0000_0000;
@@ -442,20 +454,54 @@ fn ln_pair<M: Fma>(a: f64) -> (f64, f64) {
     fast_two_sum(s2, lo)
 }
 
-/// `exp(ph + pl)` for `|ph| ≤ 708`, `|pl|` within an ulp or so of `ph`, and a normal result:
-/// `lanes64`'s `exp` with `pl` added to the reduced argument's low part.
+/// `ph + pl = n ln2 + (rh + rl)`: `(rh, rl, 2^n)`, as in `lanes64`'s `exp`, for `|ph| ≤ 708`
+/// and `|pl|` within an ulp or so of `ph`.
 #[inline(always)]
-fn exp_pair<M: Fma>(ph: f64, pl: f64) -> f64 {
+fn reduce_pair<M: Fma>(ph: f64, pl: f64) -> (f64, f64, f64) {
     let shifted = M::fma(ph, std::f64::consts::LOG2_E, ROUND);
     let n = shifted - ROUND;
     // Exact, as in `lanes64`'s `exp`.
     let hi = M::fma(-n, LN2_HI, ph);
     let (rh, rl) = two_sum(hi, M::fma(-n, LN2_LO, pl));
+    (rh, rl, f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52))
+}
+
+/// `exp(ph + pl)` for `|ph| ≤ 708`, `|pl|` within an ulp or so of `ph`, and a normal result:
+/// `lanes64`'s `exp` with `pl` added to the reduced argument's low part.
+#[inline(always)]
+fn exp_pair<M: Fma>(ph: f64, pl: f64) -> f64 {
+    let (rh, rl, scale) = reduce_pair::<M>(ph, pl);
     let tail = M::fma(rh * rh, horner::<M, 13>(rh, &EXP_TAYLOR), rl);
     let s = 1.0 + rh;
     let e = (1.0 - s) + rh; // exact: |rh| < 1
-    let scale = f64::from_bits(shifted.to_bits().wrapping_add(1023) << 52);
     (s + (e + tail)) * scale
+}
+
+/// `Σ r^(k-3) / k!`, `k = 3..=14`: `(exp(r) - 1 - r - r²/2) / r³`.
+const EXP_CUBIC: [f64; 12] = {
+    let mut c = [0.0; 12];
+    let mut i = 0;
+    while i < 12 {
+        c[i] = EXP_TAYLOR[i + 1];
+        i += 1;
+    }
+    c
+};
+
+/// `exp(ph + pl)` as an unevaluated `(s + t) · scale` (`scale` a power of two, `|t|` below an
+/// ulp of `s`) to about `2^-59` relatively: [`exp_pair`] with `r²/2` split exactly as well, so
+/// the roundings left are the cubic term's (`|r³/6| ≤ 0.007`).
+#[inline(always)]
+fn exp_pair_fine<M: Fma>(ph: f64, pl: f64) -> (f64, f64, f64) {
+    let (rh, rl, scale) = reduce_pair::<M>(ph, pl);
+    let (h2, h2l) = two_prod::<M>(rh, 0.5 * rh);
+    let cubic = (rh * rh) * (rh * horner::<M, 12>(rh, &EXP_CUBIC));
+    let (s, e1) = fast_two_sum(1.0, rh);
+    // s ≥ 0.65 > r²/2.
+    let (s, e2) = fast_two_sum(s, h2);
+    let t = (e1 + e2) + (h2l + M::fma(rl, rh, rl) + cubic);
+    let (s, t) = fast_two_sum(s, t);
+    (s, t, scale)
 }
 
 /// `2^52`: `|y| + 2^52` rounds `|y| < 2^52` to an integer, held in the low significand bits.
@@ -516,6 +562,48 @@ fn pow_exceptional(x: f64, y: f64) -> bool {
     !lane || (x < 0.0 && !is_integer(y))
 }
 
+/// `|x - y|` beyond which the lane returns the larger argument: `ln(1 + e^-|x-y|)` is then
+/// below `2^-1009`, under half an ulp of any result of magnitude at least [`LOGADDEXP_TINY`].
+const LOGADDEXP_FAR: f64 = 700.0;
+/// `2^-900`: below, a far pair goes to the scalar formula (its result may be moved by
+/// `e^-|x-y|`, and may be subnormal).
+const LOGADDEXP_TINY: f64 = f64::from_bits((1023 - 900) << 52);
+
+/// `ln(eˣ + eʸ)` for finite `x`, `y` (see the module docs): `m + ln(1 + e^d)` with `m` the
+/// larger argument and `d = min - max` as an exact pair; `e^d` as the pair of
+/// [`exp_pair_fine`], `1 + e^d` by Fast2Sum, its logarithm by [`ln_pair`] plus the low part's
+/// first-order term, and `m` added by TwoSum: the one rounding of full size is the last.
+#[inline(always)]
+fn logaddexp64<M: Fma>(x: f64, y: f64) -> f64 {
+    let (m, n) = (x.max(y), x.min(y));
+    let (dh, dl) = two_sum(n, -m);
+    // A select, not a branch: far pairs (an infinite `dh` included) take `m` below, and the
+    // clamp keeps their `exp` in its domain meanwhile.
+    let far = !(dh >= -LOGADDEXP_FAR);
+    let (dh, dl) = if far { (-LOGADDEXP_FAR, 0.0) } else { (dh, dl) };
+    let (s, t, scale) = exp_pair_fine::<M>(dh, dl);
+    let (eh, el) = (s * scale, t * scale);
+    // 1 ≥ e^d: Fast2Sum.
+    let (uh, ul) = fast_two_sum(1.0, eh);
+    let (lh, ll) = ln_pair::<M>(uh);
+    // ln(uh + ul') = ln uh + ul'/uh, the next term (below 2^-106) dropped.
+    let ll = ll + (ul + el) / uh;
+    let (rh, rl) = two_sum(m, lh);
+    let v = rh + (rl + ll);
+    if far {
+        m
+    } else {
+        v
+    }
+}
+
+/// Whether `logaddexp(x, y)` goes to the scalar formula: infinities and NaN, and far pairs with
+/// a tiny larger argument.
+#[inline(always)]
+fn logaddexp_exceptional(x: f64, y: f64) -> bool {
+    !(x.is_finite() && y.is_finite()) || (!((x - y).abs() <= LOGADDEXP_FAR) && x.max(y).abs() < LOGADDEXP_TINY)
+}
+
 /// Declares a [`Kernel2`] from its lane, exceptional test and scalar function.
 macro_rules! kernel2_64 {
     ($name:ident, $doc:literal, $lane:ident, $exceptional:ident, $scalar:expr) => {
@@ -545,6 +633,14 @@ kernel2_64!(
     atan2_64,
     atan2_exceptional,
     f64::atan2
+);
+kernel2_64!(
+    Logaddexp64,
+    "`logaddexp` for `f64` ([`logaddexp64`]); infinities, NaN and far pairs with a tiny larger \
+     argument go to the scalar formula.",
+    logaddexp64,
+    logaddexp_exceptional,
+    Real::logaddexp
 );
 kernel2_64!(
     Pow64,

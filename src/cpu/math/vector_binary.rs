@@ -7,7 +7,7 @@
 //! lanes are in [`super::lanes_binary`]; `vector_binary_tests.rs` holds them to the accuracy
 //! contract of the unary functions.
 
-use super::lanes64_binary::{Atan2_64, Pow64};
+use super::lanes64_binary::{Atan2_64, Logaddexp64, Pow64};
 use super::lanes_binary::{Atan2F32, Atan2_32, Hypot32, Hypot64, Logaddexp32, Pow32};
 use super::vector::{level, Fma, Fused, Level, Split};
 
@@ -146,6 +146,6 @@ impl VecMath2 for f64 {
         // The correction of `hypot`'s square root rests on exact (fused) products; `atan2` has
         // Dekker's products where the level has no fused multiply-add. `pow` would too (within
         // 0.64 ulp), but there it is slower than the C library's.
-        slice_fns2!(f64, level, f, all: { Atan2 => Atan2_64 }, fused: { Hypot => Hypot64, Pow => Pow64 })
+        slice_fns2!(f64, level, f, all: { Atan2 => Atan2_64, Logaddexp => Logaddexp64 }, fused: { Hypot => Hypot64, Pow => Pow64 })
     }
 }

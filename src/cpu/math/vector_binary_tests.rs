@@ -274,8 +274,30 @@ fn hypot_f64_within_one_ulp_of_the_c_library() {
     }
 }
 
-/// The `f64` functions with lanes of their own, and their C-library references.
-const F64_CASES: [(BinFn, &str, Reference2); 2] = [(BinFn::Pow, "pow", f64::powf), (BinFn::Atan2, "atan2", f64::atan2)];
+/// The `f64` functions with lanes of their own, and their C-library references (NumPy's
+/// scalar formula for `logaddexp`).
+const F64_CASES: [(BinFn, &str, Reference2); 3] = [
+    (BinFn::Pow, "pow", f64::powf),
+    (BinFn::Atan2, "atan2", f64::atan2),
+    (BinFn::Logaddexp, "logaddexp", Real::logaddexp),
+];
+
+/// `2^-5` and `2^-58`: `logaddexp` results below the first in magnitude lie near the curve
+/// `eˣ + eʸ = 1`, where the lane's contract is the second as an absolute error (see
+/// `lanes64_binary`'s docs), not 1 ulp.
+const LOGADDEXP_CANCELLED: f64 = 0.03125;
+const LOGADDEXP_ABSOLUTE: f64 = 3.469446951953614e-18;
+
+/// Whether `g` is close enough to the C library's `want` for `name`: within 1 ulp, or for
+/// `logaddexp` within `2^-51 max(1, |want|)`, the error of NumPy's formula it is compared with
+/// (rounded three times, its logarithm term is off by up to about `2^-53`) plus the lane's.
+fn close_to_c64(name: &str, g: f64, want: f64) -> bool {
+    if name == "logaddexp" {
+        (g - want).abs() <= 2f64.powi(-51) * want.abs().max(1.0)
+    } else {
+        (ordered64(g) - ordered64(want)).abs() <= 1
+    }
+}
 
 /// The `f64` kernel of `f` at `level`: every level but `pow` at the baseline, where the C
 /// library is faster than the split multiply-adds.
@@ -313,7 +335,7 @@ fn binary_f64_within_one_ulp_of_mpmath() {
             let ys: Vec<f64> = cases.iter().map(|r| r.2).collect();
             let mut got = vec![0f64; xs.len()];
             kernel(&xs, &ys, &mut got);
-            let mut worst = (0f64, 0.0, 0.0);
+            let (mut worst, mut worst_absolute) = ((0f64, 0.0, 0.0), 0f64);
             for (r, &g) in cases.iter().zip(&got) {
                 let (x, y, hi, lo) = (r.1, r.2, r.3, r.4);
                 let at = format!(
@@ -325,6 +347,12 @@ fn binary_f64_within_one_ulp_of_mpmath() {
                     assert_eq!(g.to_bits(), hi.to_bits(), "{at}, want {hi:e}");
                     continue;
                 }
+                if name == "logaddexp" && hi.abs() < LOGADDEXP_CANCELLED {
+                    let err = ((g - hi) - lo).abs();
+                    assert!(err <= LOGADDEXP_ABSOLUTE, "{at}: {err:e} off (cancellation)");
+                    worst_absolute = worst_absolute.max(err);
+                    continue;
+                }
                 // ulp of the exact value; `g - hi` is exact when they are close.
                 let ulp = f64::from_bits(hi.abs().to_bits() + 1) - hi.abs();
                 let err = ((g - hi) - lo).abs() / ulp;
@@ -334,11 +362,12 @@ fn binary_f64_within_one_ulp_of_mpmath() {
                 }
             }
             println!(
-                "{name} f64 {level:?}: worst {:.3} ulp over {} mpmath values (at {:e}, {:e})",
+                "{name} f64 {level:?}: worst {:.3} ulp over {} mpmath values (at {:e}, {:e}){}",
                 worst.0,
                 cases.len(),
                 worst.1,
-                worst.2
+                worst.2,
+                if name == "logaddexp" { format!("; {worst_absolute:e} off near the curve") } else { String::new() }
             );
         }
     }
@@ -425,12 +454,13 @@ fn binary_f64_within_one_ulp_of_the_c_library() {
                     assert_eq!(g.to_bits(), want.to_bits(), "{at}");
                     continue;
                 }
-                let d = (ordered64(g) - ordered64(want)).abs();
-                assert!(d <= 1, "{at}: {d} ulp");
-                off += d as usize;
+                assert!(close_to_c64(name, g, want), "{at}");
+                off += usize::from(g != want);
             }
-            println!("{name} f64 {level:?}: {off} of {} results 1 ulp from the C library", xs.len());
-            assert!(off < xs.len() / 20, "{name} {level:?}: {off} results differ");
+            println!("{name} f64 {level:?}: {off} of {} results differ from the C library's", xs.len());
+            // NumPy's `logaddexp` formula is itself often 1-2 ulp off; the others are within
+            // half an ulp, as the lanes.
+            assert!(name == "logaddexp" || off < xs.len() / 20, "{name} {level:?}: {off} results differ");
         }
     }
 }
@@ -467,7 +497,7 @@ fn binary_f64_lengths_around_the_block_mix_exceptional_pairs() {
                     kernel(&xs[i..=i], &ys[i..=i], &mut one);
                     assert_eq!(got[i].to_bits(), one[0].to_bits(), "{name}: len {len}, element {i} at {level:?}");
                     let want = reference(xs[i], ys[i]);
-                    let close = (want.is_nan() && got[i].is_nan()) || (ordered64(got[i]) - ordered64(want)).abs() <= 1;
+                    let close = (want.is_nan() && got[i].is_nan()) || close_to_c64(name, got[i], want);
                     assert!(close, "{name}({}, {}) = {}, want {want}", xs[i], ys[i], got[i]);
                 }
             }
