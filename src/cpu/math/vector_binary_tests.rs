@@ -224,15 +224,114 @@ fn atan2_f32_dense() {
 fn pow_f32_signs_of_negative_bases() {
     for level in Level::available() {
         let kernel = f32::kernel2_at(BinFn::Pow, level).expect("pow has an f32 kernel");
-        let xs = [-2.0f32, -2.0, -2.0, -0.5, -3.0, -1.0, -1.0, -2.0];
-        let ys = [3.0f32, 2.0, -3.0, 5.0, 0.5, 1e30, 16777217.0, 200.0];
-        let mut got = [0f32; 8];
+        let xs = [-2.0f32, -2.0, -2.0, -0.5, -3.0, -1.0, -1.0, -2.0, -1.0, -1.0, -1.0, -1.0, -0.5];
+        let ys =
+            [3.0f32, 2.0, -3.0, 5.0, 0.5, 1e30, 16777217.0, 200.0, -4194303.0, 4194305.0, 8388607.0, 4194302.0, 301.0];
+        let mut got = [0f32; 13];
         kernel(&xs, &ys, &mut got);
         assert_eq!(got[..4], [-8.0, 4.0, -0.125, -0.03125]);
         assert!(got[4].is_nan(), "(-3)^0.5 is NaN");
         assert_eq!(got[5], 1.0, "(-1)^1e30: an even integer");
         assert_eq!(got[6], 1.0, "(-1)^16777217: the exponent rounds to the even f32 16777216");
         assert_eq!(got[7], f32::INFINITY, "(-2)^200 overflows to +inf");
+        // Odd and even exponents on both sides of 2^22, where the FMA levels' lanes stop.
+        assert_eq!(got[8..12], [-1.0, -1.0, -1.0, 1.0], "(-1)^(±odd), (-1)^4194302");
+        assert_eq!(got[12].to_bits(), (-0.0f32).to_bits(), "(-0.5)^301 underflows to -0");
+    }
+}
+
+/// Pairs whose `pow` results are finite and nonzero or near the ends of the `f32` range, by
+/// sixths: bases within `2^-1 .. 2^-24` of 1 and any normal bases with exponents that put
+/// `y log2 x` anywhere in `[-152, 130]`; results near overflow and underflow; integer
+/// exponents of either sign of base (up to the underflow); small negative bases with integer
+/// exponents in `[-40, 40]`; bases in `[0.5, 4)` with exponents in `[-8, 8)`.
+fn pow_pairs(n: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
+    let mut s = seed;
+    let unit = |r: u64| (r >> 11) as f64 / 2f64.powi(53);
+    let normal = |r: u64| f32::from_bits(((r >> 32) as u32 % 0x7f00_0000) + 0x0080_0000);
+    // An exponent with `y log2 x ≈ p` (1 where `x` is 1).
+    let exponent = |x: f32, p: f64| {
+        let l = f64::from(x).log2();
+        if l == 0.0 {
+            1.0
+        } else {
+            (p / l) as f32
+        }
+    };
+    (0..n)
+        .map(|i| {
+            let (r, r2) = (splitmix(&mut s), splitmix(&mut s));
+            match i % 6 {
+                0 => {
+                    let x = (1.0 + (unit(r) - 0.5) * 2f64.powi(-((r % 24) as i32))) as f32;
+                    (x, exponent(x, unit(r2) * 282.0 - 152.0))
+                }
+                1 => (normal(r), exponent(normal(r), unit(r2) * 282.0 - 152.0)),
+                2 => {
+                    let p = if r2 & 1 == 0 { 128.0 - unit(r2) * 2.0 } else { -126.0 - unit(r2) * 24.0 };
+                    (normal(r), exponent(normal(r), p))
+                }
+                3 => {
+                    let x = normal(r);
+                    let limit = (150.0 / f64::from(x).log2().abs()).clamp(1.0, 4e6);
+                    let y = ((unit(r2) * 2.0 - 1.0) * limit).round() as f32;
+                    (if r & 1 == 0 { x } else { -x }, y)
+                }
+                4 => (-(0.125 + 8.0 * unit(r)) as f32, (r2 % 81) as f32 - 40.0),
+                _ => ((0.5 + 3.5 * unit(r)) as f32, (16.0 * unit(r2) - 8.0) as f32),
+            }
+        })
+        .unzip()
+}
+
+#[test]
+fn pow_f32_results_in_range_within_one_ulp() {
+    let (xs, ys) = pow_pairs(1 << 18, 29);
+    for level in Level::available() {
+        let kernel = f32::kernel2_at(BinFn::Pow, level).expect("pow has an f32 kernel");
+        let what = format!("pow (results in range) at {level:?}");
+        let off = check32(&what, kernel, f64::powf, &xs, &ys);
+        println!("{what}: {off} of {} results 1 ulp off the reference", xs.len());
+        // The FMA levels' lanes are within 0.61 ulp of the exact value (`pow_f32_dense`): about
+        // 1.3% of these results round the other way.
+        assert!(off < xs.len() / 40, "{what}: {off} results 1 ulp off");
+    }
+}
+
+/// `DEVARRAY_POW_PAIRS=28 cargo test --release --lib pow_f32_dense -- --ignored --nocapture`:
+/// `2^28` pairs as [`pow_f32_results_in_range_within_one_ulp`]'s on every level, with the worst
+/// error in ulps of the exact value (the `f64` `pow`, whose own error is far below).
+#[test]
+#[ignore = "long: 2^28 pairs per level by default"]
+fn pow_f32_dense() {
+    let log2n: u32 = std::env::var("DEVARRAY_POW_PAIRS").ok().and_then(|v| v.parse().ok()).unwrap_or(28);
+    for level in Level::available() {
+        let kernel = f32::kernel2_at(BinFn::Pow, level).expect("pow has an f32 kernel");
+        let (mut off, mut worst) = (0, (0f64, 0f32, 0f32));
+        for chunk in 0..1u64 << log2n.saturating_sub(22) {
+            let (xs, ys) = pow_pairs(1 << log2n.min(22), 1000 + chunk);
+            off += check32(&format!("pow at {level:?}"), kernel, f64::powf, &xs, &ys);
+            let mut got = vec![0f32; xs.len()];
+            kernel(&xs, &ys, &mut got);
+            for ((&x, &y), &g) in xs.iter().zip(&ys).zip(&got) {
+                let exact = f64::from(x).powf(f64::from(y));
+                let rounded = exact as f32;
+                if rounded.is_nan() || rounded == 0.0 || rounded.is_infinite() {
+                    continue;
+                }
+                // The ulp of the exact value's binade (`2^-149` below `f32::MIN_POSITIVE`).
+                let binade = ((exact.abs().to_bits() >> 52) as i32 - 1023).max(-126);
+                let err = (f64::from(g) - exact).abs() / 2f64.powi(binade - 23);
+                if err > worst.0 {
+                    worst = (err, x, y);
+                }
+            }
+        }
+        println!(
+            "pow at {level:?}: {off} of 2^{log2n} results 1 ulp off the reference; worst {:.3} ulp at ({:e}, {:e})",
+            worst.0, worst.1, worst.2
+        );
+        assert!(worst.0 < 1.0, "pow at {level:?}: {:.3} ulp", worst.0);
     }
 }
 
