@@ -187,37 +187,51 @@ fn atan2_f32_quotients_in_every_interval() {
     }
 }
 
-/// `DEVARRAY_ATAN2_PAIRS=28 cargo test --release --lib atan2_f32_dense -- --ignored --nocapture`:
-/// `2^28` pairs as [`atan2_f32_quotients_in_every_interval`]'s, on every level.
-#[test]
-#[ignore = "long: 2^28 pairs per level by default"]
-fn atan2_f32_dense() {
-    let log2n: u32 = std::env::var("DEVARRAY_ATAN2_PAIRS").ok().and_then(|v| v.parse().ok()).unwrap_or(28);
+/// The pairs of a dense test: `2^log2n` from `make(count, seed)`, in chunks of `2^22`.
+type PairMaker = fn(usize, u64) -> (Vec<f32>, Vec<f32>);
+
+/// A dense `f32` test of `f` on every level: `2^log2n` pairs (`log2n` from the environment
+/// variable `var`, 28 by default) from `make`, each within 1 ulp of `reference` rounded to `f32`
+/// ([`check32`]), and the worst error in ulps of the exact value (the `f64` function, whose
+/// own error is far below) under 1.
+fn dense32(f: BinFn, var: &str, reference: Reference2, make: PairMaker) {
+    let log2n: u32 = std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(28);
     for level in Level::available() {
-        let kernel = f32::kernel2_at(BinFn::Atan2, level).expect("atan2 has an f32 kernel");
+        let kernel = f32::kernel2_at(f, level).unwrap_or_else(|| panic!("{f:?} has no f32 kernel"));
         let (mut off, mut worst) = (0, (0f64, 0f32, 0f32));
         for chunk in 0..1u64 << log2n.saturating_sub(22) {
-            let (xs, ys) = atan2_pairs(1 << log2n.min(22), 1000 + chunk);
-            off += check32(&format!("atan2 at {level:?}"), kernel, f64::atan2, &xs, &ys);
+            let (xs, ys) = make(1 << log2n.min(22), 1000 + chunk);
+            off += check32(&format!("{f:?} at {level:?}"), kernel, reference, &xs, &ys);
             let mut got = vec![0f32; xs.len()];
             kernel(&xs, &ys, &mut got);
             for ((&x, &y), &g) in xs.iter().zip(&ys).zip(&got) {
-                let exact = f64::from(x).atan2(f64::from(y));
-                let ulp = f64::from(
-                    f32::from_bits((exact as f32).abs().to_bits() | 1)
-                        - f32::from_bits((exact as f32).abs().to_bits() & !1),
-                );
-                let err = (f64::from(g) - exact).abs() / ulp;
+                let exact = reference(f64::from(x), f64::from(y));
+                let rounded = exact as f32;
+                if rounded.is_nan() || rounded == 0.0 || rounded.is_infinite() {
+                    continue;
+                }
+                // The ulp of the exact value's binade (`2^-149` below `f32::MIN_POSITIVE`).
+                let binade = ((exact.abs().to_bits() >> 52) as i32 - 1023).max(-126);
+                let err = (f64::from(g) - exact).abs() / 2f64.powi(binade - 23);
                 if err > worst.0 {
                     worst = (err, x, y);
                 }
             }
         }
         println!(
-            "atan2 at {level:?}: {off} of 2^{log2n} results 1 ulp off the reference; worst {:.3} ulp at ({:e}, {:e})",
+            "{f:?} at {level:?}: {off} of 2^{log2n} results 1 ulp off the reference; worst {:.3} ulp at ({:e}, {:e})",
             worst.0, worst.1, worst.2
         );
+        assert!(worst.0 < 1.0, "{f:?} at {level:?}: {:.3} ulp", worst.0);
     }
+}
+
+/// `DEVARRAY_ATAN2_PAIRS=28 cargo test --release --lib atan2_f32_dense -- --ignored --nocapture`:
+/// `2^28` pairs as [`atan2_f32_quotients_in_every_interval`]'s, on every level ([`dense32`]).
+#[test]
+#[ignore = "long: 2^28 pairs per level by default"]
+fn atan2_f32_dense() {
+    dense32(BinFn::Atan2, "DEVARRAY_ATAN2_PAIRS", f64::atan2, atan2_pairs);
 }
 
 #[test]
@@ -299,40 +313,11 @@ fn pow_f32_results_in_range_within_one_ulp() {
 }
 
 /// `DEVARRAY_POW_PAIRS=28 cargo test --release --lib pow_f32_dense -- --ignored --nocapture`:
-/// `2^28` pairs as [`pow_f32_results_in_range_within_one_ulp`]'s on every level, with the worst
-/// error in ulps of the exact value (the `f64` `pow`, whose own error is far below).
+/// `2^28` pairs as [`pow_f32_results_in_range_within_one_ulp`]'s on every level ([`dense32`]).
 #[test]
 #[ignore = "long: 2^28 pairs per level by default"]
 fn pow_f32_dense() {
-    let log2n: u32 = std::env::var("DEVARRAY_POW_PAIRS").ok().and_then(|v| v.parse().ok()).unwrap_or(28);
-    for level in Level::available() {
-        let kernel = f32::kernel2_at(BinFn::Pow, level).expect("pow has an f32 kernel");
-        let (mut off, mut worst) = (0, (0f64, 0f32, 0f32));
-        for chunk in 0..1u64 << log2n.saturating_sub(22) {
-            let (xs, ys) = pow_pairs(1 << log2n.min(22), 1000 + chunk);
-            off += check32(&format!("pow at {level:?}"), kernel, f64::powf, &xs, &ys);
-            let mut got = vec![0f32; xs.len()];
-            kernel(&xs, &ys, &mut got);
-            for ((&x, &y), &g) in xs.iter().zip(&ys).zip(&got) {
-                let exact = f64::from(x).powf(f64::from(y));
-                let rounded = exact as f32;
-                if rounded.is_nan() || rounded == 0.0 || rounded.is_infinite() {
-                    continue;
-                }
-                // The ulp of the exact value's binade (`2^-149` below `f32::MIN_POSITIVE`).
-                let binade = ((exact.abs().to_bits() >> 52) as i32 - 1023).max(-126);
-                let err = (f64::from(g) - exact).abs() / 2f64.powi(binade - 23);
-                if err > worst.0 {
-                    worst = (err, x, y);
-                }
-            }
-        }
-        println!(
-            "pow at {level:?}: {off} of 2^{log2n} results 1 ulp off the reference; worst {:.3} ulp at ({:e}, {:e})",
-            worst.0, worst.1, worst.2
-        );
-        assert!(worst.0 < 1.0, "pow at {level:?}: {:.3} ulp", worst.0);
-    }
+    dense32(BinFn::Pow, "DEVARRAY_POW_PAIRS", f64::powf, pow_pairs);
 }
 
 #[test]
