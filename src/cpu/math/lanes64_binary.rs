@@ -1,8 +1,8 @@
-//! `atan2`, `pow` and `logaddexp` of `f64` pairs in `f64` lanes, within 1 ulp of the exact result on every
-//! level (the exact products they need are fused multiply-adds where the level has them,
-//! Dekker's products where not). As in `lanes64_trig`, each keeps the leading part of its
-//! result exact and rounds only small corrections, so the one error of full size is the final
-//! rounding.
+//! `atan2`, `pow` and `logaddexp` of `f64` pairs in `f64` lanes, within 1 ulp of the exact
+//! result on every level (the exact products they need are fused multiply-adds where the level
+//! has them, Dekker's products where not; `logaddexp`'s cancelling results are the exception
+//! below). As in `lanes64_trig`, each keeps the leading part of its result exact and rounds
+//! only small corrections, so the one error of full size is the final rounding.
 //!
 //! - `atan2(x, y)`, the angle of the point `(y, x)`: with `a = |x|`, `b = |y|`, the quotient
 //!   `q = min/max` in `[0, 1]` as a pair `qh + ql` (the division's remainder is exact), then

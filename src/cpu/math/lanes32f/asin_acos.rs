@@ -55,6 +55,7 @@
 //! and at AVX2.)
 
 use super::exp_log::horner;
+use super::{PIO2_HI, PIO2_LO, PI_HI, PI_LO};
 
 /// `(asin t - t)/t³ ≈ Σ ASIN_POLY[j] z^j` in `z = t²` on `[0, 1/4]`, degree 5: a weighted
 /// minimax fit (Remez exchange on 3000 Chebyshev-spaced points, mpmath at 50 digits), the weight
@@ -64,15 +65,6 @@ use super::exp_log::horner;
 /// (`tools/lanes32f/fit_asin.py`). Weighted error with these coefficients: below
 /// `3.7e-10 ≈ 2^-31.3`, i.e. that relative error of the result.
 const ASIN_POLY: [f32; 6] = [0.16666658, 0.07500612, 0.044495966, 0.031983707, 0.013775387, 0.03843936];
-
-/// `π/2` as the nearest `f32` ...
-const PIO2_HI: f32 = std::f32::consts::FRAC_PI_2;
-/// ... and the rest, rounded to `f32` (about `-4.4e-8`).
-const PIO2_LO: f32 = (std::f64::consts::FRAC_PI_2 - PIO2_HI as f64) as f32;
-/// `π` as the nearest `f32` ...
-const PI_HI: f32 = std::f32::consts::PI;
-/// ... and the rest, rounded to `f32` (about `-8.7e-8`).
-const PI_LO: f32 = (std::f64::consts::PI - PI_HI as f64) as f32;
 
 /// `(big, t, q)` for `a = |x| ≤ 1`: `big` is `a > 1/2`; `asin(t') = t + q` to about `2^-48`
 /// (beyond the polynomial's and `q`'s roundings), where `t' = a` (not `big`) or

@@ -26,6 +26,7 @@
 //! 1 ulp off, ±0 and ±π/2 exact.
 
 use super::exp_log::horner;
+use super::{PI_HI, PI_LO};
 
 /// `atan c` for `c` = 1/2, 1, 3/2 and ∞, rounded to `f64` (the first and third from mpmath at
 /// 200 bits).
@@ -87,11 +88,6 @@ fn atan_parts(a: f32, corr: f32) -> (f32, f32) {
     let e = (hi - s) + t;
     (s, e + small)
 }
-
-/// π as the nearest `f32` ...
-const PI_HI: f32 = std::f32::consts::PI;
-/// ... and the rest, rounded to `f32`.
-const PI_LO: f32 = (std::f64::consts::PI - PI_HI as f64) as f32;
 
 /// Quotients from which the correction of [`atan2_lane`] is dropped: there `δ/(1 + q²)` is
 /// below `2^-48`, far under an ulp of the result (near π/2), and for an infinite quotient it

@@ -19,6 +19,15 @@ mod sin_cos;
 mod tanh;
 
 use super::vector::{Fma, Kernel};
+
+/// `π/2` as the nearest `f32` ...
+const PIO2_HI: f32 = std::f32::consts::FRAC_PI_2;
+/// ... and the rest, rounded to `f32` (about `-4.4e-8`): the pair is within `2^-48` of `π/2`.
+const PIO2_LO: f32 = (std::f64::consts::FRAC_PI_2 - PIO2_HI as f64) as f32;
+/// `π` as the nearest `f32` ...
+const PI_HI: f32 = std::f32::consts::PI;
+/// ... and the rest, rounded to `f32` (about `-8.7e-8`).
+const PI_LO: f32 = (std::f64::consts::PI - PI_HI as f64) as f32;
 pub(crate) use atan::{atan2_exceptional, atan2_lane};
 
 macro_rules! kernel32f {
