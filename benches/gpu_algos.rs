@@ -125,7 +125,8 @@ fn solver_cases(rng: &mut Generator, device: &Device) -> Result<Vec<Case>> {
     Ok(cases)
 }
 
-/// Sorts of random keys (one long row, and many rows of 1024), argsort, and the cumulative sum.
+/// Sorts of random keys (one long row, and many rows of 1024 or 4096: the block sort in shared
+/// memory), argsorts, and the cumulative sum.
 fn sort_scan_cases(rng: &mut Generator, device: &Device) -> Result<Vec<Case>> {
     let sizes: &[usize] = if full() { &[1 << 24, 1 << 26] } else { &[4097] };
     let mut cases = Vec::new();
@@ -141,6 +142,10 @@ fn sort_scan_cases(rng: &mut Generator, device: &Device) -> Result<Vec<Case>> {
         let rows = rng.random(&[n / 1024, 1024], DType::F32, device)?;
         let shape = format!("[{}, 1024], axis -1", n / 1024);
         cases.push(unary("sort", "sort rows", shape, rows, Box::new(|v| v[0].sort(-1, false, false)), keys));
+        let rows = rng.random(&[n / 4096, 4096], DType::F32, device)?;
+        let shape = format!("[{}, 4096], axis -1", n / 4096);
+        let run: OpFn = Box::new(|v| v[0].argsort(-1, false, true));
+        cases.push(unary("sort", "argsort rows (stable)", shape, rows, run, keys));
         let (x, bytes) = (rng.random(&[n], DType::F32, device)?, (8.0 * n as f64, "GB/s"));
         let run: OpFn = Box::new(|v| v[0].cumulative_sum(None, None, false));
         cases.push(unary("scan", "cumulative_sum", row.clone(), x.clone(), run, bytes));

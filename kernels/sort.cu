@@ -5,9 +5,14 @@
 // every row ends up sorted by key with equal keys in their original order.
 //   sortprep_{T}_keys:  keys[i] = key(x[i]) (~key when descending), vals[i] = i
 //   sortprep_{T}_take:  out[i] = x[vals[i]]                     (sort: gather the values)
+//   sortprep_{T}_block: rows of at most 4096 elements, each sorted by one block in shared
+//                       memory (a bitonic network over (key, position) pairs), values or
+//                       indices written directly: one launch instead of the passes below
 //   radix_{K}_hist:     per tile, counts[d * tiles + tile] = elements of digit d
-//   radix_{K}_scan:     exclusive scan of counts in place (digit-major, then tile): one block
-//   radix_{K}_scatter:  per tile, stable scatter to counts[d * tiles + tile] + rank
+//   (between them the host scans the counts, digit-major then tile, with the scan family's
+//   multi-block cumsum_u64 into a buffer whose first element is 0: an exclusive scan)
+//   radix_{K}_scatter:  per tile, stable scatter to offsets[d * tiles + tile] + rank (the
+//                       scanned counts)
 //   radix_{K}_index:    out[i] = vals[i] % len                    (argsort: indices in the row)
 //   searchsorted_{T}_{left,right}: a binary search per query over a sorted array
 // Keys (K = the unsigned integer of T's width): bool 0/1; unsigned ints as they are; signed
@@ -23,13 +28,16 @@
 #define DA_SORT_WARPS (DA_SORT_BLOCK / 32)
 #define DA_SORT_DESCENDING 1u
 #define DA_SORT_ROW_DIGIT 2u
+#define DA_SORT_INDICES 4u
+// Slots of the block sort's shared tile: the longest row it sorts, padded to a power of two.
+#define DA_BSORT_TILE 4096
 
 struct SortArgs {
     const void* in;          // keys: x; take: x; hist/scatter: keys in
     const void* vals_in;     // take/index/hist/scatter: positions in (u64)
     void* out;               // keys: keys out; take: values; index: i64; scatter: keys out
     void* vals_out;          // keys/scatter: positions out (u64)
-    void* counts;            // hist/scan/scatter: u64 [256 * tiles]
+    void* counts;            // hist: u64 [256 * tiles] out; scatter: their exclusive scan in
     unsigned long long n;    // elements
     unsigned long long len;  // row length (> 0)
     unsigned long long tiles;  // ceil(n / DA_SORT_TILE)
@@ -92,6 +100,101 @@ template <class T> DA_DEV void da_sortprep_take(const SortArgs& a) {
     for (da_u64 i = (da_u64)da_bid() * da_bdim() + da_tid(); i < a.n; i += step) out[i] = x[vals[i]];
 }
 
+// The block sort's shared tile: DA_BSORT_TILE slots, each a key and its position in its row
+// (< 4096). Keys of up to four bytes share one 64-bit word with the position
+// (key << 16 | position), so one comparison orders by key and then by position; 8-byte keys keep
+// the position in a second array. Ordering by (key, position) makes the network's result the
+// stable sort: no two items compare equal.
+template <int KEY_BYTES> struct da_bsort_tile {
+    da_u64 word[DA_BSORT_TILE];
+    DA_DEV void set(unsigned int i, da_u64 key, unsigned int pos) { word[i] = (key << 16) | pos; }
+    DA_DEV unsigned int pos(unsigned int i) const { return (unsigned int)(word[i] & 0xffffu); }
+    DA_DEV void order(unsigned int lo, unsigned int hi) {
+        const da_u64 a = word[lo], b = word[hi];
+        if (b < a) {
+            word[lo] = b;
+            word[hi] = a;
+        }
+    }
+};
+template <> struct da_bsort_tile<8> {
+    da_u64 key[DA_BSORT_TILE];
+    unsigned short at[DA_BSORT_TILE];
+    DA_DEV void set(unsigned int i, da_u64 k, unsigned int pos) {
+        key[i] = k;
+        at[i] = (unsigned short)pos;
+    }
+    DA_DEV unsigned int pos(unsigned int i) const { return at[i]; }
+    DA_DEV void order(unsigned int lo, unsigned int hi) {
+        const da_u64 a = key[lo], b = key[hi];
+        const unsigned short pa = at[lo], pb = at[hi];
+        if (b < a || (b == a && pb < pa)) {
+            key[lo] = b;
+            key[hi] = a;
+            at[lo] = pb;
+            at[hi] = pa;
+        }
+    }
+};
+
+// sortprep_{T}_block: every row of the contiguous (n / len, len) input, len <= 2^shift <= 4096,
+// sorted by one block in shared memory. A tile holds DA_BSORT_TILE / 2^shift rows, each padded
+// to 2^shift slots with (all-ones key, position 0xffff), which sort after every real item. The
+// network sorts each 2^shift-slot row ascending: for each width k = 2, 4, .. 2^shift, every slot
+// in the lower half of a k-block is ordered against its mirror in the upper half, then against
+// the slot j = k/4, k/8, .. 1 above it. Every step orders the lower slot first, so no step needs
+// a direction. The output is the values (out[i] = x[row start + position]) or, with
+// DA_SORT_INDICES, the int64 positions.
+template <class T> DA_DEV void da_sortprep_block(const SortArgs& a) {
+    typedef typename da_sort_uint<sizeof(T)>::U U;
+    DA_SHARED da_bsort_tile<(int)sizeof(U)> tile;
+    const unsigned int span = 1u << a.shift;
+    // The host never sends these; refusing them keeps every slot index inside the tile.
+    if (a.shift > 12u || a.len == 0 || a.len > span) return;
+    const U* __restrict__ x = (const U*)a.in;
+    const da_u64 rows = a.n / a.len;
+    const unsigned int per_tile = DA_BSORT_TILE >> a.shift;
+    const da_u64 tiles = (rows + per_tile - 1) / per_tile;
+    const unsigned int t = da_tid(), len = (unsigned int)a.len;
+    const bool descending = (a.flags & DA_SORT_DESCENDING) != 0;
+    for (da_u64 b = da_bid(); b < tiles; b += da_gdim()) {
+        const da_u64 first = b * per_tile * a.len;  // the tile's first element
+        const da_u64 left = rows - b * per_tile;
+        const unsigned int used = (left < per_tile ? (unsigned int)left : per_tile) << a.shift;
+        for (unsigned int s = t; s < used; s += DA_SORT_BLOCK) {
+            const unsigned int r = s >> a.shift, c = s & (span - 1u);
+            if (c < len) {
+                U k = da_sort_key<U>(x[first + (da_u64)r * len + c]);
+                if (descending) k = (U)~k;
+                tile.set(s, (da_u64)k, c);
+            } else {
+                tile.set(s, (da_u64)(U)~(U)0, 0xffffu);
+            }
+        }
+        da_sync();
+        for (unsigned int k = 2; k <= span; k <<= 1) {
+            for (unsigned int j = k >> 1; j > 0; j >>= 1) {
+                for (unsigned int p = t; p < used / 2; p += DA_SORT_BLOCK) {
+                    const unsigned int lo = ((p & ~(j - 1u)) << 1) | (p & (j - 1u));
+                    tile.order(lo, j == k >> 1 ? lo ^ (k - 1u) : lo + j);
+                }
+                da_sync();
+            }
+        }
+        for (unsigned int s = t; s < used; s += DA_SORT_BLOCK) {
+            const unsigned int r = s >> a.shift, c = s & (span - 1u);
+            if (c >= len) continue;
+            const da_u64 row = first + (da_u64)r * len, pos = tile.pos(s);
+            if (a.flags & DA_SORT_INDICES) {
+                ((long long*)a.out)[row + c] = (long long)pos;
+            } else {
+                ((U*)a.out)[row + c] = x[row + pos];
+            }
+        }
+        da_sync();  // the next tile overwrites the slots
+    }
+}
+
 // The digit of element i of this pass.
 template <class K> DA_DEV unsigned int da_radix_digit(const SortArgs& a, da_u64 i) {
     if (a.flags & DA_SORT_ROW_DIGIT) {
@@ -113,44 +216,6 @@ template <class K> DA_DEV void da_radix_hist(const SortArgs& a) {
         for (da_u64 i = begin + t; i < end; i += DA_SORT_BLOCK) atomicAdd(&hist[da_radix_digit<K>(a, i)], 1u);
         da_sync();
         counts[(da_u64)t * a.tiles + tile] = hist[t];
-        da_sync();
-    }
-}
-
-// One block scans all 256 * tiles counts, 8 consecutive counts per thread per step.
-DA_DEV void da_radix_scan(const SortArgs& a) {
-    DA_SHARED da_u64 sums[DA_SORT_BLOCK];
-    DA_SHARED da_u64 carry;
-    if (da_bid() != 0) return;
-    da_u64* c = (da_u64*)a.counts;
-    const unsigned int t = da_tid();
-    const da_u64 m = 256ull * a.tiles;
-    if (t == 0) carry = 0;
-    da_sync();
-    for (da_u64 base = 0; base < m; base += DA_SORT_BLOCK * 8) {
-        da_u64 v[8];
-        da_u64 mine = 0;
-        for (int j = 0; j < 8; ++j) {
-            const da_u64 i = base + (da_u64)t * 8 + j;
-            v[j] = i < m ? c[i] : 0;
-            mine += v[j];
-        }
-        sums[t] = mine;
-        da_sync();
-        for (unsigned int off = 1; off < DA_SORT_BLOCK; off <<= 1) {
-            const da_u64 add = t >= off ? sums[t - off] : 0;
-            da_sync();
-            sums[t] += add;
-            da_sync();
-        }
-        da_u64 run = carry + sums[t] - mine;
-        for (int j = 0; j < 8; ++j) {
-            const da_u64 i = base + (da_u64)t * 8 + j;
-            if (i < m) c[i] = run;
-            run += v[j];
-        }
-        da_sync();
-        if (t == DA_SORT_BLOCK - 1) carry += sums[t];
         da_sync();
     }
 }
@@ -240,8 +305,8 @@ template <class T, bool RIGHT> DA_DEV void da_searchsorted(const SortArgs& a) {
 }
 
 // Emulator registry entry: ABI 4 (sort), abi_info = {key or element size, path: 0 keys, 1 take,
-// 2 hist, 3 scan, 4 scatter, 5 index,
-// 6 searchsorted}.
+// 2 hist, 4 scatter, 5 index (3 was the one-block scan of the counts, now the scan family's),
+// 6 searchsorted, 7 block}.
 #ifdef DA_EMULATOR
 #  define DA_EMU_ABI_SORT 6u
 #  define DA_EMU_SORT(NAME, SIZE, PATH)                                                          \
@@ -260,7 +325,8 @@ template <class T, bool RIGHT> DA_DEV void da_searchsorted(const SortArgs& a) {
 #define DA_SORTPREP_DEFINE(PREFIX) DA_WHEN_WANTED(PREFIX, DA_SORTPREP_DEFINE_ALL(PREFIX))
 #define DA_SORTPREP_DEFINE_ALL(PREFIX)                                                            \
     DA_SORT_KERNEL(PREFIX, _keys, da_sortprep_keys<DA_T>, sizeof(DA_T), 0)                       \
-    DA_SORT_KERNEL(PREFIX, _take, da_sortprep_take<DA_T>, sizeof(DA_T), 1)
+    DA_SORT_KERNEL(PREFIX, _take, da_sortprep_take<DA_T>, sizeof(DA_T), 1)                       \
+    DA_SORT_KERNEL(PREFIX, _block, da_sortprep_block<DA_T>, sizeof(DA_T), 7)
 
 DA_SORTPREP_DEFINE(DA_OPNAME(sortprep))
 
@@ -275,7 +341,6 @@ DA_SEARCH_DEFINE(DA_OPNAME(searchsorted))
 #  define DA_RADIX_DEFINE(PREFIX) DA_WHEN_WANTED(PREFIX, DA_RADIX_DEFINE_ALL(PREFIX))
 #  define DA_RADIX_DEFINE_ALL(PREFIX)                                                             \
     DA_SORT_KERNEL(PREFIX, _hist, da_radix_hist<DA_T>, sizeof(DA_T), 2)                          \
-    DA_SORT_KERNEL(PREFIX, _scan, da_radix_scan, sizeof(DA_T), 3)                                \
     DA_SORT_KERNEL(PREFIX, _scatter, da_radix_scatter<DA_T>, sizeof(DA_T), 4)                    \
     DA_SORT_KERNEL(PREFIX, _index, da_radix_index, sizeof(DA_T), 5)
 DA_RADIX_DEFINE(DA_OPNAME(radix))

@@ -228,9 +228,13 @@ fn axes_and_layouts(dev: &Device) -> Result<()> {
     Ok(())
 }
 
-/// Many short rows: on CUDA the row number takes one, then two digit passes.
+/// Many short rows. On CUDA rows of at most 4096 are sorted in shared tiles of 4096 slots, each
+/// row padded to a power of two: these shapes fill one tile, several (5000 rows of 2: 2048 per
+/// tile; 1500 of 7: 512 per tile; 5 of 3000 or 4096: one per tile), and end on a part-full one.
+/// Longer rows take the radix passes, whose row number takes one, then two digit passes.
 fn many_rows(dev: &Device) -> Result<()> {
-    for (rows, len) in [(300, 5), (257, 3), (70, 33), (1000, 1)] {
+    let shapes = [(300, 5), (257, 3), (70, 33), (1000, 1), (5000, 2), (1500, 7), (5, 3000), (3, 4096), (300, 4097)];
+    for (rows, len) in shapes {
         let host: Vec<i16> = pattern("random", rows * len, rows as u64).into_iter().map(|v| v as i16).collect();
         check_rows(&host, rows, len, dev, &format!("{rows} rows of {len}"))?;
         let hf: Vec<bf16> = pattern("specials", rows * len, len as u64).into_iter().map(bf16::from_f64).collect();

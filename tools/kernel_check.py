@@ -346,8 +346,8 @@ def main():
             elif fam == "random":
                 want.add("%s_%s_ctr" % (op, tag))
             elif fam == "sort":
-                paths = {"sortprep": ("keys", "take"), "searchsorted": ("left", "right")}.get(
-                    op, ("hist", "scan", "scatter", "index"))
+                paths = {"sortprep": ("keys", "take", "block"), "searchsorted": ("left", "right")}.get(
+                    op, ("hist", "scatter", "index"))
                 want |= {"%s_%s_%s" % (op, tag, p) for p in paths}
             elif fam == "gather":
                 want |= {"%s_%s_%s" % (op, tag, p) for p in ("s32", "s64")}

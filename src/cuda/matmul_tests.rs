@@ -8,31 +8,10 @@
 use super::*;
 use crate::cpu::CpuBuffer;
 use crate::cuda::launch::{set_max_grid_override, test_lock};
-use std::sync::OnceLock;
 
 /// The device the tests run on (see the module comment), or `None` after printing the skip line.
 fn device() -> Option<Arc<CudaDevice>> {
-    static DEV: OnceLock<std::result::Result<Arc<CudaDevice>, String>> = OnceLock::new();
-    let dev = DEV.get_or_init(|| match CudaDevice::get(0) {
-        Ok(dev) => Ok(dev),
-        #[cfg(feature = "emulator")]
-        Err(_) => {
-            let api: Arc<dyn crate::cuda::api::GpuApi> = Arc::new(crate::cuda::emu::new_device());
-            CudaDevice::with_api(api).map(Arc::new).map_err(|e| e.to_string())
-        }
-        #[cfg(not(feature = "emulator"))]
-        Err(e) => Err(e.to_string()),
-    });
-    match dev {
-        Ok(dev) => Some(dev.clone()),
-        Err(e) if std::env::var("DEVARRAY_REQUIRE_CUDA").as_deref() == Ok("1") => {
-            panic!("cuda::matmul tests: DEVARRAY_REQUIRE_CUDA=1 but {e}")
-        }
-        Err(e) => {
-            println!("cuda::matmul tests: skipped: no CUDA device ({e})");
-            None
-        }
-    }
+    crate::cuda::test_device::device("cuda::matmul")
 }
 
 /// Deterministic pseudo-random numbers (xorshift64*).

@@ -49,6 +49,8 @@ pub(crate) mod stream;
 pub(crate) mod emu;
 #[cfg(test)]
 pub(crate) mod fake;
+#[cfg(test)]
+pub(crate) mod test_device;
 
 pub(crate) use context::{CudaBuffer, CudaDevice};
 pub(crate) use ops::Cuda;

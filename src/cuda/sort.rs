@@ -8,16 +8,28 @@
 //! backend's per-row stable sorts give. One sequence of launches serves one long row and many
 //! short ones alike (no per-row launches), at the cost of `ceil(log256(rows))` extra passes.
 //!
-//! Each pass is three launches: `_hist` (a 256-bin histogram per 2048-element tile), `_scan`
-//! (one block, an exclusive scan of the digit-major histograms), `_scatter` (per tile, in
-//! order, each element to its digit's running offset plus its rank among equal digits: warp
-//! ballots, then a prefix over the block's warps). No pass needs blocks to communicate within a
-//! launch, so any grid size is correct and the emulator's one-block-at-a-time order is exact.
+//! Rows of at most [`BLOCK_SORT_MAX`] elements take one launch instead: `sortprep_{T}_block`
+//! sorts each row in a block's shared memory (a bitonic network over (key, position) pairs, so
+//! the order is the stable one) and writes the values or indices directly. That is one read and
+//! one write of the data, where the passes below read and write keys and 8-byte positions
+//! `sizeof(key) + row digits` times, several launches each. PyTorch sorts rows of up to 4096
+//! elements within one block too.
+//!
+//! Each pass is `_hist` (a 256-bin histogram per 2048-element tile), an exclusive scan of the
+//! digit-major histograms, and `_scatter` (per tile, in order, each element to its digit's
+//! running offset plus its rank among equal digits: warp ballots, then a prefix over the
+//! block's warps). The scan is the scan family's `cumsum_u64` ([`launch_scan`]), written one
+//! element on into a buffer whose first element stays 0. It spreads over many blocks when the
+//! counts are many: a 2^24-key pass has 2 M of them, which the one-block scan kernel this
+//! replaced walked 2048 at a time (a thousand steps of 16 barriers each, on one SM). No
+//! kernel needs blocks to communicate within a launch, so any grid size is correct and the
+//! emulator's one-block-at-a-time order is exact.
 
 use super::context::{CudaBuffer, CudaDevice};
 use super::elementwise::check_view;
 use super::launch::{grid_size, kernel_name, max_grid_override};
-use crate::dtype::DType;
+use super::scan::{launch_scan, Scan};
+use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::layout::Layout;
 use crate::vocab::SortSpec;
@@ -34,6 +46,11 @@ pub(crate) const SORT_TILE: u64 = 2048;
 const DESCENDING: u32 = 1;
 /// `flags` bit: the digit comes from the row number (`position / len`), not the key.
 const ROW_DIGIT: u32 = 2;
+/// `flags` bit: the block sort writes `int64` indices within the row, not values.
+const INDICES: u32 = 4;
+/// Rows of at most this many elements are sorted by one block each in shared memory
+/// (`DA_BSORT_TILE`); longer rows take the radix passes.
+pub(crate) const BLOCK_SORT_MAX: usize = 4096;
 
 /// One view taking part: its buffer and its layout.
 pub(crate) type View<'a> = (&'a CudaBuffer, &'a Layout);
@@ -78,11 +95,13 @@ pub(crate) fn row_passes(rows: usize) -> u32 {
     bits.div_ceil(8)
 }
 
-/// The scratch of one sort: keys and positions, twice each (passes ping-pong), and the counts.
+/// The scratch of one sort: keys and positions, twice each (passes ping-pong), the counts, and
+/// their exclusive scan (one more element, the first always 0).
 struct Scratch {
     keys: [CudaBuffer; 2],
     vals: [CudaBuffer; 2],
     counts: CudaBuffer,
+    offsets: CudaBuffer,
 }
 
 impl Scratch {
@@ -91,10 +110,13 @@ impl Scratch {
         let kb = n.checked_mul(key_bytes).ok_or_else(too_big)?;
         let vb = n.checked_mul(8).ok_or_else(too_big)?;
         let cb = usize::try_from(tiles).ok().and_then(|t| t.checked_mul(256 * 8)).ok_or_else(too_big)?;
+        let offsets = dev.alloc(cb + 8)?;
+        super::fill(&offsets, &Layout::contiguous(&[1]), DType::U64, Scalar::Int(0))?;
         Ok(Scratch {
             keys: [dev.alloc(kb)?, dev.alloc(kb)?],
             vals: [dev.alloc(vb)?, dev.alloc(vb)?],
             counts: dev.alloc(cb)?,
+            offsets,
         })
     }
 }
@@ -102,6 +124,13 @@ impl Scratch {
 /// Sorts every row of the contiguous `(spec.rows, spec.len)` view `src` of `dtype` into `out`:
 /// the values (`out` of `dtype`) or their `int64` indices within the row (`spec.indices`).
 pub(crate) fn sort(dtype: DType, src: View<'_>, spec: SortSpec, out: View<'_>) -> Result<()> {
+    sort_with(dtype, src, spec, out, BLOCK_SORT_MAX)
+}
+
+/// [`sort`], with rows of at most `block_max` (at most [`BLOCK_SORT_MAX`]) elements sorted in
+/// shared memory and longer ones by the radix passes; the tests use it to run both paths on
+/// the same rows.
+fn sort_with(dtype: DType, src: View<'_>, spec: SortSpec, out: View<'_>, block_max: usize) -> Result<()> {
     const OP: &str = "sort";
     let dev = out.0.device().clone();
     let n = spec.rows.checked_mul(spec.len).ok_or_else(|| Error::invalid(OP, "rows * len overflows"))?;
@@ -116,10 +145,13 @@ pub(crate) fn sort(dtype: DType, src: View<'_>, spec: SortSpec, out: View<'_>) -
     }
     let kdt = key_dtype(OP, dtype)?;
     let tiles = (n as u64).div_ceil(SORT_TILE);
+    let flags = if spec.descending { DESCENDING } else { 0 };
+    if spec.len <= block_max.min(BLOCK_SORT_MAX) {
+        return block_sort(&dev, dtype, (px, po), spec, flags);
+    }
     let s = Scratch::alloc(&dev, n, kdt.itemsize(), tiles)?;
     let base =
         SortArgs { n: n as u64, len: spec.len as u64, tiles, counts: s.counts.device_ptr(), ..SortArgs::default() };
-    let flags = if spec.descending { DESCENDING } else { 0 };
     let keys = SortArgs { input: px, out: s.keys[0].device_ptr(), vals_out: s.vals[0].device_ptr(), flags, ..base };
     launch(&dev, dtype, "sortprep", "keys", elementwise_grid(&dev, n), &keys)?;
     let key_passes = 8 * kdt.itemsize() as u32 / 8;
@@ -135,7 +167,7 @@ pub(crate) fn sort(dtype: DType, src: View<'_>, spec: SortSpec, out: View<'_>) -
             flags,
             ..base
         };
-        radix_pass(&dev, kdt, tiles, &args)?;
+        radix_pass(&dev, kdt, tiles, &args, &s)?;
         cur = 1 - cur;
     }
     let vals_in = s.vals[cur].device_ptr();
@@ -146,6 +178,27 @@ pub(crate) fn sort(dtype: DType, src: View<'_>, spec: SortSpec, out: View<'_>) -
         launch(&dev, dtype, "sortprep", "take", elementwise_grid(&dev, n), &take)
     }
     // `s` is freed here, in stream order after the launches.
+}
+
+/// Sorts rows of at most [`BLOCK_SORT_MAX`] elements (`spec.len > 0`, `n > 0`) from `ptrs.0`
+/// into `ptrs.1` with one `sortprep_{T}_block` launch: each padded row of `2^shift` slots
+/// takes `2^shift` of a tile's 4096, and each block sorts whole tiles.
+fn block_sort(dev: &Arc<CudaDevice>, dtype: DType, ptrs: (u64, u64), spec: SortSpec, flags: u32) -> Result<()> {
+    let span = spec.len.next_power_of_two();
+    let rows_per_tile = BLOCK_SORT_MAX / span;
+    let n = (spec.rows * spec.len) as u64;
+    let args = SortArgs {
+        input: ptrs.0,
+        out: ptrs.1,
+        n,
+        len: spec.len as u64,
+        tiles: n.div_ceil(SORT_TILE),
+        shift: span.trailing_zeros(),
+        flags: flags | if spec.indices { INDICES } else { 0 },
+        ..SortArgs::default()
+    };
+    let grid = tile_grid(dev, spec.rows.div_ceil(rows_per_tile) as u64);
+    launch(dev, dtype, "sortprep", "block", grid, &args)
 }
 
 /// `out[i]` = the insertion point of `values[i]` in the sorted 1-D `sorted` (left: first
@@ -180,12 +233,16 @@ pub(crate) fn searchsorted(dtype: DType, sorted: View<'_>, values: View<'_>, rig
     launch(&dev, dtype, "searchsorted", path, elementwise_grid(&dev, n), &args)
 }
 
-/// One stable pass: histogram, scan, scatter.
-fn radix_pass(dev: &Arc<CudaDevice>, kdt: DType, tiles: u64, args: &SortArgs) -> Result<()> {
+/// One stable pass: histogram (into `s.counts`, which `args.counts` names), the exclusive scan
+/// of the counts into `s.offsets`, scatter.
+fn radix_pass(dev: &Arc<CudaDevice>, kdt: DType, tiles: u64, args: &SortArgs, s: &Scratch) -> Result<()> {
     let grid = tile_grid(dev, tiles);
     launch(dev, kdt, "radix", "hist", grid, args)?;
-    launch(dev, kdt, "radix", "scan", 1, args)?;
-    launch(dev, kdt, "radix", "scatter", grid, args)
+    let counts = 256 * tiles as usize;
+    let scan =
+        Scan { op: "cumsum", dtype: DType::U64, input: (&s.counts, 0), out: (&s.offsets, 8), dims: (1, counts, 1) };
+    launch_scan(dev, &scan)?;
+    launch(dev, kdt, "radix", "scatter", grid, &SortArgs { counts: s.offsets.device_ptr(), ..*args })
 }
 
 /// Blocks for a one-element-per-thread grid-stride kernel over `n` elements.
@@ -212,10 +269,13 @@ fn launch(dev: &Arc<CudaDevice>, tag: DType, op: &str, path: &str, grid: u32, ar
     let dims = super::api::LaunchDims { grid: [grid, 1, 1], block: [SORT_BLOCK, 1, 1], shared_bytes: 0 };
     // SAFETY: `f` has the sort ABI (one SortArgs). `sort` checked that the input and output
     // views are contiguous `n`-element ranges in live buffers of this device; the scratch
-    // buffers hold `n` keys and positions each and 256 counts per tile, and live until after
-    // the last launch (freed in stream order). Positions written by `_keys` are `0..n`, and
-    // every pass permutes them, so `_take` reads inside the input. `searchsorted` reads `len`
-    // sorted elements and `n` values, all checked.
+    // buffers hold `n` keys and positions each, 256 counts per tile and one offset more (the
+    // scatter reads the offsets as `counts`), and live until after the last launch (freed in
+    // stream order). Positions written by `_keys` are `0..n`, and
+    // every pass permutes them, so `_take` reads inside the input. `_block` gets
+    // `len <= 2^shift <= 4096` (its rows fit the shared tile) and reads and writes only the
+    // `n` checked elements of whole rows. `searchsorted` reads `len` sorted elements and `n`
+    // values, all checked.
     unsafe { dev.launch(f, dims, &[bytemuck::bytes_of(args)]) }
 }
 
@@ -246,3 +306,7 @@ mod unit_tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "sort_tests.rs"]
+mod tests;

@@ -187,7 +187,8 @@ fn matmul(args: &[u8], item: usize) -> Result<Vec<Access>, String> {
 }
 
 /// The ranges of a sort kernel (`kernels/sort.cu`): `n` keys or elements of `item` bytes, `n`
-/// 8-byte positions, `256 * tiles` 8-byte counts, per kernel kind.
+/// 8-byte positions, `256 * tiles` 8-byte counts, per kernel kind; the block sort also checks
+/// that its rows fit the shared tile.
 fn sort(args: &[u8], item: usize, path: u32) -> Result<Vec<Access>, String> {
     let a: SortArgs = bytemuck::pod_read_unaligned(args);
     if a.n == 0 {
@@ -224,8 +225,14 @@ fn sort(args: &[u8], item: usize, path: u32) -> Result<Vec<Access>, String> {
             }
             l
         }
-        3 => vec![range(a.counts, 256 * a.tiles, 8, "counts")?],
         5 => vec![range(a.vals_in, n, 8, "positions")?, range(a.out, n, 8, "output")?],
+        7 => {
+            if a.shift > 12 || a.len > 1u64 << a.shift {
+                return Err(format!("block sort of rows of {} in 2^{} slots (at most 4096)", a.len, a.shift));
+            }
+            let out_item = if a.flags & 4 != 0 { 8 } else { isz };
+            vec![range(a.input, n, isz, "input")?, range(a.out, n, out_item, "output")?]
+        }
         6 => vec![
             range(a.input, a.len, isz, "sorted")?,
             range(a.vals_in, n, isz, "values")?,
@@ -259,6 +266,18 @@ mod tests {
         assert!(ew(IndexPath::Vec, misaligned, &[10], &[&[1], &[1]]).unwrap_err().contains("aligned"));
         let scalar = EwArgs { scalar_mask: 1, ..args };
         assert_eq!(ew(IndexPath::S64, scalar, &[5], &[&[1], &[0]]).unwrap().len(), 1, "scalars touch nothing");
+    }
+
+    #[test]
+    fn block_sort_rows_must_fit_the_tile() {
+        let a =
+            SortArgs { input: 0x100, out: 0x200, n: 12, len: 3, tiles: 1, shift: 2, flags: 4, ..SortArgs::default() };
+        let acc = sort(bytemuck::bytes_of(&a), 4, 7).unwrap();
+        assert_eq!((acc[0].bytes, acc[1].bytes), (48, 96), "4-byte values in, int64 indices out");
+        let values = SortArgs { flags: 1, ..a };
+        assert_eq!(sort(bytemuck::bytes_of(&values), 4, 7).unwrap()[1].bytes, 48, "values out");
+        assert!(sort(bytemuck::bytes_of(&SortArgs { len: 5, ..a }), 4, 7).is_err(), "rows of 5 in 4 slots");
+        assert!(sort(bytemuck::bytes_of(&SortArgs { shift: 13, len: 5000, ..a }), 4, 7).is_err(), "over 4096");
     }
 
     #[test]

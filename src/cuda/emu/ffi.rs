@@ -65,7 +65,7 @@ pub(crate) enum Abi {
     /// `(ScanArgs)` (`kernels/scan.cu`): the element size of input, output and partials.
     Scan { item: usize },
     /// `(SortArgs)` (`kernels/sort.cu`): the key/element size and the kernel kind (0 keys,
-    /// 1 take, 2 hist, 3 scan, 4 scatter, 5 index).
+    /// 1 take, 2 hist, 4 scatter, 5 index, 6 searchsorted, 7 block).
     Sort { item: usize, path: u32 },
     /// Anything else: no pointer checks.
     Unknown,
