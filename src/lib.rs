@@ -99,6 +99,8 @@ pub mod random;
 mod slicing;
 mod storage;
 mod stream;
+#[cfg(test)]
+mod test_rng;
 mod vocab;
 
 pub use array::{Array, ArrayDisplay, IndexItem, PrintOptions, Selection, ShapeDim};

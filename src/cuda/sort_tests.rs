@@ -5,20 +5,8 @@
 //! sort: row numbers of two digits (257 and more rows), and one-element rows.
 
 use super::*;
+use crate::test_rng::xorshift_bits as bits;
 use crate::{Array, Device, Element};
-
-/// Deterministic pseudo-random bits (xorshift64*).
-fn bits(seed: u64, n: usize) -> Vec<u64> {
-    let mut s = seed | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s >> 12;
-            s ^= s << 25;
-            s ^= s >> 27;
-            s.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        })
-        .collect()
-}
 
 /// Sorts the `(rows, len)` rows of `host` on `dev` with `block_max`: the values' bytes and the
 /// indices.

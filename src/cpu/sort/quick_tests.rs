@@ -5,18 +5,7 @@
 
 use super::*;
 
-/// A deterministic pseudo-random sequence (xorshift64*).
-fn noise(seed: u64, n: usize) -> Vec<u64> {
-    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s >> 12;
-            s ^= s << 25;
-            s ^= s >> 27;
-            s.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        })
-        .collect()
-}
+use crate::test_rng::xorshift_bits as noise;
 
 /// Rows of length `n` that stress a quicksort, as 64-bit values (cut to 32 bits for `u32`).
 fn shapes(n: usize, seed: u64) -> Vec<(&'static str, Vec<u64>)> {
