@@ -204,6 +204,75 @@ fn min_max_propagate_nan_at_every_position(dev: &Device) -> Result<()> {
     Ok(())
 }
 
+/// `min`/`max` over the outer axis (columns of a row-major matrix) against a host fold with the
+/// reduction's rules: a NaN anywhere in a column makes it NaN, and otherwise a strictly better
+/// value replaces the running one, so of `-0.0` and `0.0` the first stays (bit for bit on the
+/// CPU; other devices may return either zero). Shapes cover the CPU's chunks of 32 columns (and
+/// the tail), its groups of 4 rows (and the rest), and its blocks of 128 rows; NaNs sit in the
+/// first row, a middle row, the last row and a tail column, two of them in one column.
+fn min_max_over_the_outer_axis_match_a_host_fold(dev: &Device) -> Result<()> {
+    let mut failures = Vec::new();
+    let nan = |payload: u32| f32::from_bits(0x7fc0_0000 | payload);
+    for &(rows, cols) in &[(1usize, 33usize), (3, 32), (5, 31), (7, 65), (130, 70), (257, 1030)] {
+        let mut v: Vec<f32> = (0..rows * cols).map(|i| ((i * 7919) % 1009) as f32 * 0.25 - 100.0).collect();
+        v[0] = -0.0; // column 0: -0.0 first, then 0.0 if there is a second row
+        if rows > 1 {
+            v[cols] = 0.0;
+            v[cols + 1] = -f32::from_bits(0x7fc0_0000 | 5);
+        }
+        v[(rows - 1) * cols + 2] = nan(1); // last row
+        v[(rows / 2) * cols + 3] = nan(2); // middle row, then a later NaN in the same column
+        v[(rows - 1) * cols + 3] = nan(3);
+        v[(rows / 2) * cols + cols - 1] = nan(4); // the last (tail) column
+        v[7] = f32::INFINITY;
+        for dtype in [DType::F32, DType::F64, DType::I32] {
+            let host: Vec<f32> = v.iter().map(|&x| if dtype == DType::I32 && x.is_nan() { 7.0 } else { x }).collect();
+            let x = Array::from_slice(&host, &[rows, cols], dev)?;
+            let x = if dtype == DType::I32 {
+                Array::from_slice(
+                    &host.iter().map(|&h| h.clamp(-1e9, 1e9) as i32).collect::<Vec<_>>(),
+                    &[rows, cols],
+                    dev,
+                )?
+            } else {
+                x.astype(dtype)?
+            };
+            let host64 = x.astype(DType::F64)?.to_vec::<f64>()?;
+            for (op, is_max) in [("max", true), ("min", false)] {
+                let got = x
+                    .reduce(ReduceOp::from_name(op).unwrap(), Some(&[0]), false)?
+                    .astype(DType::F64)?
+                    .to_vec::<f64>()?;
+                for (c, g) in got.iter().enumerate() {
+                    let want = (0..rows).map(|r| host64[r * cols + c]).reduce(|acc, x| {
+                        let beats = if is_max { x > acc } else { x < acc };
+                        if !acc.is_nan() && (x.is_nan() || beats) {
+                            x
+                        } else {
+                            acc
+                        }
+                    });
+                    let want = want.unwrap();
+                    let same = if want.is_nan() || dev.is_cuda() {
+                        g == &want || (g.is_nan() && want.is_nan())
+                    } else {
+                        g.to_bits() == want.to_bits()
+                    };
+                    if !same {
+                        failures.push(format!(
+                            "{dtype:?} ({rows}, {cols}) {op} column {c}: {g:?} ({:#x}), want {want:?} ({:#x})",
+                            g.to_bits(),
+                            want.to_bits()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    report("min/max over the outer axis", failures);
+    Ok(())
+}
+
 /// 1e7 × 0.1f32 sums to within NumPy's own error (NumPy's pairwise sum gives 1000000.1; a
 /// naive running sum is off by 9 %).
 fn float32_sum_is_as_accurate_as_numpy(dev: &Device) -> Result<()> {
@@ -399,6 +468,7 @@ test_on_devices!(
     reductions_on_views_match_contiguous,
     large_reductions_match_host_sums,
     min_max_propagate_nan_at_every_position,
+    min_max_over_the_outer_axis_match_a_host_fold,
     float32_sum_is_as_accurate_as_numpy,
     empty_reductions,
     dtype_arguments,

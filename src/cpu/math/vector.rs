@@ -81,6 +81,21 @@ pub(crate) trait Kernel<T: Copy> {
     fn lane<M: Fma>(x: T) -> T;
     fn exceptional(x: T) -> bool;
     fn scalar(x: T) -> T;
+    /// Whether the kernel has a cheaper [`Kernel::lane_in_range`]: a block whose every element
+    /// is [`Kernel::in_range`] is computed by it alone, with no exceptional-lane pass.
+    const HAS_RANGE_LANE: bool = false;
+    /// `x` lies where [`Kernel::lane_in_range`] is exact enough (never true of an exceptional
+    /// input, NaN included).
+    #[inline(always)]
+    fn in_range(_x: T) -> bool {
+        false
+    }
+    /// The lane function for inputs that are [`Kernel::in_range`]: the same results as
+    /// [`Kernel::lane`] there, without its clamps and full-range steps.
+    #[inline(always)]
+    fn lane_in_range<M: Fma>(x: T) -> T {
+        Self::lane::<M>(x)
+    }
 }
 
 /// The instruction sets the vector loops are compiled for.
@@ -138,6 +153,14 @@ const BLOCK: usize = 256;
 #[inline(always)]
 fn drive<T: Copy, M: Fma, K: Kernel<T>>(src: &[T], dst: &mut [T]) {
     for (s, d) in src.chunks(BLOCK).zip(dst.chunks_mut(BLOCK)) {
+        // A vectorised AND over the block (`&`, not `&&`: no early exit, so no branch per
+        // element); most blocks of real data pass, and a block that does not is computed in full.
+        if K::HAS_RANGE_LANE && s.iter().fold(true, |all, &x| all & K::in_range(x)) {
+            for (d, &x) in d.iter_mut().zip(s) {
+                *d = K::lane_in_range::<M>(x);
+            }
+            continue;
+        }
         for (d, &x) in d.iter_mut().zip(s) {
             *d = K::lane::<M>(x);
         }

@@ -196,6 +196,33 @@ fn vector_f32_block_tails_and_unaligned_slices() {
     }
 }
 
+#[test]
+fn vector_f32_range_lane_blocks_and_the_blocks_that_leave_the_range() {
+    // `exp`'s kernel computes a block whose every element is within ±86 with its in-range lane,
+    // and any other block in full. Blocks (256 elements) here: in range; in range but one NaN
+    // (its bits must survive); one 89.0 (+∞); one -100 (a subnormal); a -∞ in the middle; then
+    // a short in-range tail. Dense in-range values also cover the range lane's
+    // accuracy, which the strided inputs above (nearly every block has a huge value) do not.
+    let mut src: Vec<f32> = (0..5 * 256 + 77).map(|i| (i as f32 * 0.618_034).sin() * 86.0).collect();
+    src[256 + 100] = f32::from_bits(0xffc0_1234);
+    src[2 * 256 + 3] = 89.0;
+    src[3 * 256 + 200] = -100.0;
+    src[4 * 256 + 128] = f32::NEG_INFINITY;
+    let dense: Vec<f32> =
+        (0..=86.0f32.to_bits()).step_by(4099).flat_map(|b| [f32::from_bits(b), -f32::from_bits(b)]).collect();
+    for level in Level::available() {
+        let kernel = f32::kernel_at(VecFn::Exp, level).unwrap();
+        check32(&format!("Exp {level:?} mixed blocks"), kernel, f64::exp, &src);
+        check32(&format!("Exp {level:?} dense in range"), kernel, f64::exp, &dense);
+        let mut out = vec![0f32; src.len()];
+        kernel(&src, &mut out);
+        assert_eq!(out[256 + 100].to_bits(), 0xffc0_1234, "{level:?}");
+        assert_eq!(out[2 * 256 + 3], f32::INFINITY, "{level:?}");
+        assert!(out[3 * 256 + 200].is_subnormal(), "{level:?}: exp(-100) = {:e}", out[3 * 256 + 200]);
+        assert_eq!(out[4 * 256 + 128].to_bits(), 0, "{level:?}");
+    }
+}
+
 /// Every `f32` through every function at the run-time level: the best this CPU has, or the one
 /// `DEVARRAY_SIMD` names (`DEVARRAY_SIMD=avx2`; release build; see the module docs).
 #[test]

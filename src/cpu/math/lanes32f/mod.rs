@@ -51,13 +51,32 @@ macro_rules! kernel32f {
     };
 }
 
-kernel32f!(
-    ExpF32,
-    "`exp` in `f32` lanes ([`exp_log::exp_lane`]).",
-    exp_log::exp_lane,
-    exp_log::exp_exceptional,
-    f32::exp
-);
+/// `exp` in `f32` lanes ([`exp_log::exp_lane`]; blocks within `±86`,
+/// [`exp_log::exp_lane_in_range`]).
+pub(crate) struct ExpF32;
+impl Kernel<f32> for ExpF32 {
+    #[inline(always)]
+    fn lane<M: Fma>(x: f32) -> f32 {
+        exp_log::exp_lane(x)
+    }
+    #[inline(always)]
+    fn exceptional(x: f32) -> bool {
+        exp_log::exp_exceptional(x)
+    }
+    #[inline(always)]
+    fn scalar(x: f32) -> f32 {
+        f32::exp(x)
+    }
+    const HAS_RANGE_LANE: bool = true;
+    #[inline(always)]
+    fn in_range(x: f32) -> bool {
+        exp_log::exp_in_range(x)
+    }
+    #[inline(always)]
+    fn lane_in_range<M: Fma>(x: f32) -> f32 {
+        exp_log::exp_lane_in_range(x)
+    }
+}
 kernel32f!(
     LogF32,
     "`ln` in `f32` lanes ([`exp_log::log_lane`]).",
