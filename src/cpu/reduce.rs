@@ -29,7 +29,7 @@ mod complex;
 mod deviation;
 mod lanes;
 
-use lanes::{fold_lanes, lanes8, pairwise_wide, pairwise_wide_staged};
+use lanes::{fold_halves, fold_lanes, lanes8, pairwise_wide, pairwise_wide_staged};
 
 pub(crate) use deviation::squared_deviation_sum;
 
@@ -503,8 +503,9 @@ impl<T: Accumulate> Reducer for Sum<T> {
     }
     /// [`pairwise_wide`] compiled for the run-time SIMD level; float16 widened a leaf at a time.
     /// The lanes are folded outside that call, at the baseline level: folded inside it, they
-    /// were kept in memory instead of registers (3x slower on rows of 1024), and a second
-    /// SIMD-level call for the fold measured no faster.
+    /// were kept in memory instead of registers (3x slower on rows of 1024; with
+    /// [`fold_halves`] 1.3-1.6x slower, 2026-12-06), and a second SIMD-level call for the fold
+    /// measured no faster.
     fn reduce_run(&self, xs: &[T::Repr], _base: usize) -> T::Acc {
         let lanes = if T::STAGED {
             at_level(
@@ -517,7 +518,7 @@ impl<T: Accumulate> Reducer for Sum<T> {
                 || pairwise_wide(self.init(), xs, |a, x| a.add(T::from_repr(*x).to_acc()), AccNum::add),
             )
         };
-        fold_lanes(lanes, AccNum::add)
+        fold_halves(lanes, AccNum::add)
     }
     fn absorb_row(&self, accs: &mut [T::Acc], xs: &[T::Repr], _: usize) {
         if !T::STAGED {

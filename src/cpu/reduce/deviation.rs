@@ -4,10 +4,10 @@
 //!
 //! The roundings are the composed form's: the difference and the square are each rounded to
 //! the dtype (no fused multiply-add: Rust never contracts `a * b + c`), and the squares are
-//! summed by `sum`'s own pairwise scheme ([`pairwise_wide`] and [`fold_lanes`] along rows, the column cascade
+//! summed by `sum`'s own pairwise scheme ([`pairwise_wide`] and [`fold_halves`] along rows, the column cascade
 //! across them). So the result is bit for bit what `(x - m) * (x - m)` then `sum` gives.
 
-use super::{at_level, fold_lanes, pairwise_wide, run, Reducer, View};
+use super::{at_level, fold_halves, pairwise_wide, run, Reducer, View};
 use crate::cpu::view_ptr;
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
@@ -68,7 +68,7 @@ impl<T: Deviation + Element<Repr = T>> Reducer for SquaredDeviations<'_, T> {
             #[inline(always)]
             || pairwise_wide(T::ZERO, xs, |a, &x| a + x.squared_deviation(m), |a, b| a + b),
         );
-        fold_lanes(lanes, |a, b| a + b)
+        fold_halves(lanes, |a, b| a + b)
     }
     fn absorb_row(&self, accs: &mut [T], xs: &[T], _: usize) {
         let mean = &self.mean[..accs.len()];
