@@ -18,8 +18,11 @@ fn main() {
 /// `devarray_avx512` when rustc is 1.89 or newer, where the AVX-512 target features are
 /// stable: the CPU backend's vector math (`src/cpu/math/vector.rs`) then also compiles an
 /// AVX-512 loop. Older compilers (the crate's `rust-version` is older) get the AVX2 loop only.
+/// `devarray_select_hint` from 1.88, where `std::hint::select_unpredictable` is stable (the
+/// min/max scans of `src/cpu/reduce.rs` use it).
 fn avx512_cfg() {
     println!("cargo::rustc-check-cfg=cfg(devarray_avx512)");
+    println!("cargo::rustc-check-cfg=cfg(devarray_select_hint)");
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let Ok(out) = std::process::Command::new(rustc).arg("--version").output() else { return };
     // "rustc 1.95.0 (59807616e 2026-04-14)": the minor version.
@@ -27,6 +30,9 @@ fn avx512_cfg() {
     let minor = text.split_whitespace().nth(1).and_then(|v| v.split('.').nth(1)).and_then(|m| m.parse::<u32>().ok());
     if minor.is_some_and(|m| m >= 89) {
         println!("cargo:rustc-cfg=devarray_avx512");
+    }
+    if minor.is_some_and(|m| m >= 88) {
+        println!("cargo:rustc-cfg=devarray_select_hint");
     }
 }
 

@@ -597,16 +597,13 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
     fn step(&self, acc: T::Key, x: T, _: usize) -> T::Key {
         self.combine(acc, x.key())
     }
-    /// A select that vectorises: a NaN `acc` stays (no comparison with it is true), a NaN `b`
-    /// is taken, else the strictly better value.
+    /// A select that vectorises (see [`Extreme::skip_nan_step`]): a NaN `a` stays unless `b`
+    /// is NaN too (no comparison with NaN is true), a NaN `b` is taken, else the strictly
+    /// better value.
     #[inline(always)]
     fn combine(&self, a: T::Key, b: T::Key) -> T::Key {
         let beats = if MAX { b > a } else { b < a };
-        if beats || T::key_is_nan(b) {
-            b
-        } else {
-            a
-        }
+        select_unpredictable(beats | T::key_is_nan(b), b, a)
     }
     fn finish(&self, acc: T::Key) -> T {
         T::from_key(acc)
@@ -684,22 +681,10 @@ impl<T: Classify, const MAX: bool> Extreme<T, MAX> {
             let group_end = (group + ROW_GROUP).min(rows.end);
             for c in (0..full).step_by(SCAN_LANES) {
                 let chunk = &mut accs[c..c + SCAN_LANES];
-                // By value, not through `&mut`: as `*lane = if .. { k } else { *lane }`, the
-                // update became a conditional store, which the vectoriser made masked.
-                let mut lanes: [T::Key; SCAN_LANES] = std::array::from_fn(|i| chunk[i]);
+                let mut lanes = [self.init(); SCAN_LANES];
+                lanes.copy_from_slice(chunk);
                 for k in group..group_end {
-                    let xs: &[Repr<Self>; SCAN_LANES] =
-                        strip[k * stride + c..][..SCAN_LANES].try_into().expect("a chunk of SCAN_LANES");
-                    let keys: [T::Key; SCAN_LANES] = std::array::from_fn(|i| key(&xs[i]));
-                    lanes = std::array::from_fn(|i| {
-                        let beats = if MAX { keys[i] > lanes[i] } else { keys[i] < lanes[i] };
-                        if beats {
-                            keys[i]
-                        } else {
-                            lanes[i]
-                        }
-                    });
-                    nans = std::array::from_fn(|i| if T::key_is_nan(keys[i]) { keys[i] } else { nans[i] });
+                    self.scan_skipping_nan(&mut lanes, &mut nans, &strip[k * stride + c..][..SCAN_LANES], key);
                 }
                 chunk.copy_from_slice(&lanes);
             }
@@ -809,12 +794,21 @@ impl<T: Classify, const MAX: bool> Extreme<T, MAX> {
     ) {
         for block in xs.chunks_exact(SCAN_LANES) {
             for ((lane, nan), x) in lanes.iter_mut().zip(nans.iter_mut()).zip(block) {
-                let k = key(x);
-                let beats = if MAX { k > *lane } else { k < *lane };
-                *lane = if beats { k } else { *lane };
-                *nan = if T::key_is_nan(k) { k } else { *nan };
+                (*lane, *nan) = Self::skip_nan_step(*lane, *nan, key(x));
             }
         }
+    }
+
+    /// One lane of [`Extreme::scan_skipping_nan`]: `(lane, nan)` after key `k`. The selects are
+    /// `select_unpredictable`, so that they stay selects: written `if beats { k } else { lane }`
+    /// and stored back through a reference, MIR made each a conditional store, and depending
+    /// on what else was inlined LLVM then kept the lanes in memory behind masked stores
+    /// (`vmaskmovps`, microcoded on AMD's cores: `max` of 2^20 `f32` took 620 instead of
+    /// 40 us in the wheel's LTO build of 2026-12-06).
+    #[inline(always)]
+    fn skip_nan_step(lane: T::Key, nan: T::Key, k: T::Key) -> (T::Key, T::Key) {
+        let beats = if MAX { k > lane } else { k < lane };
+        (select_unpredictable(beats, k, lane), select_unpredictable(T::key_is_nan(k), k, nan))
     }
 
     /// Absorbs `xs` (a multiple of [`SCAN_LANES`] long) into the lanes, element `j` into lane
@@ -826,6 +820,21 @@ impl<T: Classify, const MAX: bool> Extreme<T, MAX> {
                 *lane = self.combine(*lane, key(x));
             }
         }
+    }
+}
+
+/// `if c { a } else { b }`, kept a select for LLVM (see [`Extreme::skip_nan_step`]) where the
+/// compiler has `std::hint::select_unpredictable` (1.88; `build.rs` sets the cfg).
+#[inline(always)]
+fn select_unpredictable<V>(c: bool, a: V, b: V) -> V {
+    #[cfg(devarray_select_hint)]
+    #[allow(clippy::incompatible_msrv)] // the cfg is set only where the hint is stable
+    return std::hint::select_unpredictable(c, a, b);
+    #[cfg(not(devarray_select_hint))]
+    if c {
+        a
+    } else {
+        b
     }
 }
 
