@@ -44,9 +44,10 @@ Sections
    timed region, next to CuPy and PyTorch when importable; one line
    "GPU: skipped: no CUDA device" otherwise.
 
-Timing (the same for every library): `time.perf_counter_ns`; two warm-up calls; the number of
-calls per repeat grows until one repeat lasts >= 20 ms; the reported time is the median over
-7 repeats of (repeat time / calls). The device's `synchronize()` is called inside each timed
+Timing (the same for every library): `time.perf_counter_ns`; a 0.1 s pause first (full runs), so
+that no library's spinning worker threads are still busy from the previous timing; two warm-up
+calls; the number of calls per repeat grows until one repeat lasts >= 20 ms; the reported time
+is the median over 7 repeats of (repeat time / calls). The device's `synchronize()` is called inside each timed
 repeat, after its calls (a no-op cost on the CPU device, where ops are synchronous; it waits
 for the stream on CUDA). Results are dropped as they come, as in a loop of user code.
 
@@ -189,8 +190,17 @@ def calibrate(fn: Fn, sync: Sync, target_ns: int) -> int:
         loops *= int(min(10, max(2, target_ns // (4 * elapsed))))
 
 
+#: Seconds of idleness before each library's timing in full runs. PyTorch's OpenMP workers keep
+#: spinning for milliseconds after its last parallel call, and on a 2-core machine that took the
+#: core devarray's second thread needed: timed right after PyTorch on 2 threads, devarray's 2^20
+#: copy had a median of 144-155 µs against 75-83 µs after a pause (AMD EPYC VM, 2026-12-06).
+SETTLE_S = 0.1
+
+
 def time_ns(fn: Fn, sync: Sync, settings: Settings) -> float:
-    """Median nanoseconds per call of fn (two warm-up calls, adaptive loop count)."""
+    """Median nanoseconds per call of fn (a settling pause, two warm-up calls, adaptive loop count)."""
+    if not settings.short:
+        time.sleep(SETTLE_S)
     fn()
     fn()
     if sync is not None:

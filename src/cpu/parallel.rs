@@ -78,11 +78,11 @@ pub(crate) fn for_tasks<F: Fn(usize) + Sync>(tasks: usize, parallel: bool, task:
 /// The one non-generic entry into rayon (see the module docs).
 ///
 /// From a thread outside the pool (the usual caller: user code, Python), the calling thread
-/// takes tasks itself, next to pool threads recruited with `rayon::spawn`, instead of handing
-/// the whole loop to the pool and sleeping until it is done: a blocked caller pays a kernel
-/// sleep and wake-up (5-30 µs) on every op, which is the whole cost of a 2^16-element add.
-/// Pool threads that start late find the work taken and leave without waiting (see
-/// [`SharedLoop`]), so a sleeping pool never delays the caller either. From inside the pool
+/// takes tasks itself, next to the [`lingering_helpers`] it posts the loop to, instead of
+/// handing the whole loop to the pool and sleeping until it is done: a blocked caller pays a
+/// kernel sleep and wake-up (5-30 µs) on every op, which is the whole cost of a 2^16-element
+/// add. Helpers that start late find the work taken and leave without waiting (see
+/// [`SharedLoop`]), so a parked helper never delays the caller either. From inside the pool
 /// (nested parallelism) rayon's own splitting is used.
 fn run_on_pool(tasks: usize, task: &(dyn Fn(usize) + Sync)) {
     let helpers = rayon::current_num_threads().saturating_sub(1).min(tasks.saturating_sub(1));
@@ -90,11 +90,9 @@ fn run_on_pool(tasks: usize, task: &(dyn Fn(usize) + Sync)) {
         (0..tasks).into_par_iter().for_each(task);
         return;
     }
-    let shared = std::sync::Arc::new(SharedLoop::new(tasks, task));
-    for _ in 0..helpers {
-        let shared = shared.clone();
-        // SAFETY (of the task pointer the job may call): see `SharedLoop::work`.
-        rayon::spawn(move || unsafe { shared.work() });
+    let shared = Arc::new(SharedLoop::new(tasks, task));
+    for helper in lingering_helpers().iter().take(helpers) {
+        helper.post(&shared);
     }
     // SAFETY: `task` is alive for this whole call. `work` catches a panicking task, so the
     // wait below always runs before the closure can go away.
@@ -105,7 +103,100 @@ fn run_on_pool(tasks: usize, task: &(dyn Fn(usize) + Sync)) {
     }
 }
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How long a helper thread keeps polling its mailbox after its last loop before it parks.
+/// Back-to-back ops (a benchmark loop, a composed softmax, Python code calling op after op)
+/// then find it running on its own core. Woken from a park, or from rayon's sleep as the
+/// helpers were until 2026-12-06, a thread may be placed on the caller's core (the scheduler
+/// favours the waker's cache) and start only when the caller has taken every task: on a 2-core
+/// AMD EPYC VM, a 2^20 copy averaged 134-147 µs (one thread's time) in about half of the
+/// processes started, 73-87 µs in the others. OpenMP runtimes (PyTorch's threads) spin for
+/// longer by default.
+const LINGER: Duration = Duration::from_micros(200);
+
+/// The helper threads of [`run_on_pool`], one fewer than rayon's thread count, started on
+/// first use. Each has a mailbox for one loop at a time.
+fn lingering_helpers() -> &'static [Helper] {
+    static HELPERS: OnceLock<Vec<Helper>> = OnceLock::new();
+    HELPERS.get_or_init(|| {
+        (0..rayon::current_num_threads().saturating_sub(1))
+            .filter_map(|i| {
+                let mailbox =
+                    Arc::new(Mailbox { slot: AtomicPtr::new(std::ptr::null_mut()), parked: AtomicBool::new(false) });
+                let inbox = mailbox.clone();
+                let spawned =
+                    std::thread::Builder::new().name(format!("devarray-cpu-{i}")).spawn(move || inbox.serve());
+                // Without the thread (the system refused it), loops run on the caller alone.
+                spawned.ok().map(|handle| Helper { mailbox, thread: handle.thread().clone() })
+            })
+            .collect()
+    })
+}
+
+/// A helper thread and its mailbox.
+struct Helper {
+    mailbox: Arc<Mailbox>,
+    thread: std::thread::Thread,
+}
+
+/// One loop waiting for a helper: an `Arc<SharedLoop>` as a raw pointer, or null.
+struct Mailbox {
+    slot: AtomicPtr<SharedLoop>,
+    /// Set by the helper before it parks (and checks the slot once more), so that a poster
+    /// who sees it unparks the thread.
+    parked: AtomicBool,
+}
+
+impl Helper {
+    /// Offers `shared` to this helper. A loop still in the mailbox (never picked up) is
+    /// replaced: its caller ran or is running every task itself.
+    fn post(&self, shared: &Arc<SharedLoop>) {
+        let new = Arc::into_raw(shared.clone()) as *mut SharedLoop;
+        let old = self.mailbox.slot.swap(new, Ordering::SeqCst);
+        if !old.is_null() {
+            // SAFETY: every non-null pointer in the slot came from `Arc::into_raw` and is
+            // taken out of the slot exactly once (by this swap or the helper's).
+            drop(unsafe { Arc::from_raw(old) });
+        }
+        if self.mailbox.parked.load(Ordering::SeqCst) {
+            self.thread.unpark();
+        }
+    }
+}
+
+impl Mailbox {
+    /// The helper thread's loop: run posted loops; between them poll for [`LINGER`], then park.
+    fn serve(&self) {
+        let mut idle_since = Instant::now();
+        loop {
+            let p = self.slot.swap(std::ptr::null_mut(), Ordering::SeqCst);
+            if !p.is_null() {
+                // SAFETY: taken out of the slot exactly once (see `Helper::post`).
+                let shared = unsafe { Arc::from_raw(p) };
+                // SAFETY: a pool-side call under `SharedLoop::work`'s protocol: it runs tasks
+                // only if the loop's caller has not closed it, and the caller waits for it.
+                unsafe { shared.work() };
+                idle_since = Instant::now();
+                continue;
+            }
+            if idle_since.elapsed() < LINGER {
+                std::hint::spin_loop();
+                continue;
+            }
+            self.parked.store(true, Ordering::SeqCst);
+            // A post between the swap above and `parked` is seen here; one after it sees
+            // `parked` and unparks (an unpark before `park` makes it return at once).
+            if self.slot.load(Ordering::SeqCst).is_null() {
+                std::thread::park();
+            }
+            self.parked.store(false, Ordering::SeqCst);
+            idle_since = Instant::now();
+        }
+    }
+}
 
 /// A loop shared by its caller and pool threads: tasks are claimed one at a time from a counter.
 struct SharedLoop {
@@ -226,6 +317,29 @@ mod tests {
             });
             assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1));
         }
+    }
+
+    #[test]
+    fn callers_on_many_threads_share_the_helpers() {
+        // Six threads post loops at once, so mailboxes are overwritten while full and helpers
+        // pick up loops whose callers already closed them; every task still runs exactly once.
+        std::thread::scope(|s| {
+            for caller in 0..6 {
+                s.spawn(move || {
+                    for round in 0..200 {
+                        let n = 2 + (caller * 37 + round * 11) % 300;
+                        let hits: Vec<AtomicUsize> = (0..n).map(|_| AtomicUsize::new(0)).collect();
+                        for_tasks(n, true, |t| {
+                            hits[t].fetch_add(1, Ordering::Relaxed);
+                        });
+                        assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1), "caller {caller} round {round}");
+                    }
+                });
+            }
+        });
+        // After a pause longer than the helpers linger (they park), loops still complete.
+        std::thread::sleep(LINGER * 3);
+        assert_eq!(map_tasks(64, true, |t| t * 2)[63], 126);
     }
 
     #[test]
