@@ -87,9 +87,20 @@ trait Reducer: Sync + Clone {
     /// Absorbs input rows `rows`, in order, into `accs`: row `k` is
     /// `strip[k * stride..][..accs.len()]`.
     fn absorb_rows(&self, accs: &mut [Self::Acc], strip: &[Repr<Self>], stride: usize, rows: std::ops::Range<usize>) {
-        for k in rows {
-            self.absorb_row(accs, &strip[k * stride..k * stride + accs.len()], k);
-        }
+        absorb_each_row(self, accs, strip, stride, rows);
+    }
+}
+
+/// [`Reducer::absorb_rows`] as one [`Reducer::absorb_row`] per row.
+fn absorb_each_row<R: Reducer>(
+    r: &R,
+    accs: &mut [R::Acc],
+    strip: &[Repr<R>],
+    stride: usize,
+    rows: std::ops::Range<usize>,
+) {
+    for k in rows {
+        r.absorb_row(accs, &strip[k * stride..][..accs.len()], k);
     }
 }
 
@@ -627,20 +638,16 @@ impl<T: Classify, const MAX: bool> Reducer for Extreme<T, MAX> {
     }
     fn absorb_rows(&self, accs: &mut [T::Key], strip: &[Repr<Self>], stride: usize, rows: std::ops::Range<usize>) {
         if T::STAGED_KEYS {
-            return rows.for_each(|k| self.absorb_row(accs, &strip[k * stride..k * stride + accs.len()], k));
+            return absorb_each_row(self, accs, strip, stride, rows);
         }
         at_level(
             #[inline(always)]
             || self.absorb_rows_in_registers(accs, strip, stride, rows),
         )
     }
+    /// Keys converted a chunk at a time (16-bit floats, which [`Reducer::absorb_rows`] hands
+    /// over row by row; keys read in place take [`Extreme::absorb_rows_in_registers`]).
     fn absorb_row(&self, accs: &mut [T::Key], xs: &[Repr<Self>], _: usize) {
-        if !T::STAGED_KEYS {
-            return at_level(
-                #[inline(always)]
-                || accs.iter_mut().zip(xs).for_each(|(a, x)| *a = self.combine(*a, T::from_repr(*x).key())),
-            );
-        }
         at_level(
             #[inline(always)]
             || {
