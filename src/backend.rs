@@ -162,6 +162,7 @@ impl ForeignOwner {
     /// # Safety
     /// `release(ctx)` must be sound to call once, from any thread, at any later time, and
     /// nothing else may release `ctx`.
+    #[inline]
     pub(crate) unsafe fn from_release(ctx: NonNull<c_void>, release: unsafe fn(NonNull<c_void>)) -> Self {
         ForeignOwner { ctx, release }
     }

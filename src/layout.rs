@@ -16,8 +16,10 @@ const INLINE_DIMS: usize = 4;
 /// layout, which is most of the fixed cost of an op on a small array.
 #[derive(Clone)]
 pub(crate) enum Dims<T: Copy + Default> {
-    /// `len` values at the start of `data`.
-    Inline { len: u8, data: [T; INLINE_DIMS] },
+    /// `len` values at the start of `data`. (`len` is a `u32`, not a `u8`: with a byte after the
+    /// tag, moves of a layout were copied in unaligned pieces that straddled earlier stores,
+    /// and each such load waited for them to retire.)
+    Inline { len: u32, data: [T; INLINE_DIMS] },
     /// More values than fit inline.
     Heap(Vec<T>),
 }
@@ -29,9 +31,10 @@ impl<T: Copy + Default> Dims<T> {
     }
 
     /// `n` default values (zeros).
+    #[inline]
     pub(crate) fn zeroed(n: usize) -> Self {
         if n <= INLINE_DIMS {
-            Dims::Inline { len: n as u8, data: [T::default(); INLINE_DIMS] }
+            Dims::Inline { len: n as u32, data: [T::default(); INLINE_DIMS] }
         } else {
             Dims::Heap(vec![T::default(); n])
         }
@@ -72,6 +75,7 @@ impl<T: Copy + Default> Dims<T> {
 
 impl<T: Copy + Default> Deref for Dims<T> {
     type Target = [T];
+    #[inline]
     fn deref(&self) -> &[T] {
         match self {
             Dims::Inline { len, data } => &data[..*len as usize],
@@ -81,6 +85,7 @@ impl<T: Copy + Default> Deref for Dims<T> {
 }
 
 impl<T: Copy + Default> DerefMut for Dims<T> {
+    #[inline]
     fn deref_mut(&mut self) -> &mut [T] {
         match self {
             Dims::Inline { len, data } => &mut data[..*len as usize],
@@ -109,18 +114,20 @@ impl<T: Copy + Default> From<Vec<T>> for Dims<T> {
 
 impl<T: Copy + Default> FromIterator<T> for Dims<T> {
     /// Fills the inline array directly (no per-value branch on the variant, as `push` has:
-    /// collecting is on every op's path, and on each DLPack import and export).
+    /// collecting is on every op's path, and on each DLPack import and export). Inlined, so
+    /// the values are stored where the caller keeps them, not copied there from a return slot.
+    #[inline]
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
         let mut iter = iter.into_iter();
         let mut data = [T::default(); INLINE_DIMS];
         for (len, slot) in data.iter_mut().enumerate() {
             match iter.next() {
                 Some(v) => *slot = v,
-                None => return Dims::Inline { len: len as u8, data },
+                None => return Dims::Inline { len: len as u32, data },
             }
         }
         match iter.next() {
-            None => Dims::Inline { len: INLINE_DIMS as u8, data },
+            None => Dims::Inline { len: INLINE_DIMS as u32, data },
             Some(v) => {
                 let mut heap = data.to_vec();
                 heap.push(v);
@@ -224,6 +231,7 @@ impl AxisSlice {
 pub const MAX_NDIM: usize = 64;
 
 /// `Ok` when an array may have `ndim` axes, else [`Error::TooManyDims`].
+#[inline]
 pub(crate) fn check_ndim(op: &'static str, ndim: usize) -> Result<()> {
     if ndim > MAX_NDIM {
         return Err(Error::TooManyDims { op, ndim, max: MAX_NDIM });
@@ -235,6 +243,7 @@ pub(crate) fn check_ndim(op: &'static str, ndim: usize) -> Result<()> {
 /// the byte size of such an array with `itemsize`-byte elements would not fit in `isize` (the
 /// limit every allocator and pointer offset has; NumPy refuses such views too). Every shape an
 /// array can take passes through here, so [`Layout::numel`] and `nbytes` never overflow.
+#[inline]
 pub(crate) fn checked_numel(op: &'static str, shape: &[usize], itemsize: usize) -> Result<usize> {
     check_ndim(op, shape.len())?;
     let overflow = || Error::SizeOverflow { op, shape: shape.to_vec(), itemsize };
@@ -250,6 +259,7 @@ pub(crate) fn checked_numel(op: &'static str, shape: &[usize], itemsize: usize) 
 }
 
 /// Row-major (C order) strides for `shape` (no heap allocation for few axes).
+#[inline]
 pub(crate) fn c_strides(shape: &[usize]) -> Dims<isize> {
     let mut strides = Dims::zeroed(shape.len());
     let mut acc: isize = 1;
@@ -332,6 +342,7 @@ impl Layout {
     }
 
     /// Builds a layout from parts (crate-internal: callers guarantee it stays in its buffer).
+    #[inline]
     pub(crate) fn from_parts(shape: impl Into<Dims<usize>>, strides: impl Into<Dims<isize>>, offset: usize) -> Self {
         let (shape, strides) = (shape.into(), strides.into());
         debug_assert_eq!(shape.len(), strides.len());
@@ -339,11 +350,13 @@ impl Layout {
     }
 
     /// The extent of each axis.
+    #[inline]
     pub fn shape(&self) -> &[usize] {
         &self.shape
     }
 
     /// Element strides, one per axis.
+    #[inline]
     pub fn strides(&self) -> &[isize] {
         &self.strides
     }
@@ -354,6 +367,7 @@ impl Layout {
     }
 
     /// Number of axes.
+    #[inline]
     pub fn ndim(&self) -> usize {
         self.shape.len()
     }
@@ -368,6 +382,7 @@ impl Layout {
     /// assert_eq!(devarray::Layout::contiguous(&[1 << 40, 1 << 40]).numel(), usize::MAX);
     /// assert_eq!(devarray::Layout::contiguous(&[1 << 40, 1 << 40, 0]).numel(), 0);
     /// ```
+    #[inline]
     pub fn numel(&self) -> usize {
         // A zero extent still gives 0: saturating_mul(usize::MAX, 0) is 0.
         self.shape.iter().fold(1usize, |n, &d| n.saturating_mul(d))
@@ -416,6 +431,7 @@ impl Layout {
 
     /// True when two elements of the view share one address (a zero stride over an axis longer
     /// than 1): such views are read-only.
+    #[inline]
     pub(crate) fn has_internal_overlap(&self) -> bool {
         self.numel() > 1 && self.shape.iter().zip(&self.strides).any(|(&d, &s)| d > 1 && s == 0)
     }

@@ -99,6 +99,7 @@ impl Storage {
     /// # Safety
     /// `start..start + bytes` stays valid (host memory for the CPU, device memory for CUDA) for
     /// every byte a view of it reaches, until `owner` is dropped.
+    #[inline]
     pub(crate) unsafe fn foreign(device: Device, start: usize, bytes: usize, owner: ForeignOwner) -> Result<Storage> {
         match device {
             Device::Cpu => {
@@ -115,6 +116,7 @@ impl Storage {
     }
 
     /// The device the memory is on.
+    #[inline]
     pub(crate) fn device(&self) -> Device {
         match self {
             Storage::Cpu(_) => Device::Cpu,
@@ -132,6 +134,7 @@ impl Storage {
 
     /// Address of element `[0, …]` of a view of `itemsize`-byte elements, on the memory's
     /// device (a host pointer on the CPU, a device address on CUDA).
+    #[inline]
     pub(crate) fn view_address(&self, layout: &Layout, itemsize: usize) -> *mut c_void {
         match self {
             Storage::Cpu(b) => cpu::view_ptr(b, layout, itemsize).cast(),
@@ -143,6 +146,7 @@ impl Storage {
 
     /// Notes that the memory is handed to a DLPack consumer: a CUDA buffer's free then waits for
     /// the whole device, since the consumer's work runs on streams devarray never sees.
+    #[inline]
     pub(crate) fn mark_exported(&self) {
         match self {
             Storage::Cpu(_) => {}

@@ -13,7 +13,7 @@
 
 use crate::array::PyNdarray;
 use crate::device::extract_opt_device;
-use crate::errors::IntoPyResult;
+use crate::errors::{to_pyerr, IntoPyResult};
 use devarray::dlpack::ffi::{
     DLDevice, DLManagedTensor, DLManagedTensorVersioned, DLPackVersion, DLPACK_MAJOR_VERSION, DLPACK_MINOR_VERSION,
     KDL_CPU, KDL_CUDA, KDL_CUDA_HOST, KDL_CUDA_MANAGED,
@@ -77,7 +77,7 @@ pub(crate) fn export(
 }
 
 /// Wraps an exported tensor in a capsule whose destructor releases it unless consumed.
-fn into_capsule(py: Python<'_>, tensor: DLPackTensor) -> PyResult<Py<PyAny>> {
+pub(crate) fn into_capsule(py: Python<'_>, tensor: DLPackTensor) -> PyResult<Py<PyAny>> {
     let raw = tensor.into_raw();
     let (pointer, name, destructor): (*mut c_void, &'static CStr, ffi::PyCapsule_Destructor) = match raw {
         RawDLPack::Legacy(p) => (p.cast(), LEGACY, destroy_legacy),
@@ -129,9 +129,31 @@ unsafe extern "C" fn destroy_versioned(capsule: *mut ffi::PyObject) {
 unsafe fn destroy(capsule: *mut ffi::PyObject, name: &CStr, used: &CStr, release: impl FnOnce(*mut c_void)) {
     // SAFETY: the caller holds the GIL.
     let py = unsafe { Python::assume_attached() };
-    // SAFETY: `capsule` is live (caller's contract).
-    if unsafe { ffi::PyCapsule_IsValid(capsule, used.as_ptr()) } == 1 {
-        return; // consumed: the consumer owns the tensor now
+    // SAFETY: `capsule` is live (caller's contract); its name is NULL or a NUL-terminated
+    // string it keeps alive.
+    let current = unsafe { ffi::PyCapsule_GetName(capsule) };
+    // A consumer renames the capsule: one still carrying our name (the very string we gave it)
+    // was never consumed.
+    if current != name.as_ptr() {
+        // SAFETY: as above.
+        if unsafe { c_str_is(current, used) } {
+            return; // consumed: the consumer owns the tensor now
+        }
+        // SAFETY: as above.
+        if !unsafe { c_str_is(current, name) } {
+            // Renamed to something else: the capsule is not ours to release. Report it
+            // (GetPointer raises for the wrong name) without raising.
+            let in_flight = PyErr::take(py);
+            // SAFETY: GIL held; `capsule` live; the error is reported unraisable.
+            unsafe {
+                ffi::PyCapsule_GetPointer(capsule, name.as_ptr());
+                ffi::PyErr_WriteUnraisable(capsule);
+            }
+            if let Some(e) = in_flight {
+                e.restore(py);
+            }
+            return;
+        }
     }
     let in_flight = PyErr::take(py);
     // SAFETY: as above.
@@ -249,14 +271,13 @@ fn consume(capsule: &Bound<'_, PyAny>) -> PyResult<DLPackTensor> {
         if name.is_null() && !ffi::PyErr_Occurred().is_null() {
             return Err(PyErr::fetch(capsule.py()));
         }
-        let name = if name.is_null() { c"" } else { CStr::from_ptr(name) };
-        let (raw, used) = if name == VERSIONED {
+        let (raw, used) = if c_str_is(name, VERSIONED) {
             let p = ffi::PyCapsule_GetPointer(ptr, VERSIONED.as_ptr());
             (RawDLPack::Versioned(p.cast()), USED_VERSIONED)
-        } else if name == LEGACY {
+        } else if c_str_is(name, LEGACY) {
             let p = ffi::PyCapsule_GetPointer(ptr, LEGACY.as_ptr());
             (RawDLPack::Legacy(p.cast()), USED_LEGACY)
-        } else if name == USED_VERSIONED || name == USED_LEGACY {
+        } else if c_str_is(name, USED_VERSIONED) || c_str_is(name, USED_LEGACY) {
             return Err(PyValueError::new_err(
                 "from_dlpack: this DLPack capsule was already consumed; a capsule can be imported only once",
             ));
@@ -271,6 +292,26 @@ fn consume(capsule: &Bound<'_, PyAny>) -> PyResult<DLPackTensor> {
         // From here on we own the tensor: errors below release it through its deleter.
         DLPackTensor::from_raw(raw).py_err()
     }
+}
+
+/// Whether the C string at `name` (NULL allowed: it equals nothing) is `expected`. Compares
+/// byte by byte up to `expected`'s NUL, so it reads no further than either string's end and
+/// needs no `strlen` first (a capsule's name is compared on every import and release).
+///
+/// # Safety
+/// `name` is NULL or points to a NUL-terminated string.
+unsafe fn c_str_is(name: *const std::ffi::c_char, expected: &CStr) -> bool {
+    if name.is_null() {
+        return false;
+    }
+    for (i, &want) in expected.to_bytes_with_nul().iter().enumerate() {
+        // SAFETY: bytes 0..i of `name` matched non-NUL bytes of `expected`, so `name` has not
+        // ended before byte `i`.
+        if unsafe { *name.add(i) } as u8 != want {
+            return false;
+        }
+    }
+    true
 }
 
 /// The devarray device for a DLPack `(device_type, device_id)`.
@@ -298,19 +339,30 @@ fn source_device(device_type: i32, device_id: i32) -> PyResult<Device> {
 /// buffer (do not write to it; `devarray.asarray(jax_array)` copies).
 #[pyfunction]
 #[pyo3(signature = (x, /, *, device=None, copy=None))]
-pub(crate) fn from_dlpack(
-    py: Python<'_>,
-    x: &Bound<'_, PyAny>,
-    device: Option<&Bound<'_, PyAny>>,
+pub(crate) fn from_dlpack<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+    device: Option<&Bound<'py, PyAny>>,
     copy: Option<bool>,
-) -> PyResult<PyNdarray> {
+) -> PyResult<Bound<'py, PyNdarray>> {
     let target = extract_opt_device(device)?;
     let tensor = if x.is_instance_of::<PyCapsule>() { consume(x)? } else { call_producer(py, x, target, copy)? };
     let copied = tensor.is_copied();
     // Wrapping host memory is a few field reads: not worth releasing the GIL for.
     let on_host = matches!(tensor.dl_tensor().device.device_type, KDL_CPU | KDL_CUDA_HOST | KDL_CUDA_MANAGED);
-    let array = if on_host { Array::from_dlpack(tensor) } else { py.detach(|| Array::from_dlpack(tensor)) }.py_err()?;
-    finish(py, array, target, copy, copied)
+    let imported = if on_host { Array::from_dlpack(tensor) } else { py.detach(|| Array::from_dlpack(tensor)) };
+    // Matched here, and the object made here, rather than through `py_err` and a returned
+    // `PyNdarray`: each conversion of the result's type moved the 100-byte array again, and a
+    // small import is dominated by such fixed costs.
+    let mut array = match imported {
+        Ok(a) => a,
+        Err(e) => return Err(to_pyerr(e)),
+    };
+    let moves = target.is_some_and(|d| d != array.device());
+    if moves || (copy == Some(true) && !copied) {
+        array = finish(py, array, target, copy)?;
+    }
+    Bound::new(py, PyNdarray::new(array))
 }
 
 /// Calls `x.__dlpack__` as a consumer: asks `__dlpack_device__` first, passes our stream and
@@ -455,14 +507,9 @@ fn call_dlpack<'py>(
     }
 }
 
-/// Moves the imported array to `target` and applies `copy`.
-fn finish(
-    py: Python<'_>,
-    array: Array,
-    target: Option<Device>,
-    copy: Option<bool>,
-    already_copied: bool,
-) -> PyResult<PyNdarray> {
+/// Moves the imported array to `target` (a copy), or copies it for `copy=True`.
+#[inline(never)]
+fn finish(py: Python<'_>, array: Array, target: Option<Device>, copy: Option<bool>) -> PyResult<Array> {
     let device = target.unwrap_or(array.device());
     if device != array.device() {
         if copy == Some(false) {
@@ -471,14 +518,9 @@ fn finish(
                 array.device()
             )));
         }
-        let moved = py.detach(|| array.to_device(&device)).py_err()?;
-        return Ok(PyNdarray::new(moved));
+        return py.detach(|| array.to_device(&device)).py_err();
     }
-    if copy == Some(true) && !already_copied {
-        let copied = py.detach(|| array.copy()).py_err()?;
-        return Ok(PyNdarray::new(copied));
-    }
-    Ok(PyNdarray::new(array))
+    py.detach(|| array.copy()).py_err()
 }
 
 /// `__cuda_array_interface__` (version 3) of a CUDA array.

@@ -16,6 +16,7 @@ mod array;
 mod count;
 mod device;
 mod dlpack;
+mod dlpack_method;
 mod dtype;
 mod errors;
 mod fft;
@@ -41,6 +42,7 @@ use pyo3::prelude::*;
 fn _devarray(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add_class::<array::PyNdarray>()?;
+    dlpack_method::install(py)?;
     m.add_class::<array::ArrayIterator>()?;
     m.add_class::<dtype::PyDType>()?;
     m.add_class::<device::PyDevice>()?;

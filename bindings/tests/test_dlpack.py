@@ -113,6 +113,44 @@ def test_dlpack_keyword_only():
         dv.arange(3).__dlpack__(None)
 
 
+def test_dlpack_method_arguments():
+    # __dlpack__ is a hand-written fast-call method (bindings/src/dlpack_method.rs): every
+    # argument form gets the answer or the error the keyword-only signature gives.
+    x = dv.arange(3, device="cpu")
+    # Keyword names built at run time are not interned: they are matched by their text.
+    key = "".join(["max_", "version"])
+    assert capsule_name(x.__dlpack__(**{key: (1, 0)})) == "dltensor_versioned"
+    every = x.__dlpack__(stream=None, max_version=(1, 0), dl_device=None, copy=None)
+    assert capsule_name(every) == "dltensor_versioned"
+    assert capsule_name(x.__dlpack__(max_version=type("T", (tuple,), {})((1, 2)))) == "dltensor_versioned"
+    with pytest.raises(TypeError, match="unexpected keyword argument 'strem'"):
+        x.__dlpack__(strem=None)
+    for bad in ([1, 0], (1,), (1, -1), (2**40, 0), ("1", "0")):
+        with pytest.raises(TypeError, match="max_version"):
+            x.__dlpack__(max_version=bad)
+    with pytest.raises(TypeError, match="copy"):
+        x.__dlpack__(copy=1)
+    with pytest.raises(TypeError, match="positional"):
+        x.__dlpack__((1, 0))
+    # Large arrays and read-only views take the general path; so do their errors.
+    big = dv.arange(1 << 13, device="cpu")
+    assert describe(big.__dlpack__(max_version=(1, 0)))["shape"] == (1 << 13,)
+    ro = dv.broadcast_to(x, (2, 3))
+    with pytest.raises(BufferError):
+        ro.__dlpack__()
+    assert describe(ro.__dlpack__(max_version=(1, 0)))["flags"] & 1
+    assert "DLPack capsule" in dv.ndarray.__dlpack__.__doc__
+
+
+def test_dlpack_method_keeps_no_reference():
+    x = dv.arange(3, device="cpu")
+    before = sys.getrefcount(x)
+    for _ in range(1000):
+        np.from_dlpack(x)
+        x.__dlpack__(max_version=(1, 0))
+    assert sys.getrefcount(x) == before
+
+
 # ----- round trips with NumPy --------------------------------------------------------------------
 
 

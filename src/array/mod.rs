@@ -53,6 +53,7 @@ pub struct Array {
 
 impl Array {
     /// Wraps a view of `storage` (crate-internal: `layout` must lie inside the buffer).
+    #[inline]
     pub(crate) fn from_storage(storage: Arc<Storage>, layout: Layout, dtype: DType, read_only: bool) -> Array {
         debug_assert!(layout.span().is_none_or(|(_, hi)| hi * dtype.itemsize() <= storage.len_bytes()));
         Array { storage, layout, dtype, read_only }
@@ -67,6 +68,7 @@ impl Array {
     }
 
     /// The buffer.
+    #[inline]
     pub(crate) fn storage(&self) -> &Arc<Storage> {
         &self.storage
     }
@@ -77,6 +79,7 @@ impl Array {
     /// let a = devarray::Array::zeros(&[2, 5], devarray::DType::I32, &devarray::Device::Cpu).unwrap();
     /// assert_eq!(a.shape(), &[2, 5]);
     /// ```
+    #[inline]
     pub fn shape(&self) -> &[usize] {
         self.layout.shape()
     }
@@ -88,6 +91,7 @@ impl Array {
     /// let a = devarray::Array::zeros(&[2, 5], devarray::DType::I32, &devarray::Device::Cpu).unwrap();
     /// assert_eq!(a.strides(), &[5, 1]);
     /// ```
+    #[inline]
     pub fn strides(&self) -> &[isize] {
         self.layout.strides()
     }
@@ -98,6 +102,7 @@ impl Array {
     /// let a = devarray::Array::zeros(&[3], devarray::DType::U8, &devarray::Device::Cpu).unwrap();
     /// assert_eq!(a.layout().offset(), 0);
     /// ```
+    #[inline]
     pub fn layout(&self) -> &Layout {
         &self.layout
     }
@@ -109,6 +114,7 @@ impl Array {
     /// assert_eq!(a.ndim(), 0);
     /// assert_eq!(a.numel(), 1);
     /// ```
+    #[inline]
     pub fn ndim(&self) -> usize {
         self.layout.ndim()
     }
@@ -119,6 +125,7 @@ impl Array {
     /// let a = devarray::Array::zeros(&[4, 0], devarray::DType::F64, &devarray::Device::Cpu).unwrap();
     /// assert_eq!(a.numel(), 0);
     /// ```
+    #[inline]
     pub fn numel(&self) -> usize {
         self.layout.numel()
     }
@@ -139,6 +146,7 @@ impl Array {
     /// let a = devarray::Array::zeros(&[1], devarray::DType::BF16, &devarray::Device::Cpu).unwrap();
     /// assert_eq!(a.dtype(), devarray::DType::BF16);
     /// ```
+    #[inline]
     pub fn dtype(&self) -> DType {
         self.dtype
     }
@@ -149,6 +157,7 @@ impl Array {
     /// let a = devarray::Array::zeros(&[1], devarray::DType::F32, &devarray::Device::Cpu).unwrap();
     /// assert_eq!(a.device(), devarray::Device::Cpu);
     /// ```
+    #[inline]
     pub fn device(&self) -> Device {
         self.storage.device()
     }
@@ -175,6 +184,7 @@ impl Array {
     /// assert!(!a.is_read_only());
     /// assert!(a.broadcast_to(&[2, 3]).unwrap().is_read_only());
     /// ```
+    #[inline]
     pub fn is_read_only(&self) -> bool {
         self.read_only || self.layout.has_internal_overlap()
     }

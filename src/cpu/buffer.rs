@@ -51,6 +51,7 @@ impl CpuBuffer {
     /// # Safety
     /// `ptr` must be valid for reads (and writes, unless the array using it is read-only) of
     /// `bytes` bytes, initialised, and stay valid until `owner` is dropped.
+    #[inline]
     pub(crate) unsafe fn foreign(ptr: NonNull<u8>, bytes: usize, owner: ForeignOwner) -> CpuBuffer {
         CpuBuffer { ptr, bytes, owner: CpuOwner::Foreign(owner) }
     }

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::Device;
 
 /// The DLPack element type of `dtype` (bool is `kDLBool` with 8 bits).
+#[inline]
 pub(crate) fn dtype_to_dl(dtype: DType) -> DLDataType {
     let code = match dtype {
         DType::Bool => ffi::KDL_BOOL,
@@ -20,6 +21,7 @@ pub(crate) fn dtype_to_dl(dtype: DType) -> DLDataType {
 
 /// The dtype of a DLPack element type, refusing vector lanes, unknown codes and bit widths
 /// that do not exist for the code.
+#[inline]
 pub(crate) fn dtype_from_dl(t: DLDataType) -> Result<DType> {
     if t.lanes == 1 {
         if let Some(d) = DType::ALL.into_iter().find(|&d| dtype_to_dl(d) == t) {
@@ -54,6 +56,7 @@ pub(crate) fn dtype_from_dl(t: DLDataType) -> Result<DType> {
 }
 
 /// The DLPack device of `device`.
+#[inline]
 pub(crate) fn device_to_dl(device: Device) -> DLDevice {
     match device {
         Device::Cpu => DLDevice::CPU,
@@ -63,6 +66,7 @@ pub(crate) fn device_to_dl(device: Device) -> DLDevice {
 
 /// The devarray device that can address memory described by `d`. Pinned (`kDLCUDAHost`) and
 /// managed (`kDLCUDAManaged`) memory is host-addressable and becomes a CPU array.
+#[inline]
 pub(crate) fn device_from_dl(d: DLDevice) -> Result<Device> {
     let err = |reason: &str| Error::DLPackDevice {
         op: "from_dlpack",
@@ -83,6 +87,7 @@ pub(crate) fn device_from_dl(d: DLDevice) -> Result<Device> {
 
 /// The device an export to `requested` produces from an array on `device`: the array's own
 /// device or the host; anything else is refused.
+#[inline]
 pub(crate) fn export_target(device: Device, requested: Option<DLDevice>) -> Result<Device> {
     let Some(d) = requested else {
         return Ok(device);

@@ -58,6 +58,10 @@ impl Array {
     /// assert!(matches!(ro.assign(&a), Err(Error::ReadOnly { .. })));
     /// # Ok::<(), devarray::Error>(())
     /// ```
+    // Inlined into callers (the Python binding's `from_dlpack`): as a call, the 100-byte array
+    // it returns was written field by field and read back in 16-byte pieces, and those loads
+    // waited for the stores (failed store-to-load forwarding) on every small import.
+    #[inline]
     pub fn from_dlpack(tensor: DLPackTensor) -> Result<Array> {
         let t = *tensor.dl_tensor();
         let device = device_from_dl(t.device)?;
@@ -65,12 +69,22 @@ impl Array {
         let view = read_view(&tensor, dtype.itemsize())?;
         let read_only = tensor.is_read_only();
         let (start, bytes) = (view.start, view.bytes);
+        // The buffer's allocation comes first, so the storage is written straight into it: built
+        // first, it waited on the stack across the allocation and was then copied with loads
+        // wider than the stores that wrote it, which stall until those stores retire.
+        let slot = Arc::<Storage>::new_uninit();
         // SAFETY: by the `DLPackTensor::from_raw` contract the producer's memory on `device` is
         // valid for every byte the view reaches, i.e. `start..start + bytes`, until the deleter
         // runs; the tensor (whose release runs the deleter) is the buffer's owner.
         let storage = unsafe { Storage::foreign(device, start, bytes, owner_of(tensor))? };
+        // SAFETY: `slot` is the only reference to its fresh allocation, so writing through its
+        // pointer is exclusive; after the write the value is initialised.
+        let storage = unsafe {
+            Arc::as_ptr(&slot).cast_mut().write(std::mem::MaybeUninit::new(storage));
+            slot.assume_init()
+        };
         let layout = Layout::from_parts(view.shape, view.strides, view.offset);
-        Ok(Array::from_storage(Arc::new(storage), layout, dtype, read_only))
+        Ok(Array::from_storage(storage, layout, dtype, read_only))
     }
 
     /// Imports a `DLManagedTensorVersioned*` from another library; see [`Array::from_dlpack`].
@@ -130,6 +144,7 @@ impl Array {
 
 /// The buffer owner for an imported tensor: its pointer and a release that runs its deleter
 /// (no allocation, unlike boxing the handle).
+#[inline]
 fn owner_of(tensor: DLPackTensor) -> ForeignOwner {
     let (ctx, release): (*mut c_void, unsafe fn(NonNull<c_void>)) = match tensor.into_raw() {
         RawDLPack::Legacy(p) => (p.cast(), release_legacy),
@@ -158,6 +173,7 @@ unsafe fn release_versioned(ctx: NonNull<c_void>) {
 }
 
 /// Reads and checks shape, strides and the byte range of `tensor` for `itemsize`-byte elements.
+#[inline]
 fn read_view(tensor: &DLPackTensor, itemsize: usize) -> Result<View> {
     let t = tensor.dl_tensor();
     if t.ndim < 0 {
@@ -195,6 +211,7 @@ fn read_view(tensor: &DLPackTensor, itemsize: usize) -> Result<View> {
 /// For a non-empty view whose element `[0, …]` is at `data + byte_offset`: the lowest byte it
 /// touches, the number of bytes up to one past the highest, and the element offset of `[0, …]`
 /// from the lowest byte.
+#[inline]
 fn byte_range(
     data: usize,
     byte_offset: u64,
@@ -206,9 +223,10 @@ fn byte_range(
         return Err(malformed("data is NULL but the tensor has elements"));
     }
     let first = (data as u128) + (byte_offset as u128);
-    // Element sizes are powers of two, which divide 2^64: the low 64 bits decide alignment (and
-    // spare a 128-bit division on every import).
-    if (data as u64).wrapping_add(byte_offset) % itemsize as u64 != 0 {
+    // Element sizes are powers of two, which divide 2^64: the low 64 bits decide alignment, and
+    // a mask does what a division would (a 64-bit division costs tens of cycles per import).
+    debug_assert!(itemsize.is_power_of_two());
+    if (data as u64).wrapping_add(byte_offset) & (itemsize as u64 - 1) != 0 {
         return Err(malformed(format!(
             "data + byte_offset = {first:#x} is not aligned to the {itemsize}-byte element size; devarray's kernels need aligned elements: make an aligned copy before exporting"
         )));

@@ -184,6 +184,7 @@ impl DLPackTensor {
     /// assert_eq!(t.shape(), &[2]);
     /// # Ok::<(), devarray::Error>(())
     /// ```
+    #[inline]
     pub unsafe fn from_raw(raw: RawDLPack) -> Result<DLPackTensor> {
         if raw.is_null() {
             return Err(Error::DLPackMalformed {

@@ -53,6 +53,7 @@ impl StreamArg {
     /// let err = StreamArg::parse(Some(-2), Device::Cuda(0)).unwrap_err();
     /// assert!(matches!(err, Error::DLPackStream { stream: Some(-2), .. }));
     /// ```
+    #[inline]
     pub fn parse(stream: Option<i64>, device: Device) -> Result<StreamArg> {
         let bad = |msg: &str| Error::DLPackStream { op: "dlpack stream", stream, device, msg: msg.to_string() };
         match device {

@@ -55,6 +55,7 @@ unsafe fn order(ours: &CudaStream, consumer: StreamArg) -> Result<()> {
 /// The consumer's handle is trusted by the contract of
 /// [`ExportOptions::with_stream`](super::ExportOptions::with_stream): a live stream of the
 /// device's context.
+#[inline]
 pub(crate) fn order_consumer_after_our_work(device: Device, consumer: StreamArg) -> Result<()> {
     let Device::Cuda(ordinal) = device else { return Ok(()) };
     if consumer.foreign_stream().is_none() {

@@ -1,6 +1,6 @@
 //! NumPy, Array API and DLPack interop of `devarray.ndarray`: `__array__`,
-//! `__array_ufunc__`/`__array_function__`, `__array_namespace__`, `__dlpack__` and the CUDA
-//! Array Interface.
+//! `__array_ufunc__`/`__array_function__`, `__array_namespace__`, `__dlpack_device__` and the
+//! CUDA Array Interface (`__dlpack__` is in `crate::dlpack_method`).
 
 use super::PyNdarray;
 use crate::{dlpack, guard, host};
@@ -111,20 +111,7 @@ impl PyNdarray {
         py.import("devarray")
     }
 
-    /// Exports the array as a DLPack capsule (zero-copy): `"dltensor_versioned"` when the
-    /// consumer passes `max_version >= (1, 0)`, else a legacy `"dltensor"`. `dl_device=(1, 0)`
-    /// asks for a host copy of a CUDA array; CPU arrays accept only `stream=None`.
-    #[pyo3(signature = (*, stream=None, max_version=None, dl_device=None, copy=None))]
-    fn __dlpack__(
-        &self,
-        py: Python<'_>,
-        stream: Option<&Bound<'_, PyAny>>,
-        max_version: Option<&Bound<'_, PyAny>>,
-        dl_device: Option<&Bound<'_, PyAny>>,
-        copy: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
-        dlpack::export(py, &self.inner, stream, max_version, dl_device, copy)
-    }
+    // `__dlpack__` is installed by `crate::dlpack_method` (a hand-written fast-call method).
 
     /// `(device_type, device_id)` of the array's memory in DLPack terms.
     fn __dlpack_device__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
