@@ -180,7 +180,9 @@ unsafe fn export_common(slf: *mut ffi::PyObject, values: &[*mut ffi::PyObject; 4
     // SAFETY: the caller's contract: the GIL is held (no pyo3 bookkeeping is needed for
     // borrowed references, which are all this function makes).
     let py = unsafe { Python::assume_attached() };
-    let is_none = |v: *mut ffi::PyObject| v.is_null() || v == unsafe { ffi::Py_None() };
+    // SAFETY: `Py_None` only reads the address of the `None` singleton.
+    let none = unsafe { ffi::Py_None() };
+    let is_none = |v: *mut ffi::PyObject| v.is_null() || v == none;
     if !is_none(values[STREAM]) || !is_none(values[DL_DEVICE]) || !is_none(values[COPY]) {
         return None;
     }
@@ -197,7 +199,11 @@ unsafe fn export_common(slf: *mut ffi::PyObject, values: &[*mut ffi::PyObject; 4
     }
     let options = if versioned { ExportOptions::versioned() } else { ExportOptions::legacy() };
     let tensor = array.to_dlpack(&options).ok()?;
-    Some(dlpack::into_capsule(py, tensor).map(Py::into_ptr).unwrap_or(null_mut()))
+    // A failed capsule allocation (the tensor is released) raises its error from here.
+    Some(dlpack::into_capsule(py, tensor).map(Py::into_ptr).unwrap_or_else(|e| {
+        e.restore(py);
+        null_mut()
+    }))
 }
 
 /// The major version of a `max_version` argument: `Some(None)` for absent or `None`,

@@ -78,7 +78,8 @@ impl Array {
         // runs; the tensor (whose release runs the deleter) is the buffer's owner.
         let storage = unsafe { Storage::foreign(device, start, bytes, owner_of(tensor))? };
         // SAFETY: `slot` is the only reference to its fresh allocation, so writing through its
-        // pointer is exclusive; after the write the value is initialised.
+        // pointer is exclusive (`Arc::as_ptr` derives it from the Arc's own raw pointer, not
+        // from a shared reference to the value); after the write the value is initialised.
         let storage = unsafe {
             Arc::as_ptr(&slot).cast_mut().write(std::mem::MaybeUninit::new(storage));
             slot.assume_init()
