@@ -87,13 +87,19 @@ impl<'a> Arg<'a> {
 /// the GIL is released so that other Python threads run meanwhile.
 pub(crate) const DETACH_MIN_ELEMENTS: usize = 1 << 12;
 
+/// Whether an op producing about `elements` elements on `device` runs with the GIL held (small
+/// work on the CPU device; see [`DETACH_MIN_ELEMENTS`]).
+pub(crate) fn keeps_gil(device: Device, elements: usize) -> bool {
+    device == Device::Cpu && elements < DETACH_MIN_ELEMENTS
+}
+
 /// Runs `work` (an op producing about `elements` elements on `device`) with the GIL released,
 /// unless it is small work on the CPU device.
 ///
 /// Small CPU work keeps the GIL while it waits for the CPU queue; that wait is at most one
 /// other op, and no code holding the queue ever waits for the GIL, so this cannot deadlock.
 pub(crate) fn run_on<T: Send>(py: Python<'_>, device: Device, elements: usize, work: impl FnOnce() -> T + Send) -> T {
-    if device == Device::Cpu && elements < DETACH_MIN_ELEMENTS {
+    if keeps_gil(device, elements) {
         work()
     } else {
         py.detach(work)

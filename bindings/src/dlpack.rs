@@ -69,10 +69,7 @@ pub(crate) fn export(
     // passed by the consumer's `from_dlpack` as the protocol prescribes; like every DLPack
     // producer, devarray trusts it (other values are validated by the core).
     let options = unsafe { options.with_stream(stream) };
-    // A host export without a copy only describes the memory: not worth releasing the GIL for.
-    let small_host = array.device() == Device::Cpu && array.numel() < crate::args::DETACH_MIN_ELEMENTS;
-    let work = || array.to_dlpack(&options);
-    let tensor = if small_host { work() } else { py.detach(work) }.py_err()?;
+    let tensor = crate::args::run_on(py, array.device(), array.numel(), || array.to_dlpack(&options)).py_err()?;
     into_capsule(py, tensor)
 }
 
@@ -133,27 +130,12 @@ unsafe fn destroy(capsule: *mut ffi::PyObject, name: &CStr, used: &CStr, release
     // string it keeps alive.
     let current = unsafe { ffi::PyCapsule_GetName(capsule) };
     // A consumer renames the capsule: one still carrying our name (the very string we gave it)
-    // was never consumed.
-    if current != name.as_ptr() {
-        // SAFETY: as above.
-        if unsafe { c_str_is(current, used) } {
-            return; // consumed: the consumer owns the tensor now
-        }
-        // SAFETY: as above.
-        if !unsafe { c_str_is(current, name) } {
-            // Renamed to something else: the capsule is not ours to release. Report it
-            // (GetPointer raises for the wrong name) without raising.
-            let in_flight = PyErr::take(py);
-            // SAFETY: GIL held; `capsule` live; the error is reported unraisable.
-            unsafe {
-                ffi::PyCapsule_GetPointer(capsule, name.as_ptr());
-                ffi::PyErr_WriteUnraisable(capsule);
-            }
-            if let Some(e) = in_flight {
-                e.restore(py);
-            }
-            return;
-        }
+    // was never consumed (an address comparison); only a renamed one is compared by text. A
+    // name that is neither ours nor the consumed one makes GetPointer below fail, which is
+    // reported.
+    // SAFETY: as above.
+    if current != name.as_ptr() && unsafe { c_str_is(current, used) } {
+        return; // consumed: the consumer owns the tensor now
     }
     let in_flight = PyErr::take(py);
     // SAFETY: as above.

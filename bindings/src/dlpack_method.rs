@@ -17,7 +17,6 @@
 use crate::array::PyNdarray;
 use crate::dlpack;
 use devarray::dlpack::ExportOptions;
-use devarray::Device;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::panic::PanicException;
@@ -105,12 +104,13 @@ unsafe fn call(
 ) -> *mut ffi::PyObject {
     // SAFETY: the caller's contract.
     let nargs = unsafe { ffi::PyVectorcall_NARGS(nargsf as usize) };
-    let mut values = [null_mut(); 4];
-    // SAFETY: the caller's contract; `values` has one slot per name.
-    if nargs == 0 && unsafe { parse_keywords(args, kwnames, &mut values) } {
-        // SAFETY: as above.
-        if let Some(capsule) = unsafe { export_common(slf, &values) } {
-            return capsule;
+    if nargs == 0 {
+        // SAFETY: the caller's contract.
+        if let Ok(values) = unsafe { parse_keywords(args, kwnames) } {
+            // SAFETY: as above.
+            if let Some(capsule) = unsafe { export_common(slf, &values) } {
+                return capsule;
+            }
         }
     }
     Python::attach(|py| {
@@ -143,32 +143,39 @@ unsafe fn keyword_index(name: *mut ffi::PyObject) -> Option<usize> {
     }
 }
 
-/// Fills `values` (borrowed, NULL when absent) from the keyword arguments. `false` when a
-/// keyword is unknown, repeated or not a `str`: the general path then raises.
+/// A keyword argument [`parse_keywords`] refuses.
+enum KeywordError {
+    /// The `i`th keyword is none of [`NAMES`] (or not a `str`).
+    Unknown(usize),
+    /// [`NAMES`]`[k]` was given twice.
+    Repeated(usize),
+}
+
+/// The keyword arguments' values in the order of [`NAMES`] (borrowed, NULL when absent).
 ///
 /// # Safety
-/// The GIL is held; `kwnames` is NULL or a tuple of names whose values follow the positional
-/// arguments in `args`.
+/// The GIL is held; there are no positional arguments; `kwnames` is NULL or a tuple of names
+/// whose values are `args[0..]`.
 unsafe fn parse_keywords(
     args: *const *mut ffi::PyObject,
     kwnames: *mut ffi::PyObject,
-    values: &mut [*mut ffi::PyObject; 4],
-) -> bool {
+) -> Result<[*mut ffi::PyObject; 4], KeywordError> {
+    let mut values = [null_mut(); 4];
     if kwnames.is_null() {
-        return true;
+        return Ok(values);
     }
-    // SAFETY: the caller's contract: `kwnames` is a tuple, and there are no positional
-    // arguments here, so its `i`th name's value is `args[i]`.
+    // SAFETY: the caller's contract: `kwnames` is a tuple, and its `i`th name's value is
+    // `args[i]`.
     unsafe {
         for i in 0..ffi::PyTuple_GET_SIZE(kwnames) {
-            let Some(k) = keyword_index(ffi::PyTuple_GET_ITEM(kwnames, i)) else { return false };
+            let k = keyword_index(ffi::PyTuple_GET_ITEM(kwnames, i)).ok_or(KeywordError::Unknown(i as usize))?;
             if !values[k].is_null() {
-                return false;
+                return Err(KeywordError::Repeated(k));
             }
             values[k] = *args.offset(i);
         }
     }
-    true
+    Ok(values)
 }
 
 /// The capsule for the common call (see the module documentation), or `None` when the call is
@@ -194,7 +201,7 @@ unsafe fn export_common(slf: *mut ffi::PyObject, values: &[*mut ffi::PyObject; 4
     // SAFETY: `slf` is a live instance of `devarray.ndarray` (the descriptor checked).
     let array = &unsafe { Bound::from_borrowed_ptr(py, slf).cast_into_unchecked::<PyNdarray>() };
     let array = &array.get().inner;
-    if array.device() != Device::Cpu || array.numel() >= crate::args::DETACH_MIN_ELEMENTS {
+    if !crate::args::keeps_gil(array.device(), array.numel()) {
         return None;
     }
     let options = if versioned { ExportOptions::versioned() } else { ExportOptions::legacy() };
@@ -256,28 +263,26 @@ unsafe fn general(
             "ndarray.__dlpack__() takes 0 positional arguments but {nargs} were given (its arguments are keyword-only)"
         )));
     }
-    let mut values: [Option<Bound<'_, PyAny>>; 4] = [None, None, None, None];
-    if !kwnames.is_null() {
-        // SAFETY: the caller's contract: `kwnames` is a tuple of names whose values follow.
-        let names = unsafe { Bound::from_borrowed_ptr(py, kwnames).cast_into_unchecked::<PyTuple>() };
-        for (i, name) in names.iter().enumerate() {
-            // SAFETY: as above.
-            let Some(k) = (unsafe { keyword_index(name.as_ptr()) }) else {
-                return Err(PyTypeError::new_err(format!(
-                    "ndarray.__dlpack__() got an unexpected keyword argument {}",
-                    name.repr()?
-                )));
-            };
-            if values[k].is_some() {
-                return Err(PyTypeError::new_err(format!(
-                    "ndarray.__dlpack__() got multiple values for argument '{}'",
-                    NAMES[k].to_str().unwrap_or("?")
-                )));
-            }
-            // SAFETY: as above: the `i`th name's value is `args[i]` (no positional ones).
-            values[k] = Some(unsafe { Bound::from_borrowed_ptr(py, *args.add(i)) });
+    // SAFETY: the caller's contract, with no positional arguments (checked above).
+    let values = match unsafe { parse_keywords(args, kwnames) } {
+        Ok(values) => values,
+        Err(KeywordError::Unknown(i)) => {
+            // SAFETY: as above: `kwnames` is a tuple with an `i`th name.
+            let names = unsafe { Bound::from_borrowed_ptr(py, kwnames).cast_into_unchecked::<PyTuple>() };
+            return Err(PyTypeError::new_err(format!(
+                "ndarray.__dlpack__() got an unexpected keyword argument {}",
+                names.get_item(i)?.repr()?
+            )));
         }
-    }
+        Err(KeywordError::Repeated(k)) => {
+            return Err(PyTypeError::new_err(format!(
+                "ndarray.__dlpack__() got multiple values for argument '{}'",
+                NAMES[k].to_str().unwrap_or("?")
+            )));
+        }
+    };
+    // SAFETY: each non-NULL value is a live argument of this call.
+    let values = values.map(|v| (!v.is_null()).then(|| unsafe { Bound::from_borrowed_ptr(py, v) }));
     let copy = match &values[COPY] {
         Some(c) if !c.is_none() => {
             Some(c.extract::<bool>().map_err(|_| PyTypeError::new_err("__dlpack__: copy must be None or a bool"))?)
